@@ -1,0 +1,94 @@
+import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
+import { issueInBulk, type ValidatedLicense } from '../licenses/bulk.ts';
+import { prepareLicenseData } from '../licenses/licenseData.ts';
+import type { LicenseContext } from '../licenses/service.ts';
+import { inlineSigner } from '../licenses/signing.ts';
+import { BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
+import { seededRandom, syntheticEnterprises } from './synthetic.ts';
+
+/** The departments of S Province (the demo uses Shandong's division codes). */
+function demoDepartments(): (Department & { key: string; roles: string[]; system: string })[] {
+  const random = seededRandom(370000);
+  const gov = (key: string, name: string, nameEn: string, roles: string[], system: string) => ({
+    key,
+    code: generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: DEMO_PROVINCE.code, random }),
+    name,
+    nameEn,
+    level: 'province' as const,
+    region: DEMO_PROVINCE.code,
+    roles,
+    system,
+  });
+  return [
+    gov('coordinator', '山东省大数据局', 'Shandong Big Data Bureau (coordination office)', ['coordinator'], 'Sharing coordination console'),
+    gov('samr', '山东省市场监督管理局', 'Shandong Administration for Market Regulation', ['issuer', 'consumer'], 'Market entity registration system'),
+    gov('tax', '国家税务总局山东省税务局', 'Shandong Provincial Tax Service', ['consumer'], 'Golden Tax system'),
+    gov('hrss', '山东省人力资源和社会保障厅', 'Shandong Department of Human Resources and Social Security', ['consumer'], 'Social insurance registration system'),
+    gov('police', '山东省公安厅', 'Shandong Public Security Department', ['consumer'], 'Public security business system'),
+    gov('housing', '山东省住房和城乡建设厅', 'Shandong Department of Housing and Urban-Rural Development', ['consumer'], 'Construction market supervision system'),
+    {
+      key: 'bank',
+      code: generateCreditCode({ registrationAuthority: '9', category: '1', divisionCode: '370100', random }),
+      name: '中国工商银行股份有限公司山东省分行',
+      nameEn: 'ICBC Shandong Branch',
+      level: 'province' as const,
+      region: DEMO_PROVINCE.code,
+      roles: ['consumer'],
+      system: 'Corporate account opening system',
+    },
+  ];
+}
+
+/** Well-known demo credentials: printed at start, documented in the README. Demo only. */
+export const demoSecret = (key: string) => `demo-${key}-secret`;
+export const demoClientId = (key: string) => `demo-${key}`;
+
+export interface DemoCredentials {
+  department: string;
+  roles: string[];
+  clientId: string;
+  clientSecret: string;
+}
+
+export function demoCredentials(): DemoCredentials[] {
+  return demoDepartments().map((d) => ({ department: d.name, roles: d.roles, clientId: demoClientId(d.key), clientSecret: demoSecret(d.key) }));
+}
+
+/**
+ * Seeds S Province on an empty store: the coordination office, the market regulation
+ * administration and the consuming departments with one system each, and `enterprises`
+ * business licenses. Returns false when the store already has departments.
+ */
+export async function seedDemo(ctx: LicenseContext, enterprises = 5000, onProgress: (done: number, total: number) => void = () => undefined): Promise<boolean> {
+  const departments = demoDepartments();
+  if (await findDepartment(ctx.store, departments[0].code)) return false;
+  await ctx.store.transaction(async (tx) => {
+    for (const department of departments) {
+      const { key, roles, system, ...registration } = department;
+      await registerDepartment(tx, registration);
+      await createClient(tx, { departmentCode: department.code, name: system, roles, clientId: demoClientId(key), secret: demoSecret(key) });
+    }
+  });
+  const samr = departments.find((d) => d.key === 'samr')!;
+  const issuer = { code: samr.code, name: samr.name };
+  const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
+  const signer = inlineSigner(key, ctx.config.publicUrl);
+  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
+    let batch: ValidatedLicense[] = [];
+    for (const enterprise of syntheticEnterprises(enterprises)) {
+      const data = prepareLicenseData(BUSINESS_LICENSE, enterprise.data, { registrationAuthority: issuer.name });
+      batch.push({ holder: { code: enterprise.creditCode, codeType: '001', name: enterprise.data.name }, data });
+      if (batch.length === 500) {
+        yield batch;
+        batch = [];
+      }
+    }
+    yield batch;
+  }
+  let done = 0;
+  await issueInBulk(ctx, BUSINESS_LICENSE, issuer, batches(), signer, 'demo-seed', (outcome, batch) => {
+    done += batch.length;
+    onProgress(done, enterprises);
+  }, 1);
+  return true;
+}

@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf, requireClient } from '../platform/auth/authenticate.ts';
+import type { Platform } from '../platform/platform.ts';
+import { authorize } from '../policy/index.ts';
+import { ROLES, createClient, getDepartment, listClients, listDepartments, registerDepartment } from './departments.ts';
+
+const DepartmentSchema = Type.Object(
+  {
+    code: Type.String({ description: 'Unified social credit code of the department', minLength: 18, maxLength: 18 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    nameEn: Type.String({ minLength: 1, maxLength: 200 }),
+    level: Type.Union([Type.Literal('national'), Type.Literal('province'), Type.Literal('prefecture'), Type.Literal('county')]),
+    region: Type.String({ pattern: '^[0-9]{6}$', description: 'GB/T 2260 division code' }),
+  },
+  { additionalProperties: false },
+);
+
+const ClientSchema = Type.Object({
+  clientId: Type.String(),
+  departmentCode: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(Type.String()),
+});
+
+export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
+  const authenticated = requireClient(platform.tokens);
+  const db = platform.store;
+
+  app.get(
+    '/api/v1/departments',
+    { schema: { tags: ['departments'], summary: 'List the departments on the platform', response: { 200: Type.Array(DepartmentSchema) } } },
+    () => listDepartments(db),
+  );
+
+  app.get(
+    '/api/v1/departments/:code',
+    {
+      schema: {
+        tags: ['departments'],
+        summary: 'One department',
+        params: Type.Object({ code: Type.String() }),
+        response: { 200: DepartmentSchema },
+      },
+    },
+    (request) => getDepartment(db, request.params.code),
+  );
+
+  app.post(
+    '/api/v1/departments',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['departments'],
+        summary: 'Register a department (coordination office)',
+        security: [{ bearer: [] }],
+        body: DepartmentSchema,
+        response: { 201: DepartmentSchema },
+      },
+    },
+    async (request, reply) => {
+      authorize(principalOf(request), 'department:register', { type: 'Department', id: request.body.code });
+      reply.status(201);
+      return registerDepartment(db, request.body);
+    },
+  );
+
+  app.get(
+    '/api/v1/departments/:code/clients',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['departments'],
+        summary: "A department's systems",
+        security: [{ bearer: [] }],
+        params: Type.Object({ code: Type.String() }),
+        response: { 200: Type.Array(ClientSchema) },
+      },
+    },
+    async (request) => {
+      authorize(principalOf(request), 'client:list', { type: 'Department', id: request.params.code });
+      return listClients(db, request.params.code);
+    },
+  );
+
+  app.post(
+    '/api/v1/departments/:code/clients',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['departments'],
+        summary: 'Register a system of a department; the secret is shown once (coordination office)',
+        security: [{ bearer: [] }],
+        params: Type.Object({ code: Type.String() }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            roles: Type.Array(Type.Union(ROLES.map((r) => Type.Literal(r))), { minItems: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ ...ClientSchema.properties, clientSecret: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      authorize(principalOf(request), 'client:create', { type: 'Department', id: request.params.code });
+      reply.status(201);
+      return createClient(db, { departmentCode: request.params.code, name: request.body.name, roles: request.body.roles });
+    },
+  );
+};

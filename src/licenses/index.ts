@@ -1,0 +1,18 @@
+// The licenses capability: issuance, lifecycle, versions, credentials, status lists, verification, import.
+import { sqlMigration, type Migration } from '../platform/store/migrate.ts';
+
+export { StatusLists, STATUS_LIST_SIZE } from './statusLists.ts';
+export {
+  amendLicense,
+  changeLicenseStatus,
+  expireDueLicenses,
+  getLicense,
+  issueLicense,
+  listVersions,
+  type License,
+  type LicenseContext,
+} from './service.ts';
+export { verifyLicenseCredential, type VerificationResult } from './verify.ts';
+export { presentCredential, parseCredential } from './credential.ts';
+
+export const licenseMigrations: Migration[] = [sqlMigration('licenses', '001_licenses', import.meta.url)];

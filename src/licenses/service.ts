@@ -1,0 +1,434 @@
+import type { Config } from '../platform/config.ts';
+import type { KeyStore } from '../platform/crypto/keyStore.ts';
+import type { SigningKey } from '../platform/crypto/keys.ts';
+import { Problem, badRequest, notFound } from '../platform/problems.ts';
+import type { Queryable, Store } from '../platform/store/store.ts';
+import {
+  buildLicenseIdentifier,
+  checkHolderCode,
+  findLicenseType,
+  parseLicenseIdentifier,
+  type LicenseTypeStandard,
+} from '../standards/index.ts';
+import { issueCredential, type CredentialMetadata } from './credential.ts';
+import { transition, type LicenseEvent, type LicenseStatus, type LifecycleChange } from './lifecycle.ts';
+import { chinaDate, prepareLicenseData, type LicenseData } from './licenseData.ts';
+import { STATUS_LIST_SIZE, statusIndexOf, statusListOf, statusListUri, touchStatusList } from './statusLists.ts';
+
+/** What the license capability needs from the platform. */
+export interface LicenseContext {
+  store: Store;
+  keys: KeyStore;
+  config: Pick<Config, 'publicUrl' | 'signingAlgorithm'>;
+}
+
+export interface Issuer {
+  code: string;
+  name: string;
+}
+
+export interface Holder {
+  code: string;
+  codeType: string;
+  name: string;
+}
+
+/** A license as the API shows it: its current version, status and credential. */
+export interface License {
+  identifier: string;
+  version: number;
+  status: LicenseStatus;
+  type: string;
+  typeCode: string;
+  issuer: Issuer;
+  holder: Holder;
+  validFrom: string;
+  validUntil: string | null;
+  data: LicenseData;
+  credential: string;
+  issuedAt: string;
+  updatedAt: string;
+}
+
+export interface LicenseVersion {
+  identifier: string;
+  version: number;
+  change: 'issue' | 'amend';
+  reason: string | null;
+  data: LicenseData;
+  credential: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface IssueRequest {
+  type: string;
+  holder: { code: string; codeType?: string; name?: string };
+  data: unknown;
+}
+
+export function licenseStandard(type: string, field = '/type'): LicenseTypeStandard {
+  const standard = findLicenseType(type);
+  if (!standard) throw badRequest('unknown-license-type', `unknown license type ${type}`, field);
+  return standard;
+}
+
+export function checkHolder(holder: IssueRequest['holder'], field = '/holder'): { code: string; codeType: string } {
+  const codeType = holder.codeType ?? '001';
+  const problems = checkHolderCode(codeType as '001' | '111', holder.code);
+  if (problems.length > 0) {
+    throw new Problem(400, codeType === '001' ? 'invalid-credit-code' : 'invalid-holder-code', problems.map((p) => p.message).join('; '), {
+      field: `${field}/code`,
+      extensions: { problems },
+    });
+  }
+  return { code: holder.code, codeType };
+}
+
+/** A license ready to be written: validated, identified and signed. */
+export interface PreparedLicense {
+  id: number;
+  standard: LicenseTypeStandard;
+  issuer: Issuer;
+  holder: Holder;
+  data: LicenseData;
+  identifier: string;
+  credential: string;
+  kid: string;
+}
+
+const serialOf = (id: number) => String(id).padStart(8, '0');
+
+export function credentialMetadata(
+  standard: LicenseTypeStandard,
+  issuer: Issuer,
+  holder: Holder,
+  data: LicenseData,
+  identifier: string,
+  version: number,
+  issuedAt: Date,
+): CredentialMetadata {
+  return {
+    identifier,
+    version,
+    vct: standard.vct,
+    licenseTypeCode: standard.typeCode,
+    licenseName: standard.name,
+    issuerCode: issuer.code,
+    issuerName: issuer.name,
+    holderCode: holder.code,
+    holderCodeType: holder.codeType,
+    validFrom: String(data.businessTermFrom ?? data.issuedOn),
+    validUntil: (data.businessTermTo as string | null | undefined) ?? null,
+    issuedAt,
+  };
+}
+
+/** Identifies and signs version `version` of license `id`. Pure computation: no I/O. */
+export function signLicenseVersion(
+  key: SigningKey,
+  publicUrl: string,
+  p: { id: number; version: number; standard: LicenseTypeStandard; issuer: Issuer; holder: Holder; data: LicenseData; issuedAt: Date },
+): { identifier: string; credential: string } {
+  const identifier = buildLicenseIdentifier({
+    typeCode: p.standard.typeCode,
+    issuerCode: p.issuer.code,
+    serial: serialOf(p.id),
+    version: p.version,
+  });
+  const credential = issueCredential({
+    key,
+    issuerUrl: publicUrl,
+    status: { uri: statusListUri(publicUrl, statusListOf(p.id)), idx: statusIndexOf(p.id) },
+    meta: credentialMetadata(p.standard, p.issuer, p.holder, p.data, identifier, p.version, p.issuedAt),
+    fields: p.data,
+  });
+  return { identifier, credential };
+}
+
+export async function allocateLicenseIds(db: Queryable, count: number): Promise<number[]> {
+  const rows = await db.query<{ id: number }>('select nextval($1::regclass) as id from generate_series(1, $2)', [
+    'license_serial_seq',
+    count,
+  ]);
+  return rows.rows.map((r) => Number(r.id));
+}
+
+/**
+ * Writes prepared licenses (version 1) in one statement per table. A holder that already has
+ * a license of the type is skipped, not overwritten: re-running an import issues nothing twice.
+ * Returns the ids actually written.
+ */
+export async function insertIssuedLicenses(tx: Queryable, licenses: readonly PreparedLicense[], actor: string): Promise<number[]> {
+  if (licenses.length === 0) return [];
+  const col = <T>(pick: (l: PreparedLicense) => T) => licenses.map(pick);
+  const inserted = await tx.query<{ id: number }>(
+    `insert into licenses (id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name,
+                           current_version, status, valid_from, valid_until, status_list, status_idx)
+     select t.id, t.type_key, t.type_code, t.issuer_code, t.holder_code, t.holder_code_type, t.holder_name,
+            1, 'valid', t.valid_from, t.valid_until, t.id / $10, t.id % $10
+       from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[])
+            as t(id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, valid_from, valid_until)
+     on conflict (type_key, holder_code) do nothing
+     returning id`,
+    [
+      col((l) => l.id),
+      col((l) => l.standard.key),
+      col((l) => l.standard.typeCode),
+      col((l) => l.issuer.code),
+      col((l) => l.holder.code),
+      col((l) => l.holder.codeType),
+      col((l) => l.holder.name),
+      col((l) => String(l.data.businessTermFrom ?? l.data.issuedOn)),
+      col((l) => (l.data.businessTermTo as string | null | undefined) ?? null),
+      STATUS_LIST_SIZE,
+    ],
+  );
+  const written = new Set(inserted.rows.map((r) => Number(r.id)));
+  const kept = licenses.filter((l) => written.has(l.id));
+  if (kept.length === 0) return [];
+  await tx.query(
+    `insert into license_versions (license_id, version, identifier, data, credential, kid, change, created_by)
+     select t.id, 1, t.identifier, t.data, t.credential, t.kid, 'issue', $5
+       from unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $6::text[]) as t(id, identifier, data, credential, kid)`,
+    [kept.map((l) => l.id), kept.map((l) => l.identifier), kept.map((l) => JSON.stringify(l.data)), kept.map((l) => l.credential), actor, kept.map((l) => l.kid)],
+  );
+  await tx.query(
+    `insert into license_events (license_id, version, event, actor) select id, 1, 'issued', $2 from unnest($1::bigint[]) as t(id)`,
+    [kept.map((l) => l.id), actor],
+  );
+  return kept.map((l) => l.id);
+}
+
+/** 设立: issues a license and its first signed version. */
+export async function issueLicense(ctx: LicenseContext, issuer: Issuer, request: IssueRequest, actor: string): Promise<License> {
+  const standard = licenseStandard(request.type);
+  const holderCode = checkHolder(request.holder);
+  const data = prepareLicenseData(standard, request.data, { registrationAuthority: issuer.name });
+  const holder: Holder = { ...holderCode, name: request.holder.name ?? String(data.name) };
+  const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
+  const identifier = await ctx.store.transaction(async (tx) => {
+    const [id] = await allocateLicenseIds(tx, 1);
+    const signed = signLicenseVersion(key, ctx.config.publicUrl, { id, version: 1, standard, issuer, holder, data, issuedAt: new Date() });
+    const written = await insertIssuedLicenses(tx, [{ id, standard, issuer, holder, data, ...signed, kid: key.kid }], actor);
+    if (written.length === 0) {
+      throw new Problem(409, 'license-exists', `holder ${holder.code} already has a ${standard.key}`, {
+        field: '/holder/code',
+      });
+    }
+    return signed.identifier;
+  });
+  return getLicense(ctx.store, identifier);
+}
+
+interface LicenseRow {
+  id: number;
+  type_key: string;
+  type_code: string;
+  issuer_code: string;
+  issuer_name: string | null;
+  holder_code: string;
+  holder_code_type: string;
+  holder_name: string;
+  current_version: number;
+  status: LicenseStatus;
+  valid_from: string;
+  valid_until: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const LICENSE_COLUMNS = `l.id, l.type_key, l.type_code, l.issuer_code, d.name as issuer_name, l.holder_code, l.holder_code_type,
+  l.holder_name, l.current_version, l.status, l.valid_from, l.valid_until, l.created_at, l.updated_at`;
+
+/** Finds the license that a version identifier (any version's) belongs to. */
+export async function findLicenseRow(db: Queryable, identifier: string, lock = false): Promise<LicenseRow> {
+  const parsed = parseLicenseIdentifier(identifier);
+  if (!parsed.ok) {
+    throw new Problem(400, 'invalid-license-identifier', parsed.problems.map((p) => p.message).join('; '), {
+      field: '/identifier',
+      extensions: { problems: parsed.problems },
+    });
+  }
+  const row = (
+    await db.query<LicenseRow>(
+      `select ${LICENSE_COLUMNS} from license_versions v join licenses l on l.id = v.license_id
+         left join departments d on d.code = l.issuer_code
+        where v.identifier = $1 ${lock ? 'for update of l' : ''}`,
+      [identifier],
+    )
+  ).rows[0];
+  if (!row) throw notFound('license-not-found', `no license with identifier ${identifier}`);
+  return row;
+}
+
+async function currentVersion(db: Queryable, licenseId: number, version: number) {
+  return (
+    await db.query<{ identifier: string; data: LicenseData; credential: string; kid: string }>(
+      'select identifier, data, credential, kid from license_versions where license_id = $1 and version = $2',
+      [licenseId, version],
+    )
+  ).rows[0];
+}
+
+function toLicense(row: LicenseRow, version: { identifier: string; data: LicenseData; credential: string }): License {
+  return {
+    identifier: version.identifier,
+    version: row.current_version,
+    status: row.status,
+    type: row.type_key,
+    typeCode: row.type_code,
+    issuer: { code: row.issuer_code, name: row.issuer_name ?? row.issuer_code },
+    holder: { code: row.holder_code, codeType: row.holder_code_type, name: row.holder_name },
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    data: version.data,
+    credential: version.credential,
+    issuedAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** The license's current version, whichever version's identifier is given. */
+export async function getLicense(db: Queryable, identifier: string): Promise<License> {
+  const row = await findLicenseRow(db, identifier);
+  const version = await currentVersion(db, row.id, row.current_version);
+  return toLicense(row, version);
+}
+
+export async function licenseIssuerOf(db: Queryable, identifier: string): Promise<string> {
+  return (await findLicenseRow(db, identifier)).issuer_code;
+}
+
+export async function listVersions(db: Queryable, identifier: string): Promise<LicenseVersion[]> {
+  const row = await findLicenseRow(db, identifier);
+  const rows = await db.query<{
+    identifier: string;
+    version: number;
+    change: 'issue' | 'amend';
+    reason: string | null;
+    data: LicenseData;
+    credential: string;
+    created_at: Date;
+    created_by: string | null;
+  }>(
+    'select identifier, version, change, reason, data, credential, created_at, created_by from license_versions where license_id = $1 order by version',
+    [row.id],
+  );
+  return rows.rows.map((r) => ({
+    identifier: r.identifier,
+    version: r.version,
+    change: r.change,
+    reason: r.reason,
+    data: r.data,
+    credential: r.credential,
+    createdAt: r.created_at.toISOString(),
+    createdBy: r.created_by,
+  }));
+}
+
+export async function listEvents(db: Queryable, identifier: string) {
+  const row = await findLicenseRow(db, identifier);
+  const rows = await db.query<{ version: number; event: LicenseEvent; reason: string | null; actor: string | null; at: Date }>(
+    'select version, event, reason, actor, at from license_events where license_id = $1 order by id',
+    [row.id],
+  );
+  return rows.rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}
+
+function requireReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '') throw badRequest('missing-field', 'a reason is required', '/reason');
+  return reason;
+}
+
+/** 变更: a new immutable, signed version with the changed fields. */
+export async function amendLicense(
+  ctx: LicenseContext,
+  identifier: string,
+  change: { data: unknown; reason: string },
+  actor: string,
+): Promise<License> {
+  const reason = requireReason(change.reason);
+  if (typeof change.data !== 'object' || change.data === null || Array.isArray(change.data)) {
+    throw badRequest('invalid-license-data', '/data must be an object of the fields that change', '/data');
+  }
+  const newIdentifier = await ctx.store.transaction(async (tx) => {
+    const row = await findLicenseRow(tx, identifier, true);
+    transition(row.status, 'amend');
+    const standard = licenseStandard(row.type_key);
+    const previous = await currentVersion(tx, row.id, row.current_version);
+    const data = prepareLicenseData(standard, { ...previous.data, ...(change.data as LicenseData) }, {
+      registrationAuthority: String(previous.data.registrationAuthority),
+      today: chinaDate(),
+    });
+    const issuer = { code: row.issuer_code, name: row.issuer_name ?? row.issuer_code };
+    const holder = { code: row.holder_code, codeType: row.holder_code_type, name: String(data.name ?? row.holder_name) };
+    const version = row.current_version + 1;
+    const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
+    const signed = signLicenseVersion(key, ctx.config.publicUrl, { id: row.id, version, standard, issuer, holder, data, issuedAt: new Date() });
+    await tx.query(
+      `insert into license_versions (license_id, version, identifier, data, credential, kid, change, reason, created_by)
+       values ($1, $2, $3, $4, $5, $6, 'amend', $7, $8)`,
+      [row.id, version, signed.identifier, JSON.stringify(data), signed.credential, key.kid, reason, actor],
+    );
+    await tx.query(
+      `update licenses set current_version = $2, holder_name = $3, valid_from = $4, valid_until = $5, updated_at = now() where id = $1`,
+      [row.id, version, holder.name, String(data.businessTermFrom ?? data.issuedOn), data.businessTermTo ?? null],
+    );
+    await recordEvent(tx, row.id, version, 'amended', reason, actor);
+    return signed.identifier;
+  });
+  return getLicense(ctx.store, newIdentifier);
+}
+
+async function recordEvent(tx: Queryable, licenseId: number, version: number, event: LicenseEvent, reason: string | null, actor: string) {
+  await tx.query('insert into license_events (license_id, version, event, reason, actor) values ($1, $2, $3, $4, $5)', [
+    licenseId,
+    version,
+    event,
+    reason,
+    actor,
+  ]);
+}
+
+/**
+ * 暂停 / 恢复 / 吊销 / 注销: changes the status, and the status list in the same transaction,
+ * so a verification made after this returns sees the new status.
+ */
+export async function changeLicenseStatus(
+  ctx: LicenseContext,
+  identifier: string,
+  change: Exclude<LifecycleChange, 'amend' | 'expire'>,
+  reason: string,
+  actor: string,
+): Promise<License> {
+  const why = requireReason(reason);
+  await ctx.store.transaction(async (tx) => {
+    const row = await findLicenseRow(tx, identifier, true);
+    const { to, event } = transition(row.status, change);
+    await tx.query('update licenses set status = $2, updated_at = now() where id = $1', [row.id, to]);
+    await touchStatusList(tx, statusListOf(row.id));
+    await recordEvent(tx, row.id, row.current_version, event, why, actor);
+  });
+  return getLicense(ctx.store, identifier);
+}
+
+/** 到期: licenses whose business term ended before `today` expire. Returns how many did. */
+export async function expireDueLicenses(store: Store, today: string = chinaDate()): Promise<number> {
+  return store.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number; current_version: number }>(
+      `update licenses set status = 'expired', updated_at = now()
+        where status in ('valid', 'suspended') and valid_until is not null and valid_until < $1
+        returning id, current_version`,
+      [today],
+    );
+    if (rows.rows.length === 0) return 0;
+    await tx.query(
+      `insert into license_events (license_id, version, event, reason, actor)
+       select id, v, 'expired', 'business term ended', 'system' from unnest($1::bigint[], $2::int[]) as t(id, v)`,
+      [rows.rows.map((r) => r.id), rows.rows.map((r) => r.current_version)],
+    );
+    for (const list of new Set(rows.rows.map((r) => statusListOf(r.id)))) await touchStatusList(tx, list);
+    return rows.rows.length;
+  });
+}

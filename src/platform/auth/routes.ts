@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { authenticateClient } from '../../departments/index.ts';
+import type { Platform } from '../platform.ts';
+import { Problem } from '../problems.ts';
+
+/** HTTP Basic credentials (RFC 6749 §2.3.1: both parts form-urlencoded). */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header?.toLowerCase().startsWith('basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+  try {
+    return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+const oauthError = (status: number, code: string, error: string, description: string) =>
+  new Problem(status, code, description, { extensions: { error, error_description: description } });
+
+/** OAuth 2.0 client credentials grant (RFC 6749 §4.4) for departments' systems. */
+export const authRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
+  app.post(
+    '/oauth/token',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Get an access token (client credentials, HTTP Basic client authentication)',
+        body: Type.Object(
+          {
+            grant_type: Type.String(),
+            scope: Type.Optional(Type.String()),
+            client_id: Type.Optional(Type.String()),
+            client_secret: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            access_token: Type.String(),
+            token_type: Type.Literal('Bearer'),
+            expires_in: Type.Integer(),
+            scope: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (body.grant_type !== 'client_credentials') {
+        throw oauthError(400, 'unsupported-grant-type', 'unsupported_grant_type', 'only grant_type=client_credentials is supported');
+      }
+      const basic = basicCredentials(request.headers.authorization);
+      const credentials = basic ?? (body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : undefined);
+      if (!credentials) {
+        throw oauthError(401, 'invalid-client', 'invalid_client', 'authenticate the client with HTTP Basic (client id and secret)');
+      }
+      const client = await authenticateClient(platform.store, credentials.id, credentials.secret);
+      if (!client) throw oauthError(401, 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
+      const { accessToken, expiresIn } = await platform.tokens.issue(client);
+      reply.header('cache-control', 'no-store');
+      return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, scope: client.roles.join(' ') };
+    },
+  );
+};

@@ -1,0 +1,123 @@
+import type { Queryable } from '../store/store.ts';
+import {
+  generateSigningKey,
+  loadSigningKey,
+  verificationKeyFromJwk,
+  type PublicJwk,
+  type SigningAlgorithm,
+  type SigningKey,
+  type StoredKeyMaterial,
+  type VerificationKey,
+} from './keys.ts';
+
+export type KeyPurpose = 'license' | 'status' | 'token' | 'audit';
+
+interface KeyRow {
+  kid: string;
+  alg: SigningAlgorithm;
+  public_jwk: PublicJwk;
+  private_key_enc: string;
+  retired_at: Date | null;
+}
+
+/**
+ * Keys with ids and rotation: a purpose (and owner) has one active key; rotating retires it
+ * but keeps its public half so that everything it signed still verifies.
+ */
+export class KeyStore {
+  private readonly active = new Map<string, SigningKey>();
+  private readonly verification = new Map<string, VerificationKey & { retired: boolean }>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  /** The active key, created on first use. */
+  async activeKey(purpose: KeyPurpose, alg: SigningAlgorithm, owner = ''): Promise<SigningKey> {
+    const cacheKey = `${purpose}:${owner}`;
+    const cached = this.active.get(cacheKey);
+    if (cached) return cached;
+    const row = (
+      await this.db.query<KeyRow>(
+        `select kid, alg, public_jwk, private_key_enc, retired_at from signing_keys
+          where purpose = $1 and coalesce(owner, '') = $2 and retired_at is null
+          order by created_at desc limit 1`,
+        [purpose, owner],
+      )
+    ).rows[0];
+    const key = row
+      ? loadSigningKey(
+          { kid: row.kid, alg: row.alg, publicJwk: row.public_jwk, privateKeyEncrypted: row.private_key_enc },
+          this.masterKey,
+        )
+      : await this.create(purpose, alg, owner);
+    this.active.set(cacheKey, key);
+    return key;
+  }
+
+  /**
+   * The active key still sealed, with what unseals it: for worker threads that sign in bulk
+   * and must load the key themselves. Never log or persist the result.
+   */
+  async sealedActiveKey(purpose: KeyPurpose, alg: SigningAlgorithm, owner = ''): Promise<{ stored: StoredKeyMaterial; masterKey: Buffer }> {
+    const key = await this.activeKey(purpose, alg, owner);
+    const row = (
+      await this.db.query<KeyRow>('select kid, alg, public_jwk, private_key_enc, retired_at from signing_keys where kid = $1', [key.kid])
+    ).rows[0];
+    return {
+      stored: { kid: row.kid, alg: row.alg, publicJwk: row.public_jwk, privateKeyEncrypted: row.private_key_enc },
+      masterKey: this.masterKey,
+    };
+  }
+
+  /** Retires the active key of a purpose and makes a new one. */
+  async rotate(purpose: KeyPurpose, alg: SigningAlgorithm, owner = ''): Promise<SigningKey> {
+    await this.db.query(
+      `update signing_keys set retired_at = now() where purpose = $1 and coalesce(owner, '') = $2 and retired_at is null`,
+      [purpose, owner],
+    );
+    this.active.delete(`${purpose}:${owner}`);
+    const key = await this.create(purpose, alg, owner);
+    this.active.set(`${purpose}:${owner}`, key);
+    return key;
+  }
+
+  private async create(purpose: KeyPurpose, alg: SigningAlgorithm, owner: string): Promise<SigningKey> {
+    const { key, stored } = generateSigningKey(alg, this.masterKey);
+    // Two processes may race to create the first key: the one whose insert lands wins.
+    const inserted = await this.db.query(
+      `insert into signing_keys (kid, purpose, owner, alg, public_jwk, private_key_enc)
+       values ($1, $2, nullif($3, ''), $4, $5, $6)
+       on conflict do nothing`,
+      [stored.kid, purpose, owner, stored.alg, stored.publicJwk, stored.privateKeyEncrypted],
+    );
+    if (inserted.rowCount === 1) return key;
+    this.active.delete(`${purpose}:${owner}`);
+    return this.activeKey(purpose, alg, owner);
+  }
+
+  /** A key that verifies, retired or not; undefined for a kid we never issued. */
+  async verificationKey(kid: string): Promise<(VerificationKey & { retired: boolean }) | undefined> {
+    const cached = this.verification.get(kid);
+    if (cached) return cached;
+    const row = (
+      await this.db.query<KeyRow>('select kid, alg, public_jwk, private_key_enc, retired_at from signing_keys where kid = $1', [
+        kid,
+      ])
+    ).rows[0];
+    if (!row) return undefined;
+    const key = { ...verificationKeyFromJwk(row.public_jwk), retired: row.retired_at !== null };
+    this.verification.set(kid, key);
+    return key;
+  }
+
+  /** Public halves for a JWKS document. */
+  async publicKeys(purposes: KeyPurpose[]): Promise<PublicJwk[]> {
+    const rows = await this.db.query<{ public_jwk: PublicJwk }>(
+      'select public_jwk from signing_keys where purpose = any($1) order by created_at',
+      [purposes],
+    );
+    return rows.rows.map((r) => r.public_jwk);
+  }
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Queryable, QueryResult, Store } from './store.ts';
+
+const parsers = {
+  [types.INT8]: (v: string) => Number(v),
+  [types.DATE]: (v: string) => v,
+  [types.NUMERIC]: (v: string) => Number(v),
+};
+
+function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
+  return {
+    async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+      const result = await db.query<T>(sql, params);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+  };
+}
+
+export async function openPgliteStore(dataDir?: string): Promise<Store> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, { parsers });
+  const base = wrap(db);
+  return {
+    kind: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => work(wrap(tx)));
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createClient, registerDepartment, type Department } from '../../src/departments/index.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { openPlatform, type Platform } from '../../src/platform/platform.ts';
+import { buildServer } from '../../src/platform/server.ts';
+import { generateCreditCode } from '../../src/standards/index.ts';
+import { seededRandom, syntheticEnterprise } from '../../src/demo/synthetic.ts';
+import { createTestStore } from './store.ts';
+
+export interface TestClient {
+  clientId: string;
+  clientSecret: string;
+  department: Department;
+  token: string;
+}
+
+export interface TestPlatform {
+  platform: Platform;
+  app: FastifyInstance;
+  /** The base URL of the real HTTP server the app listens on (127.0.0.1, random port). */
+  url: string;
+  issuer: TestClient;
+  otherIssuer: TestClient;
+  consumer: TestClient;
+  coordinator: TestClient;
+  close: () => Promise<void>;
+}
+
+const random = seededRandom(Date.now() % 100000);
+
+/** A valid business license request for a fresh synthetic enterprise. */
+export function licenseRequest(overrides: Record<string, unknown> = {}) {
+  const enterprise = syntheticEnterprise(random, Math.floor(random() * 1e6));
+  return { type: 'business-license', holder: { code: enterprise.creditCode }, data: { ...enterprise.data, ...overrides } };
+}
+
+async function department(p: Platform, name: string, nameEn: string, roles: string[], authority = '1'): Promise<TestClient> {
+  const dept: Department = {
+    code: generateCreditCode({ registrationAuthority: authority, category: '1', divisionCode: '370000', random }),
+    name,
+    nameEn,
+    level: 'province',
+    region: '370000',
+  };
+  await registerDepartment(p.store, dept);
+  const client = await createClient(p.store, { departmentCode: dept.code, roles });
+  const { accessToken } = await p.tokens.issue(client);
+  return { clientId: client.clientId, clientSecret: client.clientSecret, department: dept, token: accessToken };
+}
+
+/**
+ * The whole platform on a fresh store, served over real HTTP on a random loopback port,
+ * with an issuer, a second issuer, a consumer and a coordinator ready to call it.
+ */
+export async function startTestPlatform(): Promise<TestPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-test-'));
+  const { store, drop } = await createTestStore();
+  const server = { port: 0 };
+  const config = loadConfig({ dataDir, port: 0 }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' });
+  const platform = await openPlatform(config, store);
+  const app = await buildServer(platform);
+  const address = await app.listen({ host: '127.0.0.1', port: server.port });
+  // Credentials and QR codes must point at where this server really listens.
+  platform.config.publicUrl = address;
+  const issuer = await department(platform, '山东省市场监督管理局', 'Shandong AMR', ['issuer']);
+  const otherIssuer = await department(platform, '青岛市市场监督管理局', 'Qingdao AMR', ['issuer']);
+  const consumer = await department(platform, '国家税务总局山东省税务局', 'Shandong Tax', ['consumer']);
+  const coordinator = await department(platform, '山东省大数据局', 'Shandong Big Data Bureau', ['coordinator']);
+  return {
+    platform,
+    app,
+    url: address,
+    issuer,
+    otherIssuer,
+    consumer,
+    coordinator,
+    close: async () => {
+      await app.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** fetch against the test server with a bearer token and JSON body. */
+export async function api(
+  t: TestPlatform,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) {
+    body = options.rawBody;
+    headers['content-type'] ??= 'application/json';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(`${t.url}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
