@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, registerDepartment } from '../../src/departments/index.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { openPlatform } from '../../src/platform/platform.ts';
+import { buildServer } from '../../src/platform/server.ts';
+import { openStore } from '../../src/platform/store/store.ts';
+import { buildLicenseIdentifier, generateCreditCode } from '../../src/standards/index.ts';
+import { createTestStore, testStoreKind } from '../support/store.ts';
+
+const run = promisify(execFile);
+const MASTER_KEY = 'cd'.repeat(32);
+
+/** Runs the real CLI; resolves with exit code and output instead of throwing on a non-zero exit. */
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], {
+      env: { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('check commands', () => {
+  it('check uscc: exit 0 for a valid code, 1 with the reason for an invalid one', async () => {
+    const valid = await cli(['check', 'uscc', '91350100M000100Y43'], {});
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toMatch(/^valid/);
+    const invalid = await cli(['check', 'uscc', '91350100M000100Y44'], {});
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/check/i);
+    const lowercase = await cli(['check', 'uscc', '91350100m000100y43'], {});
+    expect(lowercase.code).toBe(1);
+  });
+
+  it('check license-id: exit 0 for a valid identifier, 1 for a wrong check character', async () => {
+    const id = buildLicenseIdentifier({ typeCode: '11100000MB0143028R001', issuerCode: '91350100M000100Y43', serial: '00000042', version: 1 });
+    const valid = await cli(['check', 'license-id', id], {});
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toContain('serial 00000042');
+    const wrong = id.slice(0, -1) + (id.endsWith('A') ? 'B' : 'A');
+    const invalid = await cli(['check', 'license-id', wrong], {});
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/check/i);
+  });
+});
+
+describe('store commands', () => {
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-cli-'));
+  const department = {
+    code: generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' }),
+    name: '山东省市场监督管理局',
+    nameEn: 'Shandong AMR',
+    level: 'province' as const,
+    region: '370000',
+  };
+
+  beforeAll(async () => {
+    if (testStoreKind() === 'postgres') {
+      const test = await createTestStore();
+      env = { DATABASE_URL: test.url!, CERTBRIDGE_DATA_DIR: dataDir };
+      const platform = await openPlatform(loadConfig({}, { ...env, CERTBRIDGE_MASTER_KEY: MASTER_KEY }), test.store);
+      await registerDepartment(platform.store, department);
+      cleanup = test.drop;
+    } else {
+      env = { CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
+      const store = await openStore({ dataDir });
+      const platform = await openPlatform(loadConfig({ dataDir }, { CERTBRIDGE_MASTER_KEY: MASTER_KEY }), store);
+      await registerDepartment(platform.store, department);
+      await store.close();
+      cleanup = async () => undefined;
+    }
+  });
+  afterAll(async () => {
+    await cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('departments list --json prints code, name and nameEn', async () => {
+    const result = await cli(['departments', 'list', '--json'], env);
+    expect(result.code).toBe(0);
+    const list = JSON.parse(result.stdout);
+    expect(list).toEqual([expect.objectContaining({ code: department.code, name: department.name, nameEn: department.nameEn })]);
+  });
+
+  // The embedded store is the one a data dir selects; on PostgreSQL the URL does.
+  it.runIf(testStoreKind() === 'pglite')('--data-dir on the command line is honoured like the environment variable', async () => {
+    const result = await cli(['departments', 'list', '--json', '--data-dir', dataDir], { DATABASE_URL: '' });
+    expect(JSON.parse(result.stdout)[0].code).toBe(department.code);
+    const empty = mkdtempSync(join(tmpdir(), 'certbridge-cli-empty-'));
+    const none = await cli(['departments', 'list', '--json', '--data-dir', empty], { DATABASE_URL: '' });
+    expect(JSON.parse(none.stdout)).toEqual([]);
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('clients create --json prints credentials that work at /oauth/token', async () => {
+    const result = await cli(['clients', 'create', '--department', department.code, '--roles', 'issuer,consumer', '--json'], env);
+    expect(result.code).toBe(0);
+    const created = JSON.parse(result.stdout);
+    expect(Object.keys(created).sort()).toEqual(['clientId', 'clientSecret']);
+    const store = testStoreKind() === 'postgres' ? await openStore({ databaseUrl: env.DATABASE_URL }) : await openStore({ dataDir });
+    const platform = await openPlatform(loadConfig({ dataDir }, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: env.DATABASE_URL }), store);
+    const app = await buildServer(platform);
+    const token = await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { authorization: `Basic ${Buffer.from(`${created.clientId}:${created.clientSecret}`).toString('base64')}` },
+      payload: { grant_type: 'client_credentials' },
+    });
+    expect(token.statusCode).toBe(200);
+    expect(token.json().scope).toBe('issuer consumer');
+    await app.close();
+    await store.close();
+  });
+
+  it('clients create refuses an unknown department and unknown roles', async () => {
+    const unknown = await cli(['clients', 'create', '--department', '91350100M000100Y43', '--roles', 'issuer', '--json'], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/no department/);
+    const badRole = await cli(['clients', 'create', '--department', department.code, '--roles', 'emperor', '--json'], env);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toMatch(/roles/);
+  });
+
+  // PGlite is single-process by design; sharing a store with a running server is PostgreSQL's job.
+  it.runIf(testStoreKind() === 'postgres')('clients create works while a server runs on the same PostgreSQL', async () => {
+    const store = await openStore({ databaseUrl: env.DATABASE_URL });
+    const platform = await openPlatform(loadConfig({ dataDir }, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: env.DATABASE_URL }), store);
+    const app = await buildServer(platform);
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const result = await cli(['clients', 'create', '--department', department.code, '--roles', 'consumer', '--json'], env);
+      expect(result.code).toBe(0);
+      const { clientId, clientSecret } = JSON.parse(result.stdout);
+      const token = await fetch(`${url}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      expect(token.status).toBe(200);
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});
