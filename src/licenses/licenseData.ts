@@ -17,7 +17,9 @@ function validatorFor(standard: LicenseTypeStandard, partial: boolean) {
   let validate = cache.get(key);
   if (!validate) {
     // A selectively disclosed credential shows only some fields: each must still be valid.
-    const schema = partial ? { ...standard.dataSchema, required: [] } : standard.dataSchema;
+    const schema = partial
+      ? { ...standard.dataSchema, $id: `${String(standard.dataSchema.$id ?? key)}:disclosed`, required: [] }
+      : standard.dataSchema;
     validate = ajv.compile(schema);
     cache.set(key, validate);
   }

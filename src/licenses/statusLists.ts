@@ -50,10 +50,10 @@ export class StatusLists {
     private readonly config: Pick<Config, 'publicUrl'>,
   ) {}
 
-  private async current(listId: number): Promise<CachedList> {
-    const revision = Number(
-      (await this.db.query<{ revision: number }>('select revision from status_lists where id = $1', [listId])).rows[0]?.revision ?? 0,
-    );
+  private async current(listId: number, knownRevision?: number): Promise<CachedList> {
+    const revision =
+      knownRevision ??
+      Number((await this.db.query<{ revision: number }>('select revision from status_lists where id = $1', [listId])).rows[0]?.revision ?? 0);
     const cached = this.cache.get(listId);
     if (cached && cached.revision === revision) return cached;
     const rows = await this.db.query<{ status_idx: number; status: LicenseStatus }>(
@@ -65,9 +65,12 @@ export class StatusLists {
     return fresh;
   }
 
-  /** The status a list gives an index, as a verifier reading the published list would see it. */
-  async statusAt(listId: number, index: number): Promise<LicenseStatus> {
-    return (await this.current(listId)).statuses.get(index) ?? 'valid';
+  /**
+   * The status a list gives an index, as a verifier reading the published list would see it.
+   * `knownRevision`: the list's revision when the caller read it already (saves a round trip).
+   */
+  async statusAt(listId: number, index: number, knownRevision?: number): Promise<LicenseStatus> {
+    return (await this.current(listId, knownRevision)).statuses.get(index) ?? 'valid';
   }
 
   /** The signed list token (IETF Token Status List), served publicly. */

@@ -2,8 +2,8 @@ import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { VerificationKey } from '../platform/crypto/keys.ts';
 import { Problem } from '../platform/problems.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { findLicenseType } from '../standards/index.ts';
-import { parseCredential, verifyCredentialSignature } from './credential.ts';
+import { buildLicenseIdentifier, findLicenseType, parseLicenseIdentifier } from '../standards/index.ts';
+import { CredentialFormatError, parseCredential, verifyCredentialSignature } from './credential.ts';
 import type { LicenseStatus } from './lifecycle.ts';
 import { chinaDate, schemaErrors } from './licenseData.ts';
 import { STATUS_LIST_SIZE, type StatusLists } from './statusLists.ts';
@@ -39,27 +39,24 @@ const BINDING: readonly CheckName[] = ['format', 'signature', 'issuer-key', 'sta
  * the disclosed fields against the license type's schema.
  */
 export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string, now = new Date()): Promise<VerificationResult> {
-  let parsed: ReturnType<typeof parseCredential>;
-  try {
-    parsed = parseCredential(sdJwt);
-  } catch (error) {
-    throw new Problem(400, 'malformed-credential', `not an SD-JWT credential: ${(error as Error).message}`, { field: '/credential' });
-  }
-  const checks: VerificationCheck[] = [{ check: 'format', passed: true, detail: 'SD-JWT VC (application/dc+sd-jwt)' }];
-  const claims = parsed.payload;
-  const kid = typeof parsed.header.kid === 'string' ? parsed.header.kid : '';
+  const kid = headerKid(sdJwt);
   const key = kid ? await ctx.keys.verificationKey(kid) : undefined;
-
+  const checks: VerificationCheck[] = [{ check: 'format', passed: true, detail: 'SD-JWT VC (application/dc+sd-jwt)' }];
+  let claims: Record<string, unknown>;
   let disclosed: Record<string, unknown> = {};
   try {
     const verified = verifyCredentialSignature(sdJwt, (k): VerificationKey | undefined => (k === kid ? key : undefined));
+    claims = verified.payload;
     disclosed = verified.disclosed;
-    checks.push({ check: 'signature', passed: true, detail: `${String(parsed.header.alg)} signature and ${parsed.disclosures.length} disclosures verified` });
+    checks.push({ check: 'signature', passed: true, detail: `${String(verified.header.alg)} signature and ${Object.keys(disclosed).length} disclosures verified` });
   } catch (error) {
+    if (error instanceof CredentialFormatError) throw malformed(error);
+    // Not genuine: still decode it, to say what it claims and what its status list says.
+    claims = parseCredential(sdJwt).payload;
     checks.push({ check: 'signature', passed: false, detail: `${(error as { code?: string }).code ?? 'invalid'}: ${(error as Error).message}` });
   }
 
-  const keyOwner = key ? await keyOwnerOf(ctx.db, kid) : undefined;
+  const keyOwner = key?.purpose === 'license' ? key.owner : undefined;
   checks.push(
     !key
       ? { check: 'issuer-key', passed: false, detail: `key ${kid || '(none)'} is not a key of this platform` }
@@ -68,7 +65,9 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
         : { check: 'issuer-key', passed: true, detail: `key ${kid} of ${keyOwner}${key.retired ? ' (retired, was active when signed)' : ''}` },
   );
 
-  const status = await statusFromList(ctx, claims.status);
+  const reference = statusReference(claims.status);
+  const state = reference ? await licenseState(ctx.db, reference.listId, reference.idx) : undefined;
+  const status = reference && state ? await ctx.statusLists.statusAt(reference.listId, reference.idx, state.revision) : undefined;
   checks.push(
     status === undefined
       ? { check: 'status-list', passed: false, detail: 'no usable status list reference' }
@@ -92,7 +91,7 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
       : { check: 'schema', passed: errors.length === 0, detail: errors.length === 0 ? `conforms to ${standard.key} ${standard.version}` : errors.map((e) => `${e.instancePath} ${e.message}`).join('; ') },
   );
 
-  const latest = await latestIdentifier(ctx.db, String(claims.identifier));
+  const latest = state?.currentVersion ? currentIdentifier(String(claims.identifier), state.currentVersion) : undefined;
   if (latest) {
     checks.push({
       check: 'current-version',
@@ -107,30 +106,48 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   return { valid, status: effective, checks, license: { ...metadata, ...disclosed } };
 }
 
+const malformed = (error: Error) =>
+  new Problem(400, 'malformed-credential', `not an SD-JWT credential: ${error.message}`, { field: '/credential' });
+
+/** The key id from the JWT header, read without decoding the rest (the key must be fetched before verifying). */
+function headerKid(sdJwt: string): string | undefined {
+  const end = sdJwt.indexOf('.');
+  if (end <= 0) throw malformed(new Error('no JWT header'));
+  try {
+    const kid = (JSON.parse(Buffer.from(sdJwt.slice(0, end), 'base64url').toString('utf8')) as { kid?: unknown }).kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch (error) {
+    throw malformed(error as Error);
+  }
+}
+
 /** Claims that carry the SD-JWT machinery rather than facts about the license. */
 const SD_JWT_MECHANICS = new Set(['_sd', '_sd_alg', 'status', 'cnf']);
 
 const vctToKey = (vct: string) => vct.split(':').pop() ?? '';
 
-async function keyOwnerOf(db: Queryable, kid: string): Promise<string | undefined> {
-  return (await db.query<{ owner: string | null }>(`select owner from signing_keys where kid = $1 and purpose = 'license'`, [kid])).rows[0]?.owner ?? undefined;
-}
-
-async function statusFromList(ctx: VerifyContext, reference: unknown): Promise<LicenseStatus | undefined> {
+function statusReference(reference: unknown): { listId: number; idx: number } | undefined {
   const ref = (reference as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
   if (!ref || typeof ref.idx !== 'number' || typeof ref.uri !== 'string') return undefined;
   const match = /\/api\/v1\/status-lists\/(\d+)$/.exec(ref.uri);
-  if (!match || ref.idx < 0 || ref.idx >= STATUS_LIST_SIZE) return undefined;
-  return ctx.statusLists.statusAt(Number(match[1]), ref.idx);
+  if (!match || !Number.isInteger(ref.idx) || ref.idx < 0 || ref.idx >= STATUS_LIST_SIZE) return undefined;
+  return { listId: Number(match[1]), idx: ref.idx };
 }
 
-async function latestIdentifier(db: Queryable, identifier: string): Promise<string | undefined> {
-  return (
-    await db.query<{ identifier: string }>(
-      `select cur.identifier from license_versions v join licenses l on l.id = v.license_id
-         join license_versions cur on cur.license_id = l.id and cur.version = l.current_version
-        where v.identifier = $1`,
-      [identifier],
+/** The list's revision and the license's current version, in one round trip (the license id is list × size + index). */
+async function licenseState(db: Queryable, listId: number, idx: number): Promise<{ revision: number; currentVersion?: number }> {
+  const row = (
+    await db.query<{ revision: number | null; current_version: number | null }>(
+      `select (select revision from status_lists where id = $1) as revision,
+              (select current_version from licenses where id = $2) as current_version`,
+      [listId, listId * STATUS_LIST_SIZE + idx],
     )
-  ).rows[0]?.identifier;
+  ).rows[0];
+  return { revision: Number(row?.revision ?? 0), currentVersion: row?.current_version ?? undefined };
+}
+
+/** The identifier of another version of the same license: only the version segment and the check differ. */
+function currentIdentifier(identifier: string, version: number): string | undefined {
+  const parsed = parseLicenseIdentifier(identifier);
+  return parsed.ok ? buildLicenseIdentifier({ ...parsed.parts, version }) : undefined;
 }

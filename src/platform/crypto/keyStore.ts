@@ -12,6 +12,14 @@ import {
 
 export type KeyPurpose = 'license' | 'status' | 'token' | 'audit';
 
+export interface PlatformVerificationKey extends VerificationKey {
+  purpose: KeyPurpose;
+  /** The department a license key belongs to. */
+  owner?: string;
+  /** Retired keys still verify what they signed while they were active. */
+  retired: boolean;
+}
+
 interface KeyRow {
   kid: string;
   alg: SigningAlgorithm;
@@ -26,7 +34,7 @@ interface KeyRow {
  */
 export class KeyStore {
   private readonly active = new Map<string, SigningKey>();
-  private readonly verification = new Map<string, VerificationKey & { retired: boolean }>();
+  private readonly verification = new Map<string, PlatformVerificationKey>();
 
   constructor(
     private readonly db: Queryable,
@@ -97,17 +105,21 @@ export class KeyStore {
     return this.activeKey(purpose, alg, owner);
   }
 
-  /** A key that verifies, retired or not; undefined for a kid we never issued. */
-  async verificationKey(kid: string): Promise<(VerificationKey & { retired: boolean }) | undefined> {
+  /**
+   * A key that verifies, retired or not, with what it is for and whose it is; undefined for a
+   * kid we never issued. Cached: a key's public half and owner never change.
+   */
+  async verificationKey(kid: string): Promise<PlatformVerificationKey | undefined> {
     const cached = this.verification.get(kid);
     if (cached) return cached;
     const row = (
-      await this.db.query<KeyRow>('select kid, alg, public_jwk, private_key_enc, retired_at from signing_keys where kid = $1', [
-        kid,
-      ])
+      await this.db.query<KeyRow & { purpose: KeyPurpose; owner: string | null }>(
+        'select kid, alg, public_jwk, private_key_enc, retired_at, purpose, owner from signing_keys where kid = $1',
+        [kid],
+      )
     ).rows[0];
     if (!row) return undefined;
-    const key = { ...verificationKeyFromJwk(row.public_jwk), retired: row.retired_at !== null };
+    const key = { ...verificationKeyFromJwk(row.public_jwk), purpose: row.purpose, owner: row.owner ?? undefined, retired: row.retired_at !== null };
     this.verification.set(kid, key);
     return key;
   }

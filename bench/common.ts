@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createClient, registerDepartment } from '../src/departments/index.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { openPlatform, type Platform } from '../src/platform/platform.ts';
+import { generateCreditCode } from '../src/standards/index.ts';
+
+export type BenchStore = 'pglite' | 'postgres';
+
+/** Which stores to run on: `--store pglite|postgres|both` (default both when PostgreSQL answers). */
+export function storesFromArgs(argv = process.argv.slice(2)): BenchStore[] {
+  const i = argv.indexOf('--store');
+  const choice = i >= 0 ? argv[i + 1] : 'both';
+  return choice === 'both' ? ['postgres', 'pglite'] : [choice as BenchStore];
+}
+
+export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+
+export const POSTGRES_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchPlatform {
+  platform: Platform;
+  issuer: { code: string; name: string };
+  databaseUrl?: string;
+  close: () => Promise<void>;
+}
+
+/** A fresh platform for a benchmark: a new database on the local PostgreSQL, or a new PGlite folder. */
+export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-bench-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => undefined as void;
+  if (store === 'postgres') {
+    const name = `certbridge_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const config = loadConfig({ dataDir, databaseUrl }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'be'.repeat(32), DATABASE_URL: databaseUrl ?? '' });
+  const platform = await openPlatform(config);
+  const issuer = {
+    code: generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' }),
+    name: '山东省市场监督管理局',
+  };
+  await registerDepartment(platform.store, { ...issuer, nameEn: 'Shandong AMR', level: 'province', region: '370000' });
+  await createClient(platform.store, { departmentCode: issuer.code, roles: ['issuer'], clientId: 'bench-issuer', secret: 'bench-issuer-secret' });
+  return {
+    platform,
+    issuer,
+    databaseUrl,
+    close: async () => {
+      await platform.store.close();
+      await dropDatabase();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function machine(): string {
+  return `${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}`;
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
