@@ -1,5 +1,7 @@
 // The departments capability: the registry of departments and of their systems (clients).
-import { sqlMigration, type Migration } from '../platform/store/migrate.ts';
+import type { Capability } from '../platform/capability.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { departmentRoutes } from './routes.ts';
 
 export {
   ROLES,
@@ -13,4 +15,8 @@ export {
 } from './departments.ts';
 export type { Client, Department, Role } from './departments.ts';
 
-export const departmentMigrations: Migration[] = [sqlMigration('departments', '001_departments', import.meta.url)];
+export const departmentsCapability: Capability = {
+  name: 'departments',
+  migrations: [sqlMigration('departments', '001_departments', import.meta.url)],
+  routes: departmentRoutes,
+};

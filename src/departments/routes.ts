@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf, requireClient } from '../platform/auth/authenticate.ts';
+import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { ROLES, createClient, getDepartment, listClients, listDepartments, registerDepartment } from './departments.ts';
@@ -59,7 +59,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request, reply) => {
-      authorize(principalOf(request), 'department:register', { type: 'Department', id: request.body.code });
+      authorize(clientOf(request), 'department:register', { type: 'Department', id: request.body.code });
       reply.status(201);
       return registerDepartment(db, request.body);
     },
@@ -78,7 +78,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request) => {
-      authorize(principalOf(request), 'client:list', { type: 'Department', id: request.params.code });
+      authorize(clientOf(request), 'client:list', { type: 'Department', id: request.params.code });
       return listClients(db, request.params.code);
     },
   );
@@ -103,7 +103,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request, reply) => {
-      authorize(principalOf(request), 'client:create', { type: 'Department', id: request.params.code });
+      authorize(clientOf(request), 'client:create', { type: 'Department', id: request.params.code });
       reply.status(201);
       return createClient(db, { departmentCode: request.params.code, name: request.body.name, roles: request.body.roles });
     },

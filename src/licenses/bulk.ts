@@ -56,7 +56,7 @@ export async function issueBatch(
     credential: signed[i].credential,
     kid: signer.kid,
   }));
-  const written = await ctx.store.transaction((tx) => insertIssuedLicenses(tx, prepared, actor));
+  const written = await ctx.store.transaction((tx) => insertIssuedLicenses(tx, prepared, actor, ctx.events));
   return { issued: written.length, existing: batch.length - written.length };
 }
 

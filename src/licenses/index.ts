@@ -1,5 +1,7 @@
 // The licenses capability: issuance, lifecycle, versions, credentials, status lists, verification, import.
-import { sqlMigration, type Migration } from '../platform/store/migrate.ts';
+import type { Capability } from '../platform/capability.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { licenseRoutes } from './routes.ts';
 
 export { StatusLists, STATUS_LIST_SIZE } from './statusLists.ts';
 export {
@@ -15,4 +17,8 @@ export {
 export { verifyLicenseCredential, type VerificationResult } from './verify.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 
-export const licenseMigrations: Migration[] = [sqlMigration('licenses', '001_licenses', import.meta.url)];
+export const licensesCapability: Capability = {
+  name: 'licenses',
+  migrations: [sqlMigration('licenses', '001_licenses', import.meta.url)],
+  routes: licenseRoutes,
+};

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getDepartment } from '../departments/index.ts';
-import { principalOf, requireClient } from '../platform/auth/authenticate.ts';
+import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { licenseQrPng, licenseQrSvg } from './qr.ts';
@@ -57,7 +57,7 @@ const VerificationSchema = Type.Object({
 
 export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const authenticated = requireClient(platform.tokens);
-  const ctx: LicenseContext = { store: platform.store, keys: platform.keys, config: platform.config };
+  const ctx: LicenseContext = platform;
   const verifyCtx = { db: platform.store, keys: platform.keys, statusLists: platform.statusLists };
   const verificationUrl = (identifier: string) => `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
   const withUrl = <T extends { identifier: string }>(license: T) => ({ ...license, verificationUrl: verificationUrl(license.identifier) });
@@ -89,7 +89,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
+      const principal = clientOf(request);
       authorize(principal, 'license:issue', { type: 'LicenseType', id: request.body.type });
       const issuer = await getDepartment(platform.store, principal.departmentCode);
       const license = await issueLicense(ctx, { code: issuer.code, name: issuer.name }, request.body, principal.clientId);
@@ -98,9 +98,9 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     },
   );
 
-  const readable = async (request: { params: { identifier: string } } & Parameters<typeof principalOf>[0]) => {
+  const readable = async (request: { params: { identifier: string } } & Parameters<typeof clientOf>[0]) => {
     const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
-    authorize(principalOf(request), 'license:read', { type: 'License', id: request.params.identifier, issuerCode });
+    authorize(clientOf(request), 'license:read', { type: 'License', id: request.params.identifier, attrs: { issuerCode } });
   };
 
   app.get(
@@ -188,9 +188,9 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request) => {
-      const principal = principalOf(request);
+      const principal = clientOf(request);
       const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
-      authorize(principal, 'license:amend', { type: 'License', id: request.params.identifier, issuerCode });
+      authorize(principal, 'license:amend', { type: 'License', id: request.params.identifier, attrs: { issuerCode } });
       return withUrl(await amendLicense(ctx, request.params.identifier, request.body, principal.clientId));
     },
   );
@@ -209,9 +209,9 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         schema: { tags: ['licenses'], summary, security: [{ bearer: [] }], params: Identifier, body: Reason, response: { 200: LicenseSchema } },
       },
       async (request) => {
-        const principal = principalOf(request);
+        const principal = clientOf(request);
         const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
-        authorize(principal, `license:${change}`, { type: 'License', id: request.params.identifier, issuerCode });
+        authorize(principal, `license:${change}`, { type: 'License', id: request.params.identifier, attrs: { issuerCode } });
         return withUrl(await changeLicenseStatus(ctx, request.params.identifier, change, request.body.reason, principal.clientId));
       },
     );
@@ -280,7 +280,12 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/.well-known/jwks.json',
     { schema: { tags: ['verification'], summary: 'Public keys of license issuers and of the status lists (JWKS)' } },
-    async () => ({ keys: await platform.keys.publicKeys(['license', 'status']) }),
+    async () => {
+      // The status list key is otherwise created when the first list is served: publish it before that,
+      // or a verifier holding this JWKS cannot check the first status list it fetches.
+      await platform.keys.activeKey('status', 'EdDSA');
+      return { keys: await platform.keys.publicKeys(['license', 'status']) };
+    },
   );
 
   app.get(

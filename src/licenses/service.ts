@@ -1,4 +1,5 @@
 import type { Config } from '../platform/config.ts';
+import type { DomainEvent, DomainEvents } from '../platform/events.ts';
 import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { SigningKey } from '../platform/crypto/keys.ts';
 import { Problem, badRequest, notFound } from '../platform/problems.ts';
@@ -20,6 +21,18 @@ export interface LicenseContext {
   store: Store;
   keys: KeyStore;
   config: Pick<Config, 'publicUrl' | 'signingAlgorithm'>;
+  /** Listeners (subscriptions' outbox, the audit log) see every change inside its transaction. */
+  events?: DomainEvents;
+}
+
+/** The facts about a license change that other capabilities receive as a `license.*` event. */
+function licenseEvent(
+  event: LicenseEvent,
+  p: { identifier: string; version: number; typeKey: string; issuerCode: string; holderCode: string; status: LicenseStatus; data?: LicenseData; reason?: string | null },
+  actor: string,
+): DomainEvent {
+  const { identifier, ...data } = p;
+  return { type: `license.${event}`, subject: identifier, actor, at: new Date(), data: { identifier, ...data } };
 }
 
 export interface Issuer {
@@ -159,7 +172,12 @@ export async function allocateLicenseIds(db: Queryable, count: number): Promise<
  * a license of the type is skipped, not overwritten: re-running an import issues nothing twice.
  * Returns the ids actually written.
  */
-export async function insertIssuedLicenses(tx: Queryable, licenses: readonly PreparedLicense[], actor: string): Promise<number[]> {
+export async function insertIssuedLicenses(
+  tx: Queryable,
+  licenses: readonly PreparedLicense[],
+  actor: string,
+  events?: DomainEvents,
+): Promise<number[]> {
   if (licenses.length === 0) return [];
   const col = <T>(pick: (l: PreparedLicense) => T) => licenses.map(pick);
   const inserted = await tx.query<{ id: number }>(
@@ -197,6 +215,16 @@ export async function insertIssuedLicenses(tx: Queryable, licenses: readonly Pre
     `insert into license_events (license_id, version, event, actor) select id, 1, 'issued', $2 from unnest($1::bigint[]) as t(id)`,
     [kept.map((l) => l.id), actor],
   );
+  await events?.publish(
+    tx,
+    kept.map((l) =>
+      licenseEvent(
+        'issued',
+        { identifier: l.identifier, version: 1, typeKey: l.standard.key, issuerCode: l.issuer.code, holderCode: l.holder.code, status: 'valid', data: l.data },
+        actor,
+      ),
+    ),
+  );
   return kept.map((l) => l.id);
 }
 
@@ -210,7 +238,7 @@ export async function issueLicense(ctx: LicenseContext, issuer: Issuer, request:
   const identifier = await ctx.store.transaction(async (tx) => {
     const [id] = await allocateLicenseIds(tx, 1);
     const signed = signLicenseVersion(key, ctx.config.publicUrl, { id, version: 1, standard, issuer, holder, data, issuedAt: new Date() });
-    const written = await insertIssuedLicenses(tx, [{ id, standard, issuer, holder, data, ...signed, kid: key.kid }], actor);
+    const written = await insertIssuedLicenses(tx, [{ id, standard, issuer, holder, data, ...signed, kid: key.kid }], actor, ctx.events);
     if (written.length === 0) {
       throw new Problem(409, 'license-exists', `holder ${holder.code} already has a ${standard.key}`, {
         field: '/holder/code',
@@ -376,6 +404,13 @@ export async function amendLicense(
       [row.id, version, holder.name, String(data.businessTermFrom ?? data.issuedOn), data.businessTermTo ?? null],
     );
     await recordEvent(tx, row.id, version, 'amended', reason, actor);
+    await ctx.events?.publish(tx, [
+      licenseEvent(
+        'amended',
+        { identifier: signed.identifier, version, typeKey: row.type_key, issuerCode: row.issuer_code, holderCode: row.holder_code, status: row.status, data, reason },
+        actor,
+      ),
+    ]);
     return signed.identifier;
   });
   return getLicense(ctx.store, newIdentifier);
@@ -409,17 +444,27 @@ export async function changeLicenseStatus(
     await tx.query('update licenses set status = $2, updated_at = now() where id = $1', [row.id, to]);
     await touchStatusList(tx, statusListOf(row.id));
     await recordEvent(tx, row.id, row.current_version, event, why, actor);
+    const current = await currentVersion(tx, row.id, row.current_version);
+    await ctx.events?.publish(tx, [
+      licenseEvent(
+        event,
+        { identifier: current.identifier, version: row.current_version, typeKey: row.type_key, issuerCode: row.issuer_code, holderCode: row.holder_code, status: to, reason: why },
+        actor,
+      ),
+    ]);
   });
   return getLicense(ctx.store, identifier);
 }
 
 /** 到期: licenses whose business term ended before `today` expire. Returns how many did. */
-export async function expireDueLicenses(store: Store, today: string = chinaDate()): Promise<number> {
+export async function expireDueLicenses(store: Store, today: string = chinaDate(), events?: DomainEvents): Promise<number> {
   return store.transaction(async (tx) => {
-    const rows = await tx.query<{ id: number; current_version: number }>(
-      `update licenses set status = 'expired', updated_at = now()
-        where status in ('valid', 'suspended') and valid_until is not null and valid_until < $1
-        returning id, current_version`,
+    const rows = await tx.query<{ id: number; current_version: number; type_key: string; issuer_code: string; holder_code: string; identifier: string }>(
+      `update licenses l set status = 'expired', updated_at = now()
+         from license_versions v
+        where v.license_id = l.id and v.version = l.current_version
+          and l.status in ('valid', 'suspended') and l.valid_until is not null and l.valid_until < $1
+        returning l.id, l.current_version, l.type_key, l.issuer_code, l.holder_code, v.identifier`,
       [today],
     );
     if (rows.rows.length === 0) return 0;
@@ -429,6 +474,16 @@ export async function expireDueLicenses(store: Store, today: string = chinaDate(
       [rows.rows.map((r) => r.id), rows.rows.map((r) => r.current_version)],
     );
     for (const list of new Set(rows.rows.map((r) => statusListOf(r.id)))) await touchStatusList(tx, list);
+    await events?.publish(
+      tx,
+      rows.rows.map((r) =>
+        licenseEvent(
+          'expired',
+          { identifier: r.identifier, version: r.current_version, typeKey: r.type_key, issuerCode: r.issuer_code, holderCode: r.holder_code, status: 'expired', reason: 'business term ended' },
+          'system',
+        ),
+      ),
+    );
     return rows.rows.length;
   });
 }

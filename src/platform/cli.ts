@@ -4,7 +4,7 @@ import { createClient, listDepartments } from '../departments/index.ts';
 import { demoCredentials, seedDemo } from '../demo/seed.ts';
 import { expireDueLicenses } from '../licenses/index.ts';
 import { loadConfig, type ConfigOverrides } from './config.ts';
-import { openPlatform, type Platform } from './platform.ts';
+import { openPlatform, startBackgroundWork, type Platform } from './platform.ts';
 import { buildServer } from './server.ts';
 
 /** Options every command takes, so each honours --data-dir, CERTBRIDGE_DATA_DIR and DATABASE_URL alike. */
@@ -53,11 +53,12 @@ storeOptions(
     });
     if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
   }
-  await expireDueLicenses(platform.store);
-  const expiry = setInterval(() => void expireDueLicenses(platform.store).catch(() => undefined), 3600_000);
+  await expireDueLicenses(platform.store, undefined, platform.events);
+  const expiry = setInterval(() => void expireDueLicenses(platform.store, undefined, platform.events).catch(() => undefined), 3600_000);
   expiry.unref();
   const app = await buildServer(platform, { logger: process.env.CERTBRIDGE_LOG_REQUESTS === '1' });
   await app.listen({ host: config.host, port: config.port });
+  const stopBackgroundWork = startBackgroundWork(platform);
   const base = config.publicUrl;
   process.stdout.write(`\nCertBridge is running at ${base}\n  API docs (OpenAPI 3.1): ${base}/docs\n  public keys: ${base}/.well-known/jwks.json\n`);
   if (options.demo) {
@@ -67,6 +68,7 @@ storeOptions(
     }
   }
   const stop = async () => {
+    await stopBackgroundWork();
     await app.close();
     await platform.store.close();
     process.exit(0);

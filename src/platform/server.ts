@@ -3,17 +3,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { departmentRoutes } from '../departments/routes.ts';
-import { licenseRoutes } from '../licenses/routes.ts';
-import { standardRoutes } from '../standards/routes.ts';
-import type { ClientPrincipal } from '../policy/index.ts';
+import type { Principal } from '../policy/index.ts';
 import { authRoutes } from './auth/routes.ts';
-import type { Platform } from './platform.ts';
+import { CAPABILITIES, type Platform } from './platform.ts';
 import { Problem } from './problems.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal?: ClientPrincipal;
+    principal?: Principal;
   }
 }
 
@@ -99,9 +96,9 @@ export async function buildServer(platform: Platform, options: { logger?: boolea
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(standardRoutes);
   await app.register(authRoutes, { platform });
-  await app.register(departmentRoutes, { platform });
-  await app.register(licenseRoutes, { platform });
+  for (const capability of CAPABILITIES) {
+    if (capability.routes) await app.register(capability.routes, { platform });
+  }
   return app;
 }

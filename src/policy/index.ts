@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { Problem } from '../platform/problems.ts';
 
-/** Who is asking: a department's system, authenticated with client credentials. */
+/** A department's system, authenticated with client credentials. */
 export interface ClientPrincipal {
   kind: 'client';
   clientId: string;
@@ -10,68 +10,73 @@ export interface ClientPrincipal {
   roles: readonly string[];
 }
 
-export type Principal = ClientPrincipal;
+/** A license holder (an enterprise), signed in with its own account. */
+export interface HolderPrincipal {
+  kind: 'holder';
+  holderCode: string;
+  accountId: string;
+}
 
-export type Action =
-  | 'license:issue'
-  | 'license:amend'
-  | 'license:suspend'
-  | 'license:reinstate'
-  | 'license:revoke'
-  | 'license:cancel'
-  | 'license:read'
-  | 'department:register'
-  | 'client:create'
-  | 'client:list'
-  | 'key:rotate';
+export type Principal = ClientPrincipal | HolderPrincipal;
+
+/** `capability:verb`, e.g. `license:amend`; each capability's actions are listed in its .cedar file. */
+export type Action = `${string}:${string}`;
 
 /** The thing acted on, with the attributes the policies look at. */
-export type PolicyResource =
-  | { type: 'LicenseType'; id: string }
-  | { type: 'License'; id: string; issuerCode: string }
-  | { type: 'Department'; id: string }
-  | { type: 'Platform'; id: 'certbridge' };
+export interface PolicyResource {
+  type: string;
+  id: string;
+  attrs?: Record<string, cedar.CedarValueJson>;
+}
 
+/**
+ * Every capability's policies live beside this file (`*.cedar`), read as one policy set:
+ * the only place where allow/deny is decided. Anything not permitted is denied.
+ */
 const POLICY_SET_ID = 'certbridge';
-const policyText = readFileSync(new URL('./policies.cedar', import.meta.url), 'utf8');
+const policyDir = new URL('./', import.meta.url);
+const policyText = readdirSync(policyDir)
+  .filter((f) => f.endsWith('.cedar'))
+  .sort()
+  .map((f) => readFileSync(new URL(f, policyDir), 'utf8'))
+  .join('\n');
 const parsed = cedar.preparsePolicySet(POLICY_SET_ID, { staticPolicies: policyText });
 if (parsed.type !== 'success') {
-  throw new Error(`policies.cedar does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  throw new Error(`the policies do not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
 }
 
 const uid = (type: string, id: string) => ({ type: `CertBridge::${type}`, id });
 
-function entities(principal: Principal, resource: PolicyResource): cedar.EntityJson[] {
-  const { type, id, ...attrs } = resource;
-  return [
-    {
-      uid: uid('Client', principal.clientId),
-      attrs: {
-        department: principal.departmentCode,
-        departmentEntity: { __entity: uid('Department', principal.departmentCode) },
-        roles: [...principal.roles],
-      },
-      parents: [],
-    },
-    { uid: uid(type, id), attrs: attrs as Record<string, cedar.CedarValueJson>, parents: [] },
-  ];
+function principalEntity(principal: Principal): cedar.EntityJson {
+  return principal.kind === 'client'
+    ? {
+        uid: uid('Client', principal.clientId),
+        attrs: {
+          department: principal.departmentCode,
+          departmentEntity: { __entity: uid('Department', principal.departmentCode) },
+          roles: [...principal.roles],
+        },
+        parents: [],
+      }
+    : { uid: uid('Holder', principal.holderCode), attrs: { holderCode: principal.holderCode }, parents: [] };
 }
 
 export interface Decision {
   allowed: boolean;
-  /** Ids of the policies that decided it (permit or forbid), for the audit trail. */
+  /** Ids of the policies that decided it, for the audit trail. */
   policies: string[];
 }
 
-/** Asks the policies whether `principal` may do `action` on `resource`. */
-export function decide(principal: Principal, action: Action, resource: PolicyResource): Decision {
+/** Asks the policies whether `principal` may do `action` on `resource`, in `context`. */
+export function decide(principal: Principal, action: Action, resource: PolicyResource, context: Record<string, cedar.CedarValueJson> = {}): Decision {
+  const subject = principalEntity(principal);
   const answer = cedar.statefulIsAuthorized({
-    principal: uid('Client', principal.clientId),
+    principal: subject.uid as cedar.EntityUid,
     action: uid('Action', action),
     resource: uid(resource.type, resource.id),
-    context: {},
+    context,
     preparsedPolicySetId: POLICY_SET_ID,
-    entities: entities(principal, resource),
+    entities: [subject, { uid: uid(resource.type, resource.id), attrs: resource.attrs ?? {}, parents: [] }],
   });
   if (answer.type !== 'success') {
     throw new Error(`policy evaluation failed: ${answer.errors.map((e) => e.message).join('; ')}`);
@@ -80,10 +85,8 @@ export function decide(principal: Principal, action: Action, resource: PolicyRes
 }
 
 /** Like `decide`, but a denial is a 403 problem naming the action. */
-export function authorize(principal: Principal, action: Action, resource: PolicyResource): void {
-  if (!decide(principal, action, resource).allowed) {
-    throw new Problem(403, 'forbidden', `${action} on ${resource.type} ${resource.id} is not allowed for this client`, {
-      extensions: { action },
-    });
+export function authorize(principal: Principal, action: Action, resource: PolicyResource, context?: Record<string, cedar.CedarValueJson>): void {
+  if (!decide(principal, action, resource, context).allowed) {
+    throw new Problem(403, 'forbidden', `${action} on ${resource.type} ${resource.id} is not allowed`, { extensions: { action } });
   }
 }

@@ -1,4 +1,7 @@
 // Public API of the standards module: codes, identifiers and license-type definitions.
+import type { Capability } from '../platform/capability.ts';
+import { standardRoutes } from './routes.ts';
+
 export {
   CREDIT_CODE_ALPHABET,
   REGISTRATION_AUTHORITIES,
@@ -33,3 +36,5 @@ export {
 export type { BusinessLicenseData, EntityType, LicenseMetadata, LicenseTypeStandard, LifecycleEvent } from './businessLicense.ts';
 
 export { LICENSE_TYPES, findLicenseType } from './licenseTypes.ts';
+
+export const standardsCapability: Capability = { name: 'standards', migrations: [], routes: standardRoutes };

@@ -16,7 +16,7 @@ const Summary = Type.Object({
 });
 
 /** The published standards: license types with their schemas, and the code tables they use. */
-export const standardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: unknown }> = async (app) => {
   const summary = (t: (typeof LICENSE_TYPES)[number]) => ({
     key: t.key,
     version: t.version,

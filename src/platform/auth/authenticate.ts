@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import type { ClientPrincipal } from '../../policy/index.ts';
+import type { ClientPrincipal, HolderPrincipal, Principal } from '../../policy/index.ts';
 import { Problem } from '../problems.ts';
 import type { AccessTokens } from './tokens.ts';
 
-/** A preHandler that admits a request only with a valid bearer token, and records who made it. */
-export function requireClient(tokens: AccessTokens) {
+/** A preHandler that admits a request only with a valid bearer token (of a system or a holder) and records who made it. */
+export function requirePrincipal(tokens: AccessTokens) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (!header) throw new Problem(401, 'unauthenticated', 'send an access token: Authorization: Bearer <token> (get one at POST /oauth/token)');
@@ -18,8 +18,31 @@ export function requireClient(tokens: AccessTokens) {
   };
 }
 
-/** The authenticated principal of a route guarded by `requireClient`. */
-export function principalOf(request: FastifyRequest): ClientPrincipal {
+/** Like `requirePrincipal`, for routes only departments' systems call. */
+export function requireClient(tokens: AccessTokens) {
+  const authenticate = requirePrincipal(tokens);
+  return async (request: FastifyRequest): Promise<void> => {
+    await authenticate(request);
+    if (request.principal?.kind !== 'client') throw new Problem(403, 'forbidden', "this route is for departments' systems");
+  };
+}
+
+/** The authenticated principal of a route guarded by `requirePrincipal`. */
+export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Problem(401, 'unauthenticated', 'authentication required');
   return request.principal;
+}
+
+/** The authenticated department system of a route guarded by `requireClient`. */
+export function clientOf(request: FastifyRequest): ClientPrincipal {
+  const principal = principalOf(request);
+  if (principal.kind !== 'client') throw new Problem(403, 'forbidden', "this route is for departments' systems");
+  return principal;
+}
+
+/** The authenticated holder, for routes holders call. */
+export function holderOf(request: FastifyRequest): HolderPrincipal {
+  const principal = principalOf(request);
+  if (principal.kind !== 'holder') throw new Problem(403, 'forbidden', 'this route is for license holders');
+  return principal;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCompactJws, signCompactJws, verifyCompactJws } from '../crypto/jws.ts';
+import type { Principal } from '../../policy/index.ts';
 import type { Config } from '../config.ts';
+import { decodeCompactJws, signCompactJws, verifyCompactJws } from '../crypto/jws.ts';
 import type { KeyStore } from '../crypto/keyStore.ts';
-import type { ClientPrincipal } from '../../policy/index.ts';
 
 export const TOKEN_AUDIENCE = 'certbridge-api';
 
@@ -13,7 +13,8 @@ export interface TokenClient {
 }
 
 /**
- * Short-lived access tokens (RFC 9068 JWT profile), signed with the platform's token key.
+ * Short-lived access tokens (RFC 9068 JWT profile), signed with the platform's token key, for
+ * departments' systems (client credentials) and for license holders (enterprise sign-in).
  * Verification is pure computation, so every request can afford it.
  */
 export class AccessTokens {
@@ -22,29 +23,34 @@ export class AccessTokens {
     private readonly config: Pick<Config, 'publicUrl' | 'tokenTtlSeconds'>,
   ) {}
 
-  async issue(client: TokenClient): Promise<{ accessToken: string; expiresIn: number }> {
+  private async sign(claims: Record<string, unknown>): Promise<{ accessToken: string; expiresIn: number }> {
     const key = await this.keys.activeKey('token', 'EdDSA');
     const now = Math.floor(Date.now() / 1000);
     const accessToken = signCompactJws(
       key,
       { typ: 'at+jwt' },
-      {
-        iss: this.config.publicUrl,
-        aud: TOKEN_AUDIENCE,
-        sub: client.clientId,
-        client_id: client.clientId,
-        department: client.departmentCode,
-        roles: [...client.roles],
-        iat: now,
-        exp: now + this.config.tokenTtlSeconds,
-        jti: randomUUID(),
-      },
+      { iss: this.config.publicUrl, aud: TOKEN_AUDIENCE, iat: now, exp: now + this.config.tokenTtlSeconds, jti: randomUUID(), ...claims },
     );
     return { accessToken, expiresIn: this.config.tokenTtlSeconds };
   }
 
+  /** A token for a department's system. */
+  issue(client: TokenClient): Promise<{ accessToken: string; expiresIn: number }> {
+    return this.sign({
+      sub: client.clientId,
+      client_id: client.clientId,
+      department: client.departmentCode,
+      roles: [...client.roles],
+    });
+  }
+
+  /** A token for a license holder (an enterprise, by its holder code), after it signed in. */
+  issueForHolder(holder: { holderCode: string; accountId: string }): Promise<{ accessToken: string; expiresIn: number }> {
+    return this.sign({ sub: `holder:${holder.holderCode}`, holder_code: holder.holderCode, account: holder.accountId });
+  }
+
   /** The principal of a valid, unexpired token; undefined for anything else. */
-  async verify(token: string): Promise<ClientPrincipal | undefined> {
+  async verify(token: string): Promise<Principal | undefined> {
     let kid: unknown;
     try {
       kid = decodeCompactJws(token).header.kid;
@@ -53,7 +59,7 @@ export class AccessTokens {
     }
     if (typeof kid !== 'string') return undefined;
     const key = await this.keys.verificationKey(kid);
-    if (!key) return undefined;
+    if (!key || key.purpose !== 'token') return undefined;
     let payload: Record<string, unknown>;
     try {
       const verified = verifyCompactJws(token, (k) => (k === kid ? key : undefined));
@@ -64,6 +70,9 @@ export class AccessTokens {
     }
     const now = Math.floor(Date.now() / 1000);
     if (payload.aud !== TOKEN_AUDIENCE || typeof payload.exp !== 'number' || payload.exp <= now) return undefined;
+    if (typeof payload.holder_code === 'string' && typeof payload.account === 'string') {
+      return { kind: 'holder', holderCode: payload.holder_code, accountId: payload.account };
+    }
     if (typeof payload.sub !== 'string' || typeof payload.department !== 'string' || !Array.isArray(payload.roles)) {
       return undefined;
     }

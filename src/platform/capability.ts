@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Platform } from './platform.ts';
+import type { Migration } from './store/migrate.ts';
+
+/**
+ * What each capability folder hands the platform: its tables, its routes, and what it hooks
+ * into or runs in the background. The platform knows capabilities only through this.
+ */
+export interface Capability {
+  name: string;
+  migrations: readonly Migration[];
+  /** A Fastify plugin with the capability's routes and schemas. */
+  routes?: FastifyPluginAsync<{ platform: Platform }>;
+  /** Registers event listeners; runs in every process that opens the platform (server and CLI). */
+  attach?: (platform: Platform) => void;
+  /** Starts background work (timers, delivery, sequencing) in the server only; returns its stop. */
+  start?: (platform: Platform) => () => Promise<void>;
+}
