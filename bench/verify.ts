@@ -23,7 +23,7 @@ for (const store of storesFromArgs()) {
   const sealed = await platform.keys.sealedActiveKey('license', platform.config.signingAlgorithm, issuer.code);
   const signer = workerSigner(sealed.stored, sealed.masterKey, platform.config.publicUrl);
   async function* batches(): AsyncGenerator<ValidatedLicense[]> {
-    let batch: ValidatedLicense[] = [];
+    const batch: ValidatedLicense[] = [];
     for (const e of syntheticEnterprises(count, 7)) {
       batch.push({ holder: { code: e.creditCode, codeType: '001', name: e.data.name }, data: prepareLicenseData(BUSINESS_LICENSE, e.data, { registrationAuthority: issuer.name }) });
       if (batch.length === 1000) yield batch.splice(0);

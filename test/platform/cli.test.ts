@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, registerDepartment } from '../../src/departments/index.ts';
+import { registerDepartment } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openPlatform } from '../../src/platform/platform.ts';
 import { buildServer } from '../../src/platform/server.ts';
