@@ -15,13 +15,24 @@ export const statusListOf = (licenseId: number) => Math.floor(licenseId / STATUS
 export const statusIndexOf = (licenseId: number) => licenseId % STATUS_LIST_SIZE;
 export const statusListUri = (publicUrl: string, listId: number) => `${publicUrl}/api/v1/status-lists/${listId}`;
 
-/** The value a license status takes in the list; expiry is read from the validity window instead. */
+/**
+ * The value a license status takes in the list. An expired license is published as INVALID (1)
+ * too: its older versions may carry no `exp` (a 长期 term shortened by amendment), so the
+ * validity window alone would not stop them. Our own verifier tells the two apart by the
+ * status the list was built from.
+ */
 export function statusValue(status: LicenseStatus): number {
-  return status === 'revoked' ? STATUS.revoked : status === 'suspended' ? STATUS.suspended : status === 'cancelled' ? STATUS.cancelled : STATUS.valid;
-}
-
-export function statusFromValue(value: number): LicenseStatus {
-  return value === STATUS.revoked ? 'revoked' : value === STATUS.suspended ? 'suspended' : value === STATUS.cancelled ? 'cancelled' : 'valid';
+  switch (status) {
+    case 'revoked':
+    case 'expired':
+      return STATUS.revoked;
+    case 'suspended':
+      return STATUS.suspended;
+    case 'cancelled':
+      return STATUS.cancelled;
+    default:
+      return STATUS.valid;
+  }
 }
 
 /** Moves a list's revision; call inside the transaction that changes a license on it. */
@@ -57,7 +68,7 @@ export class StatusLists {
     const cached = this.cache.get(listId);
     if (cached && cached.revision === revision) return cached;
     const rows = await this.db.query<{ status_idx: number; status: LicenseStatus }>(
-      `select status_idx, status from licenses where status_list = $1 and status in ('suspended', 'revoked', 'cancelled')`,
+      `select status_idx, status from licenses where status_list = $1 and status <> 'valid'`,
       [listId],
     );
     const fresh: CachedList = { revision, statuses: new Map(rows.rows.map((r) => [r.status_idx, r.status])) };

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Principal } from '../policy/index.ts';
 import { authRoutes } from './auth/routes.ts';
+import { keyRoutes } from './crypto/routes.ts';
 import { CAPABILITIES, type Platform } from './platform.ts';
 import { Problem } from './problems.ts';
 
@@ -97,6 +98,7 @@ export async function buildServer(platform: Platform, options: { logger?: boolea
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(authRoutes, { platform });
+  await app.register(keyRoutes, { platform });
   for (const capability of CAPABILITIES) {
     if (capability.routes) await app.register(capability.routes, { platform });
   }

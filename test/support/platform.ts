@@ -54,12 +54,13 @@ async function department(p: Platform, name: string, nameEn: string, roles: stri
 /**
  * The whole platform on a fresh store, served over real HTTP on a random loopback port,
  * with an issuer, a second issuer, a consumer and a coordinator ready to call it.
+ * `env` adds settings read by loadConfig, e.g. `{ CERTBRIDGE_SIGNING_ALG: 'SM2' }`.
  */
-export async function startTestPlatform(): Promise<TestPlatform> {
+export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-test-'));
   const { store, drop } = await createTestStore();
   const server = { port: 0 };
-  const config = loadConfig({ dataDir, port: 0 }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' });
+  const config = loadConfig({ dataDir, port: 0 }, { ...process.env, ...env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' });
   const platform = await openPlatform(config, store);
   const app = await buildServer(platform);
   const address = await app.listen({ host: '127.0.0.1', port: server.port });
