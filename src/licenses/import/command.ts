@@ -1,0 +1,133 @@
+/**
+ * `certbridge import <file> --type business-license [...]`: the import with a progress display
+ * on stderr and a summary on stdout. Exit code 0: every row accepted; 1: some rows rejected
+ * (the valid ones were still issued); 2: a problem with the file, the mapping or the options.
+ */
+import cliProgress from 'cli-progress';
+import type { Platform } from '../../platform/platform.ts';
+import { ImportFileError } from './errors.ts';
+import { ImportAbortedError, importLicenses, type ImportProgress, type ImportSummary } from './importer.ts';
+
+export interface ImportCommandOptions {
+  type: string;
+  mapping?: string;
+  acceptLegacyCodes?: boolean;
+  issuer?: string;
+  report?: string;
+  batchSize: number;
+  json?: boolean;
+}
+
+const NON_TTY_INTERVAL_MS = 5000;
+
+function megabytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const perSecond = (rows: number, ms: number) => (ms > 0 ? Math.round((rows * 1000) / ms) : 0);
+
+interface ProgressDisplay {
+  update(progress: ImportProgress): void;
+  stop(): void;
+}
+
+/** A bar when a person watches (stderr is a terminal); otherwise a line every few seconds for logs. */
+function progressDisplay(file: string): ProgressDisplay {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: 'importing |{bar}| {percentage}% | {read}/{size} | {rows} rows, {rate} rows/s | issued {issued}, skipped {skipped}, rejected {rejected} | ETA {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+        fps: 5,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(p) {
+        const payload = {
+          read: megabytes(p.bytesRead),
+          size: megabytes(p.totalBytes),
+          rows: p.rows,
+          rate: perSecond(p.rows, p.elapsedMs),
+          issued: p.issued,
+          skipped: p.alreadyIssued,
+          rejected: p.rejected,
+        };
+        if (!started) {
+          started = true;
+          bar.start(Math.max(p.totalBytes, 1), p.bytesRead, payload);
+        } else bar.update(p.bytesRead, payload);
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let last = performance.now();
+  return {
+    update(p) {
+      const now = performance.now();
+      if (now - last < NON_TTY_INTERVAL_MS) return;
+      last = now;
+      const percent = p.totalBytes > 0 ? Math.floor((p.bytesRead * 100) / p.totalBytes) : 100;
+      process.stderr.write(
+        `import ${file}: ${percent}% (${megabytes(p.bytesRead)} of ${megabytes(p.totalBytes)}), ${p.rows} rows, ${perSecond(p.rows, p.elapsedMs)} rows/s, issued ${p.issued}, already issued ${p.alreadyIssued}, rejected ${p.rejected}\n`,
+      );
+    },
+    stop: () => undefined,
+  };
+}
+
+function summaryText(s: ImportSummary): string {
+  const seconds = s.elapsedMs / 1000;
+  const lines = [
+    `imported ${s.file}`,
+    `  rows read        ${s.rows}`,
+    `  issued           ${s.issued}`,
+    `  already issued   ${s.alreadyIssued}${s.alreadyIssued > 0 ? ' (skipped: these holders already have a license)' : ''}`,
+    `  rejected rows    ${s.rejected}`,
+    `  warnings         ${s.warnings}`,
+    `  elapsed          ${seconds.toFixed(1)} s (${perSecond(s.rows, s.elapsedMs)} rows/s)`,
+    `  report           ${s.report ?? 'none (nothing to report)'}`,
+  ];
+  if (s.report) lines.push('                   (row = data row, header not counted; line = line in the file)');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON summary: exactly these keys, for scripts. */
+function summaryJson(s: ImportSummary): string {
+  const { file, rows, issued, alreadyIssued, rejected, warnings, report, elapsedMs } = s;
+  return `${JSON.stringify({ file, rows, issued, alreadyIssued, rejected, warnings, report, elapsedMs })}\n`;
+}
+
+/** Runs the import for the CLI and sets the exit code (process.exitCode). */
+export async function runImportCommand(platform: Platform, file: string, options: ImportCommandOptions): Promise<void> {
+  const display = progressDisplay(file);
+  let exitCode: number;
+  try {
+    const summary = await importLicenses(
+      platform,
+      file,
+      {
+        type: options.type,
+        mapping: options.mapping,
+        acceptLegacyCodes: options.acceptLegacyCodes,
+        issuer: options.issuer,
+        report: options.report,
+        batchSize: options.batchSize,
+      },
+      (p) => display.update(p),
+    );
+    display.stop();
+    process.stdout.write(options.json ? summaryJson(summary) : summaryText(summary));
+    exitCode = summary.rejected > 0 ? 1 : 0;
+  } catch (error) {
+    display.stop();
+    if (!(error instanceof ImportFileError)) throw error; // the CLI reports it, with exit code 2
+    if (error instanceof ImportAbortedError) process.stdout.write(options.json ? summaryJson(error.summary) : summaryText(error.summary));
+    process.stderr.write(`error: ${error.message}\n`);
+    exitCode = error.exitCode;
+  }
+  process.exitCode = exitCode;
+}

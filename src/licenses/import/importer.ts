@@ -1,0 +1,238 @@
+/**
+ * Imports a department's own file of license data: reads it as a stream, maps and checks
+ * every row, issues the valid ones in signed batches, and reports every rejected row.
+ * Re-running the same file issues nothing twice: holders that already have a license of the
+ * type are skipped (bulk.ts) and counted as already issued.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { findDepartment, listClients, listDepartments } from '../../departments/index.ts';
+import { findLicenseType, LICENSE_TYPES, type LicenseTypeStandard } from '../../standards/index.ts';
+import { issueInBulk, type ValidatedLicense } from '../bulk.ts';
+import { chinaDate } from '../licenseData.ts';
+import type { Issuer, LicenseContext } from '../service.ts';
+import { inlineSigner, workerSigner, type LicenseSigner } from '../signing.ts';
+import { ImportFileError } from './errors.ts';
+import { CREDIT_CODE_FIELD, loadMapping, RecordMapper, validateMapping, type Mapping } from './mapping.ts';
+import { formatOf, readRecords, type ImportFormat, type SourceRow } from './readers.ts';
+import { RejectedRowsReport } from './report.ts';
+import { checkRow, type RowCheckContext } from './validate.ts';
+
+export interface ImportOptions {
+  /** License type key, e.g. business-license. */
+  type: string;
+  /** Path of a mapping file, or the mapping itself. */
+  mapping?: string | Mapping;
+  /** Accept credit codes that fail only the final check character, with a warning. */
+  acceptLegacyCodes?: boolean;
+  /** Credit code of the issuing department; default: the only department with an issuer system. */
+  issuer?: string;
+  /** Where the report goes; default `<file>.rejected.csv`. */
+  report?: string;
+  /** Rows per signed batch (default 1000). */
+  batchSize?: number;
+  /** Where signing happens; `auto` uses worker threads for large files. */
+  signer?: 'auto' | 'inline' | 'workers';
+}
+
+export interface ImportSummary {
+  file: string;
+  rows: number;
+  issued: number;
+  /** Rows whose holder already had a license of the type: skipped, never issued twice. */
+  alreadyIssued: number;
+  /** Rows rejected (each has at least one error line in the report). */
+  rejected: number;
+  /** Warning lines in the report (legacy credit codes accepted). */
+  warnings: number;
+  report: string | null;
+  elapsedMs: number;
+}
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+  issued: number;
+  alreadyIssued: number;
+  rejected: number;
+  warnings: number;
+  elapsedMs: number;
+}
+
+/** Above this size signing moves to worker threads: their start-up pays off from a few thousand rows. */
+export const WORKER_SIGNING_BYTES = 2 * 1024 * 1024;
+const DEFAULT_BATCH_SIZE = 1000;
+const MAX_BATCH_SIZE = 50_000;
+
+/** A file error found after rows were processed: carries what was done up to there. */
+export class ImportAbortedError extends ImportFileError {
+  constructor(
+    message: string,
+    readonly summary: ImportSummary,
+  ) {
+    super(message);
+    this.name = 'ImportAbortedError';
+  }
+}
+
+/**
+ * The issuing department: the one named, or else the only department with an enabled system
+ * holding the issuer role. Asked through the departments capability, never its tables.
+ */
+export async function resolveIssuer(ctx: LicenseContext, code?: string): Promise<Issuer> {
+  const issues = async (departmentCode: string) =>
+    (await listClients(ctx.store, departmentCode)).some((c) => c.roles.includes('issuer'));
+  if (code !== undefined) {
+    const department = await findDepartment(ctx.store, code);
+    if (!department) throw new ImportFileError(`no department with code ${code} (see: certbridge departments list)`);
+    if (!(await issues(code))) {
+      throw new ImportFileError(
+        `department ${code} (${department.name}) has no system with the issuer role: it does not issue licenses (register one with: certbridge clients create --department ${code} --roles issuer)`,
+      );
+    }
+    return { code, name: department.name };
+  }
+  const issuers = [];
+  for (const department of await listDepartments(ctx.store)) if (await issues(department.code)) issuers.push(department);
+  if (issuers.length === 1) return { code: issuers[0].code, name: issuers[0].name };
+  if (issuers.length === 0) {
+    throw new ImportFileError('no department has a system with the issuer role: register one, or name the issuing department with --issuer <credit code>');
+  }
+  throw new ImportFileError(
+    `several departments issue licenses (${issuers.map((d) => `${d.name} ${d.code}`).join(', ')}): choose one with --issuer <credit code>`,
+  );
+}
+
+function licenseType(type: string): LicenseTypeStandard {
+  const standard = findLicenseType(type);
+  if (!standard) throw new ImportFileError(`unknown license type ${type} (known: ${LICENSE_TYPES.map((t) => t.key).join(', ')})`);
+  return standard;
+}
+
+async function inputSize(file: string): Promise<number> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new ImportFileError(`${file} is not a file`);
+    return info.size;
+  } catch (error) {
+    if (error instanceof ImportFileError) throw error;
+    throw new ImportFileError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+async function checkReportPath(file: string, report: string): Promise<void> {
+  if (resolve(report) === resolve(file)) throw new ImportFileError('the report cannot be the imported file itself');
+  const folder = await stat(dirname(resolve(report))).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new ImportFileError(`the folder of the report ${report} does not exist`);
+}
+
+async function openSigner(ctx: LicenseContext, issuer: Issuer, useWorkers: boolean): Promise<LicenseSigner> {
+  if (useWorkers) {
+    const { stored, masterKey } = await ctx.keys.sealedActiveKey('license', ctx.config.signingAlgorithm, issuer.code);
+    return workerSigner(stored, masterKey, ctx.config.publicUrl);
+  }
+  return inlineSigner(await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code), ctx.config.publicUrl);
+}
+
+/**
+ * Imports `file` and returns what happened. Throws ImportFileError (exit code 2) for a problem
+ * with the file, the mapping or the options; rejected rows are not errors but part of the summary.
+ */
+export async function importLicenses(
+  ctx: LicenseContext,
+  file: string,
+  options: ImportOptions,
+  onProgress: (progress: ImportProgress) => void = () => undefined,
+): Promise<ImportSummary> {
+  const started = performance.now();
+  const standard = licenseType(options.type);
+  const format: ImportFormat = formatOf(file);
+  const totalBytes = await inputSize(file);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new ImportFileError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}, not ${String(options.batchSize)}`);
+  }
+  const mapping =
+    typeof options.mapping === 'string' ? await loadMapping(options.mapping, standard) : options.mapping && validateMapping(options.mapping, standard);
+  const reportPath = options.report ?? `${file}.rejected.csv`;
+  await checkReportPath(file, reportPath);
+  const issuer = await resolveIssuer(ctx, options.issuer);
+  const mapper = new RecordMapper(standard, mapping);
+  const required = [CREDIT_CODE_FIELD, ...((standard.dataSchema.required as string[] | undefined) ?? [])];
+
+  const counts = { rows: 0, issued: 0, alreadyIssued: 0, rejected: 0, warnings: 0 };
+  let bytesRead = 0;
+  const progress = () => onProgress({ bytesRead, totalBytes, ...counts, elapsedMs: performance.now() - started });
+  const rows = readRecords(file, format, {
+    // Only a CSV header promises that every row has the column; the first JSON/XML record does not.
+    onColumns: (columns) => mapper.checkColumns(columns, { complete: format === 'csv', required }),
+    onBytes: (n) => (bytesRead = n),
+  });
+  // Reading the first row reads the header and refuses a bad file (unknown columns, a DOCTYPE)
+  // before a signing key is touched, a worker started or a report replaced.
+  const first = await rows.next();
+
+  const report = new RejectedRowsReport(reportPath);
+  const check: RowCheckContext = {
+    standard,
+    mapper,
+    issuerName: issuer.name,
+    today: chinaDate(),
+    acceptLegacyCodes: options.acceptLegacyCodes ?? false,
+    seen: new Map(),
+  };
+  let fatal: unknown;
+
+  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
+    let batch: ValidatedLicense[] = [];
+    try {
+      for (let next = first; !next.done; next = await rows.next()) {
+        const row: SourceRow = next.value;
+        counts.rows++;
+        const outcome = checkRow(check, row);
+        if (outcome.problems.length > 0) {
+          await report.add(row, outcome.creditCode, outcome.problems);
+          counts.warnings += outcome.problems.filter((p) => p.severity === 'warning').length;
+        }
+        if (outcome.license) batch.push(outcome.license);
+        else counts.rejected++;
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+        if (counts.rows % 1000 === 0) progress();
+      }
+    } catch (error) {
+      // Stop reading, but let the batches in flight finish: what was valid up to here is issued.
+      fatal = error;
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  const useWorkers = options.signer === 'workers' || (options.signer !== 'inline' && totalBytes > WORKER_SIGNING_BYTES);
+  let reportFile: string | null = null;
+  try {
+    const signer = await openSigner(ctx, issuer, useWorkers);
+    try {
+      await issueInBulk(ctx, standard, issuer, batches(), signer, `import:${basename(file)}`, (outcome) => {
+        counts.issued += outcome.issued;
+        counts.alreadyIssued += outcome.existing;
+        progress();
+      });
+    } finally {
+      await signer.close();
+    }
+  } finally {
+    await rows.return(undefined);
+    reportFile = await report.finish();
+  }
+  progress();
+  const summary: ImportSummary = { file, ...counts, report: reportFile, elapsedMs: Math.round(performance.now() - started) };
+  if (fatal !== undefined) {
+    const message = fatal instanceof Error ? fatal.message : String(fatal);
+    if (fatal instanceof ImportFileError) throw new ImportAbortedError(`${message} (stopped after row ${counts.rows})`, summary);
+    throw fatal;
+  }
+  return summary;
+}

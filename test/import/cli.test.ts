@@ -1,0 +1,82 @@
+// The real CLI in a child process: exit codes and the --json summary. On PGlite the child
+// opens an embedded store in a folder (one process at a time, so ours is closed first); on
+// PostgreSQL it connects to this test's database.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/platform/config.ts';
+import { openPlatform } from '../../src/platform/platform.ts';
+import { openStore } from '../../src/platform/store/store.ts';
+import { createTestStore, testStoreKind } from '../support/store.ts';
+import { enterprises, MASTER_KEY, registerIssuer, STANDARD_COLUMNS, standardRow, toCsv, writeFile } from './support.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'certbridge-import-cli-'));
+const dataDir = join(dir, 'data');
+let storeArgs: string[] = [];
+let childEnv: NodeJS.ProcessEnv = {};
+let cleanup: () => Promise<void> = async () => undefined;
+
+beforeAll(async () => {
+  const { DATABASE_URL: _inherited, ...env } = process.env;
+  childEnv = { ...env, CERTBRIDGE_MASTER_KEY: MASTER_KEY };
+  const config = loadConfig({ dataDir }, { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '' });
+  if (testStoreKind() === 'postgres') {
+    const { store, url, drop } = await createTestStore();
+    await openPlatform(config, store);
+    await registerIssuer(store);
+    childEnv.DATABASE_URL = url;
+    cleanup = drop;
+  } else {
+    const store = await openStore({ dataDir });
+    await openPlatform(config, store);
+    await registerIssuer(store);
+    await store.close();
+    storeArgs = ['--data-dir', dataDir];
+  }
+});
+afterAll(async () => {
+  await cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['bin/certbridge.js', ...args, ...storeArgs], { cwd: root, env: childEnv }, (error, stdout, stderr) => {
+      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('certbridge import', () => {
+  const e = enterprises(4, 4001);
+  const file = writeFile(dir, 'dept.csv', toCsv(STANDARD_COLUMNS, [...e.map((x) => standardRow(x)), standardRow(e[0])]));
+
+  it('exits 1 when rows were rejected, and prints the JSON summary', async () => {
+    const run = await cli('import', file, '--type', 'business-license', '--json');
+    expect(run.code, run.stderr).toBe(1);
+    const summary = JSON.parse(run.stdout);
+    expect(Object.keys(summary)).toEqual(['file', 'rows', 'issued', 'alreadyIssued', 'rejected', 'warnings', 'report', 'elapsedMs']);
+    expect(summary).toMatchObject({ file, rows: 5, issued: 4, alreadyIssued: 0, rejected: 1, warnings: 0, report: `${file}.rejected.csv` });
+  });
+
+  it('issues nothing on a re-run, and exits 0 on a clean file', async () => {
+    const again = await cli('import', file, '--type', 'business-license', '--json', '--batch-size', '2');
+    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 5, issued: 0, alreadyIssued: 4, rejected: 1 });
+    const clean = writeFile(dir, 'clean.csv', toCsv(STANDARD_COLUMNS, enterprises(2, 4002).map((x) => standardRow(x))));
+    const run = await cli('import', clean, '--type', 'business-license');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/issued\s+2/);
+  });
+
+  it('exits 2 for a mapping error, before any row', async () => {
+    const mapping = writeFile(dir, 'map.json', JSON.stringify({ fields: { 企业名称: 'companyName' } }));
+    const run = await cli('import', file, '--type', 'business-license', '--mapping', mapping, '--json');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"companyName" is not a field of business-license');
+    expect(run.stdout).toBe('');
+  });
+});
