@@ -1,5 +1,71 @@
-// The agreements capability (being built: see its issue).
+// The agreements capability: sharing requests (共享申请), decisions with working-day deadlines,
+// escalation to the coordination office, appeals, comments, and the grants the exchange checks.
 import type { Capability } from '../platform/capability.ts';
-import { agreementsRoutes } from './routes.ts';
+import type { Platform } from '../platform/platform.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { escalateOverdue, expireAgreements } from './agreements.ts';
+import { agreementRoutes } from './routes.ts';
 
-export const agreementsCapability: Capability = { name: 'agreements', migrations: [], routes: agreementsRoutes };
+export {
+  AGREEMENT_STATUSES,
+  addComment,
+  appealAgreement,
+  changeAgreementStatus,
+  decideAgreement,
+  decideAppeal,
+  escalateOverdue,
+  expireAgreements,
+  listAgreements,
+  listComments,
+  readAgreement,
+  submitAgreement,
+} from './agreements.ts';
+export type { Agreement, AgreementQuery, AgreementRequest, AgreementStatus, Comment, Decision, HistoryEntry, SharingContext } from './agreements.ts';
+export { findActiveGrant, findActiveGrantsForResource, type ActiveGrant } from './grants.ts';
+export { PURPOSES, findPurpose, type Purpose } from './purposes.ts';
+export {
+  addWorkingDays,
+  answerDeadline,
+  chinaDate,
+  holidayCalendar,
+  isWorkingDay,
+  loadHolidayCalendar,
+  responseWorkingDays,
+  workingDaysBetween,
+  type HolidayCalendar,
+} from './workingDays.ts';
+export { seedDemoAgreements } from './seed.ts';
+
+/**
+ * Every few minutes (CERTBRIDGE_AGREEMENT_SWEEP_SECONDS, default 300): escalate the requests
+ * unanswered past their deadline, and expire the agreements whose term is over.
+ */
+function startSweeps(platform: Platform): () => Promise<void> {
+  const seconds = Number(process.env.CERTBRIDGE_AGREEMENT_SWEEP_SECONDS ?? 300);
+  let running: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    running = running
+      .then(async () => {
+        const now = new Date();
+        await escalateOverdue(platform, now);
+        await expireAgreements(platform, now);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`agreements: the escalation/expiry sweep failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
+  };
+  sweep();
+  const timer = setInterval(sweep, Math.max(1, seconds) * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+export const agreementsCapability: Capability = {
+  name: 'agreements',
+  migrations: [sqlMigration('agreements', '001_agreements', import.meta.url)],
+  routes: agreementRoutes,
+  start: startSweeps,
+};

@@ -1,3 +1,4 @@
+import { seedDemoAgreements } from '../agreements/index.ts';
 import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../licenses/bulk.ts';
 import { prepareLicenseData } from '../licenses/licenseData.ts';
@@ -69,6 +70,8 @@ export async function seedDemo(ctx: LicenseContext, enterprises = 5000, onProgre
       await createClient(tx, { departmentCode: department.code, name: system, roles, clientId: demoClientId(key), secret: demoSecret(key) });
     }
   });
+  // The catalog (business license conditional, tax unconditional, HRSS conditional, police not shared) and two agreements.
+  await seedDemoAgreements(ctx, departments, demoClientId);
   const samr = departments.find((d) => d.key === 'samr')!;
   const issuer = { code: samr.code, name: samr.name };
   const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);

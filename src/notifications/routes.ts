@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import type { Platform } from '../platform/platform.ts';
+import { authorize } from '../policy/index.ts';
+import { listInbox, markRead } from './notifications.ts';
+
+const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
+
+const NotificationSchema = Type.Object({
+  id: Type.String(),
+  department: Type.String(),
+  kind: Type.String({ description: 'What happened, e.g. agreement.submitted' }),
+  title: Type.String(),
+  titleEn: Type.String(),
+  body: Nullable(Type.String()),
+  link: Nullable(Type.String({ description: 'API path of what it is about' })),
+  agreementId: Nullable(Type.String()),
+  createdAt: Type.String(),
+  read: Type.Boolean(),
+  readAt: Nullable(Type.String()),
+});
+
+/** The inbox of the caller's department. */
+export const notificationRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
+  const authenticated = requireClient(platform.tokens);
+  const tags = ['inbox'];
+  const security = [{ bearer: [] }];
+
+  app.get(
+    '/api/v1/inbox',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags,
+        security,
+        summary: "Your department's notifications, newest first",
+        querystring: Type.Object({
+          unread: Type.Optional(Type.Boolean({ description: 'Only the unread ones' })),
+          kind: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(NotificationSchema),
+            total: Type.Integer(),
+            unread: Type.Integer({ description: 'Unread notifications in the whole inbox' }),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const client = clientOf(request);
+      authorize(client, 'inbox:read', { type: 'Department', id: client.departmentCode });
+      const { limit = 50, offset = 0 } = request.query;
+      return { ...(await listInbox(platform.store, client.departmentCode, { ...request.query, limit, offset })), limit, offset };
+    },
+  );
+
+  app.post(
+    '/api/v1/inbox/:id/read',
+    {
+      preHandler: authenticated,
+      schema: { tags, security, summary: 'Mark a notification read', params: Type.Object({ id: Type.String() }), response: { 200: NotificationSchema } },
+    },
+    async (request) => {
+      const client = clientOf(request);
+      authorize(client, 'inbox:update', { type: 'Department', id: client.departmentCode });
+      return markRead(platform.store, client.departmentCode, request.params.id, client.clientId);
+    },
+  );
+};
