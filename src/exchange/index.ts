@@ -1,5 +1,49 @@
-// The exchange capability (being built: see its issue).
+// The exchange capability (共享交换): lookups and batches with minimisation, quotas and access
+// records; holder-authorised reads; subscriptions and department webhooks through a
+// transactional outbox and a deliverer of signed CloudEvents.
 import type { Capability } from '../platform/capability.ts';
+import type { Platform } from '../platform/platform.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { Deliverer, deliveryOptionsFromEnv, type DeliveryOptions } from './deliverer.ts';
+import { attachOutbox } from './outbox.ts';
 import { exchangeRoutes } from './routes.ts';
+import { exchangeRuntime } from './runtime.ts';
 
-export const exchangeCapability: Capability = { name: 'exchange', migrations: [], routes: exchangeRoutes };
+export { backoffDelay, cloudEvent, Deliverer, detachedJws, SIGNATURE_HEADER, type DeliveryOptions } from './deliverer.ts';
+export { accessedEvent, type AccessRecord } from './recorder.ts';
+export { exchangeRuntime } from './runtime.ts';
+export { lookupBatch, lookupLicense, present } from './service.ts';
+export { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from './licenseReader.ts';
+
+/** Starts a deliverer for this platform (the server does, in `start`; tests do with fast settings). */
+export function startDeliverer(platform: Platform, options: Partial<DeliveryOptions> = {}): Deliverer {
+  const rt = exchangeRuntime(platform);
+  const deliverer = new Deliverer(rt, options).start();
+  rt.deliverer = deliverer;
+  return deliverer;
+}
+
+export const exchangeCapability: Capability = {
+  name: 'exchange',
+  migrations: [
+    sqlMigration('exchange', '001_exchange', import.meta.url),
+    sqlMigration('exchange', '002_quota_shards', import.meta.url),
+    sqlMigration('exchange', '003_access_indexes', import.meta.url),
+  ],
+  routes: exchangeRoutes,
+  attach(platform) {
+    const rt = exchangeRuntime(platform);
+    // Agreements and catalog entries decide what the exchange lets through: drop cached answers the moment they change.
+    platform.events.on('agreement.', async () => rt.grants.invalidate());
+    platform.events.on('catalog.', async () => rt.grants.invalidate());
+    attachOutbox(platform, () => rt.deliverer?.nudge());
+  },
+  start(platform) {
+    const deliverer = startDeliverer(platform, deliveryOptionsFromEnv());
+    return async () => {
+      await deliverer.stop();
+      // The server still answers until it closes: the recorder's connections stay open for it (the process ends them).
+      await exchangeRuntime(platform).recorder.drained();
+    };
+  },
+};

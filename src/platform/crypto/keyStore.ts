@@ -10,7 +10,8 @@ import {
   type VerificationKey,
 } from './keys.ts';
 
-export type KeyPurpose = 'license' | 'status' | 'token' | 'audit';
+/** `event`: the platform's key that signs webhook and subscription deliveries (published in the JWKS). */
+export type KeyPurpose = 'license' | 'status' | 'token' | 'audit' | 'event';
 
 export interface PlatformVerificationKey extends VerificationKey {
   purpose: KeyPurpose;

@@ -1,0 +1,350 @@
+/**
+ * bench:exchange — single lookups of the exchange API over loopback HTTP (autocannon), on
+ * PostgreSQL holding --count business licenses (default 1,000,000), with everything on: token
+ * check, policy decision (Cedar), agreement check, minimisation (SD-JWT presentation with only
+ * the granted disclosures), the daily quota, and an access record committed before each answer
+ * (group commit, with the `exchange.accessed` events the audit log appends in the same
+ * transaction). Then the same lookups from a bare handler that only reads the row: the ceiling.
+ *
+ *   npm run bench:exchange -- [--count 1000000] [--seconds 10] [--connections 64] [--workers 1|2] [--pg-socket /var/run/postgresql] [--fresh] [--seed-only] [--profile] [--without-records]
+ *
+ * The seeded database (`certbridge_bench_exchange_<count>` on the local PostgreSQL) is kept
+ * between runs (seeding a million licenses takes minutes); --fresh seeds it again.
+ * Target on 2 cores: ≥ 5,000 lookups/s with p99 ≤ 25 ms.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { decideAgreement, submitAgreement } from '../src/agreements/index.ts';
+import { createResource } from '../src/catalog/index.ts';
+import { createClient, findDepartment, registerDepartment } from '../src/departments/index.ts';
+import { syntheticEnterprises } from '../src/demo/synthetic.ts';
+import { exchangeRuntime, findCurrentLicense } from '../src/exchange/index.ts';
+import { issueInBulk, type ValidatedLicense } from '../src/licenses/bulk.ts';
+import { prepareLicenseData } from '../src/licenses/licenseData.ts';
+import { workerSigner } from '../src/licenses/signing.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { openPlatform, type Platform } from '../src/platform/platform.ts';
+import { buildServer } from '../src/platform/server.ts';
+import type { ClientPrincipal } from '../src/policy/index.ts';
+import { BUSINESS_LICENSE, generateCreditCode } from '../src/standards/index.ts';
+import { seededRandom } from '../src/demo/synthetic.ts';
+import { fmt, machine, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const stringArg = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+const count = numberArg('count', 1_000_000);
+const seconds = numberArg('seconds', 10);
+const connections = numberArg('connections', 64);
+const workers = numberArg('workers', 1);
+const MASTER_KEY = 'be'.repeat(32);
+// The signing keys in the kept database are sealed with this key: every run (and the server) uses it.
+process.env.CERTBRIDGE_MASTER_KEY = MASTER_KEY;
+const PURPOSE = 'tax-administration';
+const GRANTED = ['name', 'registeredCapital', 'establishedOn'];
+
+const databaseName = `certbridge_bench_exchange_${count}`;
+// --pg-socket <dir>: the platform talks to PostgreSQL over its Unix socket (as a server co-located
+// with its database would) instead of TCP loopback; the load generator always uses TCP loopback.
+const pgSocket = stringArg('pg-socket');
+const databaseUrl = (() => {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${databaseName}`;
+  if (pgSocket) url.searchParams.set('host', pgSocket);
+  return url.toString();
+})();
+
+function open(): Promise<Platform> {
+  const config = loadConfig(
+    { dataDir: mkdtempSync(join(tmpdir(), 'certbridge-bench-')), databaseUrl },
+    { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, CERTBRIDGE_TOKEN_TTL: '3600', DATABASE_URL: databaseUrl },
+  );
+  return openPlatform(config);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server role: the platform's HTTP server (one process, or a cluster of --workers), plus the
+// bare handler that only reads the row.
+// ---------------------------------------------------------------------------------------------
+
+async function serve(port: number): Promise<void> {
+  const platform = await open();
+  let requests = 0;
+  if (process.env.BENCH_WITHOUT_RECORDS === '1') {
+    // Diagnosis only (--without-records): what the access records and their audit entries cost.
+    exchangeRuntime(platform).recorder.record = async () => undefined;
+  }
+  process.on('exit', () => {
+    const s = exchangeRuntime(platform).recorder.stats;
+    const cpu = process.cpuUsage();
+    process.stderr.write(
+      `  [server ${process.pid}] access records: ${fmt(s.records)} in ${fmt(s.flushes)} group commits (${(s.records / Math.max(1, s.flushes)).toFixed(1)} per commit, largest ${s.maxBatch}; ${(s.flushMs / Math.max(1, s.flushes)).toFixed(1)} ms per flush transaction); ` +
+        `CPU ${(cpu.user / 1e6).toFixed(1)} s user + ${(cpu.system / 1e6).toFixed(1)} s system for ${fmt(requests)} requests\n`,
+    );
+  });
+  const app = await buildServer(platform);
+  app.addHook('onResponse', async () => {
+    requests++;
+  });
+  app.get('/bench/bare/:holderCode', async (request) => {
+    const license = await findCurrentLicense(platform.store, 'business-license', (request.params as { holderCode: string }).holderCode);
+    return license ? { identifier: license.identifier, version: license.version, status: license.status, credential: license.credential } : { found: false };
+  });
+  await app.listen({ host: '127.0.0.1', port });
+  process.send?.({ listening: port });
+}
+
+if (stringArg('role') === 'server') {
+  const port = Number(stringArg('port'));
+  if (workers > 1 && cluster.isPrimary) {
+    process.on('SIGTERM', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+      process.exit(0);
+    });
+    let ready = 0;
+    for (let i = 0; i < workers; i++) {
+      cluster.fork().on('message', (m: { listening?: number }) => {
+        if (m.listening && ++ready === workers) process.send?.({ listening: port });
+      });
+    }
+  } else {
+    process.on('SIGTERM', () => process.exit(0)); // exits cleanly (so that --cpu-prof writes its profile)
+    await serve(port);
+  }
+} else {
+  await main();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driver role: seed (or reuse) the database, start the server, run the load.
+// ---------------------------------------------------------------------------------------------
+
+async function ensureDatabase(): Promise<boolean> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  if (flag('fresh')) await admin.query(`drop database if exists ${databaseName} with (force)`);
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [databaseName])).rows.length > 0;
+  if (!exists) await admin.query(`create database ${databaseName}`);
+  await admin.end();
+  return !exists;
+}
+
+interface Setup {
+  consumer: ClientPrincipal;
+  agreementId: string;
+}
+
+async function seed(platform: Platform): Promise<Setup> {
+  const random = seededRandom(20250301);
+  const code = () => generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000', random });
+  const samr = { code: code(), name: '山东省市场监督管理局', nameEn: 'Shandong AMR', level: 'province' as const, region: '370000' };
+  const tax = { code: code(), name: '国家税务总局山东省税务局', nameEn: 'Shandong Provincial Tax Service', level: 'province' as const, region: '370000' };
+  if (!(await findDepartment(platform.store, samr.code))) {
+    await registerDepartment(platform.store, samr);
+    await registerDepartment(platform.store, tax);
+    await createClient(platform.store, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
+    await createClient(platform.store, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
+  }
+  const issuer = { code: samr.code, name: samr.name };
+  const owner: ClientPrincipal = { kind: 'client', clientId: 'bench-samr', departmentCode: samr.code, roles: ['issuer'] };
+  const consumer: ClientPrincipal = { kind: 'client', clientId: 'bench-tax', departmentCode: tax.code, roles: ['consumer'] };
+
+  const have = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from licenses')).rows[0].n);
+  if (have < count) {
+    const sealed = await platform.keys.sealedActiveKey('license', platform.config.signingAlgorithm, issuer.code);
+    const signer = workerSigner(sealed.stored, sealed.masterKey, platform.config.publicUrl);
+    async function* batches(): AsyncGenerator<ValidatedLicense[]> {
+      const batch: ValidatedLicense[] = [];
+      for (const e of syntheticEnterprises(count, 11)) {
+        batch.push({
+          holder: { code: e.creditCode, codeType: '001', name: e.data.name },
+          data: prepareLicenseData(BUSINESS_LICENSE, { ...e.data, businessTermTo: null }, { registrationAuthority: issuer.name }),
+        });
+        if (batch.length === 2000) yield batch.splice(0);
+      }
+      yield batch;
+    }
+    const started = performance.now();
+    let done = 0;
+    await issueInBulk(platform, BUSINESS_LICENSE, issuer, batches(), signer, 'bench', (_, batch) => {
+      done += batch.length;
+      if (done % 50_000 < batch.length) process.stdout.write(`  seeding: ${fmt(done)} / ${fmt(count)} licenses (${fmt(done / ((performance.now() - started) / 1000))}/s)\n`);
+    });
+    await signer.close();
+    await platform.store.query('analyze');
+  }
+
+  const existing = await platform.store.query<{ id: string }>("select id from agreements where consumer_department = $1 and status = 'active' limit 1", [tax.code]);
+  if (existing.rows[0]) return { consumer, agreementId: existing.rows[0].id };
+  await createResource(
+    platform,
+    {
+      ownerDepartment: samr.code,
+      title: '营业执照',
+      titleEn: 'Business license',
+      licenseType: 'business-license',
+      fields: Object.keys((BUSINESS_LICENSE.dataSchema as { properties: Record<string, unknown> }).properties).map((name) => ({ name, sensitivity: 'internal' as const })),
+      sharingClass: 'conditional',
+      conditions: '依法履职所需',
+      updateCycle: 'realtime',
+      accessModes: ['query', 'subscription', 'bulk'],
+    },
+    'bench-samr',
+  ).catch(() => undefined);
+  const submitted = await submitAgreement(platform, consumer, {
+    resourceId: 'business-license',
+    purpose: PURPOSE,
+    purposeDescription: '税务登记时核验企业登记信息',
+    legalBasis: '《中华人民共和国税收征收管理法》',
+    fields: [...GRANTED, 'legalRepresentative'],
+    expectedDailyVolume: 100_000_000,
+    validUntil: '2099-12-31',
+  });
+  await decideAgreement(platform, owner, submitted.id, { decision: 'approve', reason: 'bench', fields: GRANTED });
+  return { consumer, agreementId: submitted.id };
+}
+
+function startServer(port: number): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(import.meta.url).pathname, ['--role', 'server', '--port', String(port), '--count', String(count), '--workers', String(workers), ...(pgSocket ? ['--pg-socket', pgSocket] : [])], {
+      // --profile: the server writes a V8 CPU profile (.bench/profiles) when it stops.
+      execArgv: ['--import', 'tsx', ...(flag('profile') ? ['--cpu-prof', '--cpu-prof-dir=.bench/profiles'] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...(flag('without-records') ? { BENCH_WITHOUT_RECORDS: '1' } : {}) },
+    });
+    child.on('message', (m: { listening?: number }) => {
+      if (m.listening) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) used so far by the processes that match: this database's PostgreSQL backends, or one pid and its children. */
+function cpuSeconds(match: (comm: string, pid: number, ppid: number, cmdline: () => string) => boolean): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmdline = () => readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (match(comm, Number(entry), Number(fields[1]), cmdline)) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+interface Measured {
+  result: autocannon.Result;
+  cpu: { server: number; postgres: number; loadGenerator: number };
+}
+
+/** A load run, with the CPU each party used during it. */
+async function measured(serverPid: number, run: () => Promise<autocannon.Result>): Promise<Measured> {
+  const server = () => cpuSeconds((_, pid, ppid) => pid === serverPid || ppid === serverPid);
+  // The backends serving this database (other databases on the same server are not ours to count).
+  const postgres = () => cpuSeconds((comm, _pid, _ppid, cmdline) => comm === 'postgres' && cmdline().includes(` ${databaseName} `));
+  const before = { server: server(), postgres: postgres(), self: process.cpuUsage() };
+  const result = await run();
+  const self = process.cpuUsage(before.self);
+  return { result, cpu: { server: server() - before.server, postgres: postgres() - before.postgres, loadGenerator: (self.user + self.system) / 1e6 } };
+}
+
+async function load(base: string, path: (holder: string) => string, codes: readonly string[], headers: Record<string, string>, duration: number) {
+  let next = Math.floor(Math.random() * codes.length);
+  return autocannon({
+    url: base,
+    connections,
+    duration,
+    headers,
+    requests: [{ setupRequest: (req) => ({ ...req, path: path(codes[next++ % codes.length]) }) }],
+  });
+}
+
+async function main(): Promise<void> {
+  const fresh = await ensureDatabase();
+  process.stdout.write(`bench:exchange — database ${databaseName} (${fresh ? 'seeding' : 'reusing; --fresh to seed again'})\n`);
+  const platform = await open();
+  const setup = await seed(platform);
+  if (flag('seed-only')) {
+    process.stdout.write(`seeded: ${databaseName}\n`);
+    await platform.store.close();
+    process.exit(0);
+  }
+  const licenses = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from licenses')).rows[0].n);
+  // A random tenth of the holders, shuffled: lookups spread over the whole table.
+  const codes = (await platform.store.query<{ holder_code: string }>('select holder_code from licenses where id % 10 = 3')).rows.map((r) => r.holder_code);
+  for (let i = codes.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [codes[i], codes[j]] = [codes[j], codes[i]];
+  }
+  const { accessToken } = await platform.tokens.issue(setup.consumer);
+  const accessBefore = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from exchange_access')).rows[0].n);
+
+  const port = await freePort();
+  const server = await startServer(port);
+  const base = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${accessToken}`, 'x-purpose': PURPOSE };
+
+  // One lookup checked by hand: only the granted fields, a real credential.
+  const sample = (await (await fetch(`${base}/api/v1/exchange/licenses/${codes[0]}?type=business-license`, { headers })).json()) as { fields: Record<string, unknown>; credential: string };
+  if (Object.keys(sample.fields).sort().join() !== [...GRANTED].sort().join()) throw new Error(`unexpected fields ${JSON.stringify(sample.fields)}`);
+
+  const exchangePath = (holder: string) => `/api/v1/exchange/licenses/${holder}?type=business-license`;
+  const barePath = (holder: string) => `/bench/bare/${holder}`;
+  const load1 = loadavg()[0];
+  await load(base, exchangePath, codes, headers, 3); // warm-up: JIT, pools, caches
+  const exchange = await measured(server.pid!, () => load(base, exchangePath, codes, headers, seconds));
+  await load(base, barePath, codes, headers, 2);
+  const bare = await measured(server.pid!, () => load(base, barePath, codes, headers, seconds));
+  const load2 = loadavg()[0];
+
+  server.kill();
+  await new Promise((resolve) => server.once('exit', resolve));
+  const accessAfter = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from exchange_access')).rows[0].n);
+  const flushes = await platform.store.query<{ n: number }>("select count(distinct xmin::text)::int as n from exchange_access where at > now() - make_interval(secs => $1)", [seconds + 30]);
+  await platform.store.close();
+
+  const line = (name: string, { result: r, cpu }: Measured) => {
+    const per = (s: number) => `${Math.round((s * 1e6) / Math.max(1, r.requests.total))} µs`;
+    return (
+      `  ${name}: ${fmt(r.requests.average)} req/s, latency p50 ${r.latency.p50} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${fmt(r.requests.total)} requests, non-2xx ${r.non2xx}, errors ${r.errors}\n` +
+      `    CPU per request: server ${per(cpu.server)}, PostgreSQL backends ${per(cpu.postgres)}, load generator ${per(cpu.loadGenerator)} (together ${((cpu.server + cpu.postgres + cpu.loadGenerator) / seconds).toFixed(2)} of the 2 cores)`
+    );
+  };
+  process.stdout.write(
+    [
+      `bench:exchange on PostgreSQL (${machine()}); load average ${load1.toFixed(1)} → ${load2.toFixed(1)}`,
+      `  ${fmt(licenses)} licenses; ${fmt(codes.length)} holders looked up at random; ${connections} connections, ${seconds} s each; server: ${workers} process${workers > 1 ? 'es' : ''}, to PostgreSQL over ${pgSocket ? `its Unix socket (${pgSocket})` : 'TCP loopback'}`,
+      line('exchange GET /api/v1/exchange/licenses/{holder} (agreement, policy, minimisation, quota, access record)', exchange),
+      line('bare handler (reads the row only)                                                            ', bare),
+      `  ratio exchange / bare: ${(exchange.result.requests.average / bare.result.requests.average).toFixed(2)}`,
+      `  access records written during the runs: ${fmt(accessAfter - accessBefore)} (in ${fmt(flushes.rows[0].n)} transactions of the last ${seconds + 30} s: ${fmt((accessAfter - accessBefore) / Math.max(1, flushes.rows[0].n))} records per commit)`,
+      `  target: ≥ 5,000 lookups/s with p99 ≤ 25 ms → ${exchange.result.requests.average >= 5000 && exchange.result.latency.p99 <= 25 ? 'met' : 'NOT met'}`,
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}

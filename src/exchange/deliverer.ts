@@ -1,0 +1,305 @@
+/**
+ * The deliverer: sends outbox rows as signed CloudEvents 1.0 (structured JSON mode), with
+ * retries (exponential backoff with jitter), a dead-letter state after the last try, and
+ * redelivery on request.
+ *
+ * - Ordering: rows with the same ordering key (one subscription × one license) go one after
+ *   another: a row is not sent while an earlier row of its key is still pending (being sent or
+ *   waiting to be retried); it goes once that one was delivered or dead-lettered.
+ * - Several deliverers (server processes) share the work: a claim leases rows for `leaseMs`
+ *   (`for update skip locked`); a crashed deliverer's lease runs out and another takes over.
+ * - Minimisation happens here, at delivery: a subscription's delivery carries the fields the
+ *   department's agreements grant at that moment, taken from the issuer-signed credential of
+ *   that version (presented with only those disclosures). No agreement any more: dropped.
+ * - Signature: a detached JWS (RFC 7515 appendix F) over the exact body, with the platform's
+ *   event key (EdDSA; published in /.well-known/jwks.json), in `X-CertBridge-Signature`.
+ */
+import { randomUUID } from 'node:crypto';
+import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
+import type { Queryable } from '../platform/store/store.ts';
+import { grantsForResource } from './grants.ts';
+import { findVersionCredential } from './licenseReader.ts';
+import { EVENT_TYPE_PREFIX } from './outbox.ts';
+import type { AccessRecord } from './recorder.ts';
+import type { DelivererHandle, ExchangeRuntime } from './runtime.ts';
+import { present } from './service.ts';
+import { fieldsOf, getSubscription } from './subscriptions.ts';
+
+export const SIGNATURE_HEADER = 'x-certbridge-signature';
+export const CLOUDEVENTS_JSON = 'application/cloudevents+json; charset=utf-8';
+
+export interface DeliveryOptions {
+  /** How often to look for due rows when not woken up. */
+  pollMs: number;
+  /** First retry after about this long; each further retry waits twice as long (± jitter)… */
+  backoffBaseMs: number;
+  /** …but never longer than this. */
+  backoffMaxMs: number;
+  /** After this many failed attempts a row is dead-lettered. */
+  maxAttempts: number;
+  /** Per HTTP request. */
+  timeoutMs: number;
+  /** Rows claimed (and sent concurrently) at once. */
+  concurrency: number;
+  /** A claimed row is another deliverer's to take after this long. */
+  leaseMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  pollMs: 1_000,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 3_600_000,
+  maxAttempts: 10,
+  timeoutMs: 10_000,
+  concurrency: 16,
+  leaseMs: 60_000,
+};
+
+/** Delivery settings from the environment (see README: CERTBRIDGE_DELIVERY_*). */
+export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryOptions {
+  const n = (name: string, fallback: number) => (env[name] !== undefined && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback);
+  return {
+    pollMs: n('CERTBRIDGE_DELIVERY_POLL_MS', DEFAULT_DELIVERY.pollMs),
+    backoffBaseMs: n('CERTBRIDGE_DELIVERY_BACKOFF_MS', DEFAULT_DELIVERY.backoffBaseMs),
+    backoffMaxMs: n('CERTBRIDGE_DELIVERY_BACKOFF_MAX_MS', DEFAULT_DELIVERY.backoffMaxMs),
+    maxAttempts: n('CERTBRIDGE_DELIVERY_MAX_ATTEMPTS', DEFAULT_DELIVERY.maxAttempts),
+    timeoutMs: n('CERTBRIDGE_DELIVERY_TIMEOUT_MS', DEFAULT_DELIVERY.timeoutMs),
+    concurrency: n('CERTBRIDGE_DELIVERY_CONCURRENCY', DEFAULT_DELIVERY.concurrency),
+    leaseMs: DEFAULT_DELIVERY.leaseMs,
+  };
+}
+
+/** Delay before retry number `attempt` (1-based): base·2^(attempt−1), capped, with "equal jitter" (between half and all of it). */
+export function backoffDelay(attempt: number, options: Pick<DeliveryOptions, 'backoffBaseMs' | 'backoffMaxMs'>, random = Math.random): number {
+  const full = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(full / 2 + random() * (full / 2));
+}
+
+interface ClaimedRow {
+  id: number;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  occurred_at: Date;
+  target: 'subscription' | 'webhook';
+  subscription_id: string | null;
+  department_code: string;
+  data: Record<string, unknown>;
+  attempts: number;
+}
+
+/** The body of a delivery and where it goes; undefined (with why) when it must be dropped. */
+type Prepared = { url: string; event: Record<string, unknown>; access?: AccessRecord } | { drop: string };
+
+/** The CloudEvent (structured mode) of an outbox row. */
+export function cloudEvent(publicUrl: string, row: Pick<ClaimedRow, 'event_id' | 'event_type' | 'subject' | 'occurred_at' | 'target'>, data: Record<string, unknown>) {
+  const domain = row.event_type.slice(EVENT_TYPE_PREFIX.length).split('.')[0];
+  return {
+    specversion: '1.0',
+    id: row.event_id,
+    source: `${publicUrl}/api/v1/${domain === 'license' ? 'licenses' : 'notifications'}`,
+    type: row.event_type,
+    subject: row.subject,
+    time: row.occurred_at.toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+export class Deliverer implements DelivererHandle {
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private timer?: NodeJS.Timeout;
+  readonly options: DeliveryOptions;
+
+  constructor(
+    private readonly rt: ExchangeRuntime,
+    options: Partial<DeliveryOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_DELIVERY, ...options };
+  }
+
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.loop = this.run();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Something was written to the outbox: look again shortly (after its transaction committed). */
+  nudge(): void {
+    if (!this.running) return;
+    setTimeout(() => this.wake?.(), 5).unref();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sent = 0;
+      try {
+        sent = await this.deliverDue();
+      } catch {
+        // The store is unavailable: try again at the next poll.
+      }
+      if (sent === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, this.options.pollMs);
+        });
+        clearTimeout(this.timer);
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** Claims the rows that are due (first of their ordering key) and sends them; returns how many. */
+  async deliverDue(): Promise<number> {
+    const db = this.rt.platform.store;
+    const claimed = (
+      await db.query<ClaimedRow>(
+        `with due as (
+           select o.id from outbox o
+            where o.status = 'pending' and o.next_attempt_at <= now() and (o.leased_until is null or o.leased_until < now())
+              and (o.ordering_key is null or not exists (
+                    select 1 from outbox p where p.ordering_key = o.ordering_key and p.status = 'pending' and p.id < o.id))
+            order by o.next_attempt_at, o.id
+            limit $1
+            for update skip locked)
+         update outbox o set leased_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
+           from due where o.id = due.id
+         returning o.id, o.event_id, o.event_type, o.subject, o.occurred_at, o.target, o.subscription_id, o.department_code, o.data, o.attempts`,
+        [this.options.concurrency, this.options.leaseMs / 1000],
+      )
+    ).rows;
+    await Promise.all(claimed.map((row) => this.deliver(row)));
+    return claimed.length;
+  }
+
+  private async prepare(db: Queryable, row: ClaimedRow): Promise<Prepared> {
+    if (row.target === 'webhook') {
+      const hook = (await db.query<{ url: string }>('select url from department_webhooks where department_code = $1', [row.department_code])).rows[0];
+      if (!hook) return { drop: 'webhook removed' };
+      return { url: hook.url, event: cloudEvent(this.rt.platform.config.publicUrl, row, row.data) };
+    }
+    const subscription = await getSubscription(db, row.subscription_id!);
+    if (subscription.status !== 'active') return { drop: 'subscription deleted' };
+    const grants = await grantsForResource(db, subscription.department, subscription.resourceId, subscription.purpose);
+    if (grants.length === 0) return { drop: 'no-agreement: the department has no active agreement for the resource any more' };
+    const fields = fieldsOf(grants);
+    const identifier = String(row.data.identifier);
+    const credential = await findVersionCredential(db, identifier);
+    if (!credential) return { drop: `license version ${identifier} not found` };
+    const presented = present(
+      { holderCode: String(row.data.holderCode), identifier, version: Number(row.data.version), status: row.data.status as never, issuerCode: String(row.data.issuerCode), typeKey: subscription.licenseType, credential },
+      fields,
+    );
+    const data = {
+      ...row.data,
+      subscriptionId: subscription.id,
+      resourceId: subscription.resourceId,
+      fields: presented.fields,
+      credential: presented.credential,
+    };
+    const access: AccessRecord = {
+      accessId: randomUUID(),
+      at: new Date(),
+      departmentCode: subscription.department,
+      clientId: subscription.clientId,
+      operation: 'event',
+      licenseType: subscription.licenseType,
+      purpose: subscription.purpose ?? grants[0].purpose,
+      holderCodes: [String(row.data.holderCode)],
+      fields: Object.keys(presented.fields),
+      basis: 'subscription',
+      basisIds: [subscription.id, ...grants.map((g) => g.agreementId)],
+      outcome: 'allowed',
+      status: 0,
+      problem: null,
+    };
+    return { url: subscription.callbackUrl, event: cloudEvent(this.rt.platform.config.publicUrl, row, data), access };
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const db = this.rt.platform.store;
+    let prepared: Prepared;
+    try {
+      prepared = await this.prepare(db, row);
+    } catch (error) {
+      await this.finish(row, { ok: false, status: null, error: `cannot prepare the delivery: ${(error as Error).message}`, ms: 0 });
+      return;
+    }
+    if ('drop' in prepared) {
+      await db.query(`update outbox set status = 'dropped', last_error = $2, leased_until = null where id = $1`, [row.id, prepared.drop]);
+      return;
+    }
+    const body = JSON.stringify(prepared.event);
+    const key = await this.rt.platform.keys.activeKey('event', 'EdDSA');
+    const signature = detachedJws(key, body);
+    // The license data leaves the platform: the access is recorded (committed) first.
+    if (prepared.access) await this.rt.recorder.record(prepared.access);
+    const started = Date.now();
+    let outcome: { ok: boolean; status: number | null; error: string | null; ms: number };
+    try {
+      const response = await fetch(prepared.url, {
+        method: 'POST',
+        headers: {
+          'content-type': CLOUDEVENTS_JSON,
+          [SIGNATURE_HEADER]: signature,
+          'x-certbridge-delivery': String(row.id),
+          'x-certbridge-attempt': String(row.attempts),
+          'user-agent': 'CertBridge-Deliverer/1',
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        redirect: 'manual',
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      const ok = response.status >= 200 && response.status < 300;
+      outcome = { ok, status: response.status, error: ok ? null : `HTTP ${response.status}`, ms: Date.now() - started };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      outcome = { ok: false, status: null, error: cause?.code ?? cause?.message ?? (error as Error).message, ms: Date.now() - started };
+    }
+    await this.finish(row, outcome);
+  }
+
+  private async finish(row: ClaimedRow, outcome: { ok: boolean; status: number | null; error: string | null; ms: number }): Promise<void> {
+    const db = this.rt.platform.store;
+    await db.transaction(async (tx) => {
+      await tx.query('insert into outbox_attempts (delivery_id, attempt, status, error, duration_ms) values ($1, $2, $3, $4, $5)', [
+        row.id,
+        row.attempts,
+        outcome.status,
+        outcome.error,
+        outcome.ms,
+      ]);
+      if (outcome.ok) {
+        await tx.query(`update outbox set status = 'delivered', delivered_at = now(), last_status = $2, last_error = null, leased_until = null where id = $1`, [
+          row.id,
+          outcome.status,
+        ]);
+      } else if (row.attempts >= this.options.maxAttempts) {
+        await tx.query(`update outbox set status = 'dead', last_status = $2, last_error = $3, leased_until = null where id = $1`, [row.id, outcome.status, outcome.error]);
+      } else {
+        await tx.query(
+          `update outbox set last_status = $2, last_error = $3, leased_until = null, next_attempt_at = now() + make_interval(secs => $4) where id = $1`,
+          [row.id, outcome.status, outcome.error, backoffDelay(row.attempts, this.options) / 1000],
+        );
+      }
+    });
+  }
+}
+
+/** `<protected header>..<signature>`: the JWS of the body with the payload detached (RFC 7515 appendix F). */
+export function detachedJws(key: Parameters<typeof signEncodedJws>[0], body: string): string {
+  const header = encodeJsonSegment({ alg: key.alg, kid: key.kid, cty: 'application/cloudevents+json' });
+  const jws = signEncodedJws(key, header, Buffer.from(body, 'utf8').toString('base64url'));
+  const [h, , s] = jws.split('.');
+  return `${h}..${s}`;
+}

@@ -1,0 +1,304 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { getDepartment } from '../departments/index.ts';
+import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import type { Platform } from '../platform/platform.ts';
+import { authorize } from '../policy/index.ts';
+import { getDelivery, listDeliveries, redeliver, type DeliveryScope } from './deliveries.ts';
+import { exchangeRuntime } from './runtime.ts';
+import { MAX_SUBSCRIPTION_HOLDERS, createSubscription, deleteSubscription, getSubscription, listSubscriptions, subscriptionEntity } from './subscriptions.ts';
+import { deleteWebhook, getWebhook, setWebhook } from './webhooks.ts';
+
+const SubscriptionSchema = Type.Object({
+  id: Type.String(),
+  department: Type.String(),
+  clientId: Type.String(),
+  resourceId: Type.String(),
+  licenseType: Type.String(),
+  purpose: Type.Union([Type.String(), Type.Null()]),
+  callbackUrl: Type.String(),
+  holders: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('deleted')]),
+  createdAt: Type.String({ format: 'date-time' }),
+  deletedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  fields: Type.Optional(Type.Array(Type.String(), { description: 'Fields the active agreements grant now (what deliveries carry)' })),
+});
+
+const DeliverySchema = Type.Object({
+  id: Type.String(),
+  eventId: Type.String({ description: 'The CloudEvents id' }),
+  type: Type.String(),
+  subject: Type.String(),
+  occurredAt: Type.String({ format: 'date-time' }),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('dropped')]),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastStatus: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const DeliveryWithHistory = Type.Object({
+  ...DeliverySchema.properties,
+  history: Type.Array(
+    Type.Object({
+      attempt: Type.Integer(),
+      at: Type.String({ format: 'date-time' }),
+      status: Type.Union([Type.Integer(), Type.Null()]),
+      error: Type.Union([Type.String(), Type.Null()]),
+      durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+});
+
+const DeliveryQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('dropped')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only deliveries with a smaller id (paging)' })),
+  },
+  { additionalProperties: false },
+);
+
+const WebhookSchema = Type.Object({
+  department: Type.String(),
+  url: Type.String(),
+  updatedBy: Type.String(),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+/** Subscriptions, department webhooks and their deliveries. */
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
+  const authenticated = requireClient(platform.tokens);
+  const db = platform.store;
+  const rt = exchangeRuntime(platform);
+
+  const ownSubscription = async (request: Parameters<typeof clientOf>[0], id: string, action: 'subscription:read' | 'subscription:delete' | 'subscription:redeliver') => {
+    const subscription = await getSubscription(db, id);
+    authorize(clientOf(request), action, subscriptionEntity(subscription));
+    return subscription;
+  };
+
+  app.post(
+    '/api/v1/subscriptions',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "Subscribe to lifecycle events of a resource's licenses (issued, amended, suspended, reinstated, revoked, cancelled, expired)",
+        description:
+          'Needs an active agreement for the resource. Each event is POSTed to callbackUrl as a CloudEvents 1.0 JSON (structured mode), signed with a detached JWS in X-CertBridge-Signature (platform key in /.well-known/jwks.json), carrying only the fields the agreements grant at delivery. Retried with exponential backoff, then dead-lettered; events of one license arrive in order.',
+        security: [{ bearer: [] }],
+        body: Type.Object(
+          {
+            resourceId: Type.String({ description: 'Catalog resource, e.g. business-license' }),
+            callbackUrl: Type.String({ description: 'Where events are POSTed (http or https)' }),
+            holders: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: MAX_SUBSCRIPTION_HOLDERS, description: 'Only these holders (default: all)' })),
+            purpose: Type.Optional(Type.String({ description: 'Only the agreement for this purpose grants fields (default: every active agreement for the resource)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: SubscriptionSchema },
+      },
+    },
+    async (request, reply) => {
+      const subscription = await createSubscription(db, platform.events, clientOf(request), request.body);
+      reply.status(201).header('location', `/api/v1/subscriptions/${subscription.id}`);
+      return subscription;
+    },
+  );
+
+  app.get(
+    '/api/v1/subscriptions',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "The caller's department's subscriptions (the coordination office: everyone's)",
+        security: [{ bearer: [] }],
+        response: { 200: Type.Array(SubscriptionSchema) },
+      },
+    },
+    async (request) => {
+      const principal = clientOf(request);
+      const everyone = principal.roles.includes('coordinator');
+      const list = await listSubscriptions(db, everyone ? undefined : principal.departmentCode);
+      return list.filter((s) => {
+        authorize(principal, 'subscription:read', subscriptionEntity(s));
+        return true;
+      });
+    },
+  );
+
+  const IdParams = Type.Object({ id: Type.String() });
+  app.get(
+    '/api/v1/subscriptions/:id',
+    { preHandler: authenticated, schema: { tags: ['subscriptions'], summary: 'One subscription', security: [{ bearer: [] }], params: IdParams, response: { 200: SubscriptionSchema } } },
+    (request) => ownSubscription(request, request.params.id, 'subscription:read'),
+  );
+
+  app.delete(
+    '/api/v1/subscriptions/:id',
+    {
+      preHandler: authenticated,
+      schema: { tags: ['subscriptions'], summary: 'Cancel a subscription; its undelivered events are dropped', security: [{ bearer: [] }], params: IdParams },
+    },
+    async (request, reply) => {
+      await ownSubscription(request, request.params.id, 'subscription:delete');
+      await deleteSubscription(platform.store, platform.events, request.params.id, clientOf(request).clientId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/subscriptions/:id/deliveries',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "A subscription's deliveries, newest first (status pending | delivered | dead | dropped)",
+        security: [{ bearer: [] }],
+        params: IdParams,
+        querystring: DeliveryQuery,
+        response: { 200: Type.Array(DeliverySchema) },
+      },
+    },
+    async (request) => {
+      await ownSubscription(request, request.params.id, 'subscription:read');
+      return listDeliveries(db, { subscriptionId: request.params.id }, request.query);
+    },
+  );
+
+  const DeliveryParams = Type.Object({ id: Type.String(), deliveryId: Type.String() });
+  app.get(
+    '/api/v1/subscriptions/:id/deliveries/:deliveryId',
+    {
+      preHandler: authenticated,
+      schema: { tags: ['subscriptions'], summary: 'One delivery with every attempt', security: [{ bearer: [] }], params: DeliveryParams, response: { 200: DeliveryWithHistory } },
+    },
+    async (request) => {
+      await ownSubscription(request, request.params.id, 'subscription:read');
+      return getDelivery(db, { subscriptionId: request.params.id }, request.params.deliveryId);
+    },
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:id/deliveries/:deliveryId/redeliver',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Send a delivery again (e.g. a dead-lettered one), with a fresh budget of attempts',
+        security: [{ bearer: [] }],
+        params: DeliveryParams,
+        response: { 202: DeliverySchema },
+      },
+    },
+    async (request, reply) => {
+      await ownSubscription(request, request.params.id, 'subscription:redeliver');
+      const delivery = await redeliver(db, { subscriptionId: request.params.id }, request.params.deliveryId);
+      rt.deliverer?.nudge();
+      reply.status(202);
+      return delivery;
+    },
+  );
+
+  // Department webhooks (notification.created → the department's system).
+  const CodeParams = Type.Object({ code: Type.String() });
+  const departmentEntity = (code: string) => ({ type: 'Department', id: code });
+
+  app.put(
+    '/api/v1/departments/:code/webhook',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "Where the department's notifications (new requests, decisions, escalations…) are POSTed as signed CloudEvents",
+        security: [{ bearer: [] }],
+        params: CodeParams,
+        body: Type.Object({ url: Type.String({ description: 'http or https URL' }) }, { additionalProperties: false }),
+        response: { 200: WebhookSchema },
+      },
+    },
+    async (request) => {
+      const principal = clientOf(request);
+      authorize(principal, 'webhook:configure', departmentEntity(request.params.code));
+      await getDepartment(db, request.params.code);
+      return setWebhook(platform.store, platform.events, request.params.code, request.body.url, principal.clientId);
+    },
+  );
+
+  app.get(
+    '/api/v1/departments/:code/webhook',
+    {
+      preHandler: authenticated,
+      schema: { tags: ['subscriptions'], summary: "The department's webhook", security: [{ bearer: [] }], params: CodeParams, response: { 200: WebhookSchema } },
+    },
+    async (request) => {
+      authorize(clientOf(request), 'webhook:read', departmentEntity(request.params.code));
+      return getWebhook(db, request.params.code);
+    },
+  );
+
+  app.delete(
+    '/api/v1/departments/:code/webhook',
+    {
+      preHandler: authenticated,
+      schema: { tags: ['subscriptions'], summary: 'Remove the webhook (notifications stay in the inbox)', security: [{ bearer: [] }], params: CodeParams },
+    },
+    async (request, reply) => {
+      const principal = clientOf(request);
+      authorize(principal, 'webhook:configure', departmentEntity(request.params.code));
+      await deleteWebhook(platform.store, platform.events, request.params.code, principal.clientId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/departments/:code/webhook/deliveries',
+    {
+      preHandler: authenticated,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "The webhook's deliveries, newest first",
+        security: [{ bearer: [] }],
+        params: CodeParams,
+        querystring: DeliveryQuery,
+        response: { 200: Type.Array(DeliverySchema) },
+      },
+    },
+    async (request) => {
+      authorize(clientOf(request), 'webhook:read', departmentEntity(request.params.code));
+      return listDeliveries(db, { webhookDepartment: request.params.code }, request.query);
+    },
+  );
+
+  const WebhookDeliveryParams = Type.Object({ code: Type.String(), deliveryId: Type.String() });
+  app.get(
+    '/api/v1/departments/:code/webhook/deliveries/:deliveryId',
+    {
+      preHandler: authenticated,
+      schema: { tags: ['subscriptions'], summary: 'One webhook delivery with every attempt', security: [{ bearer: [] }], params: WebhookDeliveryParams, response: { 200: DeliveryWithHistory } },
+    },
+    async (request) => {
+      authorize(clientOf(request), 'webhook:read', departmentEntity(request.params.code));
+      return getDelivery(db, { webhookDepartment: request.params.code } satisfies DeliveryScope, request.params.deliveryId);
+    },
+  );
+
+  app.post(
+    '/api/v1/departments/:code/webhook/deliveries/:deliveryId/redeliver',
+    {
+      preHandler: authenticated,
+      schema: { tags: ['subscriptions'], summary: 'Send a webhook delivery again', security: [{ bearer: [] }], params: WebhookDeliveryParams, response: { 202: DeliverySchema } },
+    },
+    async (request, reply) => {
+      authorize(clientOf(request), 'webhook:redeliver', departmentEntity(request.params.code));
+      const delivery = await redeliver(db, { webhookDepartment: request.params.code }, request.params.deliveryId);
+      rt.deliverer?.nudge();
+      reply.status(202);
+      return delivery;
+    },
+  );
+};

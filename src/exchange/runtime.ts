@@ -1,0 +1,74 @@
+import type { Platform } from '../platform/platform.ts';
+import { openStore, type Queryable, type Store } from '../platform/store/store.ts';
+import { GrantCache } from './grants.ts';
+import { DailyQuotas } from './quota.ts';
+import { AccessRecorder } from './recorder.ts';
+import { VerifiedTokens } from './tokenCache.ts';
+
+/** A deliverer's handle, as far as the rest of the exchange needs it. */
+export interface DelivererHandle {
+  /** Something was written to the outbox: look sooner than the next poll. */
+  nudge(): void;
+}
+
+/** The exchange's per-platform state: caches, quota counters, the access recorder, the deliverer. */
+export interface ExchangeRuntime {
+  platform: Platform;
+  tokens: VerifiedTokens;
+  grants: GrantCache;
+  quotas: DailyQuotas;
+  recorder: AccessRecorder;
+  deliverer?: DelivererHandle;
+  /** Closes what the runtime opened (the recorder's own connections). */
+  close(): Promise<void>;
+}
+
+/**
+ * The access recorder's own connections on PostgreSQL: its flushes must not queue in the pool
+ * behind the very lookups that wait for them (with 64 requests in flight and 10 pooled
+ * connections, a flush would wait for dozens of lookups first). Opened on first use.
+ */
+function recorderStore(platform: Platform, connections: number): { store: Store; close: () => Promise<void> } {
+  if (platform.store.kind !== 'postgres' || !platform.config.databaseUrl) return { store: platform.store, close: async () => undefined };
+  let opened: Promise<Store> | undefined;
+  const get = () => (opened ??= openStore({ databaseUrl: platform.config.databaseUrl, poolSize: connections }));
+  const store: Store = {
+    kind: 'postgres',
+    query: async <T>(sql: string, params?: unknown[], options?: { name?: string }) => (await get()).query<T>(sql, params, options),
+    exec: async (sql: string) => (await get()).exec(sql),
+    transaction: async <T>(work: (tx: Queryable) => Promise<T>) => (await get()).transaction(work),
+    close: async () => {
+      if (opened) await (await opened).close();
+    },
+  };
+  return { store, close: () => store.close() };
+}
+
+const runtimes = new WeakMap<Platform, ExchangeRuntime>();
+
+const envNumber = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(value) ? value : fallback;
+};
+
+export function exchangeRuntime(platform: Platform): ExchangeRuntime {
+  let runtime = runtimes.get(platform);
+  if (!runtime) {
+    const quotas = new DailyQuotas(platform.store);
+    const flushes = envNumber('CERTBRIDGE_ACCESS_FLUSHES', 3);
+    const own = recorderStore(platform, flushes);
+    runtime = {
+      platform,
+      tokens: new VerifiedTokens(platform.tokens),
+      grants: new GrantCache(platform.store, envNumber('CERTBRIDGE_GRANT_CACHE_MS', 1_000)),
+      quotas,
+      recorder: new AccessRecorder(own.store, platform.events, quotas, {
+        maxBatch: envNumber('CERTBRIDGE_ACCESS_BATCH', 1_000),
+        maxInFlight: flushes,
+      }),
+      close: own.close,
+    };
+    runtimes.set(platform, runtime);
+  }
+  return runtime;
+}

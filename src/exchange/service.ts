@@ -1,0 +1,374 @@
+/**
+ * The exchange API's domain: a consumer system asks for holders' licenses of a type, for a
+ * purpose; it gets the issuer-signed credential with only the disclosures its agreement (or the
+ * holder's authorisation) grants, and every call, allowed or not, is recorded before it is answered.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation } from '../holders/index.ts';
+import { presentCredential } from '../licenses/index.ts';
+import type { LicenseStatus } from '../licenses/lifecycle.ts';
+import { Problem, badRequest } from '../platform/problems.ts';
+import type { ClientPrincipal } from '../policy/index.ts';
+import { findLicenseType } from '../standards/index.ts';
+import { decideMemo } from './decisions.ts';
+import type { ActiveGrant } from './grants.ts';
+import { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from './licenseReader.ts';
+import { isPurpose } from './purposes.ts';
+import { remaining, type QuotaCharge } from './quota.ts';
+import type { AccessOutcome, AccessRecord } from './recorder.ts';
+import type { ExchangeRuntime } from './runtime.ts';
+import { secondsToShanghaiMidnight, shanghaiDay } from './time.ts';
+
+export const MAX_BATCH = 1000;
+
+/** Holder codes are 18 characters of the credit-code alphabet (a citizen id's digits and X fit it too). */
+const HOLDER_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+
+export interface Basis {
+  kind: 'agreement' | 'authorisation';
+  ids: string[];
+}
+
+export interface PresentedLicense {
+  holderCode: string;
+  type: string;
+  identifier: string;
+  version: number;
+  status: LicenseStatus;
+  /** SD-JWT VC: the issuer's JWT with only the granted disclosures. */
+  credential: string;
+  /** The granted fields' values, as disclosed in `credential`. */
+  fields: Record<string, unknown>;
+}
+
+export interface LookupAnswer extends PresentedLicense {
+  purpose: string;
+  basis: Basis;
+  accessId: string;
+}
+
+export type BatchResult =
+  | ({ result: 'found' } & PresentedLicense)
+  | { holderCode: string; result: 'not-found' }
+  | { holderCode: string; result: 'invalid' | 'forbidden'; problem: { code: string; detail: string } };
+
+export interface BatchAnswer {
+  type: string;
+  purpose: string;
+  accessId: string;
+  basis: Basis;
+  summary: { found: number; notFound: number; invalid: number; forbidden: number };
+  results: BatchResult[];
+}
+
+/**
+ * The issuer's credential minimised to `fields` — exactly what `presentCredential` makes of it
+ * (the same issuer JWT, the kept disclosures in their order; a test holds the two equal) — and
+ * the disclosed values, in one pass: a disclosure is decoded once, and fully parsed only when kept.
+ */
+export function presentGranted(credential: string, fields: readonly string[]): { credential: string; values: Record<string, unknown> } {
+  const parts = credential.split('~');
+  if (parts.length < 2 || parts[parts.length - 1] !== '') return { credential: presentCredential(credential, fields), values: {} };
+  let out = parts[0];
+  const values: Record<string, unknown> = {};
+  for (let i = 1; i < parts.length - 1; i++) {
+    const json = Buffer.from(parts[i], 'base64url').toString('utf8');
+    // Our issuer writes `["<base64url salt>","<name>",<value>]`: the name is found without parsing the value.
+    const start = json.indexOf('","') + 3;
+    const end = json.indexOf('"', start);
+    const name = start > 2 && end > start && json.startsWith('["') ? json.slice(start, end) : (JSON.parse(json) as [string, string])[1];
+    if (!fields.includes(name)) continue;
+    const [, parsedName, value] = JSON.parse(json) as [string, string, unknown];
+    if (parsedName !== name) return presentWithLibrary(credential, fields);
+    values[name] = value;
+    out += `~${parts[i]}`;
+  }
+  return { credential: `${out}~`, values };
+}
+
+/** The general path (any formatting of disclosures): `presentCredential`, then the kept disclosures decoded. */
+function presentWithLibrary(credential: string, fields: readonly string[]): { credential: string; values: Record<string, unknown> } {
+  const presented = presentCredential(credential, fields);
+  const values: Record<string, unknown> = {};
+  const parts = presented.split('~');
+  for (let i = 1; i < parts.length - 1; i++) {
+    const [, name, value] = JSON.parse(Buffer.from(parts[i], 'base64url').toString('utf8')) as [string, string, unknown];
+    values[name] = value;
+  }
+  return { credential: presented, values };
+}
+
+/** A license as the exchange answers it: the presented credential and the granted fields. */
+export function present(license: CurrentLicense, fields: readonly string[]): PresentedLicense {
+  const { credential, values } = presentGranted(license.credential, fields);
+  return {
+    holderCode: license.holderCode,
+    type: license.typeKey,
+    identifier: license.identifier,
+    version: license.version,
+    status: license.status,
+    credential,
+    fields: values,
+  };
+}
+
+const OUTCOME_BY_STATUS: Record<number, AccessOutcome> = { 400: 'invalid', 403: 'denied', 404: 'not-found', 429: 'rate-limited' };
+
+const grantContext = (grant: ActiveGrant): CedarValueJson => ({
+  agreementId: grant.agreementId,
+  consumerDepartment: grant.consumerDepartment,
+  licenseType: grant.licenseType,
+  purpose: grant.purpose,
+  resourceId: grant.resourceId,
+});
+
+const authorisationContext = (a: ActiveAuthorisation): CedarValueJson => ({
+  id: a.id,
+  holderCode: a.holderCode,
+  licenseType: a.licenseType,
+  purpose: a.purpose,
+  grantee: a.granteeClient
+    ? { __entity: { type: 'CertBridge::Client', id: a.granteeClient } }
+    : { __entity: { type: 'CertBridge::Department', id: a.granteeDepartment! } },
+});
+
+/** One call of the exchange: what it is recorded as, whatever its outcome. */
+class Call {
+  readonly record: AccessRecord;
+  charge?: QuotaCharge;
+
+  constructor(
+    private readonly rt: ExchangeRuntime,
+    readonly principal: ClientPrincipal,
+    operation: 'lookup' | 'batch',
+    type: string,
+    purpose: string | undefined,
+    holderCodes: string[],
+  ) {
+    this.record = {
+      accessId: randomUUID(),
+      at: new Date(),
+      departmentCode: principal.departmentCode,
+      clientId: principal.clientId,
+      operation,
+      licenseType: type,
+      purpose: purpose ?? null,
+      holderCodes,
+      fields: [],
+      basis: null,
+      basisIds: [],
+      outcome: 'allowed',
+      status: 200,
+      problem: null,
+    };
+  }
+
+  /** Records the call, committed, before its answer (or its problem) leaves. */
+  async finish<T>(work: () => Promise<T>): Promise<T> {
+    let answer: T;
+    try {
+      answer = await work();
+    } catch (error) {
+      const problem = error instanceof Problem ? error : undefined;
+      Object.assign(this.record, {
+        fields: [],
+        status: problem?.status ?? 500,
+        outcome: problem ? (OUTCOME_BY_STATUS[problem.status] ?? 'denied') : 'error',
+        problem: problem?.code ?? 'internal-error',
+      });
+      // A lookup that found no license was still a lookup: it counts against the quota.
+      if (this.charge && problem?.status !== 404) {
+        this.rt.quotas.release(this.charge);
+        this.charge = undefined;
+      }
+      try {
+        await this.rt.recorder.record(this.record, this.charge);
+      } catch (recordError) {
+        if (problem) throw recordError;
+      }
+      throw error;
+    }
+    await this.rt.recorder.record(this.record, this.charge);
+    return answer;
+  }
+
+  checkCommon(): { type: string; purpose: string } {
+    const { licenseType: type, purpose } = this.record;
+    const call = decideMemo(this.principal, 'exchange:call', { type: 'LicenseType', id: type!, attrs: { key: type! } });
+    if (!call.allowed) throw new Problem(403, 'forbidden', "the exchange is for consumer departments' systems (role consumer)", { extensions: { action: 'exchange:call' } });
+    if (!purpose) {
+      throw new Problem(400, 'missing-purpose', 'declare the purpose of the call in the X-Purpose header: a code of GET /api/v1/purposes', { field: 'header:x-purpose' });
+    }
+    if (!isPurpose(purpose)) {
+      throw new Problem(400, 'unknown-purpose', `${purpose} is not a purpose code of GET /api/v1/purposes`, { field: 'header:x-purpose' });
+    }
+    if (!findLicenseType(type!)) throw badRequest('unknown-license-type', `unknown license type ${type}`, 'querystring:/type');
+    return { type: type!, purpose };
+  }
+
+  /** Under an agreement: the policy decision, with the quota of `count` lookups reserved when allowed. */
+  async decideUnderAgreement(grant: ActiveGrant, type: string, purpose: string, count: number): Promise<void> {
+    const key = `agreement:${grant.agreementId}`;
+    const day = shanghaiDay();
+    const usage = await this.rt.quotas.usage(key, day);
+    const resource = { type: 'LicenseType', id: type, attrs: { key: type } };
+    const context = { purpose, agreement: grantContext(grant), quotaExceeded: remaining(usage, grant.expectedDailyVolume) < count };
+    this.record.basis = 'agreement';
+    this.record.basisIds = [grant.agreementId];
+    this.record.expectedDailyVolume = grant.expectedDailyVolume;
+    if (decideMemo(this.principal, 'exchange:read', resource, context).allowed) {
+      usage.pending += count;
+      this.charge = { key, day, count };
+      return;
+    }
+    if (context.quotaExceeded && decideMemo(this.principal, 'exchange:read', resource, { ...context, quotaExceeded: false }).allowed) {
+      const retryAfter = secondsToShanghaiMidnight();
+      throw new Problem(
+        429,
+        'quota-exceeded',
+        `agreement ${grant.agreementId} allows ${grant.expectedDailyVolume} lookups a day (Asia/Shanghai); ${Math.max(0, grant.expectedDailyVolume - usage.committed - usage.pending)} remain today and this call needs ${count}`,
+        { extensions: { agreementId: grant.agreementId, limit: grant.expectedDailyVolume, requested: count, retryAfter } },
+      );
+    }
+    throw new Problem(403, 'forbidden', `exchange:read of ${type} for purpose ${purpose} is not allowed`, { extensions: { action: 'exchange:read' } });
+  }
+
+  /** The holder's authorisations that the policies accept for this call. */
+  allowedAuthorisations(type: string, purpose: string, holderCode: string, candidates: readonly ActiveAuthorisation[]): ActiveAuthorisation[] {
+    const resource = { type: 'LicenseType', id: type, attrs: { key: type } };
+    return candidates.filter(
+      (a) => decideMemo(this.principal, 'exchange:read', resource, { purpose, holderCode, authorisation: authorisationContext(a), quotaExceeded: false }).allowed,
+    );
+  }
+
+  async noAgreement(type: string, purpose: string, holderCode?: string): Promise<Problem> {
+    const resource = await this.rt.grants.resourceFor(type);
+    const what = resource ? `${resource.title} / ${resource.titleEn} (resource ${resource.id})` : `license type ${type}`;
+    return new Problem(
+      403,
+      'no-agreement',
+      `department ${this.principal.departmentCode} has no active sharing agreement for ${what} with purpose ${purpose}` +
+        `${holderCode ? `, and holder ${holderCode} has not authorised this system or department for it` : ''}; request one at POST /api/v1/agreements`,
+      {
+        extensions: {
+          missing: 'agreement',
+          department: this.principal.departmentCode,
+          resourceId: resource?.id ?? null,
+          licenseType: type,
+          purpose,
+          request: { method: 'POST', path: '/api/v1/agreements', body: { resourceId: resource?.id ?? null, purpose } },
+        },
+      },
+    );
+  }
+}
+
+const grantedFields = (type: string, granted: readonly string[]) => {
+  const known = licenseTypeFields(type);
+  return granted.filter((f) => known.includes(f));
+};
+
+function unionFields(type: string, authorisations: readonly ActiveAuthorisation[]): string[] {
+  return grantedFields(type, [...new Set(authorisations.flatMap((a) => a.fields))]);
+}
+
+/** GET /api/v1/exchange/licenses/{holderCode}?type=… with X-Purpose. */
+export function lookupLicense(
+  rt: ExchangeRuntime,
+  principal: ClientPrincipal,
+  input: { type: string; holderCode: string; purpose: string | undefined },
+): Promise<LookupAnswer> {
+  const call = new Call(rt, principal, 'lookup', input.type, input.purpose, [input.holderCode]);
+  return call.finish(async () => {
+    const { type, purpose } = call.checkCommon();
+    if (!HOLDER_CODE.test(input.holderCode)) {
+      throw badRequest('invalid-holder-code', `${input.holderCode} is not a holder code (18 characters: a unified social credit code or a citizen id)`, 'params:/holderCode');
+    }
+    const db = rt.platform.store;
+    const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);
+    let fields: string[];
+    let basis: Basis;
+    if (grant) {
+      await call.decideUnderAgreement(grant, type, purpose, 1);
+      fields = grantedFields(type, grant.fields);
+      basis = { kind: 'agreement', ids: [grant.agreementId] };
+    } else {
+      const candidates = (await findActiveAuthorisations(db, { holderCodes: [input.holderCode], licenseType: type, purpose, clientId: principal.clientId, departmentCode: principal.departmentCode })).get(input.holderCode) ?? [];
+      const allowed = call.allowedAuthorisations(type, purpose, input.holderCode, candidates);
+      if (allowed.length === 0) throw await call.noAgreement(type, purpose, input.holderCode);
+      fields = unionFields(type, allowed);
+      basis = { kind: 'authorisation', ids: allowed.map((a) => a.id) };
+      call.record.basis = 'authorisation';
+      call.record.basisIds = basis.ids;
+    }
+    const license = await findCurrentLicense(db, type, input.holderCode);
+    if (!license) throw new Problem(404, 'license-not-found', `holder ${input.holderCode} has no ${type}`);
+    call.record.fields = fields;
+    return { ...present(license, fields), purpose, basis, accessId: call.record.accessId };
+  });
+}
+
+/** POST /api/v1/exchange/licenses:batch with X-Purpose: per-holder results. */
+export function lookupBatch(
+  rt: ExchangeRuntime,
+  principal: ClientPrincipal,
+  input: { type: string; holders: readonly string[]; purpose: string | undefined },
+): Promise<BatchAnswer> {
+  const call = new Call(rt, principal, 'batch', input.type, input.purpose, [...new Set(input.holders)]);
+  return call.finish(async () => {
+    const { type, purpose } = call.checkCommon();
+    if (input.holders.length > MAX_BATCH) throw badRequest('validation-failed', `at most ${MAX_BATCH} holders per batch`, '/holders');
+    const db = rt.platform.store;
+    const valid = [...new Set(input.holders.filter((h) => HOLDER_CODE.test(h)))];
+    const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);
+    let basis: Basis;
+    let readable: Map<string, string[]>;
+    let allFields: string[];
+    if (grant) {
+      // The quota counts every holder asked for (once each), found or not.
+      await call.decideUnderAgreement(grant, type, purpose, valid.length);
+      allFields = grantedFields(type, grant.fields);
+      readable = new Map(valid.map((h) => [h, allFields]));
+      basis = { kind: 'agreement', ids: [grant.agreementId] };
+    } else {
+      const byHolder = await findActiveAuthorisations(db, { holderCodes: valid, licenseType: type, purpose, clientId: principal.clientId, departmentCode: principal.departmentCode });
+      readable = new Map();
+      const ids = new Set<string>();
+      for (const holder of valid) {
+        const allowed = call.allowedAuthorisations(type, purpose, holder, byHolder.get(holder) ?? []);
+        if (allowed.length === 0) continue;
+        readable.set(holder, unionFields(type, allowed));
+        for (const a of allowed) ids.add(a.id);
+      }
+      if (readable.size === 0) throw await call.noAgreement(type, purpose);
+      basis = { kind: 'authorisation', ids: [...ids] };
+      allFields = [...new Set([...readable.values()].flat())];
+      call.record.basis = 'authorisation';
+      call.record.basisIds = basis.ids;
+    }
+    const licenses = await findCurrentLicenses(db, type, [...readable.keys()]);
+    const summary = { found: 0, notFound: 0, invalid: 0, forbidden: 0 };
+    const results: BatchResult[] = input.holders.map((holderCode) => {
+      if (!HOLDER_CODE.test(holderCode)) {
+        summary.invalid++;
+        return { holderCode, result: 'invalid', problem: { code: 'invalid-holder-code', detail: 'not a holder code (18 characters: a unified social credit code or a citizen id)' } };
+      }
+      const fields = readable.get(holderCode);
+      if (!fields) {
+        summary.forbidden++;
+        return { holderCode, result: 'forbidden', problem: { code: 'no-authorisation', detail: `holder ${holderCode} has not authorised this system or department for purpose ${purpose}` } };
+      }
+      const license = licenses.get(holderCode);
+      if (!license) {
+        summary.notFound++;
+        return { holderCode, result: 'not-found' };
+      }
+      summary.found++;
+      return { result: 'found', ...present(license, fields) };
+    });
+    call.record.fields = allFields;
+    call.record.results = summary;
+    return { type, purpose, accessId: call.record.accessId, basis, summary, results };
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * Subscriptions: a department's system asks to be told (by a signed CloudEvent to its callback
+ * URL) about lifecycle changes of the licenses of a catalog resource, optionally of some holders
+ * only. A subscription needs an active agreement for the resource; what each delivery carries is
+ * decided when it is sent, from the agreements active then.
+ */
+import { randomUUID } from 'node:crypto';
+import { getResource, type CatalogResource } from '../catalog/index.ts';
+import type { DomainEvents } from '../platform/events.ts';
+import { Problem, badRequest, notFound } from '../platform/problems.ts';
+import type { Queryable, Store } from '../platform/store/store.ts';
+import type { ClientPrincipal } from '../policy/index.ts';
+import { decideMemo } from './decisions.ts';
+import { grantsForResource, type ActiveGrant } from './grants.ts';
+import { isPurpose } from './purposes.ts';
+
+export const MAX_SUBSCRIPTION_HOLDERS = 1000;
+const HOLDER_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+
+export interface Subscription {
+  id: string;
+  department: string;
+  clientId: string;
+  resourceId: string;
+  licenseType: string;
+  purpose: string | null;
+  callbackUrl: string;
+  holders: string[] | null;
+  status: 'active' | 'deleted';
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+interface Row {
+  id: string;
+  department_code: string;
+  client_id: string;
+  resource_id: string;
+  license_type: string;
+  purpose: string | null;
+  callback_url: string;
+  holders: string[] | null;
+  created_at: Date;
+  deleted_at: Date | null;
+}
+
+const COLUMNS = 'id, department_code, client_id, resource_id, license_type, purpose, callback_url, holders, created_at, deleted_at';
+
+const toSubscription = (r: Row): Subscription => ({
+  id: r.id,
+  department: r.department_code,
+  clientId: r.client_id,
+  resourceId: r.resource_id,
+  licenseType: r.license_type,
+  purpose: r.purpose,
+  callbackUrl: r.callback_url,
+  holders: r.holders,
+  status: r.deleted_at ? 'deleted' : 'active',
+  createdAt: r.created_at.toISOString(),
+  deletedAt: r.deleted_at?.toISOString() ?? null,
+});
+
+/**
+ * A callback URL must be absolute http(s) without credentials. Plain http is accepted because
+ * government networks (政务外网) often terminate TLS at their edge; use https across networks.
+ */
+export function checkCallbackUrl(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badRequest('invalid-callback-url', `${value} is not an absolute URL`, field);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('invalid-callback-url', 'the URL must be http or https', field);
+  if (url.username || url.password) throw badRequest('invalid-callback-url', 'the URL must not carry credentials; deliveries are signed instead', field);
+  if (url.hash) throw badRequest('invalid-callback-url', 'the URL must not have a fragment', field);
+  return url.toString();
+}
+
+export const resourceEntity = (resource: CatalogResource) => ({
+  type: 'CatalogResource',
+  id: resource.id,
+  attrs: {
+    resourceId: resource.id,
+    ownerDepartment: resource.ownerDepartment,
+    sharingClass: resource.sharingClass,
+    accessModes: [...resource.accessModes],
+  },
+});
+
+export const subscriptionEntity = (s: Pick<Subscription, 'id' | 'department'>) => ({ type: 'Subscription', id: s.id, attrs: { department: s.department } });
+
+/** The fields active agreements grant a subscription now (union over its department's agreements for the resource). */
+export function fieldsOf(grants: readonly ActiveGrant[]): string[] {
+  return [...new Set(grants.flatMap((g) => g.fields))];
+}
+
+export async function createSubscription(
+  store: Store,
+  events: DomainEvents,
+  principal: ClientPrincipal,
+  input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string },
+): Promise<Subscription & { fields: string[] }> {
+  const callbackUrl = checkCallbackUrl(input.callbackUrl, '/callbackUrl');
+  if (input.purpose !== undefined && !isPurpose(input.purpose)) {
+    throw badRequest('unknown-purpose', `${input.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
+  }
+  let holders: string[] | null = null;
+  if (input.holders) {
+    const bad = input.holders.find((h) => !HOLDER_CODE.test(h));
+    if (bad !== undefined) throw badRequest('invalid-holder-code', `${bad} is not a holder code (18 characters)`, '/holders');
+    holders = [...new Set(input.holders)];
+    if (holders.length === 0 || holders.length > MAX_SUBSCRIPTION_HOLDERS) {
+      throw badRequest('validation-failed', `holders lists 1 to ${MAX_SUBSCRIPTION_HOLDERS} holder codes (omit it for every holder)`, '/holders');
+    }
+  }
+  const resource = await getResource(store, input.resourceId);
+  if (!resource.licenseType) throw badRequest('not-a-license-resource', `resource ${resource.id} exposes no license type: nothing to subscribe to`, '/resourceId');
+  const grants = await grantsForResource(store, principal.departmentCode, resource.id, input.purpose);
+  const entity = resourceEntity(resource);
+  const allowed = grants.filter(
+    (g) =>
+      decideMemo(principal, 'subscription:create', entity, {
+        agreement: { agreementId: g.agreementId, consumerDepartment: g.consumerDepartment, resourceId: g.resourceId, purpose: g.purpose },
+      }).allowed,
+  );
+  if (grants.length === 0) {
+    throw new Problem(
+      403,
+      'no-agreement',
+      `department ${principal.departmentCode} has no active sharing agreement for ${resource.title} / ${resource.titleEn} (resource ${resource.id})${input.purpose ? ` with purpose ${input.purpose}` : ''}; request one at POST /api/v1/agreements`,
+      { extensions: { missing: 'agreement', department: principal.departmentCode, resourceId: resource.id, purpose: input.purpose ?? null } },
+    );
+  }
+  if (allowed.length === 0) {
+    const reason = resource.accessModes.includes('subscription') ? '' : ` (resource ${resource.id} does not offer the subscription access mode)`;
+    throw new Problem(403, 'forbidden', `subscription:create on resource ${resource.id} is not allowed${reason}`, { extensions: { action: 'subscription:create' } });
+  }
+  return store.transaction(async (tx) => {
+    const row = (
+      await tx.query<Row>(
+        `insert into subscriptions (id, department_code, client_id, resource_id, license_type, purpose, callback_url, holders)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
+        [randomUUID(), principal.departmentCode, principal.clientId, resource.id, resource.licenseType, input.purpose ?? null, callbackUrl, holders],
+      )
+    ).rows[0];
+    const subscription = toSubscription(row);
+    await events.publish(tx, [
+      { type: 'subscription.created', subject: subscription.id, actor: principal.clientId, at: new Date(), data: { ...subscription, holders: holders?.length ?? null } },
+    ]);
+    return { ...subscription, fields: fieldsOf(allowed) };
+  });
+}
+
+export async function listSubscriptions(db: Queryable, department: string | undefined, includeDeleted = false): Promise<Subscription[]> {
+  const rows = await db.query<Row>(
+    `select ${COLUMNS} from subscriptions where ($1::text is null or department_code = $1) ${includeDeleted ? '' : 'and deleted_at is null'}
+      order by created_at desc, id limit 1000`,
+    [department ?? null],
+  );
+  return rows.rows.map(toSubscription);
+}
+
+export async function getSubscription(db: Queryable, id: string): Promise<Subscription> {
+  const row = (await db.query<Row>(`select ${COLUMNS} from subscriptions where id = $1`, [id])).rows[0];
+  if (!row) throw notFound('subscription-not-found', `no subscription ${id}`);
+  return toSubscription(row);
+}
+
+/** Cancels a subscription: nothing more is written for it, and its undelivered events are dropped. */
+export async function deleteSubscription(store: Store, events: DomainEvents, id: string, actor: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    const updated = await tx.query('update subscriptions set deleted_at = now() where id = $1 and deleted_at is null', [id]);
+    if (updated.rowCount === 0) return;
+    await tx.query(
+      `update outbox set status = 'dropped', last_error = 'subscription deleted', leased_until = null where subscription_id = $1 and status = 'pending'`,
+      [id],
+    );
+    await events.publish(tx, [{ type: 'subscription.deleted', subject: id, actor, at: new Date(), data: { id } }]);
+  });
+}

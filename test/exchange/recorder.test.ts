@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DailyQuotas, remaining } from '../../src/exchange/quota.ts';
+import { AccessRecorder, type AccessRecord } from '../../src/exchange/recorder.ts';
+import { secondsToShanghaiMidnight, shanghaiDay, parseValidUntil } from '../../src/exchange/time.ts';
+import { backoffDelay } from '../../src/exchange/deliverer.ts';
+import { DomainEvents, type DomainEvent } from '../../src/platform/events.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform();
+});
+afterAll(() => t.close());
+
+const record = (overrides: Partial<AccessRecord> = {}): AccessRecord => ({
+  accessId: randomUUID(),
+  at: new Date(),
+  departmentCode: 'D',
+  clientId: 'c',
+  operation: 'lookup',
+  licenseType: 'business-license',
+  purpose: 'tax-administration',
+  holderCodes: ['91370100MA3C00001X'],
+  fields: ['name', 'registeredCapital'],
+  basis: 'agreement',
+  basisIds: ['a1'],
+  outcome: 'allowed',
+  status: 200,
+  problem: null,
+  ...overrides,
+});
+
+const count = async (sql: string, params: unknown[] = []) => Number((await t.platform.store.query<{ n: number }>(sql, params)).rows[0].n);
+
+describe('the access recorder (group commit)', () => {
+  it('writes concurrent records together, one transaction per flush, and resolves each after its commit', async () => {
+    const events = new DomainEvents();
+    const flushes: number[] = [];
+    events.on('exchange.accessed', async (tx, published: readonly DomainEvent[]) => {
+      // Inside the flush transaction: the records are there.
+      const ids = published.map((e) => e.subject);
+      expect(await tx.query('select 1 from exchange_access where access_id = any($1::uuid[])', [ids]).then((r) => r.rows.length)).toBe(ids.length);
+      flushes.push(published.length);
+    });
+    const quotas = new DailyQuotas(t.platform.store);
+    const recorder = new AccessRecorder(t.platform.store, events, quotas, { maxBatch: 1000, maxInFlight: 2 });
+    const day = shanghaiDay();
+    const usage = await quotas.usage('agreement:group', day);
+    const records = Array.from({ length: 300 }, (_, i) => record({ holderCodes: [`H${i}`], basisIds: ['group'] }));
+    usage.pending += records.length;
+    const committed = new Set<string>();
+    await Promise.all(
+      records.map((r) =>
+        recorder.record(r, { key: 'agreement:group', day, count: 1 }).then(async () => {
+          committed.add(r.accessId);
+        }),
+      ),
+    );
+    expect(committed.size).toBe(300);
+    expect(flushes.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(flushes.length).toBeLessThan(300);
+    expect(Math.max(...flushes)).toBeGreaterThan(1);
+    expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['group'])).toBe(300);
+    // The quota moved in the same transactions, and the process's view settled on the database's.
+    expect(await count('select sum(used)::int as n from exchange_quota_usage where basis_id = $1', ['agreement:group'])).toBe(300);
+    expect(usage).toMatchObject({ committed: 300, pending: 0 });
+    expect(remaining(usage, 1000)).toBe(700);
+    await recorder.drained();
+  });
+
+  it('rejects every waiting request when the flush fails, and gives their quota back', async () => {
+    const events = new DomainEvents();
+    events.on('exchange.accessed', async () => {
+      throw new Error('the audit log is unavailable');
+    });
+    const quotas = new DailyQuotas(t.platform.store);
+    const recorder = new AccessRecorder(t.platform.store, events, quotas);
+    const day = shanghaiDay();
+    const usage = await quotas.usage('agreement:failing', day);
+    usage.pending += 2;
+    const results = await Promise.allSettled([
+      recorder.record(record({ basisIds: ['failing'] }), { key: 'agreement:failing', day, count: 1 }),
+      recorder.record(record({ basisIds: ['failing'] }), { key: 'agreement:failing', day, count: 1 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['failing'])).toBe(0);
+    expect(usage).toMatchObject({ committed: 0, pending: 0 });
+  });
+});
+
+describe('time and backoff', () => {
+  it('counts quotas per Asia/Shanghai day and retries after the next midnight there', () => {
+    const at = Date.parse('2025-03-01T15:59:30Z'); // 23:59:30 in Shanghai
+    expect(shanghaiDay(at)).toBe('2025-03-01');
+    expect(secondsToShanghaiMidnight(at)).toBe(30);
+    expect(shanghaiDay(at + 31_000)).toBe('2025-03-02');
+    expect(secondsToShanghaiMidnight(Date.parse('2025-03-01T16:00:00Z'))).toBe(86_400);
+    expect(parseValidUntil('2025-03-01')!.toISOString()).toBe('2025-03-01T16:00:00.000Z');
+    expect(parseValidUntil('2025-02-30')).toBeUndefined();
+    expect(parseValidUntil('2025-03-01T12:00:00+08:00')!.toISOString()).toBe('2025-03-01T04:00:00.000Z');
+  });
+
+  it('backs off exponentially, with jitter between half and all of the delay, up to a cap', () => {
+    const options = { backoffBaseMs: 1000, backoffMaxMs: 60_000 };
+    expect(backoffDelay(1, options, () => 0)).toBe(500);
+    expect(backoffDelay(1, options, () => 1)).toBe(1000);
+    expect(backoffDelay(4, options, () => 1)).toBe(8000);
+    expect(backoffDelay(4, options, () => 0)).toBe(4000);
+    expect(backoffDelay(20, options, () => 1)).toBe(60_000);
+  });
+});
+
+describe('quota shards', () => {
+  it('sum to the quota use, whichever flush slot moved them, and a new process reads the sum', async () => {
+    const events = new DomainEvents();
+    const quotas = new DailyQuotas(t.platform.store);
+    const recorder = new AccessRecorder(t.platform.store, events, quotas, { maxBatch: 5, maxInFlight: 3 });
+    const day = shanghaiDay();
+    const usage = await quotas.usage('agreement:sharded', day);
+    usage.pending += 40;
+    await Promise.all(Array.from({ length: 40 }, () => recorder.record(record({ basisIds: ['sharded'] }), { key: 'agreement:sharded', day, count: 1 })));
+    const shards = await t.platform.store.query<{ shard: number; used: number }>('select shard, used from exchange_quota_usage where basis_id = $1', ['agreement:sharded']);
+    expect(shards.rows.reduce((sum, r) => sum + Number(r.used), 0)).toBe(40);
+    expect(usage).toMatchObject({ committed: 40, pending: 0 });
+    const fresh = await new DailyQuotas(t.platform.store).usage('agreement:sharded', day);
+    expect(fresh.committed).toBe(40);
+  });
+});
+
+describe('presenting a credential', () => {
+  it('gives exactly what presentCredential gives, with the disclosed values', async () => {
+    const { presentGranted } = await import('../../src/exchange/service.ts');
+    const { presentCredential } = await import('../../src/licenses/index.ts');
+    const { issueCredential } = await import('../../src/licenses/credential.ts');
+    const { generateSigningKey } = await import('../../src/platform/crypto/keys.ts');
+    const { key } = generateSigningKey('EdDSA', Buffer.alloc(32, 7));
+    const fields = { name: '济南"示例"科技有限公司', registeredCapital: '100万元人民币', establishedOn: '2020-05-01', businessTermTo: null, domicile: '经十路1号\n二楼', note: { a: [1, '","'] } };
+    const credential = issueCredential({
+      key,
+      issuerUrl: 'https://certbridge.example',
+      status: { uri: 'https://certbridge.example/api/v1/status-lists/0', idx: 1 },
+      meta: {
+        identifier: 'id', version: 1, vct: 'urn:x', licenseTypeCode: 't', licenseName: 'n', issuerCode: 'i', issuerName: 'in',
+        holderCode: 'h', holderCodeType: '001', validFrom: '2020-05-01', validUntil: null, issuedAt: new Date(),
+      },
+      fields,
+    });
+    for (const keep of [[], ['name'], ['registeredCapital', 'name', 'note'], Object.keys(fields), ['unknown']]) {
+      const presented = presentGranted(credential, keep);
+      expect(presented.credential).toBe(presentCredential(credential, keep));
+      expect(presented.values).toEqual(Object.fromEntries(Object.entries(fields).filter(([k]) => keep.includes(k))));
+    }
+  });
+});

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type Action, type Principal, type PolicyResource } from '../../src/policy/index.ts';
+
+/**
+ * The allow/deny matrix of the policies (src/policy/*.cedar): who may do what to which kind of
+ * resource. One row per action and resource; one column per principal. Adding a capability's
+ * actions means adding rows to MATRIX below, nothing else.
+ */
+
+// Departments: S owns the resources (the market regulation administration), T consumes them
+// (the tax bureau), C is the coordination office, H is another department, not a party.
+const S = '11370000MB0000001S';
+const T = '11370000MB0000002T';
+const C = '11370000MB0000003C';
+const H = '11370000MB0000004H';
+
+const PRINCIPALS = {
+  /** The owning department's system (issuer of the licenses). */
+  owner: { kind: 'client', clientId: 'samr', departmentCode: S, roles: ['issuer'] },
+  /** The requesting department's system. */
+  consumer: { kind: 'client', clientId: 'tax', departmentCode: T, roles: ['consumer'] },
+  /** The coordination office (provincial big-data bureau). */
+  coordinator: { kind: 'client', clientId: 'bdb', departmentCode: C, roles: ['coordinator'] },
+  /** A consumer system of a department that is no party to the resource or agreement. */
+  other: { kind: 'client', clientId: 'hrss', departmentCode: H, roles: ['consumer'] },
+  /** An enterprise signed in as a license holder. */
+  holder: { kind: 'holder', holderCode: '91370100MA3C5K7X2P', accountId: 'acct-1' },
+} as const satisfies Record<string, Principal>;
+
+type Who = keyof typeof PRINCIPALS;
+const COLUMNS: readonly Who[] = ['owner', 'consumer', 'coordinator', 'other', 'holder'];
+
+interface Row {
+  action: Action;
+  /** A fixed resource, or one that depends on who asks (their own department, say). */
+  resource: PolicyResource | ((who: Principal) => PolicyResource);
+  label: string;
+  /** One word per column of COLUMNS: "allow" or "deny". */
+  expect: string;
+}
+
+const SHARING_CLASSES = ['unconditional', 'conditional', 'not-shared'] as const;
+
+const catalogResource = (sharingClass: string, ownerDepartment = S): PolicyResource => ({
+  type: 'CatalogResource',
+  id: 'business-license',
+  attrs: { ownerDepartment, sharingClass },
+});
+
+const agreement = (status: string, sharingClass = 'conditional', ownerDepartment = S, consumerDepartment = T): PolicyResource => ({
+  type: 'Agreement',
+  id: 'a-1',
+  attrs: { ownerDepartment, consumerDepartment, status, sharingClass },
+});
+
+const PLATFORM: PolicyResource = { type: 'Platform', id: 'certbridge' };
+const ownDepartment = (p: Principal): PolicyResource => ({ type: 'Department', id: p.kind === 'client' ? p.departmentCode : 'none' });
+
+const HOLDER = '91370100MA3C5K7X2P';
+const subscriptionOf = (department: string): PolicyResource => ({ type: 'Subscription', id: 's-1', attrs: { department } });
+const holderRecord = (holderCode: string, issuers: string[] = []): PolicyResource => ({ type: 'HolderRecord', id: holderCode, attrs: { holderCode, issuers } });
+
+const MATRIX: Row[] = [
+  //                                                                         owner consumer coordinator other holder
+  // ── catalog ──
+  { action: 'catalog:read', resource: { type: 'Catalog', id: 'catalog' }, label: 'the catalog', expect: 'allow allow allow allow deny' },
+  ...SHARING_CLASSES.flatMap((c): Row[] => [
+    { action: 'catalog:read', resource: catalogResource(c), label: `a ${c} resource`, expect: 'allow allow allow allow deny' },
+    { action: 'catalog:create', resource: catalogResource(c), label: `a ${c} resource of S`, expect: 'allow deny deny deny deny' },
+    { action: 'catalog:update', resource: catalogResource(c), label: `a ${c} resource of S`, expect: 'allow deny deny deny deny' },
+  ]),
+  { action: 'catalog:create', resource: catalogResource('conditional', H), label: 'a resource of H', expect: 'deny deny deny allow deny' },
+
+  // ── agreements ──
+  { action: 'agreement:request', resource: catalogResource('unconditional'), label: 'an unconditional resource', expect: 'deny allow deny allow deny' },
+  { action: 'agreement:request', resource: catalogResource('conditional'), label: 'a conditional resource', expect: 'deny allow deny allow deny' },
+  { action: 'agreement:request', resource: catalogResource('not-shared'), label: 'a not-shared resource', expect: 'deny deny deny deny deny' },
+  { action: 'agreement:list', resource: PLATFORM, label: 'the platform', expect: 'allow allow allow allow deny' },
+  { action: 'coordination:oversee', resource: PLATFORM, label: 'the platform', expect: 'deny deny allow deny deny' },
+  ...SHARING_CLASSES.flatMap((c): Row[] => [
+    { action: 'agreement:read', resource: agreement('submitted', c), label: `a submitted request for a ${c} resource`, expect: 'allow allow allow deny deny' },
+    { action: 'agreement:comment', resource: agreement('submitted', c), label: `a submitted request for a ${c} resource`, expect: 'allow allow allow deny deny' },
+    { action: 'agreement:decide', resource: agreement('submitted', c), label: `a submitted request for a ${c} resource`, expect: 'allow deny deny deny deny' },
+    { action: 'agreement:decide', resource: agreement('escalated', c), label: `an escalated request for a ${c} resource`, expect: 'allow deny allow deny deny' },
+    { action: 'agreement:appeal', resource: agreement('rejected', c), label: `a rejected request for a ${c} resource`, expect: 'deny allow deny deny deny' },
+    { action: 'agreement:decide-appeal', resource: agreement('rejected', c), label: `an appealed rejection for a ${c} resource`, expect: 'deny deny allow deny deny' },
+    { action: 'agreement:revoke', resource: agreement('active', c), label: `an active agreement for a ${c} resource`, expect: 'allow deny deny deny deny' },
+    { action: 'agreement:suspend', resource: agreement('active', c), label: `an active agreement for a ${c} resource`, expect: 'allow deny allow deny deny' },
+    { action: 'agreement:reinstate', resource: agreement('suspended', c), label: `a suspended agreement for a ${c} resource`, expect: 'allow deny allow deny deny' },
+  ]),
+  // The coordination office never judges an appeal in its own cause.
+  { action: 'agreement:decide-appeal', resource: agreement('rejected', 'conditional', C, T), label: "a rejection of the coordination office's own resource", expect: 'deny deny deny deny deny' },
+
+  // ── inbox ──
+  { action: 'inbox:read', resource: ownDepartment, label: "one's own department's inbox", expect: 'allow allow allow allow deny' },
+  { action: 'inbox:update', resource: ownDepartment, label: "one's own department's inbox", expect: 'allow allow allow allow deny' },
+  { action: 'inbox:read', resource: { type: 'Department', id: H }, label: "H's inbox", expect: 'deny deny deny allow deny' },
+
+  // ── exchange: add its rows here ──
+  // (rows whose decision depends on facts in the context — agreements, authorisations, quota — are in EXCHANGE_CONTEXT_MATRIX at the end)
+  { action: 'exchange:call', resource: { type: 'LicenseType', id: 'business-license', attrs: { key: 'business-license' } }, label: 'the business license type', expect: 'deny allow deny allow deny' },
+  { action: 'subscription:read', resource: subscriptionOf(T), label: "T's subscription", expect: 'deny allow allow deny deny' },
+  { action: 'subscription:delete', resource: subscriptionOf(T), label: "T's subscription", expect: 'deny allow deny deny deny' },
+  { action: 'subscription:redeliver', resource: subscriptionOf(T), label: "T's subscription", expect: 'deny allow deny deny deny' },
+  { action: 'webhook:configure', resource: ownDepartment, label: "one's own department's webhook", expect: 'allow allow allow allow deny' },
+  { action: 'webhook:read', resource: ownDepartment, label: "one's own department's webhook", expect: 'allow allow allow allow deny' },
+  { action: 'webhook:redeliver', resource: ownDepartment, label: "one's own department's webhook", expect: 'allow allow allow allow deny' },
+  { action: 'webhook:configure', resource: { type: 'Department', id: H }, label: "H's webhook", expect: 'deny deny allow allow deny' },
+  { action: 'webhook:read', resource: { type: 'Department', id: S }, label: "S's webhook", expect: 'allow deny allow deny deny' },
+
+  // ── holders ──
+  { action: 'holder-account:create', resource: holderRecord(HOLDER, [S]), label: 'a holder S issued a license to', expect: 'allow deny allow deny deny' },
+  { action: 'holder-account:create', resource: holderRecord(HOLDER, [H]), label: 'a holder S issued nothing to', expect: 'deny deny allow deny deny' },
+  { action: 'holder-account:change-password', resource: holderRecord(HOLDER), label: "the holder's own account", expect: 'deny deny deny deny allow' },
+  { action: 'authorisation:grant', resource: holderRecord(HOLDER), label: "the holder's own license", expect: 'deny deny deny deny allow' },
+  { action: 'authorisation:revoke', resource: holderRecord(HOLDER), label: "the holder's own authorisation", expect: 'deny deny deny deny allow' },
+  { action: 'authorisation:list', resource: holderRecord(HOLDER), label: "the holder's own authorisations", expect: 'deny deny allow deny allow' },
+  { action: 'authorisation:grant', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "another holder's license", expect: 'deny deny deny deny deny' },
+  { action: 'authorisation:revoke', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "another holder's authorisation", expect: 'deny deny deny deny deny' },
+];
+
+const cases = MATRIX.flatMap((row) => {
+  const expected = row.expect.split(/\s+/);
+  if (expected.length !== COLUMNS.length || expected.some((e) => e !== 'allow' && e !== 'deny')) {
+    throw new Error(`matrix row ${row.action} on ${row.label}: expect one of allow/deny for each of ${COLUMNS.join(', ')}`);
+  }
+  return COLUMNS.map((who, i) => ({ ...row, who, allowed: expected[i] === 'allow' }));
+});
+
+describe('policy matrix: roles × actions × resource classes', () => {
+  it.each(cases)('$action on $label by $who', ({ action, resource, who, allowed }) => {
+    const principal = PRINCIPALS[who];
+    const target = typeof resource === 'function' ? resource(principal) : resource;
+    expect(decide(principal, action, target).allowed).toBe(allowed);
+  });
+
+  it('denies what no policy mentions', () => {
+    for (const who of COLUMNS) expect(decide(PRINCIPALS[who], 'catalog:delete', catalogResource('conditional')).allowed).toBe(false);
+  });
+});
+
+// ── exchange: decisions that depend on the facts the exchange gathers (context) ──
+
+const LICENSE_TYPE: PolicyResource = { type: 'LicenseType', id: 'business-license', attrs: { key: 'business-license' } };
+const grantOf = (consumerDepartment: string, purpose = 'tax-administration') => ({
+  agreementId: 'a-1',
+  consumerDepartment,
+  licenseType: 'business-license',
+  purpose,
+  resourceId: 'business-license',
+});
+const authorisationFor = (grantee: { type: 'Client' | 'Department'; id: string }, holderCode = HOLDER, purpose = 'bank-account-opening') => ({
+  id: 'auth-1',
+  holderCode,
+  licenseType: 'business-license',
+  purpose,
+  grantee: { __entity: { type: `CertBridge::${grantee.type}`, id: grantee.id } },
+});
+const subscribable = (accessModes: string[]): PolicyResource => ({
+  type: 'CatalogResource',
+  id: 'business-license',
+  attrs: { resourceId: 'business-license', ownerDepartment: S, sharingClass: 'conditional', accessModes },
+});
+
+interface ContextRow {
+  action: Action;
+  resource: PolicyResource;
+  context: Parameters<typeof decide>[3];
+  label: string;
+  expect: string;
+}
+
+const EXCHANGE_CONTEXT_MATRIX: ContextRow[] = [
+  //                                                                        owner consumer coordinator other holder
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'tax-administration', quotaExceeded: false }, label: 'without agreement or authorisation', expect: 'deny deny deny deny deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'tax-administration', agreement: grantOf(T), quotaExceeded: false }, label: "under T's agreement for the declared purpose", expect: 'deny allow deny deny deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'credit-supervision', agreement: grantOf(T), quotaExceeded: false }, label: "under T's agreement for another purpose", expect: 'deny deny deny deny deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'tax-administration', agreement: grantOf(T), quotaExceeded: true }, label: "under T's agreement past its daily quota", expect: 'deny deny deny deny deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'tax-administration', agreement: grantOf(H), quotaExceeded: false }, label: "under H's agreement", expect: 'deny deny deny allow deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'bank-account-opening', holderCode: HOLDER, authorisation: authorisationFor({ type: 'Department', id: T }), quotaExceeded: false }, label: "under the holder's authorisation of department T", expect: 'deny allow deny deny deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'bank-account-opening', holderCode: HOLDER, authorisation: authorisationFor({ type: 'Client', id: 'hrss' }), quotaExceeded: false }, label: "under the holder's authorisation of system hrss", expect: 'deny deny deny allow deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'bank-account-opening', holderCode: '91370100MA3C5K7Y3Q', authorisation: authorisationFor({ type: 'Department', id: T }), quotaExceeded: false }, label: "under another holder's authorisation", expect: 'deny deny deny deny deny' },
+  { action: 'exchange:read', resource: LICENSE_TYPE, context: { purpose: 'credit-supervision', holderCode: HOLDER, authorisation: authorisationFor({ type: 'Department', id: T }), quotaExceeded: false }, label: 'under an authorisation for another purpose', expect: 'deny deny deny deny deny' },
+  { action: 'subscription:create', resource: subscribable(['query', 'subscription']), context: { agreement: grantOf(T) }, label: "a subscribable resource under T's agreement", expect: 'deny allow deny deny deny' },
+  { action: 'subscription:create', resource: subscribable(['query', 'subscription']), context: {}, label: 'a subscribable resource without agreement', expect: 'deny deny deny deny deny' },
+  { action: 'subscription:create', resource: subscribable(['query']), context: { agreement: grantOf(T) }, label: "a query-only resource under T's agreement", expect: 'deny deny deny deny deny' },
+];
+
+describe('policy matrix of the exchange: roles × actions × facts in the context', () => {
+  const contextCases = EXCHANGE_CONTEXT_MATRIX.flatMap((row) => {
+    const expected = row.expect.split(/\s+/);
+    if (expected.length !== COLUMNS.length) throw new Error(`matrix row ${row.action} on ${row.label}: one allow/deny per column`);
+    return COLUMNS.map((who, i) => ({ ...row, who, allowed: expected[i] === 'allow' }));
+  });
+  it.each(contextCases)('$action $label by $who', ({ action, resource, context, who, allowed }) => {
+    expect(decide(PRINCIPALS[who], action, resource, context).allowed).toBe(allowed);
+  });
+});
