@@ -279,12 +279,12 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
 
   app.get(
     '/.well-known/jwks.json',
-    { schema: { tags: ['verification'], summary: 'Public keys of license issuers and of the status lists (JWKS)' } },
+    { schema: { tags: ['verification'], summary: 'Public keys of license issuers, of the status lists and of event deliveries (JWKS)' } },
     async () => {
       // The status list key is otherwise created when the first list is served: publish it before that,
       // or a verifier holding this JWKS cannot check the first status list it fetches.
       await platform.keys.activeKey('status', 'EdDSA');
-      return { keys: await platform.keys.publicKeys(['license', 'status']) };
+      return { keys: await platform.keys.publicKeys(['license', 'status', 'event', 'audit']) };
     },
   );
 

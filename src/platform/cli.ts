@@ -151,6 +151,30 @@ storeOptions(
   return withPlatform(options, (platform) => runImportCommand(platform, file, options));
 });
 
+const audit = program.command('audit').description('the tamper-evident log of every access and change (RFC 9162 Merkle tree)');
+storeOptions(
+  audit
+    .command('verify')
+    .description('recompute the log from storage, check every hash and signed tree head; exit 1 naming the first entry that differs')
+    .option('--from-tree-head <file>', 'also check the log is consistent with a tree head exported earlier (what a witness does)')
+    .option('--json', 'print the report as JSON'),
+).action(async (options: StoreOptions & { fromTreeHead?: string; json?: boolean }) => {
+  const { runAuditVerify } = await import('../audit/cli.ts');
+  return withPlatform(options, (platform) => runAuditVerify(platform, options));
+});
+storeOptions(audit.command('export-tree-head').description('write the newest signed tree head (with the log key) for a witness').option('--out <file>', 'file to write (default: stdout)')).action(
+  async (options: StoreOptions & { out?: string }) => {
+    const { runExportTreeHead } = await import('../audit/cli.ts');
+    return withPlatform(options, (platform) => runExportTreeHead(platform, options));
+  },
+);
+storeOptions(audit.command('sequence').description('put committed entries into the tree now and sign a tree head (the server does it continuously)').option('--json', 'print JSON')).action(
+  async (options: StoreOptions & { json?: boolean }) => {
+    const { runSequence } = await import('../audit/cli.ts');
+    return withPlatform(options, (platform) => runSequence(platform, options));
+  },
+);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { code?: string; message?: string; field?: string };
   process.stderr.write(`error: ${problem.message ?? String(error)}${problem.field ? ` (${problem.field})` : ''}\n`);

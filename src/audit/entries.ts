@@ -1,0 +1,176 @@
+/**
+ * Log entries: what a domain event becomes in the log, its canonical bytes (RFC 8785 JCS) and
+ * the columns the log is queried by (derived from the entry, so `audit verify` can recheck them).
+ */
+import { createHash } from 'node:crypto';
+import canonicalizeModule from 'canonicalize';
+import type { DomainEvent } from '../platform/events.ts';
+import { leafHash } from './merkle.ts';
+
+// A CommonJS module (`module.exports = serialize`) whose typings declare an ES default export:
+// under NodeNext the default import is the function at run time but typed as the module.
+const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+
+/** One log entry: the JSON object whose RFC 8785 bytes are hashed into the tree. */
+export interface AuditEntry {
+  type: string;
+  subject: string;
+  actor: string;
+  /** ISO 8601 (UTC, milliseconds), when the change or access happened. */
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** Event types never logged: notifications are derived from logged events, not facts of their own. */
+const NOT_LOGGED = ['notification.', 'audit.'];
+
+export const isLogged = (type: string): boolean => !NOT_LOGGED.some((prefix) => type.startsWith(prefix));
+
+/** The columns an entry is found by. Every one is a function of the entry alone. */
+export interface EntryColumns {
+  type: string;
+  at: string;
+  department: string | null;
+  clientId: string | null;
+  purpose: string | null;
+  outcome: string | null;
+  holderCode: string | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** Which member names the department, in order of preference (consumer first for accesses, issuer for licenses). */
+const DEPARTMENT_KEYS = ['department', 'consumerDepartment', 'departmentCode', 'issuerCode', 'ownerDepartment', 'providerDepartment'];
+
+export function columnsOf(entry: AuditEntry): EntryColumns {
+  const d = entry.data;
+  let department: string | null = null;
+  for (const key of DEPARTMENT_KEYS) {
+    department = str(d[key]);
+    if (department) break;
+  }
+  const actor = str(entry.actor);
+  return {
+    type: entry.type,
+    at: entry.at,
+    department,
+    clientId: str(d.clientId) ?? str(d.client) ?? (actor && actor !== 'system' && !actor.startsWith('holder:') ? actor : null),
+    purpose: str(d.purpose),
+    outcome: str(d.outcome),
+    holderCode: str(d.holderCode),
+  };
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The entries an event becomes. License events carry the whole license data: the entry keeps its
+ * SHA-256 (of its RFC 8785 bytes) instead — the version itself is immutable and issuer-signed in
+ * the license store, and the digest binds the log to it without copying it. An event naming
+ * several holders (a batch lookup) becomes one entry per holder, so a holder's proof never shows
+ * which other enterprises were looked up in the same call.
+ */
+export function entriesOf(event: DomainEvent): AuditEntry[] {
+  // The event's data is shared, not copied, where nothing changes: canonicalising never mutates.
+  let data: Record<string, unknown> = isPlainObject(event.data) ? event.data : {};
+  if (event.type.startsWith('license.') && isPlainObject(data.data)) {
+    const { data: licenseData, ...rest } = data;
+    data = { ...rest, dataSha256: sha256Hex(canonicalJson(licenseData)) };
+  }
+  const at = event.at instanceof Date ? event.at : new Date(String(event.at));
+  const base = {
+    type: event.type,
+    subject: String(event.subject),
+    actor: String(event.actor),
+    at: (Number.isNaN(at.getTime()) ? new Date() : at).toISOString(),
+  };
+  const listKey = Array.isArray(data.holders) ? 'holders' : Array.isArray(data.holderCodes) ? 'holderCodes' : undefined;
+  if (!listKey) return [{ ...base, data }];
+  const holders = (data[listKey] as unknown[]).filter((h): h is string => typeof h === 'string');
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) if (key !== listKey) rest[key] = data[key];
+  if (holders.length === 0) return [{ ...base, data: rest }];
+  if (holders.length === 1) {
+    rest.holderCode = holders[0];
+    return [{ ...base, data: rest }];
+  }
+  return holders.map((holderCode, i) => ({ ...base, data: { ...rest, holderCode, batchSize: holders.length, batchPosition: i } }));
+}
+
+// Strings with lone surrogates cannot be encoded as UTF-8; RFC 8785 (via I-JSON) forbids them.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k) as string, wellFormed(v)]));
+  return value;
+}
+
+/**
+ * RFC 8785 canonical JSON. `canonicalize` serialises numbers and strings with ECMAScript's
+ * JSON.stringify, which is exactly what RFC 8785 §3.2.2 prescribes, and sorts members by UTF-16
+ * code units (§3.2.3); tests pin it to the RFC's Appendix B number samples. Values JSON cannot
+ * carry (NaN, Infinity, functions) are normalised as JSON.stringify would (a BigInt becomes its
+ * decimal string) rather than failing the change being logged, and lone surrogates become U+FFFD.
+ */
+export function canonicalJson(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = canonicalize(value);
+  } catch {
+    text = canonicalize(JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null'));
+  }
+  if (text === undefined) throw new Error('value has no JSON representation');
+  // JSON.stringify escapes only lone surrogates as \udXXX; a pair is emitted as is.
+  if (text.includes('\\ud')) {
+    const repaired = canonicalize(wellFormed(JSON.parse(text)));
+    if (repaired !== undefined) text = repaired;
+  }
+  return text;
+}
+
+export interface PreparedEntry {
+  text: string;
+  leafHash: Buffer;
+  columns: EntryColumns;
+  /** For the oversight counts of accesses only (not stored with the entry). */
+  agreementId: string | null;
+  licenseType: string | null;
+  expectedVolume: number | null;
+}
+
+/** The agreement an access was allowed under: named directly, or the first basis id of an agreement basis. */
+function agreementOf(d: Record<string, unknown>): string | null {
+  const direct = str(d.agreementId);
+  if (direct) return direct;
+  return d.basis === 'agreement' && Array.isArray(d.basisIds) ? str(d.basisIds[0]) : null;
+}
+
+export function prepareEntry(entry: AuditEntry): PreparedEntry {
+  const text = canonicalJson(entry);
+  const d = entry.data;
+  const expected = d.expectedDailyVolume;
+  return {
+    text,
+    leafHash: leafHash(text),
+    columns: columnsOf(entry),
+    agreementId: agreementOf(d),
+    licenseType: str(d.licenseType),
+    expectedVolume: typeof expected === 'number' && Number.isFinite(expected) ? Math.round(expected) : null,
+  };
+}
+
+/** Parses a stored entry; undefined if it is not a JSON object of the entry's shape. */
+export function parseEntry(text: string): AuditEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(value) || typeof value.type !== 'string' || typeof value.at !== 'string' || !isPlainObject(value.data)) return undefined;
+  return value as unknown as AuditEntry;
+}

@@ -1,0 +1,104 @@
+/**
+ * The audit log at run time: its settings, the on-demand `sequence` and the background sequencer,
+ * and where alerts go.
+ */
+import { findDepartment } from '../departments/index.ts';
+import { notifyCoordinationOffice } from '../notifications/index.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { Alert, AlertSink } from './oversight.ts';
+import { backgroundPass, DEFAULT_SEQUENCER, drain, type SequencerOptions } from './sequencer.ts';
+import type { TreeHead } from './treeHead.ts';
+
+const envNumber = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+/** Settings (environment): how often the sequencer runs, how often a tree head is re-signed, alert thresholds. */
+function settings(): SequencerOptions & { intervalMs: number } {
+  return {
+    ...DEFAULT_SEQUENCER,
+    intervalMs: envNumber('CERTBRIDGE_AUDIT_INTERVAL_MS', 200),
+    treeHeadIntervalMs: envNumber('CERTBRIDGE_AUDIT_TREE_HEAD_SECONDS', DEFAULT_SEQUENCER.treeHeadIntervalMs / 1000) * 1000,
+    oversight: {
+      factor: envNumber('CERTBRIDGE_AUDIT_ALERT_FACTOR', DEFAULT_SEQUENCER.oversight.factor),
+      floor: envNumber('CERTBRIDGE_AUDIT_ALERT_FLOOR', DEFAULT_SEQUENCER.oversight.floor),
+    },
+  };
+}
+
+/** Alerts go to the coordination office's inbox (the notifications capability), in the sequencer's transaction. */
+function inboxSink(platform: Platform): AlertSink {
+  return async (tx, alerts) => {
+    for (const alert of alerts) {
+      const department = await findDepartment(tx, alert.department);
+      await notifyCoordinationOffice(tx, platform, alertNotice(alert, department?.name ?? alert.department, department?.nameEn ?? alert.department));
+    }
+  };
+}
+
+export function alertNotice(alert: Alert, name: string, nameEn: string) {
+  const who = `${name}（系统 ${alert.clientId || '未知'}）`;
+  const whoEn = `${nameEn} (system ${alert.clientId || 'unknown'})`;
+  const text =
+    alert.kind === 'volume-exceeded'
+      ? {
+          title: `数据访问超出协议预期：${who} 于 ${alert.day} 访问 ${alert.count} 次，协议预期日访问量 ${alert.threshold}`,
+          titleEn: `Access beyond the agreement: ${whoEn} made ${alert.count} lookups on ${alert.day}, the agreement expects ${alert.threshold} a day`,
+        }
+      : {
+          title: `数据访问异常：${who} 于 ${alert.day} 访问 ${alert.count} 次，远超其近 7 日日均 ${Number(alert.detail.trailingMean).toFixed(1)} 次`,
+          titleEn: `Unusual access volume: ${whoEn} made ${alert.count} lookups on ${alert.day}, against a 7-day mean of ${Number(alert.detail.trailingMean).toFixed(1)}`,
+        };
+  const from = new Date(`${alert.day}T00:00:00+08:00`);
+  const to = new Date(from.getTime() + 86_400_000);
+  const query = new URLSearchParams({ department: alert.department, from: from.toISOString(), to: to.toISOString() });
+  return {
+    kind: 'audit.alert',
+    ...text,
+    body: JSON.stringify({ alertId: alert.id, ...alert }),
+    link: `/api/v1/audit/entries?${query.toString()}`,
+    agreementId: alert.agreementId,
+  };
+}
+
+const optionsOf = (platform: Platform, overrides: Partial<SequencerOptions> = {}): SequencerOptions & { intervalMs: number } => ({
+  ...settings(),
+  alertSink: inboxSink(platform),
+  ...overrides,
+});
+
+/**
+ * Sequences every committed entry into the tree now and returns the newest signed tree head
+ * (signing the first one if the log has none). The server does this in the background every
+ * ~200 ms; tests, the CLI and benchmarks call it on demand.
+ */
+export async function sequence(platform: Platform, overrides: Partial<SequencerOptions> = {}): Promise<{ sequenced: number; treeHead: TreeHead }> {
+  return drain(platform, optionsOf(platform, overrides));
+}
+
+export function startSequencer(platform: Platform): () => Promise<void> {
+  const options = optionsOf(platform);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    current = backgroundPass(platform, options)
+      .catch((error: unknown) => {
+        process.stderr.write(`audit: sequencing failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      })
+      .finally(() => {
+        if (stopped) return;
+        timer = setTimeout(tick, options.intervalMs);
+        // The server's socket keeps the process alive; this timer alone must not.
+        timer.unref();
+      });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await current;
+  };
+}
+

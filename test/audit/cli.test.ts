@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { compactVerify, importJWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sequence } from '../../src/audit/index.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { openPlatform, type Platform } from '../../src/platform/platform.ts';
+import { openStore } from '../../src/platform/store/store.ts';
+import { createTestStore, testStoreKind } from '../support/store.ts';
+import { accessEvent, HOLDERS, licenseEvent, publish } from './support.ts';
+
+const run = promisify(execFile);
+// No CERTBRIDGE_MASTER_KEY: the test and the CLI share the master key file of the data dir.
+
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-audit-cli-'));
+const headFile = join(dataDir, 'tree-head.json');
+let env: Record<string, string>;
+let url: string | undefined;
+let drop = async () => undefined as void;
+
+/** Opens the platform on the test store, runs `work`, and closes it (PGlite is single-process: the CLI needs it closed). */
+async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
+  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const platform = await openPlatform(loadConfig({ dataDir }, { DATABASE_URL: url ?? '' }), store);
+  try {
+    return await work(platform);
+  } finally {
+    await store.close();
+  }
+}
+
+async function addRound(platform: Platform, round: number) {
+  await publish(platform, [
+    ...HOLDERS.map((h, i) => licenseEvent('issued', h, '11370000825PJY4H9E', round * 10 + i)),
+    accessEvent({ department: '11370000MB0132851P', client: 'tax-system', holders: HOLDERS.slice(0, 2) }),
+  ]);
+}
+
+beforeAll(async () => {
+  if (testStoreKind() === 'postgres') {
+    const test = await createTestStore();
+    url = test.url!;
+    await test.store.close();
+    drop = test.drop;
+    env = { DATABASE_URL: url, CERTBRIDGE_DATA_DIR: dataDir };
+  } else {
+    env = { CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
+  }
+  await withPlatform(async (platform) => {
+    for (let round = 0; round < 3; round++) {
+      await addRound(platform, round);
+      await sequence(platform);
+    }
+  });
+});
+afterAll(async () => {
+  await drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('certbridge audit', () => {
+  it('verify: exit 0 with a summary on an intact log', async () => {
+    const result = await cli(['audit', 'verify'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^audit log verified: 18 entries, \d+ stored tree nodes and 3 signed tree heads check out/);
+  });
+
+  it('export-tree-head writes the signed head with the log key, which jose verifies', async () => {
+    const result = await cli(['audit', 'export-tree-head', '--out', headFile], env);
+    expect(result.code).toBe(0);
+    const head = JSON.parse(readFileSync(headFile, 'utf8'));
+    expect(head).toMatchObject({ treeSize: 18, keyId: head.jwk.kid });
+    const { payload } = await compactVerify(head.signature, await importJWK(head.jwk, 'EdDSA'));
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({ rootHash: head.rootHash, timestamp: head.timestamp, treeSize: 18 });
+  });
+
+  it('sequence puts entries committed without a server into the tree', async () => {
+    await withPlatform((platform) => addRound(platform, 3));
+    const result = await cli(['audit', 'sequence', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ sequenced: 6, treeHead: { treeSize: 24 } });
+  });
+
+  it('verify --from-tree-head: the grown log is consistent with the head a witness exported', async () => {
+    const result = await cli(['audit', 'verify', '--from-tree-head', headFile], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('audit log verified: 24 entries');
+    expect(result.stdout).toContain('consistent with the exported tree head of size 18');
+  });
+
+  it('verify: exit 1 naming the entry edited in the database', async () => {
+    const original = await withPlatform(async (platform) => {
+      const row = (await platform.store.query<{ entry: string }>('select entry from audit_entries where leaf_index = 5')).rows[0];
+      await platform.store.query(`update audit_entries set entry = replace(entry, 'tax-system', 'no-system') where leaf_index = 5`);
+      return row.entry;
+    });
+    const result = await cli(['audit', 'verify'], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('audit log verification FAILED at entry 5:');
+    expect(result.stdout).toContain('entry 5 (exchange.accessed) does not hash to the leaf stored at index 5');
+    const json = await cli(['audit', 'verify', '--json'], env);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, problem: { index: 5 } });
+    await withPlatform((platform) => platform.store.query('update audit_entries set entry = $1 where leaf_index = 5', [original]));
+    expect((await cli(['audit', 'verify'], env)).code).toBe(0);
+  });
+
+  it('only the witness notices entries cut from the end together with the tree heads that counted them', async () => {
+    await withPlatform(async (platform) => {
+      await platform.store.query('delete from audit_entries where leaf_index >= 16');
+      await platform.store.query('delete from audit_nodes where idx >= (16 >> level)');
+      await platform.store.query('delete from audit_tree_heads where tree_size > 16');
+      await platform.store.query('update audit_state set tree_size = 16');
+    });
+    // From storage alone the shorter log is self-consistent…
+    const alone = await cli(['audit', 'verify'], env);
+    expect(alone.code).toBe(0);
+    // …but not with the tree head of size 18 a witness kept.
+    const witness = await cli(['audit', 'verify', '--from-tree-head', headFile], env);
+    expect(witness.code).toBe(1);
+    expect(witness.stdout).toContain('FAILED at entry 16');
+    expect(witness.stdout).toContain('the log has 16 entries but the exported tree head has 18: entries 16–17 were deleted');
+  });
+});
