@@ -5,6 +5,7 @@ import { departmentsCapability } from '../departments/index.ts';
 import { exchangeCapability } from '../exchange/index.ts';
 import { holdersCapability } from '../holders/index.ts';
 import { licensesCapability, StatusLists } from '../licenses/index.ts';
+import { notificationsCapability } from '../notifications/index.ts';
 import { standardsCapability } from '../standards/index.ts';
 import type { Capability } from './capability.ts';
 import { AccessTokens } from './auth/tokens.ts';
@@ -30,6 +31,7 @@ const platformMigrations: Migration[] = [sqlMigration('platform', '001_signing_k
 export const CAPABILITIES: readonly Capability[] = [
   standardsCapability,
   departmentsCapability,
+  notificationsCapability,
   licensesCapability,
   holdersCapability,
   catalogCapability,
