@@ -32,7 +32,7 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
       return db.transaction((tx) => work(wrap(tx)));
     },
     async close() {
-      await db.close();
+      if (!db.closed) await db.close();
     },
   };
 }

@@ -43,7 +43,8 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Sto
       }
     },
     async close() {
-      await pool.end();
+      // Closing twice (a test's cleanup after the code under test closed it) is harmless.
+      if (!pool.ended) await pool.end();
     },
   };
 }
