@@ -6,7 +6,7 @@
  * (group commit, with the `exchange.accessed` events the audit log appends in the same
  * transaction). Then the same lookups from a bare handler that only reads the row: the ceiling.
  *
- *   npm run bench:exchange -- [--count 1000000] [--seconds 10] [--connections 64] [--workers 1|2] [--pg-socket /var/run/postgresql] [--fresh] [--seed-only] [--profile] [--without-records]
+ *   npm run bench:exchange -- [--count 1000000] [--seconds 10] [--connections 64] [--workers 1|2] [--pg-socket <dir> | --pg-tcp] [--fresh] [--seed-only] [--profile] [--without-records]
  *
  * The seeded database (`certbridge_bench_exchange_<count>` on the local PostgreSQL) is kept
  * between runs (seeding a million licenses takes minutes); --fresh seeds it again.
@@ -14,7 +14,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,12 +24,13 @@ import { decideAgreement, submitAgreement } from '../src/agreements/index.ts';
 import { createResource } from '../src/catalog/index.ts';
 import { createClient, findDepartment, registerDepartment } from '../src/departments/index.ts';
 import { syntheticEnterprises } from '../src/demo/synthetic.ts';
-import { exchangeRuntime, findCurrentLicense } from '../src/exchange/index.ts';
+import { exchangeRuntime } from '../src/exchange/index.ts';
+import { findCurrentLicense } from '../src/licenses/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../src/licenses/bulk.ts';
 import { prepareLicenseData } from '../src/licenses/licenseData.ts';
 import { workerSigner } from '../src/licenses/signing.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { openPlatform, type Platform } from '../src/platform/platform.ts';
+import { MIGRATIONS, openPlatform, type Platform } from '../src/platform/platform.ts';
 import { buildServer } from '../src/platform/server.ts';
 import type { ClientPrincipal } from '../src/policy/index.ts';
 import { BUSINESS_LICENSE, generateCreditCode } from '../src/standards/index.ts';
@@ -53,9 +55,11 @@ const PURPOSE = 'tax-administration';
 const GRANTED = ['name', 'registeredCapital', 'establishedOn'];
 
 const databaseName = `certbridge_bench_exchange_${count}`;
-// --pg-socket <dir>: the platform talks to PostgreSQL over its Unix socket (as a server co-located
-// with its database would) instead of TCP loopback; the load generator always uses TCP loopback.
-const pgSocket = stringArg('pg-socket');
+// The platform talks to PostgreSQL over its Unix socket when there is one (as a server co-located
+// with its database would; --pg-socket <dir> names another folder), or over TCP loopback with
+// --pg-tcp or when there is none. The load generator always uses TCP loopback.
+const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
+const pgSocket = flag('pg-tcp') ? undefined : (stringArg('pg-socket') ?? (existsSync(`${DEFAULT_SOCKET_DIR}/.s.PGSQL.5432`) ? DEFAULT_SOCKET_DIR : undefined));
 const databaseUrl = (() => {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${databaseName}`;
@@ -103,39 +107,37 @@ async function serve(port: number): Promise<void> {
   process.send?.({ listening: port });
 }
 
-if (stringArg('role') === 'server') {
-  const port = Number(stringArg('port'));
-  if (workers > 1 && cluster.isPrimary) {
-    process.on('SIGTERM', () => {
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
-      process.exit(0);
-    });
-    let ready = 0;
-    for (let i = 0; i < workers; i++) {
-      cluster.fork().on('message', (m: { listening?: number }) => {
-        if (m.listening && ++ready === workers) process.send?.({ listening: port });
-      });
-    }
-  } else {
-    process.on('SIGTERM', () => process.exit(0)); // exits cleanly (so that --cpu-prof writes its profile)
-    await serve(port);
-  }
-} else {
-  await main();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Driver role: seed (or reuse) the database, start the server, run the load.
 // ---------------------------------------------------------------------------------------------
 
-async function ensureDatabase(): Promise<boolean> {
+/** A fingerprint of every migration's SQL: a kept database seeded under other migrations is seeded again. */
+const schemaFingerprint = createHash('sha256').update(MIGRATIONS.map((m) => `${m.id}\n${m.sql}`).join('\n')).digest('hex');
+
+async function keptSchema(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    return (await client.query<{ value: string }>("select value from bench_meta where key = 'schema'")).rows[0]?.value;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function ensureDatabase(): Promise<'seed' | 'reuse' | 'schema changed'> {
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
-  if (flag('fresh')) await admin.query(`drop database if exists ${databaseName} with (force)`);
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [databaseName])).rows.length > 0;
+  let exists = (await admin.query('select 1 from pg_database where datname = $1', [databaseName])).rows.length > 0;
+  const stale = exists && !flag('fresh') && (await keptSchema()) !== schemaFingerprint;
+  if (exists && (flag('fresh') || stale)) {
+    await admin.query(`drop database if exists ${databaseName} with (force)`);
+    exists = false;
+  }
   if (!exists) await admin.query(`create database ${databaseName}`);
   await admin.end();
-  return !exists;
+  return exists ? 'reuse' : stale ? 'schema changed' : 'seed';
 }
 
 interface Setup {
@@ -215,7 +217,7 @@ async function seed(platform: Platform): Promise<Setup> {
 
 function startServer(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL(import.meta.url).pathname, ['--role', 'server', '--port', String(port), '--count', String(count), '--workers', String(workers), ...(pgSocket ? ['--pg-socket', pgSocket] : [])], {
+    const child = fork(new URL(import.meta.url).pathname, ['--role', 'server', '--port', String(port), '--count', String(count), '--workers', String(workers), ...(pgSocket ? ['--pg-socket', pgSocket] : ['--pg-tcp'])], {
       // --profile: the server writes a V8 CPU profile (.bench/profiles) when it stops.
       execArgv: ['--import', 'tsx', ...(flag('profile') ? ['--cpu-prof', '--cpu-prof-dir=.bench/profiles'] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -239,8 +241,8 @@ async function freePort(): Promise<number> {
 }
 
 /** CPU seconds (user + system) used so far by the processes that match: this database's PostgreSQL backends, or one pid and its children. */
-function cpuSeconds(match: (comm: string, pid: number, ppid: number, cmdline: () => string) => boolean): number {
-  let ticks = 0;
+function cpuTicks(match: (comm: string, pid: number, ppid: number, cmdline: () => string) => boolean): Map<number, number> {
+  const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -248,11 +250,18 @@ function cpuSeconds(match: (comm: string, pid: number, ppid: number, cmdline: ()
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = () => readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (match(comm, Number(entry), Number(fields[1]), cmdline)) ticks += Number(fields[11]) + Number(fields[12]);
+      if (match(comm, Number(entry), Number(fields[1]), cmdline)) ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
     } catch {
       // the process ended meanwhile
     }
   }
+  return ticks;
+}
+
+/** CPU seconds used between two snapshots (a process that ended in between is not counted: at most a short-lived backend). */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks / 100;
 }
 
@@ -263,13 +272,13 @@ interface Measured {
 
 /** A load run, with the CPU each party used during it. */
 async function measured(serverPid: number, run: () => Promise<autocannon.Result>): Promise<Measured> {
-  const server = () => cpuSeconds((_, pid, ppid) => pid === serverPid || ppid === serverPid);
+  const server = () => cpuTicks((_, pid, ppid) => pid === serverPid || ppid === serverPid);
   // The backends serving this database (other databases on the same server are not ours to count).
-  const postgres = () => cpuSeconds((comm, _pid, _ppid, cmdline) => comm === 'postgres' && cmdline().includes(` ${databaseName} `));
+  const postgres = () => cpuTicks((comm, _pid, _ppid, cmdline) => comm === 'postgres' && cmdline().includes(` ${databaseName}`));
   const before = { server: server(), postgres: postgres(), self: process.cpuUsage() };
   const result = await run();
   const self = process.cpuUsage(before.self);
-  return { result, cpu: { server: server() - before.server, postgres: postgres() - before.postgres, loadGenerator: (self.user + self.system) / 1e6 } };
+  return { result, cpu: { server: cpuBetween(before.server, server()), postgres: cpuBetween(before.postgres, postgres()), loadGenerator: (self.user + self.system) / 1e6 } };
 }
 
 async function load(base: string, path: (holder: string) => string, codes: readonly string[], headers: Record<string, string>, duration: number) {
@@ -284,10 +293,13 @@ async function load(base: string, path: (holder: string) => string, codes: reado
 }
 
 async function main(): Promise<void> {
-  const fresh = await ensureDatabase();
-  process.stdout.write(`bench:exchange — database ${databaseName} (${fresh ? 'seeding' : 'reusing; --fresh to seed again'})\n`);
+  const state = await ensureDatabase();
+  const why = { seed: 'seeding', reuse: 'reusing; --fresh to seed again', 'schema changed': 'the migrations changed since it was seeded: seeding again' }[state];
+  process.stdout.write(`bench:exchange — database ${databaseName} (${why})\n`);
   const platform = await open();
   const setup = await seed(platform);
+  await platform.store.query('create table if not exists bench_meta (key text primary key, value text not null)');
+  await platform.store.query("insert into bench_meta values ('schema', $1) on conflict (key) do update set value = excluded.value", [schemaFingerprint]);
   if (flag('seed-only')) {
     process.stdout.write(`seeded: ${databaseName}\n`);
     await platform.store.close();
@@ -305,6 +317,7 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const server = await startServer(port);
+  process.on('exit', () => server.kill()); // never leave the server behind
   const base = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${accessToken}`, 'x-purpose': PURPOSE };
 
@@ -347,4 +360,26 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   process.exit(0);
+}
+
+// Which role this process plays (last: every declaration above is initialised by now).
+if (stringArg('role') === 'server') {
+  const port = Number(stringArg('port'));
+  if (workers > 1 && cluster.isPrimary) {
+    process.on('SIGTERM', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+      process.exit(0);
+    });
+    let ready = 0;
+    for (let i = 0; i < workers; i++) {
+      cluster.fork().on('message', (m: { listening?: number }) => {
+        if (m.listening && ++ready === workers) process.send?.({ listening: port });
+      });
+    }
+  } else {
+    process.on('SIGTERM', () => process.exit(0)); // exits cleanly (so that --cpu-prof writes its profile)
+    await serve(port);
+  }
+} else {
+  await main();
 }

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { grantsForResource } from './grants.ts';
-import { findVersionCredential } from './licenseReader.ts';
+import { findVersionCredential } from '../licenses/index.ts';
 import { EVENT_TYPE_PREFIX } from './outbox.ts';
 import type { AccessRecord } from './recorder.ts';
 import type { DelivererHandle, ExchangeRuntime } from './runtime.ts';

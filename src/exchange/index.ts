@@ -13,7 +13,6 @@ export { backoffDelay, cloudEvent, Deliverer, detachedJws, SIGNATURE_HEADER, typ
 export { accessedEvent, type AccessRecord } from './recorder.ts';
 export { exchangeRuntime } from './runtime.ts';
 export { lookupBatch, lookupLicense, present } from './service.ts';
-export { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from './licenseReader.ts';
 
 /** Starts a deliverer for this platform (the server does, in `start`; tests do with fast settings). */
 export function startDeliverer(platform: Platform, options: Partial<DeliveryOptions> = {}): Deliverer {

@@ -13,7 +13,7 @@ import type { ClientPrincipal } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
 import { decideMemo } from './decisions.ts';
 import type { ActiveGrant } from './grants.ts';
-import { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from './licenseReader.ts';
+import { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from '../licenses/index.ts';
 import { isPurpose } from './purposes.ts';
 import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';

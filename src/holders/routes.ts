@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { issuersOfHolder } from '../exchange/licenseReader.ts';
+import { issuersOfHolder } from '../licenses/index.ts';
 import { clientOf, principalOf, requireClient, requirePrincipal } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { Problem } from '../platform/problems.ts';

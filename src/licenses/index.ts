@@ -16,6 +16,7 @@ export {
 } from './service.ts';
 export { verifyLicenseCredential, type VerificationResult } from './verify.ts';
 export { presentCredential, parseCredential } from './credential.ts';
+export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 
 export const licensesCapability: Capability = {
   name: 'licenses',

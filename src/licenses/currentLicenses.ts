@@ -1,14 +1,11 @@
 /**
- * The exchange's read path onto licenses: the current version of a holder's license of a type,
- * one indexed join (licenses (type_key, holder_code) unique → license_versions primary key).
- *
- * It reads the licenses capability's tables directly because it sits on the hottest path of the
- * platform (one round trip per lookup, or per batch of up to 1,000 holders), and the licenses
- * index has no holder-keyed read yet. It is read-only and kept in this one file so it can move
- * behind `src/licenses/index.ts` unchanged.
+ * Holder-keyed reads of the current license, for the exchange's hot path: one indexed join
+ * (licenses (type_key, holder_code) unique → license_versions primary key) per lookup, or per
+ * batch of up to 1,000 holders, as prepared statements.
  */
-import type { LicenseStatus } from '../licenses/lifecycle.ts';
-import { chinaDate } from '../licenses/licenseData.ts';
+import type { Queryable } from '../platform/store/store.ts';
+import type { LicenseStatus } from './lifecycle.ts';
+import { chinaDate } from './licenseData.ts';
 
 // Today in China, recomputed at most once a second (formatting a date costs more than the rest of a lookup's bookkeeping).
 let today = { value: chinaDate(), until: Date.now() + 1000 };
@@ -17,7 +14,6 @@ function chinaToday(): string {
   if (now >= today.until) today = { value: chinaDate(new Date(now)), until: now + 1000 };
   return today.value;
 }
-import type { Queryable } from '../platform/store/store.ts';
 
 export interface CurrentLicense {
   holderCode: string;
