@@ -122,13 +122,14 @@ async function buildBigLog(admin: pg.Client, size: number): Promise<void> {
   const t0 = performance.now();
   const step = 1_000_000;
   await admin.query(`set maintenance_work_mem = '1GB'; set work_mem = '256MB'; set synchronous_commit = off`);
-  await admin.query('drop index if exists audit_entries_holder, audit_entries_department, audit_entries_purpose, audit_entries_at');
+  await admin.query('drop index if exists audit_entries_holder, audit_entries_department, audit_entries_at');
+  await admin.query('alter table audit_leaves drop constraint if exists audit_leaves_entry_id_key');
   for (let start = 0; start < size; start += step) {
     const end = Math.min(size, start + step);
-    // 2,000,000 enterprises (holder codes), each looked up ~5 times.
+    // 2,000,000 enterprises (holder codes), each looked up ~5 times. Entry id i is leaf i.
     await admin.query(
-      `insert into audit_entries (leaf_index, entry, type, at, department, client_id, purpose, outcome, holder_code)
-       select i, ${CANONICAL_ENTRY_SQL}, 'exchange.accessed', ts, dept, client, 'tax-administration', 'allowed', holder
+      `insert into audit_entries (id, entry, type, at, department, client_id, purpose, outcome, holder_code, agreement_id, license_type)
+       select i + 1, ${CANONICAL_ENTRY_SQL}, 'exchange.accessed', ts, dept, client, 'tax-administration', 'allowed', holder, 'ag-' || (i % 8), 'business-license'
          from (select i,
                       '9137' || lpad(((i * 7919) % 2000000)::text, 14, '0') as holder,
                       timestamptz '2025-01-01 00:00:00+00' + i * interval '3 ms' as ts,
@@ -138,12 +139,17 @@ async function buildBigLog(admin: pg.Client, size: number): Promise<void> {
                  from generate_series($1::bigint, $2::bigint) i) s`,
       [start, end - 1],
     );
-    await admin.query(`insert into audit_nodes (level, idx, hash) select 0, leaf_index, sha256('\\x00'::bytea || convert_to(entry, 'UTF8')) from audit_entries where leaf_index >= $1 and leaf_index < $2`, [start, end]);
+    await admin.query(
+      `insert into audit_leaves (leaf_index, entry_id, hash)
+       select id - 1, id, sha256('\\x00'::bytea || convert_to(entry, 'UTF8')) from audit_entries where id > $1 and id <= $2`,
+      [start, end],
+    );
     log(`entries and leaf hashes: ${fmt(end)} / ${fmt(size)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
+  await admin.query("select setval('audit_entries_id_seq', $1)", [size]);
   // Every level from the one below: odd levels in a scratch table, even levels stored.
   await admin.query('drop table if exists bench_level; create unlogged table bench_level (idx bigint, hash bytea)');
-  let source = 'select idx, hash from audit_nodes where level = 0';
+  let source = 'select leaf_index as idx, hash from audit_leaves';
   for (let level = 1; 2 ** level <= size; level++) {
     const rows = `select idx / 2 as idx, sha256('\\x01'::bytea || string_agg(hash, ''::bytea order by idx)) as hash from (${source}) s group by idx / 2 having count(*) = 2`;
     if (level % 2 === 0) {
@@ -156,13 +162,12 @@ async function buildBigLog(admin: pg.Client, size: number): Promise<void> {
   }
   await admin.query('drop table if exists bench_level');
   log(`tree nodes (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  await admin.query(`create index audit_entries_holder on audit_entries (holder_code, leaf_index) where holder_code is not null`);
-  await admin.query(`create index audit_entries_department on audit_entries (department, leaf_index) where department is not null`);
-  await admin.query(`create index audit_entries_purpose on audit_entries (purpose, leaf_index) where purpose is not null`);
+  await admin.query('alter table audit_leaves add constraint audit_leaves_entry_id_key unique (entry_id)');
+  await admin.query(`create index audit_entries_holder on audit_entries (holder_code, id) where holder_code is not null`);
+  await admin.query(`create index audit_entries_department on audit_entries (department, id) where department is not null`);
   await admin.query(`create index audit_entries_at on audit_entries using brin (at)`);
   await admin.query('update audit_state set tree_size = $1', [size]);
-  await admin.query('vacuum analyze audit_entries');
-  await admin.query('vacuum analyze audit_nodes');
+  for (const table of ['audit_entries', 'audit_leaves', 'audit_nodes']) await admin.query(`vacuum analyze ${table}`);
   log(`indexes, vacuum analyze: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
@@ -200,11 +205,12 @@ async function proofBench(): Promise<void> {
   const head = (await latestTreeHead(db)) ?? (await sequence(platform)).treeHead;
   if (built) say(`  (the platform's sequencer computed the root of the generated tree from its stored nodes in ${(performance.now() - started).toFixed(0)} ms and signed it)`);
   const sizes = await db.query<{ entries: string; nodes: string; heads: string; total: string }>(
-    `select pg_size_pretty(pg_total_relation_size('audit_entries')) as entries, pg_size_pretty(pg_total_relation_size('audit_nodes')) as nodes,
+    `select pg_size_pretty(pg_total_relation_size('audit_entries')) as entries,
+            pg_size_pretty(pg_total_relation_size('audit_leaves') + pg_total_relation_size('audit_nodes')) as nodes,
             pg_size_pretty(pg_total_relation_size('audit_tree_heads')) as heads, pg_size_pretty(pg_database_size(current_database())) as total`,
   );
-  const counts = await db.query<{ n: number }>('select count(*)::bigint as n from audit_nodes');
-  say(`\n2. proofs on a log of ${fmt(head.treeSize)} entries (database ${BIG_DB}): audit_entries ${sizes.rows[0].entries} with indexes, audit_nodes ${sizes.rows[0].nodes} (${fmt(Number(counts.rows[0].n))} rows = ${(Number(counts.rows[0].n) / head.treeSize).toFixed(2)} per entry), database ${sizes.rows[0].total}`);
+  const counts = await db.query<{ n: number }>('select (select count(*) from audit_leaves) + (select count(*) from audit_nodes) as n');
+  say(`\n2. proofs on a log of ${fmt(head.treeSize)} entries (database ${BIG_DB}): audit_entries ${sizes.rows[0].entries} with indexes, the tree (audit_leaves + audit_nodes) ${sizes.rows[0].nodes} (${fmt(Number(counts.rows[0].n))} rows = ${(Number(counts.rows[0].n) / head.treeSize).toFixed(2)} per entry), database ${sizes.rows[0].total}`);
 
   // Warm up, then time one proof at a time (a latency measurement, not a throughput one).
   const root = Buffer.from(head.rootHash, 'hex');
@@ -225,7 +231,7 @@ async function proofBench(): Promise<void> {
   let verified = 0;
   for (let i = 0; i < 200; i++) {
     const index = random(head.treeSize);
-    const text = (await db.query<{ entry: string }>('select entry from audit_entries where leaf_index = $1', [index])).rows[0].entry;
+    const text = (await db.query<{ entry: string }>('select e.entry from audit_leaves l join audit_entries e on e.id = l.entry_id where l.leaf_index = $1', [index])).rows[0].entry;
     const proof = await inclusionProof(db, index, head.treeSize, true);
     if (verifyInclusion(index, head.treeSize, leafHash(Buffer.from(text)), proof.path.map((h) => Buffer.from(h, 'hex')), root)) verified++;
   }
@@ -250,7 +256,8 @@ async function proofBench(): Promise<void> {
 
   const pages: number[] = [];
   for (let i = 0; i < 1100; i++) {
-    const holder = `9137${String(random(2_000_000)).padStart(14, '0')}`;
+    // The holder of a random entry (entry i was about holder (i · 7919) mod 2,000,000).
+    const holder = `9137${String((random(head.treeSize) * 7919) % 2_000_000).padStart(14, '0')}`;
     const { accessToken: holderToken } = await platform.tokens.issueForHolder({ holderCode: holder, accountId: 'bench' });
     const t0 = performance.now();
     const r = await fetch(`${url}/api/v1/holders/${holder}/access-log`, { headers: { authorization: `Bearer ${holderToken}` } });

@@ -35,7 +35,7 @@ export function describeReport(report: VerifyReport): string {
   const lines: string[] = [];
   if (report.ok) {
     lines.push(
-      `audit log verified: ${fmt(report.treeSize)} entries, ${fmt(report.nodesChecked)} stored tree nodes and ${fmt(report.treeHeadsChecked)} signed tree heads check out`,
+      `audit log verified: ${fmt(report.treeSize)} entries, ${fmt(report.nodesChecked)} stored hashes (leaves and tree nodes) and ${fmt(report.treeHeadsChecked)} signed tree heads check out`,
       `  root at size ${fmt(report.treeSize)}: ${report.rootHash}`,
     );
     if (report.exported) {

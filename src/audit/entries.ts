@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 import type { DomainEvent } from '../platform/events.ts';
-import { leafHash } from './merkle.ts';
 
 // A CommonJS module (`module.exports = serialize`) whose typings declare an ES default export:
 // under NodeNext the default import is the function at run time but typed as the module.
@@ -35,9 +34,21 @@ export interface EntryColumns {
   purpose: string | null;
   outcome: string | null;
   holderCode: string | null;
+  agreementId: string | null;
+  licenseType: string | null;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+// Column values travel to the database as one delimited string (see append.ts): control
+// characters, which no code, id or date contains, are dropped from them.
+// eslint-disable-next-line no-control-regex
+const HAS_CONTROL = /[\u0000-\u001f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f]/g;
+const str = (v: unknown): string | null => {
+  if (typeof v !== 'string') return null;
+  const c = HAS_CONTROL.test(v) ? v.replace(CONTROLS, '') : v;
+  return c === '' ? null : c;
+};
 
 /** Which member names the department, in order of preference (consumer first for accesses, issuer for licenses). */
 const DEPARTMENT_KEYS = ['department', 'consumerDepartment', 'departmentCode', 'issuerCode', 'ownerDepartment', 'providerDepartment'];
@@ -51,14 +62,23 @@ export function columnsOf(entry: AuditEntry): EntryColumns {
   }
   const actor = str(entry.actor);
   return {
-    type: entry.type,
+    type: str(entry.type) ?? '',
     at: entry.at,
     department,
     clientId: str(d.clientId) ?? str(d.client) ?? (actor && actor !== 'system' && !actor.startsWith('holder:') ? actor : null),
     purpose: str(d.purpose),
     outcome: str(d.outcome),
     holderCode: str(d.holderCode),
+    agreementId: agreementOf(d),
+    licenseType: str(d.licenseType),
   };
+}
+
+/** The agreement an access was allowed under: named directly, or the first basis id of an agreement basis. */
+function agreementOf(d: Record<string, unknown>): string | null {
+  const direct = str(d.agreementId);
+  if (direct) return direct;
+  return d.basis === 'agreement' && Array.isArray(d.basisIds) ? str(d.basisIds[0]) : null;
 }
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -133,34 +153,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 export interface PreparedEntry {
+  /** The RFC 8785 text: what is stored and hashed. */
   text: string;
-  leafHash: Buffer;
   columns: EntryColumns;
-  /** For the oversight counts of accesses only (not stored with the entry). */
-  agreementId: string | null;
-  licenseType: string | null;
-  expectedVolume: number | null;
 }
 
-/** The agreement an access was allowed under: named directly, or the first basis id of an agreement basis. */
-function agreementOf(d: Record<string, unknown>): string | null {
-  const direct = str(d.agreementId);
-  if (direct) return direct;
-  return d.basis === 'agreement' && Array.isArray(d.basisIds) ? str(d.basisIds[0]) : null;
-}
-
+/** Canonicalises an entry and derives its columns (the leaf hash is taken from the stored text by the sequencer). */
 export function prepareEntry(entry: AuditEntry): PreparedEntry {
-  const text = canonicalJson(entry);
-  const d = entry.data;
-  const expected = d.expectedDailyVolume;
-  return {
-    text,
-    leafHash: leafHash(text),
-    columns: columnsOf(entry),
-    agreementId: agreementOf(d),
-    licenseType: str(d.licenseType),
-    expectedVolume: typeof expected === 'number' && Number.isFinite(expected) ? Math.round(expected) : null,
-  };
+  return { text: canonicalJson(entry), columns: columnsOf(entry) };
 }
 
 /** Parses a stored entry; undefined if it is not a JSON object of the entry's shape. */

@@ -22,21 +22,28 @@ import type { TreeHead } from './treeHead.ts';
 /** bytea arrives as a Buffer from `pg` and as a Uint8Array from PGlite. */
 export const asBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
 
-/** Fetches stored nodes by (level, index) in one query. */
+/** Fetches stored nodes by (level, index) in one query: leaves from audit_leaves, the even levels above from audit_nodes. */
 export async function fetchNodes(db: Queryable, ids: Iterable<NodeId>): Promise<Map<string, Buffer>> {
+  const leaves: number[] = [];
   const levels: number[] = [];
   const indexes: number[] = [];
   for (const id of ids) {
-    levels.push(id.level);
-    indexes.push(id.index);
+    if (id.level === 0) leaves.push(id.index);
+    else {
+      levels.push(id.level);
+      indexes.push(id.index);
+    }
   }
   const found = new Map<string, Buffer>();
-  if (levels.length === 0) return found;
+  if (leaves.length === 0 && levels.length === 0) return found;
   const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
-    `select n.level, n.idx, n.hash
-       from unnest($1::smallint[], $2::bigint[]) as t(level, idx)
+    `select 0 as level, leaf_index as idx, hash from audit_leaves where leaf_index = any($1::bigint[])
+     union all
+     select n.level, n.idx, n.hash
+       from unnest($2::smallint[], $3::bigint[]) as t(level, idx)
        join audit_nodes n on n.level = t.level and n.idx = t.idx`,
-    [levels, indexes],
+    [leaves, levels, indexes],
+    { name: 'audit.fetch-nodes' },
   );
   for (const r of rows.rows) found.set(`${r.level}:${Number(r.idx)}`, asBuffer(r.hash));
   return found;
@@ -108,7 +115,9 @@ export interface StoredEntry {
 }
 
 export async function getEntry(db: Queryable, index: number): Promise<StoredEntry> {
-  const row = (await db.query<{ entry: string }>('select entry from audit_entries where leaf_index = $1', [index])).rows[0];
+  const row = (
+    await db.query<{ entry: string }>('select e.entry from audit_leaves l join audit_entries e on e.id = l.entry_id where l.leaf_index = $1', [index])
+  ).rows[0];
   const entry = row && parseEntry(row.entry);
   if (!row || !entry) throw notFound('audit-entry-not-found', `the log has no entry ${index}`);
   return { index, entry, text: row.entry };

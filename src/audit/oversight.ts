@@ -16,19 +16,6 @@ export interface OversightOptions {
 
 export const DEFAULT_OVERSIGHT: OversightOptions = { factor: 3, floor: 200 };
 
-/** An exchange access as the sequencer moves it into the log. */
-export interface CountedAccess {
-  at: Date;
-  department: string | null;
-  clientId: string | null;
-  agreementId: string | null;
-  licenseType: string | null;
-  purpose: string | null;
-  /** When the access event carried it; otherwise the agreement's is looked up. */
-  expectedVolume: number | null;
-  outcome: string | null;
-}
-
 export type AlertKind = 'volume-exceeded' | 'unusual-volume';
 
 export interface Alert {
@@ -43,9 +30,6 @@ export interface Alert {
   detail: Record<string, unknown>;
   createdAt: string;
 }
-
-/** The calendar day in China (UTC+8, no daylight saving time). */
-export const chinaDay = (at: Date): string => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 interface DailyRow {
   department: string;
@@ -64,32 +48,36 @@ interface DailyRow {
  */
 export type AlertSink = (tx: Queryable, alerts: readonly Alert[]) => Promise<void>;
 
-/** Counts accesses and raises the alerts they cause; runs in the sequencer's transaction. */
-export async function countAccesses(tx: Queryable, accesses: readonly CountedAccess[], options: OversightOptions, sink?: AlertSink): Promise<Alert[]> {
-  const groups = new Map<string, { department: string; clientId: string; agreementId: string; day: string; total: number; allowed: number; expected: number | null; sample: CountedAccess }>();
-  for (const a of accesses) {
-    const department = a.department ?? '';
-    const clientId = a.clientId ?? '';
-    const agreementId = a.agreementId ?? '';
-    const day = chinaDay(a.at);
-    const key = JSON.stringify([department, clientId, agreementId, day]);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { department, clientId, agreementId, day, total: 0, allowed: 0, expected: null, sample: a }));
-    g.total++;
-    if (a.outcome === 'allowed') g.allowed++;
-    if (a.expectedVolume !== null) g.expected = a.expectedVolume;
-  }
-  if (groups.size === 0) return [];
-  const list = [...groups.values()];
+/** Accesses of one system under one agreement on one China day, as the sequencer's batch counts them. */
+export interface AccessGroup {
+  department: string;
+  client_id: string;
+  agreement_id: string;
+  day: string;
+  total: number;
+  allowed: number;
+  license_type: string | null;
+  purpose: string | null;
+  /** The latest access of the group (a timestamp; JSON gives it as a string). */
+  at: Date | string;
+}
+
+/**
+ * Adds a batch's accesses to the daily counts per system, agreement and day (China time, UTC+8,
+ * no daylight saving) and raises the alerts they cause; runs in the sequencer's transaction.
+ */
+export async function countAccesses(tx: Queryable, groups: readonly AccessGroup[], options: OversightOptions, sink?: AlertSink): Promise<Alert[]> {
+  const list = groups.map((g) => ({ ...g, expected: null as number | null }));
+  if (list.length === 0) return [];
   // The agreement's expected daily volume, through the agreements capability (one indexed probe per agreement and batch).
   const volumes = new Map<string, number | null>();
   for (const g of list) {
-    if (g.expected !== null || !g.agreementId || !g.sample.licenseType || !g.sample.purpose) continue;
-    if (!volumes.has(g.agreementId)) {
-      const grant = await findActiveGrant(tx, { departmentCode: g.department, licenseType: g.sample.licenseType, purpose: g.sample.purpose }, g.sample.at);
-      volumes.set(g.agreementId, grant?.agreementId === g.agreementId ? grant.expectedDailyVolume : null);
+    if (!g.agreement_id || !g.license_type || !g.purpose) continue;
+    if (!volumes.has(g.agreement_id)) {
+      const grant = await findActiveGrant(tx, { departmentCode: g.department, licenseType: g.license_type, purpose: g.purpose }, new Date(g.at));
+      volumes.set(g.agreement_id, grant?.agreementId === g.agreement_id ? grant.expectedDailyVolume : null);
     }
-    g.expected = volumes.get(g.agreementId) ?? null;
+    g.expected = volumes.get(g.agreement_id) ?? null;
   }
   const rows = await tx.query<DailyRow>(
     `insert into audit_access_daily as d (department, client_id, agreement_id, day, total, allowed, expected_volume, baseline)
@@ -107,8 +95,8 @@ export async function countAccesses(tx: Queryable, accesses: readonly CountedAcc
      returning d.department, d.client_id, d.agreement_id, d.day::text as day, d.total, d.allowed, d.expected_volume, d.baseline`,
     [
       list.map((g) => g.department),
-      list.map((g) => g.clientId),
-      list.map((g) => g.agreementId),
+      list.map((g) => g.client_id),
+      list.map((g) => g.agreement_id),
       list.map((g) => g.day),
       list.map((g) => g.total),
       list.map((g) => g.allowed),
@@ -208,32 +196,36 @@ export interface EntryFilter {
   clientId?: string;
   from?: Date;
   to?: Date;
-  /** Entries with a smaller index than this (paging, newest first). */
+  /** Paging, newest first: entries written before this one (the `next` of the previous page). */
   before?: number;
 }
 
-/** Entries matching the filter, newest first: each filter column has its own (column, leaf_index) index. */
-export async function queryEntries(db: Queryable, filter: EntryFilter, limit: number): Promise<{ index: number; entry: string }[]> {
+/**
+ * Entries in the tree matching the filter, newest first. Holder and department have (column, id)
+ * indexes, `at` a BRIN index (entries are written in time order); the other filters narrow those.
+ */
+export async function queryEntries(db: Queryable, filter: EntryFilter, limit: number): Promise<{ index: number; id: number; entry: string }[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
-  if (filter.department) add('department = ?', filter.department);
-  if (filter.holder) add('holder_code = ?', filter.holder);
-  if (filter.purpose) add('purpose = ?', filter.purpose);
-  if (filter.type) add('type = ?', filter.type);
-  if (filter.outcome) add('outcome = ?', filter.outcome);
-  if (filter.clientId) add('client_id = ?', filter.clientId);
-  if (filter.from) add('at >= ?', filter.from);
-  if (filter.to) add('at < ?', filter.to);
-  if (filter.before !== undefined) add('leaf_index < ?', filter.before);
+  if (filter.department) add('e.department = ?', filter.department);
+  if (filter.holder) add('e.holder_code = ?', filter.holder);
+  if (filter.purpose) add('e.purpose = ?', filter.purpose);
+  if (filter.type) add('e.type = ?', filter.type);
+  if (filter.outcome) add('e.outcome = ?', filter.outcome);
+  if (filter.clientId) add('e.client_id = ?', filter.clientId);
+  if (filter.from) add('e.at >= ?', filter.from);
+  if (filter.to) add('e.at < ?', filter.to);
+  if (filter.before !== undefined) add('e.id < ?', filter.before);
   params.push(limit);
-  const rows = await db.query<{ leaf_index: number; entry: string }>(
-    `select leaf_index, entry from audit_entries ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by leaf_index desc limit $${params.length}`,
+  const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
+    `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
+      ${where.length ? `where ${where.join(' and ')}` : ''}
+      order by e.id desc limit $${params.length}`,
     params,
   );
-  return rows.rows.map((r) => ({ index: Number(r.leaf_index), entry: r.entry }));
+  return rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), entry: r.entry }));
 }

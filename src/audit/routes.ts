@@ -178,12 +178,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
             system: Type.Optional(Type.String({ description: 'Client id of the calling system' })),
             from: Type.Optional(Type.String({ format: 'date-time' })),
             to: Type.Optional(Type.String({ format: 'date-time' })),
-            before: Type.Optional(Index),
+            before: Type.Optional(Type.Integer({ minimum: 1, description: 'Paging: the `next` of the previous page' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(EntryView), next: Type.Union([Type.Integer(), Type.Null()], { description: '`before` of the next page' }) }) },
+        response: { 200: Type.Object({ items: Type.Array(EntryView), next: Type.Union([Type.Integer(), Type.Null()], { description: '`before` of the next page, null at the end' }) }) },
       },
     },
     async (request) => {
@@ -203,7 +203,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       );
       return {
         items: rows.map((r) => ({ index: r.index, entry: parseEntry(r.entry) ?? {}, leafHash: hexLeaf(r.entry) })),
-        next: rows.length === limit ? rows[rows.length - 1].index : null,
+        next: rows.length === limit ? rows[rows.length - 1].id : null,
       };
     },
   );
@@ -276,13 +276,19 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
           'Each item carries the log entry, its leaf hash and an RFC 9162 inclusion proof against `treeHead`, the signed tree head of the page: recompute SHA-256(0x00 ‖ RFC 8785(entry)), walk the path and compare with treeHead.rootHash, whose signature verifies with the log key in /.well-known/jwks.json.',
         security: [{ bearer: [] }],
         params: Type.Object({ holderCode: Type.String({ minLength: 1, maxLength: 64 }) }),
-        querystring: Type.Object({ before: Type.Optional(Index), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            before: Type.Optional(Type.Integer({ minimum: 1, description: 'Paging: the `next` of the previous page' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             holderCode: Type.String(),
             treeHead: TreeHeadSchema,
             items: Type.Array(AccessSchema),
-            next: Type.Union([Type.Integer(), Type.Null()], { description: '`before` of the next page' }),
+            next: Type.Union([Type.Integer(), Type.Null()], { description: '`before` of the next page, null at the end' }),
           }),
         },
       },
@@ -292,14 +298,14 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       authorize(principalOf(request), 'audit:read-access-log', { type: 'HolderAccessLog', id: holderCode, attrs: { holderCode } });
       const treeHead = await currentHead(platform);
       const limit = request.query.limit ?? 20;
-      const before = Math.min(request.query.before ?? treeHead.treeSize, treeHead.treeSize);
-      const rows = await db.query<{ leaf_index: number; entry: string }>(
-        `select leaf_index, entry from audit_entries
-          where holder_code = $1 and leaf_index < $2 and type = 'exchange.accessed'
-          order by leaf_index desc limit $3`,
-        [holderCode, before, limit],
+      // The holder's accesses under the tree head (one range of the (holder_code, id) index), newest first.
+      const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
+        `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
+          where e.holder_code = $1 and e.type = 'exchange.accessed' and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
+          order by e.id desc limit $4`,
+        [holderCode, request.query.before ?? null, treeHead.treeSize, limit],
       );
-      const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), text: r.entry, entry: parseEntry(r.entry)! }));
+      const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
       const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
       const names = await directory(db, entries.map((e) => String(e.entry.data.department ?? '')));
       const text = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -325,7 +331,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
             proof: proofs[i],
           };
         }),
-        next: entries.length === limit ? entries[entries.length - 1].index : null,
+        next: entries.length === limit ? entries[entries.length - 1].id : null,
       };
     },
   );

@@ -1,16 +1,16 @@
 /**
- * The sequencer: takes committed entries from the queue in id order, gives them the next leaf
- * indexes, stores their leaf hashes and the perfect-subtree roots they complete, counts
- * accesses for oversight and signs a tree head — all in one transaction, so the tree, the
- * entries and the tree head move together or not at all. One sequencer at a time across all
+ * The sequencer: takes committed entries that wait in audit_pending, in id order, gives them the
+ * next leaf indexes, stores their leaf hashes and the perfect-subtree roots they complete, counts
+ * accesses for oversight and signs a tree head — all in one transaction, so the leaves, the
+ * nodes and the tree head move together or not at all. One sequencer at a time across all
  * processes (a PostgreSQL advisory lock); the others skip their turn.
  */
 import type { SigningKey } from '../platform/crypto/keys.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { isStoredLevel } from './merkle.ts';
-import { asBuffer, currentTreeSize, insertTreeHead, latestTreeHead, loadFrontier } from './log.ts';
-import { countAccesses, DEFAULT_OVERSIGHT, type AlertSink, type CountedAccess, type OversightOptions } from './oversight.ts';
+import { currentTreeSize, insertTreeHead, latestTreeHead, loadFrontier } from './log.ts';
+import { countAccesses, DEFAULT_OVERSIGHT, type AccessGroup, type AlertSink, type OversightOptions } from './oversight.ts';
 import { signTreeHead, type TreeHead } from './treeHead.ts';
 
 /** Advisory lock key of the sequencer ("audit" in ASCII). */
@@ -31,18 +31,12 @@ export const DEFAULT_SEQUENCER: SequencerOptions = {
   oversight: DEFAULT_OVERSIGHT,
 };
 
-interface MovedRow {
-  leaf_index: number;
-  leaf_hash: Uint8Array;
-  type: string;
-  at: Date;
-  department: string | null;
-  client_id: string | null;
-  agreement_id: string | null;
-  license_type: string | null;
-  purpose: string | null;
-  expected_volume: number | null;
-  outcome: string | null;
+interface MovedBatch {
+  n: number;
+  /** The leaf hashes in leaf order, hex, concatenated: one value instead of a row per entry. */
+  hashes: string;
+  /** The batch's accesses counted per system, agreement and China day. */
+  groups: AccessGroup[];
 }
 
 export interface BatchResult {
@@ -70,72 +64,66 @@ export async function sequenceBatch(platform: Platform, options: SequencerOption
       return { ran: false, sequenced: 0 };
     }
     const size = await currentTreeSize(tx);
-    // Room to hold a batch of wide rows in memory rather than spilling them to disk.
-    await tx.query("set local work_mem = '64MB'");
-    // Numbered on the narrow ids (an index-only scan), then moved: the wide rows are never sorted.
-    const moved = await tx.query<MovedRow>(
-      `with ids as (
-         select id, $1::bigint + row_number() over (order by id) - 1 as leaf_index
-           from (select id from audit_queue order by id limit $2) s
-       ), numbered as (
-         delete from audit_queue q using ids where q.id = ids.id returning ids.leaf_index, q.*
-       ), entries as (
-         insert into audit_entries (leaf_index, entry, type, at, department, client_id, purpose, outcome, holder_code)
-         select leaf_index, entry, type, at, department, client_id, purpose, outcome, holder_code from numbered
-       ), leaves as (
-         insert into audit_nodes (level, idx, hash) select 0, leaf_index, leaf_hash from numbered
-       )
-       select leaf_index, leaf_hash, type,
-              case when type = 'exchange.accessed' then at end as at,
-              case when type = 'exchange.accessed' then department end as department,
-              case when type = 'exchange.accessed' then client_id end as client_id,
-              case when type = 'exchange.accessed' then agreement_id end as agreement_id,
-              case when type = 'exchange.accessed' then license_type end as license_type,
-              case when type = 'exchange.accessed' then purpose end as purpose,
-              case when type = 'exchange.accessed' then expected_volume end as expected_volume,
-              case when type = 'exchange.accessed' then outcome end as outcome
-         from numbered order by leaf_index`,
-      [size, options.batchSize],
-    );
+    // Numbered on the narrow pending ids; each leaf hash is taken from the entry text as stored.
+    const moved = (
+      await tx.query<MovedBatch>(
+        `with ids as (
+           select id, $1::bigint + row_number() over (order by id) - 1 as leaf_index
+             from (select id from audit_pending order by id limit $2) s
+         ), taken as (
+           delete from audit_pending p using ids where p.id = ids.id returning p.id
+         ), numbered as (
+           select ids.leaf_index, e.id, e.type, e.at, e.department, e.client_id, e.agreement_id, e.license_type, e.purpose, e.outcome,
+                  sha256('\\x00'::bytea || convert_to(e.entry, 'UTF8')) as hash
+             from taken join ids on ids.id = taken.id join audit_entries e on e.id = taken.id
+         ), leaves as (
+           insert into audit_leaves (leaf_index, entry_id, hash) select leaf_index, id, hash from numbered
+         )
+         select count(*)::int as n, coalesce(string_agg(encode(hash, 'hex'), '' order by leaf_index), '') as hashes,
+                (select coalesce(json_agg(g), '[]'::json) from (
+                   select coalesce(department, '') as department, coalesce(client_id, '') as client_id, coalesce(agreement_id, '') as agreement_id,
+                          ((at at time zone 'UTC') + interval '8 hours')::date::text as day,
+                          count(*)::int as total, (count(*) filter (where outcome = 'allowed'))::int as allowed,
+                          min(license_type) as license_type, min(purpose) as purpose, max(at) as at
+                     from numbered where type = 'exchange.accessed' group by 1, 2, 3, 4) g) as groups
+           from numbered`,
+        [size, options.batchSize],
+        { name: 'audit.sequence' },
+      )
+    ).rows[0];
     const previous = await latestTreeHead(tx);
     const frontier = await loadFrontier(tx, size);
-    if (moved.rows.length === 0) {
+    if (moved.n === 0) {
       const due = !previous || previous.treeSize !== size || Date.now() - previous.timestamp >= options.treeHeadIntervalMs;
       return { ran: true, sequenced: 0, treeHead: due ? await signHead(tx, key, size, frontier.root(), previous) : previous };
     }
+    const leaves = Buffer.from(moved.hashes, 'hex');
+    if (leaves.length !== moved.n * 32) throw new Error(`sequencer: ${leaves.length / 32} leaf hashes for ${moved.n} entries`);
     const levels: number[] = [];
     const indexes: number[] = [];
     const hashes: Buffer[] = [];
-    const accesses: CountedAccess[] = [];
-    for (const row of moved.rows) {
-      if (Number(row.leaf_index) !== frontier.size) throw new Error(`sequencer: leaf ${row.leaf_index} where ${frontier.size} was expected`);
-      frontier.append(asBuffer(row.leaf_hash), (level, index, hash) => {
+    for (let i = 0; i < moved.n; i++) {
+      frontier.append(leaves.subarray(i * 32, i * 32 + 32), (level, index, hash) => {
         if (level > 0 && isStoredLevel(level)) {
           levels.push(level);
           indexes.push(index);
           hashes.push(hash);
         }
       });
-      if (row.type === 'exchange.accessed') {
-        accesses.push({
-          at: new Date(row.at),
-          department: row.department,
-          clientId: row.client_id,
-          agreementId: row.agreement_id,
-          licenseType: row.license_type,
-          purpose: row.purpose,
-          expectedVolume: row.expected_volume,
-          outcome: row.outcome,
-        });
-      }
     }
     if (levels.length > 0) {
-      await tx.query('insert into audit_nodes (level, idx, hash) select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, indexes, hashes]);
+      await tx.query(
+        `insert into audit_nodes (level, idx, hash)
+         select t.level, t.idx, substring($3::bytea from (t.o::int - 1) * 32 + 1 for 32)
+           from unnest($1::smallint[], $2::bigint[]) with ordinality as t(level, idx, o)`,
+        [levels, indexes, Buffer.concat(hashes)],
+        { name: 'audit.nodes' },
+      );
     }
     await tx.query('update audit_state set tree_size = $1', [frontier.size]);
-    await countAccesses(tx, accesses, options.oversight, options.alertSink);
+    if (moved.groups.length > 0) await countAccesses(tx, moved.groups, options.oversight, options.alertSink);
     const treeHead = await signHead(tx, key, frontier.size, frontier.root(), previous);
-    return { ran: true, sequenced: moved.rows.length, treeHead };
+    return { ran: true, sequenced: moved.n, treeHead };
   });
 }
 
@@ -150,6 +138,24 @@ function exclusive<T>(platform: Platform, work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Every sequenced entry leaves a dead row in audit_pending, and the next batch's index scan
+ * would visit them all until autovacuum (once a minute at best) removes them: at thousands of
+ * entries a second that makes every batch slower than the last. So the sequencer vacuums the
+ * (small) table itself, at most once a second, outside its transaction.
+ */
+const vacuumed = new WeakMap<Platform, { at: number; since: number }>();
+
+async function vacuumPending(platform: Platform, sequenced: number): Promise<void> {
+  const state = vacuumed.get(platform) ?? { at: 0, since: 0 };
+  state.since += sequenced;
+  vacuumed.set(platform, state);
+  if (state.since < 5000 || Date.now() - state.at < 1000) return;
+  state.at = Date.now();
+  state.since = 0;
+  await platform.store.query('vacuum (skip_locked) audit_pending');
+}
+
+/**
  * Sequences everything committed so far and returns the newest tree head (signing one if none
  * exists yet). Waits for another process's pass rather than skipping it.
  */
@@ -159,6 +165,7 @@ export function drain(platform: Platform, options: SequencerOptions): Promise<{ 
     for (;;) {
       const batch = await sequenceBatch(platform, options, true);
       sequenced += batch.sequenced;
+      await vacuumPending(platform, batch.sequenced);
       if (batch.sequenced < options.batchSize) return { sequenced, treeHead: batch.treeHead! };
     }
   });
@@ -171,6 +178,7 @@ export function backgroundPass(platform: Platform, options: SequencerOptions): P
     for (;;) {
       const batch = await sequenceBatch(platform, options, false);
       sequenced += batch.sequenced;
+      await vacuumPending(platform, batch.sequenced);
       if (!batch.ran || batch.sequenced < options.batchSize) return sequenced;
     }
   });

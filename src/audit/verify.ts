@@ -44,6 +44,10 @@ export interface VerifyReport {
 
 interface EntryRow {
   leaf_index: number;
+  entry_id: number;
+  hash: Uint8Array;
+  /** Null when the entry row is gone. */
+  id: number | null;
   entry: string;
   type: string;
   at: Date;
@@ -52,6 +56,8 @@ interface EntryRow {
   purpose: string | null;
   outcome: string | null;
   holder_code: string | null;
+  agreement_id: string | null;
+  license_type: string | null;
 }
 
 interface HeadRow {
@@ -84,6 +90,8 @@ const COLUMN_NAMES: [keyof EntryColumns, keyof EntryRow][] = [
   ['purpose', 'purpose'],
   ['outcome', 'outcome'],
   ['holderCode', 'holder_code'],
+  ['agreementId', 'agreement_id'],
+  ['licenseType', 'license_type'],
 ];
 
 /** Pages through the signed tree heads in size order, verifying each signature once. */
@@ -143,7 +151,7 @@ export async function verifyLog(
   const db = platform.store;
   const chunk = options.chunk ?? 5000;
   const treeSize = await currentTreeSize(db);
-  const pending = Number((await db.query<{ n: number }>('select count(*)::bigint as n from audit_queue')).rows[0].n);
+  const pending = Number((await db.query<{ n: number }>('select count(*)::bigint as n from audit_pending')).rows[0].n);
   const heads = new HeadCursor(platform);
   const frontier = Frontier.empty();
   let nodesChecked = 0;
@@ -194,8 +202,10 @@ export async function verifyLog(
       const end = Math.min(treeSize, start + chunk);
       const [rows, stored] = await Promise.all([
         db.query<EntryRow>(
-          `select leaf_index, entry, type, at, department, client_id, purpose, outcome, holder_code
-             from audit_entries where leaf_index >= $1 and leaf_index < $2 order by leaf_index`,
+          `select l.leaf_index, l.entry_id, l.hash, e.id, e.entry, e.type, e.at, e.department, e.client_id, e.purpose, e.outcome,
+                  e.holder_code, e.agreement_id, e.license_type
+             from audit_leaves l left join audit_entries e on e.id = l.entry_id
+            where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
           [start, end],
         ),
         storedNodesCompletedIn(platform, start, end),
@@ -203,8 +213,9 @@ export async function verifyLog(
       let next = start;
       for (const row of rows.rows) {
         const index = Number(row.leaf_index);
-        if (index !== next) fail(next, `entry ${next} is missing: the row was deleted (or moved to another index)`);
-        const hash = checkEntry(row, index, stored.get(`0:${index}`));
+        if (index !== next) fail(next, `entry ${next} is missing from the tree: its leaf row was deleted (or moved to another index)`);
+        if (row.id === null) fail(index, `entry ${index} is missing: its row (id ${row.entry_id}) was deleted`);
+        const hash = checkEntry(row, index, asBuffer(row.hash));
         let completedProblem: VerifyProblem | undefined;
         frontier.append(hash, (level, nodeIndex, computed) => {
           if (completedProblem || level === 0 || !isStoredLevel(level)) return;
@@ -223,14 +234,22 @@ export async function verifyLog(
         next = index + 1;
         await checkHeadsAt(frontier.size);
       }
-      if (next !== end) fail(next, `entry ${next} is missing: the row was deleted (or moved to another index)`);
+      if (next !== end) fail(next, `entry ${next} is missing from the tree: its leaf row was deleted (or moved to another index)`);
       options.onProgress?.(end, treeSize);
     }
-    const beyondEntry = (await db.query<{ leaf_index: number }>('select leaf_index from audit_entries where leaf_index >= $1 or leaf_index < 0 order by leaf_index limit 1', [treeSize])).rows[0];
-    if (beyondEntry) fail(Number(beyondEntry.leaf_index), `entry ${beyondEntry.leaf_index} lies outside the tree of ${treeSize} entries: it was inserted directly`);
+    const beyondLeaf = (await db.query<{ leaf_index: number }>('select leaf_index from audit_leaves where leaf_index >= $1 or leaf_index < 0 order by leaf_index limit 1', [treeSize])).rows[0];
+    if (beyondLeaf) fail(Number(beyondLeaf.leaf_index), `entry ${beyondLeaf.leaf_index} lies outside the tree of ${treeSize} entries: it was inserted directly`);
+    const stray = (
+      await db.query<{ id: number }>(
+        `select e.id from audit_entries e
+          where not exists (select 1 from audit_leaves l where l.entry_id = e.id) and not exists (select 1 from audit_pending p where p.id = e.id)
+          order by e.id limit 1`,
+      )
+    ).rows[0];
+    if (stray) fail(null, `the entry row with id ${stray.id} is neither in the tree nor waiting for it: it was inserted directly`);
     const beyondNode = (
       await db.query<{ level: number; idx: number }>(
-        'select level, idx from audit_nodes where level % 2 <> 0 or level < 0 or level > 62 or idx < 0 or idx >= ($1::bigint >> level) order by level, idx limit 1',
+        'select level, idx from audit_nodes where level % 2 <> 0 or level < 2 or level > 62 or idx < 0 or idx >= ($1::bigint >> level) order by level, idx limit 1',
         [treeSize],
       )
     ).rows[0];
@@ -249,11 +268,10 @@ export async function verifyLog(
   return report();
 
   /** Checks one entry against its stored leaf hash and its columns; returns its recomputed leaf hash. */
-  function checkEntry(row: EntryRow, index: number, storedLeaf: Buffer | undefined): Buffer {
-    const hash = leafHash(Buffer.from(row.entry, 'utf8'));
+  function checkEntry(row: EntryRow, index: number, storedLeaf: Buffer): Buffer {
+    const hash = leafHash(row.entry);
     nodesChecked++;
-    if (!storedLeaf) fail(index, `entry ${index}: its leaf hash is missing from the tree`);
-    if (!storedLeaf!.equals(hash)) {
+    if (!storedLeaf.equals(hash)) {
       fail(index, `entry ${index} (${row.type}) does not hash to the leaf stored at index ${index}: the entry was edited, or entries were reordered`);
     }
     const entry = parseEntry(row.entry);
@@ -272,12 +290,12 @@ export async function verifyLog(
   }
 }
 
-/** The stored nodes completed by leaves [start, end): leaves, and every even level above. */
+/** The stored nodes (even levels ≥ 2) completed by leaves [start, end). */
 async function storedNodesCompletedIn(platform: Platform, start: number, end: number): Promise<Map<string, Buffer>> {
   const levels: number[] = [];
   const lows: number[] = [];
   const highs: number[] = [];
-  for (let level = 0; 2 ** level <= end; level += 2) {
+  for (let level = 2; 2 ** level <= end; level += 2) {
     const width = 2 ** level;
     // Node i completes with leaf (i+1)·width − 1.
     const lo = Math.ceil((start + 1) / width) - 1;

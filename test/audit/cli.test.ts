@@ -53,7 +53,6 @@ beforeAll(async () => {
   if (testStoreKind() === 'postgres') {
     const test = await createTestStore();
     url = test.url!;
-    await test.store.close();
     drop = test.drop;
     env = { DATABASE_URL: url, CERTBRIDGE_DATA_DIR: dataDir };
   } else {
@@ -76,7 +75,7 @@ describe('certbridge audit', () => {
     const result = await cli(['audit', 'verify'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^audit log verified: 18 entries, \d+ stored tree nodes and 3 signed tree heads check out/);
+    expect(result.stdout).toMatch(/^audit log verified: 18 entries, \d+ stored hashes \(leaves and tree nodes\) and 3 signed tree heads check out/);
   });
 
   it('export-tree-head writes the signed head with the log key, which jose verifies', async () => {
@@ -104,8 +103,9 @@ describe('certbridge audit', () => {
 
   it('verify: exit 1 naming the entry edited in the database', async () => {
     const original = await withPlatform(async (platform) => {
-      const row = (await platform.store.query<{ entry: string }>('select entry from audit_entries where leaf_index = 5')).rows[0];
-      await platform.store.query(`update audit_entries set entry = replace(entry, 'tax-system', 'no-system') where leaf_index = 5`);
+      const where = 'id = (select entry_id from audit_leaves where leaf_index = 5)';
+      const row = (await platform.store.query<{ entry: string }>(`select entry from audit_entries where ${where}`)).rows[0];
+      await platform.store.query(`update audit_entries set entry = replace(entry, 'tax-system', 'no-system') where ${where}`);
       return row.entry;
     });
     const result = await cli(['audit', 'verify'], env);
@@ -115,13 +115,14 @@ describe('certbridge audit', () => {
     const json = await cli(['audit', 'verify', '--json'], env);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, problem: { index: 5 } });
-    await withPlatform((platform) => platform.store.query('update audit_entries set entry = $1 where leaf_index = 5', [original]));
+    await withPlatform((platform) => platform.store.query('update audit_entries set entry = $1 where id = (select entry_id from audit_leaves where leaf_index = 5)', [original]));
     expect((await cli(['audit', 'verify'], env)).code).toBe(0);
   });
 
   it('only the witness notices entries cut from the end together with the tree heads that counted them', async () => {
     await withPlatform(async (platform) => {
-      await platform.store.query('delete from audit_entries where leaf_index >= 16');
+      await platform.store.query('delete from audit_entries where id in (select entry_id from audit_leaves where leaf_index >= 16)');
+      await platform.store.query('delete from audit_leaves where leaf_index >= 16');
       await platform.store.query('delete from audit_nodes where idx >= (16 >> level)');
       await platform.store.query('delete from audit_tree_heads where tree_size > 16');
       await platform.store.query('update audit_state set tree_size = 16');

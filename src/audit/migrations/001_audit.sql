@@ -1,11 +1,12 @@
 -- The audit log: an RFC 9162 Merkle tree over every access and change. See docs/audit.md.
 
--- Entries written in the transaction of the change or access they record (so an entry exists
--- iff that change committed), waiting for the sequencer to give them their place in the tree.
-create table audit_queue (
+-- Entries, written once, in the transaction of the change or access they record (so an entry
+-- exists iff that change committed). `id` is the order of writing, not the place in the tree:
+-- that is given by audit_leaves. The columns after `entry` are derived from it (audit verify
+-- rechecks them) and only serve queries.
+create table audit_entries (
   id bigserial primary key,
   entry text not null,                 -- RFC 8785 canonical JSON of the entry
-  leaf_hash bytea not null,            -- SHA-256(0x00 || entry)
   type text not null,
   at timestamptz not null,
   department text,
@@ -13,33 +14,47 @@ create table audit_queue (
   purpose text,
   outcome text,
   holder_code text,
-  agreement_id text,                   -- these three for the daily volume check only
-  license_type text,
-  expected_volume integer
-)
--- Rows live for a fraction of a second: vacuum often, so the sequencer's scans skip few dead rows.
-with (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, autovacuum_vacuum_cost_delay = 0);
-
--- The log: entry i is leaf i. Rows are appended in leaf order and never updated. The columns
--- after `entry` are derived from it (audit verify rechecks them) and only serve queries.
-create table audit_entries (
-  leaf_index bigint primary key,
-  entry text not null,
-  type text not null,
-  at timestamptz not null,
-  department text,
-  client_id text,
-  purpose text,
-  outcome text,
-  holder_code text
+  agreement_id text,
+  license_type text
 );
-create index audit_entries_holder on audit_entries (holder_code, leaf_index) where holder_code is not null;
-create index audit_entries_department on audit_entries (department, leaf_index) where department is not null;
-create index audit_entries_purpose on audit_entries (purpose, leaf_index) where purpose is not null;
+-- Every index costs each exchange access a little: the holder's (who used my data) and the
+-- department's (oversight) are worth it; purpose, type and outcome filter along these or by time.
+create index audit_entries_holder on audit_entries (holder_code, id) where holder_code is not null;
+create index audit_entries_department on audit_entries (department, id) where department is not null;
 create index audit_entries_at on audit_entries using brin (at);
 
--- Roots of complete perfect subtrees at even levels: (level, idx) covers leaves
--- [idx * 2^level, (idx + 1) * 2^level). Level 0 holds the leaf hashes. Written once, never changed.
+-- What the listener runs in the transaction of every change and access: the entries of one
+-- publish, a line each (columns separated by U+001F, the canonical entry last; see append.ts).
+-- A function, so that PostgreSQL plans the statement once per connection, not once per call.
+create function audit_append(lines text) returns void language plpgsql as $$
+begin
+  with written as (
+    insert into audit_entries (type, at, department, client_id, purpose, outcome, holder_code, agreement_id, license_type, entry)
+    select f[1], f[2]::timestamptz, nullif(f[3], ''), nullif(f[4], ''), nullif(f[5], ''), nullif(f[6], ''), nullif(f[7], ''),
+           nullif(f[8], ''), nullif(f[9], ''), f[10]
+      from unnest(string_to_array(lines, chr(10))) as line, string_to_array(line, chr(31)) as f
+    returning id
+  )
+  insert into audit_pending (id) select id from written;
+end
+$$;
+
+-- Entries committed but not yet in the tree. Rows live for a fraction of a second: vacuum
+-- often, so the sequencer's scans skip few dead rows.
+create table audit_pending (
+  id bigint primary key                -- audit_entries.id
+) with (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, autovacuum_vacuum_cost_delay = 0);
+
+-- The leaves of the tree: leaf i is entry entry_id, whose hash is SHA-256(0x00 || entry).
+-- Appended in leaf order by the sequencer, never changed.
+create table audit_leaves (
+  leaf_index bigint primary key,
+  entry_id bigint not null unique,
+  hash bytea not null
+);
+
+-- Roots of complete perfect subtrees at even levels ≥ 2: (level, idx) covers leaves
+-- [idx * 2^level, (idx + 1) * 2^level). Level 0 is audit_leaves. Written once, never changed.
 create table audit_nodes (
   level smallint not null,
   idx bigint not null,
