@@ -23,6 +23,7 @@ it('rotates an issuer key: new licenses use the new kid, old credentials still v
   expect(kidOf(after.body.credential)).toBe(rotated.body.kid);
 
   const old = await api(t, 'POST', '/api/v1/verify', { body: { credential: before.body.credential } });
+  expect(old.body.checks.filter((c: { passed: boolean }) => !c.passed)).toEqual([]);
   expect(old.body.valid).toBe(true);
   expect(old.body.checks.find((c: { check: string }) => c.check === 'issuer-key').detail).toMatch(/retired/);
 

@@ -31,10 +31,10 @@ export interface TestPlatform {
 
 const random = seededRandom(Date.now() % 100000);
 
-/** A valid business license request for a fresh synthetic enterprise. */
+/** A valid business license request for a fresh synthetic enterprise, open-ended (长期) unless overridden, so it never starts out expired. */
 export function licenseRequest(overrides: Record<string, unknown> = {}) {
   const enterprise = syntheticEnterprise(random, Math.floor(random() * 1e6));
-  return { type: 'business-license', holder: { code: enterprise.creditCode }, data: { ...enterprise.data, ...overrides } };
+  return { type: 'business-license', holder: { code: enterprise.creditCode }, data: { ...enterprise.data, businessTermTo: null, ...overrides } };
 }
 
 async function department(p: Platform, name: string, nameEn: string, roles: string[], authority = '1'): Promise<TestClient> {
