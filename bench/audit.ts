@@ -21,8 +21,9 @@ import { auditCapability, inclusionProof, latestTreeHead, sequence, verifyLog } 
 import { verifyInclusion, leafHash } from '../src/audit/merkle.ts';
 import { createClient, registerDepartment } from '../src/departments/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { openPlatform, type Platform } from '../src/platform/platform.ts';
-import { buildServer } from '../src/platform/server.ts';
+import { type Platform } from '../src/platform/platform.ts';
+import { openPlatform } from '../src/app/platform.ts';
+import { buildServer } from '../src/app/server.ts';
 import { generateCreditCode } from '../src/standards/index.ts';
 import { accessEvent } from '../test/audit/support.ts';
 import { fmt, machine, numberArg, openBenchPlatform, POSTGRES_ADMIN_URL } from './common.ts';

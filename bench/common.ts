@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createClient, registerDepartment } from '../src/departments/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { openPlatform, type Platform } from '../src/platform/platform.ts';
+import { type Platform } from '../src/platform/platform.ts';
+import { openPlatform } from '../src/app/platform.ts';
 import { generateCreditCode } from '../src/standards/index.ts';
 
 export type BenchStore = 'pglite' | 'postgres';

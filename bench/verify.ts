@@ -8,9 +8,9 @@ import autocannon from 'autocannon';
 import { syntheticEnterprises } from '../src/demo/synthetic.ts';
 import { issueInBulk, type ValidatedLicense } from '../src/licenses/bulk.ts';
 import { prepareLicenseData } from '../src/licenses/licenseData.ts';
-import { changeLicenseStatus, verifyLicenseCredential } from '../src/licenses/index.ts';
+import { changeLicenseStatus, statusListsOf, verifyLicenseCredential } from '../src/licenses/index.ts';
 import { workerSigner } from '../src/licenses/signing.ts';
-import { buildServer } from '../src/platform/server.ts';
+import { buildServer } from '../src/app/server.ts';
 import { BUSINESS_LICENSE } from '../src/standards/index.ts';
 import { fmt, machine, numberArg, openBenchPlatform, storesFromArgs } from './common.ts';
 
@@ -37,7 +37,7 @@ for (const store of storesFromArgs()) {
   for (const r of rows.rows.slice(0, Math.ceil(rows.rows.length / 100))) {
     await changeLicenseStatus(platform, r.identifier, 'revoke', 'bench', 'bench');
   }
-  const ctx = { db: platform.store, keys: platform.keys, statusLists: platform.statusLists };
+  const ctx = { db: platform.store, keys: platform.keys, statusLists: statusListsOf(platform) };
 
   // As a server would: many verifications in flight, so the thread never idles on a round trip.
   let valid = 0;

@@ -3,7 +3,7 @@ import { getResource, resourcePolicyEntity, type CatalogResource } from '../cata
 import { findDepartment } from '../departments/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
-import { Problem, badRequest } from '../platform/problems.ts';
+import { DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource, type Principal } from '../policy/index.ts';
 import { findPurpose } from './purposes.ts';
@@ -35,8 +35,8 @@ const TRANSITIONS: Record<Change, { from: readonly AgreementStatus[]; to: Agreem
 function transition(current: AgreementStatus, change: Change): AgreementStatus {
   const rule = TRANSITIONS[change];
   if (!rule.from.includes(current)) {
-    throw new Problem(409, 'invalid-transition', `cannot ${change} an agreement that is ${current}`, {
-      extensions: { currentStatus: current, allowedFrom: rule.from },
+    throw new DomainError('conflict', 'invalid-transition', `cannot ${change} an agreement that is ${current}`, {
+      details: { currentStatus: current, allowedFrom: rule.from },
     });
   }
   return rule.to;
@@ -203,7 +203,7 @@ const departmentOf = (p: Principal) => (p.kind === 'client' ? p.departmentCode :
 
 async function loadRow(db: Queryable, id: string, lock = false): Promise<AgreementRow> {
   const row = (await db.query<AgreementRow>(`select * from agreements where id = $1 ${lock ? 'for update' : ''}`, [id])).rows[0];
-  if (!row) throw new Problem(404, 'agreement-not-found', `no agreement ${id}`);
+  if (!row) throw new DomainError('not-found', 'agreement-not-found', `no agreement ${id}`);
   return row;
 }
 
@@ -346,20 +346,20 @@ async function record(
 }
 
 function checkFields(requested: readonly string[], allowed: readonly string[], code: string, what: string): string[] {
-  if (requested.length === 0) throw badRequest('validation-failed', 'ask for at least one field', '/fields');
+  if (requested.length === 0) throw invalid('validation-failed', 'ask for at least one field', '/fields');
   const seen = new Set<string>();
   requested.forEach((field, i) => {
-    if (seen.has(field)) throw badRequest('validation-failed', `field ${field} is listed twice`, `/fields/${i}`);
+    if (seen.has(field)) throw invalid('validation-failed', `field ${field} is listed twice`, `/fields/${i}`);
     seen.add(field);
-    if (!allowed.includes(field)) throw badRequest(code, `${field} is not ${what}`, `/fields/${i}`);
+    if (!allowed.includes(field)) throw invalid(code, `${field} is not ${what}`, `/fields/${i}`);
   });
   return [...requested];
 }
 
 const pending = (resourceId: string, purpose: string, agreementId?: string) =>
-  new Problem(409, 'agreement-pending', `your department already has an open request for ${resourceId} for ${purpose}`, {
+  new DomainError('conflict', 'agreement-pending', `your department already has an open request for ${resourceId} for ${purpose}`, {
     field: '/resourceId',
-    extensions: agreementId ? { agreementId } : {},
+    details: agreementId ? { agreementId } : {},
   });
 
 /** The insert of a request; two requests racing past the check meet the unique index, and the loser gets the same 409. */
@@ -390,24 +390,24 @@ export async function submitAgreement(ctx: SharingContext, principal: Principal,
     try {
       resource = await getResource(tx, input.resourceId);
     } catch (error) {
-      if (error instanceof Problem && error.code === 'resource-not-found') {
-        throw new Problem(404, 'resource-not-found', error.message, { field: '/resourceId' });
+      if (error instanceof DomainError && error.code === 'resource-not-found') {
+        throw new DomainError('not-found', 'resource-not-found', error.message, { field: '/resourceId' });
       }
       throw error;
     }
     if (!decide(principal, 'agreement:request', resourcePolicyEntity(resource), {}).allowed) {
       if (resource.sharingClass === 'not-shared') {
-        throw new Problem(403, 'resource-not-shared', `${resource.title} (${resource.id}) is not shared (不予共享) under ${resource.legalBasis}`, {
+        throw new DomainError('forbidden', 'resource-not-shared', `${resource.title} (${resource.id}) is not shared (不予共享) under ${resource.legalBasis}`, {
           field: '/resourceId',
-          extensions: { legalBasis: resource.legalBasis, sharingClass: resource.sharingClass },
+          details: { legalBasis: resource.legalBasis, sharingClass: resource.sharingClass },
         });
       }
-      throw new Problem(403, 'forbidden', `agreement:request on ${resource.id} is not allowed`, { extensions: { action: 'agreement:request' } });
+      throw new DomainError('forbidden', 'forbidden', `agreement:request on ${resource.id} is not allowed`, { details: { action: 'agreement:request' } });
     }
     const consumer = departmentOf(principal)!;
-    if (!findPurpose(input.purpose)) throw badRequest('unknown-purpose', `${input.purpose} is not a purpose of GET /api/v1/purposes`, '/purpose');
-    if (blank(input.purposeDescription)) throw new Problem(400, 'missing-field', 'describe the purpose', { field: '/purposeDescription' });
-    if (blank(input.legalBasis)) throw new Problem(400, 'missing-field', 'cite the legal basis of the request', { field: '/legalBasis' });
+    if (!findPurpose(input.purpose)) throw invalid('unknown-purpose', `${input.purpose} is not a purpose of GET /api/v1/purposes`, '/purpose');
+    if (blank(input.purposeDescription)) throw new DomainError('invalid', 'missing-field', 'describe the purpose', { field: '/purposeDescription' });
+    if (blank(input.legalBasis)) throw new DomainError('invalid', 'missing-field', 'cite the legal basis of the request', { field: '/legalBasis' });
     const fields = checkFields(
       input.fields,
       resource.fields.map((f) => f.name),
@@ -415,9 +415,9 @@ export async function submitAgreement(ctx: SharingContext, principal: Principal,
       `a field of ${resource.id}`,
     );
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.validUntil) || Number.isNaN(Date.parse(`${input.validUntil}T00:00:00Z`)) || new Date(`${input.validUntil}T00:00:00Z`).toISOString().slice(0, 10) !== input.validUntil) {
-      throw badRequest('validation-failed', '/validUntil must be a date (YYYY-MM-DD)', '/validUntil');
+      throw invalid('validation-failed', '/validUntil must be a date (YYYY-MM-DD)', '/validUntil');
     }
-    if (input.validUntil < chinaDate(now)) throw badRequest('validation-failed', '/validUntil is in the past', '/validUntil');
+    if (input.validUntil < chinaDate(now)) throw invalid('validation-failed', '/validUntil is in the past', '/validUntil');
     const id = randomUUID();
     const who = { actor: actorOf(principal), department: consumer };
     const unconditional = resource.sharingClass === 'unconditional';
@@ -479,7 +479,7 @@ export interface Decision {
 
 function decisionOf(r: AgreementRow, d: Decision): { reason: string | null; fields: string[] | null } {
   if (d.decision === 'reject') {
-    if (blank(d.reason)) throw new Problem(400, 'missing-field', 'a rejection needs a reason', { field: '/reason' });
+    if (blank(d.reason)) throw new DomainError('invalid', 'missing-field', 'a rejection needs a reason', { field: '/reason' });
     return { reason: d.reason!, fields: null };
   }
   const fields = d.fields === undefined ? r.requested_fields : checkFields(d.fields, r.requested_fields, 'field-not-requested', 'among the fields asked for');
@@ -550,14 +550,14 @@ export async function appealAgreement(ctx: SharingContext, principal: Principal,
     const r = await loadRow(tx, id, true);
     authorize(principal, 'agreement:appeal', agreementPolicyEntity(r));
     if (r.status !== 'rejected') {
-      throw new Problem(409, 'invalid-transition', `only a rejected request can be appealed; this one is ${r.status}`, { extensions: { currentStatus: r.status } });
+      throw new DomainError('conflict', 'invalid-transition', `only a rejected request can be appealed; this one is ${r.status}`, { details: { currentStatus: r.status } });
     }
     if (r.appeal_status !== null) {
-      throw new Problem(409, 'appeal-exists', r.appeal_status === 'pending' ? 'the appeal is awaiting the coordination office' : 'the appeal has been decided; that decision is final', {
-        extensions: { appealStatus: r.appeal_status },
+      throw new DomainError('conflict', 'appeal-exists', r.appeal_status === 'pending' ? 'the appeal is awaiting the coordination office' : 'the appeal has been decided; that decision is final', {
+        details: { appealStatus: r.appeal_status },
       });
     }
-    if (blank(reason)) throw new Problem(400, 'missing-field', 'an appeal needs a reason', { field: '/reason' });
+    if (blank(reason)) throw new DomainError('invalid', 'missing-field', 'an appeal needs a reason', { field: '/reason' });
     const updated = await tx.query<AgreementRow>(
       "update agreements set appeal_status = 'pending', appeal_reason = $2, appealed_at = $3, updated_at = $3 where id = $1 returning *",
       [r.id, reason, now],
@@ -572,10 +572,10 @@ export async function appealAgreement(ctx: SharingContext, principal: Principal,
 async function decideAppealInTx(tx: Queryable, ctx: SharingContext, principal: Principal, r: AgreementRow, d: Decision, now: Date): Promise<void> {
   authorize(principal, 'agreement:decide-appeal', agreementPolicyEntity(r));
   if (r.status !== 'rejected' || r.appeal_status !== 'pending') {
-    throw new Problem(409, 'invalid-transition', 'there is no pending appeal on this agreement', { extensions: { currentStatus: r.status, appealStatus: r.appeal_status } });
+    throw new DomainError('conflict', 'invalid-transition', 'there is no pending appeal on this agreement', { details: { currentStatus: r.status, appealStatus: r.appeal_status } });
   }
   const who = { actor: actorOf(principal), department: departmentOf(principal) };
-  if (blank(d.reason)) throw new Problem(400, 'missing-field', 'an appeal decision needs a reason', { field: '/reason' });
+  if (blank(d.reason)) throw new DomainError('invalid', 'missing-field', 'an appeal decision needs a reason', { field: '/reason' });
   const reason = d.reason!;
   if (d.decision === 'approve') {
     const { fields } = decisionOf(r, d);
@@ -625,7 +625,7 @@ export async function changeAgreementStatus(
   await ctx.store.transaction(async (tx) => {
     const r = await loadRow(tx, id, true);
     authorize(principal, `agreement:${change}`, agreementPolicyEntity(r));
-    if (blank(reason)) throw new Problem(400, 'missing-field', 'a reason is required', { field: '/reason' });
+    if (blank(reason)) throw new DomainError('invalid', 'missing-field', 'a reason is required', { field: '/reason' });
     const to = transition(r.status, change);
     const updated = await tx.query<AgreementRow>('update agreements set status = $2, status_reason = $3, updated_at = $4 where id = $1 returning *', [r.id, to, reason, now]);
     await record(tx, ctx, updated.rows[0], [{ event: TRANSITIONS[change].event, status: to, reason }], { actor: actorOf(principal), department: departmentOf(principal) }, now, {});
@@ -719,7 +719,7 @@ export async function addComment(ctx: SharingContext, principal: Principal, id: 
   return ctx.store.transaction(async (tx) => {
     const r = await loadRow(tx, id);
     authorize(principal, 'agreement:comment', agreementPolicyEntity(r));
-    if (blank(body)) throw new Problem(400, 'missing-field', 'a comment needs a body', { field: '/body' });
+    if (blank(body)) throw new DomainError('invalid', 'missing-field', 'a comment needs a body', { field: '/body' });
     const department = departmentOf(principal)!;
     const comment: Comment = { id: randomUUID(), agreementId: id, author: actorOf(principal), authorDepartment: department, body, createdAt: now.toISOString() };
     await tx.query('insert into agreement_comments (id, agreement_id, author, author_department, body, created_at) values ($1, $2, $3, $4, $5, $6)', [

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf, requirePrincipal } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { badRequest } from '../platform/problems.ts';
+import { invalid } from '../platform/errors.ts';
 import {
   AGREEMENT_STATUSES,
   addComment,
@@ -178,7 +178,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
       const statuses = (status ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
       for (const s of statuses) {
         if (!(AGREEMENT_STATUSES as readonly string[]).includes(s)) {
-          throw badRequest('validation-failed', `status must be some of ${AGREEMENT_STATUSES.join(', ')}`, 'querystring:/status');
+          throw invalid('validation-failed', `status must be some of ${AGREEMENT_STATUSES.join(', ')}`, 'querystring:/status');
         }
       }
       const page = await listAgreements(platform.store, principalOf(request), { ...filters, status: statuses as AgreementStatus[], limit, offset });

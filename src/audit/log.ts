@@ -2,7 +2,7 @@
  * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one
  * indexed query for the O(log n) stored nodes it needs, whatever the size of the log.
  */
-import { badRequest, notFound } from '../platform/problems.ts';
+import { invalid, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import {
   consistencyExprs,
@@ -74,7 +74,7 @@ export async function loadFrontier(db: Queryable, size: number): Promise<Frontie
 }
 
 function checkTreeSize(size: number, current: number, field: string): void {
-  if (size > current) throw badRequest('invalid-tree-size', `the log has ${current} entries; ${field} ${size} is beyond it`, field);
+  if (size > current) throw invalid('invalid-tree-size', `the log has ${current} entries; ${field} ${size} is beyond it`, field);
 }
 
 export interface InclusionProof {
@@ -90,7 +90,7 @@ export interface InclusionProof {
 export async function inclusionProofs(db: Queryable, indexes: readonly number[], treeSize: number, knownToExist = false): Promise<InclusionProof[]> {
   if (!knownToExist) checkTreeSize(treeSize, await currentTreeSize(db), 'treeSize');
   for (const index of indexes) {
-    if (index >= treeSize) throw badRequest('invalid-index', `index ${index} is not below treeSize ${treeSize}`, 'index');
+    if (index >= treeSize) throw invalid('invalid-index', `index ${index} is not below treeSize ${treeSize}`, 'index');
   }
   const paths = await evaluateAll(db, indexes.map((i) => inclusionExprs(i, treeSize)));
   return indexes.map((index, i) => ({ index, treeSize, path: paths[i].map((h) => h!.toString('hex')) }));
@@ -101,7 +101,7 @@ export async function inclusionProof(db: Queryable, index: number, treeSize: num
 }
 
 export async function consistencyProof(db: Queryable, first: number, second: number): Promise<{ first: number; second: number; path: string[] }> {
-  if (first > second) throw badRequest('invalid-tree-size', `first (${first}) must not be greater than second (${second})`, 'first');
+  if (first > second) throw invalid('invalid-tree-size', `first (${first}) must not be greater than second (${second})`, 'first');
   checkTreeSize(second, await currentTreeSize(db), 'second');
   const [path] = await evaluateAll(db, [consistencyExprs(first, second)]);
   return { first, second, path: path.map((h) => h!.toString('hex')) };

@@ -4,7 +4,7 @@ import { findPurpose } from '../agreements/index.ts';
 import { listClients, listDepartments } from '../departments/index.ts';
 import { principalOf, requirePrincipal } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { badRequest } from '../platform/problems.ts';
+import { invalid } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
 import { parseEntry, type AuditEntry } from './entries.ts';
@@ -192,7 +192,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       const date = (v: string | undefined, field: string) => {
         if (v === undefined) return undefined;
         const d = new Date(v);
-        if (Number.isNaN(d.getTime())) throw badRequest('validation-failed', `${field} must be an RFC 3339 date-time`, `querystring:/${field}`);
+        if (Number.isNaN(d.getTime())) throw invalid('validation-failed', `${field} must be an RFC 3339 date-time`, `querystring:/${field}`);
         return d;
       };
       const limit = q.limit ?? 100;

@@ -1,5 +1,5 @@
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
-import { Problem, badRequest, conflict } from '../platform/problems.ts';
+import { conflict, DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { PolicyResource } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
@@ -137,37 +137,37 @@ const blank = (s: string | null | undefined) => s === undefined || s === null ||
  */
 export function validateResource(input: ResourceInput): ResourceInput {
   if (blank(input.licenseType) && blank(input.dataset)) {
-    throw new Problem(400, 'missing-field', 'a resource exposes a license type (licenseType) or a dataset (dataset)', { field: '/licenseType' });
+    throw new DomainError('invalid', 'missing-field', 'a resource exposes a license type (licenseType) or a dataset (dataset)', { field: '/licenseType' });
   }
   if (!blank(input.dataset) && !SLUG.test(input.dataset!)) {
-    throw badRequest('validation-failed', '/dataset must be a lowercase key such as tax-credit-rating', '/dataset');
+    throw invalid('validation-failed', '/dataset must be a lowercase key such as tax-credit-rating', '/dataset');
   }
   if (input.sharingClass === 'not-shared' && blank(input.legalBasis)) {
-    throw new Problem(400, 'missing-field', 'a not-shared (不予共享) resource must cite its legal basis', { field: '/legalBasis' });
+    throw new DomainError('invalid', 'missing-field', 'a not-shared (不予共享) resource must cite its legal basis', { field: '/legalBasis' });
   }
   if (input.sharingClass === 'conditional' && blank(input.conditions)) {
-    throw new Problem(400, 'missing-field', 'a conditional (有条件共享) resource must state its sharing conditions', { field: '/conditions' });
+    throw new DomainError('invalid', 'missing-field', 'a conditional (有条件共享) resource must state its sharing conditions', { field: '/conditions' });
   }
-  if (input.fields.length === 0) throw badRequest('validation-failed', 'a resource has at least one field', '/fields');
+  if (input.fields.length === 0) throw invalid('validation-failed', 'a resource has at least one field', '/fields');
   const seen = new Set<string>();
   let properties: Record<string, { title?: string; 'x-title-en'?: string }> | undefined;
   if (!blank(input.licenseType)) {
     const standard = findLicenseType(input.licenseType!);
-    if (!standard) throw badRequest('unknown-license-type', `unknown license type ${input.licenseType}`, '/licenseType');
+    if (!standard) throw invalid('unknown-license-type', `unknown license type ${input.licenseType}`, '/licenseType');
     properties = (standard.dataSchema.properties ?? {}) as typeof properties;
   }
   const fields = input.fields.map((field, i) => {
-    if (seen.has(field.name)) throw badRequest('validation-failed', `field ${field.name} is listed twice`, `/fields/${i}/name`);
+    if (seen.has(field.name)) throw invalid('validation-failed', `field ${field.name} is listed twice`, `/fields/${i}/name`);
     seen.add(field.name);
     if (!properties) return field;
     const defined = properties[field.name];
     if (!defined) {
-      throw badRequest('field-not-in-standard', `${field.name} is not a field of license type ${input.licenseType}`, `/fields/${i}/name`);
+      throw invalid('field-not-in-standard', `${field.name} is not a field of license type ${input.licenseType}`, `/fields/${i}/name`);
     }
     return { ...field, title: field.title ?? defined.title, titleEn: field.titleEn ?? defined['x-title-en'] };
   });
   if (new Set(input.accessModes).size !== input.accessModes.length || input.accessModes.length === 0) {
-    throw badRequest('validation-failed', 'accessModes lists each of query, subscription, bulk at most once, and at least one', '/accessModes');
+    throw invalid('validation-failed', 'accessModes lists each of query, subscription, bulk at most once, and at least one', '/accessModes');
   }
   return {
     ...input,
@@ -224,7 +224,7 @@ export async function createResource(
 ): Promise<CatalogEntry> {
   const r = validateResource(input);
   const id = input.id ?? r.licenseType ?? r.dataset!;
-  if (!SLUG.test(id)) throw badRequest('validation-failed', '/id must be a lowercase key of 2–64 letters, digits and hyphens', '/id');
+  if (!SLUG.test(id)) throw invalid('validation-failed', '/id must be a lowercase key of 2–64 letters, digits and hyphens', '/id');
   return ctx.store.transaction(async (tx) => {
     const clash = await tx.query<{ id: string; license_type: string | null }>(
       'select id, license_type from catalog_resources where id = $1 or (license_type is not null and license_type = $2)',
@@ -301,7 +301,7 @@ export async function updateResource(
     const { reason, version: _v, ...fields } = change;
     const merged = { ...editable(current), ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) } as ResourceInput;
     if ((merged.licenseType ?? null) !== current.licenseType) {
-      throw badRequest('validation-failed', 'the license type of a resource does not change; register a new resource instead', '/licenseType');
+      throw invalid('validation-failed', 'the license type of a resource does not change; register a new resource instead', '/licenseType');
     }
     const r = validateResource(merged);
     if (JSON.stringify(editable(r)) === JSON.stringify(editable(current))) return current;
@@ -336,7 +336,7 @@ export async function updateResource(
 
 export async function getEntry(db: Queryable, id: string, lock = false): Promise<CatalogEntry> {
   const row = (await db.query<ResourceRow>(`select ${COLUMNS} from catalog_resources where id = $1 ${lock ? 'for update' : ''}`, [id])).rows[0];
-  if (!row) throw new Problem(404, 'resource-not-found', `the catalog has no resource ${id}`);
+  if (!row) throw new DomainError('not-found', 'resource-not-found', `the catalog has no resource ${id}`);
   return toEntry(row);
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../platform/store/store.ts';
-import { badRequest, conflict, notFound } from '../platform/problems.ts';
+import { conflict, invalid, notFound } from '../platform/errors.ts';
 import { checkCreditCode, findDivision } from '../standards/index.ts';
 import { hashSecret, newClientSecret, secretMatches } from './secrets.ts';
 
@@ -44,10 +44,10 @@ const toDepartment = (r: DepartmentRow): Department => ({
 export async function registerDepartment(db: Queryable, department: Department): Promise<Department> {
   const check = checkCreditCode(department.code);
   if (!check.valid) {
-    throw badRequest('invalid-credit-code', check.problems.map((p) => p.message).join('; '), '/code');
+    throw invalid('invalid-credit-code', check.problems.map((p) => p.message).join('; '), '/code');
   }
   if (!findDivision(department.region) && !/^\d{6}$/.test(department.region)) {
-    throw badRequest('validation-failed', `unknown division code ${department.region}`, '/region');
+    throw invalid('validation-failed', `unknown division code ${department.region}`, '/region');
   }
   const inserted = await db.query(
     `insert into departments (code, name, name_en, level, region) values ($1, $2, $3, $4, $5)
@@ -79,7 +79,7 @@ export async function getDepartment(db: Queryable, code: string): Promise<Depart
 export function parseRoles(input: readonly string[]): Role[] {
   const unknown = input.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length > 0 || input.length === 0) {
-    throw badRequest('validation-failed', `roles must be some of ${ROLES.join(', ')}; got ${input.join(',') || 'none'}`, '/roles');
+    throw invalid('validation-failed', `roles must be some of ${ROLES.join(', ')}; got ${input.join(',') || 'none'}`, '/roles');
   }
   return [...new Set(input)] as Role[];
 }

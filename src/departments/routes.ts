@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
+import { tokenRoutes } from './tokenRoutes.ts';
 import { ROLES, createClient, getDepartment, listClients, listDepartments, registerDepartment } from './departments.ts';
 
 const DepartmentSchema = Type.Object(
@@ -26,6 +27,7 @@ const ClientSchema = Type.Object({
 export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const authenticated = requireClient(platform.tokens);
   const db = platform.store;
+  await app.register(tokenRoutes, { platform });
 
   app.get(
     '/api/v1/departments',

@@ -1,5 +1,5 @@
 /** Reading the outbox as "deliveries", and asking for one to be sent again. */
-import { Problem, notFound } from '../platform/problems.ts';
+import { DomainError, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'dropped';
@@ -113,5 +113,5 @@ export async function redeliver(db: Queryable, scope: DeliveryScope, id: string)
   ).rows[0];
   if (row) return toDelivery(row);
   const existing = await getDelivery(db, scope, id);
-  throw new Problem(409, 'delivery-pending', `delivery ${existing.id} is still pending (attempt ${existing.attempts} done); it is sent again by itself`);
+  throw new DomainError('conflict', 'delivery-pending', `delivery ${existing.id} is still pending (attempt ${existing.attempts} done); it is sent again by itself`);
 }

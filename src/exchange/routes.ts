@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { Problem } from '../platform/problems.ts';
 import { deliveryRoutes } from './deliveryRoutes.ts';
 import { exchangeRuntime } from './runtime.ts';
 import { lookupBatch, lookupLicense, MAX_BATCH } from './service.ts';
@@ -57,14 +55,6 @@ const PurposeHeader = Type.Object(
 
 const purposeOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** A 429 carries Retry-After (seconds until 00:00 Asia/Shanghai, when daily quotas reset). */
-function withRetryAfter(reply: FastifyReply, error: unknown): never {
-  if (error instanceof Problem && error.status === 429 && typeof error.extensions.retryAfter === 'number') {
-    reply.header('retry-after', String(error.extensions.retryAfter));
-  }
-  throw error;
-}
-
 export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const rt = exchangeRuntime(platform);
   const authenticated = rt.tokens.requireClient();
@@ -86,17 +76,13 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request, reply) => {
-      try {
-        const answer = await lookupLicense(rt, clientOf(request), {
-          type: request.query.type,
-          holderCode: request.params.holderCode,
-          purpose: purposeOf(request.headers['x-purpose']),
-        });
-        reply.header('cache-control', 'no-store').header('x-certbridge-access-id', answer.accessId);
-        return answer;
-      } catch (error) {
-        return withRetryAfter(reply, error);
-      }
+      const answer = await lookupLicense(rt, clientOf(request), {
+        type: request.query.type,
+        holderCode: request.params.holderCode,
+        purpose: purposeOf(request.headers['x-purpose']),
+      });
+      reply.header('cache-control', 'no-store').header('x-certbridge-access-id', answer.accessId);
+      return answer;
     },
   );
 
@@ -123,17 +109,13 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request, reply) => {
-      try {
-        const answer = await lookupBatch(rt, clientOf(request), {
-          type: request.body.type,
-          holders: request.body.holders,
-          purpose: purposeOf(request.headers['x-purpose']),
-        });
-        reply.header('cache-control', 'no-store').header('x-certbridge-access-id', answer.accessId);
-        return answer;
-      } catch (error) {
-        return withRetryAfter(reply, error);
-      }
+      const answer = await lookupBatch(rt, clientOf(request), {
+        type: request.body.type,
+        holders: request.body.holders,
+        purpose: purposeOf(request.headers['x-purpose']),
+      });
+      reply.header('cache-control', 'no-store').header('x-certbridge-access-id', answer.accessId);
+      return answer;
     },
   );
 

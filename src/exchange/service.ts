@@ -8,7 +8,8 @@ import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation } from '../holders/index.ts';
 import { presentCredential } from '../licenses/index.ts';
 import type { LicenseStatus } from '../licenses/lifecycle.ts';
-import { Problem, badRequest } from '../platform/problems.ts';
+import { DomainError, invalid, type FailureReason } from '../platform/errors.ts';
+import { statusOf } from '../platform/http/problems.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
 import { decideMemo } from './decisions.ts';
@@ -113,7 +114,7 @@ export function present(license: CurrentLicense, fields: readonly string[]): Pre
   };
 }
 
-const OUTCOME_BY_STATUS: Record<number, AccessOutcome> = { 400: 'invalid', 403: 'denied', 404: 'not-found', 429: 'rate-limited' };
+const OUTCOME_BY_REASON: Partial<Record<FailureReason, AccessOutcome>> = { invalid: 'invalid', forbidden: 'denied', 'not-found': 'not-found', 'rate-limited': 'rate-limited' };
 
 const grantContext = (grant: ActiveGrant): CedarValueJson => ({
   agreementId: grant.agreementId,
@@ -170,15 +171,15 @@ class Call {
     try {
       answer = await work();
     } catch (error) {
-      const problem = error instanceof Problem ? error : undefined;
+      const problem = error instanceof DomainError ? error : undefined;
       Object.assign(this.record, {
         fields: [],
-        status: problem?.status ?? 500,
-        outcome: problem ? (OUTCOME_BY_STATUS[problem.status] ?? 'denied') : 'error',
+        status: problem ? statusOf(problem.reason) : 500,
+        outcome: problem ? (OUTCOME_BY_REASON[problem.reason] ?? 'denied') : 'error',
         problem: problem?.code ?? 'internal-error',
       });
       // A lookup that found no license was still a lookup: it counts against the quota.
-      if (this.charge && problem?.status !== 404) {
+      if (this.charge && problem?.reason !== 'not-found') {
         this.rt.quotas.release(this.charge);
         this.charge = undefined;
       }
@@ -196,14 +197,14 @@ class Call {
   checkCommon(): { type: string; purpose: string } {
     const { licenseType: type, purpose } = this.record;
     const call = decideMemo(this.principal, 'exchange:call', { type: 'LicenseType', id: type!, attrs: { key: type! } });
-    if (!call.allowed) throw new Problem(403, 'forbidden', "the exchange is for consumer departments' systems (role consumer)", { extensions: { action: 'exchange:call' } });
+    if (!call.allowed) throw new DomainError('forbidden', 'forbidden', "the exchange is for consumer departments' systems (role consumer)", { details: { action: 'exchange:call' } });
     if (!purpose) {
-      throw new Problem(400, 'missing-purpose', 'declare the purpose of the call in the X-Purpose header: a code of GET /api/v1/purposes', { field: 'header:x-purpose' });
+      throw new DomainError('invalid', 'missing-purpose', 'declare the purpose of the call in the X-Purpose header: a code of GET /api/v1/purposes', { field: 'header:x-purpose' });
     }
     if (!isPurpose(purpose)) {
-      throw new Problem(400, 'unknown-purpose', `${purpose} is not a purpose code of GET /api/v1/purposes`, { field: 'header:x-purpose' });
+      throw new DomainError('invalid', 'unknown-purpose', `${purpose} is not a purpose code of GET /api/v1/purposes`, { field: 'header:x-purpose' });
     }
-    if (!findLicenseType(type!)) throw badRequest('unknown-license-type', `unknown license type ${type}`, 'querystring:/type');
+    if (!findLicenseType(type!)) throw invalid('unknown-license-type', `unknown license type ${type}`, 'querystring:/type');
     return { type: type!, purpose };
   }
 
@@ -223,15 +224,14 @@ class Call {
       return;
     }
     if (context.quotaExceeded && decideMemo(this.principal, 'exchange:read', resource, { ...context, quotaExceeded: false }).allowed) {
-      const retryAfter = secondsToShanghaiMidnight();
-      throw new Problem(
-        429,
+      throw new DomainError(
+        'rate-limited',
         'quota-exceeded',
         `agreement ${grant.agreementId} allows ${grant.expectedDailyVolume} lookups a day (Asia/Shanghai); ${Math.max(0, grant.expectedDailyVolume - usage.committed - usage.pending)} remain today and this call needs ${count}`,
-        { extensions: { agreementId: grant.agreementId, limit: grant.expectedDailyVolume, requested: count, retryAfter } },
+        { details: { agreementId: grant.agreementId, limit: grant.expectedDailyVolume, requested: count }, retryAfterSeconds: secondsToShanghaiMidnight() },
       );
     }
-    throw new Problem(403, 'forbidden', `exchange:read of ${type} for purpose ${purpose} is not allowed`, { extensions: { action: 'exchange:read' } });
+    throw new DomainError('forbidden', 'forbidden', `exchange:read of ${type} for purpose ${purpose} is not allowed`, { details: { action: 'exchange:read' } });
   }
 
   /** The holder's authorisations that the policies accept for this call. */
@@ -242,16 +242,16 @@ class Call {
     );
   }
 
-  async noAgreement(type: string, purpose: string, holderCode?: string): Promise<Problem> {
+  async noAgreement(type: string, purpose: string, holderCode?: string): Promise<DomainError> {
     const resource = await this.rt.grants.resourceFor(type);
     const what = resource ? `${resource.title} / ${resource.titleEn} (resource ${resource.id})` : `license type ${type}`;
-    return new Problem(
-      403,
+    return new DomainError(
+      'forbidden',
       'no-agreement',
       `department ${this.principal.departmentCode} has no active sharing agreement for ${what} with purpose ${purpose}` +
         `${holderCode ? `, and holder ${holderCode} has not authorised this system or department for it` : ''}; request one at POST /api/v1/agreements`,
       {
-        extensions: {
+        details: {
           missing: 'agreement',
           department: this.principal.departmentCode,
           resourceId: resource?.id ?? null,
@@ -283,7 +283,7 @@ export function lookupLicense(
   return call.finish(async () => {
     const { type, purpose } = call.checkCommon();
     if (!HOLDER_CODE.test(input.holderCode)) {
-      throw badRequest('invalid-holder-code', `${input.holderCode} is not a holder code (18 characters: a unified social credit code or a citizen id)`, 'params:/holderCode');
+      throw invalid('invalid-holder-code', `${input.holderCode} is not a holder code (18 characters: a unified social credit code or a citizen id)`, 'params:/holderCode');
     }
     const db = rt.platform.store;
     const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);
@@ -303,7 +303,7 @@ export function lookupLicense(
       call.record.basisIds = basis.ids;
     }
     const license = await findCurrentLicense(db, type, input.holderCode);
-    if (!license) throw new Problem(404, 'license-not-found', `holder ${input.holderCode} has no ${type}`);
+    if (!license) throw new DomainError('not-found', 'license-not-found', `holder ${input.holderCode} has no ${type}`);
     call.record.fields = fields;
     return { ...present(license, fields), purpose, basis, accessId: call.record.accessId };
   });
@@ -318,7 +318,7 @@ export function lookupBatch(
   const call = new Call(rt, principal, 'batch', input.type, input.purpose, [...new Set(input.holders)]);
   return call.finish(async () => {
     const { type, purpose } = call.checkCommon();
-    if (input.holders.length > MAX_BATCH) throw badRequest('validation-failed', `at most ${MAX_BATCH} holders per batch`, '/holders');
+    if (input.holders.length > MAX_BATCH) throw invalid('validation-failed', `at most ${MAX_BATCH} holders per batch`, '/holders');
     const db = rt.platform.store;
     const valid = [...new Set(input.holders.filter((h) => HOLDER_CODE.test(h)))];
     const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { getResource, type CatalogResource } from '../catalog/index.ts';
 import type { DomainEvents } from '../platform/events.ts';
-import { Problem, badRequest, notFound } from '../platform/problems.ts';
+import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { decideMemo } from './decisions.ts';
@@ -69,11 +69,11 @@ export function checkCallbackUrl(value: string, field: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw badRequest('invalid-callback-url', `${value} is not an absolute URL`, field);
+    throw invalid('invalid-callback-url', `${value} is not an absolute URL`, field);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('invalid-callback-url', 'the URL must be http or https', field);
-  if (url.username || url.password) throw badRequest('invalid-callback-url', 'the URL must not carry credentials; deliveries are signed instead', field);
-  if (url.hash) throw badRequest('invalid-callback-url', 'the URL must not have a fragment', field);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('invalid-callback-url', 'the URL must be http or https', field);
+  if (url.username || url.password) throw invalid('invalid-callback-url', 'the URL must not carry credentials; deliveries are signed instead', field);
+  if (url.hash) throw invalid('invalid-callback-url', 'the URL must not have a fragment', field);
   return url.toString();
 }
 
@@ -103,19 +103,19 @@ export async function createSubscription(
 ): Promise<Subscription & { fields: string[] }> {
   const callbackUrl = checkCallbackUrl(input.callbackUrl, '/callbackUrl');
   if (input.purpose !== undefined && !isPurpose(input.purpose)) {
-    throw badRequest('unknown-purpose', `${input.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
+    throw invalid('unknown-purpose', `${input.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
   }
   let holders: string[] | null = null;
   if (input.holders) {
     const bad = input.holders.find((h) => !HOLDER_CODE.test(h));
-    if (bad !== undefined) throw badRequest('invalid-holder-code', `${bad} is not a holder code (18 characters)`, '/holders');
+    if (bad !== undefined) throw invalid('invalid-holder-code', `${bad} is not a holder code (18 characters)`, '/holders');
     holders = [...new Set(input.holders)];
     if (holders.length === 0 || holders.length > MAX_SUBSCRIPTION_HOLDERS) {
-      throw badRequest('validation-failed', `holders lists 1 to ${MAX_SUBSCRIPTION_HOLDERS} holder codes (omit it for every holder)`, '/holders');
+      throw invalid('validation-failed', `holders lists 1 to ${MAX_SUBSCRIPTION_HOLDERS} holder codes (omit it for every holder)`, '/holders');
     }
   }
   const resource = await getResource(store, input.resourceId);
-  if (!resource.licenseType) throw badRequest('not-a-license-resource', `resource ${resource.id} exposes no license type: nothing to subscribe to`, '/resourceId');
+  if (!resource.licenseType) throw invalid('not-a-license-resource', `resource ${resource.id} exposes no license type: nothing to subscribe to`, '/resourceId');
   const grants = await grantsForResource(store, principal.departmentCode, resource.id, input.purpose);
   const entity = resourceEntity(resource);
   const allowed = grants.filter(
@@ -125,16 +125,16 @@ export async function createSubscription(
       }).allowed,
   );
   if (grants.length === 0) {
-    throw new Problem(
-      403,
+    throw new DomainError(
+      'forbidden',
       'no-agreement',
       `department ${principal.departmentCode} has no active sharing agreement for ${resource.title} / ${resource.titleEn} (resource ${resource.id})${input.purpose ? ` with purpose ${input.purpose}` : ''}; request one at POST /api/v1/agreements`,
-      { extensions: { missing: 'agreement', department: principal.departmentCode, resourceId: resource.id, purpose: input.purpose ?? null } },
+      { details: { missing: 'agreement', department: principal.departmentCode, resourceId: resource.id, purpose: input.purpose ?? null } },
     );
   }
   if (allowed.length === 0) {
     const reason = resource.accessModes.includes('subscription') ? '' : ` (resource ${resource.id} does not offer the subscription access mode)`;
-    throw new Problem(403, 'forbidden', `subscription:create on resource ${resource.id} is not allowed${reason}`, { extensions: { action: 'subscription:create' } });
+    throw new DomainError('forbidden', 'forbidden', `subscription:create on resource ${resource.id} is not allowed${reason}`, { details: { action: 'subscription:create' } });
   }
   return store.transaction(async (tx) => {
     const row = (

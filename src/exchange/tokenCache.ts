@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../platform/auth/tokens.ts';
 import { decodeCompactJws } from '../platform/crypto/jws.ts';
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 import type { Principal } from '../policy/index.ts';
 
 const MAX_ENTRIES = 10_000;
@@ -36,16 +36,16 @@ export class VerifiedTokens {
   requireClient() {
     return async (request: FastifyRequest): Promise<void> => {
       const header = request.headers.authorization;
-      if (!header) throw new Problem(401, 'unauthenticated', 'send an access token: Authorization: Bearer <token> (get one at POST /oauth/token)');
+      if (!header) throw new DomainError('unauthenticated', 'unauthenticated', 'send an access token: Authorization: Bearer <token> (get one at POST /oauth/token)');
       const space = header.indexOf(' ');
       const token = space > 0 ? header.slice(space + 1) : '';
       if (header.slice(0, space).toLowerCase() !== 'bearer' || !token) {
-        throw new Problem(401, 'unauthenticated', 'the Authorization header must be "Bearer <token>"', { field: 'header:authorization' });
+        throw new DomainError('unauthenticated', 'unauthenticated', 'the Authorization header must be "Bearer <token>"', { field: 'header:authorization' });
       }
       const principal = await this.verify(token);
-      if (!principal) throw new Problem(401, 'invalid-token', 'the access token is invalid or has expired; get a new one at POST /oauth/token');
+      if (!principal) throw new DomainError('unauthenticated', 'invalid-token', 'the access token is invalid or has expired; get a new one at POST /oauth/token');
       request.principal = principal;
-      if (principal.kind !== 'client') throw new Problem(403, 'forbidden', "this route is for departments' systems");
+      if (principal.kind !== 'client') throw new DomainError('forbidden', 'forbidden', "this route is for departments' systems");
     };
   }
 }

@@ -1,6 +1,6 @@
 /** Department webhooks: where a department wants its notifications (`notification.created`) delivered. */
 import type { DomainEvents } from '../platform/events.ts';
-import { notFound } from '../platform/problems.ts';
+import { notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { checkCallbackUrl } from './subscriptions.ts';
 

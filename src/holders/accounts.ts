@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashSecret, secretMatches } from '../departments/secrets.ts';
 import type { DomainEvents } from '../platform/events.ts';
-import { Problem, badRequest, conflict } from '../platform/problems.ts';
+import { conflict, DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 
 /** A license holder's local account: the enterprise signs in with its holder code and a password. */
@@ -22,7 +22,7 @@ export function isHolderCodeSyntax(code: string): boolean {
 
 function checkPassword(password: string, field: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw badRequest('weak-password', `the password must be at least ${MIN_PASSWORD_LENGTH} characters`, field);
+    throw invalid('weak-password', `the password must be at least ${MIN_PASSWORD_LENGTH} characters`, field);
   }
 }
 
@@ -36,7 +36,7 @@ export async function createHolderAccount(
   input: { holderCode: string; password: string },
   actor: string,
 ): Promise<HolderAccount> {
-  if (!isHolderCodeSyntax(input.holderCode)) throw badRequest('invalid-holder-code', `${input.holderCode} is not an 18-character holder code`, '/holderCode');
+  if (!isHolderCodeSyntax(input.holderCode)) throw invalid('invalid-holder-code', `${input.holderCode} is not an 18-character holder code`, '/holderCode');
   checkPassword(input.password, '/password');
   const id = randomUUID();
   const hash = await hashSecret(input.password);
@@ -82,6 +82,6 @@ export async function authenticateHolder(db: Queryable, holderCode: string, pass
 export async function changeHolderPassword(db: Queryable, holderCode: string, current: string, next: string): Promise<void> {
   checkPassword(next, '/newPassword');
   const account = await authenticateHolder(db, holderCode, current);
-  if (!account) throw new Problem(401, 'invalid-credentials', 'the current password is wrong', { field: '/currentPassword' });
+  if (!account) throw new DomainError('unauthenticated', 'invalid-credentials', 'the current password is wrong', { field: '/currentPassword' });
   await db.query('update holder_accounts set password_hash = $2, password_changed_at = now() where id = $1', [account.accountId, await hashSecret(next)]);
 }

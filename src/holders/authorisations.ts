@@ -3,7 +3,7 @@ import { findDepartment, listClients, listDepartments } from '../departments/ind
 import { isPurposeCode } from '../exchange/purposes.ts';
 import { parseValidUntil } from '../exchange/time.ts';
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
-import { Problem, badRequest, notFound } from '../platform/problems.ts';
+import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { findLicenseType } from '../standards/index.ts';
 
@@ -95,29 +95,29 @@ const event = (type: string, a: Authorisation, actor: string): DomainEvent => ({
 /** The holder grants an authorisation; `authorisation.granted` is published in the same transaction. */
 export async function grantAuthorisation(store: Store, events: DomainEvents, holderCode: string, request: GrantRequest, actor: string): Promise<Authorisation> {
   const type = request.type ?? 'business-license';
-  if (!findLicenseType(type)) throw badRequest('unknown-license-type', `unknown license type ${type}`, '/type');
+  if (!findLicenseType(type)) throw invalid('unknown-license-type', `unknown license type ${type}`, '/type');
   const known = licenseTypeFields(type);
   const fields = request.fields ?? known;
   const unknown = fields.filter((f) => !known.includes(f));
-  if (unknown.length > 0) throw badRequest('unknown-field', `${type} has no field ${unknown.join(', ')}`, '/fields');
-  if (fields.length === 0) throw badRequest('validation-failed', 'name at least one field', '/fields');
+  if (unknown.length > 0) throw invalid('unknown-field', `${type} has no field ${unknown.join(', ')}`, '/fields');
+  if (fields.length === 0) throw invalid('validation-failed', 'name at least one field', '/fields');
   if (!(await isPurposeCode(store, request.purpose))) {
-    throw badRequest('unknown-purpose', `${request.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
+    throw invalid('unknown-purpose', `${request.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
   }
   const validUntil = parseValidUntil(request.validUntil);
-  if (!validUntil) throw badRequest('validation-failed', 'validUntil must be a date (YYYY-MM-DD) or an RFC 3339 date-time', '/validUntil');
-  if (validUntil.getTime() <= Date.now()) throw badRequest('validation-failed', 'validUntil must be in the future', '/validUntil');
-  if (validUntil.getTime() > Date.now() + MAX_TERM_MS) throw badRequest('validation-failed', 'an authorisation may run at most 5 years', '/validUntil');
+  if (!validUntil) throw invalid('validation-failed', 'validUntil must be a date (YYYY-MM-DD) or an RFC 3339 date-time', '/validUntil');
+  if (validUntil.getTime() <= Date.now()) throw invalid('validation-failed', 'validUntil must be in the future', '/validUntil');
+  if (validUntil.getTime() > Date.now() + MAX_TERM_MS) throw invalid('validation-failed', 'an authorisation may run at most 5 years', '/validUntil');
 
   const { department, clientId } = request.grantee;
   if ((department === undefined) === (clientId === undefined)) {
-    throw badRequest('validation-failed', 'name the grantee by exactly one of department or clientId', '/grantee');
+    throw invalid('validation-failed', 'name the grantee by exactly one of department or clientId', '/grantee');
   }
   if (department !== undefined && !(await findDepartment(store, department))) {
-    throw badRequest('department-not-found', `no department with code ${department}`, '/grantee/department');
+    throw invalid('department-not-found', `no department with code ${department}`, '/grantee/department');
   }
   if (clientId !== undefined && !(await findClientDepartment(store, clientId))) {
-    throw badRequest('client-not-found', `no system with client id ${clientId}`, '/grantee/clientId');
+    throw invalid('client-not-found', `no system with client id ${clientId}`, '/grantee/clientId');
   }
 
   return store.transaction(async (tx) => {
@@ -170,7 +170,7 @@ export async function revokeAuthorisation(
     if (!row) {
       const existing = await getAuthorisation(tx, holderCode, id);
       if (idempotent) return existing;
-      throw new Problem(409, 'authorisation-revoked', `authorisation ${id} was already revoked`);
+      throw new DomainError('conflict', 'authorisation-revoked', `authorisation ${id} was already revoked`);
     }
     const authorisation = toAuthorisation(row);
     await events.publish(tx, [event('authorisation.revoked', authorisation, actor)]);

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { issuersOfHolder } from '../licenses/index.ts';
 import { clientOf, principalOf, requireClient, requirePrincipal } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 import { authorize, type Principal } from '../policy/index.ts';
 import { authenticateHolder, changeHolderPassword, createHolderAccount, MIN_PASSWORD_LENGTH } from './accounts.ts';
 import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation } from './authorisations.ts';
@@ -75,7 +75,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     },
     async (request, reply) => {
       const account = await authenticateHolder(platform.store, request.body.holderCode, request.body.password);
-      if (!account) throw new Problem(401, 'invalid-credentials', 'unknown holder code or wrong password');
+      if (!account) throw new DomainError('unauthenticated', 'invalid-credentials', 'unknown holder code or wrong password');
       const { accessToken, expiresIn } = await platform.tokens.issueForHolder(account);
       reply.header('cache-control', 'no-store');
       return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, holderCode: account.holderCode };

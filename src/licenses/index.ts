@@ -1,9 +1,11 @@
 // The licenses capability: issuance, lifecycle, versions, credentials, status lists, verification, import.
 import type { Capability } from '../platform/capability.ts';
+import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
+import { expireDueLicenses } from './service.ts';
 import { licenseRoutes } from './routes.ts';
 
-export { StatusLists, STATUS_LIST_SIZE } from './statusLists.ts';
+export { StatusLists, STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
 export {
   amendLicense,
   changeLicenseStatus,
@@ -18,8 +20,24 @@ export { verifyLicenseCredential, type VerificationResult } from './verify.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 
+/** 到期: licenses whose business term has ended expire at start and every hour after. */
+function startExpiry(platform: Platform): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = running.then(() => expireDueLicenses(platform.store, undefined, platform.events)).catch(() => undefined);
+  };
+  sweep();
+  const timer = setInterval(sweep, 3600_000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
 export const licensesCapability: Capability = {
   name: 'licenses',
   migrations: [sqlMigration('licenses', '001_licenses', import.meta.url)],
   routes: licenseRoutes,
+  start: startExpiry,
 };

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 import { normalizeRegisteredCapital, type LicenseTypeStandard } from '../standards/index.ts';
 
 /** The business fields of a license, as the standard names them. */
@@ -27,17 +27,17 @@ function validatorFor(standard: LicenseTypeStandard, partial: boolean) {
 }
 
 /** A schema error as a problem pointing at the field, e.g. `/data/establishedOn`. */
-export function dataProblem(error: ErrorObject, prefix: string): Problem {
+export function dataProblem(error: ErrorObject, prefix: string): DomainError {
   if (error.keyword === 'additionalProperties') {
     const field = `${prefix}${error.instancePath}/${String(error.params.additionalProperty)}`;
-    return new Problem(400, 'unknown-field', `${field} is not a field of this license type`, { field });
+    return new DomainError('invalid', 'unknown-field', `${field} is not a field of this license type`, { field });
   }
   if (error.keyword === 'required') {
     const field = `${prefix}${error.instancePath}/${String(error.params.missingProperty)}`;
-    return new Problem(400, 'missing-field', `${field} is required`, { field });
+    return new DomainError('invalid', 'missing-field', `${field} is required`, { field });
   }
   const field = `${prefix}${error.instancePath}`;
-  return new Problem(400, 'invalid-license-data', `${field} ${error.message ?? 'is invalid'}`, { field });
+  return new DomainError('invalid', 'invalid-license-data', `${field} ${error.message ?? 'is invalid'}`, { field });
 }
 
 export function schemaErrors(standard: LicenseTypeStandard, data: unknown, partial = false): ErrorObject[] {
@@ -63,13 +63,13 @@ export function prepareLicenseData(
   prefix = '/data',
 ): LicenseData {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new Problem(400, 'invalid-license-data', `${prefix} must be an object`, { field: prefix });
+    throw new DomainError('invalid', 'invalid-license-data', `${prefix} must be an object`, { field: prefix });
   }
   const data: LicenseData = { ...(input as LicenseData) };
   if ('registeredCapital' in data && (typeof data.registeredCapital === 'string' || typeof data.registeredCapital === 'number')) {
     const capital = normalizeRegisteredCapital(data.registeredCapital);
     if (!capital.ok) {
-      throw new Problem(400, 'invalid-license-data', `${prefix}/registeredCapital: ${capital.message}`, {
+      throw new DomainError('invalid', 'invalid-license-data', `${prefix}/registeredCapital: ${capital.message}`, {
         field: `${prefix}/registeredCapital`,
       });
     }
@@ -82,7 +82,7 @@ export function prepareLicenseData(
   const [first] = schemaErrors(standard, data);
   if (first) throw dataProblem(first, prefix);
   if (typeof data.businessTermTo === 'string' && typeof data.businessTermFrom === 'string' && data.businessTermTo < data.businessTermFrom) {
-    throw new Problem(400, 'invalid-license-data', `${prefix}/businessTermTo is before businessTermFrom`, {
+    throw new DomainError('invalid', 'invalid-license-data', `${prefix}/businessTermTo is before businessTermFrom`, {
       field: `${prefix}/businessTermTo`,
     });
   }

@@ -1,4 +1,4 @@
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 
 /** Where a license stands. 吊销 = revoked by the authority; 注销 = cancelled (the entity closed). */
 export type LicenseStatus = 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
@@ -24,8 +24,8 @@ const TRANSITIONS: Record<LifecycleChange, { from: readonly LicenseStatus[]; to:
 export function transition(current: LicenseStatus, change: LifecycleChange): { to: LicenseStatus; event: LicenseEvent } {
   const rule = TRANSITIONS[change];
   if (!rule.from.includes(current)) {
-    throw new Problem(409, 'invalid-transition', `cannot ${change} a license that is ${current}`, {
-      extensions: { currentStatus: current, allowedFrom: rule.from },
+    throw new DomainError('conflict', 'invalid-transition', `cannot ${change} a license that is ${current}`, {
+      details: { currentStatus: current, allowedFrom: rule.from },
     });
   }
   return { to: rule.to, event: rule.event };

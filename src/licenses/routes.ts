@@ -4,6 +4,7 @@ import { getDepartment } from '../departments/index.ts';
 import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
+import { keyRoutes } from './keyRoutes.ts';
 import { licenseQrPng, licenseQrSvg } from './qr.ts';
 import {
   amendLicense,
@@ -15,6 +16,7 @@ import {
   listVersions,
   type LicenseContext,
 } from './service.ts';
+import { statusListsOf } from './statusLists.ts';
 import { verifyLicenseCredential } from './verify.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
@@ -58,8 +60,9 @@ const VerificationSchema = Type.Object({
 export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const authenticated = requireClient(platform.tokens);
   const ctx: LicenseContext = platform;
-  const verifyCtx = { db: platform.store, keys: platform.keys, statusLists: platform.statusLists };
+  const verifyCtx = { db: platform.store, keys: platform.keys, statusLists: statusListsOf(platform) };
   const verificationUrl = (identifier: string) => `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
+  await app.register(keyRoutes, { platform });
   const withUrl = <T extends { identifier: string }>(license: T) => ({ ...license, verificationUrl: verificationUrl(license.identifier) });
 
   app.post(
@@ -274,7 +277,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         params: Type.Object({ id: Type.Integer({ minimum: 0 }) }),
       },
     },
-    async (request, reply) => reply.type('application/statuslist+jwt').header('cache-control', 'max-age=60').send(await platform.statusLists.token(request.params.id)),
+    async (request, reply) => reply.type('application/statuslist+jwt').header('cache-control', 'max-age=60').send(await statusListsOf(platform).token(request.params.id)),
   );
 
   app.get(

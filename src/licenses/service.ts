@@ -2,7 +2,7 @@ import type { Config } from '../platform/config.ts';
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
 import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { SigningKey } from '../platform/crypto/keys.ts';
-import { Problem, badRequest, notFound } from '../platform/problems.ts';
+import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import {
   buildLicenseIdentifier,
@@ -82,7 +82,7 @@ export interface IssueRequest {
 
 export function licenseStandard(type: string, field = '/type'): LicenseTypeStandard {
   const standard = findLicenseType(type);
-  if (!standard) throw badRequest('unknown-license-type', `unknown license type ${type}`, field);
+  if (!standard) throw invalid('unknown-license-type', `unknown license type ${type}`, field);
   return standard;
 }
 
@@ -90,9 +90,9 @@ export function checkHolder(holder: IssueRequest['holder'], field = '/holder'): 
   const codeType = holder.codeType ?? '001';
   const problems = checkHolderCode(codeType as '001' | '111', holder.code);
   if (problems.length > 0) {
-    throw new Problem(400, codeType === '001' ? 'invalid-credit-code' : 'invalid-holder-code', problems.map((p) => p.message).join('; '), {
+    throw new DomainError('invalid', codeType === '001' ? 'invalid-credit-code' : 'invalid-holder-code', problems.map((p) => p.message).join('; '), {
       field: `${field}/code`,
-      extensions: { problems },
+      details: { problems },
     });
   }
   return { code: holder.code, codeType };
@@ -240,7 +240,7 @@ export async function issueLicense(ctx: LicenseContext, issuer: Issuer, request:
     const signed = signLicenseVersion(key, ctx.config.publicUrl, { id, version: 1, standard, issuer, holder, data, issuedAt: new Date() });
     const written = await insertIssuedLicenses(tx, [{ id, standard, issuer, holder, data, ...signed, kid: key.kid }], actor, ctx.events);
     if (written.length === 0) {
-      throw new Problem(409, 'license-exists', `holder ${holder.code} already has a ${standard.key}`, {
+      throw new DomainError('conflict', 'license-exists', `holder ${holder.code} already has a ${standard.key}`, {
         field: '/holder/code',
       });
     }
@@ -273,9 +273,9 @@ const LICENSE_COLUMNS = `l.id, l.type_key, l.type_code, l.issuer_code, d.name as
 export async function findLicenseRow(db: Queryable, identifier: string, lock = false): Promise<LicenseRow> {
   const parsed = parseLicenseIdentifier(identifier);
   if (!parsed.ok) {
-    throw new Problem(400, 'invalid-license-identifier', parsed.problems.map((p) => p.message).join('; '), {
+    throw new DomainError('invalid', 'invalid-license-identifier', parsed.problems.map((p) => p.message).join('; '), {
       field: '/identifier',
-      extensions: { problems: parsed.problems },
+      details: { problems: parsed.problems },
     });
   }
   const row = (
@@ -365,7 +365,7 @@ export async function listEvents(db: Queryable, identifier: string) {
 }
 
 function requireReason(reason: unknown): string {
-  if (typeof reason !== 'string' || reason.trim() === '') throw badRequest('missing-field', 'a reason is required', '/reason');
+  if (typeof reason !== 'string' || reason.trim() === '') throw invalid('missing-field', 'a reason is required', '/reason');
   return reason;
 }
 
@@ -378,7 +378,7 @@ export async function amendLicense(
 ): Promise<License> {
   const reason = requireReason(change.reason);
   if (typeof change.data !== 'object' || change.data === null || Array.isArray(change.data)) {
-    throw badRequest('invalid-license-data', '/data must be an object of the fields that change', '/data');
+    throw invalid('invalid-license-data', '/data must be an object of the fields that change', '/data');
   }
   const newIdentifier = await ctx.store.transaction(async (tx) => {
     const row = await findLicenseRow(tx, identifier, true);

@@ -1,4 +1,5 @@
 import type { Config } from '../platform/config.ts';
+import { perPlatform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import { signStatusListToken, STATUS } from './statusList.ts';
@@ -102,3 +103,6 @@ export class StatusLists {
     return list.token;
   }
 }
+
+/** The platform's status lists (one cache per process). */
+export const statusListsOf = perPlatform((platform) => new StatusLists(platform.store, platform.keys, platform.config));

@@ -1,6 +1,6 @@
 import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { VerificationKey } from '../platform/crypto/keys.ts';
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { buildLicenseIdentifier, findLicenseType, parseLicenseIdentifier } from '../standards/index.ts';
 import { CredentialFormatError, parseCredential, verifyCredentialSignature } from './credential.ts';
@@ -107,7 +107,7 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
 }
 
 const malformed = (error: Error) =>
-  new Problem(400, 'malformed-credential', `not an SD-JWT credential: ${error.message}`, { field: '/credential' });
+  new DomainError('invalid', 'malformed-credential', `not an SD-JWT credential: ${error.message}`, { field: '/credential' });
 
 /** The key id from the JWT header, read without decoding the rest (the key must be fetched before verifying). */
 function headerKid(sdJwt: string): string | undefined {

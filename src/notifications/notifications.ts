@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { listClients, listDepartments } from '../departments/index.ts';
 import type { DomainEvents } from '../platform/events.ts';
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { decide } from '../policy/index.ts';
 
@@ -185,6 +185,6 @@ export async function markRead(db: Queryable, department: string, id: string, ac
       where id = $1 and department = $2 returning ${COLUMNS}`,
     [id, department, actor],
   );
-  if (!rows.rows[0]) throw new Problem(404, 'notification-not-found', `your department's inbox has no notification ${id}`);
+  if (!rows.rows[0]) throw new DomainError('not-found', 'notification-not-found', `your department's inbox has no notification ${id}`);
   return toNotification(rows.rows[0]);
 }

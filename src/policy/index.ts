@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import { Problem } from '../platform/problems.ts';
+import { DomainError } from '../platform/errors.ts';
 
 /** A department's system, authenticated with client credentials. */
 export interface ClientPrincipal {
@@ -87,6 +87,6 @@ export function decide(principal: Principal, action: Action, resource: PolicyRes
 /** Like `decide`, but a denial is a 403 problem naming the action. */
 export function authorize(principal: Principal, action: Action, resource: PolicyResource, context?: Record<string, cedar.CedarValueJson>): void {
   if (!decide(principal, action, resource, context).allowed) {
-    throw new Problem(403, 'forbidden', `${action} on ${resource.type} ${resource.id} is not allowed`, { extensions: { action } });
+    throw new DomainError('forbidden', 'forbidden', `${action} on ${resource.type} ${resource.id} is not allowed`, { details: { action } });
   }
 }

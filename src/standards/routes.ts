@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { notFound } from '../platform/problems.ts';
+import { notFound } from '../platform/errors.ts';
 import { divisions } from './divisions.ts';
 import { HOLDER_CODE_TYPES } from './holderCodeTypes.ts';
 import { LICENSE_TYPES, findLicenseType } from './licenseTypes.ts';

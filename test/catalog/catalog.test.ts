@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findResourceForLicenseType, getResource } from '../../src/catalog/index.ts';
-import { Problem } from '../../src/platform/problems.ts';
+import { DomainError } from '../../src/platform/errors.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { businessLicenseResource, datasetResource, registerResource } from '../agreements/support.ts';
 
@@ -41,7 +41,7 @@ describe('catalog resources', () => {
     expect(resource.fields.map((f) => f.name)).toContain('legalRepresentative');
     expect((await findResourceForLicenseType(t.platform.store, 'business-license'))?.id).toBe('business-license');
     expect(await findResourceForLicenseType(t.platform.store, 'no-such-type')).toBeUndefined();
-    await expect(getResource(t.platform.store, 'nothing-here')).rejects.toSatisfy((e) => e instanceof Problem && e.status === 404 && e.code === 'resource-not-found');
+    await expect(getResource(t.platform.store, 'nothing-here')).rejects.toSatisfy((e) => e instanceof DomainError && e.reason === 'not-found' && e.code === 'resource-not-found');
   });
 
   it('checks the rules of sharing classes and fields', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
-import { openPlatform } from '../../src/platform/platform.ts';
+import { openPlatform } from '../../src/app/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { createTestStore, testStoreKind } from '../support/store.ts';
 import { enterprises, MASTER_KEY, registerIssuer, STANDARD_COLUMNS, standardRow, toCsv, writeFile } from './support.ts';

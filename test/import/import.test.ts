@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLicenseCredential } from '../../src/licenses/index.ts';
+import { statusListsOf, verifyLicenseCredential } from '../../src/licenses/index.ts';
 import { ImportFileError, importLicenses, type ImportOptions } from '../../src/licenses/import/index.ts';
 import { divisions, ENTITY_TYPES } from '../../src/standards/index.ts';
 import type { SyntheticEnterprise } from '../../src/demo/synthetic.ts';
@@ -285,7 +285,7 @@ describe('signing and the issuer', () => {
         [e[0].creditCode],
       )
     ).rows[0];
-    const result = await verifyLicenseCredential({ db: t.platform.store, keys: t.platform.keys, statusLists: t.platform.statusLists }, credential);
+    const result = await verifyLicenseCredential({ db: t.platform.store, keys: t.platform.keys, statusLists: statusListsOf(t.platform) }, credential);
     expect(result.checks.find((c) => c.check === 'signature')?.passed).toBe(true);
   });
 

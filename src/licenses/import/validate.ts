@@ -6,7 +6,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { Problem } from '../../platform/problems.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { checkCreditCode, normalizeRegisteredCapital, type LicenseTypeStandard } from '../../standards/index.ts';
 import type { ValidatedLicense } from '../bulk.ts';
 import { prepareLicenseData, type LicenseData } from '../licenseData.ts';
@@ -126,7 +126,7 @@ function dataProblems(ctx: RowCheckContext, input: LicenseData, already: RowProb
   try {
     return { data: prepareLicenseData(ctx.standard, input, { registrationAuthority: ctx.issuerName, today: ctx.today }, ''), problems };
   } catch (error) {
-    if (!(error instanceof Problem)) throw error;
+    if (!(error instanceof DomainError)) throw error;
     const field = (error.field ?? '').replace(/^\//, '').split('/')[0] || 'data';
     return { problems: [{ severity: 'error', field, column: ctx.mapper.columnOf(field), code: error.code, reason: error.message.replace(/^\//, '') }] };
   }

@@ -2,9 +2,9 @@ import { Command, Option } from 'commander';
 import { checkCreditCode, parseLicenseIdentifier } from '../standards/index.ts';
 import { createClient, listDepartments } from '../departments/index.ts';
 import { demoCredentials, seedDemo } from '../demo/seed.ts';
-import { expireDueLicenses } from '../licenses/index.ts';
-import { loadConfig, type ConfigOverrides } from './config.ts';
-import { openPlatform, startBackgroundWork, type Platform } from './platform.ts';
+import { loadConfig, type ConfigOverrides } from '../platform/config.ts';
+import type { Platform } from '../platform/platform.ts';
+import { openPlatform, startBackgroundWork } from './platform.ts';
 import { buildServer } from './server.ts';
 
 /** Options every command takes, so each honours --data-dir, CERTBRIDGE_DATA_DIR and DATABASE_URL alike. */
@@ -53,9 +53,6 @@ storeOptions(
     });
     if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
   }
-  await expireDueLicenses(platform.store, undefined, platform.events);
-  const expiry = setInterval(() => void expireDueLicenses(platform.store, undefined, platform.events).catch(() => undefined), 3600_000);
-  expiry.unref();
   const app = await buildServer(platform, { logger: process.env.CERTBRIDGE_LOG_REQUESTS === '1' });
   await app.listen({ host: config.host, port: config.port });
   const stopBackgroundWork = startBackgroundWork(platform);

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authorize } from '../../policy/index.ts';
-import { clientOf, requireClient } from '../auth/authenticate.ts';
-import type { Platform } from '../platform.ts';
-import { badRequest } from '../problems.ts';
+import { authorize } from '../policy/index.ts';
+import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import type { Platform } from '../platform/platform.ts';
+import { invalid } from '../platform/errors.ts';
 
 /** Key rotation: the coordination office retires a key and makes its successor; old signatures keep verifying. */
 export const keyRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
@@ -28,7 +28,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = asyn
     async (request) => {
       authorize(clientOf(request), 'key:rotate', { type: 'Platform', id: 'certbridge' });
       const { purpose, department } = request.body;
-      if (purpose === 'license' && !department) throw badRequest('missing-field', 'a license key belongs to a department: give its code', '/department');
+      if (purpose === 'license' && !department) throw invalid('missing-field', 'a license key belongs to a department: give its code', '/department');
       const alg = purpose === 'license' ? platform.config.signingAlgorithm : 'EdDSA';
       const key = await platform.keys.rotate(purpose, alg, purpose === 'license' ? department : '');
       return { kid: key.kid, alg: key.alg, purpose, department: purpose === 'license' ? department! : null };

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authenticateClient } from '../../departments/index.ts';
-import type { Platform } from '../platform.ts';
-import { Problem } from '../problems.ts';
+import { authenticateClient } from './departments.ts';
+import type { Platform } from '../platform/platform.ts';
+import { DomainError } from '../platform/errors.ts';
 
 /** HTTP Basic credentials (RFC 6749 §2.3.1: both parts form-urlencoded). */
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
@@ -18,11 +18,11 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
-const oauthError = (status: number, code: string, error: string, description: string) =>
-  new Problem(status, code, description, { extensions: { error, error_description: description } });
+const oauthError = (reason: 'invalid' | 'unauthenticated', code: string, error: string, description: string) =>
+  new DomainError(reason, code, description, { details: { error, error_description: description } });
 
 /** OAuth 2.0 client credentials grant (RFC 6749 §4.4) for departments' systems. */
-export const authRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
+export const tokenRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   app.post(
     '/oauth/token',
     {
@@ -51,15 +51,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = asy
     async (request, reply) => {
       const body = request.body;
       if (body.grant_type !== 'client_credentials') {
-        throw oauthError(400, 'unsupported-grant-type', 'unsupported_grant_type', 'only grant_type=client_credentials is supported');
+        throw oauthError('invalid', 'unsupported-grant-type', 'unsupported_grant_type', 'only grant_type=client_credentials is supported');
       }
       const basic = basicCredentials(request.headers.authorization);
       const credentials = basic ?? (body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : undefined);
       if (!credentials) {
-        throw oauthError(401, 'invalid-client', 'invalid_client', 'authenticate the client with HTTP Basic (client id and secret)');
+        throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'authenticate the client with HTTP Basic (client id and secret)');
       }
       const client = await authenticateClient(platform.store, credentials.id, credentials.secret);
-      if (!client) throw oauthError(401, 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
+      if (!client) throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
       const { accessToken, expiresIn } = await platform.tokens.issue(client);
       reply.header('cache-control', 'no-store');
       return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, scope: client.roles.join(' ') };

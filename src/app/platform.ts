@@ -1,0 +1,49 @@
+/**
+ * The composition root: the list of capabilities, in the order they depend on each other. Adding
+ * a capability is adding its folder and one line here. Nothing imports this folder but entry
+ * points (the CLI, tests, benchmarks).
+ */
+import { agreementsCapability } from '../agreements/index.ts';
+import { auditCapability } from '../audit/index.ts';
+import { catalogCapability } from '../catalog/index.ts';
+import { departmentsCapability } from '../departments/index.ts';
+import { exchangeCapability } from '../exchange/index.ts';
+import { holdersCapability } from '../holders/index.ts';
+import { licensesCapability } from '../licenses/index.ts';
+import { notificationsCapability } from '../notifications/index.ts';
+import type { Capability } from '../platform/capability.ts';
+import type { Config } from '../platform/config.ts';
+import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
+import type { Migration } from '../platform/store/migrate.ts';
+import type { Store } from '../platform/store/store.ts';
+import { standardsCapability } from '../standards/index.ts';
+
+export const CAPABILITIES: readonly Capability[] = [
+  standardsCapability,
+  departmentsCapability,
+  notificationsCapability,
+  licensesCapability,
+  holdersCapability,
+  catalogCapability,
+  agreementsCapability,
+  exchangeCapability,
+  auditCapability,
+];
+
+/** Every migration, kernel first, in the order they run. */
+export const MIGRATIONS: readonly Migration[] = [...KERNEL_MIGRATIONS, ...CAPABILITIES.flatMap((c) => c.migrations)];
+
+/** Opens the kernel with every capability's tables and lets each capability attach its listeners. */
+export async function openPlatform(config: Config, storeOverride?: Store): Promise<Platform> {
+  const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), storeOverride);
+  for (const capability of CAPABILITIES) capability.attach?.(platform);
+  return platform;
+}
+
+/** Starts every capability's background work (server only); returns one stop for all. */
+export function startBackgroundWork(platform: Platform): () => Promise<void> {
+  const stops = CAPABILITIES.flatMap((c) => (c.start ? [c.start(platform)] : []));
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
+}

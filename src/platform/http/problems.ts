@@ -1,0 +1,169 @@
+/**
+ * The one place where failures become HTTP: every error the platform answers is an RFC 9457
+ * problem (`application/problem+json`) with a stable `code`, the `field` at fault where there is
+ * one, and the request id under which the server logged it.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type FailureReason } from '../errors.ts';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+const STATUS: Record<FailureReason, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  'unsupported-media-type': 415,
+  'rate-limited': 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const statusOf = (reason: FailureReason): number => STATUS[reason];
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  field?: string;
+  requestId?: string;
+  [extension: string]: unknown;
+}
+
+/** Human titles of the stable codes, so a reader of the problem sees what kind of error it is. */
+const TITLES: Record<string, string> = {
+  'malformed-json': 'Malformed JSON body',
+  'validation-failed': 'Request does not match the schema',
+  'unknown-field': 'Unknown field',
+  'missing-field': 'Missing required field',
+  'invalid-characters': 'Text with characters that are not allowed (NUL, unpaired surrogates)',
+  'out-of-range': 'Number out of range',
+  'invalid-credit-code': 'Invalid unified social credit code',
+  'invalid-license-identifier': 'Invalid e-license identifier',
+  'invalid-license-data': 'License data does not match the standard',
+  'unknown-license-type': 'Unknown license type',
+  'license-not-found': 'License not found',
+  'license-exists': 'A license of this type already exists for this holder',
+  'invalid-transition': 'This lifecycle change is not allowed in the current state',
+  'malformed-credential': 'Not an SD-JWT credential',
+  unauthenticated: 'Authentication required',
+  'invalid-token': 'Access token invalid or expired',
+  'invalid-client': 'Client authentication failed',
+  'client-disabled': 'The system (client) is disabled',
+  'unsupported-grant-type': 'Unsupported grant type',
+  'too-many-attempts': 'Too many attempts: try again later',
+  'locked-out': 'Temporarily locked after repeated failures',
+  'rate-limited': 'Too many requests: try again later',
+  forbidden: 'Not allowed',
+  'not-an-authorised-issuer': 'The department is not an authorised issuer of this license type',
+  'not-found': 'Not found',
+  'department-not-found': 'Department not found',
+  'department-exists': 'Department already registered',
+  'issuer-not-found': 'No such authorised issuer',
+  'issuer-exists': 'The department is already an authorised issuer of this license type',
+  'resource-not-found': 'Catalog resource not found',
+  'resource-exists': 'The catalog already has this resource',
+  'resource-not-shared': 'This resource is not shared (不予共享) under its legal basis',
+  'field-not-in-standard': 'Not a field of the license type',
+  'field-not-in-resource': 'Not a field of the catalog resource',
+  'field-not-requested': 'Only fields that were asked for can be granted',
+  'version-conflict': 'Edited version is not the current one',
+  'unknown-purpose': 'Unknown purpose code (see GET /api/v1/purposes)',
+  'agreement-not-found': 'Agreement not found',
+  'agreement-pending': 'An open request for this resource and purpose already exists',
+  'appeal-exists': 'This rejection has already been appealed',
+  'notification-not-found': 'Notification not found',
+  'audit-entry-not-found': 'The audit log has no such entry',
+  'invalid-tree-size': 'Tree size beyond the audit log',
+  'invalid-index': 'Entry index not within the tree size',
+  'no-agreement': 'No active sharing agreement for this resource and purpose',
+  'quota-exceeded': "The agreement's daily quota is used up",
+  'missing-purpose': 'Declare the purpose of the call (X-Purpose)',
+  'invalid-holder-code': 'Not a holder code',
+  'holder-account-exists': 'The holder already has an account',
+  'invalid-credentials': 'Wrong holder code or password',
+  'weak-password': 'Password too short',
+  'client-not-found': 'No such system (client)',
+  'authorisation-not-found': 'Authorisation not found',
+  'authorisation-revoked': 'The authorisation was already revoked',
+  'subscription-not-found': 'Subscription not found',
+  'not-a-license-resource': 'The resource exposes no license type',
+  'invalid-callback-url': 'Callback URL not accepted',
+  'webhook-not-configured': 'The department has no webhook',
+  'delivery-not-found': 'Delivery not found',
+  'delivery-pending': 'The delivery is still pending',
+  'unsupported-media-type': 'Unsupported media type',
+  'payload-too-large': 'Payload too large',
+  'store-unavailable': 'The database is unavailable: try again shortly',
+  'internal-error': 'Internal error',
+};
+
+/** Maps Fastify's own errors (schema, parsing, size) onto our stable problem codes. */
+function fromFastify(error: FastifyError): DomainError | undefined {
+  if (error.validation && error.validation.length > 0) {
+    const [first] = error.validation;
+    const where = error.validationContext ?? 'body';
+    const base = where === 'body' ? '' : `${where}:`;
+    const params = first.params as Record<string, unknown>;
+    if (first.keyword === 'additionalProperties') {
+      const field = `${base}${first.instancePath}/${String(params.additionalProperty)}`;
+      return new DomainError('invalid', 'unknown-field', `${field} is not a known field`, { field });
+    }
+    if (first.keyword === 'required') {
+      const field = `${base}${first.instancePath}/${String(params.missingProperty)}`;
+      return new DomainError('invalid', 'missing-field', `${field} is required`, { field });
+    }
+    const field = `${base}${first.instancePath}` || `${where}`;
+    const code = first.keyword === 'maximum' || first.keyword === 'minimum' || first.keyword === 'exclusiveMaximum' || first.keyword === 'exclusiveMinimum' ? 'out-of-range' : 'validation-failed';
+    return new DomainError('invalid', code, `${field} ${first.message ?? 'is invalid'}`, { field });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new DomainError('invalid', 'malformed-json', `the request body is not valid JSON: ${error.message}`, { field: '/' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new DomainError('unsupported-media-type', 'unsupported-media-type', error.message);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new DomainError('too-large', 'payload-too-large', error.message);
+  }
+  if (error instanceof SyntaxError) return new DomainError('invalid', 'malformed-json', error.message, { field: '/' });
+  if (error.statusCode === 413) return new DomainError('too-large', 'payload-too-large', error.message);
+  if (error.statusCode === 415) return new DomainError('unsupported-media-type', 'unsupported-media-type', error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new DomainError('invalid', 'bad-request', error.message);
+  return undefined;
+}
+
+/** The domain failure an error stands for; anything unknown is an internal error. */
+export function failureOf(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  return fromFastify(error as FastifyError) ?? new DomainError('internal', 'internal-error', 'an unexpected error occurred; it has been logged under the request id', { cause: error });
+}
+
+export function problemBody(failure: DomainError, requestId?: string): ProblemDetails {
+  return {
+    type: `https://certbridge.dev/problems/${failure.code}`,
+    title: TITLES[failure.code] ?? failure.code,
+    status: statusOf(failure.reason),
+    code: failure.code,
+    detail: failure.message,
+    ...(failure.field ? { field: failure.field } : {}),
+    ...failure.details,
+    ...(failure.retryAfterSeconds !== undefined ? { retryAfter: failure.retryAfterSeconds } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
+}
+
+/** Answers `error` as a problem: the status of its reason, Retry-After and WWW-Authenticate where they apply. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const failure = failureOf(error);
+  const status = statusOf(failure.reason);
+  if (failure.reason === 'internal') request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+  if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
+  if (status === 401) reply.header('www-authenticate', failure.code === 'invalid-client' ? 'Basic realm="certbridge"' : 'Bearer realm="certbridge"');
+  return reply.status(status).type(PROBLEM_JSON).send(problemBody(failure, request.id));
+}
