@@ -11,7 +11,7 @@ export default defineConfig({
       test: {
         name: store,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        env: { CERTBRIDGE_TEST_STORE: store },
+        env: { CERTBRIDGE_TEST_STORE: store, CERTBRIDGE_LOG_LEVEL: 'warn' },
         testTimeout: 60_000,
         hookTimeout: 60_000,
       },

@@ -5,9 +5,12 @@ import { coordinationOffices, notify, type NotificationInput } from '../notifica
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
+import { actorOf, isStaff } from '../platform/auth/principal.ts';
 import { authorize, decide, type PolicyResource, type Principal } from '../policy/index.ts';
 import { findPurpose } from './purposes.ts';
-import { answerDeadline, chinaDate, responseWorkingDays } from './workingDays.ts';
+import type { Config } from '../platform/config.ts';
+import { chinaDate } from '../platform/chinaTime.ts';
+import { answerDeadline, holidayCalendar } from '../platform/workingDays.ts';
 
 /**
  * A sharing agreement's states. `approved` is passed through at once: an approval activates the
@@ -46,6 +49,7 @@ function transition(current: AgreementStatus, change: Change): AgreementStatus {
 export interface SharingContext {
   store: Store;
   events?: DomainEvents;
+  config: Pick<Config, 'responseWorkingDays' | 'holidaysFile'>;
 }
 
 export interface AgreementRequest {
@@ -198,8 +202,7 @@ export const agreementPolicyEntity = (r: Pick<AgreementRow, 'id' | 'owner_depart
 
 export const PLATFORM: PolicyResource = { type: 'Platform', id: 'certbridge' };
 
-const actorOf = (p: Principal) => (p.kind === 'client' ? p.clientId : `holder:${p.holderCode}`);
-const departmentOf = (p: Principal) => (p.kind === 'client' ? p.departmentCode : null);
+const departmentOf = (p: Principal) => (isStaff(p) ? p.departmentCode : null);
 
 async function loadRow(db: Queryable, id: string, lock = false): Promise<AgreementRow> {
   const row = (await db.query<AgreementRow>(`select * from agreements where id = $1 ${lock ? 'for update' : ''}`, [id])).rows[0];
@@ -421,7 +424,7 @@ export async function submitAgreement(ctx: SharingContext, principal: Principal,
     const id = randomUUID();
     const who = { actor: actorOf(principal), department: consumer };
     const unconditional = resource.sharingClass === 'unconditional';
-    const deadline = unconditional ? null : answerDeadline(now);
+    const deadline = unconditional ? null : answerDeadline(now, ctx.config.responseWorkingDays, holidayCalendar(ctx.config.holidaysFile));
     const inserted = await insertOnce(tx, consumer, resource.id, input.purpose, () => tx.query<AgreementRow>(
       `insert into agreements (id, resource_id, resource_title, license_type, owner_department, consumer_department, requested_by, purpose,
                                purpose_description, legal_basis, requested_fields, granted_fields, expected_daily_volume, valid_until,
@@ -463,7 +466,7 @@ export async function submitAgreement(ctx: SharingContext, principal: Principal,
       ];
       await record(tx, ctx, r, steps, who, now, {}, 'granted');
     } else {
-      await record(tx, ctx, r, [{ event: 'submitted', status: 'submitted', data: { dueDate: deadline!.dueDate, workingDays: responseWorkingDays() } }], who, now, {});
+      await record(tx, ctx, r, [{ event: 'submitted', status: 'submitted', data: { dueDate: deadline!.dueDate, workingDays: ctx.config.responseWorkingDays } }], who, now, {});
     }
     return id;
   });
@@ -760,7 +763,7 @@ export async function escalateOverdue(ctx: SharingContext, now: Date = new Date(
         tx,
         ctx,
         r,
-        [{ event: 'escalated', status: 'escalated', reason: `no answer by ${r.due_date} (${responseWorkingDays()} working days)`, data: { dueDate: r.due_date } }],
+        [{ event: 'escalated', status: 'escalated', reason: `no answer by ${r.due_date} (${ctx.config.responseWorkingDays} working days)`, data: { dueDate: r.due_date } }],
         { actor: 'system', department: null },
         now,
         { coordinator: true },

@@ -1,5 +1,5 @@
 import type { Queryable } from '../platform/store/store.ts';
-import { chinaDate } from './workingDays.ts';
+import { chinaDate } from '../platform/chinaTime.ts';
 
 /** What an active agreement lets a consumer department have: the exchange checks this on every lookup. */
 export interface ActiveGrant {

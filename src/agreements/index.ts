@@ -23,17 +23,6 @@ export {
 export type { Agreement, AgreementQuery, AgreementRequest, AgreementStatus, Comment, Decision, HistoryEntry, SharingContext } from './agreements.ts';
 export { findActiveGrant, findActiveGrantsForResource, type ActiveGrant } from './grants.ts';
 export { PURPOSES, findPurpose, type Purpose } from './purposes.ts';
-export {
-  addWorkingDays,
-  answerDeadline,
-  chinaDate,
-  holidayCalendar,
-  isWorkingDay,
-  loadHolidayCalendar,
-  responseWorkingDays,
-  workingDaysBetween,
-  type HolidayCalendar,
-} from './workingDays.ts';
 export { seedDemoAgreements } from './seed.ts';
 
 /**
@@ -41,7 +30,7 @@ export { seedDemoAgreements } from './seed.ts';
  * unanswered past their deadline, and expire the agreements whose term is over.
  */
 function startSweeps(platform: Platform): () => Promise<void> {
-  const seconds = Number(process.env.CERTBRIDGE_AGREEMENT_SWEEP_SECONDS ?? 300);
+  const seconds = platform.config.agreementSweepSeconds;
   let running: Promise<void> = Promise.resolve();
   const sweep = () => {
     running = running

@@ -53,7 +53,7 @@ storeOptions(
     });
     if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
   }
-  const app = await buildServer(platform, { logger: process.env.CERTBRIDGE_LOG_REQUESTS === '1' });
+  const app = await buildServer(platform);
   await app.listen({ host: config.host, port: config.port });
   const stopBackgroundWork = startBackgroundWork(platform);
   const base = config.publicUrl;

@@ -15,6 +15,7 @@ import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
 import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
 import type { Migration } from '../platform/store/migrate.ts';
+import type { Logger } from '../platform/log.ts';
 import type { Store } from '../platform/store/store.ts';
 import { standardsCapability } from '../standards/index.ts';
 
@@ -34,16 +35,19 @@ export const CAPABILITIES: readonly Capability[] = [
 export const MIGRATIONS: readonly Migration[] = [...KERNEL_MIGRATIONS, ...CAPABILITIES.flatMap((c) => c.migrations)];
 
 /** Opens the kernel with every capability's tables and lets each capability attach its listeners. */
-export async function openPlatform(config: Config, storeOverride?: Store): Promise<Platform> {
-  const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), storeOverride);
+export async function openPlatform(config: Config, options: Store | { store?: Store; log?: Logger } = {}): Promise<Platform> {
+  const opened = 'kind' in options ? { store: options } : options;
+  const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), opened);
   for (const capability of CAPABILITIES) capability.attach?.(platform);
   return platform;
 }
 
 /** Starts every capability's background work (server only); returns one stop for all. */
 export function startBackgroundWork(platform: Platform): () => Promise<void> {
+  platform.changes.start();
   const stops = CAPABILITIES.flatMap((c) => (c.start ? [c.start(platform)] : []));
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
+    await platform.changes.stop();
   };
 }

@@ -4,26 +4,19 @@
  */
 import { findDepartment } from '../departments/index.ts';
 import { notifyCoordinationOffice } from '../notifications/index.ts';
+import type { Config } from '../platform/config.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Alert, AlertSink } from './oversight.ts';
 import { backgroundPass, DEFAULT_SEQUENCER, drain, type SequencerOptions } from './sequencer.ts';
 import type { TreeHead } from './treeHead.ts';
 
-const envNumber = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return process.env[name] !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-};
-
-/** Settings (environment): how often the sequencer runs, how often a tree head is re-signed, alert thresholds. */
-function settings(): SequencerOptions & { intervalMs: number } {
+/** Settings: how often the sequencer runs, how often a tree head is re-signed, alert thresholds. */
+function settings(config: Config): SequencerOptions & { intervalMs: number } {
   return {
     ...DEFAULT_SEQUENCER,
-    intervalMs: envNumber('CERTBRIDGE_AUDIT_INTERVAL_MS', 200),
-    treeHeadIntervalMs: envNumber('CERTBRIDGE_AUDIT_TREE_HEAD_SECONDS', DEFAULT_SEQUENCER.treeHeadIntervalMs / 1000) * 1000,
-    oversight: {
-      factor: envNumber('CERTBRIDGE_AUDIT_ALERT_FACTOR', DEFAULT_SEQUENCER.oversight.factor),
-      floor: envNumber('CERTBRIDGE_AUDIT_ALERT_FLOOR', DEFAULT_SEQUENCER.oversight.floor),
-    },
+    intervalMs: config.auditIntervalMs,
+    treeHeadIntervalMs: config.auditTreeHeadSeconds * 1000,
+    oversight: { factor: config.auditAlertFactor, floor: config.auditAlertFloor },
   };
 }
 
@@ -63,7 +56,7 @@ export function alertNotice(alert: Alert, name: string, nameEn: string) {
 }
 
 const optionsOf = (platform: Platform, overrides: Partial<SequencerOptions> = {}): SequencerOptions & { intervalMs: number } => ({
-  ...settings(),
+  ...settings(platform.config),
   alertSink: inboxSink(platform),
   ...overrides,
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listDepartments } from '../departments/index.ts';
 import { principalOf, requirePrincipal } from '../platform/auth/authenticate.ts';
+import { actorOf, isStaff } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize, type PolicyResource } from '../policy/index.ts';
 import {
@@ -196,11 +197,10 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const ownerDepartment = request.body.ownerDepartment ?? (principal.kind === 'client' ? principal.departmentCode : '');
+      const ownerDepartment = request.body.ownerDepartment ?? (isStaff(principal) ? principal.departmentCode : '');
       const id = request.body.id ?? request.body.licenseType ?? request.body.dataset ?? 'new';
       authorize(principal, 'catalog:create', resourcePolicyEntity({ id, ownerDepartment, sharingClass: request.body.sharingClass }));
-      const actor = principal.kind === 'client' ? principal.clientId : `holder:${principal.holderCode}`;
-      const entry = await createResource(platform, { ...request.body, ownerDepartment }, actor);
+      const entry = await createResource(platform, { ...request.body, ownerDepartment }, actorOf(principal));
       reply.status(201).header('location', `/api/v1/catalog/${entry.id}`);
       return entry;
     },
@@ -210,8 +210,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     const principal = principalOf(request);
     const current = await getEntry(db, request.params.id);
     authorize(principal, 'catalog:update', resourcePolicyEntity(current));
-    const actor = principal.kind === 'client' ? principal.clientId : `holder:${principal.holderCode}`;
-    return updateResource(platform, request.params.id, request.body, actor);
+    return updateResource(platform, request.params.id, request.body, actorOf(principal));
   };
 
   app.put(

@@ -2,7 +2,7 @@ import { seedDemoAgreements } from '../agreements/index.ts';
 import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../licenses/bulk.ts';
 import { prepareLicenseData } from '../licenses/licenseData.ts';
-import type { LicenseContext } from '../licenses/service.ts';
+import type { Platform } from '../platform/platform.ts';
 import { inlineSigner } from '../licenses/signing.ts';
 import { BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
 import { seededRandom, syntheticEnterprises } from './synthetic.ts';
@@ -60,7 +60,7 @@ export function demoCredentials(): DemoCredentials[] {
  * administration and the consuming departments with one system each, and `enterprises`
  * business licenses. Returns false when the store already has departments.
  */
-export async function seedDemo(ctx: LicenseContext, enterprises = 5000, onProgress: (done: number, total: number) => void = () => undefined): Promise<boolean> {
+export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (done: number, total: number) => void = () => undefined): Promise<boolean> {
   const departments = demoDepartments();
   if (await findDepartment(ctx.store, departments[0].code)) return false;
   await ctx.store.transaction(async (tx) => {

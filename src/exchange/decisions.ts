@@ -10,7 +10,20 @@ import { decide, type Action, type Decision, type PolicyResource, type Principal
 const MAX_ENTRIES = 20_000;
 const memo = new Map<string, Decision>();
 
-const principalKey = (p: Principal) => (p.kind === 'client' ? `c\u0000${p.clientId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}` : `h\u0000${p.holderCode}\u0000${p.accountId}`);
+function principalKey(p: Principal): string {
+  switch (p.kind) {
+    case 'client':
+      return `c\u0000${p.clientId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}`;
+    case 'person':
+      return `p\u0000${p.personId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}`;
+    case 'holder':
+      return `h\u0000${p.holderCode}\u0000${p.accountId}`;
+    case 'operator':
+      return `o\u0000${p.name}`;
+    case 'system':
+      return `s\u0000${p.job}`;
+  }
+}
 
 export function decideMemo(principal: Principal, action: Action, resource: PolicyResource, context: Record<string, CedarValueJson> = {}): Decision {
   // Every input is in the key; the separators cannot occur in ids, and the rest is JSON.

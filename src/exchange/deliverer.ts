@@ -15,6 +15,7 @@
  *   event key (EdDSA; published in /.well-known/jwks.json), in `X-CertBridge-Signature`.
  */
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../platform/config.ts';
 import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { grantsForResource } from './grants.ts';
@@ -55,16 +56,15 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   leaseMs: 60_000,
 };
 
-/** Delivery settings from the environment (see README: CERTBRIDGE_DELIVERY_*). */
-export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryOptions {
-  const n = (name: string, fallback: number) => (env[name] !== undefined && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback);
+/** Delivery settings from the configuration (see README: CERTBRIDGE_DELIVERY_*). */
+export function deliveryOptions(config: Config): DeliveryOptions {
   return {
-    pollMs: n('CERTBRIDGE_DELIVERY_POLL_MS', DEFAULT_DELIVERY.pollMs),
-    backoffBaseMs: n('CERTBRIDGE_DELIVERY_BACKOFF_MS', DEFAULT_DELIVERY.backoffBaseMs),
-    backoffMaxMs: n('CERTBRIDGE_DELIVERY_BACKOFF_MAX_MS', DEFAULT_DELIVERY.backoffMaxMs),
-    maxAttempts: n('CERTBRIDGE_DELIVERY_MAX_ATTEMPTS', DEFAULT_DELIVERY.maxAttempts),
-    timeoutMs: n('CERTBRIDGE_DELIVERY_TIMEOUT_MS', DEFAULT_DELIVERY.timeoutMs),
-    concurrency: n('CERTBRIDGE_DELIVERY_CONCURRENCY', DEFAULT_DELIVERY.concurrency),
+    pollMs: config.deliveryPollMs,
+    backoffBaseMs: config.deliveryBackoffMs,
+    backoffMaxMs: config.deliveryBackoffMaxMs,
+    maxAttempts: config.deliveryMaxAttempts,
+    timeoutMs: config.deliveryTimeoutMs,
+    concurrency: config.deliveryConcurrency,
     leaseMs: DEFAULT_DELIVERY.leaseMs,
   };
 }

@@ -14,7 +14,7 @@
 import { findActiveGrant, findActiveGrantsForResource, type ActiveGrant } from '../agreements/index.ts';
 import { findResourceForLicenseType, type CatalogResource } from '../catalog/index.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { parseValidUntil } from './time.ts';
+import { parseValidUntil } from '../platform/chinaTime.ts';
 
 export type { ActiveGrant };
 

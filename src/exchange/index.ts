@@ -4,7 +4,7 @@
 import type { Capability } from '../platform/capability.ts';
 import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { Deliverer, deliveryOptionsFromEnv, type DeliveryOptions } from './deliverer.ts';
+import { Deliverer, deliveryOptions, type DeliveryOptions } from './deliverer.ts';
 import { attachOutbox } from './outbox.ts';
 import { exchangeRoutes } from './routes.ts';
 import { exchangeRuntime } from './runtime.ts';
@@ -38,7 +38,7 @@ export const exchangeCapability: Capability = {
     attachOutbox(platform, () => rt.deliverer?.nudge());
   },
   start(platform) {
-    const deliverer = startDeliverer(platform, deliveryOptionsFromEnv());
+    const deliverer = startDeliverer(platform, deliveryOptions(platform.config));
     return async () => {
       await deliverer.stop();
       // The server still answers until it closes: the recorder's connections stay open for it (the process ends them).

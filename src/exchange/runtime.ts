@@ -36,6 +36,7 @@ function recorderStore(platform: Platform, connections: number): { store: Store;
     kind: 'postgres',
     query: async <T>(sql: string, params?: unknown[], options?: { name?: string }) => (await get()).query<T>(sql, params, options),
     exec: async (sql: string) => (await get()).exec(sql),
+    afterCommit: (effect: () => void) => effect(),
     transaction: async <T>(work: (tx: Queryable) => Promise<T>) => (await get()).transaction(work),
     close: async () => {
       if (opened) await (await opened).close();
@@ -46,24 +47,19 @@ function recorderStore(platform: Platform, connections: number): { store: Store;
 
 const runtimes = new WeakMap<Platform, ExchangeRuntime>();
 
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return process.env[name] !== undefined && Number.isFinite(value) ? value : fallback;
-};
-
 export function exchangeRuntime(platform: Platform): ExchangeRuntime {
   let runtime = runtimes.get(platform);
   if (!runtime) {
     const quotas = new DailyQuotas(platform.store);
-    const flushes = envNumber('CERTBRIDGE_ACCESS_FLUSHES', 3);
+    const flushes = platform.config.accessFlushes;
     const own = recorderStore(platform, flushes);
     runtime = {
       platform,
       tokens: new VerifiedTokens(platform.tokens),
-      grants: new GrantCache(platform.store, envNumber('CERTBRIDGE_GRANT_CACHE_MS', 1_000)),
+      grants: new GrantCache(platform.store, platform.config.grantCacheMs),
       quotas,
       recorder: new AccessRecorder(own.store, platform.events, quotas, {
-        maxBatch: envNumber('CERTBRIDGE_ACCESS_BATCH', 1_000),
+        maxBatch: platform.config.accessBatch,
         maxInFlight: flushes,
       }),
       close: own.close,

@@ -19,7 +19,7 @@ import { isPurpose } from './purposes.ts';
 import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';
 import type { ExchangeRuntime } from './runtime.ts';
-import { secondsToShanghaiMidnight, shanghaiDay } from './time.ts';
+import { chinaDate, secondsToChinaMidnight } from '../platform/chinaTime.ts';
 
 export const MAX_BATCH = 1000;
 
@@ -211,7 +211,7 @@ class Call {
   /** Under an agreement: the policy decision, with the quota of `count` lookups reserved when allowed. */
   async decideUnderAgreement(grant: ActiveGrant, type: string, purpose: string, count: number): Promise<void> {
     const key = `agreement:${grant.agreementId}`;
-    const day = shanghaiDay();
+    const day = chinaDate();
     const usage = await this.rt.quotas.usage(key, day);
     const resource = { type: 'LicenseType', id: type, attrs: { key: type } };
     const context = { purpose, agreement: grantContext(grant), quotaExceeded: remaining(usage, grant.expectedDailyVolume) < count };
@@ -228,7 +228,7 @@ class Call {
         'rate-limited',
         'quota-exceeded',
         `agreement ${grant.agreementId} allows ${grant.expectedDailyVolume} lookups a day (Asia/Shanghai); ${Math.max(0, grant.expectedDailyVolume - usage.committed - usage.pending)} remain today and this call needs ${count}`,
-        { details: { agreementId: grant.agreementId, limit: grant.expectedDailyVolume, requested: count }, retryAfterSeconds: secondsToShanghaiMidnight() },
+        { details: { agreementId: grant.agreementId, limit: grant.expectedDailyVolume, requested: count }, retryAfterSeconds: secondsToChinaMidnight() },
       );
     }
     throw new DomainError('forbidden', 'forbidden', `exchange:read of ${type} for purpose ${purpose} is not allowed`, { details: { action: 'exchange:read' } });

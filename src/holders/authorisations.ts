@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { findDepartment, listClients, listDepartments } from '../departments/index.ts';
 import { isPurposeCode } from '../exchange/purposes.ts';
-import { parseValidUntil } from '../exchange/time.ts';
+import { parseValidUntil } from '../platform/chinaTime.ts';
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';

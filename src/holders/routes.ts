@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { issuersOfHolder } from '../licenses/index.ts';
 import { clientOf, principalOf, requireClient, requirePrincipal } from '../platform/auth/authenticate.ts';
+import { actorOf } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { DomainError } from '../platform/errors.ts';
-import { authorize, type Principal } from '../policy/index.ts';
+import { authorize } from '../policy/index.ts';
 import { authenticateHolder, changeHolderPassword, createHolderAccount, MIN_PASSWORD_LENGTH } from './accounts.ts';
 import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation } from './authorisations.ts';
 
@@ -27,8 +28,6 @@ const AuthorisationSchema = Type.Object({
 const HolderParams = Type.Object({ holderCode: HolderCode });
 const AuthorisationParams = Type.Object({ holderCode: HolderCode, id: Type.String() });
 
-/** Who did it, for events: a holder is `holder:<code>`, a system its client id. */
-const actorOf = (p: Principal) => (p.kind === 'holder' ? `holder:${p.holderCode}` : p.clientId);
 
 export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const anyPrincipal = requirePrincipal(platform.tokens);

@@ -26,6 +26,7 @@ import {
   type DecodedJws,
 } from '../platform/crypto/jws.ts';
 import type { SigningKey, VerificationKey } from '../platform/crypto/keys.ts';
+import { chinaMidnight } from '../platform/chinaTime.ts';
 
 export const SD_JWT_VC_TYP = 'dc+sd-jwt';
 export const SD_ALG = 'sha-256';
@@ -138,24 +139,12 @@ function encodedHeaderFor(key: SigningKey): string {
 // Dates (Asia/Shanghai is UTC+8 all year: no DST since 1991)
 // ---------------------------------------------------------------------------------------------
 
-const SHANGHAI_OFFSET_SECONDS = 8 * 3600;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Seconds at 00:00 Asia/Shanghai of `date` plus `dayOffset` days. */
+/** Seconds at 00:00 China time of `date` plus `dayOffset` days. */
 function shanghaiMidnight(date: string, field: string, dayOffset: number): number {
-  const m = DATE.exec(date);
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    const d = Number(m[3]);
-    const utc = Date.UTC(y, mo - 1, d);
-    const check = new Date(utc);
-    // Rejects 2024-02-30 and the like, which Date.UTC would silently roll over.
-    if (check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d) {
-      return utc / 1000 + dayOffset * 86400 - SHANGHAI_OFFSET_SECONDS;
-    }
-  }
-  throw new RangeError(`${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  const at = chinaMidnight(date, dayOffset);
+  // Rejects 2024-02-30 and the like, which Date.UTC would silently roll over.
+  if (at === undefined) throw new RangeError(`${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return at / 1000;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,15 +5,8 @@
  */
 import type { Queryable } from '../platform/store/store.ts';
 import type { LicenseStatus } from './lifecycle.ts';
-import { chinaDate } from './licenseData.ts';
+import { chinaDate } from '../platform/chinaTime.ts';
 
-// Today in China, recomputed at most once a second (formatting a date costs more than the rest of a lookup's bookkeeping).
-let today = { value: chinaDate(), until: Date.now() + 1000 };
-function chinaToday(): string {
-  const now = Date.now();
-  if (now >= today.until) today = { value: chinaDate(new Date(now)), until: now + 1000 };
-  return today.value;
-}
 
 export interface CurrentLicense {
   holderCode: string;
@@ -61,7 +54,7 @@ function toLicense(row: Row, typeKey: string, today: string): CurrentLicense {
 /** The holder's current license of the type, or undefined. */
 export async function findCurrentLicense(db: Queryable, typeKey: string, holderCode: string): Promise<CurrentLicense | undefined> {
   const row = (await db.query<Row>(ONE, [typeKey, holderCode], { name: 'exchange.license' })).rows[0];
-  return row ? toLicense(row, typeKey, chinaToday()) : undefined;
+  return row ? toLicense(row, typeKey, chinaDate()) : undefined;
 }
 
 /** The current licenses of the type of many holders, by holder code (absent: no license). */
@@ -69,7 +62,7 @@ export async function findCurrentLicenses(db: Queryable, typeKey: string, holder
   const found = new Map<string, CurrentLicense>();
   if (holderCodes.length === 0) return found;
   const rows = await db.query<Row>(MANY, [typeKey, holderCodes], { name: 'exchange.licenses' });
-  const day = chinaToday();
+  const day = chinaDate();
   for (const row of rows.rows) found.set(row.holder_code, toLicense(row, typeKey, day));
   return found;
 }

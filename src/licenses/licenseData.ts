@@ -1,3 +1,4 @@
+import { chinaDate } from '../platform/chinaTime.ts';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { DomainError } from '../platform/errors.ts';
@@ -45,10 +46,6 @@ export function schemaErrors(standard: LicenseTypeStandard, data: unknown, parti
   return validate(data) ? [] : [...(validate.errors ?? [])];
 }
 
-/** Today's date in China (Asia/Shanghai), as YYYY-MM-DD: license dates are local dates. */
-export function chinaDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * Checks license data against its standard and fills what the platform may default:

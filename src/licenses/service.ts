@@ -13,7 +13,8 @@ import {
 } from '../standards/index.ts';
 import { issueCredential, type CredentialMetadata } from './credential.ts';
 import { transition, type LicenseEvent, type LicenseStatus, type LifecycleChange } from './lifecycle.ts';
-import { chinaDate, prepareLicenseData, type LicenseData } from './licenseData.ts';
+import { chinaDate } from '../platform/chinaTime.ts';
+import { prepareLicenseData, type LicenseData } from './licenseData.ts';
 import { STATUS_LIST_SIZE, statusIndexOf, statusListOf, statusListUri, touchStatusList } from './statusLists.ts';
 
 /** What the license capability needs from the platform. */

@@ -5,7 +5,8 @@ import type { Queryable } from '../platform/store/store.ts';
 import { buildLicenseIdentifier, findLicenseType, parseLicenseIdentifier } from '../standards/index.ts';
 import { CredentialFormatError, parseCredential, verifyCredentialSignature } from './credential.ts';
 import type { LicenseStatus } from './lifecycle.ts';
-import { chinaDate, schemaErrors } from './licenseData.ts';
+import { chinaDate } from '../platform/chinaTime.ts';
+import { schemaErrors } from './licenseData.ts';
 import { STATUS_LIST_SIZE, type StatusLists } from './statusLists.ts';
 
 export type CheckName = 'format' | 'signature' | 'issuer-key' | 'status-list' | 'validity-window' | 'schema' | 'current-version';

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ReadinessCheck } from './http/health.ts';
 import type { Platform } from './platform.ts';
 import type { Migration } from './store/migrate.ts';
 
@@ -15,4 +16,6 @@ export interface Capability {
   attach?: (platform: Platform) => void;
   /** Starts background work (timers, delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
+  /** A check `/health/ready` runs (is its background work alive?). */
+  readiness?: ReadinessCheck;
 }

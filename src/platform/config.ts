@@ -1,24 +1,410 @@
+/**
+ * Every setting of the platform, in one table: its environment variable (and command-line flag),
+ * its default, its bounds and what it means. Read and validated once at start (`loadConfig`);
+ * nothing else reads the environment. The README's configuration table is generated from this
+ * table (`npm run docs:config`), and a test keeps the two the same.
+ */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { SigningAlgorithm } from './crypto/keys.ts';
 
-export interface Config {
-  host: string;
-  port: number;
-  /** Folder of the embedded store and of the master key file. */
-  dataDir: string;
-  /** Set: a real PostgreSQL server; unset: the embedded PGlite store in `dataDir`. */
-  databaseUrl?: string;
-  /** The address licenses and QR codes point at. */
-  publicUrl: string;
-  /** Algorithm of new license signing keys: Ed25519 (default) or SM2 (GB/T 32918). */
-  signingAlgorithm: SigningAlgorithm;
-  /** Lifetime of OAuth access tokens. */
-  tokenTtlSeconds: number;
-  logLevel: string;
+/** A setting that cannot be used as given, with every reason at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
 }
 
+interface Setting<T> {
+  /** Environment variables, first found wins. */
+  env: readonly string[];
+  /** The command-line flag that overrides it, where there is one. */
+  flag?: string;
+  /** What the README shows as the default. */
+  shown: string;
+  doc: string;
+  /** The value when unset (given the settings read before this one). */
+  fallback: (earlier: Record<string, unknown>) => T;
+  /** Turns the text into the value; throws a message when it cannot. */
+  parse: (text: string) => T;
+  /** Group heading in the README. */
+  group: string;
+}
+
+const integer =
+  (min: number, max: number) =>
+  (text: string): number => {
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new Error(`must be a whole number, not "${text}"`);
+    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, not ${value}`);
+    return value;
+  };
+
+const decimal =
+  (min: number, max: number) =>
+  (text: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`must be a number, not "${text}"`);
+    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, not ${value}`);
+    return value;
+  };
+
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (text: string): T => {
+    const found = values.find((v) => v.toLowerCase() === text.trim().toLowerCase());
+    if (!found) throw new Error(`must be one of ${values.join(', ')}, not "${text}"`);
+    return found;
+  };
+
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const text = (s: string): string => s;
+const optionalText = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
+
+function url(s: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(s);
+  } catch {
+    throw new Error(`must be an absolute URL, not "${s}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('must be an http or https URL');
+  return s.replace(/\/+$/, '');
+}
+
+function databaseUrl(s: string): string | undefined {
+  if (s.trim() === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(s)) throw new Error('must be a postgres:// URL');
+  return s;
+}
+
+function masterKey(s: string): string | undefined {
+  if (s === '') return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(s)) throw new Error('must be 64 hexadecimal characters');
+  return s;
+}
+
+/** Host patterns (`hooks.example.gov.cn`, `*.example.gov.cn`) and CIDRs (`10.1.0.0/16`, `::1/128`). */
+function allowList(s: string): string[] {
+  const entries = list(s);
+  for (const entry of entries) {
+    if (entry.includes('/')) {
+      const [address, bits] = entry.split('/');
+      const family = isIP(address);
+      const max = family === 6 ? 128 : 32;
+      if (!family || !/^\d+$/.test(bits) || Number(bits) > max) throw new Error(`"${entry}" is not a CIDR (address/bits)`);
+    } else if (!/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry) && !isIP(entry)) {
+      throw new Error(`"${entry}" is neither a host name, a *.domain pattern, an address nor a CIDR`);
+    }
+  }
+  return entries;
+}
+
+function origins(s: string): string[] {
+  const entries = list(s);
+  for (const entry of entries) {
+    if (entry === '*') throw new Error('"*" is not accepted: name each origin (credentials are never shared with any origin)');
+    url(entry);
+  }
+  return entries.map((e) => e.replace(/\/+$/, ''));
+}
+
+function setting<T>(s: Omit<Setting<T>, 'env'> & { env: string | readonly string[] }): Setting<T> {
+  return { ...s, env: typeof s.env === 'string' ? [s.env] : s.env };
+}
+
+const SERVER = 'Server and store';
+const SECURITY = 'Security';
+const SHARING = 'Sharing and exchange';
+const DELIVERY = 'Event deliveries (subscriptions, webhooks)';
+const AUDIT = 'Audit log';
+
+export const SETTINGS = {
+  dataDir: setting({
+    group: SERVER,
+    env: 'CERTBRIDGE_DATA_DIR',
+    flag: '--data-dir',
+    shown: '`./data`',
+    doc: 'folder of the embedded store and of `master.key`; locked by the process that opens it',
+    fallback: () => resolve('data'),
+    parse: (s) => resolve(s),
+  }),
+  databaseUrl: setting<string | undefined>({
+    group: SERVER,
+    env: 'DATABASE_URL',
+    flag: '--database-url',
+    shown: 'unset',
+    doc: 'use this PostgreSQL (≥ 15) instead of the embedded store',
+    fallback: () => undefined,
+    parse: databaseUrl,
+  }),
+  databasePoolSize: setting({
+    group: SERVER,
+    env: 'CERTBRIDGE_DB_POOL_SIZE',
+    shown: '`10`',
+    doc: 'connections the server keeps to PostgreSQL (the access recorder has its own, see `CERTBRIDGE_ACCESS_FLUSHES`)',
+    fallback: () => 10,
+    parse: integer(1, 200),
+  }),
+  port: setting({
+    group: SERVER,
+    env: ['PORT', 'CERTBRIDGE_PORT'],
+    flag: '--port',
+    shown: '`3000`',
+    doc: 'HTTP port',
+    fallback: () => 3000,
+    parse: integer(0, 65535),
+  }),
+  host: setting({
+    group: SERVER,
+    env: 'CERTBRIDGE_HOST',
+    flag: '--host',
+    shown: '`127.0.0.1`',
+    doc: 'listen address (`0.0.0.0` for every interface)',
+    fallback: () => '127.0.0.1',
+    parse: text,
+  }),
+  publicUrl: setting({
+    group: SERVER,
+    env: 'CERTBRIDGE_PUBLIC_URL',
+    shown: '`http://localhost:<port>`',
+    doc: 'the address credentials, QR codes and links point at; set it to the address phones and other departments reach',
+    fallback: (earlier) => `http://localhost:${String(earlier.port)}`,
+    parse: url,
+  }),
+  logLevel: setting({
+    group: SERVER,
+    env: 'CERTBRIDGE_LOG_LEVEL',
+    shown: '`info`',
+    doc: '`fatal`, `error`, `warn`, `info`, `debug` (one line per request), `trace` or `silent`; credentials are redacted',
+    fallback: () => 'info' as const,
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  }),
+  masterKey: setting<string | undefined>({
+    group: SECURITY,
+    env: 'CERTBRIDGE_MASTER_KEY',
+    shown: 'file',
+    doc: '64 hex chars; seals the signing keys at rest. Without it a key is created in `<data-dir>/master.key`',
+    fallback: () => undefined,
+    parse: masterKey,
+  }),
+  signingAlgorithm: setting<SigningAlgorithm>({
+    group: SECURITY,
+    env: 'CERTBRIDGE_SIGNING_ALG',
+    shown: '`EdDSA`',
+    doc: '`EdDSA` (Ed25519) or `SM2` (GB/T 32918 with SM3) for new license keys',
+    fallback: () => 'EdDSA',
+    parse: oneOf<SigningAlgorithm>('EdDSA', 'SM2'),
+  }),
+  tokenTtlSeconds: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_TOKEN_TTL',
+    shown: '`300`',
+    doc: 'lifetime of access tokens, seconds',
+    fallback: () => 300,
+    parse: integer(30, 86_400),
+  }),
+  trustProxy: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_TRUST_PROXY',
+    shown: 'unset',
+    doc: 'addresses or CIDRs of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs); unset trusts none',
+    fallback: () => [] as string[],
+    parse: allowList,
+  }),
+  corsOrigins: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_CORS_ORIGINS',
+    shown: 'unset (off)',
+    doc: 'comma-separated origins (`https://portal.example.gov.cn`) whose pages may call the API from a browser; unset allows none',
+    fallback: () => [] as string[],
+    parse: origins,
+  }),
+  callbackAllow: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_CALLBACK_ALLOW',
+    shown: 'unset (public addresses only)',
+    doc: 'where subscriptions and webhooks may deliver besides public addresses: host names, `*.domain` patterns and CIDRs, comma-separated (e.g. `*.zwww.sd.gov.cn,10.20.0.0/16`); checked on the resolved address at every send ([docs/security.md](docs/security.md))',
+    fallback: () => [] as string[],
+    parse: allowList,
+  }),
+  signInMaxFailures: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_SIGNIN_MAX_FAILURES',
+    shown: '`10`',
+    doc: 'failed sign-ins (client secret, holder or staff password) of one account in a row before it is locked',
+    fallback: () => 10,
+    parse: integer(1, 1000),
+  }),
+  signInLockSeconds: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_SIGNIN_LOCK_SECONDS',
+    shown: '`300`',
+    doc: 'how long such an account stays locked (each further lock-out doubles it, up to a day)',
+    fallback: () => 300,
+    parse: integer(1, 86_400),
+  }),
+  signInAddressFailures: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_SIGNIN_ADDRESS_FAILURES',
+    shown: '`30`',
+    doc: 'failed sign-ins from one client address per 10 minutes before that address must wait',
+    fallback: () => 30,
+    parse: integer(1, 100_000),
+  }),
+  verifyRatePerMinute: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_VERIFY_RATE',
+    shown: '`120`',
+    doc: 'public verifications per client address per minute (`GET` and `POST /api/v1/verify…`)',
+    fallback: () => 120,
+    parse: integer(1, 1_000_000),
+  }),
+  holidaysFile: setting<string | undefined>({
+    group: SHARING,
+    env: 'CERTBRIDGE_HOLIDAYS',
+    shown: 'built-in',
+    doc: 'a JSON file of public holidays and worked weekend days (调休) for the working-day deadlines; its years replace or add to the built-in calendar ([docs/sharing.md](docs/sharing.md))',
+    fallback: () => undefined,
+    parse: optionalText,
+  }),
+  responseWorkingDays: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_RESPONSE_WORKING_DAYS',
+    shown: '`10`',
+    doc: 'working days a provider has to answer a sharing request',
+    fallback: () => 10,
+    parse: integer(1, 250),
+  }),
+  agreementSweepSeconds: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_AGREEMENT_SWEEP_SECONDS',
+    shown: '`300`',
+    doc: 'how often overdue requests are escalated and ended agreements expired',
+    fallback: () => 300,
+    parse: integer(1, 86_400),
+  }),
+  accessFlushes: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_ACCESS_FLUSHES',
+    shown: '`3`',
+    doc: 'access-record group commits in flight at once (each on its own connection, writing its own quota-counter shard)',
+    fallback: () => 3,
+    parse: integer(1, 64),
+  }),
+  accessBatch: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_ACCESS_BATCH',
+    shown: '`1000`',
+    doc: 'access records written by one group commit at most',
+    fallback: () => 1000,
+    parse: integer(1, 10_000),
+  }),
+  grantCacheMs: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_GRANT_CACHE_MS',
+    shown: '`1000`',
+    doc: 'how long the exchange may reuse an agreement it looked up (emptied at once on any agreement change in the process; the bound for other processes)',
+    fallback: () => 1000,
+    parse: integer(0, 600_000),
+  }),
+  deliveryBackoffMs: setting({
+    group: DELIVERY,
+    env: 'CERTBRIDGE_DELIVERY_BACKOFF_MS',
+    shown: '`5000`',
+    doc: 'first retry delay (doubling, with jitter)',
+    fallback: () => 5_000,
+    parse: integer(1, 86_400_000),
+  }),
+  deliveryBackoffMaxMs: setting({
+    group: DELIVERY,
+    env: 'CERTBRIDGE_DELIVERY_BACKOFF_MAX_MS',
+    shown: '`3600000`',
+    doc: 'longest retry delay',
+    fallback: () => 3_600_000,
+    parse: integer(1, 604_800_000),
+  }),
+  deliveryMaxAttempts: setting({
+    group: DELIVERY,
+    env: 'CERTBRIDGE_DELIVERY_MAX_ATTEMPTS',
+    shown: '`10`',
+    doc: 'attempts before a delivery is dead-lettered',
+    fallback: () => 10,
+    parse: integer(1, 1000),
+  }),
+  deliveryTimeoutMs: setting({
+    group: DELIVERY,
+    env: 'CERTBRIDGE_DELIVERY_TIMEOUT_MS',
+    shown: '`10000`',
+    doc: 'timeout of one delivery request',
+    fallback: () => 10_000,
+    parse: integer(100, 600_000),
+  }),
+  deliveryPollMs: setting({
+    group: DELIVERY,
+    env: 'CERTBRIDGE_DELIVERY_POLL_MS',
+    shown: '`1000`',
+    doc: 'how often the outbox is polled when idle',
+    fallback: () => 1_000,
+    parse: integer(10, 600_000),
+  }),
+  deliveryConcurrency: setting({
+    group: DELIVERY,
+    env: 'CERTBRIDGE_DELIVERY_CONCURRENCY',
+    shown: '`16`',
+    doc: 'deliveries sent at once',
+    fallback: () => 16,
+    parse: integer(1, 1000),
+  }),
+  auditIntervalMs: setting({
+    group: AUDIT,
+    env: 'CERTBRIDGE_AUDIT_INTERVAL_MS',
+    shown: '`200`',
+    doc: 'how often the sequencer puts committed entries into the tree',
+    fallback: () => 200,
+    parse: integer(10, 600_000),
+  }),
+  auditTreeHeadSeconds: setting({
+    group: AUDIT,
+    env: 'CERTBRIDGE_AUDIT_TREE_HEAD_SECONDS',
+    shown: '`300`',
+    doc: 'the longest time without a freshly signed tree head',
+    fallback: () => 300,
+    parse: integer(1, 86_400),
+  }),
+  auditAlertFactor: setting({
+    group: AUDIT,
+    env: 'CERTBRIDGE_AUDIT_ALERT_FACTOR',
+    shown: '`3`',
+    doc: "an access alert when a system's day exceeds this factor × its trailing 7-day mean… ([docs/audit.md](docs/audit.md))",
+    fallback: () => 3,
+    parse: decimal(1, 1000),
+  }),
+  auditAlertFloor: setting({
+    group: AUDIT,
+    env: 'CERTBRIDGE_AUDIT_ALERT_FLOOR',
+    shown: '`200`',
+    doc: '…and this many accesses',
+    fallback: () => 200,
+    parse: integer(0, 100_000_000),
+  }),
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never } & {
+  /** Whether the public URL was set (QR codes pointing at localhost reach no phone). */
+  publicUrlConfigured: boolean;
+};
+
+/** Command-line flags (they win over the environment). */
 export interface ConfigOverrides {
   port?: number;
   host?: string;
@@ -27,38 +413,58 @@ export interface ConfigOverrides {
   publicUrl?: string;
 }
 
+/** Reads every setting from `env` (and the flags), checks each, and fails with every problem at once. */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const port = overrides.port ?? Number(env.PORT ?? env.CERTBRIDGE_PORT ?? 3000);
-  const host = overrides.host ?? env.CERTBRIDGE_HOST ?? '127.0.0.1';
-  const algorithm = (env.CERTBRIDGE_SIGNING_ALG ?? 'EdDSA').toUpperCase();
-  if (algorithm !== 'EDDSA' && algorithm !== 'SM2') {
-    throw new Error(`CERTBRIDGE_SIGNING_ALG must be EdDSA or SM2, not ${env.CERTBRIDGE_SIGNING_ALG}`);
+  const config: Partial<Record<keyof Settings, unknown>> = {};
+  const problems: string[] = [];
+  for (const [key, s] of Object.entries(SETTINGS) as [keyof Settings, Setting<unknown>][]) {
+    const override = (overrides as Record<string, unknown>)[key];
+    if (override !== undefined) {
+      config[key] = key === 'dataDir' ? resolve(String(override)) : override;
+      continue;
+    }
+    const name = s.env.find((n) => env[n] !== undefined && env[n] !== '');
+    if (name === undefined) {
+      config[key] = s.fallback(config);
+      continue;
+    }
+    try {
+      config[key] = s.parse(env[name]!);
+    } catch (error) {
+      problems.push(`${name} ${(error as Error).message}`);
+      config[key] = s.fallback(config);
+    }
   }
-  return {
-    host,
-    port,
-    dataDir: resolve(overrides.dataDir ?? env.CERTBRIDGE_DATA_DIR ?? 'data'),
-    databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || undefined),
-    publicUrl: (overrides.publicUrl ?? env.CERTBRIDGE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    signingAlgorithm: algorithm === 'SM2' ? 'SM2' : 'EdDSA',
-    tokenTtlSeconds: Number(env.CERTBRIDGE_TOKEN_TTL ?? 300),
-    logLevel: env.CERTBRIDGE_LOG_LEVEL ?? 'info',
-  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrlConfigured = overrides.publicUrl !== undefined || SETTINGS.publicUrl.env.some((n) => env[n]);
+  return { ...(config as Omit<Config, 'publicUrlConfigured'>), publicUrlConfigured };
+}
+
+/** The README's configuration table, generated from SETTINGS (`npm run docs:config`). */
+export function configTable(): string {
+  const rows: string[] = ['| setting | meaning | default |', '|---|---|---|'];
+  let group = '';
+  for (const s of Object.values(SETTINGS) as Setting<unknown>[]) {
+    if (!s.doc) continue;
+    if (s.group !== group) {
+      group = s.group;
+      rows.push(`| **${group}** | | |`);
+    }
+    const names = [...(s.flag ? [`\`${s.flag}\``] : []), ...s.env.map((e) => `\`${e}\``)].join(' / ');
+    rows.push(`| ${names} | ${s.doc} | ${s.shown} |`);
+  }
+  return rows.join('\n');
 }
 
 /**
- * The key that encrypts signing keys at rest. It never lives in the database: it comes
- * from CERTBRIDGE_MASTER_KEY (64 hex chars) or from `<dataDir>/master.key`, created once.
+ * The key that encrypts signing keys at rest. It never lives in the database: it comes from
+ * CERTBRIDGE_MASTER_KEY or from `<dataDir>/master.key`, created once.
  */
-export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
-  const fromEnv = env.CERTBRIDGE_MASTER_KEY;
-  if (fromEnv) {
-    if (!/^[0-9a-fA-F]{64}$/.test(fromEnv)) throw new Error('CERTBRIDGE_MASTER_KEY must be 64 hexadecimal characters');
-    return Buffer.from(fromEnv, 'hex');
-  }
-  const file = join(dataDir, 'master.key');
+export function loadMasterKey(config: Pick<Config, 'dataDir' | 'masterKey'>): Buffer {
+  if (config.masterKey) return Buffer.from(config.masterKey, 'hex');
+  const file = join(config.dataDir, 'master.key');
   if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true });
   const key = randomBytes(32);
   try {
     writeFileSync(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });

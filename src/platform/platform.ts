@@ -1,4 +1,6 @@
 import { AccessTokens } from './auth/tokens.ts';
+import { ChangeFeed } from './changes.ts';
+import { createLogger, type Logger } from './log.ts';
 import { loadMasterKey, type Config } from './config.ts';
 import { KeyStore } from './crypto/keyStore.ts';
 import { DomainEvents } from './events.ts';
@@ -15,17 +17,21 @@ export interface Platform {
   keys: KeyStore;
   tokens: AccessTokens;
   events: DomainEvents;
+  /** Changes every process must hear about (caches that must not outlive a change). */
+  changes: ChangeFeed;
+  /** Logs of background work and of the server (pino). */
+  log: Logger;
 }
 
 /** The kernel's own tables (signing keys), migrated before any capability's. */
 export const KERNEL_MIGRATIONS: readonly Migration[] = [sqlMigration('platform', '001_signing_keys', import.meta.url)];
 
 /** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */
-export async function openKernel(config: Config, migrations: readonly Migration[], storeOverride?: Store): Promise<Platform> {
-  const store = storeOverride ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger } = {}): Promise<Platform> {
+  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   await migrate(store, [...KERNEL_MIGRATIONS, ...migrations]);
-  const keys = new KeyStore(store, loadMasterKey(config.dataDir));
-  return { config, store, keys, tokens: new AccessTokens(keys, config), events: new DomainEvents() };
+  const keys = new KeyStore(store, loadMasterKey(config));
+  return { config, store, keys, tokens: new AccessTokens(keys, config), events: new DomainEvents(), changes: new ChangeFeed(store), log: options.log ?? createLogger(config) };
 }
 
 /**

@@ -1,23 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type { Principal } from '../platform/auth/principal.ts';
 import { DomainError } from '../platform/errors.ts';
 
-/** A department's system, authenticated with client credentials. */
-export interface ClientPrincipal {
-  kind: 'client';
-  clientId: string;
-  departmentCode: string;
-  roles: readonly string[];
-}
-
-/** A license holder (an enterprise), signed in with its own account. */
-export interface HolderPrincipal {
-  kind: 'holder';
-  holderCode: string;
-  accountId: string;
-}
-
-export type Principal = ClientPrincipal | HolderPrincipal;
+export type { ClientPrincipal, HolderPrincipal, OperatorPrincipal, PersonPrincipal, Principal, StaffPrincipal, SystemPrincipal } from '../platform/auth/principal.ts';
 
 /** `capability:verb`, e.g. `license:amend`; each capability's actions are listed in its .cedar file. */
 export type Action = `${string}:${string}`;
@@ -48,17 +34,25 @@ if (parsed.type !== 'success') {
 const uid = (type: string, id: string) => ({ type: `CertBridge::${type}`, id });
 
 function principalEntity(principal: Principal): cedar.EntityJson {
-  return principal.kind === 'client'
-    ? {
-        uid: uid('Client', principal.clientId),
+  switch (principal.kind) {
+    case 'client':
+    case 'person':
+      return {
+        uid: principal.kind === 'client' ? uid('Client', principal.clientId) : uid('Person', principal.personId),
         attrs: {
           department: principal.departmentCode,
           departmentEntity: { __entity: uid('Department', principal.departmentCode) },
           roles: [...principal.roles],
         },
         parents: [],
-      }
-    : { uid: uid('Holder', principal.holderCode), attrs: { holderCode: principal.holderCode }, parents: [] };
+      };
+    case 'holder':
+      return { uid: uid('Holder', principal.holderCode), attrs: { holderCode: principal.holderCode }, parents: [] };
+    case 'operator':
+      return { uid: uid('Operator', principal.name), attrs: {}, parents: [] };
+    case 'system':
+      return { uid: uid('System', principal.job), attrs: {}, parents: [] };
+  }
 }
 
 export interface Decision {

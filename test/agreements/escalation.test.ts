@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreementsCapability, answerDeadline, escalateOverdue, submitAgreement } from '../../src/agreements/index.ts';
+import { agreementsCapability, escalateOverdue, submitAgreement } from '../../src/agreements/index.ts';
+import { answerDeadline } from '../../src/platform/workingDays.ts';
 import type { ClientPrincipal } from '../../src/policy/index.ts';
 import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 import { addDepartment, agreementRequest, businessLicenseResource, registerResource } from './support.ts';
@@ -21,7 +22,7 @@ describe('deadlines and escalation', () => {
   it('a request nobody answers is escalated to the coordination office after 10 working days', async () => {
     const submitted = await api(t, 'POST', '/api/v1/agreements', { token: t.consumer.token, body: agreementRequest() });
     const id = submitted.body.id as string;
-    const expected = answerDeadline(new Date(submitted.body.submittedAt));
+    const expected = answerDeadline(new Date(submitted.body.submittedAt), 10);
     expect(submitted.body.dueAt).toBe(expected.dueAt.toISOString());
     expect(submitted.body.dueDate).toBe(expected.dueDate);
     const dueAt = new Date(submitted.body.dueAt);

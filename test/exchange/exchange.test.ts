@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/platform/events.ts';
-import { secondsToShanghaiMidnight } from '../../src/exchange/time.ts';
+import { secondsToChinaMidnight } from '../../src/platform/chinaTime.ts';
 import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, disclosures, issue, lookup, verifyAsConsumer } from './support.ts';
 
@@ -161,7 +161,7 @@ describe('the exchange API', () => {
     expect(tooMany.body).toMatchObject({ code: 'quota-exceeded', agreementId: grant.id, limit: 3, requested: 2 });
     const retryAfter = Number(tooMany.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(secondsToShanghaiMidnight());
+    expect(retryAfter).toBeLessThanOrEqual(secondsToChinaMidnight());
     expect((await lookup(t, limited, c.holder.code, 'public-security')).status).toBe(200);
     const fourth = await lookup(t, limited, a.holder.code, 'public-security');
     expect(fourth.status).toBe(429);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DailyQuotas, remaining } from '../../src/exchange/quota.ts';
 import { AccessRecorder, type AccessRecord } from '../../src/exchange/recorder.ts';
-import { secondsToShanghaiMidnight, shanghaiDay, parseValidUntil } from '../../src/exchange/time.ts';
+import { chinaDate, parseValidUntil, secondsToChinaMidnight } from '../../src/platform/chinaTime.ts';
 import { backoffDelay } from '../../src/exchange/deliverer.ts';
 import { DomainEvents, type DomainEvent } from '../../src/platform/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -45,7 +45,7 @@ describe('the access recorder (group commit)', () => {
     });
     const quotas = new DailyQuotas(t.platform.store);
     const recorder = new AccessRecorder(t.platform.store, events, quotas, { maxBatch: 1000, maxInFlight: 2 });
-    const day = shanghaiDay();
+    const day = chinaDate();
     const usage = await quotas.usage('agreement:group', day);
     const records = Array.from({ length: 300 }, (_, i) => record({ holderCodes: [`H${i}`], basisIds: ['group'] }));
     usage.pending += records.length;
@@ -76,7 +76,7 @@ describe('the access recorder (group commit)', () => {
     });
     const quotas = new DailyQuotas(t.platform.store);
     const recorder = new AccessRecorder(t.platform.store, events, quotas);
-    const day = shanghaiDay();
+    const day = chinaDate();
     const usage = await quotas.usage('agreement:failing', day);
     usage.pending += 2;
     const results = await Promise.allSettled([
@@ -92,10 +92,10 @@ describe('the access recorder (group commit)', () => {
 describe('time and backoff', () => {
   it('counts quotas per Asia/Shanghai day and retries after the next midnight there', () => {
     const at = Date.parse('2025-03-01T15:59:30Z'); // 23:59:30 in Shanghai
-    expect(shanghaiDay(at)).toBe('2025-03-01');
-    expect(secondsToShanghaiMidnight(at)).toBe(30);
-    expect(shanghaiDay(at + 31_000)).toBe('2025-03-02');
-    expect(secondsToShanghaiMidnight(Date.parse('2025-03-01T16:00:00Z'))).toBe(86_400);
+    expect(chinaDate(at)).toBe('2025-03-01');
+    expect(secondsToChinaMidnight(at)).toBe(30);
+    expect(chinaDate(at + 31_000)).toBe('2025-03-02');
+    expect(secondsToChinaMidnight(Date.parse('2025-03-01T16:00:00Z'))).toBe(86_400);
     expect(parseValidUntil('2025-03-01')!.toISOString()).toBe('2025-03-01T16:00:00.000Z');
     expect(parseValidUntil('2025-02-30')).toBeUndefined();
     expect(parseValidUntil('2025-03-01T12:00:00+08:00')!.toISOString()).toBe('2025-03-01T04:00:00.000Z');
@@ -116,7 +116,7 @@ describe('quota shards', () => {
     const events = new DomainEvents();
     const quotas = new DailyQuotas(t.platform.store);
     const recorder = new AccessRecorder(t.platform.store, events, quotas, { maxBatch: 5, maxInFlight: 3 });
-    const day = shanghaiDay();
+    const day = chinaDate();
     const usage = await quotas.usage('agreement:sharded', day);
     usage.pending += 40;
     await Promise.all(Array.from({ length: 40 }, () => recorder.record(record({ basisIds: ['sharded'] }), { key: 'agreement:sharded', day, count: 1 })));

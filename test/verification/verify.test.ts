@@ -7,7 +7,7 @@ import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { verificationKeyFromJwk, type PublicJwk } from '../../src/platform/crypto/keys.ts';
 import { expireDueLicenses } from '../../src/licenses/service.ts';
 import { licenseQrPng, licenseQrSvg } from '../../src/licenses/qr.ts';
-import { chinaDate } from '../../src/licenses/licenseData.ts';
+import { chinaDate } from '../../src/platform/chinaTime.ts';
 import { readStatusFromToken } from '../../src/licenses/statusList.ts';
 import { buildLicenseIdentifier } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';

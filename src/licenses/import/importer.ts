@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { findDepartment, listClients, listDepartments } from '../../departments/index.ts';
 import { findLicenseType, LICENSE_TYPES, type LicenseTypeStandard } from '../../standards/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../bulk.ts';
-import { chinaDate } from '../licenseData.ts';
+import { chinaDate } from '../../platform/chinaTime.ts';
 import type { Issuer, LicenseContext } from '../service.ts';
 import { inlineSigner, workerSigner, type LicenseSigner } from '../signing.ts';
 import { ImportFileError } from './errors.ts';

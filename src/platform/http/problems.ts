@@ -118,8 +118,7 @@ function fromFastify(error: FastifyError): DomainError | undefined {
       return new DomainError('invalid', 'missing-field', `${field} is required`, { field });
     }
     const field = `${base}${first.instancePath}` || `${where}`;
-    const code = first.keyword === 'maximum' || first.keyword === 'minimum' || first.keyword === 'exclusiveMaximum' || first.keyword === 'exclusiveMinimum' ? 'out-of-range' : 'validation-failed';
-    return new DomainError('invalid', code, `${field} ${first.message ?? 'is invalid'}`, { field });
+    return new DomainError('invalid', 'validation-failed', `${field} ${first.message ?? 'is invalid'}`, { field });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

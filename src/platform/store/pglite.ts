@@ -8,8 +8,12 @@ const parsers = {
   [types.NUMERIC]: (v: string) => Number(v),
 };
 
-function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
+function wrap(db: Pick<PGlite, 'query' | 'exec'>, effects?: (() => void)[]): Queryable {
   return {
+    afterCommit(effect: () => void): void {
+      if (effects) effects.push(effect);
+      else effect();
+    },
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
       const result = await db.query<T>(sql, params);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
@@ -28,8 +32,12 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
     kind: 'pglite',
     query: base.query,
     exec: base.exec,
-    transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => work(wrap(tx)));
+    afterCommit: base.afterCommit,
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const effects: (() => void)[] = [];
+      const result = await db.transaction((tx) => work(wrap(tx, effects)));
+      for (const effect of effects) effect();
+      return result;
     },
     async close() {
       if (!db.closed) await db.close();

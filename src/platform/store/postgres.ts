@@ -1,45 +1,148 @@
 import pg from 'pg';
-import type { Queryable, QueryResult, Store } from './store.ts';
+import { DomainError } from '../errors.ts';
+import type { ChannelHandlers, Queryable, QueryResult, Store } from './store.ts';
 
 // Same value shapes as PGlite: int8 as number (ids stay far below 2^53), DATE as 'YYYY-MM-DD'.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+// SQLSTATE: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, and class 08 (connection exception).
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const CONNECTION_MESSAGES = /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect|Connection refused/i;
+
+/** Whether `error` means the database cannot be reached right now (rather than a fault of the query). */
+export function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08')) return true;
+  return typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message);
+}
+
+/** The failure every caller sees while the database is unreachable: a 503 with Retry-After at the edge. */
+export const storeUnavailable = (cause: unknown) =>
+  new DomainError('unavailable', 'store-unavailable', 'the database cannot be reached right now; try again in a moment', { retryAfterSeconds: 1, cause });
+
+const translate = (error: unknown): unknown => (isUnavailable(error) ? storeUnavailable(error) : error);
+
+function wrap(client: pg.Pool | pg.PoolClient, broken?: (error: unknown) => void, effects?: (() => void)[]): Queryable {
   return {
+    afterCommit(effect: () => void): void {
+      if (effects) effects.push(effect);
+      else effect();
+    },
     async query<T>(sql: string, params: unknown[] = [], options?: { name?: string }): Promise<QueryResult<T>> {
-      const result = options?.name ? await client.query({ name: options.name, text: sql, values: params }) : await client.query(sql, params);
-      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+      try {
+        const result = options?.name ? await client.query({ name: options.name, text: sql, values: params }) : await client.query(sql, params);
+        return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        if (isUnavailable(error)) broken?.(error);
+        throw translate(error);
+      }
     },
     async exec(sql: string): Promise<void> {
-      await client.query(sql);
+      try {
+        await client.query(sql);
+      } catch (error) {
+        if (isUnavailable(error)) broken?.(error);
+        throw translate(error);
+      }
     },
   };
 }
 
+/**
+ * LISTEN on a connection of its own. When it drops (a restart of the database), it comes back after
+ * a short wait, and `reset` tells the listener that messages may have been missed meanwhile.
+ */
+function listenOn(url: string, channel: string, handlers: ChannelHandlers): () => Promise<void> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let everConnected = false;
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    client = c;
+    const again = () => {
+      if (stopped || client !== c) return;
+      client = undefined;
+      c.end().catch(() => undefined);
+      retry = setTimeout(() => void connect(), 250);
+      retry.unref();
+    };
+    c.on('error', again);
+    c.on('end', again);
+    c.on('notification', (n) => {
+      if (n.channel === channel) handlers.message(n.payload ?? '');
+    });
+    try {
+      await c.connect();
+      await c.query(`listen "${channel.replace(/"/g, '')}"`);
+      if (everConnected) handlers.reset();
+      everConnected = true;
+    } catch {
+      again();
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
+
 export async function openPostgresStore(url: string, poolSize = 10): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its connection must not crash the process.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, keepAlive: true });
+  // A connection lost while idle, or while checked out (a restart of the database), is reported as an
+  // 'error' event on the pool or the client: unhandled, it would end the process. The query in flight
+  // fails by itself; the pool replaces the connection on the next checkout.
   pool.on('error', () => undefined);
-  await pool.query('select 1');
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw translate(error);
+  }
   const base = wrap(pool);
   return {
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
+    afterCommit: base.afterCommit,
+    listen: (channel, handlers) => listenOn(url, channel, handlers),
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
       try {
-        await client.query('begin');
-        const result = await work(wrap(client));
-        await client.query('commit');
+        client = await pool.connect();
+      } catch (error) {
+        throw translate(error);
+      }
+      // A connection that failed is destroyed on release, not handed to the next caller.
+      let failure: unknown;
+      const effects: (() => void)[] = [];
+      const tx = wrap(
+        client,
+        (error) => {
+          failure ??= error;
+        },
+        effects,
+      );
+      try {
+        await tx.query('begin');
+        const result = await work(tx);
+        await tx.query('commit');
+        for (const effect of effects) effect();
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
+        if (failure === undefined) await client.query('rollback').catch((rollbackError: unknown) => (failure = rollbackError));
         throw error;
       } finally {
-        client.release();
+        client.release(failure instanceof Error ? failure : failure === undefined ? undefined : true);
       }
     },
     async close() {

@@ -17,12 +17,31 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<QueryResult<T>>;
   /** Runs a script of several statements without parameters (migrations only). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs `effect` once what was written through this handle is committed (at once outside a
+   * transaction; never when the transaction rolls back). For effects on this process's memory, such
+   * as dropping a cached answer, which must not happen while the change may still roll back.
+   */
+  afterCommit(effect: () => void): void;
+}
+
+/** What a store tells a listener of its notification channel. */
+export interface ChannelHandlers {
+  message: (payload: string) => void;
+  /** The channel was down and is back: messages may have been missed in between. */
+  reset: () => void;
 }
 
 export interface Store extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Listens to a notification channel (PostgreSQL LISTEN, on a connection of its own that comes back
+   * by itself after a restart of the database). Undefined on the embedded store, which one process
+   * alone may open. Returns the stop.
+   */
+  listen?(channel: string, handlers: ChannelHandlers): () => Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,14 +5,13 @@ import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
   answerDeadline,
-  chinaDate,
   holidayCalendar,
   isWorkingDay,
   loadHolidayCalendar,
-  responseWorkingDays,
   workingDaysBetween,
   type HolidayCalendar,
 } from './workingDays.ts';
+import { chinaDate } from './chinaTime.ts';
 
 const weekendsOnly: HolidayCalendar = { holidays: new Set(), workdays: new Set(), years: [] };
 
@@ -56,12 +55,10 @@ describe('the 2026 calendar (国务院办公厅关于2026年部分节假日安�
 
   it('dates in China time: a deadline ends at midnight Beijing time', () => {
     expect(chinaDate(new Date('2026-09-29T17:00:00Z'))).toBe('2026-09-30');
-    const { dueDate, dueAt } = answerDeadline(new Date('2026-09-29T17:00:00Z'));
+    const { dueDate, dueAt } = answerDeadline(new Date('2026-09-29T17:00:00Z'), 10);
     expect(dueDate).toBe('2026-10-20');
     expect(dueAt.toISOString()).toBe('2026-10-20T16:00:00.000Z');
     expect(answerDeadline(new Date('2026-09-30T10:00:00+08:00'), 3).dueDate).toBe('2026-10-10');
-    expect(responseWorkingDays({})).toBe(10);
-    expect(responseWorkingDays({ CERTBRIDGE_RESPONSE_WORKING_DAYS: '5' })).toBe(5);
   });
 });
 
@@ -71,14 +68,14 @@ describe('a configured calendar', () => {
     try {
       const file = join(dir, 'holidays.json');
       writeFileSync(file, JSON.stringify({ years: { '2026': { holidays: ['2026-11-26'] }, '2027': { holidays: ['2027-01-01'], workdays: ['2027-01-02'] } } }));
-      const cal = loadHolidayCalendar({ CERTBRIDGE_HOLIDAYS: file });
+      const cal = loadHolidayCalendar(file);
       expect(cal.years).toEqual([2026, 2027]);
       expect(isWorkingDay('2026-10-01', cal)).toBe(true);
       expect(isWorkingDay('2026-11-26', cal)).toBe(false);
       expect(isWorkingDay('2027-01-01', cal)).toBe(false);
       expect(isWorkingDay('2027-01-02', cal)).toBe(true);
       writeFileSync(file, JSON.stringify({ years: { '2027': { holidays: ['2027-13-01'] } } }));
-      expect(() => loadHolidayCalendar({ CERTBRIDGE_HOLIDAYS: file })).toThrow(/2027-13-01/);
+      expect(() => loadHolidayCalendar(file)).toThrow(/2027-13-01/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

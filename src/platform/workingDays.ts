@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { chinaDate, endOfChinaDay } from './chinaTime.ts';
 
 /**
  * Working days (工作日) in China: Monday to Friday, minus the public holidays (法定节假日),
  * plus the weekend days the State Council makes working days to bridge a holiday (调休上班).
- * The 10-working-day answer deadline of a sharing request (政务数据共享条例) counts these.
+ * The 10-working-day answer deadline of a sharing request (政务数据共享条例) and the deadline to
+ * answer an objection count these.
  * Dates are China's local dates, `YYYY-MM-DD`.
  */
 export interface HolidayCalendar {
@@ -41,14 +43,13 @@ export function parseHolidayCalendar(json: unknown, where = 'holiday calendar'):
 }
 
 /**
- * The default calendar (data/holidays-cn.json), with the years of the file named by
- * CERTBRIDGE_HOLIDAYS replacing or adding to it.
+ * The built-in calendar (data/holidays-cn.json), with the years of `file` (CERTBRIDGE_HOLIDAYS)
+ * replacing or adding to it.
  */
-export function loadHolidayCalendar(env: NodeJS.ProcessEnv = process.env): HolidayCalendar {
+export function loadHolidayCalendar(file?: string): HolidayCalendar {
   const years = parseHolidayCalendar(JSON.parse(readFileSync(new URL('./data/holidays-cn.json', import.meta.url), 'utf8')));
-  const override = env.CERTBRIDGE_HOLIDAYS;
-  if (override) {
-    for (const [year, entry] of parseHolidayCalendar(JSON.parse(readFileSync(override, 'utf8')), override)) years.set(year, entry);
+  if (file) {
+    for (const [year, entry] of parseHolidayCalendar(JSON.parse(readFileSync(file, 'utf8')), file)) years.set(year, entry);
   }
   return {
     holidays: new Set([...years.values()].flatMap((y) => y.holidays)),
@@ -57,11 +58,15 @@ export function loadHolidayCalendar(env: NodeJS.ProcessEnv = process.env): Holid
   };
 }
 
-let cached: HolidayCalendar | undefined;
-/** The calendar of this process, read once. */
-export function holidayCalendar(): HolidayCalendar {
-  cached ??= loadHolidayCalendar();
-  return cached;
+const calendars = new Map<string, HolidayCalendar>();
+/** The calendar of this process for `file` (the configured one), read once. */
+export function holidayCalendar(file?: string): HolidayCalendar {
+  let calendar = calendars.get(file ?? '');
+  if (!calendar) {
+    calendar = loadHolidayCalendar(file);
+    calendars.set(file ?? '', calendar);
+  }
+  return calendar;
 }
 
 function toUtc(date: string): Date {
@@ -70,11 +75,6 @@ function toUtc(date: string): Date {
 }
 
 const shift = (date: string, days: number) => new Date(toUtc(date).getTime() + days * 86_400_000).toISOString().slice(0, 10);
-
-/** Today's date in China (Asia/Shanghai, UTC+8 all year). */
-export function chinaDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 type DateLike = string | Date;
 const asDate = (d: DateLike) => (typeof d === 'string' ? checkDate(d, 'date') : chinaDate(d));
@@ -113,21 +113,10 @@ export function workingDaysBetween(from: DateLike, to: DateLike, calendar: Holid
   return count;
 }
 
-/** The moment a China-local date ends (the next day's 00:00 at UTC+8). */
-export function endOfChinaDay(date: string): Date {
-  return new Date(toUtc(shift(checkDate(date, 'date'), 1)).getTime() - 8 * 3600_000);
-}
-
-/** How many working days a provider has to answer a request: 10 (政务数据共享条例), or CERTBRIDGE_RESPONSE_WORKING_DAYS. */
-export function responseWorkingDays(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = Number(env.CERTBRIDGE_RESPONSE_WORKING_DAYS ?? 10);
-  return Number.isInteger(configured) && configured > 0 ? configured : 10;
-}
-
 /** The deadline of a request filed at `submittedAt`: the last day to answer, and the moment it is overdue. */
 export function answerDeadline(
   submittedAt: Date,
-  days: number = responseWorkingDays(),
+  days: number,
   calendar: HolidayCalendar = holidayCalendar(),
 ): { dueDate: string; dueAt: Date } {
   const dueDate = addWorkingDays(chinaDate(submittedAt), days, calendar);

@@ -1,0 +1,92 @@
+/**
+ * The HTTP server every capability's routes are registered on, with what no route should do for
+ * itself: the problem mapper, the edge checks on input, security headers and CORS, request ids,
+ * logging, health, and the OpenAPI document at /docs.
+ */
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Principal } from '../auth/principal.ts';
+import { DomainError } from '../errors.ts';
+import type { Platform } from '../platform.ts';
+import type { Migration } from '../store/migrate.ts';
+import { boundSchema, rejectHostileInput } from './edge.ts';
+import { healthRoutes, type ReadinessCheck } from './health.ts';
+import { PROBLEM_JSON, problemBody, sendProblem } from './problems.ts';
+import { securityHeaders } from './security.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The largest request body a route takes unless it says otherwise (a license with its data is a few KB). */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export interface HttpServerOptions {
+  migrations: readonly Migration[];
+  readiness: readonly ReadinessCheck[];
+}
+
+export async function createHttpServer(platform: Platform, options: HttpServerOptions): Promise<FastifyInstance> {
+  const { config } = platform;
+  const app = Fastify({
+    loggerInstance: platform.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: 'requestId',
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // A request that sends its body slower than this is dropped (slow-loris).
+    requestTimeout: 60_000,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRoute', boundSchema);
+  app.addHook('preValidation', rejectHostileInput);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .type(PROBLEM_JSON)
+      .send(problemBody(new DomainError('not-found', 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`), request.id)),
+  );
+
+  await securityHeaders(app, config);
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'CertBridge API',
+        version: '0.1.0',
+        description:
+          'Sharing electronic certificates and licenses (电子证照) between government departments. Errors are RFC 9457 problems (application/problem+json) with a stable `code`, the `field` at fault and the `requestId` under which the server logged the request.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          clientCredentials: {
+            type: 'oauth2',
+            flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: {} } },
+          },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(healthRoutes, { platform, migrations: options.migrations, checks: options.readiness });
+  return app;
+}
