@@ -6,7 +6,7 @@ import { createClient, registerDepartment } from '../src/departments/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Platform } from '../src/platform/platform.ts';
 import { openPlatform } from '../src/app/platform.ts';
-import { generateCreditCode } from '../src/standards/index.ts';
+import { authoriseIssuer, generateCreditCode } from '../src/standards/index.ts';
 
 export type BenchStore = 'pglite' | 'postgres';
 
@@ -60,6 +60,7 @@ export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatfor
   };
   await registerDepartment(platform.store, { ...issuer, nameEn: 'Shandong AMR', level: 'province', region: '370000' });
   await createClient(platform.store, { departmentCode: issuer.code, roles: ['issuer'], clientId: 'bench-issuer', secret: 'bench-issuer-secret' });
+  await authoriseIssuer(platform, 'business-license', { department: issuer.code, legalBasis: 'bench', validFrom: '2000-01-01' }, 'bench');
   return {
     platform,
     issuer,

@@ -34,7 +34,7 @@ import { type Platform } from '../src/platform/platform.ts';
 import { MIGRATIONS, openPlatform } from '../src/app/platform.ts';
 import { buildServer } from '../src/app/server.ts';
 import type { ClientPrincipal } from '../src/policy/index.ts';
-import { BUSINESS_LICENSE, generateCreditCode } from '../src/standards/index.ts';
+import { authoriseIssuer, BUSINESS_LICENSE, generateCreditCode } from '../src/standards/index.ts';
 import { seededRandom } from '../src/demo/synthetic.ts';
 import { fmt, machine, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
 
@@ -156,6 +156,7 @@ async function seed(platform: Platform): Promise<Setup> {
     await registerDepartment(platform.store, tax);
     await createClient(platform.store, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
     await createClient(platform.store, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
+    await authoriseIssuer(platform, 'business-license', { department: samr.code, legalBasis: 'bench', validFrom: '2000-01-01' }, 'bench');
   }
   const issuer = { code: samr.code, name: samr.name };
   const owner: ClientPrincipal = { kind: 'client', clientId: 'bench-samr', departmentCode: samr.code, roles: ['issuer'] };

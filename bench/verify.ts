@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { syntheticEnterprises } from '../src/demo/synthetic.ts';
 import { issueInBulk, type ValidatedLicense } from '../src/licenses/bulk.ts';
 import { prepareLicenseData } from '../src/licenses/licenseData.ts';
-import { changeLicenseStatus, statusListsOf, verifyLicenseCredential } from '../src/licenses/index.ts';
+import { changeLicenseStatus, verificationContext, verifyLicenseCredential } from '../src/licenses/index.ts';
 import { workerSigner } from '../src/licenses/signing.ts';
 import { buildServer } from '../src/app/server.ts';
 import { BUSINESS_LICENSE } from '../src/standards/index.ts';
@@ -37,7 +37,7 @@ for (const store of storesFromArgs()) {
   for (const r of rows.rows.slice(0, Math.ceil(rows.rows.length / 100))) {
     await changeLicenseStatus(platform, r.identifier, 'revoke', 'bench', 'bench');
   }
-  const ctx = { db: platform.store, keys: platform.keys, statusLists: statusListsOf(platform) };
+  const ctx = verificationContext(platform);
 
   // As a server would: many verifications in flight, so the thread never idles on a round trip.
   let valid = 0;

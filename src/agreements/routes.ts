@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf, requirePrincipal } from '../platform/auth/authenticate.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { invalid } from '../platform/errors.ts';
 import {
@@ -106,7 +106,7 @@ const DecisionBody = Type.Object(
 );
 
 export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requirePrincipal(platform.tokens);
+  const signedIn = authenticated(platform.tokens);
   const tags = ['agreements'];
   const security = [{ bearer: [] }];
 
@@ -125,7 +125,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
   app.post(
     '/api/v1/agreements',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -155,7 +155,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
   app.get(
     '/api/v1/agreements',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -188,14 +188,14 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
 
   app.get(
     '/api/v1/agreements/:id',
-    { preHandler: authenticated, schema: { tags, security, summary: 'One agreement with its history', params: Id, response: { 200: AgreementSchema } } },
+    { preHandler: signedIn, schema: { tags, security, summary: 'One agreement with its history', params: Id, response: { 200: AgreementSchema } } },
     (request) => readAgreement(platform.store, principalOf(request), request.params.id),
   );
 
   app.post(
     '/api/v1/agreements/:id/decision',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -212,7 +212,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
   app.post(
     '/api/v1/agreements/:id/appeal',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags, security, summary: 'Appeal a rejection to the coordination office (consumer; once)', params: Id, body: Reason, response: { 200: AgreementSchema } },
     },
     (request) => appealAgreement(platform, principalOf(request), request.params.id, request.body.reason),
@@ -221,7 +221,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
   app.post(
     '/api/v1/agreements/:id/appeal-decision',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -242,21 +242,21 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
   for (const [change, summary] of changes) {
     app.post(
       `/api/v1/agreements/:id/${change}`,
-      { preHandler: authenticated, schema: { tags, security, summary, params: Id, body: Reason, response: { 200: AgreementSchema } } },
+      { preHandler: signedIn, schema: { tags, security, summary, params: Id, body: Reason, response: { 200: AgreementSchema } } },
       (request) => changeAgreementStatus(platform, principalOf(request), request.params.id, change, request.body.reason),
     );
   }
 
   app.get(
     '/api/v1/agreements/:id/comments',
-    { preHandler: authenticated, schema: { tags, security, summary: 'The comment thread of a request, oldest first', params: Id, response: { 200: Type.Array(CommentSchema) } } },
+    { preHandler: signedIn, schema: { tags, security, summary: 'The comment thread of a request, oldest first', params: Id, response: { 200: Type.Array(CommentSchema) } } },
     (request) => listComments(platform.store, principalOf(request), request.params.id),
   );
 
   app.post(
     '/api/v1/agreements/:id/comments',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,

@@ -20,8 +20,8 @@ import type { Store } from '../platform/store/store.ts';
 import { standardsCapability } from '../standards/index.ts';
 
 export const CAPABILITIES: readonly Capability[] = [
-  standardsCapability,
   departmentsCapability,
+  standardsCapability,
   notificationsCapability,
   licensesCapability,
   holdersCapability,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findPurpose } from '../agreements/index.ts';
 import { listClients, listDepartments } from '../departments/index.ts';
-import { principalOf, requirePrincipal } from '../platform/auth/authenticate.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { invalid } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
@@ -96,7 +96,7 @@ async function directory(db: Queryable, departments: Iterable<string>) {
 }
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requirePrincipal(platform.tokens);
+  const signedIn = authenticated(platform.tokens);
   const db = platform.store;
 
   app.get(
@@ -144,7 +144,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   app.get(
     '/api/v1/audit/entries/:index',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['audit'],
         summary: 'One log entry and its leaf hash (the coordination office; a holder for entries about itself)',
@@ -163,7 +163,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   app.get(
     '/api/v1/audit/entries',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['audit'],
         summary: 'Search the log, newest first (the coordination office)',
@@ -211,7 +211,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   app.get(
     '/api/v1/audit/proofs/inclusion',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['audit'],
         summary: 'RFC 9162 inclusion proof of an entry in a tree size (default: the newest tree head)',
@@ -232,7 +232,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   app.get(
     '/api/v1/audit/proofs/consistency',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['audit'],
         summary: 'RFC 9162 consistency proof between two tree sizes (hashes only: any signed-in department or holder may ask)',
@@ -250,7 +250,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   app.get(
     '/api/v1/audit/alerts',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['audit'],
         summary: 'Access alerts (beyond an agreement’s expected daily volume, or far outside a system’s usual pattern), newest first',
@@ -268,7 +268,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   app.get(
     '/api/v1/holders/:holderCode/access-log',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['audit', 'holders'],
         summary: 'Who used my data (数据使用记录): every access to the holder’s data, newest first, each with its inclusion proof',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listDepartments } from '../departments/index.ts';
-import { principalOf, requirePrincipal } from '../platform/auth/authenticate.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import { actorOf, isStaff } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize, type PolicyResource } from '../policy/index.ts';
@@ -90,7 +90,7 @@ const Id = Type.Object({ id: Type.String() });
 const CATALOG: PolicyResource = { type: 'Catalog', id: 'catalog' };
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requirePrincipal(platform.tokens);
+  const signedIn = authenticated(platform.tokens);
   const db = platform.store;
   const tags = ['catalog'];
   const security = [{ bearer: [] }];
@@ -98,7 +98,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/api/v1/catalog',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -129,7 +129,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/api/v1/catalog.jsonld',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -152,7 +152,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
 
   app.get(
     '/api/v1/catalog/:id',
-    { preHandler: authenticated, schema: { tags, security, summary: 'One catalog resource', params: Id, response: { 200: ResourceSchema } } },
+    { preHandler: signedIn, schema: { tags, security, summary: 'One catalog resource', params: Id, response: { 200: ResourceSchema } } },
     async (request) => {
       const entry = await getEntry(db, request.params.id);
       authorize(principalOf(request), 'catalog:read', resourcePolicyEntity(entry));
@@ -163,7 +163,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/api/v1/catalog/:id/versions',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -192,7 +192,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.post(
     '/api/v1/catalog',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags, security, summary: 'Register a resource of your department (version 1)', body: CreateBody, response: { 201: ResourceSchema } },
     },
     async (request, reply) => {
@@ -216,7 +216,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.put(
     '/api/v1/catalog/:id',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags, security, summary: 'Replace a resource (owner): the next version', params: Id, body: PutBody, response: { 200: ResourceSchema } },
     },
     (request) => update(request),
@@ -225,7 +225,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.patch(
     '/api/v1/catalog/:id',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags, security, summary: 'Change some properties of a resource (owner): the next version', params: Id, body: PatchBody, response: { 200: ResourceSchema } },
     },
     (request) => update(request),

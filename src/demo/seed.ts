@@ -4,7 +4,7 @@ import { issueInBulk, type ValidatedLicense } from '../licenses/bulk.ts';
 import { prepareLicenseData } from '../licenses/licenseData.ts';
 import type { Platform } from '../platform/platform.ts';
 import { inlineSigner } from '../licenses/signing.ts';
-import { BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
+import { authoriseIssuer, BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
 import { seededRandom, syntheticEnterprises } from './synthetic.ts';
 
 /** The departments of S Province (the demo uses Shandong's division codes). */
@@ -73,6 +73,8 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
   // The catalog (business license conditional, tax unconditional, HRSS conditional, police not shared) and two agreements.
   await seedDemoAgreements(ctx, departments, demoClientId);
   const samr = departments.find((d) => d.key === 'samr')!;
+  // 市场监督管理部门 are the registration authorities of market entities (《市场主体登记管理条例》第五条).
+  await authoriseIssuer(ctx, BUSINESS_LICENSE.key, { department: samr.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2020-01-01' }, 'demo-seed');
   const issuer = { code: samr.code, name: samr.name };
   const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
   const signer = inlineSigner(key, ctx.config.publicUrl);

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { actorOf, type Principal } from '../platform/auth/principal.ts';
+import type { Platform } from '../platform/platform.ts';
+import { authorize } from '../policy/index.ts';
+import { CLIENT_CHANGES } from './clientStatus.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { conflict, invalid, notFound } from '../platform/errors.ts';
 import { checkCreditCode, findDivision } from '../standards/index.ts';
@@ -112,14 +116,127 @@ export async function listClients(db: Queryable, departmentCode: string): Promis
   return rows.rows.map((r) => ({ clientId: r.client_id, departmentCode: r.department_code, name: r.name, roles: r.roles }));
 }
 
-/** The client, when the id exists, is enabled and the secret matches; otherwise undefined. */
-export async function authenticateClient(db: Queryable, clientId: string, secret: string): Promise<Client | undefined> {
+// Compared against when the client id is unknown, so an unknown id costs as much as a wrong secret.
+let decoyHash: Promise<string> | undefined;
+
+/**
+ * The client, when the id exists, is enabled and the secret matches; otherwise undefined, in the
+ * same time whichever it was (an unknown id is hashed against a decoy): which ids exist does not leak.
+ */
+export async function authenticateClient(db: Queryable, clientId: string, secret: string): Promise<(Client & { generation: number }) | undefined> {
   const row = (
-    await db.query<{ client_id: string; department_code: string; name: string; roles: Role[]; secret_hash: string }>(
-      'select client_id, department_code, name, roles, secret_hash from clients where client_id = $1 and disabled_at is null',
+    await db.query<{ client_id: string; department_code: string; name: string; roles: Role[]; secret_hash: string; secret_generation: number; disabled: boolean }>(
+      'select client_id, department_code, name, roles, secret_hash, secret_generation, disabled_at is not null as disabled from clients where client_id = $1',
       [clientId],
     )
   ).rows[0];
-  if (!row || !(await secretMatches(secret, row.secret_hash))) return undefined;
-  return { clientId: row.client_id, departmentCode: row.department_code, name: row.name, roles: row.roles };
+  decoyHash ??= hashSecret(randomBytes(16).toString('hex'));
+  const matches = await secretMatches(secret, row?.secret_hash ?? (await decoyHash));
+  if (!row || !matches || row.disabled) return undefined;
+  return { clientId: row.client_id, departmentCode: row.department_code, name: row.name, roles: row.roles, generation: Number(row.secret_generation) };
+}
+
+/** Whether a client id exists (a failed sign-in counts against it then). */
+export async function clientExists(db: Queryable, clientId: string): Promise<boolean> {
+  return (await db.query('select 1 from clients where client_id = $1', [clientId])).rows.length > 0;
+}
+
+/** A system as its department and the coordination office see it (never its secret). */
+export interface ClientRecord extends Client {
+  enabled: boolean;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  secretRotatedAt: string | null;
+  createdAt: string;
+}
+
+interface ClientRow {
+  client_id: string;
+  department_code: string;
+  name: string;
+  roles: Role[];
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  secret_rotated_at: Date | null;
+  created_at: Date;
+}
+
+const CLIENT_COLUMNS = 'client_id, department_code, name, roles, disabled_at, disabled_reason, secret_rotated_at, created_at';
+
+const toClientRecord = (r: ClientRow): ClientRecord => ({
+  clientId: r.client_id,
+  departmentCode: r.department_code,
+  name: r.name,
+  roles: r.roles,
+  enabled: r.disabled_at === null,
+  disabledAt: r.disabled_at?.toISOString() ?? null,
+  disabledReason: r.disabled_reason,
+  secretRotatedAt: r.secret_rotated_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+});
+
+/** A department's system, enabled or not; 404 when it is not one of the department's. */
+export async function getClient(db: Queryable, departmentCode: string, clientId: string, lock = false): Promise<ClientRecord> {
+  const row = (
+    await db.query<ClientRow>(`select ${CLIENT_COLUMNS} from clients where client_id = $1 and department_code = $2 ${lock ? 'for update' : ''}`, [clientId, departmentCode])
+  ).rows[0];
+  if (!row) throw notFound('client-not-found', `department ${departmentCode} has no system ${clientId}`);
+  return toClientRecord(row);
+}
+
+/** Every system of a department, disabled ones included (for the department and the office). */
+export async function listClientRecords(db: Queryable, departmentCode: string): Promise<ClientRecord[]> {
+  const rows = await db.query<ClientRow>(`select ${CLIENT_COLUMNS} from clients where department_code = $1 order by created_at, client_id`, [departmentCode]);
+  return rows.rows.map(toClientRecord);
+}
+
+/** The department a client belongs to (for callers that know only the client id, like the CLI). */
+export async function departmentOfClient(db: Queryable, clientId: string): Promise<string> {
+  const row = (await db.query<{ department_code: string }>('select department_code from clients where client_id = $1', [clientId])).rows[0];
+  if (!row) throw notFound('client-not-found', `no system ${clientId}`);
+  return row.department_code;
+}
+
+type ClientChange = 'disable' | 'enable' | 'rotate-secret';
+
+async function changeClient(
+  platform: Platform,
+  principal: Principal,
+  departmentCode: string,
+  clientId: string,
+  change: ClientChange,
+  reason: string | undefined,
+): Promise<ClientRecord & { clientSecret?: string }> {
+  authorize(principal, `client:${change}`, { type: 'Department', id: departmentCode });
+  const secret = change === 'rotate-secret' ? newClientSecret() : undefined;
+  const hash = secret ? await hashSecret(secret) : undefined;
+  const actor = actorOf(principal);
+  const record = await platform.store.transaction(async (tx) => {
+    await getClient(tx, departmentCode, clientId, true);
+    if (change === 'disable') {
+      await tx.query('update clients set disabled_at = coalesce(disabled_at, now()), disabled_reason = $2, disabled_by = $3 where client_id = $1', [clientId, reason ?? null, actor]);
+    } else if (change === 'enable') {
+      await tx.query('update clients set disabled_at = null, disabled_reason = null, disabled_by = null where client_id = $1', [clientId]);
+    } else {
+      await tx.query('update clients set secret_hash = $2, secret_rotated_at = now(), secret_generation = secret_generation + 1 where client_id = $1', [clientId, hash]);
+    }
+    const type = change === 'disable' ? 'client.disabled' : change === 'enable' ? 'client.enabled' : 'client.secret-rotated';
+    await platform.events.publish(tx, [{ type, subject: clientId, actor, at: new Date(), data: { department: departmentCode, clientId, ...(reason ? { reason } : {}) } }]);
+    await platform.changes.announce(tx, CLIENT_CHANGES, clientId);
+    return getClient(tx, departmentCode, clientId);
+  });
+  return secret ? { ...record, clientSecret: secret } : record;
+}
+
+/** Disables a system: its tokens are refused at once in every process, and it gets no new ones. */
+export const disableClient = (platform: Platform, principal: Principal, departmentCode: string, clientId: string, reason?: string) =>
+  changeClient(platform, principal, departmentCode, clientId, 'disable', reason);
+
+export const enableClient = (platform: Platform, principal: Principal, departmentCode: string, clientId: string) =>
+  changeClient(platform, principal, departmentCode, clientId, 'enable', undefined);
+
+/** A new secret (shown once); the old one stops working, and so do tokens issued before. */
+export async function rotateClientSecret(platform: Platform, principal: Principal, departmentCode: string, clientId: string): Promise<ClientRecord & { clientSecret: string }> {
+  const record = await changeClient(platform, principal, departmentCode, clientId, 'rotate-secret', undefined);
+  return { ...record, clientSecret: record.clientSecret! };
 }

@@ -1,6 +1,7 @@
 // The departments capability: the registry of departments and of their systems (clients).
 import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
+import { clientStatuses } from './clientStatus.ts';
 import { departmentRoutes } from './routes.ts';
 
 export {
@@ -12,11 +13,19 @@ export {
   listClients,
   listDepartments,
   registerDepartment,
+  departmentOfClient,
+  disableClient,
+  enableClient,
+  getClient,
+  listClientRecords,
+  rotateClientSecret,
 } from './departments.ts';
-export type { Client, Department, Role } from './departments.ts';
+export type { Client, ClientRecord, Department, Role } from './departments.ts';
 
 export const departmentsCapability: Capability = {
   name: 'departments',
-  migrations: [sqlMigration('departments', '001_departments', import.meta.url)],
+  migrations: [sqlMigration('departments', '001_departments', import.meta.url), sqlMigration('departments', '002_client_lifecycle', import.meta.url)],
   routes: departmentRoutes,
+  // Every request of a system asks whether it is still enabled (answered from memory).
+  attach: (platform) => platform.tokens.addCheck('client', (principal, claims) => clientStatuses(platform).check(principal, claims)),
 };

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { tokenRoutes } from './tokenRoutes.ts';
-import { ROLES, createClient, getDepartment, listClients, listDepartments, registerDepartment } from './departments.ts';
+import { ROLES, createClient, disableClient, enableClient, getDepartment, listClients, listDepartments, registerDepartment, rotateClientSecret } from './departments.ts';
 
 const DepartmentSchema = Type.Object(
   {
@@ -25,7 +25,7 @@ const ClientSchema = Type.Object({
 });
 
 export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requireClient(platform.tokens);
+  const signedIn = authenticated(platform.tokens, ['client']);
   const db = platform.store;
   await app.register(tokenRoutes, { platform });
 
@@ -51,7 +51,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
   app.post(
     '/api/v1/departments',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['departments'],
         summary: 'Register a department (coordination office)',
@@ -70,7 +70,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
   app.get(
     '/api/v1/departments/:code/clients',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['departments'],
         summary: "A department's systems",
@@ -88,7 +88,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
   app.post(
     '/api/v1/departments/:code/clients',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['departments'],
         summary: 'Register a system of a department; the secret is shown once (coordination office)',
@@ -108,6 +108,67 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       authorize(clientOf(request), 'client:create', { type: 'Department', id: request.params.code });
       reply.status(201);
       return createClient(db, { departmentCode: request.params.code, name: request.body.name, roles: request.body.roles });
+    },
+  );
+
+  // The facades decide who may (the policy module): any signed-in principal reaches them.
+  const anyone = authenticated(platform.tokens);
+  const ClientRecordSchema = Type.Object({
+    ...ClientSchema.properties,
+    enabled: Type.Boolean(),
+    disabledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    disabledReason: Type.Union([Type.String(), Type.Null()]),
+    secretRotatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+  });
+  const ClientParams = Type.Object({ code: Type.String({ maxLength: 18 }), clientId: Type.String({ maxLength: 64 }) });
+
+  app.post(
+    '/api/v1/departments/:code/clients/:clientId/disable',
+    {
+      preHandler: anyone,
+      schema: {
+        tags: ['departments'],
+        summary: 'Disable a system: its tokens are refused at once, in every server process (the department itself, or the coordination office)',
+        security: [{ bearer: [] }],
+        params: ClientParams,
+        body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false }),
+        response: { 200: ClientRecordSchema },
+      },
+    },
+    (request) => disableClient(platform, principalOf(request), request.params.code, request.params.clientId, request.body.reason),
+  );
+
+  app.post(
+    '/api/v1/departments/:code/clients/:clientId/enable',
+    {
+      preHandler: anyone,
+      schema: {
+        tags: ['departments'],
+        summary: 'Enable a disabled system again (the department itself, or the coordination office)',
+        security: [{ bearer: [] }],
+        params: ClientParams,
+        response: { 200: ClientRecordSchema },
+      },
+    },
+    (request) => enableClient(platform, principalOf(request), request.params.code, request.params.clientId),
+  );
+
+  app.post(
+    '/api/v1/departments/:code/clients/:clientId/rotate-secret',
+    {
+      preHandler: anyone,
+      schema: {
+        tags: ['departments'],
+        summary: 'Give a system a new secret (shown once): the old secret and every token issued with it stop working at once',
+        security: [{ bearer: [] }],
+        params: ClientParams,
+        response: { 200: Type.Object({ ...ClientRecordSchema.properties, clientSecret: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return rotateClientSecret(platform, principalOf(request), request.params.code, request.params.clientId);
     },
   );
 };

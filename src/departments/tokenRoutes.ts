@@ -1,8 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authenticateClient } from './departments.ts';
+import { signInGuard } from '../platform/auth/signInGuard.ts';
+import { badText } from '../platform/http/edge.ts';
+import { authenticateClient, clientExists } from './departments.ts';
 import type { Platform } from '../platform/platform.ts';
 import { DomainError } from '../platform/errors.ts';
+
+/** Credentials worth asking the store about: bounded, and text the store can hold. */
+const plausible = (value: string, max: number) => value.length > 0 && value.length <= max && badText(value) === undefined;
 
 /** HTTP Basic credentials (RFC 6749 §2.3.1: both parts form-urlencoded). */
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
@@ -58,8 +63,18 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       if (!credentials) {
         throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'authenticate the client with HTTP Basic (client id and secret)');
       }
+      if (!plausible(credentials.id, 128) || !plausible(credentials.secret, 512)) {
+        throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
+      }
+      const guard = signInGuard(platform);
+      const account = `client:${credentials.id}`;
+      await guard.check(account, request.ip);
       const client = await authenticateClient(platform.store, credentials.id, credentials.secret);
-      if (!client) throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
+      if (!client) {
+        await guard.failed(account, request.ip, await clientExists(platform.store, credentials.id));
+        throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
+      }
+      await guard.succeeded(account);
       const { accessToken, expiresIn } = await platform.tokens.issue(client);
       reply.header('cache-control', 'no-store');
       return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, scope: client.roles.join(' ') };

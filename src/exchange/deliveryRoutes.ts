@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getDepartment } from '../departments/index.ts';
-import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { getDelivery, listDeliveries, redeliver, type DeliveryScope } from './deliveries.ts';
@@ -70,7 +70,7 @@ const WebhookSchema = Type.Object({
 
 /** Subscriptions, department webhooks and their deliveries. */
 export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requireClient(platform.tokens);
+  const signedIn = authenticated(platform.tokens, ['client']);
   const db = platform.store;
   const rt = exchangeRuntime(platform);
 
@@ -83,7 +83,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.post(
     '/api/v1/subscriptions',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['subscriptions'],
         summary: "Subscribe to lifecycle events of a resource's licenses (issued, amended, suspended, reinstated, revoked, cancelled, expired)",
@@ -112,7 +112,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/subscriptions',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['subscriptions'],
         summary: "The caller's department's subscriptions (the coordination office: everyone's)",
@@ -134,14 +134,14 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   const IdParams = Type.Object({ id: Type.String() });
   app.get(
     '/api/v1/subscriptions/:id',
-    { preHandler: authenticated, schema: { tags: ['subscriptions'], summary: 'One subscription', security: [{ bearer: [] }], params: IdParams, response: { 200: SubscriptionSchema } } },
+    { preHandler: signedIn, schema: { tags: ['subscriptions'], summary: 'One subscription', security: [{ bearer: [] }], params: IdParams, response: { 200: SubscriptionSchema } } },
     (request) => ownSubscription(request, request.params.id, 'subscription:read'),
   );
 
   app.delete(
     '/api/v1/subscriptions/:id',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'Cancel a subscription; its undelivered events are dropped', security: [{ bearer: [] }], params: IdParams },
     },
     async (request, reply) => {
@@ -154,7 +154,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/subscriptions/:id/deliveries',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['subscriptions'],
         summary: "A subscription's deliveries, newest first (status pending | delivered | dead | dropped)",
@@ -174,7 +174,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/subscriptions/:id/deliveries/:deliveryId',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'One delivery with every attempt', security: [{ bearer: [] }], params: DeliveryParams, response: { 200: DeliveryWithHistory } },
     },
     async (request) => {
@@ -186,7 +186,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.post(
     '/api/v1/subscriptions/:id/deliveries/:deliveryId/redeliver',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['subscriptions'],
         summary: 'Send a delivery again (e.g. a dead-lettered one), with a fresh budget of attempts',
@@ -211,7 +211,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.put(
     '/api/v1/departments/:code/webhook',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['subscriptions'],
         summary: "Where the department's notifications (new requests, decisions, escalations…) are POSTed as signed CloudEvents",
@@ -232,7 +232,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/departments/:code/webhook',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: "The department's webhook", security: [{ bearer: [] }], params: CodeParams, response: { 200: WebhookSchema } },
     },
     async (request) => {
@@ -244,7 +244,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.delete(
     '/api/v1/departments/:code/webhook',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'Remove the webhook (notifications stay in the inbox)', security: [{ bearer: [] }], params: CodeParams },
     },
     async (request, reply) => {
@@ -258,7 +258,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/departments/:code/webhook/deliveries',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['subscriptions'],
         summary: "The webhook's deliveries, newest first",
@@ -278,7 +278,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/departments/:code/webhook/deliveries/:deliveryId',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'One webhook delivery with every attempt', security: [{ bearer: [] }], params: WebhookDeliveryParams, response: { 200: DeliveryWithHistory } },
     },
     async (request) => {
@@ -290,7 +290,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.post(
     '/api/v1/departments/:code/webhook/deliveries/:deliveryId/redeliver',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'Send a webhook delivery again', security: [{ bearer: [] }], params: WebhookDeliveryParams, response: { 202: DeliverySchema } },
     },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { clientOf } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { deliveryRoutes } from './deliveryRoutes.ts';
 import { exchangeRuntime } from './runtime.ts';
@@ -57,12 +57,12 @@ const purposeOf = (value: string | string[] | undefined) => (Array.isArray(value
 
 export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const rt = exchangeRuntime(platform);
-  const authenticated = rt.tokens.requireClient();
+  const authenticatedClient = authenticated(platform.tokens, ['client']);
 
   app.get(
     '/api/v1/exchange/licenses/:holderCode',
     {
-      preHandler: authenticated,
+      preHandler: authenticatedClient,
       schema: {
         tags: ['exchange'],
         summary: "A holder's current license, with only the fields granted to the caller (共享交换)",
@@ -90,7 +90,7 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.post(
     '/api/v1/exchange/licenses::batch',
     {
-      preHandler: authenticated,
+      preHandler: authenticatedClient,
       schema: {
         tags: ['exchange'],
         summary: `Many holders' current licenses at once (up to ${MAX_BATCH}), each with only the granted fields`,

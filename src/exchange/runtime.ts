@@ -3,7 +3,6 @@ import { openStore, type Queryable, type Store } from '../platform/store/store.t
 import { GrantCache } from './grants.ts';
 import { DailyQuotas } from './quota.ts';
 import { AccessRecorder } from './recorder.ts';
-import { VerifiedTokens } from './tokenCache.ts';
 
 /** A deliverer's handle, as far as the rest of the exchange needs it. */
 export interface DelivererHandle {
@@ -14,7 +13,6 @@ export interface DelivererHandle {
 /** The exchange's per-platform state: caches, quota counters, the access recorder, the deliverer. */
 export interface ExchangeRuntime {
   platform: Platform;
-  tokens: VerifiedTokens;
   grants: GrantCache;
   quotas: DailyQuotas;
   recorder: AccessRecorder;
@@ -55,7 +53,6 @@ export function exchangeRuntime(platform: Platform): ExchangeRuntime {
     const own = recorderStore(platform, flushes);
     runtime = {
       platform,
-      tokens: new VerifiedTokens(platform.tokens),
       grants: new GrantCache(platform.store, platform.config.grantCacheMs),
       quotas,
       recorder: new AccessRecorder(own.store, platform.events, quotas, {

@@ -78,6 +78,11 @@ export async function authenticateHolder(db: Queryable, holderCode: string, pass
   return { accountId: row.id, holderCode: row.holder_code };
 }
 
+/** Whether the holder has an account (a failed sign-in counts against it then). */
+export async function holderAccountExists(db: Queryable, holderCode: string): Promise<boolean> {
+  return (await db.query('select 1 from holder_accounts where holder_code = $1', [holderCode])).rows.length > 0;
+}
+
 /** The holder changes its own password (the current one is required). */
 export async function changeHolderPassword(db: Queryable, holderCode: string, current: string, next: string): Promise<void> {
   checkPassword(next, '/newPassword');

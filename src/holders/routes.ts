@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { issuersOfHolder } from '../licenses/index.ts';
-import { clientOf, principalOf, requireClient, requirePrincipal } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf, principalOf } from '../platform/auth/authenticate.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { DomainError } from '../platform/errors.ts';
 import { authorize } from '../policy/index.ts';
-import { authenticateHolder, changeHolderPassword, createHolderAccount, MIN_PASSWORD_LENGTH } from './accounts.ts';
+import { signInGuard } from '../platform/auth/signInGuard.ts';
+import { authenticateHolder, changeHolderPassword, createHolderAccount, holderAccountExists, MIN_PASSWORD_LENGTH } from './accounts.ts';
 import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation } from './authorisations.ts';
 
 const HolderCode = Type.String({ description: 'Holder code: unified social credit code (GB 32100) or citizen id', minLength: 18, maxLength: 18 });
@@ -30,8 +31,8 @@ const AuthorisationParams = Type.Object({ holderCode: HolderCode, id: Type.Strin
 
 
 export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const anyPrincipal = requirePrincipal(platform.tokens);
-  const client = requireClient(platform.tokens);
+  const anyPrincipal = authenticated(platform.tokens);
+  const client = authenticated(platform.tokens, ['client']);
   const record = (holderCode: string, attrs: Record<string, string | string[]> = {}) => ({ type: 'HolderRecord', id: holderCode, attrs: { holderCode, ...attrs } });
 
   app.post(
@@ -73,8 +74,15 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
+      const guard = signInGuard(platform);
+      const who = `holder:${request.body.holderCode}`;
+      await guard.check(who, request.ip);
       const account = await authenticateHolder(platform.store, request.body.holderCode, request.body.password);
-      if (!account) throw new DomainError('unauthenticated', 'invalid-credentials', 'unknown holder code or wrong password');
+      if (!account) {
+        await guard.failed(who, request.ip, await holderAccountExists(platform.store, request.body.holderCode));
+        throw new DomainError('unauthenticated', 'invalid-credentials', 'unknown holder code or wrong password');
+      }
+      await guard.succeeded(who);
       const { accessToken, expiresIn } = await platform.tokens.issueForHolder(account);
       reply.header('cache-control', 'no-store');
       return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, holderCode: account.holderCode };
@@ -98,7 +106,17 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     },
     async (request, reply) => {
       authorize(principalOf(request), 'holder-account:change-password', record(request.params.holderCode));
-      await changeHolderPassword(platform.store, request.params.holderCode, request.body.currentPassword, request.body.newPassword);
+      // The current password is a secret to guess like any other: the same limits apply.
+      const guard = signInGuard(platform);
+      const who = `holder:${request.params.holderCode}`;
+      await guard.check(who, request.ip);
+      try {
+        await changeHolderPassword(platform.store, request.params.holderCode, request.body.currentPassword, request.body.newPassword);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'invalid-credentials') await guard.failed(who, request.ip, true);
+        throw error;
+      }
+      await guard.succeeded(who);
       return reply.status(204).send();
     },
   );

@@ -16,7 +16,7 @@ export {
   type License,
   type LicenseContext,
 } from './service.ts';
-export { verifyLicenseCredential, type VerificationResult } from './verify.ts';
+export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verify.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 
@@ -37,7 +37,7 @@ function startExpiry(platform: Platform): () => Promise<void> {
 
 export const licensesCapability: Capability = {
   name: 'licenses',
-  migrations: [sqlMigration('licenses', '001_licenses', import.meta.url)],
+  migrations: [sqlMigration('licenses', '001_licenses', import.meta.url), sqlMigration('licenses', '002_issuers_of_existing_licenses', import.meta.url)],
   routes: licenseRoutes,
   start: startExpiry,
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authorize } from '../policy/index.ts';
-import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { invalid } from '../platform/errors.ts';
 
@@ -10,7 +10,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = asyn
   app.post(
     '/api/v1/keys/rotate',
     {
-      preHandler: requireClient(platform.tokens),
+      preHandler: authenticated(platform.tokens, ['client']),
       schema: {
         tags: ['keys'],
         summary: "Rotate a signing key (coordination office): a department's license key, or the status-list or token key",

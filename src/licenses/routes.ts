@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getDepartment } from '../departments/index.ts';
-import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize } from '../policy/index.ts';
+import { forbidden, invalid } from '../platform/errors.ts';
+import { authorize, decide, type Action, type ClientPrincipal, type PolicyResource } from '../policy/index.ts';
+import { findLicenseType, isAuthorisedIssuer } from '../standards/index.ts';
 import { keyRoutes } from './keyRoutes.ts';
 import { licenseQrPng, licenseQrSvg } from './qr.ts';
 import {
@@ -11,13 +13,14 @@ import {
   changeLicenseStatus,
   getLicense,
   issueLicense,
+  findLicenseRow,
   licenseIssuerOf,
   listEvents,
   listVersions,
   type LicenseContext,
 } from './service.ts';
 import { statusListsOf } from './statusLists.ts';
-import { verifyLicenseCredential } from './verify.ts';
+import { verificationContext, verifyLicenseCredential } from './verify.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
@@ -58,9 +61,9 @@ const VerificationSchema = Type.Object({
 });
 
 export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requireClient(platform.tokens);
+  const signedIn = authenticated(platform.tokens, ['client']);
   const ctx: LicenseContext = platform;
-  const verifyCtx = { db: platform.store, keys: platform.keys, statusLists: statusListsOf(platform) };
+  const verifyCtx = verificationContext(platform);
   const verificationUrl = (identifier: string) => `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
   await app.register(keyRoutes, { platform });
   const withUrl = <T extends { identifier: string }>(license: T) => ({ ...license, verificationUrl: verificationUrl(license.identifier) });
@@ -68,7 +71,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.post(
     '/api/v1/licenses',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['licenses'],
         summary: 'Issue a license (设立): the first signed version',
@@ -93,13 +96,28 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     },
     async (request, reply) => {
       const principal = clientOf(request);
-      authorize(principal, 'license:issue', { type: 'LicenseType', id: request.body.type });
+      await authorizeIssuing(principal, 'license:issue', { type: 'LicenseType', id: request.body.type }, request.body.type);
       const issuer = await getDepartment(platform.store, principal.departmentCode);
       const license = await issueLicense(ctx, { code: issuer.code, name: issuer.name }, request.body, principal.clientId);
       reply.status(201).header('location', `/api/v1/licenses/${license.identifier}`);
       return withUrl(license);
     },
   );
+
+  /** Issuing and amending also need the department to be an authorised issuer of the type today. */
+  const authorizeIssuing = async (principal: ClientPrincipal, action: Action, resource: PolicyResource, licenseType: string) => {
+    if (!findLicenseType(licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
+    const authorisedIssuer = await isAuthorisedIssuer(platform, licenseType, principal.departmentCode);
+    if (decide(principal, action, resource, { authorisedIssuer }).allowed) return;
+    if (!authorisedIssuer) {
+      throw forbidden(
+        `department ${principal.departmentCode} is not an authorised issuer of ${licenseType} (see GET /api/v1/standards/license-types/${licenseType}/issuers)`,
+        { action, licenseType },
+        'not-an-authorised-issuer',
+      );
+    }
+    authorize(principal, action, resource, { authorisedIssuer });
+  };
 
   const readable = async (request: { params: { identifier: string } } & Parameters<typeof clientOf>[0]) => {
     const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
@@ -109,7 +127,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/api/v1/licenses/:identifier',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags: ['licenses'], summary: 'A license: its current version and status', security: [{ bearer: [] }], params: Identifier, response: { 200: LicenseSchema } },
     },
     async (request) => {
@@ -121,7 +139,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/api/v1/licenses/:identifier/versions',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['licenses'],
         summary: 'Every version of a license, oldest first; versions are immutable',
@@ -152,7 +170,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.get(
     '/api/v1/licenses/:identifier/events',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['licenses'],
         summary: 'The lifecycle events of a license, oldest first',
@@ -180,7 +198,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   app.post(
     '/api/v1/licenses/:identifier/amend',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags: ['licenses'],
         summary: 'Amend a license (变更): a new signed version with the changed fields',
@@ -192,8 +210,8 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     },
     async (request) => {
       const principal = clientOf(request);
-      const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
-      authorize(principal, 'license:amend', { type: 'License', id: request.params.identifier, attrs: { issuerCode } });
+      const { issuer_code: issuerCode, type_key: typeKey } = await findLicenseRow(platform.store, request.params.identifier);
+      await authorizeIssuing(principal, 'license:amend', { type: 'License', id: request.params.identifier, attrs: { issuerCode } }, typeKey);
       return withUrl(await amendLicense(ctx, request.params.identifier, request.body, principal.clientId));
     },
   );
@@ -208,7 +226,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     app.post(
       `/api/v1/licenses/:identifier/${change}`,
       {
-        preHandler: authenticated,
+        preHandler: signedIn,
         schema: { tags: ['licenses'], summary, security: [{ bearer: [] }], params: Identifier, body: Reason, response: { 200: LicenseSchema } },
       },
       async (request) => {

@@ -2,14 +2,15 @@ import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { VerificationKey } from '../platform/crypto/keys.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { buildLicenseIdentifier, findLicenseType, parseLicenseIdentifier } from '../standards/index.ts';
+import type { Platform } from '../platform/platform.ts';
+import { buildLicenseIdentifier, findLicenseType, isAuthorisedIssuer, parseLicenseIdentifier } from '../standards/index.ts';
 import { CredentialFormatError, parseCredential, verifyCredentialSignature } from './credential.ts';
 import type { LicenseStatus } from './lifecycle.ts';
 import { chinaDate } from '../platform/chinaTime.ts';
 import { schemaErrors } from './licenseData.ts';
-import { STATUS_LIST_SIZE, type StatusLists } from './statusLists.ts';
+import { STATUS_LIST_SIZE, statusListsOf, type StatusLists } from './statusLists.ts';
 
-export type CheckName = 'format' | 'signature' | 'issuer-key' | 'status-list' | 'validity-window' | 'schema' | 'current-version';
+export type CheckName = 'format' | 'signature' | 'issuer-key' | 'issuer-authorised' | 'status-list' | 'validity-window' | 'schema' | 'current-version';
 
 export interface VerificationCheck {
   check: CheckName;
@@ -29,10 +30,22 @@ export interface VerifyContext {
   db: Queryable;
   keys: KeyStore;
   statusLists: StatusLists;
+  /** Whether the department was an authorised issuer of the license type on that (China) date. */
+  authorisedIssuer: (licenseType: string, department: string, date: string) => Promise<boolean>;
+}
+
+/** What verification needs of a platform. */
+export function verificationContext(platform: Platform): VerifyContext {
+  return {
+    db: platform.store,
+    keys: platform.keys,
+    statusLists: statusListsOf(platform),
+    authorisedIssuer: (type, department, date) => isAuthorisedIssuer(platform, type, department, date),
+  };
 }
 
 /** Checks that decide validity; `current-version` only informs (an older version stays genuine). */
-const BINDING: readonly CheckName[] = ['format', 'signature', 'issuer-key', 'status-list', 'validity-window', 'schema'];
+const BINDING: readonly CheckName[] = ['format', 'signature', 'issuer-key', 'issuer-authorised', 'status-list', 'validity-window', 'schema'];
 
 /**
  * Verifies an SD-JWT VC license credential the way a relying party would: signature by a
@@ -66,6 +79,18 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
         : { check: 'issuer-key', passed: true, detail: `key ${kid} of ${keyOwner}${key.retired ? ' (retired, was active when signed)' : ''}` },
   );
 
+  const typeKey = typeof claims.vct === 'string' ? vctToKey(claims.vct) : '';
+  const issuedOn = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? chinaDate(claims.iat * 1000) : undefined;
+  const issuerCode = typeof claims.issuerCode === 'string' ? claims.issuerCode : '';
+  const authorised = issuedOn !== undefined && issuerCode !== '' && (await ctx.authorisedIssuer(typeKey, issuerCode, issuedOn));
+  checks.push({
+    check: 'issuer-authorised',
+    passed: authorised,
+    detail: authorised
+      ? `${issuerCode} was an authorised issuer of ${typeKey} on ${issuedOn}`
+      : `${issuerCode || '(no issuer)'} was not an authorised issuer of ${typeKey || '(unknown type)'}${issuedOn ? ` on ${issuedOn}` : ''}`,
+  });
+
   const reference = statusReference(claims.status);
   const state = reference ? await licenseState(ctx.db, reference.listId, reference.idx) : undefined;
   const status = reference && state ? await ctx.statusLists.statusAt(reference.listId, reference.idx, state.revision) : undefined;
@@ -84,7 +109,7 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
     detail: `valid from ${String(claims.validFrom)} until ${claims.validUntil ? String(claims.validUntil) : '长期 (no end)'}; today is ${chinaDate(now)}`,
   });
 
-  const standard = findLicenseType(typeof claims.vct === 'string' ? vctToKey(claims.vct) : '');
+  const standard = findLicenseType(typeKey);
   const errors = standard ? schemaErrors(standard, disclosed, true) : [];
   checks.push(
     !standard

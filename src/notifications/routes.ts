@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { clientOf, requireClient } from '../platform/auth/authenticate.ts';
+import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { listInbox, markRead } from './notifications.ts';
@@ -23,14 +23,14 @@ const NotificationSchema = Type.Object({
 
 /** The inbox of the caller's department. */
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const authenticated = requireClient(platform.tokens);
+  const signedIn = authenticated(platform.tokens, ['client']);
   const tags = ['inbox'];
   const security = [{ bearer: [] }];
 
   app.get(
     '/api/v1/inbox',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: {
         tags,
         security,
@@ -63,7 +63,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ platform: Platform 
   app.post(
     '/api/v1/inbox/:id/read',
     {
-      preHandler: authenticated,
+      preHandler: signedIn,
       schema: { tags, security, summary: 'Mark a notification read', params: Type.Object({ id: Type.String() }), response: { 200: NotificationSchema } },
     },
     async (request) => {

@@ -24,7 +24,10 @@ export interface Platform {
 }
 
 /** The kernel's own tables (signing keys), migrated before any capability's. */
-export const KERNEL_MIGRATIONS: readonly Migration[] = [sqlMigration('platform', '001_signing_keys', import.meta.url)];
+export const KERNEL_MIGRATIONS: readonly Migration[] = [
+  sqlMigration('platform', '001_signing_keys', import.meta.url),
+  sqlMigration('platform', '002_sign_in_failures', import.meta.url),
+];
 
 /** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */
 export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger } = {}): Promise<Platform> {

@@ -26,14 +26,12 @@ beforeAll(async () => {
   const config = loadConfig({ dataDir }, { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '' });
   if (testStoreKind() === 'postgres') {
     const { store, url, drop } = await createTestStore();
-    await openPlatform(config, store);
-    await registerIssuer(store);
+    await registerIssuer(await openPlatform(config, store));
     childEnv.DATABASE_URL = url;
     cleanup = drop;
   } else {
     const store = await openStore({ dataDir });
-    await openPlatform(config, store);
-    await registerIssuer(store);
+    await registerIssuer(await openPlatform(config, store));
     await store.close();
     storeArgs = ['--data-dir', dataDir];
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusListsOf, verifyLicenseCredential } from '../../src/licenses/index.ts';
+import { verificationContext, verifyLicenseCredential } from '../../src/licenses/index.ts';
 import { ImportFileError, importLicenses, type ImportOptions } from '../../src/licenses/import/index.ts';
 import { divisions, ENTITY_TYPES } from '../../src/standards/index.ts';
 import type { SyntheticEnterprise } from '../../src/demo/synthetic.ts';
@@ -285,16 +285,16 @@ describe('signing and the issuer', () => {
         [e[0].creditCode],
       )
     ).rows[0];
-    const result = await verifyLicenseCredential({ db: t.platform.store, keys: t.platform.keys, statusLists: statusListsOf(t.platform) }, credential);
+    const result = await verifyLicenseCredential(verificationContext(t.platform), credential);
     expect(result.checks.find((c) => c.check === 'signature')?.passed).toBe(true);
   });
 
   it('asks for --issuer when several departments issue, and refuses a department that does not', async () => {
     const path = writeFile(t.dir, 'issuer.csv', toCsv(STANDARD_COLUMNS, enterprises(1, 3002).map((x) => standardRow(x))));
-    await registerIssuer(t.platform.store, '青岛市市场监督管理局');
-    const consumer = await registerIssuer(t.platform.store, '国家税务总局山东省税务局', ['consumer']);
-    await expect(importLicenses(t.platform, path, options())).rejects.toThrow(/several departments issue licenses.*--issuer/);
-    await expect(importLicenses(t.platform, path, options({ issuer: consumer.code }))).rejects.toThrow(/no system with the issuer role/);
+    await registerIssuer(t.platform, '青岛市市场监督管理局');
+    const consumer = await registerIssuer(t.platform, '国家税务总局山东省税务局', ['consumer']);
+    await expect(importLicenses(t.platform, path, options())).rejects.toThrow(/several departments issue business-license.*--issuer/);
+    await expect(importLicenses(t.platform, path, options({ issuer: consumer.code }))).rejects.toThrow(/not an authorised issuer of business-license/);
     expect(await importLicenses(t.platform, path, options({ issuer: t.issuer.code }))).toMatchObject({ issued: 1 });
   });
 });

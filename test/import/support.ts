@@ -7,9 +7,9 @@ import { createClient, registerDepartment, type Department } from '../../src/dep
 import { seededRandom, syntheticEnterprises, type SyntheticEnterprise } from '../../src/demo/synthetic.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type Platform } from '../../src/platform/platform.ts';
-import { openPlatform } from '../../src/app/platform.ts';
 import type { Store } from '../../src/platform/store/store.ts';
-import { CREDIT_CODE_ALPHABET, generateCreditCode } from '../../src/standards/index.ts';
+import { openPlatform } from '../../src/app/platform.ts';
+import { authoriseIssuer, CREDIT_CODE_ALPHABET, generateCreditCode } from '../../src/standards/index.ts';
 import { createTestStore } from '../support/store.ts';
 
 export const MASTER_KEY = 'ab'.repeat(32);
@@ -43,7 +43,9 @@ export interface ImportTestPlatform {
 
 let departmentSeed = Date.now() % 100000;
 
-export async function registerIssuer(store: Store, name = '山东省市场监督管理局', roles = ['issuer']): Promise<Department> {
+/** A department with a system of `roles`; with the issuer role it is also an authorised issuer of business licenses. */
+export async function registerIssuer(platform: Platform, name = '山东省市场监督管理局', roles = ['issuer']): Promise<Department> {
+  const store = platform.store;
   const random = seededRandom(departmentSeed++);
   const department: Department = {
     code: generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000', random }),
@@ -54,6 +56,7 @@ export async function registerIssuer(store: Store, name = '山东省市场监督
   };
   await registerDepartment(store, department);
   await createClient(store, { departmentCode: department.code, roles });
+  if (roles.includes('issuer')) await authoriseIssuer(platform, 'business-license', { department: department.code, legalBasis: '《市场主体登记管理条例》（测试）' }, 'test');
   return department;
 }
 
@@ -63,7 +66,7 @@ export async function startImportPlatform(): Promise<ImportTestPlatform> {
   const { store, url, drop } = await createTestStore();
   const config = loadConfig({ dataDir: join(dir, 'data') }, { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '' });
   const platform = await openPlatform(config, store);
-  const issuer = await registerIssuer(store);
+  const issuer = await registerIssuer(platform);
   return {
     platform,
     dir,

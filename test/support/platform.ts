@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { type Platform } from '../../src/platform/platform.ts';
 import { openPlatform } from '../../src/app/platform.ts';
 import { buildServer } from '../../src/app/server.ts';
-import { generateCreditCode } from '../../src/standards/index.ts';
+import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { seededRandom, syntheticEnterprise } from '../../src/demo/synthetic.ts';
 import { createTestStore } from './store.ts';
 
@@ -23,6 +23,8 @@ export interface TestPlatform {
   app: FastifyInstance;
   /** The base URL of the real HTTP server the app listens on (127.0.0.1, random port). */
   url: string;
+  /** The PostgreSQL database of this platform (postgres project only), for a second process on it. */
+  databaseUrl?: string;
   issuer: TestClient;
   otherIssuer: TestClient;
   consumer: TestClient;
@@ -57,9 +59,9 @@ async function department(p: Platform, name: string, nameEn: string, roles: stri
  * with an issuer, a second issuer, a consumer and a coordinator ready to call it.
  * `env` adds settings read by loadConfig, e.g. `{ CERTBRIDGE_SIGNING_ALG: 'SM2' }`.
  */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(env: Record<string, string> = {}, options: { authoriseIssuers?: boolean } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-test-'));
-  const { store, drop } = await createTestStore();
+  const { store, url: databaseUrl, drop } = await createTestStore();
   const server = { port: 0 };
   const config = loadConfig({ dataDir, port: 0 }, { ...process.env, ...env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' });
   const platform = await openPlatform(config, store);
@@ -69,12 +71,16 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   platform.config.publicUrl = address;
   const issuer = await department(platform, '山东省市场监督管理局', 'Shandong AMR', ['issuer']);
   const otherIssuer = await department(platform, '青岛市市场监督管理局', 'Qingdao AMR', ['issuer']);
+  for (const authority of options.authoriseIssuers === false ? [] : [issuer, otherIssuer]) {
+    await authoriseIssuer(platform, 'business-license', { department: authority.department.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2000-01-01' }, 'test');
+  }
   const consumer = await department(platform, '国家税务总局山东省税务局', 'Shandong Tax', ['consumer']);
   const coordinator = await department(platform, '山东省大数据局', 'Shandong Big Data Bureau', ['coordinator']);
   return {
     platform,
     app,
     url: address,
+    databaseUrl,
     issuer,
     otherIssuer,
     consumer,

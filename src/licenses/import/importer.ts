@@ -6,8 +6,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { findDepartment, listClients, listDepartments } from '../../departments/index.ts';
-import { findLicenseType, LICENSE_TYPES, type LicenseTypeStandard } from '../../standards/index.ts';
+import { findDepartment } from '../../departments/index.ts';
+import type { Platform } from '../../platform/platform.ts';
+import { findLicenseType, LICENSE_TYPES, listIssuers, type LicenseTypeStandard } from '../../standards/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../bulk.ts';
 import { chinaDate } from '../../platform/chinaTime.ts';
 import type { Issuer, LicenseContext } from '../service.ts';
@@ -77,30 +78,27 @@ export class ImportAbortedError extends ImportFileError {
 }
 
 /**
- * The issuing department: the one named, or else the only department with an enabled system
- * holding the issuer role. Asked through the departments capability, never its tables.
+ * The issuing department: the one named, or else the only authorised issuer of the license type
+ * today (the registry the coordination office keeps). A department that is not one is refused,
+ * whatever roles its systems have.
  */
-export async function resolveIssuer(ctx: LicenseContext, code?: string): Promise<Issuer> {
-  const issues = async (departmentCode: string) =>
-    (await listClients(ctx.store, departmentCode)).some((c) => c.roles.includes('issuer'));
+export async function resolveIssuer(platform: Platform, type: string, code?: string): Promise<Issuer> {
+  const today = chinaDate();
+  const current = (await listIssuers(platform, type)).filter((i) => i.validFrom <= today && (i.validUntil === null || today <= i.validUntil));
   if (code !== undefined) {
-    const department = await findDepartment(ctx.store, code);
+    const department = await findDepartment(platform.store, code);
     if (!department) throw new ImportFileError(`no department with code ${code} (see: certbridge departments list)`);
-    if (!(await issues(code))) {
+    if (!current.some((i) => i.department === code)) {
       throw new ImportFileError(
-        `department ${code} (${department.name}) has no system with the issuer role: it does not issue licenses (register one with: certbridge clients create --department ${code} --roles issuer)`,
+        `department ${code} (${department.name}) is not an authorised issuer of ${type} (the coordination office keeps the registry: GET /api/v1/standards/license-types/${type}/issuers)`,
       );
     }
     return { code, name: department.name };
   }
-  const issuers = [];
-  for (const department of await listDepartments(ctx.store)) if (await issues(department.code)) issuers.push(department);
-  if (issuers.length === 1) return { code: issuers[0].code, name: issuers[0].name };
-  if (issuers.length === 0) {
-    throw new ImportFileError('no department has a system with the issuer role: register one, or name the issuing department with --issuer <credit code>');
-  }
+  if (current.length === 1) return { code: current[0].department, name: current[0].departmentName ?? current[0].department };
+  if (current.length === 0) throw new ImportFileError(`no department is an authorised issuer of ${type} today: the coordination office registers one first`);
   throw new ImportFileError(
-    `several departments issue licenses (${issuers.map((d) => `${d.name} ${d.code}`).join(', ')}): choose one with --issuer <credit code>`,
+    `several departments issue ${type} (${current.map((d) => `${d.departmentName ?? ''} ${d.department}`.trim()).join(', ')}): choose one with --issuer <credit code>`,
   );
 }
 
@@ -140,7 +138,7 @@ async function openSigner(ctx: LicenseContext, issuer: Issuer, useWorkers: boole
  * with the file, the mapping or the options; rejected rows are not errors but part of the summary.
  */
 export async function importLicenses(
-  ctx: LicenseContext,
+  ctx: Platform,
   file: string,
   options: ImportOptions,
   onProgress: (progress: ImportProgress) => void = () => undefined,
@@ -157,7 +155,7 @@ export async function importLicenses(
     typeof options.mapping === 'string' ? await loadMapping(options.mapping, standard) : options.mapping && validateMapping(options.mapping, standard);
   const reportPath = options.report ?? `${file}.rejected.csv`;
   await checkReportPath(file, reportPath);
-  const issuer = await resolveIssuer(ctx, options.issuer);
+  const issuer = await resolveIssuer(ctx, standard.key, options.issuer);
   const mapper = new RecordMapper(standard, mapping);
   const required = [CREDIT_CODE_FIELD, ...((standard.dataSchema.required as string[] | undefined) ?? [])];
 

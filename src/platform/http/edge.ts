@@ -69,8 +69,12 @@ export function findHostile(root: unknown): Finding | undefined {
   return undefined;
 }
 
-/** preValidation: rejects the request at the first hostile value of its path, query or body. */
+/**
+ * preValidation: rejects the request at the first hostile value of its path, query or body. A
+ * request without a body, on a route whose body has no required member, reads as `{}`.
+ */
 export async function rejectHostileInput(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   const parts: [string, unknown][] = [
     ['params:', request.params],
     ['querystring:', request.query],
