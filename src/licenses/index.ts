@@ -3,6 +3,7 @@ import type { Capability } from '../platform/capability.ts';
 import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { expireDueLicenses } from './service.ts';
+import { startVerificationTally } from './verificationTally.ts';
 import { licenseRoutes } from './routes.ts';
 
 export { StatusLists, STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
@@ -16,7 +17,9 @@ export {
   type License,
   type LicenseContext,
 } from './service.ts';
-export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verify.ts';
+export { discloseOnly, verificationContext, verifyLicenseCredential, type VerificationResult } from './verify.ts';
+export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
+export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 
@@ -39,5 +42,10 @@ export const licensesCapability: Capability = {
   name: 'licenses',
   migrations: [sqlMigration('licenses', '001_licenses', import.meta.url), sqlMigration('licenses', '002_issuers_of_existing_licenses', import.meta.url)],
   routes: licenseRoutes,
-  start: startExpiry,
+  start: (platform) => {
+    const stops = [startExpiry(platform), startVerificationTally(platform)];
+    return async () => {
+      await Promise.all(stops.map((stop) => stop()));
+    };
+  },
 };

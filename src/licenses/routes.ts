@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { getDepartment } from '../departments/index.ts';
-import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
+import { authenticated, authenticatedIfPresent, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { forbidden, invalid } from '../platform/errors.ts';
+import { DomainError, forbidden, invalid } from '../platform/errors.ts';
 import { authorize, decide, type Action, type ClientPrincipal, type PolicyResource } from '../policy/index.ts';
 import { findLicenseType, isAuthorisedIssuer } from '../standards/index.ts';
 import { keyRoutes } from './keyRoutes.ts';
@@ -20,7 +21,9 @@ import {
   type LicenseContext,
 } from './service.ts';
 import { statusListsOf } from './statusLists.ts';
-import { verificationContext, verifyLicenseCredential } from './verify.ts';
+import { isVerificationCode, verificationUrl } from './verificationCode.ts';
+import { verificationTally } from './verificationTally.ts';
+import { discloseOnly, verificationContext, verifyLicenseCredential } from './verify.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
@@ -56,6 +59,9 @@ const LicenseSchema = Type.Object(
 const VerificationSchema = Type.Object({
   valid: Type.Boolean(),
   status: StatusSchema,
+  disclosure: Type.Union([Type.Literal('credential'), Type.Literal('public'), Type.Literal('none')], {
+    description: 'credential: what the presented credential discloses; public: the public fields (with the verification code); none: the verdict only',
+  }),
   checks: Type.Array(Type.Object({ check: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
   license: AnyObject,
 });
@@ -64,9 +70,8 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
   const signedIn = authenticated(platform.tokens, ['client']);
   const ctx: LicenseContext = platform;
   const verifyCtx = verificationContext(platform);
-  const verificationUrl = (identifier: string) => `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
   await app.register(keyRoutes, { platform });
-  const withUrl = <T extends { identifier: string }>(license: T) => ({ ...license, verificationUrl: verificationUrl(license.identifier) });
+  const withUrl = <T extends { identifier: string }>(license: T) => ({ ...license, verificationUrl: verificationUrl(platform.config.publicUrl, platform.keys, license.identifier) });
 
   app.post(
     '/api/v1/licenses',
@@ -238,51 +243,108 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     );
   }
 
-  app.get(
-    '/api/v1/licenses/:identifier/qr.png',
-    { schema: { tags: ['verification'], summary: 'QR code (PNG) leading to the public verification of the license', params: Identifier } },
-    async (request, reply) => {
-      await licenseIssuerOf(platform.store, request.params.identifier);
-      return reply.type('image/png').send(await licenseQrPng(verificationUrl(request.params.identifier)));
-    },
+  /** Public routes anyone can call cost the platform something: limited per client address. */
+  const publicRate = { rateLimit: { max: platform.config.verifyRatePerMinute, timeWindow: 60_000 } };
+  const CodeQuery = Type.Object(
+    { code: Type.Optional(Type.String({ maxLength: 64, description: 'The verification code (核验码) printed with the QR code; with it the public fields are shown' })) },
+    { additionalProperties: false },
   );
 
-  app.get(
-    '/api/v1/licenses/:identifier/qr.svg',
-    { schema: { tags: ['verification'], summary: 'QR code (SVG) leading to the public verification of the license', params: Identifier } },
-    async (request, reply) => {
-      await licenseIssuerOf(platform.store, request.params.identifier);
-      return reply.type('image/svg+xml').send(await licenseQrSvg(verificationUrl(request.params.identifier)));
-    },
-  );
+  /**
+   * The link a QR code carries: with the verification code for the license's issuer, the
+   * coordination office and the holder (signed in), or for whoever already has the right code;
+   * without it for anyone else (the verdict only).
+   */
+  const qrLink = async (request: FastifyRequest, identifier: string, code: string | undefined) => {
+    const row = await findLicenseRow(platform.store, identifier);
+    if (code !== undefined) {
+      if (!isVerificationCode(platform.keys, identifier, code)) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
+      return verificationUrl(platform.config.publicUrl, platform.keys, identifier);
+    }
+    const principal = request.principal;
+    const entitled =
+      principal !== undefined &&
+      (decide(principal, 'license:read', { type: 'License', id: identifier, attrs: { issuerCode: row.issuer_code } }).allowed ||
+        (principal.kind === 'holder' && principal.holderCode === row.holder_code));
+    return entitled ? verificationUrl(platform.config.publicUrl, platform.keys, identifier) : `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
+  };
+
+  for (const [format, type, render] of [
+    ['png', 'image/png', licenseQrPng],
+    ['svg', 'image/svg+xml', licenseQrSvg],
+  ] as const) {
+    app.get(
+      `/api/v1/licenses/:identifier/qr.${format}`,
+      {
+        preHandler: authenticatedIfPresent(platform.tokens),
+        config: publicRate,
+        schema: {
+          tags: ['verification'],
+          summary: `QR code (${format.toUpperCase()}) leading to the public verification of the license`,
+          description:
+            "The link carries the version's verification code when the caller is the license's issuer, the coordination office or the holder (signed in), or gives the right `code`; otherwise it leads to the verdict only.",
+          params: Identifier,
+          querystring: CodeQuery,
+        },
+      },
+      async (request, reply) => reply.type(type).header('cache-control', 'private, no-store').send(await render(await qrLink(request, request.params.identifier, request.query.code))),
+    );
+  }
 
   app.post(
     '/api/v1/verify',
     {
+      bodyLimit: 64 * 1024,
+      config: publicRate,
       schema: {
         tags: ['verification'],
-        summary: 'Verify a license credential (public, no account)',
-        body: Type.Object({ credential: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        summary: 'Verify a license credential (public, no account): the verdict and what the credential itself discloses',
+        body: Type.Object({ credential: Type.String({ minLength: 1, maxLength: 60_000 }) }, { additionalProperties: false }),
         response: { 200: VerificationSchema },
       },
     },
-    (request) => verifyLicenseCredential(verifyCtx, request.body.credential),
+    async (request) => {
+      const result = await verifyLicenseCredential(verifyCtx, request.body.credential);
+      const license = result.license;
+      if (result.checks.find((c) => c.check === 'signature')?.passed && typeof license.holderCode === 'string' && typeof license.vct === 'string') {
+        verificationTally(platform).count('credential', { holderCode: license.holderCode, licenseType: license.vct.split(':').pop()! });
+      }
+      return discloseOnly(result, 'credential');
+    },
   );
 
   app.get(
     '/api/v1/verify/:identifier',
     {
+      config: publicRate,
       schema: {
         tags: ['verification'],
         summary: 'Verify a license by its identifier, as a QR scan does (public, no account)',
+        description:
+          'With the identifier alone: the verdict and the status. With the verification code (`code`, carried by the QR code and the printed license): also the public fields of the license type. Every verification is counted in the audit log (aggregated per holder and minute).',
         params: Identifier,
+        querystring: CodeQuery,
         response: { 200: VerificationSchema },
       },
     },
     async (request) => {
-      const versions = await listVersions(platform.store, request.params.identifier);
-      const version = versions.find((v) => v.identifier === request.params.identifier) ?? versions[versions.length - 1];
-      return verifyLicenseCredential(verifyCtx, version.credential);
+      const { identifier } = request.params;
+      const code = request.query.code;
+      let versions;
+      try {
+        versions = await listVersions(platform.store, identifier);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'license-not-found') verificationTally(platform).count('not-found');
+        throw error;
+      }
+      const version = versions.find((v) => v.identifier === identifier) ?? versions[versions.length - 1];
+      const withCode = code !== undefined && isVerificationCode(platform.keys, version.identifier, code);
+      if (code !== undefined && !withCode) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
+      const result = await verifyLicenseCredential(verifyCtx, version.credential);
+      const holderCode = typeof result.license.holderCode === 'string' ? result.license.holderCode : '';
+      const licenseType = typeof result.license.vct === 'string' ? result.license.vct.split(':').pop()! : '';
+      verificationTally(platform).count(withCode ? 'code' : 'identifier', { holderCode, licenseType });
+      return discloseOnly(result, withCode ? 'public' : 'none');
     },
   );
 

@@ -26,6 +26,35 @@ export interface VerificationResult {
   license: Record<string, unknown>;
 }
 
+/**
+ * How much of a license a public verification shows: `credential` — what the presented credential
+ * discloses (its holder already has it); `public` — with the version's verification code, the
+ * metadata and the fields the license type's standard declares public; `none` — the identifier
+ * alone: the verdict and the status, nothing about the holder.
+ */
+export type Disclosure = 'credential' | 'public' | 'none';
+
+/** Metadata a public verification shows with the code (the holder's code only when it is a credit code, never a citizen id). */
+const PUBLIC_METADATA = ['identifier', 'version', 'licenseName', 'licenseTypeCode', 'issuerCode', 'issuerName', 'validFrom', 'validUntil', 'iat'];
+
+/** Cuts a verification down to what `disclosure` allows. */
+export function discloseOnly(result: VerificationResult, disclosure: Disclosure): VerificationResult & { disclosure: Disclosure } {
+  if (disclosure === 'credential') return { ...result, disclosure };
+  const l = result.license;
+  const standard = typeof l.vct === 'string' ? findLicenseType(vctToKey(l.vct)) : undefined;
+  if (disclosure === 'public') {
+    const shown: Record<string, unknown> = {};
+    for (const name of PUBLIC_METADATA) if (name in l) shown[name] = l[name];
+    if (l.holderCodeType === '001') shown.holderCode = l.holderCode;
+    for (const name of standard?.publicFields ?? []) if (name in l) shown[name] = l[name];
+    return { ...result, license: shown, disclosure };
+  }
+  const checks = result.checks.map((c) =>
+    c.check === 'validity-window' ? { ...c, detail: c.passed ? 'within its validity window' : 'outside its validity window' } : c,
+  );
+  return { ...result, checks, license: { identifier: l.identifier, licenseName: l.licenseName ?? standard?.name ?? null }, disclosure };
+}
+
 export interface VerifyContext {
   db: Queryable;
   keys: KeyStore;

@@ -371,7 +371,21 @@ export interface LicenseTypeStandard {
   dataSchema: Record<string, unknown>;
   metadataSchema: Record<string, unknown>;
   lifecycle: LifecycleEvent[];
+  /**
+   * The business fields anyone may see who holds the license's verification code (the public
+   * verification page); every other field is shared only under an agreement or the holder's
+   * authorisation.
+   */
+  publicFields: readonly string[];
 }
+
+/**
+ * What the national enterprise credit publicity system (国家企业信用信息公示系统) shows of a market
+ * entity's registration, less the two fields that are personal information of a natural person
+ * (《个人信息保护法》): the legal representative's name, and the domicile, which for an individual
+ * business (个体工商户) is often a home. Those stay behind agreements, as the catalog marks them.
+ */
+const PUBLIC_FIELDS = ['name', 'entityType', 'registeredCapital', 'establishedOn', 'businessTermFrom', 'businessTermTo', 'businessScope', 'registrationAuthority', 'issuedOn'] as const;
 
 export const BUSINESS_LICENSE: LicenseTypeStandard = {
   key: 'business-license',
@@ -383,6 +397,7 @@ export const BUSINESS_LICENSE: LicenseTypeStandard = {
   dataSchema,
   metadataSchema,
   lifecycle: LIFECYCLE,
+  publicFields: PUBLIC_FIELDS,
 };
 
 export interface EntityType {

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 /** The checks that decide `valid`; `current-version` only informs. */
-const BINDING_CHECKS = ['format', 'signature', 'issuer-key', 'status-list', 'validity-window', 'schema'];
+const BINDING_CHECKS = ['format', 'signature', 'issuer-key', 'issuer-authorised', 'status-list', 'validity-window', 'schema'];
 
 interface Check {
   check: string;
@@ -231,13 +231,41 @@ describe('tampering', () => {
 });
 
 describe('GET /api/v1/verify/{identifier} (QR scan)', () => {
-  it('gives the same answer as verifying the credential', async () => {
+  it('gives the same verdict as verifying the credential, but nothing of the license without its verification code', async () => {
     const { license } = await issue();
     const byId = await verifyIdentifier(license.identifier);
     const byCredential = await verifyCredential(license.credential);
     expect(byId.status).toBe(200);
-    expect(byId.body).toEqual(byCredential.body);
     expect(byId.body.valid).toBe(true);
+    expect(byId.body.status).toBe(byCredential.body.status);
+    expect(byId.body.checks.map((c: Check) => [c.check, c.passed])).toEqual(byCredential.body.checks.map((c: Check) => [c.check, c.passed]));
+    expect(byId.body.disclosure).toBe('none');
+    expect(Object.keys(byId.body.license).sort()).toEqual(['identifier', 'licenseName']);
+    expect(JSON.stringify(byId.body)).not.toContain(String(license.data.name));
+    expect(JSON.stringify(byId.body)).not.toContain(license.holder.code);
+  });
+
+  it('with the verification code of the link (the QR code), shows the public fields only', async () => {
+    const { license } = await issue();
+    expect(license.verificationUrl).toMatch(new RegExp(`/api/v1/verify/${license.identifier.replace(/\./g, '\\.')}\\?code=[a-z2-7]{16}$`));
+    const withCode = await api(t, 'GET', new URL(license.verificationUrl).pathname + new URL(license.verificationUrl).search);
+    expect(withCode.status).toBe(200);
+    expect(withCode.body).toMatchObject({ valid: true, status: 'valid', disclosure: 'public' });
+    expect(withCode.body.license).toMatchObject({ identifier: license.identifier, holderCode: license.holder.code, name: license.data.name, businessScope: license.data.businessScope });
+    // The standard declares which fields are public: the legal representative and the domicile are not.
+    const standard = await api(t, 'GET', '/api/v1/standards/license-types/business-license');
+    for (const field of Object.keys(license.data)) {
+      expect(field in withCode.body.license, field).toBe(standard.body.publicFields.includes(field));
+    }
+    expect(withCode.body.license.legalRepresentative).toBeUndefined();
+    expect(withCode.body.license.domicile).toBeUndefined();
+    const wrong = await api(t, 'GET', `/api/v1/verify/${license.identifier}?code=aaaaaaaaaaaaaaaa`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ code: 'invalid-verification-code', field: 'querystring:/code' });
+    // Another version's code does not open this one.
+    const other = await issue();
+    const foreign = new URL(other.license.verificationUrl).searchParams.get('code');
+    expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}?code=${foreign}`)).status).toBe(400);
   });
 
   it('404 license-not-found for a well-formed identifier nobody issued', async () => {
@@ -357,9 +385,9 @@ describe('expiry', () => {
 });
 
 describe('QR codes', () => {
-  it('qr.png is a PNG of the verification URL', async () => {
+  it('qr.png is a PNG of the verification URL (with its code for the issuer)', async () => {
     const { license } = await issue();
-    const response = await fetch(`${t.url}/api/v1/licenses/${license.identifier}/qr.png`);
+    const response = await fetch(`${t.url}/api/v1/licenses/${license.identifier}/qr.png`, { headers: { authorization: `Bearer ${t.issuer.token}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     const png = Buffer.from(await response.arrayBuffer());
@@ -367,9 +395,14 @@ describe('QR codes', () => {
     expect(png.toString('latin1', 12, 16)).toBe('IHDR');
     expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(256); // width: big enough to print and scan
     // no QR decoder is installed: compare with the QR of the URL that the license response names
-    expect(license.verificationUrl).toBe(`${t.url}/api/v1/verify/${license.identifier}`);
+    expect(license.verificationUrl).toMatch(new RegExp(`^${t.url}/api/v1/verify/${license.identifier.replace(/\./g, '\\.')}\\?code=`));
     expect(png.equals(await licenseQrPng(license.verificationUrl))).toBe(true);
     expect(png.equals(await licenseQrPng(`${t.url}/api/v1/verify/${license.identifier}x`))).toBe(false);
+    // Anyone else gets the QR code of the verdict alone: the code is not handed out by identifier.
+    const anonymous = Buffer.from(await (await fetch(`${t.url}/api/v1/licenses/${license.identifier}/qr.png`)).arrayBuffer());
+    expect(anonymous.equals(await licenseQrPng(`${t.url}/api/v1/verify/${license.identifier}`))).toBe(true);
+    const consumer = Buffer.from(await (await fetch(`${t.url}/api/v1/licenses/${license.identifier}/qr.png`, { headers: { authorization: `Bearer ${t.consumer.token}` } })).arrayBuffer());
+    expect(consumer.equals(anonymous)).toBe(true);
   });
 
   it('qr.svg is an SVG of the verification URL', async () => {

@@ -34,6 +34,14 @@ export function authenticated(tokens: AccessTokens, kinds?: readonly Principal['
   };
 }
 
+/** For public routes that answer more to whom they know: authenticates when credentials are sent (and refuses bad ones). */
+export function authenticatedIfPresent(tokens: AccessTokens) {
+  const authenticate = authenticated(tokens);
+  return async (request: FastifyRequest): Promise<void> => {
+    if (request.headers.authorization !== undefined) await authenticate(request);
+  };
+}
+
 /** The authenticated principal of a route guarded by `authenticated`. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthenticated('unauthenticated', 'authentication required');

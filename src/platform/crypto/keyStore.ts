@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { Queryable } from '../store/store.ts';
 import {
   generateSigningKey,
@@ -36,6 +37,7 @@ interface KeyRow {
 export class KeyStore {
   private readonly active = new Map<string, SigningKey>();
   private readonly verification = new Map<string, PlatformVerificationKey>();
+  private readonly derived = new Map<string, Buffer>();
 
   constructor(
     private readonly db: Queryable,
@@ -123,6 +125,19 @@ export class KeyStore {
     const key = { ...verificationKeyFromJwk(row.public_jwk), purpose: row.purpose, owner: row.owner ?? undefined, retired: row.retired_at !== null };
     this.verification.set(kid, key);
     return key;
+  }
+
+  /**
+   * A secret for one use (`purpose`), derived from the master key (HKDF-SHA256): the same in every
+   * process that shares the master key, never stored.
+   */
+  derivedSecret(purpose: string): Buffer {
+    let secret = this.derived.get(purpose);
+    if (!secret) {
+      secret = Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), `certbridge:${purpose}`, 32));
+      this.derived.set(purpose, secret);
+    }
+    return secret;
   }
 
   /** Public halves for a JWKS document. */

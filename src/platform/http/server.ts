@@ -10,7 +10,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
-import { DomainError } from '../errors.ts';
+import rateLimit from '@fastify/rate-limit';
+import { DomainError, rateLimited } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Migration } from '../store/migrate.ts';
 import { boundSchema, rejectHostileInput } from './edge.ts';
@@ -64,6 +65,15 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   );
 
   await securityHeaders(app, config);
+  // Request-rate limits per client address, for the routes that ask for one (config.rateLimit):
+  // public and unauthenticated routes, whose cost anyone can impose.
+  await app.register(rateLimit, {
+    global: false,
+    groupId: 'default',
+    addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false },
+    addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false, 'retry-after': true },
+    errorResponseBuilder: (_request, context) => rateLimited('rate-limited', `too many requests from this address: ${context.max} a ${context.after === '1 minute' ? 'minute' : 'window'}; try again in ${context.after}`, context.ttl / 1000),
+  });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(swagger, {
     openapi: {

@@ -1,0 +1,78 @@
+/**
+ * Public verification without an account, as an attacker tries it: guessing identifiers, flooding,
+ * huge bodies. What the identifier alone reveals, the limits, and the counts in the audit log.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verificationTally } from '../../src/licenses/index.ts';
+import { buildLicenseIdentifier, parseLicenseIdentifier } from '../../src/standards/index.ts';
+import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform({ CERTBRIDGE_VERIFY_RATE: '25' });
+});
+afterAll(() => t.close());
+
+async function issue() {
+  const r = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest() });
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
+describe('public verification', () => {
+  it('guessed identifiers (sequential serials, computable check) give the verdict and nothing about the holder', async () => {
+    const first = await issue();
+    await issue();
+    const parts = parseLicenseIdentifier(first.identifier);
+    if (!parts.ok) throw new Error('bad identifier');
+    const guessed = buildLicenseIdentifier({ ...parts.parts, serial: String(Number(parts.parts.serial) + 1).padStart(parts.parts.serial.length, '0') });
+    const r = await api(t, 'GET', `/api/v1/verify/${guessed}`);
+    expect(r.status).toBe(200);
+    expect(r.body.disclosure).toBe('none');
+    expect(Object.keys(r.body.license).sort()).toEqual(['identifier', 'licenseName']);
+    const publicView = JSON.stringify(r.body);
+    for (const leak of ['holderCode', 'name', 'legalRepresentative', 'domicile', 'registeredCapital']) expect(publicView).not.toContain(`"${leak}"`);
+  });
+
+  it('is counted in the audit log per holder, aggregated (one entry for many verifications)', async () => {
+    const license = await issue();
+    await verificationTally(t.platform).flush();
+    const before = (await t.platform.store.query<{ id: number }>('select coalesce(max(id), 0) as id from audit_entries')).rows[0].id;
+    const query = new URL(license.verificationUrl).search;
+    for (let i = 0; i < 3; i++) expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}`)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}${query}`)).status).toBe(200);
+    expect((await api(t, 'POST', '/api/v1/verify', { body: { credential: license.credential } })).status).toBe(200);
+    const unknown = buildLicenseIdentifier({ ...(parseLicenseIdentifier(license.identifier) as { parts: never }).parts, serial: '99999999' });
+    expect((await api(t, 'GET', `/api/v1/verify/${unknown}`)).status).toBe(404);
+    expect(await verificationTally(t.platform).flush()).toBe(2);
+    const entries = (
+      await t.platform.store.query<{ entry: string; holder_code: string | null }>(`select entry, holder_code from audit_entries where type = 'verification.public' and id > $1 order by id`, [before])
+    ).rows.map((r) => ({ ...JSON.parse(r.entry).data, column: r.holder_code }));
+    expect(entries).toEqual([
+      expect.objectContaining({ holderCode: license.holder.code, column: license.holder.code, byIdentifier: 3, withCode: 2, withCredential: 1, notFound: 0 }),
+      expect.objectContaining({ holderCode: null, notFound: 1 }),
+    ]);
+  });
+
+  it('is rate-limited per client address: 429 with Retry-After, as a problem', async () => {
+    const license = await issue();
+    let limited: Awaited<ReturnType<typeof api>> | undefined;
+    for (let i = 0; i < 40 && !limited; i++) {
+      const r = await api(t, 'GET', `/api/v1/verify/${license.identifier}`);
+      if (r.status === 429) limited = r;
+      else expect(r.status).toBe(200);
+    }
+    expect(limited).toBeDefined();
+    expect(limited!.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited!.headers.get('content-type')).toContain('application/problem+json');
+    expect(limited!.body.code).toBe('rate-limited');
+  });
+
+  it('refuses a huge body at once, before reading it (413)', async () => {
+    const started = performance.now();
+    const r = await api(t, 'POST', '/api/v1/verify', { body: { credential: 'x'.repeat(19 * 1024 * 1024) } });
+    expect(r.status).toBe(413);
+    expect(r.body.code).toBe('payload-too-large');
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
