@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config.ts';
+import { outboundPolicy } from '../platform/http/outbound.ts';
 import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { grantsForResource } from './grants.ts';
@@ -243,30 +244,23 @@ export class Deliverer implements DelivererHandle {
     const signature = detachedJws(key, body);
     // The license data leaves the platform: the access is recorded (committed) first.
     if (prepared.access) await this.rt.recorder.record(prepared.access);
-    const started = Date.now();
-    let outcome: { ok: boolean; status: number | null; error: string | null; ms: number };
-    try {
-      const response = await fetch(prepared.url, {
-        method: 'POST',
-        headers: {
-          'content-type': CLOUDEVENTS_JSON,
-          [SIGNATURE_HEADER]: signature,
-          'x-certbridge-delivery': String(row.id),
-          'x-certbridge-attempt': String(row.attempts),
-          'user-agent': 'CertBridge-Deliverer/1',
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        redirect: 'manual',
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      const ok = response.status >= 200 && response.status < 300;
-      outcome = { ok, status: response.status, error: ok ? null : `HTTP ${response.status}`, ms: Date.now() - started };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      outcome = { ok: false, status: null, error: cause?.code ?? cause?.message ?? (error as Error).message, ms: Date.now() - started };
-    }
-    await this.finish(row, outcome);
+    // The destination is checked again on the address actually connected to (DNS may have changed).
+    const sent = await outboundPolicy(this.rt.platform).post(
+      prepared.url,
+      body,
+      {
+        'content-type': CLOUDEVENTS_JSON,
+        [SIGNATURE_HEADER]: signature,
+        'x-certbridge-delivery': String(row.id),
+        'x-certbridge-attempt': String(row.attempts),
+        'user-agent': 'CertBridge-Deliverer/1',
+      },
+      this.options.timeoutMs,
+    );
+    const ok = sent.status !== undefined && sent.status >= 200 && sent.status < 300;
+    if (sent.failure) this.rt.platform.log.warn({ delivery: row.id, failure: sent.failure, detail: sent.detail }, 'delivery failed');
+    // The department sees a category (or the receiver's status), never the network's own words: no port scanning through us.
+    await this.finish(row, { ok, status: sent.status ?? null, error: ok ? null : (sent.failure ?? `HTTP ${sent.status}`), ms: sent.ms });
   }
 
   private async finish(row: ClaimedRow, outcome: { ok: boolean; status: number | null; error: string | null; ms: number }): Promise<void> {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getDepartment } from '../departments/index.ts';
 import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
+import { outboundPolicy } from '../platform/http/outbound.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { getDelivery, listDeliveries, redeliver, type DeliveryScope } from './deliveries.ts';
@@ -103,7 +104,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request, reply) => {
-      const subscription = await createSubscription(db, platform.events, clientOf(request), request.body);
+      const subscription = await createSubscription(db, platform.events, outboundPolicy(platform), clientOf(request), request.body);
       reply.status(201).header('location', `/api/v1/subscriptions/${subscription.id}`);
       return subscription;
     },
@@ -225,7 +226,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       const principal = clientOf(request);
       authorize(principal, 'webhook:configure', departmentEntity(request.params.code));
       await getDepartment(db, request.params.code);
-      return setWebhook(platform.store, platform.events, request.params.code, request.body.url, principal.clientId);
+      return setWebhook(platform.store, platform.events, outboundPolicy(platform), request.params.code, request.body.url, principal.clientId);
     },
   );
 

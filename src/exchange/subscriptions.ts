@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { getResource, type CatalogResource } from '../catalog/index.ts';
 import type { DomainEvents } from '../platform/events.ts';
+import type { OutboundPolicy } from '../platform/http/outbound.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
@@ -60,23 +61,6 @@ const toSubscription = (r: Row): Subscription => ({
   deletedAt: r.deleted_at?.toISOString() ?? null,
 });
 
-/**
- * A callback URL must be absolute http(s) without credentials. Plain http is accepted because
- * government networks (政务外网) often terminate TLS at their edge; use https across networks.
- */
-export function checkCallbackUrl(value: string, field: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid('invalid-callback-url', `${value} is not an absolute URL`, field);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('invalid-callback-url', 'the URL must be http or https', field);
-  if (url.username || url.password) throw invalid('invalid-callback-url', 'the URL must not carry credentials; deliveries are signed instead', field);
-  if (url.hash) throw invalid('invalid-callback-url', 'the URL must not have a fragment', field);
-  return url.toString();
-}
-
 export const resourceEntity = (resource: CatalogResource) => ({
   type: 'CatalogResource',
   id: resource.id,
@@ -95,13 +79,19 @@ export function fieldsOf(grants: readonly ActiveGrant[]): string[] {
   return [...new Set(grants.flatMap((g) => g.fields))];
 }
 
+/**
+ * A callback URL must be absolute http(s) without credentials, to an allowed destination (see
+ * platform/http/outbound.ts). Plain http is accepted because government networks (政务外网) often
+ * terminate TLS at their edge; use https across networks.
+ */
 export async function createSubscription(
   store: Store,
   events: DomainEvents,
+  outbound: OutboundPolicy,
   principal: ClientPrincipal,
   input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string },
 ): Promise<Subscription & { fields: string[] }> {
-  const callbackUrl = checkCallbackUrl(input.callbackUrl, '/callbackUrl');
+  const callbackUrl = await outbound.checkUrl(input.callbackUrl, '/callbackUrl');
   if (input.purpose !== undefined && !isPurpose(input.purpose)) {
     throw invalid('unknown-purpose', `${input.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
   }

@@ -2,7 +2,7 @@
 import type { DomainEvents } from '../platform/events.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
-import { checkCallbackUrl } from './subscriptions.ts';
+import type { OutboundPolicy } from '../platform/http/outbound.ts';
 
 export interface DepartmentWebhook {
   department: string;
@@ -20,8 +20,8 @@ interface Row {
 
 const toWebhook = (r: Row): DepartmentWebhook => ({ department: r.department_code, url: r.url, updatedBy: r.updated_by, updatedAt: r.updated_at.toISOString() });
 
-export async function setWebhook(store: Store, events: DomainEvents, department: string, url: string, actor: string): Promise<DepartmentWebhook> {
-  const checked = checkCallbackUrl(url, '/url');
+export async function setWebhook(store: Store, events: DomainEvents, outbound: OutboundPolicy, department: string, url: string, actor: string): Promise<DepartmentWebhook> {
+  const checked = await outbound.checkUrl(url, '/url');
   return store.transaction(async (tx) => {
     const row = (
       await tx.query<Row>(

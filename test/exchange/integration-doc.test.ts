@@ -80,7 +80,7 @@ const lines = (name: string) => outputs.get(name)!.trim().split('\n');
 const json = (name: string, line = 0) => JSON.parse(lines(name)[line]);
 
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ CERTBRIDGE_CALLBACK_ALLOW: '127.0.0.1/32' });
   await catalogBusinessLicense(t);
   const tax = await addDepartment(t, '国家税务总局山东省税务局', 'Shandong Provincial Tax Service', ['consumer']);
   const license = await issue(t);

@@ -8,7 +8,7 @@ let deliverer: Deliverer;
 const receivers: { close: () => Promise<void> }[] = [];
 
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ CERTBRIDGE_CALLBACK_ALLOW: '127.0.0.1/32' });
   await catalogBusinessLicense(t);
   await agreement(t, t.consumer, { fields: ['name', 'legalRepresentative', 'registeredCapital', 'domicile'] }, ['name', 'domicile']);
   // Fast retries so the tests run quickly; nothing below depends on timing.

@@ -42,7 +42,9 @@ describe('public verification', () => {
     for (let i = 0; i < 3; i++) expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}`)).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}${query}`)).status).toBe(200);
     expect((await api(t, 'POST', '/api/v1/verify', { body: { credential: license.credential } })).status).toBe(200);
-    const unknown = buildLicenseIdentifier({ ...(parseLicenseIdentifier(license.identifier) as { parts: never }).parts, serial: '99999999' });
+    const parsed = parseLicenseIdentifier(license.identifier);
+    if (!parsed.ok) throw new Error('bad identifier');
+    const unknown = buildLicenseIdentifier({ ...parsed.parts, serial: '99999999' });
     expect((await api(t, 'GET', `/api/v1/verify/${unknown}`)).status).toBe(404);
     expect(await verificationTally(t.platform).flush()).toBe(2);
     const entries = (
