@@ -40,7 +40,7 @@ function startSweeps(platform: Platform): () => Promise<void> {
         await expireAgreements(platform, now);
       })
       .catch((error: unknown) => {
-        process.stderr.write(`agreements: the escalation/expiry sweep failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        platform.log.warn({ err: error }, 'agreements: the escalation/expiry sweep failed; trying again at the next sweep');
       });
   };
   sweep();

@@ -42,12 +42,16 @@ export async function openPlatform(config: Config, options: Store | { store?: St
   return platform;
 }
 
-/** Starts every capability's background work (server only); returns one stop for all. */
+/**
+ * Starts every capability's background work (server only); returns one stop for all, which stops
+ * them one after another in the list's order: the audit log, last, sequences what the others
+ * wrote while stopping.
+ */
 export function startBackgroundWork(platform: Platform): () => Promise<void> {
   platform.changes.start();
   const stops = CAPABILITIES.flatMap((c) => (c.start ? [c.start(platform)] : []));
   return async () => {
-    await Promise.all(stops.map((stop) => stop()));
+    for (const stop of stops) await stop();
     await platform.changes.stop();
   };
 }

@@ -78,7 +78,7 @@ export function startSequencer(platform: Platform): () => Promise<void> {
   const tick = () => {
     current = backgroundPass(platform, options)
       .catch((error: unknown) => {
-        process.stderr.write(`audit: sequencing failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        platform.log.warn({ err: error }, 'audit: sequencing failed; trying again at the next interval');
       })
       .finally(() => {
         if (stopped) return;
@@ -92,6 +92,8 @@ export function startSequencer(platform: Platform): () => Promise<void> {
     stopped = true;
     if (timer) clearTimeout(timer);
     await current;
+    // What the other capabilities wrote while stopping (they stop first) goes into the tree too.
+    await backgroundPass(platform, options).catch((error: unknown) => platform.log.warn({ err: error }, 'audit: the last sequencing pass failed; entries stay pending until the next start'));
   };
 }
 

@@ -11,6 +11,7 @@
  * `exchange.accessed` event per record, so listeners (the audit log) write their part atomically
  * with the record.
  */
+import { DomainError } from '../platform/errors.ts';
 import type { DomainEvent, DomainEvents } from '../platform/events.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { DailyQuotas, QuotaCharge } from './quota.ts';
@@ -131,6 +132,23 @@ export class AccessRecorder {
     this.inFlight++;
     const shard = this.freeShards.pop()!;
     this.schedule();
+    try {
+      await this.commit(batch, shard);
+    } finally {
+      this.freeShards.push(shard);
+      this.inFlight--;
+      this.schedule();
+      if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
+    }
+  }
+
+  /**
+   * Commits a batch of records. Records of many callers share the transaction, so one record the
+   * database refuses must not fail the others: the batch is split and each half committed on its
+   * own, down to the one record at fault, whose caller alone gets the error. An unreachable
+   * database fails everyone (there is nothing to isolate).
+   */
+  private async commit(batch: readonly Waiting[], shard: number): Promise<void> {
     const charges = mergeCharges(batch);
     const started = performance.now();
     try {
@@ -142,13 +160,14 @@ export class AccessRecorder {
       charges.forEach((charge, i) => this.quotas.settle(charge, shard, totals[i]));
       for (const w of batch) w.resolve();
     } catch (error) {
+      if (batch.length > 1 && !(error instanceof DomainError && error.reason === 'unavailable')) {
+        const half = Math.ceil(batch.length / 2);
+        await this.commit(batch.slice(0, half), shard);
+        await this.commit(batch.slice(half), shard);
+        return;
+      }
       for (const charge of charges) this.quotas.release(charge);
       for (const w of batch) w.reject(error);
-    } finally {
-      this.freeShards.push(shard);
-      this.inFlight--;
-      this.schedule();
-      if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
     }
   }
 

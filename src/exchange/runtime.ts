@@ -29,7 +29,17 @@ export interface ExchangeRuntime {
 function recorderStore(platform: Platform, connections: number): { store: Store; close: () => Promise<void> } {
   if (platform.store.kind !== 'postgres' || !platform.config.databaseUrl) return { store: platform.store, close: async () => undefined };
   let opened: Promise<Store> | undefined;
-  const get = () => (opened ??= openStore({ databaseUrl: platform.config.databaseUrl, poolSize: connections }));
+  const get = () => {
+    if (!opened) {
+      const opening = openStore({ databaseUrl: platform.config.databaseUrl, poolSize: connections });
+      // An attempt made while the database was unreachable is not kept: the next record tries again.
+      opening.catch(() => {
+        if (opened === opening) opened = undefined;
+      });
+      opened = opening;
+    }
+    return opened;
+  };
   const store: Store = {
     kind: 'postgres',
     query: async <T>(sql: string, params?: unknown[], options?: { name?: string }) => (await get()).query<T>(sql, params, options),
@@ -37,7 +47,7 @@ function recorderStore(platform: Platform, connections: number): { store: Store;
     afterCommit: (effect: () => void) => effect(),
     transaction: async <T>(work: (tx: Queryable) => Promise<T>) => (await get()).transaction(work),
     close: async () => {
-      if (opened) await (await opened).close();
+      if (opened) await (await opened.catch(() => undefined))?.close();
     },
   };
   return { store, close: () => store.close() };

@@ -27,7 +27,9 @@ export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuers
 function startExpiry(platform: Platform): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const sweep = () => {
-    running = running.then(() => expireDueLicenses(platform.store, undefined, platform.events)).catch(() => undefined);
+    running = running
+      .then(() => expireDueLicenses(platform.store, undefined, platform.events))
+      .catch((error: unknown) => platform.log.warn({ err: error }, 'licenses: the expiry sweep failed; trying again in an hour'));
   };
   sweep();
   const timer = setInterval(sweep, 3600_000);

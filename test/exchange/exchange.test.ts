@@ -209,3 +209,25 @@ describe('the exchange API', () => {
     expect(accessedInTx.every((e) => e.rowVisible)).toBe(true);
   });
 });
+
+describe('one caller cannot fail another', () => {
+  it("a department with no agreement sending NUL and unpaired surrogates in a batch gets 400s; the others' lookups all succeed", async () => {
+    const licenses = await Promise.all(Array.from({ length: 4 }, () => issue(t)));
+    const hostile = ['91370100MA3C0\\u00000X', '\\ud800', 'x'.repeat(30)];
+    const attacks = Array.from({ length: 60 }, (_, i) =>
+      api(t, 'POST', '/api/v1/exchange/licenses:batch', {
+        token: housing.token,
+        headers: { 'x-purpose': 'tax-administration' },
+        rawBody: `{"type":"business-license","holders":["${hostile[i % hostile.length]}","${licenses[0].holder.code}"]}`,
+      }),
+    );
+    const lookups = Array.from({ length: 60 }, (_, i) => lookup(t, t.consumer, licenses[i % licenses.length].holder.code, 'tax-administration'));
+    const [attacked, looked] = await Promise.all([Promise.all(attacks), Promise.all(lookups)]);
+    expect(looked.map((r) => r.status)).toEqual(looked.map(() => 200));
+    for (const r of attacked) {
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+    }
+    expect(attacked.filter((r) => r.body.code === 'invalid-characters').length).toBeGreaterThan(0);
+  });
+});

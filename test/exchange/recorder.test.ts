@@ -87,6 +87,22 @@ describe('the access recorder (group commit)', () => {
     expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['failing'])).toBe(0);
     expect(usage).toMatchObject({ committed: 0, pending: 0 });
   });
+
+  it("isolates a record the database refuses: the other callers' records in the same flush commit", async () => {
+    const quotas = new DailyQuotas(t.platform.store);
+    const recorder = new AccessRecorder(t.platform.store, t.platform.events, quotas, { maxBatch: 1000, maxInFlight: 1 });
+    const day = chinaDate();
+    const usage = await quotas.usage('agreement:shared', day);
+    const good = Array.from({ length: 40 }, (_, i) => record({ holderCodes: [`G${i}`], basisIds: ['shared'] }));
+    // A NUL in a text column is refused by PostgreSQL (22021): a caller's input that the edge should have stopped.
+    const bad = record({ holderCodes: ['91370100MA3C0\u00000X'], basisIds: ['shared'] });
+    usage.pending += good.length + 1;
+    const results = await Promise.allSettled([...good.slice(0, 20), bad, ...good.slice(20)].map((r) => recorder.record(r, { key: 'agreement:shared', day, count: 1 })));
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(results[20].status).toBe('rejected');
+    expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['shared'])).toBe(40);
+    expect(usage).toMatchObject({ committed: 40, pending: 0 });
+  });
 });
 
 describe('time and backoff', () => {
