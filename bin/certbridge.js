@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources directly through tsx's loader: no build step to forget.
-import { register } from 'tsx/esm/api';
+// The CLI runs the compiled build (dist/, made by `npm install` through `prepare`, or `npm run build`).
+// A checkout that was never built runs the TypeScript sources through tsx, a development tool.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/app/cli.ts');
+const compiled = new URL('../dist/app/cli.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/app/cli.ts');
+}

@@ -1,88 +1,55 @@
+/**
+ * The command line. Each command loads only what it needs (checking a code loads the standards,
+ * not the server), so a person pasting codes into a terminal, or a script calling it per row, gets
+ * an answer at once.
+ */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { checkCreditCode, parseLicenseIdentifier } from '../standards/index.ts';
-import { createClient, listDepartments } from '../departments/index.ts';
-import { demoCredentials, seedDemo } from '../demo/seed.ts';
-import { loadConfig, type ConfigOverrides } from '../platform/config.ts';
-import type { Platform } from '../platform/platform.ts';
-import { openPlatform, startBackgroundWork } from './platform.ts';
-import { buildServer } from './server.ts';
+import type { ConfigOverrides } from '../platform/config.ts';
+import type { StoreFlags } from './commands/store.ts';
 
-/** Options every command takes, so each honours --data-dir, CERTBRIDGE_DATA_DIR and DATABASE_URL alike. */
-interface StoreOptions {
-  dataDir?: string;
-  databaseUrl?: string;
-}
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const storeOptions = (command: Command) =>
   command
     .addOption(new Option('--data-dir <dir>', 'folder of the embedded store').env('CERTBRIDGE_DATA_DIR'))
     .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL (instead of the embedded store)').env('DATABASE_URL'));
 
-async function withPlatform<T>(options: StoreOptions & ConfigOverrides, work: (platform: Platform) => Promise<T>): Promise<T> {
-  const platform = await openPlatform(loadConfig(options));
-  try {
-    return await work(platform);
-  } finally {
-    await platform.store.close();
-  }
+/** The configuration of a command: flags over the environment, validated once. */
+async function configOf(flags: StoreFlags & ConfigOverrides) {
+  const { commandConfig } = await import('./commands/store.ts');
+  return commandConfig(flags);
 }
-
-const bar = (fraction: number, width = 30) => `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}]`;
 
 const program = new Command('certbridge')
   .description('CertBridge: sharing electronic certificates and licenses (电子证照) between departments')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 storeOptions(
   program
     .command('serve')
-    .description('start the platform (HTTP API, docs at /docs)')
+    .description('start the platform (HTTP API, docs at /docs, health at /health/ready)')
     .option('--port <n>', 'port to listen on', (v) => Number(v))
     .option('--host <host>', 'address to listen on')
     .option('--demo', 'seed the demo province (S Province) when the store is empty'),
-).action(async (options: StoreOptions & { port?: number; host?: string; demo?: boolean }) => {
-  const config = loadConfig(options);
-  const store = config.databaseUrl ? `PostgreSQL (${new URL(config.databaseUrl).host})` : `embedded PGlite in ${config.dataDir}`;
-  process.stdout.write(`CertBridge: opening the store: ${store}\n`);
-  const platform = await openPlatform(config);
-  if (options.demo) {
-    const tty = process.stdout.isTTY;
-    const seeded = await seedDemo(platform, 5000, (done, total) => {
-      if (tty) process.stdout.write(`\rseeding the demo province: ${bar(done / total)} ${done}/${total} business licenses${done === total ? '\n' : ''}`);
-      else if (done === total || done % 2500 === 0) process.stdout.write(`seeding the demo province: ${done}/${total} business licenses\n`);
-    });
-    if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
-  }
-  const app = await buildServer(platform);
-  await app.listen({ host: config.host, port: config.port });
-  const stopBackgroundWork = startBackgroundWork(platform);
-  const base = config.publicUrl;
-  process.stdout.write(`\nCertBridge is running at ${base}\n  API docs (OpenAPI 3.1): ${base}/docs\n  public keys: ${base}/.well-known/jwks.json\n`);
-  if (options.demo) {
-    process.stdout.write('\nDemo clients (client credentials for POST /oauth/token; demo only):\n');
-    for (const c of demoCredentials()) {
-      process.stdout.write(`  ${c.department} [${c.roles.join(', ')}]\n      client id: ${c.clientId}   client secret: ${c.clientSecret}\n`);
-    }
-  }
-  const stop = async () => {
-    await stopBackgroundWork();
-    await app.close();
-    await platform.store.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+).action(async (options: StoreFlags & { port?: number; host?: string; demo?: boolean }) => {
+  const { serve } = await import('./commands/serve.ts');
+  await serve(await configOf(options), options);
 });
 
 const departments = program.command('departments').description('the registry of departments');
-storeOptions(departments.command('list').description('list the departments').option('--json', 'print JSON')).action(
-  async (options: StoreOptions & { json?: boolean }) =>
-    withPlatform(options, async (platform) => {
-      const list = await listDepartments(platform.store);
-      if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-      else for (const d of list) process.stdout.write(`${d.code}  ${d.name}  (${d.nameEn})\n`);
-    }),
-);
+storeOptions(departments.command('list').description('list the departments').option('--json', 'print JSON')).action(async (options: StoreFlags & { json?: boolean }) => {
+  const { callServer, runningServer, withPlatform } = await import('./commands/store.ts');
+  const config = await configOf(options);
+  const server = runningServer(config);
+  type Listed = { code: string; name: string; nameEn: string };
+  const list = server
+    ? await callServer<Listed[]>(server, 'GET', '/api/v1/departments')
+    : await withPlatform(config, 'departments list', async (platform) => (await import('../departments/index.ts')).listDepartments(platform.store));
+  if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+  else for (const d of list) process.stdout.write(`${d.code}  ${d.name}  (${d.nameEn})\n`);
+});
 
 const clients = program.command('clients').description("departments' systems (OAuth clients)");
 storeOptions(
@@ -93,23 +60,29 @@ storeOptions(
     .requiredOption('--roles <roles>', 'comma-separated: issuer, consumer, coordinator')
     .option('--name <name>', 'name of the system')
     .option('--json', 'print JSON'),
-).action(async (options: StoreOptions & { department: string; roles: string; name?: string; json?: boolean }) =>
-  withPlatform(options, async (platform) => {
-    const client = await createClient(platform.store, {
-      departmentCode: options.department,
-      roles: options.roles.split(',').map((r) => r.trim()).filter(Boolean),
-      name: options.name,
-    });
-    if (options.json) process.stdout.write(`${JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret })}\n`);
-    else process.stdout.write(`client id:     ${client.clientId}\nclient secret: ${client.clientSecret}\n(the secret is not stored and will not be shown again)\n`);
-  }),
-);
+).action(async (options: StoreFlags & { department: string; roles: string; name?: string; json?: boolean }) => {
+  const { createClientCommand } = await import('./commands/clients.ts');
+  await createClientCommand(await configOf(options), options);
+});
+for (const [change, description] of [
+  ['disable', 'disable a system: its tokens are refused at once, and it gets no new ones'],
+  ['enable', 'enable a disabled system again'],
+  ['rotate-secret', 'give a system a new secret (printed once); the old secret and its tokens stop working'],
+] as const) {
+  const command = clients.command(`${change} <clientId>`).description(description).option('--json', 'print JSON');
+  if (change === 'disable') command.option('--reason <text>', 'why (kept with the system and in the audit log)');
+  storeOptions(command).action(async (clientId: string, options: StoreFlags & { reason?: string; json?: boolean }) => {
+    const { changeClientCommand } = await import('./commands/clients.ts');
+    await changeClientCommand(await configOf(options), change, clientId, options);
+  });
+}
 
 const check = program.command('check').description('check codes against their standards (exit 0 valid, 1 invalid)');
 check
   .command('uscc <code>')
   .description('check a unified social credit code (GB 32100-2015)')
-  .action((code: string) => {
+  .action(async (code: string) => {
+    const { checkCreditCode } = await import('../standards/creditCode.ts');
     const result = checkCreditCode(code);
     if (result.valid) {
       process.stdout.write(`valid: ${code}\n`);
@@ -121,7 +94,8 @@ check
 check
   .command('license-id <identifier>')
   .description('check an e-license identifier (GB/T 36904)')
-  .action((identifier: string) => {
+  .action(async (identifier: string) => {
+    const { parseLicenseIdentifier } = await import('../standards/licenseIdentifier.ts');
     const result = parseLicenseIdentifier(identifier);
     if (result.ok) {
       const p = result.parts;
@@ -139,13 +113,13 @@ storeOptions(
     .requiredOption('--type <type>', 'license type', 'business-license')
     .option('--mapping <file>', "JSON file mapping the department's column names and code values onto the standard")
     .option('--accept-legacy-codes', 'accept credit codes that fail only the final check character, with a warning')
-    .option('--issuer <code>', 'issuing department (default: the only department with an issuer system)')
+    .option('--issuer <code>', 'issuing department (default: the only authorised issuer of the type)')
     .option('--report <file>', 'where rejected rows are written (default: <file>.rejected.csv)')
     .option('--batch-size <n>', 'rows per signed batch', (v) => Number(v), 1000)
     .option('--json', 'print the summary as JSON'),
 ).action(async (file: string, options) => {
-  const { runImportCommand } = await import('../licenses/import/command.ts');
-  return withPlatform(options, (platform) => runImportCommand(platform, file, options));
+  const [{ withPlatform }, { runImportCommand }] = await Promise.all([import('./commands/store.ts'), import('../licenses/import/command.ts')]);
+  return withPlatform(await configOf(options), 'import', (platform) => runImportCommand(platform, file, options));
 });
 
 const audit = program.command('audit').description('the tamper-evident log of every access and change (RFC 9162 Merkle tree)');
@@ -155,25 +129,25 @@ storeOptions(
     .description('recompute the log from storage, check every hash and signed tree head; exit 1 naming the first entry that differs')
     .option('--from-tree-head <file>', 'also check the log is consistent with a tree head exported earlier (what a witness does)')
     .option('--json', 'print the report as JSON'),
-).action(async (options: StoreOptions & { fromTreeHead?: string; json?: boolean }) => {
-  const { runAuditVerify } = await import('../audit/cli.ts');
-  return withPlatform(options, (platform) => runAuditVerify(platform, options));
+).action(async (options: StoreFlags & { fromTreeHead?: string; json?: boolean }) => {
+  const [{ withPlatform }, { runAuditVerify }] = await Promise.all([import('./commands/store.ts'), import('../audit/cli.ts')]);
+  return withPlatform(await configOf(options), 'audit verify', (platform) => runAuditVerify(platform, options));
 });
 storeOptions(audit.command('export-tree-head').description('write the newest signed tree head (with the log key) for a witness').option('--out <file>', 'file to write (default: stdout)')).action(
-  async (options: StoreOptions & { out?: string }) => {
-    const { runExportTreeHead } = await import('../audit/cli.ts');
-    return withPlatform(options, (platform) => runExportTreeHead(platform, options));
+  async (options: StoreFlags & { out?: string }) => {
+    const [{ withPlatform }, { runExportTreeHead }] = await Promise.all([import('./commands/store.ts'), import('../audit/cli.ts')]);
+    return withPlatform(await configOf(options), 'audit export-tree-head', (platform) => runExportTreeHead(platform, options));
   },
 );
 storeOptions(audit.command('sequence').description('put committed entries into the tree now and sign a tree head (the server does it continuously)').option('--json', 'print JSON')).action(
-  async (options: StoreOptions & { json?: boolean }) => {
-    const { runSequence } = await import('../audit/cli.ts');
-    return withPlatform(options, (platform) => runSequence(platform, options));
+  async (options: StoreFlags & { json?: boolean }) => {
+    const [{ withPlatform }, { runSequence }] = await Promise.all([import('./commands/store.ts'), import('../audit/cli.ts')]);
+    return withPlatform(await configOf(options), 'audit sequence', (platform) => runSequence(platform, options));
   },
 );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const problem = error as { code?: string; message?: string; field?: string };
+  const problem = error as { message?: string; field?: string; name?: string; problems?: string[] };
   process.stderr.write(`error: ${problem.message ?? String(error)}${problem.field ? ` (${problem.field})` : ''}\n`);
   process.exitCode = 2;
 });

@@ -35,7 +35,7 @@ export const CAPABILITIES: readonly Capability[] = [
 export const MIGRATIONS: readonly Migration[] = [...KERNEL_MIGRATIONS, ...CAPABILITIES.flatMap((c) => c.migrations)];
 
 /** Opens the kernel with every capability's tables and lets each capability attach its listeners. */
-export async function openPlatform(config: Config, options: Store | { store?: Store; log?: Logger } = {}): Promise<Platform> {
+export async function openPlatform(config: Config, options: Store | { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
   const opened = 'kind' in options ? { store: options } : options;
   const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), opened);
   for (const capability of CAPABILITIES) capability.attach?.(platform);

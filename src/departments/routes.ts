@@ -1,10 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authenticated, clientOf, principalOf } from '../platform/auth/authenticate.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { tokenRoutes } from './tokenRoutes.ts';
-import { ROLES, createClient, disableClient, enableClient, getDepartment, listClients, listDepartments, registerDepartment, rotateClientSecret } from './departments.ts';
+import {
+  ROLES,
+  createClient,
+  departmentOfClient,
+  disableClient,
+  enableClient,
+  getClient,
+  getDepartment,
+  listClients,
+  listDepartments,
+  registerDepartment,
+  rotateClientSecret,
+} from './departments.ts';
 
 const DepartmentSchema = Type.Object(
   {
@@ -25,7 +37,8 @@ const ClientSchema = Type.Object({
 });
 
 export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const signedIn = authenticated(platform.tokens, ['client']);
+  // The facades decide who may (the policy module): any signed-in principal reaches them.
+  const anyone = authenticated(platform.tokens);
   const db = platform.store;
   await app.register(tokenRoutes, { platform });
 
@@ -51,7 +64,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
   app.post(
     '/api/v1/departments',
     {
-      preHandler: signedIn,
+      preHandler: anyone,
       schema: {
         tags: ['departments'],
         summary: 'Register a department (coordination office)',
@@ -61,7 +74,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request, reply) => {
-      authorize(clientOf(request), 'department:register', { type: 'Department', id: request.body.code });
+      authorize(principalOf(request), 'department:register', { type: 'Department', id: request.body.code });
       reply.status(201);
       return registerDepartment(db, request.body);
     },
@@ -70,7 +83,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
   app.get(
     '/api/v1/departments/:code/clients',
     {
-      preHandler: signedIn,
+      preHandler: anyone,
       schema: {
         tags: ['departments'],
         summary: "A department's systems",
@@ -80,7 +93,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request) => {
-      authorize(clientOf(request), 'client:list', { type: 'Department', id: request.params.code });
+      authorize(principalOf(request), 'client:list', { type: 'Department', id: request.params.code });
       return listClients(db, request.params.code);
     },
   );
@@ -88,7 +101,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
   app.post(
     '/api/v1/departments/:code/clients',
     {
-      preHandler: signedIn,
+      preHandler: anyone,
       schema: {
         tags: ['departments'],
         summary: 'Register a system of a department; the secret is shown once (coordination office)',
@@ -105,14 +118,12 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request, reply) => {
-      authorize(clientOf(request), 'client:create', { type: 'Department', id: request.params.code });
+      authorize(principalOf(request), 'client:create', { type: 'Department', id: request.params.code });
       reply.status(201);
       return createClient(db, { departmentCode: request.params.code, name: request.body.name, roles: request.body.roles });
     },
   );
 
-  // The facades decide who may (the policy module): any signed-in principal reaches them.
-  const anyone = authenticated(platform.tokens);
   const ClientRecordSchema = Type.Object({
     ...ClientSchema.properties,
     enabled: Type.Boolean(),
@@ -169,6 +180,25 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return rotateClientSecret(platform, principalOf(request), request.params.code, request.params.clientId);
+    },
+  );
+
+  app.get(
+    '/api/v1/clients/:clientId',
+    {
+      preHandler: anyone,
+      schema: {
+        tags: ['departments'],
+        summary: 'One system, enabled or not, whichever its department (that department, the coordination office, the operator)',
+        security: [{ bearer: [] }],
+        params: Type.Object({ clientId: Type.String({ maxLength: 64 }) }),
+        response: { 200: ClientRecordSchema },
+      },
+    },
+    async (request) => {
+      const department = await departmentOfClient(db, request.params.clientId);
+      authorize(principalOf(request), 'client:list', { type: 'Department', id: department });
+      return getClient(db, department, request.params.clientId);
     },
   );
 };

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { SigningKey, StoredKeyMaterial } from '../platform/crypto/keys.ts';
-import { WorkerPool } from '../platform/workers/pool.ts';
+import { siblingModule, WorkerPool } from '../platform/workers/pool.ts';
 import { findLicenseType } from '../standards/index.ts';
 import type { LicenseData } from './licenseData.ts';
 import { signLicenseVersion, type Holder, type Issuer } from './service.ts';
@@ -51,7 +51,7 @@ export function workerSigner(
   publicUrl: string,
   threads = availableParallelism(),
 ): LicenseSigner {
-  const pool = new WorkerPool<SignTask[], SignedVersion[]>(new URL('./signingWorker.ts', import.meta.url), threads, {
+  const pool = new WorkerPool<SignTask[], SignedVersion[]>(siblingModule('signingWorker', import.meta.url), threads, {
     stored,
     masterKey,
     publicUrl,

@@ -30,8 +30,8 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */
-export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger } = {}): Promise<Platform> {
-  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
+  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, command: options.command }));
   await migrate(store, [...KERNEL_MIGRATIONS, ...migrations]);
   const keys = new KeyStore(store, loadMasterKey(config));
   return { config, store, keys, tokens: new AccessTokens(keys, config), events: new DomainEvents(), changes: new ChangeFeed(store), log: options.log ?? createLogger(config) };

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
+import { DataDirLock } from './dataDirLock.ts';
 import type { Queryable, QueryResult, Store } from './store.ts';
 
 const parsers = {
@@ -24,12 +25,21 @@ function wrap(db: Pick<PGlite, 'query' | 'exec'>, effects?: (() => void)[]): Que
   };
 }
 
-export async function openPgliteStore(dataDir?: string): Promise<Store> {
+export async function openPgliteStore(dataDir?: string, command = 'certbridge'): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers });
+  // One process per folder: a second one would write into a copy nobody else sees.
+  const lock = dataDir ? DataDirLock.acquire(dataDir, command) : undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir, { parsers });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const base = wrap(db);
   return {
     kind: 'pglite',
+    lock,
     query: base.query,
     exec: base.exec,
     afterCommit: base.afterCommit,
@@ -41,6 +51,7 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
     },
     async close() {
       if (!db.closed) await db.close();
+      lock?.release();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { DataDirLock } from './dataDirLock.ts';
 /**
  * One SQL dialect, PostgreSQL, behind a tiny interface: PGlite in-process (the embedded
  * default) or a real PostgreSQL server through `pg`. Every capability writes plain
@@ -34,6 +35,8 @@ export interface ChannelHandlers {
 
 export interface Store extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** The embedded store's folder lock (this process holds it while the store is open). */
+  readonly lock?: DataDirLock;
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
@@ -52,6 +55,8 @@ export interface StoreOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** What opens it (named in the folder's lock, for whoever finds it taken). */
+  command?: string;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -60,5 +65,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return openPostgresStore(options.databaseUrl, options.poolSize);
   }
   const { openPgliteStore } = await import('./pglite.ts');
-  return openPgliteStore(options.dataDir);
+  return openPgliteStore(options.dataDir, options.command);
 }

@@ -1,6 +1,14 @@
 import { Worker } from 'node:worker_threads';
 
 /**
+ * The module `name` beside `base` (an `import.meta.url`): `.ts` when running the sources (tests,
+ * tsx), `.js` when running the compiled build.
+ */
+export function siblingModule(name: string, base: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
+}
+
+/**
  * A fixed pool of worker threads running one TypeScript module, each taking one job at a time.
  * Used for CPU-bound work (signing) so that it spreads over the cores.
  */

@@ -1,0 +1,52 @@
+/** `certbridge serve`: the platform's HTTP server with its background work, and the demo when asked. */
+import type { Config } from '../../platform/config.ts';
+
+const bar = (fraction: number, width = 30) => `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}]`;
+
+export async function serve(config: Config, options: { demo?: boolean }): Promise<void> {
+  const [{ openPlatform, startBackgroundWork }, { buildServer }] = await Promise.all([import('../platform.ts'), import('../server.ts')]);
+  const where = config.databaseUrl ? `PostgreSQL (${new URL(config.databaseUrl).host})` : `embedded PGlite in ${config.dataDir}`;
+  process.stdout.write(`CertBridge: opening the store: ${where}\n`);
+  const platform = await openPlatform(config, { command: 'serve' });
+  if (options.demo) {
+    const { seedDemo } = await import('../../demo/seed.ts');
+    const tty = process.stdout.isTTY;
+    const seeded = await seedDemo(platform, 5000, (done, total) => {
+      if (tty) process.stdout.write(`\rseeding the demo province: ${bar(done / total)} ${done}/${total} business licenses${done === total ? '\n' : ''}`);
+      else if (done === total || done % 2500 === 0) process.stdout.write(`seeding the demo province: ${done}/${total} business licenses\n`);
+    });
+    if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
+  }
+  const app = await buildServer(platform);
+  await app.listen({ host: config.host, port: config.port });
+  // The CLI beside this server finds it, and its operator token, in the data folder's lock.
+  const lock = platform.store.lock;
+  if (lock) platform.tokens.acceptOperatorToken(lock.announceServer(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`));
+  const stopBackgroundWork = startBackgroundWork(platform);
+  const base = config.publicUrl;
+  process.stdout.write(`\nCertBridge is running at ${base}\n  API docs (OpenAPI 3.1): ${base}/docs\n  health: ${base}/health/ready\n  public keys: ${base}/.well-known/jwks.json\n`);
+  if (!config.publicUrlConfigured) {
+    process.stdout.write(
+      `\nwarning: CERTBRIDGE_PUBLIC_URL is not set: credentials, links and QR codes point at ${base}, which no phone or other department can open.\n` +
+        '         Set it to the address they reach, e.g. CERTBRIDGE_PUBLIC_URL=http://192.168.1.20:3000\n',
+    );
+  }
+  if (options.demo) {
+    const { demoCredentials } = await import('../../demo/seed.ts');
+    process.stdout.write('\nDemo clients (client credentials for POST /oauth/token; demo only):\n');
+    for (const c of demoCredentials()) {
+      process.stdout.write(`  ${c.department} [${c.roles.join(', ')}]\n      client id: ${c.clientId}   client secret: ${c.clientSecret}\n`);
+    }
+  }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await stopBackgroundWork();
+    await platform.store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
