@@ -96,7 +96,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   await app.register(healthRoutes, { platform, migrations: options.migrations, checks: options.readiness });
   return app;
 }
