@@ -63,46 +63,9 @@ export interface BatchAnswer {
   results: BatchResult[];
 }
 
-/**
- * The issuer's credential minimised to `fields` — exactly what `presentCredential` makes of it
- * (the same issuer JWT, the kept disclosures in their order; a test holds the two equal) — and
- * the disclosed values, in one pass: a disclosure is decoded once, and fully parsed only when kept.
- */
-export function presentGranted(credential: string, fields: readonly string[]): { credential: string; values: Record<string, unknown> } {
-  const parts = credential.split('~');
-  if (parts.length < 2 || parts[parts.length - 1] !== '') return { credential: presentCredential(credential, fields), values: {} };
-  let out = parts[0];
-  const values: Record<string, unknown> = {};
-  for (let i = 1; i < parts.length - 1; i++) {
-    const json = Buffer.from(parts[i], 'base64url').toString('utf8');
-    // Our issuer writes `["<base64url salt>","<name>",<value>]`: the name is found without parsing the value.
-    const start = json.indexOf('","') + 3;
-    const end = json.indexOf('"', start);
-    const name = start > 2 && end > start && json.startsWith('["') ? json.slice(start, end) : (JSON.parse(json) as [string, string])[1];
-    if (!fields.includes(name)) continue;
-    const [, parsedName, value] = JSON.parse(json) as [string, string, unknown];
-    if (parsedName !== name) return presentWithLibrary(credential, fields);
-    values[name] = value;
-    out += `~${parts[i]}`;
-  }
-  return { credential: `${out}~`, values };
-}
-
-/** The general path (any formatting of disclosures): `presentCredential`, then the kept disclosures decoded. */
-function presentWithLibrary(credential: string, fields: readonly string[]): { credential: string; values: Record<string, unknown> } {
-  const presented = presentCredential(credential, fields);
-  const values: Record<string, unknown> = {};
-  const parts = presented.split('~');
-  for (let i = 1; i < parts.length - 1; i++) {
-    const [, name, value] = JSON.parse(Buffer.from(parts[i], 'base64url').toString('utf8')) as [string, string, unknown];
-    values[name] = value;
-  }
-  return { credential: presented, values };
-}
-
 /** A license as the exchange answers it: the presented credential and the granted fields. */
 export function present(license: CurrentLicense, fields: readonly string[]): PresentedLicense {
-  const { credential, values } = presentGranted(license.credential, fields);
+  const { credential, fields: values } = presentCredential(license.credential, fields);
   return {
     holderCode: license.holderCode,
     type: license.typeKey,

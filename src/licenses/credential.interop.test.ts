@@ -117,7 +117,7 @@ describe('our SD-JWT VC read by @sd-jwt/sd-jwt-vc 0.19 and jose', () => {
   it('verifies a presented (minimised) credential showing only the kept fields', async () => {
     const { instance } = await thirdPartyVerifier(key.publicJwk);
     const credential = credentialAt(8);
-    const presented = presentCredential(credential, ['name', 'creditCode']);
+    const presented = presentCredential(credential, ['name', 'creditCode']).credential;
     const { payload } = await instance.verify(presented, { currentDate: now });
     expect(payload.name).toBe(fields.name);
     expect(payload.creditCode).toBe(fields.creditCode);
@@ -214,7 +214,7 @@ describe('an SD-JWT VC issued by @sd-jwt/sd-jwt-vc, verified by us', () => {
     expect(header.typ).toBe('dc+sd-jwt');
     expect(disclosed).toEqual({ name: fields.name, legalRepresentative: fields.legalRepresentative, domicile: fields.domicile });
     expect(payload.creditCode).toBe(fields.creditCode);
-    const minimised = presentCredential(credential, ['name']);
+    const minimised = presentCredential(credential, ['name']).credential;
     expect(verifyCredentialSignature(minimised, () => verifier).disclosed).toEqual({ name: fields.name });
   });
 });

@@ -271,15 +271,26 @@ export function parseCredential(sdJwt: string): ParsedCredential {
  * The same issuer JWT with only the disclosures of `keepFields` (in their original order): what a
  * consumer department receives under its agreement. Names not present are ignored.
  */
-export function presentCredential(sdJwt: string, keepFields: readonly string[]): string {
+export function presentCredential(sdJwt: string, keepFields: readonly string[]): { credential: string; fields: Record<string, unknown> } {
   const { jwt, encodedDisclosures } = splitSdJwt(sdJwt);
   if (jwt.split('.').length !== 3) throw new CredentialFormatError('issuer JWT must have three segments');
-  const keep = new Set(keepFields);
   let out = jwt;
+  const fields: Record<string, unknown> = {};
   for (const encoded of encodedDisclosures) {
-    if (keep.has(decodeDisclosure(encoded).name)) out += `~${encoded}`;
+    const json = Buffer.from(encoded, 'base64url').toString('utf8');
+    // Our issuer writes `["<base64url salt>","<name>",<value>]`: the name is read without parsing the
+    // value, and a disclosure is fully parsed only when kept (this runs for every exchange lookup).
+    const start = json.indexOf('","') + 3;
+    const end = json.indexOf('"', start);
+    const quick = start > 2 && end > start && json.startsWith('["') ? json.slice(start, end) : undefined;
+    if (!keepFields.includes(quick ?? decodeDisclosure(encoded).name)) continue;
+    // Kept: parsed in full, and kept only if the full parse agrees (a misread name never widens what is shown).
+    const disclosure = decodeDisclosure(encoded);
+    if (!keepFields.includes(disclosure.name)) continue;
+    fields[disclosure.name] = disclosure.value;
+    out += `~${encoded}`;
   }
-  return `${out}~`;
+  return { credential: `${out}~`, fields };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -143,29 +143,3 @@ describe('quota shards', () => {
     expect(fresh.committed).toBe(40);
   });
 });
-
-describe('presenting a credential', () => {
-  it('gives exactly what presentCredential gives, with the disclosed values', async () => {
-    const { presentGranted } = await import('../../src/exchange/service.ts');
-    const { presentCredential } = await import('../../src/licenses/index.ts');
-    const { issueCredential } = await import('../../src/licenses/credential.ts');
-    const { generateSigningKey } = await import('../../src/platform/crypto/keys.ts');
-    const { key } = generateSigningKey('EdDSA', Buffer.alloc(32, 7));
-    const fields = { name: '济南"示例"科技有限公司', registeredCapital: '100万元人民币', establishedOn: '2020-05-01', businessTermTo: null, domicile: '经十路1号\n二楼', note: { a: [1, '","'] } };
-    const credential = issueCredential({
-      key,
-      issuerUrl: 'https://certbridge.example',
-      status: { uri: 'https://certbridge.example/api/v1/status-lists/0', idx: 1 },
-      meta: {
-        identifier: 'id', version: 1, vct: 'urn:x', licenseTypeCode: 't', licenseName: 'n', issuerCode: 'i', issuerName: 'in',
-        holderCode: 'h', holderCodeType: '001', validFrom: '2020-05-01', validUntil: null, issuedAt: new Date(),
-      },
-      fields,
-    });
-    for (const keep of [[], ['name'], ['registeredCapital', 'name', 'note'], Object.keys(fields), ['unknown']]) {
-      const presented = presentGranted(credential, keep);
-      expect(presented.credential).toBe(presentCredential(credential, keep));
-      expect(presented.values).toEqual(Object.fromEntries(Object.entries(fields).filter(([k]) => keep.includes(k))));
-    }
-  });
-});
