@@ -12,7 +12,7 @@ import { DomainError, invalid, type FailureReason } from '../platform/errors.ts'
 import { statusOf } from '../platform/http/problems.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
-import { decideMemo } from './decisions.ts';
+import { decide } from '../policy/index.ts';
 import type { ActiveGrant } from './grants.ts';
 import { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from '../licenses/index.ts';
 import { isPurpose } from './purposes.ts';
@@ -92,9 +92,8 @@ const authorisationContext = (a: ActiveAuthorisation): CedarValueJson => ({
   holderCode: a.holderCode,
   licenseType: a.licenseType,
   purpose: a.purpose,
-  grantee: a.granteeClient
-    ? { __entity: { type: 'CertBridge::Client', id: a.granteeClient } }
-    : { __entity: { type: 'CertBridge::Department', id: a.granteeDepartment! } },
+  granteeKind: a.granteeClient ? 'client' : 'department',
+  granteeId: a.granteeClient ?? a.granteeDepartment!,
 });
 
 /** One call of the exchange: what it is recorded as, whatever its outcome. */
@@ -159,7 +158,7 @@ class Call {
 
   checkCommon(): { type: string; purpose: string } {
     const { licenseType: type, purpose } = this.record;
-    const call = decideMemo(this.principal, 'exchange:call', { type: 'LicenseType', id: type!, attrs: { key: type! } });
+    const call = decide(this.principal, 'exchange:call', { type: 'LicenseType', id: type!, attrs: { key: type! } });
     if (!call.allowed) throw new DomainError('forbidden', 'forbidden', "the exchange is for consumer departments' systems (role consumer)", { details: { action: 'exchange:call' } });
     if (!purpose) {
       throw new DomainError('invalid', 'missing-purpose', 'declare the purpose of the call in the X-Purpose header: a code of GET /api/v1/purposes', { field: 'header:x-purpose' });
@@ -181,12 +180,12 @@ class Call {
     this.record.basis = 'agreement';
     this.record.basisIds = [grant.agreementId];
     this.record.expectedDailyVolume = grant.expectedDailyVolume;
-    if (decideMemo(this.principal, 'exchange:read', resource, context).allowed) {
+    if (decide(this.principal, 'exchange:read', resource, context).allowed) {
       usage.pending += count;
       this.charge = { key, day, count };
       return;
     }
-    if (context.quotaExceeded && decideMemo(this.principal, 'exchange:read', resource, { ...context, quotaExceeded: false }).allowed) {
+    if (context.quotaExceeded && decide(this.principal, 'exchange:read', resource, { ...context, quotaExceeded: false }).allowed) {
       throw new DomainError(
         'rate-limited',
         'quota-exceeded',
@@ -201,7 +200,7 @@ class Call {
   allowedAuthorisations(type: string, purpose: string, holderCode: string, candidates: readonly ActiveAuthorisation[]): ActiveAuthorisation[] {
     const resource = { type: 'LicenseType', id: type, attrs: { key: type } };
     return candidates.filter(
-      (a) => decideMemo(this.principal, 'exchange:read', resource, { purpose, holderCode, authorisation: authorisationContext(a), quotaExceeded: false }).allowed,
+      (a) => decide(this.principal, 'exchange:read', resource, { purpose, holderCode, authorisation: authorisationContext(a), quotaExceeded: false }).allowed,
     );
   }
 

@@ -11,7 +11,7 @@ import type { OutboundPolicy } from '../platform/http/outbound.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
-import { decideMemo } from './decisions.ts';
+import { decide } from '../policy/index.ts';
 import { grantsForResource, type ActiveGrant } from './grants.ts';
 import { isPurpose } from './purposes.ts';
 
@@ -110,7 +110,7 @@ export async function createSubscription(
   const entity = resourceEntity(resource);
   const allowed = grants.filter(
     (g) =>
-      decideMemo(principal, 'subscription:create', entity, {
+      decide(principal, 'subscription:create', entity, {
         agreement: { agreementId: g.agreementId, consumerDepartment: g.consumerDepartment, resourceId: g.resourceId, purpose: g.purpose },
       }).allowed,
   );

@@ -154,7 +154,8 @@ const authorisationFor = (grantee: { type: 'Client' | 'Department'; id: string }
   holderCode,
   licenseType: 'business-license',
   purpose,
-  grantee: { __entity: { type: `CertBridge::${grantee.type}`, id: grantee.id } },
+  granteeKind: grantee.type === 'Client' ? 'client' : 'department',
+  granteeId: grantee.id,
 });
 const subscribable = (accessModes: string[]): PolicyResource => ({
   type: 'CatalogResource',
@@ -194,5 +195,32 @@ describe('policy matrix of the exchange: roles × actions × facts in the contex
   });
   it.each(contextCases)('$action $label by $who', ({ action, resource, context, who, allowed }) => {
     expect(decide(PRINCIPALS[who], action, resource, context).allowed).toBe(allowed);
+  });
+});
+
+// ── people: a member of staff acts with the department's roles exactly like its systems ──
+
+const personLike = (client: Principal): Principal =>
+  client.kind === 'client' ? { kind: 'person', personId: `p-${client.clientId}`, username: client.clientId, departmentCode: client.departmentCode, roles: client.roles } : client;
+
+describe('policy matrix: people of a department decide like its systems', () => {
+  const staff = COLUMNS.filter((who) => PRINCIPALS[who].kind === 'client');
+  const rows = [
+    ...MATRIX.map((row) => ({ ...row, context: undefined as Parameters<typeof decide>[3] })),
+    // An authorisation naming one system is for that system only, not for the staff of its department.
+    ...EXCHANGE_CONTEXT_MATRIX.filter((row) => !row.label.includes('of system')),
+  ];
+  const peopleCases = rows.flatMap((row) => staff.map((who) => ({ ...row, who })));
+  it.each(peopleCases)('$action on $label by a person like $who', ({ action, resource, context, who }) => {
+    const client = PRINCIPALS[who];
+    const target = typeof resource === 'function' ? resource(client) : resource;
+    expect(decide(personLike(client), action, target, context).allowed).toBe(decide(client, action, target, context).allowed);
+  });
+
+  it("a holder's authorisation naming one system is not one for the staff of its department", () => {
+    const clerk = personLike(PRINCIPALS.other);
+    const context = { purpose: 'bank-account-opening', holderCode: HOLDER, authorisation: authorisationFor({ type: 'Client', id: 'hrss' }), quotaExceeded: false };
+    expect(decide(PRINCIPALS.other, 'exchange:read', LICENSE_TYPE, context).allowed).toBe(true);
+    expect(decide(clerk, 'exchange:read', LICENSE_TYPE, context).allowed).toBe(false);
   });
 });
