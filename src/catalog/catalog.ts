@@ -226,19 +226,24 @@ export async function createResource(
   const id = input.id ?? r.licenseType ?? r.dataset!;
   if (!SLUG.test(id)) throw invalid('validation-failed', '/id must be a lowercase key of 2–64 letters, digits and hyphens', '/id');
   return ctx.store.transaction(async (tx) => {
-    const clash = await tx.query<{ id: string; license_type: string | null }>(
-      'select id, license_type from catalog_resources where id = $1 or (license_type is not null and license_type = $2)',
-      [id, r.licenseType],
-    );
-    if (clash.rows.some((c) => c.id === id)) throw conflict('resource-exists', `the catalog already has a resource ${id}`, '/id');
-    if (clash.rows.length > 0) {
-      throw conflict('resource-exists', `license type ${r.licenseType} is already in the catalog as ${clash.rows[0].id}`, '/licenseType');
-    }
+    const clashes = async () => {
+      const clash = await tx.query<{ id: string; license_type: string | null }>(
+        'select id, license_type from catalog_resources where id = $1 or (license_type is not null and license_type = $2)',
+        [id, r.licenseType],
+      );
+      if (clash.rows.some((c) => c.id === id)) return conflict('resource-exists', `the catalog already has a resource ${id}`, '/id');
+      if (clash.rows.length > 0) return conflict('resource-exists', `license type ${r.licenseType} is already in the catalog as ${clash.rows[0].id}`, '/licenseType');
+      return undefined;
+    };
+    const before = await clashes();
+    if (before) throw before;
+    // Two registrations racing past the check: the database's unique keys decide, and the loser is told so (409).
     const row = await tx.query<ResourceRow>(
       `insert into catalog_resources (id, owner_department, title, title_en, description, description_en, license_type, dataset, fields,
                                       sharing_class, conditions, legal_basis, update_cycle, access_modes, service_level, version,
                                       created_by, updated_by)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)
+       on conflict do nothing
        returning ${COLUMNS}`,
       [
         id,
@@ -259,6 +264,7 @@ export async function createResource(
         actor,
       ],
     );
+    if (row.rows.length === 0) throw (await clashes()) ?? conflict('resource-exists', `the catalog already has a resource ${id}`, '/id');
     const entry = toEntry(row.rows[0]);
     await recordVersion(tx, entry, actor, null);
     await ctx.events?.publish(tx, [resourceEvent('catalog.resource-created', toResource(entry), actor)]);

@@ -63,7 +63,7 @@ const UpdateMeta = {
   version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version being edited: a stale one is refused (409 version-conflict)' })),
 };
 const PutBody = Type.Object({ ...editableProperties, ...UpdateMeta }, { additionalProperties: false });
-const PatchBody = Type.Partial(Type.Object({ ...editableProperties, ...UpdateMeta }, { additionalProperties: false }));
+const PatchBody = Type.Partial(Type.Object({ ...editableProperties, ...UpdateMeta }), { additionalProperties: false });
 
 const ResourceProperties = {
   id: Type.String(),

@@ -354,7 +354,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       schema: {
         tags: ['verification'],
         summary: 'A status list token (IETF Token Status List, 2 bits: 0 valid, 1 revoked, 2 suspended, 3 cancelled)',
-        params: Type.Object({ id: Type.Integer({ minimum: 0 }) }),
+        params: Type.Object({ id: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }) }),
       },
     },
     async (request, reply) => reply.type('application/statuslist+jwt').header('cache-control', 'max-age=60').send(await statusListsOf(platform).token(request.params.id)),

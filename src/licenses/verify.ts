@@ -109,7 +109,8 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   );
 
   const typeKey = typeof claims.vct === 'string' ? vctToKey(claims.vct) : '';
-  const issuedOn = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? chinaDate(claims.iat * 1000) : undefined;
+  // An iat a Date cannot hold (1e300) is no issuance date: the check fails, nothing throws.
+  const issuedOn = typeof claims.iat === 'number' && Number.isSafeInteger(claims.iat) && Math.abs(claims.iat) < 8.64e12 ? chinaDate(claims.iat * 1000) : undefined;
   const issuerCode = typeof claims.issuerCode === 'string' ? claims.issuerCode : '';
   const authorised = issuedOn !== undefined && issuerCode !== '' && (await ctx.authorisedIssuer(typeKey, issuerCode, issuedOn));
   checks.push({
@@ -181,12 +182,18 @@ const SD_JWT_MECHANICS = new Set(['_sd', '_sd_alg', 'status', 'cnf']);
 
 const vctToKey = (vct: string) => vct.split(':').pop() ?? '';
 
+/** status_lists.id is an int. */
+const MAX_STATUS_LIST = 2_147_483_647;
+
 function statusReference(reference: unknown): { listId: number; idx: number } | undefined {
   const ref = (reference as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
   if (!ref || typeof ref.idx !== 'number' || typeof ref.uri !== 'string') return undefined;
-  const match = /\/api\/v1\/status-lists\/(\d+)$/.exec(ref.uri);
+  const match = /\/api\/v1\/status-lists\/(\d{1,10})$/.exec(ref.uri);
   if (!match || !Number.isInteger(ref.idx) || ref.idx < 0 || ref.idx >= STATUS_LIST_SIZE) return undefined;
-  return { listId: Number(match[1]), idx: ref.idx };
+  const listId = Number(match[1]);
+  // License ids (list × size + index) are far below 2^53; a list id beyond the table's int is no list of ours.
+  if (listId > MAX_STATUS_LIST) return undefined;
+  return { listId, idx: ref.idx };
 }
 
 /** The list's revision and the license's current version, in one round trip (the license id is list × size + index). */

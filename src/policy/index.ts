@@ -1,3 +1,4 @@
+import '../platform/wasmCalls.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { Principal } from '../platform/auth/principal.ts';

@@ -194,6 +194,11 @@ export class RecordMapper {
     return this.columnOfField.get(field) ?? field;
   }
 
+  /** The field a column of the department's file feeds (undefined when it is ignored). */
+  fieldOf(column: string): string | undefined {
+    return this.targetOfColumn(column) ?? undefined;
+  }
+
   private targetOfColumn(column: string): string | null {
     const mapped = this.targetOf.get(column);
     return mapped !== undefined ? mapped : column;

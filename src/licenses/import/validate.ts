@@ -7,6 +7,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { DomainError } from '../../platform/errors.ts';
+import { badText } from '../../platform/http/edge.ts';
 import { checkCreditCode, normalizeRegisteredCapital, type LicenseTypeStandard } from '../../standards/index.ts';
 import type { ValidatedLicense } from '../bulk.ts';
 import { prepareLicenseData, type LicenseData } from '../licenseData.ts';
@@ -132,6 +133,20 @@ function dataProblems(ctx: RowCheckContext, input: LicenseData, already: RowProb
   }
 }
 
+/**
+ * A cell with text no database can hold (NUL) or no Unicode string is (an unpaired surrogate) is
+ * the row's problem: it is reported like any other, and never reaches the store, where it would
+ * fail the whole batch.
+ */
+function textProblems(ctx: RowCheckContext, record: Record<string, unknown>): RowProblem[] {
+  const problems: RowProblem[] = [];
+  for (const [column, value] of Object.entries(record)) {
+    const why = typeof value === 'string' ? badText(value) : undefined;
+    if (why) problems.push({ severity: 'error', field: ctx.mapper.fieldOf(column) ?? column, column, code: 'invalid-characters', reason: `${column} ${why}` });
+  }
+  return problems;
+}
+
 /** Maps and checks one source row. Rows are checked in file order (duplicates depend on it). */
 export function checkRow(ctx: RowCheckContext, row: SourceRow): RowOutcome {
   if (row.malformed) {
@@ -144,7 +159,7 @@ export function checkRow(ctx: RowCheckContext, row: SourceRow): RowOutcome {
   const mapped = ctx.mapper.map(row.record);
   const code = mapped.creditCode;
   const mappedCode = mapped.problems.some((p) => p.field === CREDIT_CODE_FIELD);
-  const problems = [...(mappedCode ? [] : creditCodeProblems(ctx, code)), ...mapped.problems];
+  const problems = [...(mappedCode ? [] : creditCodeProblems(ctx, code)), ...mapped.problems, ...textProblems(ctx, row.record)];
   if (code !== undefined) {
     const first = ctx.seen.get(code);
     if (first !== undefined) {

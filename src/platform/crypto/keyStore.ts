@@ -30,6 +30,8 @@ interface KeyRow {
   retired_at: Date | null;
 }
 
+const KID = /^[A-Za-z0-9_-]{16,128}$/;
+
 /**
  * Keys with ids and rotation: a purpose (and owner) has one active key; rotating retires it
  * but keeps its public half so that everything it signed still verifies.
@@ -113,6 +115,8 @@ export class KeyStore {
    * kid we never issued. Cached: a key's public half and owner never change.
    */
   async verificationKey(kid: string): Promise<PlatformVerificationKey | undefined> {
+    // Our kids are RFC 7638 thumbprints (base64url): anything else is not ours, and is not asked of the store.
+    if (!KID.test(kid)) return undefined;
     const cached = this.verification.get(kid);
     if (cached) return cached;
     const row = (

@@ -8,8 +8,12 @@
  *   edge adds one (`boundSchema`), so `limit=1e23` or a megabyte-long query value is a 400, never
  *   a database error.
  */
-import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { Socket } from 'node:net';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import { DomainError } from '../errors.ts';
+import { PROBLEM_JSON, problemBody } from './problems.ts';
 
 const MAX_DEPTH = 32;
 // eslint-disable-next-line no-control-regex
@@ -86,6 +90,74 @@ export async function rejectHostileInput(request: FastifyRequest): Promise<void>
     const field = `${where}${finding.pointer || '/'}`;
     throw new DomainError('invalid', finding.code === 'out-of-range' ? 'out-of-range' : 'invalid-characters', `${field} ${finding.detail}`, { field });
   }
+}
+
+/** preHandler: the values the validator coerced from the path and the query (`1e309` → Infinity). */
+export async function rejectHostileCoercion(request: FastifyRequest): Promise<void> {
+  for (const [where, value] of [
+    ['params:', request.params],
+    ['querystring:', request.query],
+  ] as const) {
+    const finding = findHostile(value);
+    if (!finding) continue;
+    const field = `${where}${finding.pointer || '/'}`;
+    throw new DomainError('invalid', finding.code === 'out-of-range' ? 'out-of-range' : 'invalid-characters', `${field} ${finding.detail}`, { field });
+  }
+}
+
+// RFC 3339 with a year PostgreSQL can store (0001–9999): `0000-01-01` is valid RFC 3339 and a database error.
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function realDate(y: string, m: string, d: string): boolean {
+  const year = Number(y);
+  if (year < 1) return false;
+  const t = new Date(Date.UTC(year, Number(m) - 1, Number(d)));
+  return t.getUTCFullYear() === year && t.getUTCMonth() === Number(m) - 1 && t.getUTCDate() === Number(d);
+}
+
+const strictFormats = {
+  date: (value: string) => {
+    const m = DATE.exec(value);
+    return m !== null && realDate(m[1], m[2], m[3]);
+  },
+  'date-time': (value: string) => {
+    const m = DATE_TIME.exec(value);
+    return m !== null && realDate(m[1], m[2], m[3]) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 61;
+  },
+};
+
+function validatorFactory(coerceTypes: false | 'array'): Ajv {
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  addFormats.default(ajv);
+  for (const [name, check] of Object.entries(strictFormats)) ajv.addFormat(name, { type: 'string', validate: check });
+  return ajv;
+}
+
+// Text in a path or a query is converted to the declared types; a JSON body is taken as typed: a
+// number where text is declared is an error, not a password of digits.
+const fromText = validatorFactory('array');
+const fromJson = validatorFactory(false);
+
+/** The validator of one part of a request. */
+export function compileValidator({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }): ValidateFunction {
+  return (httpPart === 'body' ? fromJson : fromText).compile(schema as object);
+}
+
+/** What Node's HTTP parser refuses before Fastify sees a request (a NUL in a header, headers over 16 KB), as a problem. */
+export function rawClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers-too-large', 'the request headers exceed 16 KB']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request-timeout', 'the request was not received in time']
+        : [400, 'malformed-request', 'the request is not valid HTTP (a control character in a header, say)'];
+  const body = JSON.stringify({ ...problemBody(new DomainError('invalid', code, detail)), status });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: ${PROBLEM_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 type JsonSchema = Record<string, unknown>;

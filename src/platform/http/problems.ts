@@ -7,6 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FailureReason } from '../errors.ts';
 
 export const PROBLEM_JSON = 'application/problem+json';
+const MAX_DETAIL = 1000;
 
 const STATUS: Record<FailureReason, number> = {
   invalid: 400,
@@ -99,6 +100,11 @@ const TITLES: Record<string, string> = {
   'unsupported-media-type': 'Unsupported media type',
   'payload-too-large': 'Payload too large',
   'store-unavailable': 'The database is unavailable: try again shortly',
+  'invalid-verification-code': 'Not the verification code of this license version',
+  'headers-too-large': 'Request headers too large',
+  'request-timeout': 'Request not received in time',
+  'malformed-request': 'Not a valid HTTP request',
+  'too-deep': 'Nested too deeply',
   'internal-error': 'Internal error',
 };
 
@@ -149,7 +155,8 @@ export function problemBody(failure: DomainError, requestId?: string): ProblemDe
     title: TITLES[failure.code] ?? failure.code,
     status: statusOf(failure.reason),
     code: failure.code,
-    detail: failure.message,
+    // Bounded: a detail may quote the input, and the input may be 60 KB of hostile text.
+    detail: failure.message.length > MAX_DETAIL ? `${failure.message.slice(0, MAX_DETAIL)}…` : failure.message,
     ...(failure.field ? { field: failure.field } : {}),
     ...failure.details,
     ...(failure.retryAfterSeconds !== undefined ? { retryAfter: failure.retryAfterSeconds } : {}),

@@ -14,7 +14,7 @@ import rateLimit from '@fastify/rate-limit';
 import { DomainError, rateLimited } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Migration } from '../store/migrate.ts';
-import { boundSchema, rejectHostileInput } from './edge.ts';
+import { boundSchema, compileValidator, EDGE_BOUNDS, rawClientError, rejectHostileCoercion, rejectHostileInput } from './edge.ts';
 import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { PROBLEM_JSON, problemBody, sendProblem } from './problems.ts';
 import { securityHeaders } from './security.ts';
@@ -41,15 +41,24 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // Path parameters are bounded by the edge's own limit (a longer one is a problem, not a bare 414).
+    routerOptions: { maxParamLength: EDGE_BOUNDS.shortString },
+    // A URL that is not valid percent-encoded UTF-8, or a parameter over the limit: a problem like any other.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(request, reply, new DomainError('invalid', error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'validation-failed' : 'invalid-characters', `the request path cannot be read: ${error.message}`, { field: 'path' })),
+    // What Node's HTTP parser refuses (a NUL in a header, headers over 16 KB) is answered as a problem too.
+    clientErrorHandler: rawClientError,
     // A request that sends its body slower than this is dropped (slow-loris).
     requestTimeout: 60_000,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   app.decorateRequest('principal', undefined);
+  app.setValidatorCompiler(compileValidator);
   app.addHook('onRoute', boundSchema);
   app.addHook('preValidation', rejectHostileInput);
+  // Query and path values are coerced from text by the validator (`1e309` becomes Infinity): checked again.
+  app.addHook('preHandler', rejectHostileCoercion);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

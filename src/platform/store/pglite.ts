@@ -1,3 +1,4 @@
+import '../wasmCalls.ts';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { DataDirLock } from './dataDirLock.ts';
