@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { getResource, resourcePolicyEntity, type CatalogResource } from '../catalog/index.ts';
 import { findDepartment } from '../departments/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
-import type { DomainEvent, DomainEvents } from '../platform/events.ts';
+import type { DomainEvents } from '../platform/events.ts';
+import { agreementEvent } from './events.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { actorOf, isStaff } from '../platform/auth/principal.ts';
@@ -282,13 +283,10 @@ async function notice(db: Queryable, r: AgreementRow, step: Step, toConsumer = f
   }
 }
 
-function agreementEvent(type: string, r: AgreementRow, actor: string, at: Date, step: Step): DomainEvent {
-  return {
-    type: `agreement.${type}`,
-    subject: r.id,
-    actor,
-    at,
-    data: {
+function stepEvent(type: string, r: AgreementRow, actor: string, at: Date, step: Step) {
+  return agreementEvent(
+    type,
+    {
       agreementId: r.id,
       resourceId: r.resource_id,
       licenseType: r.license_type,
@@ -301,7 +299,9 @@ function agreementEvent(type: string, r: AgreementRow, actor: string, at: Date, 
       ...(step.reason ? { reason: step.reason } : {}),
       ...step.data,
     },
-  };
+    actor,
+    at,
+  );
 }
 
 /**
@@ -324,7 +324,7 @@ async function record(
       [r.id, step.event, step.status, who.actor, who.department, step.reason ?? null, step.data ? JSON.stringify(step.data) : null, at],
     );
   }
-  await ctx.events?.publish(tx, steps.map((s) => agreementEvent(s.event, r, who.actor, at, s)));
+  await ctx.events?.publish(tx, steps.map((s) => stepEvent(s.event, r, who.actor, at, s)));
   const last = steps[steps.length - 1];
   const departments = [
     r.owner_department,
@@ -734,7 +734,7 @@ export async function addComment(ctx: SharingContext, principal: Principal, id: 
       now,
     ]);
     const involved = r.status === 'escalated' || r.appeal_status !== null;
-    await ctx.events?.publish(tx, [agreementEvent('commented', r, comment.author, now, { event: 'commented', status: r.status, data: { commentId: comment.id } })]);
+    await ctx.events?.publish(tx, [stepEvent('commented', r, comment.author, now, { event: 'commented', status: r.status, data: { commentId: comment.id } })]);
     const text = await notice(tx, r, { event: 'commented', status: r.status });
     const departments = [r.owner_department, r.consumer_department, ...(involved ? await coordinationOffices(tx) : [])].filter(
       (d, i, all) => all.indexOf(d) === i && d !== department,

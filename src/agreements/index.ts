@@ -22,7 +22,7 @@ export {
 } from './agreements.ts';
 export type { Agreement, AgreementQuery, AgreementRequest, AgreementStatus, Comment, Decision, HistoryEntry, SharingContext } from './agreements.ts';
 export { findActiveGrant, findActiveGrantsForResource, type ActiveGrant } from './grants.ts';
-export { PURPOSES, findPurpose, type Purpose } from './purposes.ts';
+export { PURPOSES, findPurpose, isPurpose, type Purpose } from './purposes.ts';
 export { seedDemoAgreements } from './seed.ts';
 
 /**

@@ -30,6 +30,9 @@ export const PURPOSES: readonly Purpose[] = [
 
 const byCode = new Map(PURPOSES.map((p) => [p.code, p]));
 
+/** Whether `code` is a purpose code of GET /api/v1/purposes. */
+export const isPurpose = (code: string): boolean => findPurpose(code) !== undefined;
+
 export function findPurpose(code: string): Purpose | undefined {
   return byCode.get(code);
 }

@@ -130,18 +130,18 @@ storeOptions(
     .option('--from-tree-head <file>', 'also check the log is consistent with a tree head exported earlier (what a witness does)')
     .option('--json', 'print the report as JSON'),
 ).action(async (options: StoreFlags & { fromTreeHead?: string; json?: boolean }) => {
-  const [{ withPlatform }, { runAuditVerify }] = await Promise.all([import('./commands/store.ts'), import('../audit/cli.ts')]);
+  const [{ withPlatform }, { runAuditVerify }] = await Promise.all([import('./commands/store.ts'), import('../audit/auditCommands.ts')]);
   return withPlatform(await configOf(options), 'audit verify', (platform) => runAuditVerify(platform, options));
 });
 storeOptions(audit.command('export-tree-head').description('write the newest signed tree head (with the log key) for a witness').option('--out <file>', 'file to write (default: stdout)')).action(
   async (options: StoreFlags & { out?: string }) => {
-    const [{ withPlatform }, { runExportTreeHead }] = await Promise.all([import('./commands/store.ts'), import('../audit/cli.ts')]);
+    const [{ withPlatform }, { runExportTreeHead }] = await Promise.all([import('./commands/store.ts'), import('../audit/auditCommands.ts')]);
     return withPlatform(await configOf(options), 'audit export-tree-head', (platform) => runExportTreeHead(platform, options));
   },
 );
 storeOptions(audit.command('sequence').description('put committed entries into the tree now and sign a tree head (the server does it continuously)').option('--json', 'print JSON')).action(
   async (options: StoreFlags & { json?: boolean }) => {
-    const [{ withPlatform }, { runSequence }] = await Promise.all([import('./commands/store.ts'), import('../audit/cli.ts')]);
+    const [{ withPlatform }, { runSequence }] = await Promise.all([import('./commands/store.ts'), import('../audit/auditCommands.ts')]);
     return withPlatform(await configOf(options), 'audit sequence', (platform) => runSequence(platform, options));
   },
 );

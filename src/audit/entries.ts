@@ -10,13 +10,30 @@ import type { DomainEvent } from '../platform/events.ts';
 // under NodeNext the default import is the function at run time but typed as the module.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
-/** One log entry: the JSON object whose RFC 8785 bytes are hashed into the tree. */
+/** The facts of an entry the log is searched by (v2): what its event declared. */
+export interface EntryFacts {
+  department: string | null;
+  clientId: string | null;
+  purpose: string | null;
+  outcome: string | null;
+  holderCode: string | null;
+  agreementId: string | null;
+  licenseType: string | null;
+}
+
+/**
+ * One log entry: the JSON object whose RFC 8785 bytes are hashed into the tree. Version 2 entries
+ * carry the facts their event declared (the columns the log is searched by); entries written
+ * before (no `v`) had only `data`, and their columns are derived as they were then.
+ */
 export interface AuditEntry {
+  v?: 2;
   type: string;
   subject: string;
   actor: string;
   /** ISO 8601 (UTC, milliseconds), when the change or access happened. */
   at: string;
+  facts?: EntryFacts;
   data: Record<string, unknown>;
 }
 
@@ -25,7 +42,7 @@ const NOT_LOGGED = ['notification.', 'audit.'];
 
 export const isLogged = (type: string): boolean => !NOT_LOGGED.some((prefix) => type.startsWith(prefix));
 
-/** The columns an entry is found by. Every one is a function of the entry alone. */
+/** The columns an entry is found by. Every one is a function of the entry alone (`audit verify` rechecks them). */
 export interface EntryColumns {
   type: string;
   at: string;
@@ -50,17 +67,36 @@ const str = (v: unknown): string | null => {
   return c === '' ? null : c;
 };
 
-/** Which member names the department, in order of preference (consumer first for accesses, issuer for licenses). */
-const DEPARTMENT_KEYS = ['department', 'consumerDepartment', 'departmentCode', 'issuerCode', 'ownerDepartment', 'providerDepartment'];
-
 export function columnsOf(entry: AuditEntry): EntryColumns {
+  if (entry.v !== 2 || !entry.facts) return legacyColumnsOf(entry);
+  const f = entry.facts;
+  return {
+    type: str(entry.type) ?? '',
+    at: entry.at,
+    department: str(f.department),
+    clientId: str(f.clientId),
+    purpose: str(f.purpose),
+    outcome: str(f.outcome),
+    holderCode: str(f.holderCode),
+    agreementId: str(f.agreementId),
+    licenseType: str(f.licenseType),
+  };
+}
+
+/**
+ * The columns of an entry written before entries declared their facts (no `v`): derived from its
+ * data as they were when it was written, so that `audit verify` still rechecks them. Nothing new
+ * is written this way.
+ */
+function legacyColumnsOf(entry: AuditEntry): EntryColumns {
   const d = entry.data;
   let department: string | null = null;
-  for (const key of DEPARTMENT_KEYS) {
+  for (const key of ['department', 'consumerDepartment', 'departmentCode', 'issuerCode', 'ownerDepartment', 'providerDepartment']) {
     department = str(d[key]);
     if (department) break;
   }
   const actor = str(entry.actor);
+  const direct = str(d.agreementId);
   return {
     type: str(entry.type) ?? '',
     at: entry.at,
@@ -69,16 +105,9 @@ export function columnsOf(entry: AuditEntry): EntryColumns {
     purpose: str(d.purpose),
     outcome: str(d.outcome),
     holderCode: str(d.holderCode),
-    agreementId: agreementOf(d),
+    agreementId: direct ?? (d.basis === 'agreement' && Array.isArray(d.basisIds) ? str(d.basisIds[0]) : null),
     licenseType: str(d.licenseType),
   };
-}
-
-/** The agreement an access was allowed under: named directly, or the first basis id of an agreement basis. */
-function agreementOf(d: Record<string, unknown>): string | null {
-  const direct = str(d.agreementId);
-  if (direct) return direct;
-  return d.basis === 'agreement' && Array.isArray(d.basisIds) ? str(d.basisIds[0]) : null;
 }
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -86,37 +115,42 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * The entries an event becomes. License events carry the whole license data: the entry keeps its
- * SHA-256 (of its RFC 8785 bytes) instead — the version itself is immutable and issuer-signed in
- * the license store, and the digest binds the log to it without copying it. An event naming
- * several holders (a batch lookup) becomes one entry per holder, so a holder's proof never shows
- * which other enterprises were looked up in the same call.
+ * The entries an event becomes. A member `data` holding an object (a license version's fields) is
+ * kept as its SHA-256 (of its RFC 8785 bytes) instead — the version itself is immutable and
+ * issuer-signed in the license store, and the digest binds the log to it without copying it. An
+ * event about several holders (a batch lookup) becomes one entry per holder, so a holder's proof
+ * never shows which other enterprises were looked up in the same call.
  */
 export function entriesOf(event: DomainEvent): AuditEntry[] {
   // The event's data is shared, not copied, where nothing changes: canonicalising never mutates.
-  let data: Record<string, unknown> = isPlainObject(event.data) ? event.data : {};
-  if (event.type.startsWith('license.') && isPlainObject(data.data)) {
-    const { data: licenseData, ...rest } = data;
-    data = { ...rest, dataSha256: sha256Hex(canonicalJson(licenseData)) };
+  let data: Record<string, unknown> = isPlainObject(event.data) ? (event.data as Record<string, unknown>) : {};
+  if (isPlainObject(data.data)) {
+    const { data: fields, ...rest } = data;
+    data = { ...rest, dataSha256: sha256Hex(canonicalJson(fields)) };
   }
   const at = event.at instanceof Date ? event.at : new Date(String(event.at));
+  const f = event.facts;
+  const facts = (holderCode: string | null): EntryFacts => ({
+    department: f.department ?? null,
+    clientId: f.clientId ?? null,
+    purpose: f.purpose ?? null,
+    outcome: f.outcome ?? null,
+    holderCode,
+    agreementId: f.agreementId ?? null,
+    licenseType: f.licenseType ?? null,
+  });
   const base = {
+    v: 2 as const,
     type: event.type,
     subject: String(event.subject),
     actor: String(event.actor),
     at: (Number.isNaN(at.getTime()) ? new Date() : at).toISOString(),
   };
-  const listKey = Array.isArray(data.holders) ? 'holders' : Array.isArray(data.holderCodes) ? 'holderCodes' : undefined;
-  if (!listKey) return [{ ...base, data }];
-  const holders = (data[listKey] as unknown[]).filter((h): h is string => typeof h === 'string');
-  const rest: Record<string, unknown> = {};
-  for (const key of Object.keys(data)) if (key !== listKey) rest[key] = data[key];
-  if (holders.length === 0) return [{ ...base, data: rest }];
-  if (holders.length === 1) {
-    rest.holderCode = holders[0];
-    return [{ ...base, data: rest }];
-  }
-  return holders.map((holderCode, i) => ({ ...base, data: { ...rest, holderCode, batchSize: holders.length, batchPosition: i } }));
+  const holders = (f.holderCodes ?? []).filter((h): h is string => typeof h === 'string');
+  if (holders.length === 0) return [{ ...base, facts: facts(null), data }];
+  // The entry's data names its holder as entries always have (readers of `data.holderCode` keep working).
+  if (holders.length === 1) return [{ ...base, facts: facts(holders[0]), data: { ...data, holderCode: holders[0] } }];
+  return holders.map((holderCode, i) => ({ ...base, facts: facts(holderCode), data: { ...data, holderCode, batchSize: holders.length, batchPosition: i } }));
 }
 
 // Strings with lone surrogates cannot be encoded as UTF-8; RFC 8785 (via I-JSON) forbids them.

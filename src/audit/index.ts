@@ -5,12 +5,12 @@ import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { appendListener } from './append.ts';
 import { auditRoutes } from './routes.ts';
-import { startSequencer } from './runtime.ts';
+import { startSequencer } from './sequencing.ts';
 
 export type { TreeHead } from './treeHead.ts';
 export type { Alert } from './oversight.ts';
-export { sequence } from './runtime.ts';
-export { verifyLog, type VerifyReport } from './verify.ts';
+export { sequence } from './sequencing.ts';
+export { verifyLog, type VerifyReport } from './verifyLog.ts';
 export { inclusionProof, consistencyProof, latestTreeHead, rootAt } from './log.ts';
 
 export const auditCapability: Capability = {

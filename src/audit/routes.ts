@@ -7,11 +7,11 @@ import type { Platform } from '../platform/platform.ts';
 import { invalid } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
-import { parseEntry, type AuditEntry } from './entries.ts';
+import { columnsOf, parseEntry, type AuditEntry } from './entries.ts';
 import { consistencyProof, getEntry, inclusionProofs, latestTreeHead, treeHeadsFrom } from './log.ts';
 import { leafHash } from './merkle.ts';
 import { listAlerts, queryEntries } from './oversight.ts';
-import { sequence } from './runtime.ts';
+import { sequence } from './sequencing.ts';
 import type { TreeHead } from './treeHead.ts';
 
 const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -80,7 +80,7 @@ async function currentHead(platform: Platform): Promise<TreeHead> {
 const entryResource = (index: number, entry: AuditEntry) => ({
   type: 'AuditEntry',
   id: String(index),
-  attrs: { type: entry.type, holderCode: typeof entry.data.holderCode === 'string' ? entry.data.holderCode : '' },
+  attrs: { type: entry.type, holderCode: columnsOf(entry).holderCode ?? '' },
 });
 
 const LOG = { type: 'AuditLog', id: 'certbridge' };

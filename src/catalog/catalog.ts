@@ -1,4 +1,5 @@
-import type { DomainEvent, DomainEvents } from '../platform/events.ts';
+import type { DomainEvents } from '../platform/events.ts';
+import { resourceEvent } from './events.ts';
 import { conflict, DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { PolicyResource } from '../policy/index.ts';
@@ -187,24 +188,6 @@ export function validateResource(input: ResourceInput): ResourceInput {
   };
 }
 
-function resourceEvent(type: 'catalog.resource-created' | 'catalog.resource-updated', r: CatalogResource, actor: string, reason?: string | null): DomainEvent {
-  return {
-    type,
-    subject: r.id,
-    actor,
-    at: new Date(),
-    data: {
-      resourceId: r.id,
-      version: r.version,
-      ownerDepartment: r.ownerDepartment,
-      licenseType: r.licenseType,
-      dataset: r.dataset,
-      sharingClass: r.sharingClass,
-      fields: r.fields.map((f) => f.name),
-      ...(reason ? { reason } : {}),
-    },
-  };
-}
 
 async function recordVersion(tx: Queryable, entry: CatalogEntry, actor: string, reason: string | null): Promise<void> {
   await tx.query('insert into catalog_resource_versions (resource_id, version, resource, reason, created_by) values ($1, $2, $3, $4, $5)', [

@@ -3,6 +3,7 @@ import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { CLIENT_CHANGES } from './clientStatus.ts';
+import { clientEvent } from './events.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { conflict, invalid, notFound } from '../platform/errors.ts';
 import { checkCreditCode, findDivision } from '../standards/index.ts';
@@ -221,7 +222,7 @@ async function changeClient(
       await tx.query('update clients set secret_hash = $2, secret_rotated_at = now(), secret_generation = secret_generation + 1 where client_id = $1', [clientId, hash]);
     }
     const type = change === 'disable' ? 'client.disabled' : change === 'enable' ? 'client.enabled' : 'client.secret-rotated';
-    await platform.events.publish(tx, [{ type, subject: clientId, actor, at: new Date(), data: { department: departmentCode, clientId, ...(reason ? { reason } : {}) } }]);
+    await platform.events.publish(tx, [clientEvent(type, departmentCode, clientId, actor, reason)]);
     await platform.changes.announce(tx, CLIENT_CHANGES, clientId);
     return getClient(tx, departmentCode, clientId);
   });

@@ -4,15 +4,16 @@
 import type { Capability } from '../platform/capability.ts';
 import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { Deliverer, deliveryOptions, type DeliveryOptions } from './deliverer.ts';
-import { attachOutbox } from './outbox.ts';
+import { Deliverer, deliveryOptions, type DeliveryOptions } from '../deliveries/deliverer.ts';
+import { attachOutbox } from '../deliveries/outbox.ts';
 import { exchangeRoutes } from './routes.ts';
-import { exchangeRuntime } from './runtime.ts';
+import { exchangeRuntime } from './exchangeState.ts';
 
-export { backoffDelay, cloudEvent, Deliverer, detachedJws, SIGNATURE_HEADER, type DeliveryOptions } from './deliverer.ts';
-export { accessedEvent, type AccessRecord } from './recorder.ts';
-export { exchangeRuntime } from './runtime.ts';
-export { lookupBatch, lookupLicense, present } from './service.ts';
+export { backoffDelay, cloudEvent, Deliverer, detachedJws, SIGNATURE_HEADER, type DeliveryOptions } from '../deliveries/deliverer.ts';
+export { accessedEvent, type AccessEvent } from './events.ts';
+export type { AccessRecord } from './recorder.ts';
+export { exchangeRuntime } from './exchangeState.ts';
+export { lookupBatch, lookupLicense, present } from './lookups.ts';
 
 /** Starts a deliverer for this platform (the server does, in `start`; tests do with fast settings). */
 export function startDeliverer(platform: Platform, options: Partial<DeliveryOptions> = {}): Deliverer {

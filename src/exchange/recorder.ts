@@ -12,7 +12,8 @@
  * with the record.
  */
 import { DomainError } from '../platform/errors.ts';
-import type { DomainEvent, DomainEvents } from '../platform/events.ts';
+import type { DomainEvents } from '../platform/events.ts';
+import { accessedEvent } from './events.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { DailyQuotas, QuotaCharge } from './quota.ts';
 
@@ -57,29 +58,6 @@ export interface RecorderOptions {
   maxInFlight: number;
 }
 
-export const accessedEvent = (r: AccessRecord): DomainEvent => ({
-  type: 'exchange.accessed',
-  subject: r.accessId,
-  actor: r.clientId ?? 'system',
-  at: r.at,
-  data: {
-    accessId: r.accessId,
-    department: r.departmentCode,
-    client: r.clientId,
-    operation: r.operation,
-    licenseType: r.licenseType,
-    purpose: r.purpose,
-    holders: [...r.holderCodes],
-    fields: [...r.fields],
-    basis: r.basis,
-    basisIds: [...r.basisIds],
-    outcome: r.outcome,
-    status: r.status,
-    problem: r.problem,
-    ...(r.results ? { results: r.results } : {}),
-    ...(r.expectedDailyVolume ? { expectedDailyVolume: r.expectedDailyVolume } : {}),
-  },
-});
 
 export class AccessRecorder {
   /** Counters for operators and benchmarks: flushes, records written, total milliseconds spent in flush transactions. */

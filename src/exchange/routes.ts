@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { deliveryRoutes } from './deliveryRoutes.ts';
-import { exchangeRuntime } from './runtime.ts';
-import { lookupBatch, lookupLicense, MAX_BATCH } from './service.ts';
+import { deliveryRoutes } from '../deliveries/routes.ts';
+import { exchangeRuntime } from './exchangeState.ts';
+import { lookupBatch, lookupLicense, MAX_BATCH } from './lookups.ts';
 
 const LicenseStatus = Type.Union([Type.Literal('valid'), Type.Literal('suspended'), Type.Literal('revoked'), Type.Literal('cancelled'), Type.Literal('expired')]);
 const Fields = Type.Object({}, { additionalProperties: true, description: 'The granted fields, with the values disclosed in the credential' });

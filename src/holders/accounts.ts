@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashSecret, secretMatches } from '../departments/secrets.ts';
 import type { DomainEvents } from '../platform/events.ts';
+import { accountCreatedEvent } from './events.ts';
 import { conflict, DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 
@@ -47,9 +48,7 @@ export async function createHolderAccount(
       [id, input.holderCode, hash, actor],
     );
     if (inserted.rows.length === 0) throw conflict('holder-account-exists', `holder ${input.holderCode} already has an account`, '/holderCode');
-    await events.publish(tx, [
-      { type: 'holder.account-created', subject: input.holderCode, actor, at: new Date(), data: { accountId: id, holderCode: input.holderCode } },
-    ]);
+    await events.publish(tx, [accountCreatedEvent(id, input.holderCode, actor)]);
     return { accountId: id, holderCode: input.holderCode, createdAt: inserted.rows[0].created_at.toISOString() };
   });
 }

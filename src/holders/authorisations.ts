@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { findDepartment, listClients, listDepartments } from '../departments/index.ts';
-import { isPurposeCode } from '../exchange/purposes.ts';
+import { isPurpose } from '../agreements/index.ts';
 import { parseValidUntil } from '../platform/chinaTime.ts';
-import type { DomainEvent, DomainEvents } from '../platform/events.ts';
+import type { DomainEvents } from '../platform/events.ts';
+import { authorisationEvent } from './events.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { findLicenseType } from '../standards/index.ts';
@@ -84,13 +85,6 @@ async function findClientDepartment(db: Queryable, clientId: string): Promise<st
   return undefined;
 }
 
-const event = (type: string, a: Authorisation, actor: string): DomainEvent => ({
-  type,
-  subject: a.id,
-  actor,
-  at: new Date(),
-  data: { ...a },
-});
 
 /** The holder grants an authorisation; `authorisation.granted` is published in the same transaction. */
 export async function grantAuthorisation(store: Store, events: DomainEvents, holderCode: string, request: GrantRequest, actor: string): Promise<Authorisation> {
@@ -101,7 +95,7 @@ export async function grantAuthorisation(store: Store, events: DomainEvents, hol
   const unknown = fields.filter((f) => !known.includes(f));
   if (unknown.length > 0) throw invalid('unknown-field', `${type} has no field ${unknown.join(', ')}`, '/fields');
   if (fields.length === 0) throw invalid('validation-failed', 'name at least one field', '/fields');
-  if (!(await isPurposeCode(store, request.purpose))) {
+  if (!isPurpose(request.purpose)) {
     throw invalid('unknown-purpose', `${request.purpose} is not a purpose code of GET /api/v1/purposes`, '/purpose');
   }
   const validUntil = parseValidUntil(request.validUntil);
@@ -129,7 +123,7 @@ export async function grantAuthorisation(store: Store, events: DomainEvents, hol
       )
     ).rows[0];
     const authorisation = toAuthorisation(row);
-    await events.publish(tx, [event('authorisation.granted', authorisation, actor)]);
+    await events.publish(tx, [authorisationEvent('authorisation.granted', authorisation, actor)]);
     return authorisation;
   });
 }
@@ -173,7 +167,7 @@ export async function revokeAuthorisation(
       throw new DomainError('conflict', 'authorisation-revoked', `authorisation ${id} was already revoked`);
     }
     const authorisation = toAuthorisation(row);
-    await events.publish(tx, [event('authorisation.revoked', authorisation, actor)]);
+    await events.publish(tx, [authorisationEvent('authorisation.revoked', authorisation, actor)]);
     return authorisation;
   });
 }

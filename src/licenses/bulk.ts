@@ -1,7 +1,7 @@
 import type { Queryable } from '../platform/store/store.ts';
 import type { LicenseTypeStandard } from '../standards/index.ts';
 import type { LicenseData } from './licenseData.ts';
-import { allocateLicenseIds, insertIssuedLicenses, type Holder, type Issuer, type LicenseContext, type PreparedLicense } from './service.ts';
+import { allocateLicenseIds, insertIssuedLicenses, type Holder, type Issuer, type LicenseContext, type PreparedLicense } from './licenseRecords.ts';
 import type { LicenseSigner } from './signing.ts';
 
 /** A license to issue whose data already passed the standard's checks. */

@@ -2,11 +2,12 @@
 import type { Capability } from '../platform/capability.ts';
 import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { expireDueLicenses } from './service.ts';
+import { expireDueLicenses } from './licenseRecords.ts';
 import { startVerificationTally } from './verificationTally.ts';
 import { licenseRoutes } from './routes.ts';
 
 export { StatusLists, STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
+export { isLicenseEvent, type LicenseChange, type LicenseEvent, type LicensesEvent, type VerificationEvent } from './events.ts';
 export {
   amendLicense,
   changeLicenseStatus,
@@ -16,8 +17,8 @@ export {
   listVersions,
   type License,
   type LicenseContext,
-} from './service.ts';
-export { discloseOnly, verificationContext, verifyLicenseCredential, type VerificationResult } from './verify.ts';
+} from './licenseRecords.ts';
+export { discloseOnly, verificationContext, verifyLicenseCredential, type VerificationResult } from './verifyLicense.ts';
 export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';

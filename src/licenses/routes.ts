@@ -19,11 +19,11 @@ import {
   listEvents,
   listVersions,
   type LicenseContext,
-} from './service.ts';
+} from './licenseRecords.ts';
 import { statusListsOf } from './statusLists.ts';
 import { isVerificationCode, verificationUrl } from './verificationCode.ts';
 import { verificationTally } from './verificationTally.ts';
-import { discloseOnly, verificationContext, verifyLicenseCredential } from './verify.ts';
+import { discloseOnly, verificationContext, verifyLicenseCredential } from './verifyLicense.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });

@@ -3,7 +3,7 @@ import type { SigningKey, StoredKeyMaterial } from '../platform/crypto/keys.ts';
 import { siblingModule, WorkerPool } from '../platform/workers/pool.ts';
 import { findLicenseType } from '../standards/index.ts';
 import type { LicenseData } from './licenseData.ts';
-import { signLicenseVersion, type Holder, type Issuer } from './service.ts';
+import { signLicenseVersion, type Holder, type Issuer } from './licenseRecords.ts';
 
 /** One license version to identify and sign. Plain data, so it can cross to a worker thread. */
 export interface SignTask {

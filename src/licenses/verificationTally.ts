@@ -8,6 +8,7 @@
  */
 import type { Platform } from '../platform/platform.ts';
 import { perPlatform } from '../platform/platform.ts';
+import { verificationEvent } from './events.ts';
 
 export type VerificationKind = 'identifier' | 'code' | 'credential' | 'not-found';
 
@@ -57,13 +58,7 @@ export class VerificationTally {
       await this.platform.store.transaction((tx) =>
         this.platform.events.publish(
           tx,
-          counts.map((c) => ({
-            type: 'verification.public',
-            subject: c.holderCode ?? '(no license)',
-            actor: 'public',
-            at: now,
-            data: { ...c, from: from.toISOString(), to: now.toISOString() },
-          })),
+          counts.map((c) => verificationEvent({ ...c, from: from.toISOString(), to: now.toISOString() }, now)),
         ),
       );
     } catch (error) {

@@ -6,6 +6,7 @@ import { notificationRoutes } from './routes.ts';
 
 export { coordinationOffices, listInbox, markRead, notify, notifyCoordinationOffice, notifyDepartment } from './notifications.ts';
 export type { Notification, NotificationInput } from './notifications.ts';
+export type { NotificationEvent } from './events.ts';
 
 export const notificationsCapability: Capability = {
   name: 'notifications',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { listClients, listDepartments } from '../departments/index.ts';
 import type { DomainEvents } from '../platform/events.ts';
+import { notificationEvent } from './events.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { decide } from '../policy/index.ts';
@@ -100,22 +101,7 @@ export async function notify(
   const created = rows.rows.map(toNotification);
   await events?.publish(
     tx,
-    created.map((n, i) => ({
-      type: 'notification.created',
-      subject: n.id,
-      actor: list[i].actor ?? 'system',
-      at: new Date(n.createdAt),
-      data: {
-        notificationId: n.id,
-        department: n.department,
-        kind: n.kind,
-        title: n.title,
-        titleEn: n.titleEn,
-        link: n.link,
-        ...(n.body ? { body: n.body } : {}),
-        ...(n.agreementId ? { agreementId: n.agreementId } : {}),
-      },
-    })),
+    created.map((n, i) => notificationEvent(n, list[i].actor ?? 'system')),
   );
   return created;
 }

@@ -14,6 +14,7 @@ import type { DomainEvents } from '../platform/events.ts';
 import type { Platform } from '../platform/platform.ts';
 import { perPlatform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
+import { issuerRegistryEvent } from './events.ts';
 import { findLicenseType } from './licenseTypes.ts';
 
 export interface AuthorisedIssuer {
@@ -176,6 +177,6 @@ async function publishChange(
   actor: string,
   facts: Record<string, string>,
 ): Promise<void> {
-  await ctx.events.publish(tx, [{ type, subject: `${licenseType}/${department}`, actor, at: new Date(), data: { licenseType, department, ...facts } }]);
+  await ctx.events.publish(tx, [issuerRegistryEvent(type, licenseType, department, actor, facts)]);
   await ctx.changes.announce(tx, TOPIC, licenseType);
 }

@@ -6,11 +6,11 @@ import { activeAgreement, addDepartment, agreementRequest, businessLicenseResour
 
 let t: TestPlatform;
 let hrss: TestClient;
-const events: DomainEvent[] = [];
+const events: (DomainEvent & { data: Record<string, unknown> })[] = [];
 beforeAll(async () => {
   t = await startTestPlatform();
   hrss = await addDepartment(t, '山东省人力资源和社会保障厅', 'Shandong HRSS', ['consumer']);
-  t.platform.events.on('', async (_tx, published) => {
+  t.platform.events.on<DomainEvent & { data: Record<string, unknown> }>('', async (_tx, published) => {
     events.push(...published);
   });
   await registerResource(t, t.issuer, businessLicenseResource());

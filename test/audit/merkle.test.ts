@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, entriesOf, prepareEntry } from '../../src/audit/entries.ts';
+import { canonicalJson, columnsOf, entriesOf, prepareEntry } from '../../src/audit/entries.ts';
 import {
   consistencyExprs,
   EMPTY_ROOT,
@@ -290,6 +290,7 @@ describe('entries', () => {
       subject: 'id-2',
       actor: 'samr-system',
       at,
+      facts: { department: 'D1', clientId: 'samr-system', holderCodes: ['H1'] },
       data: { identifier: 'id-2', holderCode: 'H1', issuerCode: 'D1', data: { name: '甲公司', capital: 100 } },
     });
     expect(entry.data).toEqual({
@@ -304,16 +305,25 @@ describe('entries', () => {
     expect(leafHash(prepared.text).equals(hashLeaf(Buffer.from(prepared.text, 'utf8')))).toBe(true);
   });
 
+  it('reads the columns of an entry written before entries declared their facts as they were derived then', () => {
+    const legacy = { type: 'license.revoked', subject: 'id-3', actor: 'samr-system', at: at.toISOString(), data: { identifier: 'id-3', holderCode: 'H9', issuerCode: 'D9', status: 'revoked' } };
+    expect(columnsOf(legacy)).toMatchObject({ department: 'D9', clientId: 'samr-system', holderCode: 'H9', licenseType: null });
+    const [declared] = entriesOf({ type: 'license.revoked', subject: 'id-3', actor: 'samr-system', at, facts: { department: 'D9', clientId: 'samr-system', holderCodes: ['H9'], licenseType: 'business-license' }, data: {} });
+    expect(declared.v).toBe(2);
+    expect(columnsOf(declared)).toMatchObject({ department: 'D9', holderCode: 'H9', licenseType: 'business-license' });
+  });
+
   it('splits an access to several holders into one entry per holder', () => {
     const entries = entriesOf({
       type: 'exchange.accessed',
       subject: 'a-1',
       actor: 'tax-system',
       at,
-      data: { accessId: 'a-1', department: 'TAX', client: 'tax-system', purpose: 'tax-administration', holders: ['H1', 'H2', 'H3'], fields: ['name'], outcome: 'allowed', basis: 'agreement', basisIds: ['ag-1'] },
+      facts: { department: 'TAX', clientId: 'tax-system', holderCodes: ['H1', 'H2', 'H3'], purpose: 'tax-administration', outcome: 'allowed', agreementId: 'ag-1' },
+      data: { accessId: 'a-1', department: 'TAX', client: 'tax-system', purpose: 'tax-administration', fields: ['name'], outcome: 'allowed', basis: 'agreement', basisIds: ['ag-1'] },
     });
-    expect(entries.map((e) => e.data.holderCode)).toEqual(['H1', 'H2', 'H3']);
-    expect(entries.every((e) => !('holders' in e.data))).toBe(true);
+    expect(entries.map((e) => e.facts?.holderCode)).toEqual(['H1', 'H2', 'H3']);
+    expect(entries.every((e) => !JSON.stringify(e).includes('H2') || e.facts?.holderCode === 'H2')).toBe(true);
     expect(entries[1].data).toMatchObject({ batchSize: 3, batchPosition: 1, fields: ['name'] });
     const prepared = prepareEntry(entries[0]);
     expect(prepared.columns).toEqual({

@@ -97,7 +97,7 @@ describe('audit verify against tampering in the database', () => {
 
   it('catches an entry edited together with its leaf hash at the node above it', async () => {
     const row = (await sql<{ entry: string }>(`select entry from audit_entries where ${ENTRY(25)}`)).rows[0];
-    const edited = row.entry.replace('"outcome":"allowed"', '"outcome":"denied"');
+    const edited = row.entry.replaceAll('"outcome":"allowed"', '"outcome":"denied"');
     expect(edited).not.toBe(row.entry);
     await sql(`update audit_entries set entry = $1, outcome = $2 where ${ENTRY(25)}`, [edited, 'denied']);
     await sql('update audit_leaves set hash = $1 where leaf_index = 25', [leafHash(Buffer.from(edited))]);
@@ -106,7 +106,7 @@ describe('audit verify against tampering in the database', () => {
 
   it('catches a rewrite of the whole tree from edited entries by the signed tree heads', async () => {
     const row = (await sql<{ entry: string }>(`select entry from audit_entries where ${ENTRY(26)}`)).rows[0];
-    const edited = row.entry.replace('"outcome":"allowed"', '"outcome":"denied"');
+    const edited = row.entry.replaceAll('"outcome":"allowed"', '"outcome":"denied"');
     expect(edited).not.toBe(row.entry);
     await sql(`update audit_entries set entry = $1, outcome = $2 where ${ENTRY(26)}`, [edited, 'denied']);
     // Recompute every stored hash from the entries, as a careful attacker would.

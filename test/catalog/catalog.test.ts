@@ -1,3 +1,4 @@
+import type { CatalogEvent } from '../../src/catalog/events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findResourceForLicenseType, getResource } from '../../src/catalog/index.ts';
 import { DomainError } from '../../src/platform/errors.ts';
@@ -116,7 +117,7 @@ describe('catalog resources', () => {
 
   it('publishes catalog events in the same transaction', async () => {
     const seen: string[] = [];
-    t.platform.events.on('catalog.', async (_tx, events) => {
+    t.platform.events.on<CatalogEvent>('catalog.', async (_tx, events) => {
       seen.push(...events.map((e) => `${e.type}:${e.subject}:${String(e.data.version)}`));
     });
     await registerResource(t, t.otherIssuer, datasetResource('qingdao-permits', 'unconditional'));

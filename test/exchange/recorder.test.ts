@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DailyQuotas, remaining } from '../../src/exchange/quota.ts';
 import { AccessRecorder, type AccessRecord } from '../../src/exchange/recorder.ts';
 import { chinaDate, parseValidUntil, secondsToChinaMidnight } from '../../src/platform/chinaTime.ts';
-import { backoffDelay } from '../../src/exchange/deliverer.ts';
+import { backoffDelay } from '../../src/deliveries/deliverer.ts';
 import { DomainEvents, type DomainEvent } from '../../src/platform/events.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 

@@ -1,3 +1,4 @@
+import { licenseEvent } from '../../src/licenses/events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliverer, type Deliverer } from '../../src/exchange/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
@@ -202,7 +203,7 @@ describe('subscriptions', () => {
     await t.platform.store
       .transaction(async (tx) => {
         await t.platform.events.publish(tx, [
-          { type: 'license.amended', subject: '1.2.156.x.001.A', actor: 'test', at: new Date(), data: { identifier: '1.2.156.x.001.A', typeKey: 'business-license', holderCode: 'X', version: 1 } },
+          licenseEvent('amended', { identifier: '1.2.156.x.001.A', typeKey: 'business-license', holderCode: 'X', version: 1, issuerCode: 'I', status: 'valid' }, 'test'),
         ]);
         throw new Error('roll back');
       })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, registerDepartment } from '../../src/departments/index.ts';
-import { signLicenseVersion } from '../../src/licenses/service.ts';
+import { signLicenseVersion } from '../../src/licenses/licenseRecords.ts';
 import { BUSINESS_LICENSE, generateCreditCode } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 

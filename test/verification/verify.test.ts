@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { verificationKeyFromJwk, type PublicJwk } from '../../src/platform/crypto/keys.ts';
-import { expireDueLicenses } from '../../src/licenses/service.ts';
+import { expireDueLicenses } from '../../src/licenses/licenseRecords.ts';
 import { licenseQrPng, licenseQrSvg } from '../../src/licenses/qr.ts';
 import { chinaDate } from '../../src/platform/chinaTime.ts';
 import { readStatusFromToken } from '../../src/licenses/statusList.ts';

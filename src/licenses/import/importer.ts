@@ -11,7 +11,7 @@ import type { Platform } from '../../platform/platform.ts';
 import { findLicenseType, LICENSE_TYPES, listIssuers, type LicenseTypeStandard } from '../../standards/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../bulk.ts';
 import { chinaDate } from '../../platform/chinaTime.ts';
-import type { Issuer, LicenseContext } from '../service.ts';
+import type { Issuer, LicenseContext } from '../licenseRecords.ts';
 import { inlineSigner, workerSigner, type LicenseSigner } from '../signing.ts';
 import { ImportFileError } from './errors.ts';
 import { CREDIT_CODE_FIELD, loadMapping, RecordMapper, validateMapping, type Mapping } from './mapping.ts';

@@ -8,11 +8,28 @@
  */
 import type { Config } from '../config.ts';
 import { rateLimited } from '../errors.ts';
-import type { DomainEvents } from '../events.ts';
+import type { DomainEvent, DomainEvents } from '../events.ts';
 import { perPlatform, type Platform } from '../platform.ts';
 import type { Store } from '../store/store.ts';
 
 const ADDRESS_WINDOW_MS = 10 * 60_000;
+
+export interface LockOut {
+  account: string;
+  address: string;
+  failures: number;
+  lockedUntil: string;
+  lockSeconds: number;
+}
+
+/** An account locked after repeated failed sign-ins (audited). */
+export type LockOutEvent = DomainEvent<'security.locked-out', LockOut>;
+
+function lockedOutEvent(lockOut: LockOut, at: Date): LockOutEvent {
+  const clientId = lockOut.account.startsWith('client:') ? lockOut.account.slice('client:'.length) : null;
+  const holderCode = lockOut.account.startsWith('holder:') ? lockOut.account.slice('holder:'.length) : undefined;
+  return { type: 'security.locked-out', subject: lockOut.account, actor: 'system', at, facts: { department: null, clientId, holderCodes: holderCode ? [holderCode] : [] }, data: lockOut };
+}
 const MAX_LOCK_SECONDS = 86_400;
 const MAX_ADDRESSES = 100_000;
 
@@ -60,9 +77,7 @@ export class SignInGuard {
       const seconds = Math.min(MAX_LOCK_SECONDS, this.config.signInLockSeconds * 2 ** Math.min(row.lockouts, 20));
       const lockedUntil = new Date(now + seconds * 1000);
       await tx.query('update sign_in_failures set failures = 0, lockouts = lockouts + 1, locked_until = $2 where account = $1', [account, lockedUntil]);
-      await this.events.publish(tx, [
-        { type: 'security.locked-out', subject: account, actor: 'system', at: new Date(now), data: { account, address, failures: row.failures, lockedUntil: lockedUntil.toISOString(), lockSeconds: seconds } },
-      ]);
+      await this.events.publish(tx, [lockedOutEvent({ account, address, failures: row.failures, lockedUntil: lockedUntil.toISOString(), lockSeconds: seconds }, new Date(now))]);
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../platform/config.ts';
-import type { DomainEvent, DomainEvents } from '../platform/events.ts';
+import type { DomainEvents } from '../platform/events.ts';
+import { licenseEvent } from './events.ts';
 import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { SigningKey } from '../platform/crypto/keys.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
@@ -24,16 +25,6 @@ export interface LicenseContext {
   config: Pick<Config, 'publicUrl' | 'signingAlgorithm'>;
   /** Listeners (subscriptions' outbox, the audit log) see every change inside its transaction. */
   events?: DomainEvents;
-}
-
-/** The facts about a license change that other capabilities receive as a `license.*` event. */
-function licenseEvent(
-  event: LicenseEvent,
-  p: { identifier: string; version: number; typeKey: string; issuerCode: string; holderCode: string; status: LicenseStatus; data?: LicenseData; reason?: string | null },
-  actor: string,
-): DomainEvent {
-  const { identifier, ...data } = p;
-  return { type: `license.${event}`, subject: identifier, actor, at: new Date(), data: { identifier, ...data } };
 }
 
 export interface Issuer {

@@ -19,12 +19,12 @@ import type { Config } from '../platform/config.ts';
 import { outboundPolicy } from '../platform/http/outbound.ts';
 import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { grantsForResource } from './grants.ts';
+import { grantsForResource } from '../exchange/grantCache.ts';
 import { findVersionCredential } from '../licenses/index.ts';
 import { EVENT_TYPE_PREFIX } from './outbox.ts';
-import type { AccessRecord } from './recorder.ts';
-import type { DelivererHandle, ExchangeRuntime } from './runtime.ts';
-import { present } from './service.ts';
+import type { AccessRecord } from '../exchange/recorder.ts';
+import type { DelivererHandle, ExchangeRuntime } from '../exchange/exchangeState.ts';
+import { present } from '../exchange/lookups.ts';
 import { fieldsOf, getSubscription } from './subscriptions.ts';
 
 export const SIGNATURE_HEADER = 'x-certbridge-signature';

@@ -1,5 +1,6 @@
 /** Department webhooks: where a department wants its notifications (`notification.created`) delivered. */
 import type { DomainEvents } from '../platform/events.ts';
+import { webhookEvent } from './events.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { OutboundPolicy } from '../platform/http/outbound.ts';
@@ -31,7 +32,7 @@ export async function setWebhook(store: Store, events: DomainEvents, outbound: O
         [department, checked, actor],
       )
     ).rows[0];
-    await events.publish(tx, [{ type: 'webhook.configured', subject: department, actor, at: new Date(), data: { department, url: checked } }]);
+    await events.publish(tx, [webhookEvent('webhook.configured', department, actor, checked)]);
     return toWebhook(row);
   });
 }
@@ -52,6 +53,6 @@ export async function deleteWebhook(store: Store, events: DomainEvents, departme
         where target = 'webhook' and department_code = $1 and status = 'pending'`,
       [department],
     );
-    await events.publish(tx, [{ type: 'webhook.removed', subject: department, actor, at: new Date(), data: { department } }]);
+    await events.publish(tx, [webhookEvent('webhook.removed', department, actor)]);
   });
 }

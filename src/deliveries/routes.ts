@@ -5,8 +5,8 @@ import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import { outboundPolicy } from '../platform/http/outbound.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
-import { getDelivery, listDeliveries, redeliver, type DeliveryScope } from './deliveries.ts';
-import { exchangeRuntime } from './runtime.ts';
+import { getDelivery, listDeliveries, redeliver, type DeliveryScope } from './deliveryLog.ts';
+import { exchangeRuntime } from '../exchange/exchangeState.ts';
 import { MAX_SUBSCRIPTION_HOLDERS, createSubscription, deleteSubscription, getSubscription, listSubscriptions, subscriptionEntity } from './subscriptions.ts';
 import { deleteWebhook, getWebhook, setWebhook } from './webhooks.ts';
 

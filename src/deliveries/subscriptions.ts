@@ -7,13 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { getResource, type CatalogResource } from '../catalog/index.ts';
 import type { DomainEvents } from '../platform/events.ts';
+import { subscriptionCreated, subscriptionDeleted } from './events.ts';
 import type { OutboundPolicy } from '../platform/http/outbound.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { decide } from '../policy/index.ts';
-import { grantsForResource, type ActiveGrant } from './grants.ts';
-import { isPurpose } from './purposes.ts';
+import { grantsForResource, type ActiveGrant } from '../exchange/grantCache.ts';
+import { isPurpose } from '../agreements/index.ts';
 
 export const MAX_SUBSCRIPTION_HOLDERS = 1000;
 const HOLDER_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
@@ -135,9 +136,7 @@ export async function createSubscription(
       )
     ).rows[0];
     const subscription = toSubscription(row);
-    await events.publish(tx, [
-      { type: 'subscription.created', subject: subscription.id, actor: principal.clientId, at: new Date(), data: { ...subscription, holders: holders?.length ?? null } },
-    ]);
+    await events.publish(tx, [subscriptionCreated(subscription, principal.clientId)]);
     return { ...subscription, fields: fieldsOf(allowed) };
   });
 }
@@ -166,6 +165,7 @@ export async function deleteSubscription(store: Store, events: DomainEvents, id:
       `update outbox set status = 'dropped', last_error = 'subscription deleted', leased_until = null where subscription_id = $1 and status = 'pending'`,
       [id],
     );
-    await events.publish(tx, [{ type: 'subscription.deleted', subject: id, actor, at: new Date(), data: { id } }]);
+    const department = (await tx.query<{ department_code: string }>('select department_code from subscriptions where id = $1', [id])).rows[0].department_code;
+    await events.publish(tx, [subscriptionDeleted(id, department, actor)]);
   });
 }

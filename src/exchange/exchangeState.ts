@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/platform.ts';
 import { openStore, type Queryable, type Store } from '../platform/store/store.ts';
-import { GrantCache } from './grants.ts';
+import { GrantCache } from './grantCache.ts';
 import { DailyQuotas } from './quota.ts';
 import { AccessRecorder } from './recorder.ts';
 

@@ -4,7 +4,8 @@
  * party in that same transaction: the row exists iff the change committed. The deliverer sends them.
  */
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent } from '../platform/events.ts';
+import type { LicenseEvent } from '../licenses/index.ts';
+import type { NotificationEvent } from '../notifications/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 
@@ -57,8 +58,8 @@ interface SubscriptionRow {
 }
 
 /** license.* → one row per matching live subscription (by license type, and holder when it lists holders). */
-async function onLicenseEvents(tx: Queryable, events: readonly DomainEvent[]): Promise<number> {
-  const types = [...new Set(events.map((e) => String(e.data.typeKey)))];
+async function onLicenseEvents(tx: Queryable, events: readonly LicenseEvent[]): Promise<number> {
+  const types = [...new Set(events.map((e) => e.data.typeKey))];
   const subscriptions = (
     await tx.query<SubscriptionRow>('select id, department_code, license_type, holders from subscriptions where deleted_at is null and license_type = any($1::text[])', [types])
   ).rows;
@@ -66,19 +67,19 @@ async function onLicenseEvents(tx: Queryable, events: readonly DomainEvent[]): P
   const matchers = subscriptions.map((s) => ({ ...s, holderSet: s.holders ? new Set(s.holders) : undefined }));
   const rows: OutboxRow[] = [];
   for (const event of events) {
-    const { identifier, version, typeKey, issuerCode, holderCode, status, reason } = event.data as Record<string, unknown>;
+    const { identifier, version, typeKey, issuerCode, holderCode, status, reason } = event.data;
     const eventId = randomUUID();
     for (const s of matchers) {
-      if (s.license_type !== typeKey || (s.holderSet && !s.holderSet.has(String(holderCode)))) continue;
+      if (s.license_type !== typeKey || (s.holderSet && !s.holderSet.has(holderCode))) continue;
       rows.push({
         eventId,
         eventType: `${EVENT_TYPE_PREFIX}${event.type}`,
-        subject: String(identifier),
+        subject: identifier,
         occurredAt: event.at,
         target: 'subscription',
         subscriptionId: s.id,
         department: s.department_code,
-        orderingKey: `${s.id}|${licenseKey(String(identifier))}`,
+        orderingKey: `${s.id}|${licenseKey(identifier)}`,
         // The facts only: the license's fields are read and minimised when the event is delivered.
         data: { identifier, version, licenseType: typeKey, issuerCode, holderCode, status, ...(reason ? { reason } : {}) },
       });
@@ -89,15 +90,15 @@ async function onLicenseEvents(tx: Queryable, events: readonly DomainEvent[]): P
 }
 
 /** notification.created → one row when the department configured a webhook. */
-async function onNotifications(tx: Queryable, events: readonly DomainEvent[]): Promise<number> {
-  const departments = [...new Set(events.map((e) => String(e.data.department)))];
+async function onNotifications(tx: Queryable, events: readonly NotificationEvent[]): Promise<number> {
+  const departments = [...new Set(events.map((e) => e.data.department))];
   const hooks = new Set(
     (await tx.query<{ department_code: string }>('select department_code from department_webhooks where department_code = any($1::text[])', [departments])).rows.map(
       (r) => r.department_code,
     ),
   );
   const rows: OutboxRow[] = events
-    .filter((e) => hooks.has(String(e.data.department)))
+    .filter((e) => hooks.has(e.data.department))
     .map((e) => ({
       eventId: randomUUID(),
       eventType: `${EVENT_TYPE_PREFIX}${e.type}`,
@@ -105,7 +106,7 @@ async function onNotifications(tx: Queryable, events: readonly DomainEvent[]): P
       occurredAt: e.at,
       target: 'webhook',
       subscriptionId: null,
-      department: String(e.data.department),
+      department: e.data.department,
       orderingKey: null,
       data: { ...e.data },
     }));
@@ -115,10 +116,10 @@ async function onNotifications(tx: Queryable, events: readonly DomainEvent[]): P
 
 /** Registers the outbox listeners; `written` is told when rows were written (to wake the deliverer). */
 export function attachOutbox(platform: Platform, written: () => void): void {
-  platform.events.on('license.', async (tx, events) => {
+  platform.events.on<LicenseEvent>('license.', async (tx, events) => {
     if ((await onLicenseEvents(tx, events)) > 0) written();
   });
-  platform.events.on('notification.created', async (tx, events) => {
+  platform.events.on<NotificationEvent>('notification.created', async (tx, events) => {
     if ((await onNotifications(tx, events)) > 0) written();
   });
 }

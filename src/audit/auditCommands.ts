@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { PublicJwk } from '../platform/crypto/keys.ts';
 import type { Platform } from '../platform/platform.ts';
 import { latestTreeHead } from './log.ts';
-import { sequence } from './runtime.ts';
-import { verifyLog, type ExportedTreeHead, type VerifyReport } from './verify.ts';
+import { sequence } from './sequencing.ts';
+import { verifyLog, type ExportedTreeHead, type VerifyReport } from './verifyLog.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

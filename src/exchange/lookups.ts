@@ -13,12 +13,12 @@ import { statusOf } from '../platform/http/problems.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
 import { decide } from '../policy/index.ts';
-import type { ActiveGrant } from './grants.ts';
+import type { ActiveGrant } from './grantCache.ts';
 import { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from '../licenses/index.ts';
-import { isPurpose } from './purposes.ts';
+import { isPurpose } from '../agreements/index.ts';
 import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';
-import type { ExchangeRuntime } from './runtime.ts';
+import type { ExchangeRuntime } from './exchangeState.ts';
 import { chinaDate, secondsToChinaMidnight } from '../platform/chinaTime.ts';
 
 export const MAX_BATCH = 1000;
