@@ -16,6 +16,7 @@
  *
  * Options: --part append|proofs|both (default both).
  */
+import { OPERATOR } from './common.ts';
 import pg from 'pg';
 import { auditCapability, inclusionProof, latestTreeHead, sequence, verifyLog } from '../src/audit/index.ts';
 import { verifyInclusion, leafHash } from '../src/audit/merkle.ts';
@@ -242,8 +243,8 @@ async function proofBench(): Promise<void> {
   const app = await buildServer(platform);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const code = generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' });
-  await registerDepartment(db, { code, name: '山东省大数据局', nameEn: 'Shandong Big Data Bureau', level: 'province', region: '370000' }).catch(() => undefined);
-  const client = await createClient(db, { departmentCode: code, roles: ['coordinator'] });
+  await registerDepartment({ store: db }, OPERATOR, { code, name: '山东省大数据局', nameEn: 'Shandong Big Data Bureau', level: 'province', region: '370000' }).catch(() => undefined);
+  const client = await createClient({ store: db }, OPERATOR, { departmentCode: code, roles: ['coordinator'] });
   const { accessToken } = await platform.tokens.issue(client);
   const http: number[] = [];
   for (let i = 0; i < 2200; i++) {

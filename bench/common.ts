@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { OperatorPrincipal } from '../src/platform/auth/principal.ts';
 import { createClient, registerDepartment } from '../src/departments/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Platform } from '../src/platform/platform.ts';
@@ -9,6 +10,9 @@ import { openPlatform } from '../src/app/platform.ts';
 import { authoriseIssuer, generateCreditCode } from '../src/standards/index.ts';
 
 export type BenchStore = 'pglite' | 'postgres';
+
+/** Benchmarks set up their departments and systems as the operator of the installation. */
+export const OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'bench' };
 
 /** Which stores to run on: `--store pglite|postgres|both` (default both when PostgreSQL answers). */
 export function storesFromArgs(argv = process.argv.slice(2)): BenchStore[] {
@@ -58,8 +62,8 @@ export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatfor
     code: generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' }),
     name: '山东省市场监督管理局',
   };
-  await registerDepartment(platform.store, { ...issuer, nameEn: 'Shandong AMR', level: 'province', region: '370000' });
-  await createClient(platform.store, { departmentCode: issuer.code, roles: ['issuer'], clientId: 'bench-issuer', secret: 'bench-issuer-secret' });
+  await registerDepartment(platform, OPERATOR, { ...issuer, nameEn: 'Shandong AMR', level: 'province', region: '370000' });
+  await createClient(platform, OPERATOR, { departmentCode: issuer.code, roles: ['issuer'], clientId: 'bench-issuer', secret: 'bench-issuer-secret' });
   await authoriseIssuer(platform, 'business-license', { department: issuer.code, legalBasis: 'bench', validFrom: '2000-01-01' }, 'bench');
   return {
     platform,

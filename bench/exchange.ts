@@ -12,6 +12,7 @@
  * between runs (seeding a million licenses takes minutes); --fresh seeds it again.
  * Target on 2 cores: ≥ 5,000 lookups/s with p99 ≤ 25 ms.
  */
+import { OPERATOR } from './common.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
 import { createHash } from 'node:crypto';
@@ -152,10 +153,10 @@ async function seed(platform: Platform): Promise<Setup> {
   const samr = { code: code(), name: '山东省市场监督管理局', nameEn: 'Shandong AMR', level: 'province' as const, region: '370000' };
   const tax = { code: code(), name: '国家税务总局山东省税务局', nameEn: 'Shandong Provincial Tax Service', level: 'province' as const, region: '370000' };
   if (!(await findDepartment(platform.store, samr.code))) {
-    await registerDepartment(platform.store, samr);
-    await registerDepartment(platform.store, tax);
-    await createClient(platform.store, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
-    await createClient(platform.store, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
+    await registerDepartment(platform, OPERATOR, samr);
+    await registerDepartment(platform, OPERATOR, tax);
+    await createClient(platform, OPERATOR, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
+    await createClient(platform, OPERATOR, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
     await authoriseIssuer(platform, 'business-license', { department: samr.code, legalBasis: 'bench', validFrom: '2000-01-01' }, 'bench');
   }
   const issuer = { code: samr.code, name: samr.name };

@@ -6,11 +6,11 @@
 import { agreementsCapability } from '../agreements/index.ts';
 import { auditCapability } from '../audit/index.ts';
 import { catalogCapability } from '../catalog/index.ts';
-import { departmentsCapability } from '../departments/index.ts';
+import { departmentsCapability } from '../departments/capability.ts';
 import { exchangeCapability } from '../exchange/index.ts';
 import { holdersCapability } from '../holders/index.ts';
 import { licensesCapability } from '../licenses/index.ts';
-import { notificationsCapability } from '../notifications/index.ts';
+import { notificationsCapability } from '../notifications/capability.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
 import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';

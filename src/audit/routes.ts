@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findPurpose } from '../agreements/index.ts';
-import { listClients, listDepartments } from '../departments/index.ts';
+import { departmentSystems, listDepartments } from '../departments/index.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { invalid } from '../platform/errors.ts';
@@ -90,7 +90,7 @@ async function directory(db: Queryable, departments: Iterable<string>) {
   const all = new Map((await listDepartments(db)).map((d) => [d.code, d]));
   const systems = new Map<string, string>();
   for (const code of new Set(departments)) {
-    if (all.has(code)) for (const c of await listClients(db, code)) systems.set(c.clientId, c.name);
+    if (all.has(code)) for (const c of await departmentSystems(db, code)) systems.set(c.clientId, c.name);
   }
   return { department: (code: string | null) => (code ? all.get(code) : undefined), system: (id: string | null) => (id ? systems.get(id) : undefined) };
 }

@@ -1,3 +1,4 @@
+import type { OperatorPrincipal } from '../platform/auth/principal.ts';
 import { seedDemoAgreements } from '../agreements/index.ts';
 import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
 import { issueInBulk, type ValidatedLicense } from '../licenses/bulk.ts';
@@ -60,14 +61,17 @@ export function demoCredentials(): DemoCredentials[] {
  * administration and the consuming departments with one system each, and `enterprises`
  * business licenses. Returns false when the store already has departments.
  */
+/** The demo is set up as the operator of the installation would set it up. */
+const DEMO_OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'demo-seed' };
+
 export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (done: number, total: number) => void = () => undefined): Promise<boolean> {
   const departments = demoDepartments();
   if (await findDepartment(ctx.store, departments[0].code)) return false;
   await ctx.store.transaction(async (tx) => {
     for (const department of departments) {
       const { key, roles, system, ...registration } = department;
-      await registerDepartment(tx, registration);
-      await createClient(tx, { departmentCode: department.code, name: system, roles, clientId: demoClientId(key), secret: demoSecret(key) });
+      await registerDepartment({ store: tx }, DEMO_OPERATOR, registration);
+      await createClient({ store: tx }, DEMO_OPERATOR, { departmentCode: department.code, name: system, roles, clientId: demoClientId(key), secret: demoSecret(key) });
     }
   });
   // The catalog (business license conditional, tax unconditional, HRSS conditional, police not shared) and two agreements.

@@ -46,7 +46,7 @@ const toDepartment = (r: DepartmentRow): Department => ({
   region: r.region,
 });
 
-export async function registerDepartment(db: Queryable, department: Department): Promise<Department> {
+export async function insertDepartment(db: Queryable, department: Department): Promise<Department> {
   const check = checkCreditCode(department.code);
   if (!check.valid) {
     throw invalid('invalid-credit-code', check.problems.map((p) => p.message).join('; '), '/code');
@@ -93,7 +93,7 @@ export function parseRoles(input: readonly string[]): Role[] {
  * Registers a system of a department. The secret is returned once, here, and only its
  * scrypt hash is kept. `secret` is given only for the demo's well-known credentials.
  */
-export async function createClient(
+export async function insertClient(
   db: Queryable,
   input: { departmentCode: string; name?: string; roles: readonly string[]; clientId?: string; secret?: string },
 ): Promise<Client & { clientSecret: string }> {

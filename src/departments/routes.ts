@@ -2,21 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize } from '../policy/index.ts';
 import { tokenRoutes } from './tokenRoutes.ts';
-import {
-  ROLES,
-  createClient,
-  departmentOfClient,
-  disableClient,
-  enableClient,
-  getClient,
-  getDepartment,
-  listClients,
-  listDepartments,
-  registerDepartment,
-  rotateClientSecret,
-} from './departments.ts';
+import { ROLES, createClient, disableClient, enableClient, getDepartment, listDepartments, listSystems, registerDepartment, rotateClientSecret, systemRecord } from './index.ts';
 
 const DepartmentSchema = Type.Object(
   {
@@ -74,9 +61,8 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request, reply) => {
-      authorize(principalOf(request), 'department:register', { type: 'Department', id: request.body.code });
       reply.status(201);
-      return registerDepartment(db, request.body);
+      return registerDepartment(platform, principalOf(request), request.body);
     },
   );
 
@@ -92,10 +78,7 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
         response: { 200: Type.Array(ClientSchema) },
       },
     },
-    async (request) => {
-      authorize(principalOf(request), 'client:list', { type: 'Department', id: request.params.code });
-      return listClients(db, request.params.code);
-    },
+    (request) => listSystems(platform, principalOf(request), request.params.code),
   );
 
   app.post(
@@ -118,9 +101,8 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
       },
     },
     async (request, reply) => {
-      authorize(principalOf(request), 'client:create', { type: 'Department', id: request.params.code });
       reply.status(201);
-      return createClient(db, { departmentCode: request.params.code, name: request.body.name, roles: request.body.roles });
+      return createClient(platform, principalOf(request), { departmentCode: request.params.code, name: request.body.name, roles: request.body.roles });
     },
   );
 
@@ -195,10 +177,6 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }>
         response: { 200: ClientRecordSchema },
       },
     },
-    async (request) => {
-      const department = await departmentOfClient(db, request.params.clientId);
-      authorize(principalOf(request), 'client:list', { type: 'Department', id: department });
-      return getClient(db, department, request.params.clientId);
-    },
+    (request) => systemRecord(platform, principalOf(request), request.params.clientId),
   );
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findDepartment, listClients, listDepartments } from '../departments/index.ts';
+import { findDepartment, departmentSystems, listDepartments } from '../departments/index.ts';
 import { isPurpose } from '../agreements/index.ts';
 import { parseValidUntil } from '../platform/chinaTime.ts';
 import type { DomainEvents } from '../platform/events.ts';
@@ -80,7 +80,7 @@ export function licenseTypeFields(type: string): string[] {
 async function findClientDepartment(db: Queryable, clientId: string): Promise<string | undefined> {
   // Through the departments index: a province has tens of departments, and grants are rare.
   for (const department of await listDepartments(db)) {
-    if ((await listClients(db, department.code)).some((c) => c.clientId === clientId)) return department.code;
+    if ((await departmentSystems(db, department.code)).some((c) => c.clientId === clientId)) return department.code;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { listClients, listDepartments } from '../departments/index.ts';
+import { departmentSystems, listDepartments } from '../departments/index.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import { notificationEvent } from './events.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -120,7 +120,7 @@ export async function notifyDepartment(tx: Queryable, platform: { events?: Domai
 export async function coordinationOffices(db: Queryable): Promise<string[]> {
   const offices: string[] = [];
   for (const department of await listDepartments(db)) {
-    const clients = await listClients(db, department.code);
+    const clients = await departmentSystems(db, department.code);
     const oversees = clients.some(
       (c) => decide({ kind: 'client', clientId: c.clientId, departmentCode: c.departmentCode, roles: c.roles }, 'coordination:oversee', { type: 'Platform', id: 'certbridge' }).allowed,
     );

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize } from '../policy/index.ts';
-import { listInbox, markRead } from './notifications.ts';
+import { markNotificationRead, readInbox } from './index.ts';
 
 const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
 
@@ -23,7 +22,7 @@ const NotificationSchema = Type.Object({
 
 /** The inbox of the caller's department. */
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const signedIn = authenticated(platform.tokens, ['client']);
+  const signedIn = authenticated(platform.tokens);
   const tags = ['inbox'];
   const security = [{ bearer: [] }];
 
@@ -52,12 +51,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ platform: Platform 
         },
       },
     },
-    async (request) => {
-      const client = clientOf(request);
-      authorize(client, 'inbox:read', { type: 'Department', id: client.departmentCode });
-      const { limit = 50, offset = 0 } = request.query;
-      return { ...(await listInbox(platform.store, client.departmentCode, { ...request.query, limit, offset })), limit, offset };
-    },
+    (request) => readInbox(platform, principalOf(request), request.query),
   );
 
   app.post(
@@ -66,10 +60,6 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ platform: Platform 
       preHandler: signedIn,
       schema: { tags, security, summary: 'Mark a notification read', params: Type.Object({ id: Type.String() }), response: { 200: NotificationSchema } },
     },
-    async (request) => {
-      const client = clientOf(request);
-      authorize(client, 'inbox:update', { type: 'Department', id: client.departmentCode });
-      return markRead(platform.store, client.departmentCode, request.params.id, client.clientId);
-    },
+    (request) => markNotificationRead(platform, principalOf(request), request.params.id),
   );
 };

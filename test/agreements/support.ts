@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { createClient, registerDepartment, type Department } from '../../src/departments/index.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
-import { api, type TestClient, type TestPlatform } from '../support/platform.ts';
+import { api, type TestClient, type TestPlatform, OPERATOR } from '../support/platform.ts';
 
 const random = seededRandom((Date.now() % 100000) + 7);
 
@@ -15,8 +15,8 @@ export async function addDepartment(t: TestPlatform, name: string, nameEn: strin
     level: 'province',
     region: '370000',
   };
-  await registerDepartment(t.platform.store, department);
-  const client = await createClient(t.platform.store, { departmentCode: department.code, roles });
+  await registerDepartment(t.platform, OPERATOR, department);
+  const client = await createClient(t.platform, OPERATOR, { departmentCode: department.code, roles });
   const { accessToken } = await t.platform.tokens.issue(client);
   return { clientId: client.clientId, clientSecret: client.clientSecret, department, token: accessToken };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform, startBackgroundWork } from '../../src/app/platform.ts';
 import { createClient } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { api, startTestPlatform, type TestPlatform, OPERATOR } from '../support/platform.ts';
 import { testStoreKind } from '../support/store.ts';
 
 let t: TestPlatform;
@@ -15,7 +15,7 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secr
 const tokenOf = (id: string, secret: string) => api(t, 'POST', '/oauth/token', { headers: { authorization: basic(id, secret), 'content-type': 'application/x-www-form-urlencoded' }, rawBody: 'grant_type=client_credentials' });
 
 async function newConsumerSystem() {
-  const client = await createClient(t.platform.store, { departmentCode: t.consumer.department.code, roles: ['consumer'] });
+  const client = await createClient(t.platform, OPERATOR, { departmentCode: t.consumer.department.code, roles: ['consumer'] });
   const token = (await tokenOf(client.clientId, client.clientSecret)).body.access_token as string;
   return { ...client, token };
 }

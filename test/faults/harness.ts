@@ -16,7 +16,7 @@ import { openStore } from '../../src/platform/store/store.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { canRunPrivateCluster, startCluster, type PgCluster } from '../support/pgCluster.ts';
-import { licenseRequest } from '../support/platform.ts';
+import { licenseRequest, OPERATOR } from '../support/platform.ts';
 import { REPO_ROOT } from '../support/serverProcess.ts';
 import { testStoreKind } from '../support/store.ts';
 
@@ -115,13 +115,13 @@ export async function registerDepartments(
   const opened = store.databaseUrl ? await openStore({ databaseUrl: store.databaseUrl, poolSize: 2 }) : await openStore({ dataDir: store.dataDir });
   try {
     const platform = await openPlatform(config, opened);
-    for (const department of departments) await registerDepartment(platform.store, department);
+    for (const department of departments) await registerDepartment(platform, OPERATOR, department);
     for (const issuer of options.issuers ?? []) {
       await authoriseIssuer(platform, 'business-license', { department: issuer.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2000-01-01' }, 'fault-test');
     }
     const created: Credentials[] = [];
     for (const { department, roles } of options.clients ?? []) {
-      const client = await createClient(platform.store, { departmentCode: department.code, roles });
+      const client = await createClient(platform, OPERATOR, { departmentCode: department.code, roles });
       created.push({ clientId: client.clientId, clientSecret: client.clientSecret, department });
     }
     return created;

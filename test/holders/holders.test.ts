@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/platform/events.ts';
 import { addDepartment, catalogBusinessLicense, disclosures, issue, lookup, verifyAsConsumer, batch } from '../exchange/support.ts';
-import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
+import { api, startTestPlatform, type TestClient, type TestPlatform, OPERATOR } from '../support/platform.ts';
 
 let t: TestPlatform;
 let bank: TestClient;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   bank = await addDepartment(t, '中国工商银行股份有限公司山东省分行', 'ICBC Shandong', ['consumer']);
   // A second system of the bank's department.
   const { createClient } = await import('../../src/departments/index.ts');
-  const other = await createClient(t.platform.store, { departmentCode: bank.department.code, roles: ['consumer'] });
+  const other = await createClient(t.platform, OPERATOR, { departmentCode: bank.department.code, roles: ['consumer'] });
   bankOther = { ...bank, clientId: other.clientId, clientSecret: other.clientSecret, token: (await t.platform.tokens.issue(other)).accessToken };
   t.platform.events.on('authorisation.', async (tx, published: readonly DomainEvent[]) => {
     for (const e of published) {

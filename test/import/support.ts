@@ -1,6 +1,7 @@
 // Fixtures for the import tests: a platform on a fresh store with one issuing department, and
 // files in a department's formats generated from the synthetic enterprises of the demo.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { OPERATOR } from '../support/platform.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, registerDepartment, type Department } from '../../src/departments/index.ts';
@@ -54,8 +55,8 @@ export async function registerIssuer(platform: Platform, name = '山东省市场
     level: 'province',
     region: '370000',
   };
-  await registerDepartment(store, department);
-  await createClient(store, { departmentCode: department.code, roles });
+  await registerDepartment({ store: store }, OPERATOR, department);
+  await createClient({ store: store }, OPERATOR, { departmentCode: department.code, roles });
   if (roles.includes('issuer')) await authoriseIssuer(platform, 'business-license', { department: department.code, legalBasis: '《市场主体登记管理条例》（测试）' }, 'test');
   return department;
 }

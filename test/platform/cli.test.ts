@@ -1,3 +1,4 @@
+import { OPERATOR } from '../support/platform.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,13 +71,13 @@ describe('store commands', () => {
       const test = await createTestStore();
       env = { DATABASE_URL: test.url!, CERTBRIDGE_DATA_DIR: dataDir };
       const platform = await openPlatform(loadConfig({}, { ...env, CERTBRIDGE_MASTER_KEY: MASTER_KEY }), test.store);
-      await registerDepartment(platform.store, department);
+      await registerDepartment(platform, OPERATOR, department);
       cleanup = test.drop;
     } else {
       env = { CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
       const store = await openStore({ dataDir });
       const platform = await openPlatform(loadConfig({ dataDir }, { CERTBRIDGE_MASTER_KEY: MASTER_KEY }), store);
-      await registerDepartment(platform.store, department);
+      await registerDepartment(platform, OPERATOR, department);
       await store.close();
       cleanup = async () => undefined;
     }

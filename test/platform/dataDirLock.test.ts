@@ -3,6 +3,7 @@
  * the server (which sees them at once) or are refused naming the server; a second server refuses
  * to start; a lock left by a killed server is taken over.
  */
+import { OPERATOR } from '../support/platform.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ const tokenFor = (id: string, secret: string) =>
 
 beforeAll(async () => {
   const platform = await openPlatform(loadConfig({ dataDir }, env), { command: 'test setup' });
-  await registerDepartment(platform.store, { code: department, name: '山东省税务局', nameEn: 'Shandong Tax', level: 'province', region: '370000' });
+  await registerDepartment(platform, OPERATOR, { code: department, name: '山东省税务局', nameEn: 'Shandong Tax', level: 'province', region: '370000' });
   await platform.store.close();
   server = await startServer({ env, args: ['--data-dir', dataDir] });
 });

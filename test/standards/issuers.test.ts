@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, registerDepartment } from '../../src/departments/index.ts';
 import { signLicenseVersion } from '../../src/licenses/licenseRecords.ts';
 import { BUSINESS_LICENSE, generateCreditCode } from '../../src/standards/index.ts';
-import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { api, licenseRequest, startTestPlatform, type TestPlatform, OPERATOR } from '../support/platform.ts';
 
 let t: TestPlatform;
 let bank: { code: string; token: string };
@@ -11,8 +11,8 @@ beforeAll(async () => {
   t = await startTestPlatform();
   // A bank's system given every role: roles alone must not make it an issuer.
   const code = generateCreditCode({ registrationAuthority: '9', category: '1', divisionCode: '370100' });
-  await registerDepartment(t.platform.store, { code, name: '中国工商银行股份有限公司山东省分行', nameEn: 'ICBC Shandong', level: 'province', region: '370000' });
-  const client = await createClient(t.platform.store, { departmentCode: code, roles: ['issuer', 'coordinator', 'consumer'] });
+  await registerDepartment(t.platform, OPERATOR, { code, name: '中国工商银行股份有限公司山东省分行', nameEn: 'ICBC Shandong', level: 'province', region: '370000' });
+  const client = await createClient(t.platform, OPERATOR, { departmentCode: code, roles: ['issuer', 'coordinator', 'consumer'] });
   bank = { code, token: (await t.platform.tokens.issue(client)).accessToken };
 });
 afterAll(() => t.close());
@@ -66,7 +66,7 @@ describe('the registry of authorised issuers', () => {
 
   it('verification fails a credential whose issuer was not an authorised issuer of its type when it was issued', async () => {
     const rogue = generateCreditCode({ registrationAuthority: '9', category: '1', divisionCode: '370200' });
-    await registerDepartment(t.platform.store, { code: rogue, name: '某公司', nameEn: 'Some company', level: 'province', region: '370000' });
+    await registerDepartment(t.platform, OPERATOR, { code: rogue, name: '某公司', nameEn: 'Some company', level: 'province', region: '370000' });
     const key = await t.platform.keys.activeKey('license', 'EdDSA', rogue);
     const request = licenseRequest();
     const { credential } = signLicenseVersion(key, t.platform.config.publicUrl, {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { OperatorPrincipal } from '../../src/platform/auth/principal.ts';
 import { createClient, registerDepartment, type Department } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type Platform } from '../../src/platform/platform.ts';
@@ -10,6 +11,9 @@ import { buildServer } from '../../src/app/server.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { seededRandom, syntheticEnterprise } from '../../src/demo/synthetic.ts';
 import { createTestStore } from './store.ts';
+
+/** Tests set up departments and systems as the operator of the installation would. */
+export const OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'test' };
 
 export interface TestClient {
   clientId: string;
@@ -48,8 +52,8 @@ async function department(p: Platform, name: string, nameEn: string, roles: stri
     level: 'province',
     region: '370000',
   };
-  await registerDepartment(p.store, dept);
-  const client = await createClient(p.store, { departmentCode: dept.code, roles });
+  await registerDepartment(p, OPERATOR, dept);
+  const client = await createClient(p, OPERATOR, { departmentCode: dept.code, roles });
   const { accessToken } = await p.tokens.issue(client);
   return { clientId: client.clientId, clientSecret: client.clientSecret, department: dept, token: accessToken };
 }

@@ -26,7 +26,7 @@ export async function createClientCommand(config: Config, o: { department: strin
     ? await callServer<Printed>(server, 'POST', `/api/v1/departments/${encodeURIComponent(o.department)}/clients`, { roles, ...(o.name ? { name: o.name } : {}) })
     : await withPlatform(config, 'clients create', async (platform) => {
         const { createClient } = await import('../../departments/index.ts');
-        return createClient(platform.store, { departmentCode: o.department, roles, name: o.name });
+        return createClient(platform, operator(), { departmentCode: o.department, roles, name: o.name });
       });
   if (o.json) process.stdout.write(`${JSON.stringify({ clientId: created.clientId, clientSecret: created.clientSecret })}\n`);
   else process.stdout.write(`client id:     ${created.clientId}\nclient secret: ${created.clientSecret}\n(the secret is not stored and will not be shown again)\n`);
