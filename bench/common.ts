@@ -64,7 +64,7 @@ export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatfor
   };
   await registerDepartment(platform, OPERATOR, { ...issuer, nameEn: 'Shandong AMR', level: 'province', region: '370000' });
   await createClient(platform, OPERATOR, { departmentCode: issuer.code, roles: ['issuer'], clientId: 'bench-issuer', secret: 'bench-issuer-secret' });
-  await authoriseIssuer(platform, 'business-license', { department: issuer.code, legalBasis: 'bench', validFrom: '2000-01-01' }, 'bench');
+  await authoriseIssuer(platform, OPERATOR, 'business-license', { department: issuer.code, legalBasis: 'bench', validFrom: '2000-01-01' });
   return {
     platform,
     issuer,

@@ -157,7 +157,7 @@ async function seed(platform: Platform): Promise<Setup> {
     await registerDepartment(platform, OPERATOR, tax);
     await createClient(platform, OPERATOR, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
     await createClient(platform, OPERATOR, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
-    await authoriseIssuer(platform, 'business-license', { department: samr.code, legalBasis: 'bench', validFrom: '2000-01-01' }, 'bench');
+    await authoriseIssuer(platform, OPERATOR, 'business-license', { department: samr.code, legalBasis: 'bench', validFrom: '2000-01-01' });
   }
   const issuer = { code: samr.code, name: samr.name };
   const owner: ClientPrincipal = { kind: 'client', clientId: 'bench-samr', departmentCode: samr.code, roles: ['issuer'] };

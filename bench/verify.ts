@@ -35,7 +35,7 @@ for (const store of storesFromArgs()) {
   const rows = await platform.store.query<{ identifier: string; credential: string }>('select identifier, credential from license_versions order by license_id');
   const credentials = rows.rows.map((r) => r.credential);
   for (const r of rows.rows.slice(0, Math.ceil(rows.rows.length / 100))) {
-    await changeLicenseStatus(platform, r.identifier, 'revoke', 'bench', 'bench');
+    await changeLicenseStatus(platform, { kind: 'client', clientId: 'bench-issuer', departmentCode: issuer.code, roles: ['issuer'] }, r.identifier, 'revoke', 'bench');
   }
   const ctx = verificationContext(platform);
 

@@ -9,7 +9,7 @@ import { catalogCapability } from '../catalog/index.ts';
 import { departmentsCapability } from '../departments/capability.ts';
 import { exchangeCapability } from '../exchange/index.ts';
 import { holdersCapability } from '../holders/index.ts';
-import { licensesCapability } from '../licenses/index.ts';
+import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
@@ -17,7 +17,7 @@ import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platfo
 import type { Migration } from '../platform/store/migrate.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Store } from '../platform/store/store.ts';
-import { standardsCapability } from '../standards/index.ts';
+import { standardsCapability } from '../standards/capability.ts';
 
 export const CAPABILITIES: readonly Capability[] = [
   departmentsCapability,

@@ -78,7 +78,7 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
   await seedDemoAgreements(ctx, departments, demoClientId);
   const samr = departments.find((d) => d.key === 'samr')!;
   // 市场监督管理部门 are the registration authorities of market entities (《市场主体登记管理条例》第五条).
-  await authoriseIssuer(ctx, BUSINESS_LICENSE.key, { department: samr.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2020-01-01' }, 'demo-seed');
+  await authoriseIssuer(ctx, DEMO_OPERATOR, BUSINESS_LICENSE.key, { department: samr.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2020-01-01' });
   const issuer = { code: samr.code, name: samr.name };
   const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
   const signer = inlineSigner(key, ctx.config.publicUrl);

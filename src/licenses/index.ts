@@ -1,54 +1,150 @@
-// The licenses capability: issuance, lifecycle, versions, credentials, status lists, verification, import.
-import type { Capability } from '../platform/capability.ts';
+// The licenses capability (its facade): issuance, lifecycle, versions, credentials, status lists,
+// verification, QR codes and keys. Every function that reads or changes a license takes the
+// principal and decides through the policies; verification is public by design.
+import { actorOf, type Principal } from '../platform/auth/principal.ts';
+import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
+import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
-import { sqlMigration } from '../platform/store/migrate.ts';
-import { expireDueLicenses } from './licenseRecords.ts';
-import { startVerificationTally } from './verificationTally.ts';
-import { licenseRoutes } from './routes.ts';
+import { authorize, decide } from '../policy/index.ts';
+import { getDepartment } from '../departments/index.ts';
+import { actingDepartment, authorizeIssuing, licenseEntity } from './licenses.ts';
+import * as records from './licenseRecords.ts';
+import type { LifecycleChange } from './lifecycle.ts';
+import { statusListsOf } from './statusLists.ts';
+import { isVerificationCode, verificationUrl } from './verificationCode.ts';
+import { verificationTally } from './verificationTally.ts';
+import { discloseOnly, verificationContext, verifyLicenseCredential, type Disclosure, type VerificationResult } from './verifyLicense.ts';
 
-export { StatusLists, STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
+export { STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
 export { isLicenseEvent, type LicenseChange, type LicenseEvent, type LicensesEvent, type VerificationEvent } from './events.ts';
-export {
-  amendLicense,
-  changeLicenseStatus,
-  expireDueLicenses,
-  getLicense,
-  issueLicense,
-  listVersions,
-  type License,
-  type LicenseContext,
-} from './licenseRecords.ts';
-export { discloseOnly, verificationContext, verifyLicenseCredential, type VerificationResult } from './verifyLicense.ts';
+export type { IssueRequest, License, LicenseVersion } from './licenseRecords.ts';
+export type { LicenseStatus } from './lifecycle.ts';
+export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verifyLicense.ts';
 export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 
-/** 到期: licenses whose business term has ended expire at start and every hour after. */
-function startExpiry(platform: Platform): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    running = running
-      .then(() => expireDueLicenses(platform.store, undefined, platform.events))
-      .catch((error: unknown) => platform.log.warn({ err: error }, 'licenses: the expiry sweep failed; trying again in an hour'));
-  };
-  sweep();
-  const timer = setInterval(sweep, 3600_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+/** A license as its issuer, the coordination office and its holder see it: with its verification link (and code). */
+export type LicenseView = records.License & { verificationUrl: string };
+
+const withLink = (platform: Platform, license: records.License): LicenseView => ({
+  ...license,
+  verificationUrl: verificationUrl(platform.config.publicUrl, platform.keys, license.identifier),
+});
+
+/** 设立: a department that is an authorised issuer of the type issues a license in its own name. */
+export async function issueLicense(platform: Platform, principal: Principal, request: records.IssueRequest): Promise<LicenseView> {
+  await authorizeIssuing(platform, principal, 'license:issue', { type: 'LicenseType', id: request.type, attrs: { key: request.type } }, request.type);
+  const issuer = await getDepartment(platform.store, actingDepartment(principal));
+  return withLink(platform, await records.issueLicense(platform, { code: issuer.code, name: issuer.name }, request, actorOf(principal)));
 }
 
-export const licensesCapability: Capability = {
-  name: 'licenses',
-  migrations: [sqlMigration('licenses', '001_licenses', import.meta.url), sqlMigration('licenses', '002_issuers_of_existing_licenses', import.meta.url)],
-  routes: licenseRoutes,
-  start: (platform) => {
-    const stops = [startExpiry(platform), startVerificationTally(platform)];
-    return async () => {
-      await Promise.all(stops.map((stop) => stop()));
-    };
-  },
-};
+async function authorizeRead(platform: Platform, principal: Principal, identifier: string): Promise<void> {
+  const issuerCode = await records.licenseIssuerOf(platform.store, identifier);
+  authorize(principal, 'license:read', licenseEntity(identifier, issuerCode));
+}
+
+/** A license, its current version and status (its issuer, the coordination office). */
+export async function readLicense(platform: Platform, principal: Principal, identifier: string): Promise<LicenseView> {
+  await authorizeRead(platform, principal, identifier);
+  return withLink(platform, await records.getLicense(platform.store, identifier));
+}
+
+/** Every version of a license, oldest first; versions are immutable. */
+export async function licenseVersions(platform: Platform, principal: Principal, identifier: string): Promise<records.LicenseVersion[]> {
+  await authorizeRead(platform, principal, identifier);
+  return records.listVersions(platform.store, identifier);
+}
+
+/** The lifecycle events of a license, oldest first. */
+export async function licenseHistory(platform: Platform, principal: Principal, identifier: string) {
+  await authorizeRead(platform, principal, identifier);
+  return records.listEvents(platform.store, identifier);
+}
+
+/** 变更: a new signed version (the issuer, while it is an authorised issuer of the type). */
+export async function amendLicense(platform: Platform, principal: Principal, identifier: string, change: { data: unknown; reason: string }): Promise<LicenseView> {
+  const row = await records.findLicenseRow(platform.store, identifier);
+  await authorizeIssuing(platform, principal, 'license:amend', licenseEntity(identifier, row.issuer_code), row.type_key);
+  return withLink(platform, await records.amendLicense(platform, identifier, change, actorOf(principal)));
+}
+
+/** 暂停 / 恢复 / 吊销 / 注销 (the issuer). */
+export async function changeLicenseStatus(
+  platform: Platform,
+  principal: Principal,
+  identifier: string,
+  change: Exclude<LifecycleChange, 'amend' | 'expire'>,
+  reason: string,
+): Promise<LicenseView> {
+  const issuerCode = await records.licenseIssuerOf(platform.store, identifier);
+  authorize(principal, `license:${change}`, licenseEntity(identifier, issuerCode));
+  return withLink(platform, await records.changeLicenseStatus(platform, identifier, change, reason, actorOf(principal)));
+}
+
+/**
+ * The link a license's QR code carries: with the version's verification code for its issuer, the
+ * coordination office and its holder (signed in), or for whoever gives the right code; without it
+ * (the verdict only) for anyone else.
+ */
+export async function qrLink(platform: Platform, principal: Principal | undefined, identifier: string, code: string | undefined): Promise<string> {
+  const row = await records.findLicenseRow(platform.store, identifier);
+  const withCode = verificationUrl(platform.config.publicUrl, platform.keys, identifier);
+  if (code !== undefined) {
+    if (!isVerificationCode(platform.keys, identifier, code)) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
+    return withCode;
+  }
+  const entitled =
+    principal !== undefined &&
+    (decide(principal, 'license:read', licenseEntity(identifier, row.issuer_code)).allowed || (principal.kind === 'holder' && principal.holderCode === row.holder_code));
+  return entitled ? withCode : `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
+}
+
+/** Public verification of a presented credential: the verdict and what the credential itself discloses. */
+export async function verifyCredential(platform: Platform, credential: string): Promise<VerificationResult & { disclosure: Disclosure }> {
+  const result = await verifyLicenseCredential(verificationContext(platform), credential);
+  const license = result.license;
+  if (result.checks.find((c) => c.check === 'signature')?.passed && typeof license.holderCode === 'string' && typeof license.vct === 'string') {
+    verificationTally(platform).count('credential', { holderCode: license.holderCode, licenseType: license.vct.split(':').pop()! });
+  }
+  return discloseOnly(result, 'credential');
+}
+
+/**
+ * Public verification by identifier, as a QR scan does: the verdict and the status; with the
+ * version's verification code, also the public fields of the license type.
+ */
+export async function verifyIdentifier(platform: Platform, identifier: string, code: string | undefined): Promise<VerificationResult & { disclosure: Disclosure }> {
+  let versions: records.LicenseVersion[];
+  try {
+    versions = await records.listVersions(platform.store, identifier);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'license-not-found') verificationTally(platform).count('not-found');
+    throw error;
+  }
+  const version = versions.find((v) => v.identifier === identifier) ?? versions[versions.length - 1];
+  const withCode = code !== undefined && isVerificationCode(platform.keys, version.identifier, code);
+  if (code !== undefined && !withCode) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
+  const result = await verifyLicenseCredential(verificationContext(platform), version.credential);
+  const holderCode = typeof result.license.holderCode === 'string' ? result.license.holderCode : '';
+  const licenseType = typeof result.license.vct === 'string' ? result.license.vct.split(':').pop()! : '';
+  verificationTally(platform).count(withCode ? 'code' : 'identifier', { holderCode, licenseType });
+  return discloseOnly(result, withCode ? 'public' : 'none');
+}
+
+/** A status list token (IETF Token Status List), public. */
+export const statusListToken = (platform: Platform, id: number): Promise<string> => statusListsOf(platform).token(id);
+
+/** Key rotation (the coordination office): the key retires, its successor signs from now on, old signatures keep verifying. */
+export async function rotateKey(platform: Platform, principal: Principal, input: { purpose: Extract<KeyPurpose, 'license' | 'status' | 'token'>; department?: string }) {
+  authorize(principal, 'key:rotate', { type: 'Platform', id: 'certbridge' });
+  const { purpose, department } = input;
+  if (purpose === 'license' && !department) throw invalid('missing-field', 'a license key belongs to a department: give its code', '/department');
+  const alg = purpose === 'license' ? platform.config.signingAlgorithm : 'EdDSA';
+  const key = await platform.keys.rotate(purpose, alg, purpose === 'license' ? department : '');
+  return { kid: key.kid, alg: key.alg, purpose, department: purpose === 'license' ? department! : null };
+}
+
+/** 到期: licenses whose business term ended before `today` expire (the platform's own sweep). */
+export const expireDueLicenses = (platform: Platform, today?: string): Promise<number> => records.expireDueLicenses(platform, today);

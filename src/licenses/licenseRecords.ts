@@ -23,8 +23,8 @@ export interface LicenseContext {
   store: Store;
   keys: KeyStore;
   config: Pick<Config, 'publicUrl' | 'signingAlgorithm'>;
-  /** Listeners (subscriptions' outbox, the audit log) see every change inside its transaction. */
-  events?: DomainEvents;
+  /** Listeners (subscriptions' outbox, the audit log) see every change inside its transaction: not optional. */
+  events: DomainEvents;
 }
 
 export interface Issuer {
@@ -168,7 +168,7 @@ export async function insertIssuedLicenses(
   tx: Queryable,
   licenses: readonly PreparedLicense[],
   actor: string,
-  events?: DomainEvents,
+  events: DomainEvents,
 ): Promise<number[]> {
   if (licenses.length === 0) return [];
   const col = <T>(pick: (l: PreparedLicense) => T) => licenses.map(pick);
@@ -207,7 +207,7 @@ export async function insertIssuedLicenses(
     `insert into license_events (license_id, version, event, actor) select id, 1, 'issued', $2 from unnest($1::bigint[]) as t(id)`,
     [kept.map((l) => l.id), actor],
   );
-  await events?.publish(
+  await events.publish(
     tx,
     kept.map((l) =>
       licenseEvent(
@@ -396,7 +396,7 @@ export async function amendLicense(
       [row.id, version, holder.name, String(data.businessTermFrom ?? data.issuedOn), data.businessTermTo ?? null],
     );
     await recordEvent(tx, row.id, version, 'amended', reason, actor);
-    await ctx.events?.publish(tx, [
+    await ctx.events.publish(tx, [
       licenseEvent(
         'amended',
         { identifier: signed.identifier, version, typeKey: row.type_key, issuerCode: row.issuer_code, holderCode: row.holder_code, status: row.status, data, reason },
@@ -437,7 +437,7 @@ export async function changeLicenseStatus(
     await touchStatusList(tx, statusListOf(row.id));
     await recordEvent(tx, row.id, row.current_version, event, why, actor);
     const current = await currentVersion(tx, row.id, row.current_version);
-    await ctx.events?.publish(tx, [
+    await ctx.events.publish(tx, [
       licenseEvent(
         event,
         { identifier: current.identifier, version: row.current_version, typeKey: row.type_key, issuerCode: row.issuer_code, holderCode: row.holder_code, status: to, reason: why },
@@ -449,8 +449,8 @@ export async function changeLicenseStatus(
 }
 
 /** 到期: licenses whose business term ended before `today` expire. Returns how many did. */
-export async function expireDueLicenses(store: Store, today: string = chinaDate(), events?: DomainEvents): Promise<number> {
-  return store.transaction(async (tx) => {
+export async function expireDueLicenses(ctx: Pick<LicenseContext, 'store' | 'events'>, today: string = chinaDate()): Promise<number> {
+  return ctx.store.transaction(async (tx) => {
     const rows = await tx.query<{ id: number; current_version: number; type_key: string; issuer_code: string; holder_code: string; identifier: string }>(
       `update licenses l set status = 'expired', updated_at = now()
          from license_versions v
@@ -466,7 +466,7 @@ export async function expireDueLicenses(store: Store, today: string = chinaDate(
       [rows.rows.map((r) => r.id), rows.rows.map((r) => r.current_version)],
     );
     for (const list of new Set(rows.rows.map((r) => statusListOf(r.id)))) await touchStatusList(tx, list);
-    await events?.publish(
+    await ctx.events.publish(
       tx,
       rows.rows.map((r) =>
         licenseEvent(

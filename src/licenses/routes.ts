@@ -1,29 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { getDepartment } from '../departments/index.ts';
-import { authenticated, authenticatedIfPresent, clientOf } from '../platform/auth/authenticate.ts';
+import { authenticated, authenticatedIfPresent, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { DomainError, forbidden, invalid } from '../platform/errors.ts';
-import { authorize, decide, type Action, type ClientPrincipal, type PolicyResource } from '../policy/index.ts';
-import { findLicenseType, isAuthorisedIssuer } from '../standards/index.ts';
-import { keyRoutes } from './keyRoutes.ts';
+import { amendLicense, changeLicenseStatus, issueLicense, licenseHistory, licenseVersions, qrLink, readLicense, rotateKey, statusListToken, verifyCredential, verifyIdentifier } from './index.ts';
 import { licenseQrPng, licenseQrSvg } from './qr.ts';
-import {
-  amendLicense,
-  changeLicenseStatus,
-  getLicense,
-  issueLicense,
-  findLicenseRow,
-  licenseIssuerOf,
-  listEvents,
-  listVersions,
-  type LicenseContext,
-} from './licenseRecords.ts';
-import { statusListsOf } from './statusLists.ts';
-import { isVerificationCode, verificationUrl } from './verificationCode.ts';
-import { verificationTally } from './verificationTally.ts';
-import { discloseOnly, verificationContext, verifyLicenseCredential } from './verifyLicense.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
@@ -67,11 +47,8 @@ const VerificationSchema = Type.Object({
 });
 
 export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const signedIn = authenticated(platform.tokens, ['client']);
-  const ctx: LicenseContext = platform;
-  const verifyCtx = verificationContext(platform);
-  await app.register(keyRoutes, { platform });
-  const withUrl = <T extends { identifier: string }>(license: T) => ({ ...license, verificationUrl: verificationUrl(platform.config.publicUrl, platform.keys, license.identifier) });
+  // The facade decides who may (the policies): any signed-in principal reaches it.
+  const signedIn = authenticated(platform.tokens);
 
   app.post(
     '/api/v1/licenses',
@@ -100,34 +77,11 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
-      const principal = clientOf(request);
-      await authorizeIssuing(principal, 'license:issue', { type: 'LicenseType', id: request.body.type }, request.body.type);
-      const issuer = await getDepartment(platform.store, principal.departmentCode);
-      const license = await issueLicense(ctx, { code: issuer.code, name: issuer.name }, request.body, principal.clientId);
+      const license = await issueLicense(platform, principalOf(request), request.body);
       reply.status(201).header('location', `/api/v1/licenses/${license.identifier}`);
-      return withUrl(license);
+      return license;
     },
   );
-
-  /** Issuing and amending also need the department to be an authorised issuer of the type today. */
-  const authorizeIssuing = async (principal: ClientPrincipal, action: Action, resource: PolicyResource, licenseType: string) => {
-    if (!findLicenseType(licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
-    const authorisedIssuer = await isAuthorisedIssuer(platform, licenseType, principal.departmentCode);
-    if (decide(principal, action, resource, { authorisedIssuer }).allowed) return;
-    if (!authorisedIssuer) {
-      throw forbidden(
-        `department ${principal.departmentCode} is not an authorised issuer of ${licenseType} (see GET /api/v1/standards/license-types/${licenseType}/issuers)`,
-        { action, licenseType },
-        'not-an-authorised-issuer',
-      );
-    }
-    authorize(principal, action, resource, { authorisedIssuer });
-  };
-
-  const readable = async (request: { params: { identifier: string } } & Parameters<typeof clientOf>[0]) => {
-    const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
-    authorize(clientOf(request), 'license:read', { type: 'License', id: request.params.identifier, attrs: { issuerCode } });
-  };
 
   app.get(
     '/api/v1/licenses/:identifier',
@@ -135,10 +89,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       preHandler: signedIn,
       schema: { tags: ['licenses'], summary: 'A license: its current version and status', security: [{ bearer: [] }], params: Identifier, response: { 200: LicenseSchema } },
     },
-    async (request) => {
-      await readable(request);
-      return withUrl(await getLicense(platform.store, request.params.identifier));
-    },
+    (request) => readLicense(platform, principalOf(request), request.params.identifier),
   );
 
   app.get(
@@ -166,10 +117,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         },
       },
     },
-    async (request) => {
-      await readable(request);
-      return listVersions(platform.store, request.params.identifier);
-    },
+    (request) => licenseVersions(platform, principalOf(request), request.params.identifier),
   );
 
   app.get(
@@ -194,10 +142,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         },
       },
     },
-    async (request) => {
-      await readable(request);
-      return listEvents(platform.store, request.params.identifier);
-    },
+    (request) => licenseHistory(platform, principalOf(request), request.params.identifier),
   );
 
   app.post(
@@ -213,12 +158,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         response: { 200: LicenseSchema },
       },
     },
-    async (request) => {
-      const principal = clientOf(request);
-      const { issuer_code: issuerCode, type_key: typeKey } = await findLicenseRow(platform.store, request.params.identifier);
-      await authorizeIssuing(principal, 'license:amend', { type: 'License', id: request.params.identifier, attrs: { issuerCode } }, typeKey);
-      return withUrl(await amendLicense(ctx, request.params.identifier, request.body, principal.clientId));
-    },
+    (request) => amendLicense(platform, principalOf(request), request.params.identifier, request.body),
   );
 
   const statusChanges = [
@@ -234,12 +174,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         preHandler: signedIn,
         schema: { tags: ['licenses'], summary, security: [{ bearer: [] }], params: Identifier, body: Reason, response: { 200: LicenseSchema } },
       },
-      async (request) => {
-        const principal = clientOf(request);
-        const issuerCode = await licenseIssuerOf(platform.store, request.params.identifier);
-        authorize(principal, `license:${change}`, { type: 'License', id: request.params.identifier, attrs: { issuerCode } });
-        return withUrl(await changeLicenseStatus(ctx, request.params.identifier, change, request.body.reason, principal.clientId));
-      },
+      (request) => changeLicenseStatus(platform, principalOf(request), request.params.identifier, change, request.body.reason),
     );
   }
 
@@ -249,25 +184,6 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     { code: Type.Optional(Type.String({ maxLength: 64, description: 'The verification code (核验码) printed with the QR code; with it the public fields are shown' })) },
     { additionalProperties: false },
   );
-
-  /**
-   * The link a QR code carries: with the verification code for the license's issuer, the
-   * coordination office and the holder (signed in), or for whoever already has the right code;
-   * without it for anyone else (the verdict only).
-   */
-  const qrLink = async (request: FastifyRequest, identifier: string, code: string | undefined) => {
-    const row = await findLicenseRow(platform.store, identifier);
-    if (code !== undefined) {
-      if (!isVerificationCode(platform.keys, identifier, code)) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
-      return verificationUrl(platform.config.publicUrl, platform.keys, identifier);
-    }
-    const principal = request.principal;
-    const entitled =
-      principal !== undefined &&
-      (decide(principal, 'license:read', { type: 'License', id: identifier, attrs: { issuerCode: row.issuer_code } }).allowed ||
-        (principal.kind === 'holder' && principal.holderCode === row.holder_code));
-    return entitled ? verificationUrl(platform.config.publicUrl, platform.keys, identifier) : `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
-  };
 
   for (const [format, type, render] of [
     ['png', 'image/png', licenseQrPng],
@@ -287,7 +203,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
           querystring: CodeQuery,
         },
       },
-      async (request, reply) => reply.type(type).header('cache-control', 'private, no-store').send(await render(await qrLink(request, request.params.identifier, request.query.code))),
+      async (request, reply) => reply.type(type).header('cache-control', 'private, no-store').send(await render(await qrLink(platform, request.principal, request.params.identifier, request.query.code))),
     );
   }
 
@@ -303,14 +219,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         response: { 200: VerificationSchema },
       },
     },
-    async (request) => {
-      const result = await verifyLicenseCredential(verifyCtx, request.body.credential);
-      const license = result.license;
-      if (result.checks.find((c) => c.check === 'signature')?.passed && typeof license.holderCode === 'string' && typeof license.vct === 'string') {
-        verificationTally(platform).count('credential', { holderCode: license.holderCode, licenseType: license.vct.split(':').pop()! });
-      }
-      return discloseOnly(result, 'credential');
-    },
+    (request) => verifyCredential(platform, request.body.credential),
   );
 
   app.get(
@@ -327,25 +236,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         response: { 200: VerificationSchema },
       },
     },
-    async (request) => {
-      const { identifier } = request.params;
-      const code = request.query.code;
-      let versions;
-      try {
-        versions = await listVersions(platform.store, identifier);
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'license-not-found') verificationTally(platform).count('not-found');
-        throw error;
-      }
-      const version = versions.find((v) => v.identifier === identifier) ?? versions[versions.length - 1];
-      const withCode = code !== undefined && isVerificationCode(platform.keys, version.identifier, code);
-      if (code !== undefined && !withCode) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
-      const result = await verifyLicenseCredential(verifyCtx, version.credential);
-      const holderCode = typeof result.license.holderCode === 'string' ? result.license.holderCode : '';
-      const licenseType = typeof result.license.vct === 'string' ? result.license.vct.split(':').pop()! : '';
-      verificationTally(platform).count(withCode ? 'code' : 'identifier', { holderCode, licenseType });
-      return discloseOnly(result, withCode ? 'public' : 'none');
-    },
+    (request) => verifyIdentifier(platform, request.params.identifier, request.query.code),
   );
 
   app.get(
@@ -357,7 +248,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         params: Type.Object({ id: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }) }),
       },
     },
-    async (request, reply) => reply.type('application/statuslist+jwt').header('cache-control', 'max-age=60').send(await statusListsOf(platform).token(request.params.id)),
+    async (request, reply) => reply.type('application/statuslist+jwt').header('cache-control', 'max-age=60').send(await statusListToken(platform, request.params.id)),
   );
 
   app.get(
@@ -375,5 +266,27 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
     '/.well-known/jwt-vc-issuer',
     { schema: { tags: ['verification'], summary: 'SD-JWT VC issuer metadata' } },
     () => ({ issuer: platform.config.publicUrl, jwks_uri: `${platform.config.publicUrl}/.well-known/jwks.json` }),
+  );
+
+  /** Key rotation: the coordination office retires a key and makes its successor; old signatures keep verifying. */
+  app.post(
+    '/api/v1/keys/rotate',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['keys'],
+        summary: "Rotate a signing key (coordination office): a department's license key, or the status-list or token key",
+        security: [{ bearer: [] }],
+        body: Type.Object(
+          {
+            purpose: Type.Union([Type.Literal('license'), Type.Literal('status'), Type.Literal('token')]),
+            department: Type.Optional(Type.String({ description: 'credit code of the department whose license key rotates' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ kid: Type.String(), alg: Type.String(), purpose: Type.String(), department: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    (request) => rotateKey(platform, principalOf(request), request.body),
   );
 };

@@ -1,7 +1,4 @@
 // Public API of the standards module: codes, identifiers and license-type definitions.
-import type { Capability } from '../platform/capability.ts';
-import { sqlMigration } from '../platform/store/migrate.ts';
-import { standardRoutes } from './routes.ts';
 
 export {
   CREDIT_CODE_ALPHABET,
@@ -39,10 +36,4 @@ export type { BusinessLicenseData, EntityType, LicenseMetadata, LicenseTypeStand
 export { LICENSE_TYPES, findLicenseType } from './licenseTypes.ts';
 
 export { authoriseIssuer, isAuthorisedIssuer, issuerRegistry, listIssuers, withdrawIssuer, type AuthorisedIssuer } from './issuers.ts';
-
-export const standardsCapability: Capability = {
-  name: 'standards',
-  // After departments: the registry of authorised issuers names departments.
-  migrations: [sqlMigration('standards', '001_license_type_issuers', import.meta.url)],
-  routes: standardRoutes,
-};
+export type { IssuerRegistryEvent } from './events.ts';

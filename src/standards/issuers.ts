@@ -8,7 +8,9 @@
  * The registry is small (departments × license types) and asked on every issuance and
  * verification: each process keeps all of it in memory, reloaded when any process changes it.
  */
+import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { chinaDate, isCalendarDate } from '../platform/chinaTime.ts';
+import { authorize } from '../policy/index.ts';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -115,11 +117,13 @@ export interface IssuerInput {
 /** Registers a department as an authorised issuer of a license type (the coordination office). */
 export async function authoriseIssuer(
   ctx: { store: Platform['store']; events: DomainEvents; changes: Platform['changes'] },
+  principal: Principal,
   licenseType: string,
   input: IssuerInput,
-  actor: string,
 ): Promise<AuthorisedIssuer> {
   knownType(licenseType, 'params:/type');
+  authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } });
+  const actor = actorOf(principal);
   const validFrom = input.validFrom ?? chinaDate();
   if (!isCalendarDate(validFrom)) throw invalid('validation-failed', '/validFrom is not a date (YYYY-MM-DD)', '/validFrom');
   if (input.legalBasis.trim() === '') throw invalid('missing-field', 'the legal basis of the authorisation is required', '/legalBasis');
@@ -145,12 +149,14 @@ export async function authoriseIssuer(
 /** Ends a department's authorisation (from `validUntil`, default today, inclusive), with a reason. */
 export async function withdrawIssuer(
   ctx: { store: Platform['store']; events: DomainEvents; changes: Platform['changes'] },
+  principal: Principal,
   licenseType: string,
   department: string,
   input: { reason: string; validUntil?: string },
-  actor: string,
 ): Promise<AuthorisedIssuer> {
   knownType(licenseType, 'params:/type');
+  authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } });
+  const actor = actorOf(principal);
   const validUntil = input.validUntil ?? chinaDate();
   if (!isCalendarDate(validUntil)) throw invalid('validation-failed', '/validUntil is not a date (YYYY-MM-DD)', '/validUntil');
   return ctx.store.transaction(async (tx) => {

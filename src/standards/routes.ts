@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../platform/auth/principal.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize } from '../policy/index.ts';
 import { divisions } from './divisions.ts';
 import { HOLDER_CODE_TYPES } from './holderCodeTypes.ts';
 import { authoriseIssuer, listIssuers, withdrawIssuer } from './issuers.ts';
@@ -114,10 +112,8 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: request.params.type, attrs: { key: request.params.type } });
       reply.status(201);
-      return authoriseIssuer(platform, request.params.type, request.body, actorOf(principal));
+      return authoriseIssuer(platform, principalOf(request), request.params.type, request.body);
     },
   );
 
@@ -141,9 +137,7 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: request.params.type, attrs: { key: request.params.type } });
-      return withdrawIssuer(platform, request.params.type, request.params.department, request.body, actorOf(principal));
+      return withdrawIssuer(platform, principalOf(request), request.params.type, request.params.department, request.body);
     },
   );
 };

@@ -117,7 +117,7 @@ export async function registerDepartments(
     const platform = await openPlatform(config, opened);
     for (const department of departments) await registerDepartment(platform, OPERATOR, department);
     for (const issuer of options.issuers ?? []) {
-      await authoriseIssuer(platform, 'business-license', { department: issuer.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2000-01-01' }, 'fault-test');
+      await authoriseIssuer(platform, OPERATOR, 'business-license', { department: issuer.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2000-01-01' });
     }
     const created: Credentials[] = [];
     for (const { department, roles } of options.clients ?? []) {

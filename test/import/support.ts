@@ -57,7 +57,7 @@ export async function registerIssuer(platform: Platform, name = '山东省市场
   };
   await registerDepartment({ store: store }, OPERATOR, department);
   await createClient({ store: store }, OPERATOR, { departmentCode: department.code, roles });
-  if (roles.includes('issuer')) await authoriseIssuer(platform, 'business-license', { department: department.code, legalBasis: '《市场主体登记管理条例》（测试）' }, 'test');
+  if (roles.includes('issuer')) await authoriseIssuer(platform, OPERATOR, 'business-license', { department: department.code, legalBasis: '《市场主体登记管理条例》（测试）' });
   return department;
 }
 

@@ -76,7 +76,7 @@ export async function startTestPlatform(env: Record<string, string> = {}, option
   const issuer = await department(platform, '山东省市场监督管理局', 'Shandong AMR', ['issuer']);
   const otherIssuer = await department(platform, '青岛市市场监督管理局', 'Qingdao AMR', ['issuer']);
   for (const authority of options.authoriseIssuers === false ? [] : [issuer, otherIssuer]) {
-    await authoriseIssuer(platform, 'business-license', { department: authority.department.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2000-01-01' }, 'test');
+    await authoriseIssuer(platform, OPERATOR, 'business-license', { department: authority.department.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2000-01-01' });
   }
   const consumer = await department(platform, '国家税务总局山东省税务局', 'Shandong Tax', ['consumer']);
   const coordinator = await department(platform, '山东省大数据局', 'Shandong Big Data Bureau', ['coordinator']);

@@ -346,13 +346,13 @@ describe('expiry', () => {
 
     // until the expiry job runs, the license record still says valid
     expect((await api(t, 'GET', `/api/v1/licenses/${license.identifier}`, { token: t.issuer.token })).body.status).toBe('valid');
-    expect(await expireDueLicenses(t.platform.store)).toBe(1);
+    expect(await expireDueLicenses(t.platform)).toBe(1);
     const read = await api(t, 'GET', `/api/v1/licenses/${license.identifier}`, { token: t.issuer.token });
     expect(read.body.status).toBe('expired');
     const events = await api(t, 'GET', `/api/v1/licenses/${license.identifier}/events`, { token: t.issuer.token });
     expect(events.body.map((e: { event: string }) => e.event)).toEqual(['issued', 'expired']);
     // running it again expires nothing twice
-    expect(await expireDueLicenses(t.platform.store)).toBe(0);
+    expect(await expireDueLicenses(t.platform)).toBe(0);
 
     const after = await verifyIdentifier(license.identifier);
     expect(after.body).toMatchObject({ valid: false, status: 'expired' });
@@ -369,7 +369,7 @@ describe('expiry', () => {
     });
     expect(amended.status).toBe(200);
     expect((await verifyCredential(license.credential)).body).toMatchObject({ valid: true, status: 'valid' });
-    expect(await expireDueLicenses(t.platform.store)).toBeGreaterThanOrEqual(1);
+    expect(await expireDueLicenses(t.platform)).toBeGreaterThanOrEqual(1);
     const old = await verifyCredential(license.credential);
     expect(old.body).toMatchObject({ valid: false, status: 'expired' });
     expect(checkOf(old.body, 'status-list').passed).toBe(false);
@@ -380,7 +380,7 @@ describe('expiry', () => {
     const { license } = await issue(t, { establishedOn: '2016-04-01', businessTermFrom: '2016-04-01', issuedOn: '2016-04-01', businessTermTo: today });
     const response = await verifyCredential(license.credential);
     expect(response.body).toMatchObject({ valid: true, status: 'valid' });
-    expect(await expireDueLicenses(t.platform.store)).toBe(0);
+    expect(await expireDueLicenses(t.platform)).toBe(0);
   });
 });
 
