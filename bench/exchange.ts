@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { decideAgreement, submitAgreement } from '../src/agreements/index.ts';
-import { createResource } from '../src/catalog/index.ts';
+import { registerResource } from '../src/catalog/index.ts';
 import { createClient, findDepartment, registerDepartment } from '../src/departments/index.ts';
 import { syntheticEnterprises } from '../src/demo/synthetic.ts';
 import { exchangeRuntime } from '../src/exchange/index.ts';
@@ -190,8 +190,9 @@ async function seed(platform: Platform): Promise<Setup> {
 
   const existing = await platform.store.query<{ id: string }>("select id from agreements where consumer_department = $1 and status = 'active' limit 1", [tax.code]);
   if (existing.rows[0]) return { consumer, agreementId: existing.rows[0].id };
-  await createResource(
+  await registerResource(
     platform,
+    owner,
     {
       ownerDepartment: samr.code,
       title: '营业执照',
@@ -203,7 +204,6 @@ async function seed(platform: Platform): Promise<Setup> {
       updateCycle: 'realtime',
       accessModes: ['query', 'subscription', 'bulk'],
     },
-    'bench-samr',
   ).catch(() => undefined);
   const submitted = await submitAgreement(platform, consumer, {
     resourceId: 'business-license',

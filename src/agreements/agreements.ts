@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getResource, resourcePolicyEntity, type CatalogResource } from '../catalog/index.ts';
 import { findDepartment } from '../departments/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
+import type { ChangeFeed } from '../platform/changes.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import { agreementEvent } from './events.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
@@ -49,9 +50,13 @@ function transition(current: AgreementStatus, change: Change): AgreementStatus {
 /** What the agreements capability needs of the platform (tests pass the platform itself). */
 export interface SharingContext {
   store: Store;
-  events?: DomainEvents;
+  events: DomainEvents;
+  changes: ChangeFeed;
   config: Pick<Config, 'responseWorkingDays' | 'holidaysFile'>;
 }
+
+/** Announced when an agreement changes: a grant the exchange remembers is forgotten at once (in every process). */
+export const AGREEMENT_CHANGES = 'agreements.agreement';
 
 export interface AgreementRequest {
   resourceId: string;
@@ -324,7 +329,8 @@ async function record(
       [r.id, step.event, step.status, who.actor, who.department, step.reason ?? null, step.data ? JSON.stringify(step.data) : null, at],
     );
   }
-  await ctx.events?.publish(tx, steps.map((s) => stepEvent(s.event, r, who.actor, at, s)));
+  await ctx.events.publish(tx, steps.map((s) => stepEvent(s.event, r, who.actor, at, s)));
+  await ctx.changes.announce(tx, AGREEMENT_CHANGES, r.id);
   const last = steps[steps.length - 1];
   const departments = [
     r.owner_department,
@@ -734,7 +740,7 @@ export async function addComment(ctx: SharingContext, principal: Principal, id: 
       now,
     ]);
     const involved = r.status === 'escalated' || r.appeal_status !== null;
-    await ctx.events?.publish(tx, [stepEvent('commented', r, comment.author, now, { event: 'commented', status: r.status, data: { commentId: comment.id } })]);
+    await ctx.events.publish(tx, [stepEvent('commented', r, comment.author, now, { event: 'commented', status: r.status, data: { commentId: comment.id } })]);
     const text = await notice(tx, r, { event: 'commented', status: r.status });
     const departments = [r.owner_department, r.consumer_department, ...(involved ? await coordinationOffices(tx) : [])].filter(
       (d, i, all) => all.indexOf(d) === i && d !== department,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../platform/store/store.ts';
-import { chinaDate } from '../platform/chinaTime.ts';
+import { chinaDate, parseValidUntil } from '../platform/chinaTime.ts';
 
 /** What an active agreement lets a consumer department have: the exchange checks this on every lookup. */
 export interface ActiveGrant {
@@ -71,4 +71,16 @@ export async function findActiveGrantsForResource(
     [q.departmentCode, q.resourceId, chinaDate(now)],
   );
   return rows.rows.map(toGrant);
+}
+
+/** The moment an agreement's validity ends (validUntil is a date: valid through that China day). */
+export function grantEndsAt(grant: Pick<ActiveGrant, 'validUntil'>): number {
+  return parseValidUntil(grant.validUntil)?.getTime() ?? Date.parse(grant.validUntil);
+}
+
+/** Active agreements of a department for a resource, for the purpose when one is given (subscriptions): never cached. */
+export async function grantsForResource(db: Queryable, departmentCode: string, resourceId: string, purpose?: string | null): Promise<ActiveGrant[]> {
+  const now = Date.now();
+  const grants = await findActiveGrantsForResource(db, { departmentCode, resourceId });
+  return grants.filter((g) => grantEndsAt(g) > now && (!purpose || g.purpose === purpose));
 }

@@ -3,11 +3,12 @@
  * a capability is adding its folder and one line here. Nothing imports this folder but entry
  * points (the CLI, tests, benchmarks).
  */
-import { agreementsCapability } from '../agreements/index.ts';
+import { agreementsCapability } from '../agreements/capability.ts';
 import { auditCapability } from '../audit/index.ts';
-import { catalogCapability } from '../catalog/index.ts';
+import { catalogCapability } from '../catalog/capability.ts';
 import { departmentsCapability } from '../departments/capability.ts';
-import { exchangeCapability } from '../exchange/index.ts';
+import { deliveriesCapability } from '../deliveries/capability.ts';
+import { exchangeCapability } from '../exchange/capability.ts';
 import { holdersCapability } from '../holders/index.ts';
 import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
@@ -28,6 +29,7 @@ export const CAPABILITIES: readonly Capability[] = [
   catalogCapability,
   agreementsCapability,
   exchangeCapability,
+  deliveriesCapability,
   auditCapability,
 ];
 

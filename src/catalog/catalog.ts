@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '../platform/changes.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import { resourceEvent } from './events.ts';
 import { conflict, DomainError, invalid } from '../platform/errors.ts';
@@ -65,8 +66,12 @@ export interface ResourceInput {
 
 export interface CatalogContext {
   store: Store;
-  events?: DomainEvents;
+  events: DomainEvents;
+  changes: ChangeFeed;
 }
+
+/** Announced when a resource changes: what the exchange keeps of the catalog is forgotten (in every process). */
+export const CATALOG_CHANGES = 'catalog.resource';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
@@ -250,7 +255,8 @@ export async function createResource(
     if (row.rows.length === 0) throw (await clashes()) ?? conflict('resource-exists', `the catalog already has a resource ${id}`, '/id');
     const entry = toEntry(row.rows[0]);
     await recordVersion(tx, entry, actor, null);
-    await ctx.events?.publish(tx, [resourceEvent('catalog.resource-created', toResource(entry), actor)]);
+    await ctx.events.publish(tx, [resourceEvent('catalog.resource-created', toResource(entry), actor)]);
+    await ctx.changes.announce(tx, CATALOG_CHANGES, entry.id);
     return entry;
   });
 }
@@ -318,7 +324,8 @@ export async function updateResource(
     );
     const entry = toEntry(row.rows[0]);
     await recordVersion(tx, entry, actor, reason ?? null);
-    await ctx.events?.publish(tx, [resourceEvent('catalog.resource-updated', toResource(entry), actor, reason)]);
+    await ctx.events.publish(tx, [resourceEvent('catalog.resource-updated', toResource(entry), actor, reason)]);
+    await ctx.changes.announce(tx, CATALOG_CHANGES, entry.id);
     return entry;
   });
 }

@@ -1,19 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listDepartments } from '../departments/index.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
-import { actorOf, isStaff } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize, type PolicyResource } from '../policy/index.ts';
-import {
-  createResource,
-  getEntry,
-  listResourceVersions,
-  resourcePolicyEntity,
-  searchCatalog,
-  updateResource,
-} from './catalog.ts';
-import { dcatCatalog } from './dcat.ts';
+import { catalogDcat, readResource, registerResource, resourceVersions, reviseResource, searchResources } from './index.ts';
 
 // Spelled out: TypeBox infers the static type of a tuple of literals, not of a mapped array.
 const SharingClassSchema = Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('not-shared')], {
@@ -87,11 +76,8 @@ const ResourceSchema = Type.Object({ ...ResourceProperties, createdAt: Type.Stri
 
 const Id = Type.Object({ id: Type.String() });
 
-const CATALOG: PolicyResource = { type: 'Catalog', id: 'catalog' };
-
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const signedIn = authenticated(platform.tokens);
-  const db = platform.store;
   const tags = ['catalog'];
   const security = [{ bearer: [] }];
 
@@ -119,9 +105,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request) => {
-      authorize(principalOf(request), 'catalog:read', CATALOG);
       const { class: klass, sharingClass, limit = 50, offset = 0, ...filters } = request.query;
-      const page = await searchCatalog(db, { ...filters, sharingClass: sharingClass ?? klass, limit, offset });
+      const page = await searchResources(platform, principalOf(request), { ...filters, sharingClass: sharingClass ?? klass, limit, offset });
       return { ...page, limit, offset };
     },
   );
@@ -137,27 +122,13 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         querystring: Type.Object({ department: Type.Optional(Type.String()), sharingClass: Type.Optional(SharingClassSchema) }),
       },
     },
-    async (request, reply) => {
-      authorize(principalOf(request), 'catalog:read', CATALOG);
-      const items = [];
-      for (let offset = 0; ; offset += 200) {
-        const page = await searchCatalog(db, { ...request.query, limit: 200, offset });
-        items.push(...page.items);
-        if (page.items.length < 200) break;
-      }
-      const document = dcatCatalog(platform.config.publicUrl, items, await listDepartments(db));
-      return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(document));
-    },
+    async (request, reply) => reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(await catalogDcat(platform, principalOf(request), request.query))),
   );
 
   app.get(
     '/api/v1/catalog/:id',
     { preHandler: signedIn, schema: { tags, security, summary: 'One catalog resource', params: Id, response: { 200: ResourceSchema } } },
-    async (request) => {
-      const entry = await getEntry(db, request.params.id);
-      authorize(principalOf(request), 'catalog:read', resourcePolicyEntity(entry));
-      return entry;
-    },
+    (request) => readResource(platform, principalOf(request), request.params.id),
   );
 
   app.get(
@@ -182,11 +153,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         },
       },
     },
-    async (request) => {
-      const entry = await getEntry(db, request.params.id);
-      authorize(principalOf(request), 'catalog:read', resourcePolicyEntity(entry));
-      return listResourceVersions(db, request.params.id);
-    },
+    (request) => resourceVersions(platform, principalOf(request), request.params.id),
   );
 
   app.post(
@@ -196,22 +163,14 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       schema: { tags, security, summary: 'Register a resource of your department (version 1)', body: CreateBody, response: { 201: ResourceSchema } },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const ownerDepartment = request.body.ownerDepartment ?? (isStaff(principal) ? principal.departmentCode : '');
-      const id = request.body.id ?? request.body.licenseType ?? request.body.dataset ?? 'new';
-      authorize(principal, 'catalog:create', resourcePolicyEntity({ id, ownerDepartment, sharingClass: request.body.sharingClass }));
-      const entry = await createResource(platform, { ...request.body, ownerDepartment }, actorOf(principal));
+      const entry = await registerResource(platform, principalOf(request), request.body);
       reply.status(201).header('location', `/api/v1/catalog/${entry.id}`);
       return entry;
     },
   );
 
-  const update = async (request: { params: { id: string }; body: Parameters<typeof updateResource>[2] } & Parameters<typeof principalOf>[0]) => {
-    const principal = principalOf(request);
-    const current = await getEntry(db, request.params.id);
-    authorize(principal, 'catalog:update', resourcePolicyEntity(current));
-    return updateResource(platform, request.params.id, request.body, actorOf(principal));
-  };
+  const update = (request: { params: { id: string }; body: Parameters<typeof reviseResource>[3] } & Parameters<typeof principalOf>[0]) =>
+    reviseResource(platform, principalOf(request), request.params.id, request.body);
 
   app.put(
     '/api/v1/catalog/:id',

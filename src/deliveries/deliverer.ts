@@ -19,12 +19,11 @@ import type { Config } from '../platform/config.ts';
 import { outboundPolicy } from '../platform/http/outbound.ts';
 import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { grantsForResource } from '../exchange/grantCache.ts';
+import { grantsForResource } from '../agreements/index.ts';
 import { findVersionCredential } from '../licenses/index.ts';
 import { EVENT_TYPE_PREFIX } from './outbox.ts';
-import type { AccessRecord } from '../exchange/recorder.ts';
-import type { DelivererHandle, ExchangeRuntime } from '../exchange/exchangeState.ts';
-import { present } from '../exchange/lookups.ts';
+import { present, recordAccess, type AccessRecord } from '../exchange/index.ts';
+import type { Platform } from '../platform/platform.ts';
 import { fieldsOf, getSubscription } from './subscriptions.ts';
 
 export const SIGNATURE_HEADER = 'x-certbridge-signature';
@@ -107,7 +106,7 @@ export function cloudEvent(publicUrl: string, row: Pick<ClaimedRow, 'event_id' |
   };
 }
 
-export class Deliverer implements DelivererHandle {
+export class Deliverer {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -115,7 +114,7 @@ export class Deliverer implements DelivererHandle {
   readonly options: DeliveryOptions;
 
   constructor(
-    private readonly rt: ExchangeRuntime,
+    private readonly platform: Platform,
     options: Partial<DeliveryOptions> = {},
   ) {
     this.options = { ...DEFAULT_DELIVERY, ...options };
@@ -161,7 +160,7 @@ export class Deliverer implements DelivererHandle {
 
   /** Claims the rows that are due (first of their ordering key) and sends them; returns how many. */
   async deliverDue(): Promise<number> {
-    const db = this.rt.platform.store;
+    const db = this.platform.store;
     const claimed = (
       await db.query<ClaimedRow>(
         `with due as (
@@ -186,7 +185,7 @@ export class Deliverer implements DelivererHandle {
     if (row.target === 'webhook') {
       const hook = (await db.query<{ url: string }>('select url from department_webhooks where department_code = $1', [row.department_code])).rows[0];
       if (!hook) return { drop: 'webhook removed' };
-      return { url: hook.url, event: cloudEvent(this.rt.platform.config.publicUrl, row, row.data) };
+      return { url: hook.url, event: cloudEvent(this.platform.config.publicUrl, row, row.data) };
     }
     const subscription = await getSubscription(db, row.subscription_id!);
     if (subscription.status !== 'active') return { drop: 'subscription deleted' };
@@ -223,11 +222,11 @@ export class Deliverer implements DelivererHandle {
       status: 0,
       problem: null,
     };
-    return { url: subscription.callbackUrl, event: cloudEvent(this.rt.platform.config.publicUrl, row, data), access };
+    return { url: subscription.callbackUrl, event: cloudEvent(this.platform.config.publicUrl, row, data), access };
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {
-    const db = this.rt.platform.store;
+    const db = this.platform.store;
     let prepared: Prepared;
     try {
       prepared = await this.prepare(db, row);
@@ -240,12 +239,12 @@ export class Deliverer implements DelivererHandle {
       return;
     }
     const body = JSON.stringify(prepared.event);
-    const key = await this.rt.platform.keys.activeKey('event', 'EdDSA');
+    const key = await this.platform.keys.activeKey('event', 'EdDSA');
     const signature = detachedJws(key, body);
     // The license data leaves the platform: the access is recorded (committed) first.
-    if (prepared.access) await this.rt.recorder.record(prepared.access);
+    if (prepared.access) await recordAccess(this.platform, prepared.access);
     // The destination is checked again on the address actually connected to (DNS may have changed).
-    const sent = await outboundPolicy(this.rt.platform).post(
+    const sent = await outboundPolicy(this.platform).post(
       prepared.url,
       body,
       {
@@ -258,13 +257,13 @@ export class Deliverer implements DelivererHandle {
       this.options.timeoutMs,
     );
     const ok = sent.status !== undefined && sent.status >= 200 && sent.status < 300;
-    if (sent.failure) this.rt.platform.log.warn({ delivery: row.id, failure: sent.failure, detail: sent.detail }, 'delivery failed');
+    if (sent.failure) this.platform.log.warn({ delivery: row.id, failure: sent.failure, detail: sent.detail }, 'delivery failed');
     // The department sees a category (or the receiver's status), never the network's own words: no port scanning through us.
     await this.finish(row, { ok, status: sent.status ?? null, error: ok ? null : (sent.failure ?? `HTTP ${sent.status}`), ms: sent.ms });
   }
 
   private async finish(row: ClaimedRow, outcome: { ok: boolean; status: number | null; error: string | null; ms: number }): Promise<void> {
-    const db = this.rt.platform.store;
+    const db = this.platform.store;
     await db.transaction(async (tx) => {
       await tx.query('insert into outbox_attempts (delivery_id, attempt, status, error, duration_ms) values ($1, $2, $3, $4, $5)', [
         row.id,

@@ -1,14 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { getDepartment } from '../departments/index.ts';
-import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
-import { outboundPolicy } from '../platform/http/outbound.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize } from '../policy/index.ts';
-import { getDelivery, listDeliveries, redeliver, type DeliveryScope } from './deliveryLog.ts';
-import { exchangeRuntime } from '../exchange/exchangeState.ts';
-import { MAX_SUBSCRIPTION_HOLDERS, createSubscription, deleteSubscription, getSubscription, listSubscriptions, subscriptionEntity } from './subscriptions.ts';
-import { deleteWebhook, getWebhook, setWebhook } from './webhooks.ts';
+import {
+  cancelSubscription,
+  configureWebhook,
+  MAX_SUBSCRIPTION_HOLDERS,
+  readSubscription,
+  readWebhook,
+  redeliverSubscriptionDelivery,
+  redeliverWebhookDelivery,
+  removeWebhook,
+  subscribe,
+  subscriptionDeliveries,
+  subscriptionDelivery,
+  subscriptionsOf,
+  webhookDeliveries,
+  webhookDelivery,
+} from './index.ts';
 
 const SubscriptionSchema = Type.Object({
   id: Type.String(),
@@ -71,15 +80,8 @@ const WebhookSchema = Type.Object({
 
 /** Subscriptions, department webhooks and their deliveries. */
 export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const signedIn = authenticated(platform.tokens, ['client']);
-  const db = platform.store;
-  const rt = exchangeRuntime(platform);
-
-  const ownSubscription = async (request: Parameters<typeof clientOf>[0], id: string, action: 'subscription:read' | 'subscription:delete' | 'subscription:redeliver') => {
-    const subscription = await getSubscription(db, id);
-    authorize(clientOf(request), action, subscriptionEntity(subscription));
-    return subscription;
-  };
+  // The facade decides who may (the policies): any signed-in principal reaches it.
+  const signedIn = authenticated(platform.tokens);
 
   app.post(
     '/api/v1/subscriptions',
@@ -104,7 +106,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request, reply) => {
-      const subscription = await createSubscription(db, platform.events, outboundPolicy(platform), clientOf(request), request.body);
+      const subscription = await subscribe(platform, principalOf(request), request.body);
       reply.status(201).header('location', `/api/v1/subscriptions/${subscription.id}`);
       return subscription;
     },
@@ -121,22 +123,14 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         response: { 200: Type.Array(SubscriptionSchema) },
       },
     },
-    async (request) => {
-      const principal = clientOf(request);
-      const everyone = principal.roles.includes('coordinator');
-      const list = await listSubscriptions(db, everyone ? undefined : principal.departmentCode);
-      return list.filter((s) => {
-        authorize(principal, 'subscription:read', subscriptionEntity(s));
-        return true;
-      });
-    },
+    (request) => subscriptionsOf(platform, principalOf(request)),
   );
 
   const IdParams = Type.Object({ id: Type.String() });
   app.get(
     '/api/v1/subscriptions/:id',
     { preHandler: signedIn, schema: { tags: ['subscriptions'], summary: 'One subscription', security: [{ bearer: [] }], params: IdParams, response: { 200: SubscriptionSchema } } },
-    (request) => ownSubscription(request, request.params.id, 'subscription:read'),
+    (request) => readSubscription(platform, principalOf(request), request.params.id),
   );
 
   app.delete(
@@ -146,8 +140,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       schema: { tags: ['subscriptions'], summary: 'Cancel a subscription; its undelivered events are dropped', security: [{ bearer: [] }], params: IdParams },
     },
     async (request, reply) => {
-      await ownSubscription(request, request.params.id, 'subscription:delete');
-      await deleteSubscription(platform.store, platform.events, request.params.id, clientOf(request).clientId);
+      await cancelSubscription(platform, principalOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
@@ -165,10 +158,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         response: { 200: Type.Array(DeliverySchema) },
       },
     },
-    async (request) => {
-      await ownSubscription(request, request.params.id, 'subscription:read');
-      return listDeliveries(db, { subscriptionId: request.params.id }, request.query);
-    },
+    (request) => subscriptionDeliveries(platform, principalOf(request), request.params.id, request.query),
   );
 
   const DeliveryParams = Type.Object({ id: Type.String(), deliveryId: Type.String() });
@@ -178,10 +168,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'One delivery with every attempt', security: [{ bearer: [] }], params: DeliveryParams, response: { 200: DeliveryWithHistory } },
     },
-    async (request) => {
-      await ownSubscription(request, request.params.id, 'subscription:read');
-      return getDelivery(db, { subscriptionId: request.params.id }, request.params.deliveryId);
-    },
+    (request) => subscriptionDelivery(platform, principalOf(request), request.params.id, request.params.deliveryId),
   );
 
   app.post(
@@ -197,17 +184,13 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     async (request, reply) => {
-      await ownSubscription(request, request.params.id, 'subscription:redeliver');
-      const delivery = await redeliver(db, { subscriptionId: request.params.id }, request.params.deliveryId);
-      rt.deliverer?.nudge();
       reply.status(202);
-      return delivery;
+      return redeliverSubscriptionDelivery(platform, principalOf(request), request.params.id, request.params.deliveryId);
     },
   );
 
   // Department webhooks (notification.created → the department's system).
   const CodeParams = Type.Object({ code: Type.String() });
-  const departmentEntity = (code: string) => ({ type: 'Department', id: code });
 
   app.put(
     '/api/v1/departments/:code/webhook',
@@ -222,12 +205,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         response: { 200: WebhookSchema },
       },
     },
-    async (request) => {
-      const principal = clientOf(request);
-      authorize(principal, 'webhook:configure', departmentEntity(request.params.code));
-      await getDepartment(db, request.params.code);
-      return setWebhook(platform.store, platform.events, outboundPolicy(platform), request.params.code, request.body.url, principal.clientId);
-    },
+    (request) => configureWebhook(platform, principalOf(request), request.params.code, request.body.url),
   );
 
   app.get(
@@ -236,10 +214,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: "The department's webhook", security: [{ bearer: [] }], params: CodeParams, response: { 200: WebhookSchema } },
     },
-    async (request) => {
-      authorize(clientOf(request), 'webhook:read', departmentEntity(request.params.code));
-      return getWebhook(db, request.params.code);
-    },
+    (request) => readWebhook(platform, principalOf(request), request.params.code),
   );
 
   app.delete(
@@ -249,9 +224,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       schema: { tags: ['subscriptions'], summary: 'Remove the webhook (notifications stay in the inbox)', security: [{ bearer: [] }], params: CodeParams },
     },
     async (request, reply) => {
-      const principal = clientOf(request);
-      authorize(principal, 'webhook:configure', departmentEntity(request.params.code));
-      await deleteWebhook(platform.store, platform.events, request.params.code, principal.clientId);
+      await removeWebhook(platform, principalOf(request), request.params.code);
       return reply.status(204).send();
     },
   );
@@ -269,10 +242,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         response: { 200: Type.Array(DeliverySchema) },
       },
     },
-    async (request) => {
-      authorize(clientOf(request), 'webhook:read', departmentEntity(request.params.code));
-      return listDeliveries(db, { webhookDepartment: request.params.code }, request.query);
-    },
+    (request) => webhookDeliveries(platform, principalOf(request), request.params.code, request.query),
   );
 
   const WebhookDeliveryParams = Type.Object({ code: Type.String(), deliveryId: Type.String() });
@@ -282,10 +252,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       preHandler: signedIn,
       schema: { tags: ['subscriptions'], summary: 'One webhook delivery with every attempt', security: [{ bearer: [] }], params: WebhookDeliveryParams, response: { 200: DeliveryWithHistory } },
     },
-    async (request) => {
-      authorize(clientOf(request), 'webhook:read', departmentEntity(request.params.code));
-      return getDelivery(db, { webhookDepartment: request.params.code } satisfies DeliveryScope, request.params.deliveryId);
-    },
+    (request) => webhookDelivery(platform, principalOf(request), request.params.code, request.params.deliveryId),
   );
 
   app.post(
@@ -295,11 +262,8 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       schema: { tags: ['subscriptions'], summary: 'Send a webhook delivery again', security: [{ bearer: [] }], params: WebhookDeliveryParams, response: { 202: DeliverySchema } },
     },
     async (request, reply) => {
-      authorize(clientOf(request), 'webhook:redeliver', departmentEntity(request.params.code));
-      const delivery = await redeliver(db, { webhookDepartment: request.params.code }, request.params.deliveryId);
-      rt.deliverer?.nudge();
       reply.status(202);
-      return delivery;
+      return redeliverWebhookDelivery(platform, principalOf(request), request.params.code, request.params.deliveryId);
     },
   );
 };

@@ -11,9 +11,9 @@ import { subscriptionCreated, subscriptionDeleted } from './events.ts';
 import type { OutboundPolicy } from '../platform/http/outbound.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
-import type { ClientPrincipal } from '../policy/index.ts';
+import { actorOf, type StaffPrincipal } from '../platform/auth/principal.ts';
 import { decide } from '../policy/index.ts';
-import { grantsForResource, type ActiveGrant } from '../exchange/grantCache.ts';
+import { grantsForResource, type ActiveGrant } from '../agreements/index.ts';
 import { isPurpose } from '../agreements/index.ts';
 
 export const MAX_SUBSCRIPTION_HOLDERS = 1000;
@@ -89,7 +89,7 @@ export async function createSubscription(
   store: Store,
   events: DomainEvents,
   outbound: OutboundPolicy,
-  principal: ClientPrincipal,
+  principal: StaffPrincipal,
   input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string },
 ): Promise<Subscription & { fields: string[] }> {
   const callbackUrl = await outbound.checkUrl(input.callbackUrl, '/callbackUrl');
@@ -132,11 +132,11 @@ export async function createSubscription(
       await tx.query<Row>(
         `insert into subscriptions (id, department_code, client_id, resource_id, license_type, purpose, callback_url, holders)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
-        [randomUUID(), principal.departmentCode, principal.clientId, resource.id, resource.licenseType, input.purpose ?? null, callbackUrl, holders],
+        [randomUUID(), principal.departmentCode, actorOf(principal), resource.id, resource.licenseType, input.purpose ?? null, callbackUrl, holders],
       )
     ).rows[0];
     const subscription = toSubscription(row);
-    await events.publish(tx, [subscriptionCreated(subscription, principal.clientId)]);
+    await events.publish(tx, [subscriptionCreated(subscription, actorOf(principal))]);
     return { ...subscription, fields: fieldsOf(allowed) };
   });
 }

@@ -1,22 +1,17 @@
-import type { Platform } from '../platform/platform.ts';
+import { AGREEMENT_CHANGES } from '../agreements/index.ts';
+import { CATALOG_CHANGES } from '../catalog/index.ts';
+import { perPlatform, type Platform } from '../platform/platform.ts';
 import { openStore, type Queryable, type Store } from '../platform/store/store.ts';
 import { GrantCache } from './grantCache.ts';
 import { DailyQuotas } from './quota.ts';
 import { AccessRecorder } from './recorder.ts';
 
-/** A deliverer's handle, as far as the rest of the exchange needs it. */
-export interface DelivererHandle {
-  /** Something was written to the outbox: look sooner than the next poll. */
-  nudge(): void;
-}
-
-/** The exchange's per-platform state: caches, quota counters, the access recorder, the deliverer. */
+/** The exchange's per-platform state: caches, quota counters, the access recorder. */
 export interface ExchangeRuntime {
   platform: Platform;
   grants: GrantCache;
   quotas: DailyQuotas;
   recorder: AccessRecorder;
-  deliverer?: DelivererHandle;
   /** Closes what the runtime opened (the recorder's own connections). */
   close(): Promise<void>;
 }
@@ -53,25 +48,21 @@ function recorderStore(platform: Platform, connections: number): { store: Store;
   return { store, close: () => store.close() };
 }
 
-const runtimes = new WeakMap<Platform, ExchangeRuntime>();
-
-export function exchangeRuntime(platform: Platform): ExchangeRuntime {
-  let runtime = runtimes.get(platform);
-  if (!runtime) {
-    const quotas = new DailyQuotas(platform.store);
-    const flushes = platform.config.accessFlushes;
-    const own = recorderStore(platform, flushes);
-    runtime = {
-      platform,
-      grants: new GrantCache(platform.store, platform.config.grantCacheMs),
-      quotas,
-      recorder: new AccessRecorder(own.store, platform.events, quotas, {
-        maxBatch: platform.config.accessBatch,
-        maxInFlight: flushes,
-      }),
-      close: own.close,
-    };
-    runtimes.set(platform, runtime);
-  }
-  return runtime;
-}
+/** The exchange's state of a platform: made on first use; agreement and catalog changes empty its grant cache as they commit. */
+export const exchangeRuntime = perPlatform((platform): ExchangeRuntime => {
+  const quotas = new DailyQuotas(platform.store);
+  const flushes = platform.config.accessFlushes;
+  const own = recorderStore(platform, flushes);
+  const grants = new GrantCache(platform.store, platform.config.grantCacheMs);
+  // Agreements and catalog entries decide what the exchange lets through.
+  platform.changes.on(AGREEMENT_CHANGES, () => grants.invalidate());
+  platform.changes.on(CATALOG_CHANGES, () => grants.invalidate());
+  platform.changes.onReset(() => grants.invalidate());
+  return {
+    platform,
+    grants,
+    quotas,
+    recorder: new AccessRecorder(own.store, platform.events, quotas, { maxBatch: platform.config.accessBatch, maxInFlight: flushes }),
+    close: own.close,
+  };
+});

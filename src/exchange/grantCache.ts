@@ -4,21 +4,18 @@
  * Cached per (department, license type, purpose), both found and not found, because the
  * answer changes rarely and the question comes thousands of times a second. What keeps the
  * cache honest:
- * - every `agreement.*` and `catalog.*` event (published inside the transaction of the change)
- *   empties it in this process, and for `QUIET_MS` afterwards nothing is cached (so an answer
- *   read while the change was still committing cannot linger);
- * - an entry lives at most `ttlMs` (default 1 s): the bound for changes made by another process;
+ * - an agreement or catalog change empties it the moment the change commits, in this process
+ *   and (through the change feed) in every other; an answer loaded while a change committed is
+ *   not kept (the generation moved);
+ * - an entry lives at most `ttlMs` (default 1 s) in any case;
  * - an agreement whose validUntil has passed is never used, cached or not.
- * With a single server process, a revocation stops access from the moment it commits.
  */
-import { findActiveGrant, findActiveGrantsForResource, type ActiveGrant } from '../agreements/index.ts';
+import { findActiveGrant, grantEndsAt, type ActiveGrant } from '../agreements/index.ts';
 import { findResourceForLicenseType, type CatalogResource } from '../catalog/index.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { parseValidUntil } from '../platform/chinaTime.ts';
 
 export type { ActiveGrant };
 
-const QUIET_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 
 interface Entry<T> {
@@ -26,28 +23,21 @@ interface Entry<T> {
   loadedAt: number;
 }
 
-/** The moment an agreement's validity ends (validUntil is a date: valid through that Shanghai day). */
-export function grantEndsAt(grant: Pick<ActiveGrant, 'validUntil'>): number {
-  return parseValidUntil(grant.validUntil)?.getTime() ?? Date.parse(grant.validUntil);
-}
-
 export class GrantCache {
   private readonly grants = new Map<string, Entry<ActiveGrant | undefined>>();
   private readonly resources = new Map<string, Entry<CatalogResource | undefined>>();
   private generation = 0;
-  private quietUntil = 0;
 
   constructor(
     private readonly db: Queryable,
     private readonly ttlMs = 1_000,
   ) {}
 
-  /** An agreement or catalog change: forget everything, and cache nothing while it commits. */
+  /** An agreement or catalog change committed: forget everything. */
   invalidate(): void {
     this.generation++;
     this.grants.clear();
     this.resources.clear();
-    this.quietUntil = Date.now() + QUIET_MS;
   }
 
   private async cached<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>, usable: (value: T, now: number) => boolean): Promise<T> {
@@ -56,7 +46,7 @@ export class GrantCache {
     if (hit && now - hit.loadedAt < this.ttlMs && usable(hit.value, now)) return hit.value;
     const generation = this.generation;
     const value = await load();
-    if (this.ttlMs > 0 && generation === this.generation && Date.now() >= this.quietUntil) {
+    if (this.ttlMs > 0 && generation === this.generation) {
       if (map.size >= MAX_ENTRIES) map.clear();
       map.set(key, { value, loadedAt: now });
     }
@@ -77,11 +67,4 @@ export class GrantCache {
   resourceFor(licenseType: string): Promise<CatalogResource | undefined> {
     return this.cached(this.resources, licenseType, () => findResourceForLicenseType(this.db, licenseType), () => true);
   }
-}
-
-/** Active agreements of a department for a resource (subscriptions): never cached. */
-export async function grantsForResource(db: Queryable, departmentCode: string, resourceId: string, purpose?: string | null): Promise<ActiveGrant[]> {
-  const now = Date.now();
-  const grants = await findActiveGrantsForResource(db, { departmentCode, resourceId });
-  return grants.filter((g) => grantEndsAt(g) > now && (!purpose || g.purpose === purpose));
 }

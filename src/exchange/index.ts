@@ -1,49 +1,20 @@
-// The exchange capability (共享交换): lookups and batches with minimisation, quotas and access
-// records; holder-authorised reads; subscriptions and department webhooks through a
-// transactional outbox and a deliverer of signed CloudEvents.
-import type { Capability } from '../platform/capability.ts';
+// The exchange capability (共享交换, its facade): lookups and batches of licenses under an
+// agreement or a holder's authorisation, minimised to the granted fields, within quotas, every
+// call recorded (in the audit log) before it is answered. Lookups take the principal and decide
+// through the policies.
 import type { Platform } from '../platform/platform.ts';
-import { sqlMigration } from '../platform/store/migrate.ts';
-import { Deliverer, deliveryOptions, type DeliveryOptions } from '../deliveries/deliverer.ts';
-import { attachOutbox } from '../deliveries/outbox.ts';
-import { exchangeRoutes } from './routes.ts';
 import { exchangeRuntime } from './exchangeState.ts';
+import type { AccessRecord } from './recorder.ts';
 
-export { backoffDelay, cloudEvent, Deliverer, detachedJws, SIGNATURE_HEADER, type DeliveryOptions } from '../deliveries/deliverer.ts';
 export { accessedEvent, type AccessEvent } from './events.ts';
 export type { AccessRecord } from './recorder.ts';
 export { exchangeRuntime } from './exchangeState.ts';
-export { lookupBatch, lookupLicense, present } from './lookups.ts';
+export { lookupBatch, lookupLicense, present, type BatchAnswer, type LookupAnswer, type PresentedLicense } from './lookups.ts';
 
-/** Starts a deliverer for this platform (the server does, in `start`; tests do with fast settings). */
-export function startDeliverer(platform: Platform, options: Partial<DeliveryOptions> = {}): Deliverer {
-  const rt = exchangeRuntime(platform);
-  const deliverer = new Deliverer(rt, options).start();
-  rt.deliverer = deliverer;
-  return deliverer;
+/**
+ * Records, committed, an access another capability makes on the exchange's behalf (a subscription's
+ * delivery carrying license data): it is counted and audited like a lookup.
+ */
+export function recordAccess(platform: Platform, record: AccessRecord): Promise<void> {
+  return exchangeRuntime(platform).recorder.record(record);
 }
-
-export const exchangeCapability: Capability = {
-  name: 'exchange',
-  migrations: [
-    sqlMigration('exchange', '001_exchange', import.meta.url),
-    sqlMigration('exchange', '002_quota_shards', import.meta.url),
-    sqlMigration('exchange', '003_access_indexes', import.meta.url),
-  ],
-  routes: exchangeRoutes,
-  attach(platform) {
-    const rt = exchangeRuntime(platform);
-    // Agreements and catalog entries decide what the exchange lets through: drop cached answers the moment they change.
-    platform.events.on('agreement.', async () => rt.grants.invalidate());
-    platform.events.on('catalog.', async () => rt.grants.invalidate());
-    attachOutbox(platform, () => rt.deliverer?.nudge());
-  },
-  start(platform) {
-    const deliverer = startDeliverer(platform, deliveryOptions(platform.config));
-    return async () => {
-      await deliverer.stop();
-      // The server still answers until it closes: the recorder's connections stay open for it (the process ends them).
-      await exchangeRuntime(platform).recorder.drained();
-    };
-  },
-};

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, clientOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { deliveryRoutes } from '../deliveries/routes.ts';
 import { exchangeRuntime } from './exchangeState.ts';
 import { lookupBatch, lookupLicense, MAX_BATCH } from './lookups.ts';
 
@@ -119,5 +118,4 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
     },
   );
 
-  await app.register(deliveryRoutes, { platform });
 };

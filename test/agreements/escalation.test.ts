@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreementsCapability, escalateOverdue, submitAgreement } from '../../src/agreements/index.ts';
+import { agreementsCapability } from '../../src/agreements/capability.ts';
+import { escalateOverdue, submitAgreement } from '../../src/agreements/index.ts';
 import { answerDeadline } from '../../src/platform/workingDays.ts';
 import type { ClientPrincipal } from '../../src/policy/index.ts';
 import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';

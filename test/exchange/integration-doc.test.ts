@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliverer, type Deliverer } from '../../src/exchange/index.ts';
+import { startDeliverer, type Deliverer } from '../../src/deliveries/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { addDepartment, catalogBusinessLicense, eventually, issue } from './support.ts';
 

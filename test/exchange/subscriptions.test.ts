@@ -1,6 +1,6 @@
 import { licenseEvent } from '../../src/licenses/events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliverer, type Deliverer } from '../../src/exchange/index.ts';
+import { startDeliverer, type Deliverer } from '../../src/deliveries/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, agreementRequest, catalogBusinessLicense, disclosures, eventually, startReceiver, verifyAsConsumer, verifyDelivery } from './support.ts';
 

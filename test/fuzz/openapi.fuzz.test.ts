@@ -29,7 +29,7 @@ import { Agent } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom, syntheticEnterprise } from '../../src/demo/synthetic.ts';
-import { startDeliverer } from '../../src/exchange/index.ts';
+import { startDeliverer } from '../../src/deliveries/index.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
 import { agreementRequest, businessLicenseResource, datasetResource } from '../agreements/support.ts';
 import { agreement, catalogBusinessLicense, eventually, startReceiver } from '../exchange/support.ts';

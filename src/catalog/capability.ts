@@ -1,0 +1,9 @@
+import type { Capability } from '../platform/capability.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { catalogRoutes } from './routes.ts';
+
+export const catalogCapability: Capability = {
+  name: 'catalog',
+  migrations: [sqlMigration('catalog', '001_catalog', import.meta.url)],
+  routes: catalogRoutes,
+};

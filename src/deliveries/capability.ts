@@ -1,0 +1,20 @@
+import type { Capability } from '../platform/capability.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { deliveriesState } from './deliveriesState.ts';
+import { deliveryOptions } from './deliverer.ts';
+import { startDeliverer } from './index.ts';
+import { attachOutbox } from './outbox.ts';
+import { deliveryRoutes } from './routes.ts';
+
+export const deliveriesCapability: Capability = {
+  name: 'deliveries',
+  // Its tables were first created by exchange/001_exchange (before the two capabilities were
+  // split); this migration creates them where they do not exist yet.
+  migrations: [sqlMigration('deliveries', '001_deliveries', import.meta.url)],
+  routes: deliveryRoutes,
+  attach: (platform) => attachOutbox(platform, () => deliveriesState(platform).deliverer?.nudge()),
+  start(platform) {
+    const deliverer = startDeliverer(platform, deliveryOptions(platform.config));
+    return () => deliverer.stop();
+  },
+};
