@@ -18,7 +18,8 @@
  */
 import { OPERATOR } from './common.ts';
 import pg from 'pg';
-import { auditCapability, inclusionProof, latestTreeHead, sequence, verifyLog } from '../src/audit/index.ts';
+import { auditCapability } from '../src/audit/capability.ts';
+import { inclusionProof, latestTreeHead, sequence, verifyLog } from '../src/audit/index.ts';
 import { verifyInclusion, leafHash } from '../src/audit/merkle.ts';
 import { createClient, registerDepartment } from '../src/departments/index.ts';
 import { loadConfig } from '../src/platform/config.ts';

@@ -10,6 +10,8 @@ import type { StoreFlags } from './commands/store.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
 const storeOptions = (command: Command) =>
   command
     .addOption(new Option('--data-dir <dir>', 'folder of the embedded store').env('CERTBRIDGE_DATA_DIR'))
@@ -82,28 +84,15 @@ check
   .command('uscc <code>')
   .description('check a unified social credit code (GB 32100-2015)')
   .action(async (code: string) => {
-    const { checkCreditCode } = await import('../standards/creditCode.ts');
-    const result = checkCreditCode(code);
-    if (result.valid) {
-      process.stdout.write(`valid: ${code}\n`);
-      return;
-    }
-    for (const p of result.problems) process.stdout.write(`invalid: ${p.message} (${p.messageZh}) [${p.rule}${p.position ? ` at ${p.position}` : ''}]\n`);
-    process.exitCode = 1;
+    const { checkUsccCommand } = await import('../standards/commands.ts');
+    process.exitCode = checkUsccCommand(code, print);
   });
 check
   .command('license-id <identifier>')
   .description('check an e-license identifier (GB/T 36904)')
   .action(async (identifier: string) => {
-    const { parseLicenseIdentifier } = await import('../standards/licenseIdentifier.ts');
-    const result = parseLicenseIdentifier(identifier);
-    if (result.ok) {
-      const p = result.parts;
-      process.stdout.write(`valid: type ${p.typeCode}, issuer ${p.issuerCode}, serial ${p.serial}, version ${p.version}, check ${p.check}\n`);
-      return;
-    }
-    for (const p of result.problems) process.stdout.write(`invalid: ${p.message} (${p.messageZh}) [${p.rule}]\n`);
-    process.exitCode = 1;
+    const { checkLicenseIdCommand } = await import('../standards/commands.ts');
+    process.exitCode = checkLicenseIdCommand(identifier, print);
   });
 
 storeOptions(
@@ -118,8 +107,8 @@ storeOptions(
     .option('--batch-size <n>', 'rows per signed batch', (v) => Number(v), 1000)
     .option('--json', 'print the summary as JSON'),
 ).action(async (file: string, options) => {
-  const [{ withPlatform }, { runImportCommand }] = await Promise.all([import('./commands/store.ts'), import('../licenses/import/command.ts')]);
-  return withPlatform(await configOf(options), 'import', (platform) => runImportCommand(platform, file, options));
+  const [{ withPlatform }, { runImportCommand }] = await Promise.all([import('./commands/store.ts'), import('../licenses/commands.ts')]);
+  return withPlatform(await configOf(options), 'import', async (platform) => runImportCommand(platform, (await import('./commands/store.ts')).operator(), file, options));
 });
 
 const audit = program.command('audit').description('the tamper-evident log of every access and change (RFC 9162 Merkle tree)');
@@ -130,18 +119,18 @@ storeOptions(
     .option('--from-tree-head <file>', 'also check the log is consistent with a tree head exported earlier (what a witness does)')
     .option('--json', 'print the report as JSON'),
 ).action(async (options: StoreFlags & { fromTreeHead?: string; json?: boolean }) => {
-  const [{ withPlatform }, { runAuditVerify }] = await Promise.all([import('./commands/store.ts'), import('../audit/auditCommands.ts')]);
+  const [{ withPlatform }, { runAuditVerify }] = await Promise.all([import('./commands/store.ts'), import('../audit/commands.ts')]);
   return withPlatform(await configOf(options), 'audit verify', (platform) => runAuditVerify(platform, options));
 });
 storeOptions(audit.command('export-tree-head').description('write the newest signed tree head (with the log key) for a witness').option('--out <file>', 'file to write (default: stdout)')).action(
   async (options: StoreFlags & { out?: string }) => {
-    const [{ withPlatform }, { runExportTreeHead }] = await Promise.all([import('./commands/store.ts'), import('../audit/auditCommands.ts')]);
+    const [{ withPlatform }, { runExportTreeHead }] = await Promise.all([import('./commands/store.ts'), import('../audit/commands.ts')]);
     return withPlatform(await configOf(options), 'audit export-tree-head', (platform) => runExportTreeHead(platform, options));
   },
 );
 storeOptions(audit.command('sequence').description('put committed entries into the tree now and sign a tree head (the server does it continuously)').option('--json', 'print JSON')).action(
   async (options: StoreFlags & { json?: boolean }) => {
-    const [{ withPlatform }, { runSequence }] = await Promise.all([import('./commands/store.ts'), import('../audit/auditCommands.ts')]);
+    const [{ withPlatform }, { runSequence }] = await Promise.all([import('./commands/store.ts'), import('../audit/commands.ts')]);
     return withPlatform(await configOf(options), 'audit sequence', (platform) => runSequence(platform, options));
   },
 );

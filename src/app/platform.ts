@@ -4,12 +4,12 @@
  * points (the CLI, tests, benchmarks).
  */
 import { agreementsCapability } from '../agreements/capability.ts';
-import { auditCapability } from '../audit/index.ts';
+import { auditCapability } from '../audit/capability.ts';
 import { catalogCapability } from '../catalog/capability.ts';
 import { departmentsCapability } from '../departments/capability.ts';
 import { deliveriesCapability } from '../deliveries/capability.ts';
 import { exchangeCapability } from '../exchange/capability.ts';
-import { holdersCapability } from '../holders/index.ts';
+import { holdersCapability } from '../holders/capability.ts';
 import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
 import type { Capability } from '../platform/capability.ts';

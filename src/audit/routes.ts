@@ -1,18 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { findPurpose } from '../agreements/index.ts';
-import { departmentSystems, listDepartments } from '../departments/index.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { invalid } from '../platform/errors.ts';
-import type { Queryable } from '../platform/store/store.ts';
-import { authorize } from '../policy/index.ts';
-import { columnsOf, parseEntry, type AuditEntry } from './entries.ts';
-import { consistencyProof, getEntry, inclusionProofs, latestTreeHead, treeHeadsFrom } from './log.ts';
-import { leafHash } from './merkle.ts';
-import { listAlerts, queryEntries } from './oversight.ts';
-import { sequence } from './sequencing.ts';
-import type { TreeHead } from './treeHead.ts';
+import { accessAlerts, currentTreeHead, holderAccessLog, proveConsistency, proveInclusion, readEntry, searchEntries, treeHeads } from './index.ts';
 
 const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
@@ -70,34 +60,8 @@ const AccessSchema = Type.Object({
   proof: ProofSchema,
 });
 
-const hexLeaf = (text: string) => leafHash(Buffer.from(text, 'utf8')).toString('hex');
-
-/** The tree head everything is proven against: the newest (signing the first one if the log has none yet). */
-async function currentHead(platform: Platform): Promise<TreeHead> {
-  return (await latestTreeHead(platform.store)) ?? (await sequence(platform)).treeHead;
-}
-
-const entryResource = (index: number, entry: AuditEntry) => ({
-  type: 'AuditEntry',
-  id: String(index),
-  attrs: { type: entry.type, holderCode: columnsOf(entry).holderCode ?? '' },
-});
-
-const LOG = { type: 'AuditLog', id: 'certbridge' };
-
-/** Department and system names for a page of accesses, read once per page. */
-async function directory(db: Queryable, departments: Iterable<string>) {
-  const all = new Map((await listDepartments(db)).map((d) => [d.code, d]));
-  const systems = new Map<string, string>();
-  for (const code of new Set(departments)) {
-    if (all.has(code)) for (const c of await departmentSystems(db, code)) systems.set(c.clientId, c.name);
-  }
-  return { department: (code: string | null) => (code ? all.get(code) : undefined), system: (id: string | null) => (id ? systems.get(id) : undefined) };
-}
-
 export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const signedIn = authenticated(platform.tokens);
-  const db = platform.store;
 
   app.get(
     '/api/v1/audit/tree-head',
@@ -108,7 +72,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         response: { 200: TreeHeadSchema },
       },
     },
-    () => currentHead(platform),
+    () => currentTreeHead(platform),
   );
 
   app.get(
@@ -133,12 +97,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         },
       },
     },
-    async (request) => {
-      const limit = request.query.limit ?? 100;
-      const items = await treeHeadsFrom(db, request.query.from ?? 0, request.query.after ?? -1, limit);
-      const last = items[items.length - 1];
-      return { items, next: items.length === limit && last ? `/api/v1/audit/tree-heads?from=${last.treeSize}&after=${last.timestamp}&limit=${limit}` : null };
-    },
+    (request) => treeHeads(platform, request.query),
   );
 
   app.get(
@@ -153,11 +112,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         response: { 200: EntryView },
       },
     },
-    async (request) => {
-      const stored = await getEntry(db, request.params.index);
-      authorize(principalOf(request), 'audit:read-entry', entryResource(stored.index, stored.entry));
-      return { index: stored.index, entry: stored.entry, leafHash: hexLeaf(stored.text) };
-    },
+    (request) => readEntry(platform, principalOf(request), request.params.index),
   );
 
   app.get(
@@ -186,26 +141,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         response: { 200: Type.Object({ items: Type.Array(EntryView), next: Type.Union([Type.Integer(), Type.Null()], { description: '`before` of the next page, null at the end' }) }) },
       },
     },
-    async (request) => {
-      authorize(principalOf(request), 'audit:query', LOG);
-      const q = request.query;
-      const date = (v: string | undefined, field: string) => {
-        if (v === undefined) return undefined;
-        const d = new Date(v);
-        if (Number.isNaN(d.getTime())) throw invalid('validation-failed', `${field} must be an RFC 3339 date-time`, `querystring:/${field}`);
-        return d;
-      };
-      const limit = q.limit ?? 100;
-      const rows = await queryEntries(
-        db,
-        { department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, clientId: q.system, from: date(q.from, 'from'), to: date(q.to, 'to'), before: q.before },
-        limit,
-      );
-      return {
-        items: rows.map((r) => ({ index: r.index, entry: parseEntry(r.entry) ?? {}, leafHash: hexLeaf(r.entry) })),
-        next: rows.length === limit ? rows[rows.length - 1].id : null,
-      };
-    },
+    (request) => searchEntries(platform, principalOf(request), request.query),
   );
 
   app.get(
@@ -220,13 +156,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         response: { 200: Type.Object({ ...ProofSchema.properties, leafHash: Type.String() }) },
       },
     },
-    async (request) => {
-      const stored = await getEntry(db, request.query.index);
-      authorize(principalOf(request), 'audit:prove-inclusion', entryResource(stored.index, stored.entry));
-      const treeSize = request.query.treeSize ?? (await currentHead(platform)).treeSize;
-      const [proof] = await inclusionProofs(db, [stored.index], treeSize, request.query.treeSize === undefined);
-      return { ...proof, leafHash: hexLeaf(stored.text) };
-    },
+    (request) => proveInclusion(platform, principalOf(request), request.query.index, request.query.treeSize),
   );
 
   app.get(
@@ -241,10 +171,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         response: { 200: Type.Object({ first: Type.Integer(), second: Type.Integer(), path: Type.Array(Type.String()) }) },
       },
     },
-    async (request) => {
-      authorize(principalOf(request), 'audit:prove-consistency', LOG);
-      return consistencyProof(db, request.query.first, request.query.second);
-    },
+    (request) => proveConsistency(platform, principalOf(request), request.query.first, request.query.second),
   );
 
   app.get(
@@ -259,10 +186,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         response: { 200: Type.Object({ items: Type.Array(AlertSchema) }) },
       },
     },
-    async (request) => {
-      authorize(principalOf(request), 'audit:read-alerts', LOG);
-      return { items: await listAlerts(db, request.query.before, request.query.limit ?? 100) };
-    },
+    (request) => accessAlerts(platform, principalOf(request), request.query),
   );
 
   app.get(
@@ -293,46 +217,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         },
       },
     },
-    async (request) => {
-      const { holderCode } = request.params;
-      authorize(principalOf(request), 'audit:read-access-log', { type: 'HolderAccessLog', id: holderCode, attrs: { holderCode } });
-      const treeHead = await currentHead(platform);
-      const limit = request.query.limit ?? 20;
-      // The holder's accesses under the tree head (one range of the (holder_code, id) index), newest first.
-      const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
-        `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
-          where e.holder_code = $1 and e.type = 'exchange.accessed' and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
-          order by e.id desc limit $4`,
-        [holderCode, request.query.before ?? null, treeHead.treeSize, limit],
-      );
-      const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
-      const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
-      const names = await directory(db, entries.map((e) => String(e.entry.data.department ?? '')));
-      const text = (v: unknown) => (typeof v === 'string' ? v : null);
-      return {
-        holderCode,
-        treeHead,
-        items: entries.map(({ index, text: raw, entry }, i) => {
-          const d = entry.data;
-          const department = names.department(text(d.department));
-          const clientId = text(d.client) ?? text(d.clientId);
-          const purpose = text(d.purpose);
-          const known = purpose ? findPurpose(purpose) : undefined;
-          return {
-            index,
-            at: entry.at,
-            department: { code: text(d.department), name: department?.name ?? null, nameEn: department?.nameEn ?? null },
-            system: { clientId, name: names.system(clientId) ?? null },
-            purpose: { code: purpose, name: known?.name ?? null, nameEn: known?.nameEn ?? null },
-            fields: Array.isArray(d.fields) ? d.fields.filter((f): f is string => typeof f === 'string') : [],
-            outcome: text(d.outcome),
-            entry,
-            leafHash: hexLeaf(raw),
-            proof: proofs[i],
-          };
-        }),
-        next: entries.length === limit ? entries[entries.length - 1].id : null,
-      };
-    },
+    (request) => holderAccessLog(platform, principalOf(request), request.params.holderCode, request.query),
   );
 };

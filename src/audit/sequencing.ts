@@ -5,7 +5,7 @@
 import { findDepartment } from '../departments/index.ts';
 import { notifyCoordinationOffice } from '../notifications/index.ts';
 import type { Config } from '../platform/config.ts';
-import type { Platform } from '../platform/platform.ts';
+import { perPlatform, type Platform } from '../platform/platform.ts';
 import type { Alert, AlertSink } from './oversight.ts';
 import { backgroundPass, DEFAULT_SEQUENCER, drain, type SequencerOptions } from './sequencer.ts';
 import type { TreeHead } from './treeHead.ts';
@@ -70,14 +70,24 @@ export async function sequence(platform: Platform, overrides: Partial<SequencerO
   return drain(platform, optionsOf(platform, overrides));
 }
 
+/** When the background sequencer last completed a pass (for /health/ready). */
+export const sequencerHealth = perPlatform((): { running: boolean; lastPassAt: number; lastError: string | null } => ({ running: false, lastPassAt: 0, lastError: null }));
+
 export function startSequencer(platform: Platform): () => Promise<void> {
   const options = optionsOf(platform);
+  const health = sequencerHealth(platform);
+  health.running = true;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   const tick = () => {
     current = backgroundPass(platform, options)
+      .then(() => {
+        health.lastPassAt = Date.now();
+        health.lastError = null;
+      })
       .catch((error: unknown) => {
+        health.lastError = error instanceof Error ? error.message : String(error);
         platform.log.warn({ err: error }, 'audit: sequencing failed; trying again at the next interval');
       })
       .finally(() => {
@@ -90,6 +100,7 @@ export function startSequencer(platform: Platform): () => Promise<void> {
   tick();
   return async () => {
     stopped = true;
+    health.running = false;
     if (timer) clearTimeout(timer);
     await current;
     // What the other capabilities wrote while stopping (they stop first) goes into the tree too.

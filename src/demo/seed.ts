@@ -1,10 +1,8 @@
 import type { OperatorPrincipal } from '../platform/auth/principal.ts';
 import { seedDemoAgreements } from '../agreements/index.ts';
 import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
-import { issueInBulk, type ValidatedLicense } from '../licenses/bulk.ts';
-import { prepareLicenseData } from '../licenses/licenseData.ts';
+import { issueMany } from '../licenses/index.ts';
 import type { Platform } from '../platform/platform.ts';
-import { inlineSigner } from '../licenses/signing.ts';
 import { authoriseIssuer, BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
 import { seededRandom, syntheticEnterprises } from './synthetic.ts';
 
@@ -79,25 +77,14 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
   const samr = departments.find((d) => d.key === 'samr')!;
   // 市场监督管理部门 are the registration authorities of market entities (《市场主体登记管理条例》第五条).
   await authoriseIssuer(ctx, DEMO_OPERATOR, BUSINESS_LICENSE.key, { department: samr.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2020-01-01' });
-  const issuer = { code: samr.code, name: samr.name };
-  const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
-  const signer = inlineSigner(key, ctx.config.publicUrl);
-  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
-    let batch: ValidatedLicense[] = [];
-    for (const enterprise of syntheticEnterprises(enterprises)) {
-      const data = prepareLicenseData(BUSINESS_LICENSE, enterprise.data, { registrationAuthority: issuer.name });
-      batch.push({ holder: { code: enterprise.creditCode, codeType: '001', name: enterprise.data.name }, data });
-      if (batch.length === 500) {
-        yield batch;
-        batch = [];
-      }
-    }
-    yield batch;
-  }
-  let done = 0;
-  await issueInBulk(ctx, BUSINESS_LICENSE, issuer, batches(), signer, 'demo-seed', (outcome, batch) => {
-    done += batch.length;
-    onProgress(done, enterprises);
-  }, 1);
+  const synthetic = syntheticEnterprises(enterprises);
+  await issueMany(
+    ctx,
+    DEMO_OPERATOR,
+    { type: BUSINESS_LICENSE.key, issuerCode: samr.code, items: (function* () {
+      for (const e of synthetic) yield { holderCode: e.creditCode, holderName: e.data.name, data: e.data };
+    })() },
+    (done) => onProgress(done, enterprises),
+  );
   return true;
 }

@@ -7,7 +7,7 @@ import { clientEvent } from './events.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { conflict, invalid, notFound } from '../platform/errors.ts';
 import { checkCreditCode, findDivision } from '../standards/index.ts';
-import { hashSecret, newClientSecret, secretMatches } from './secrets.ts';
+import { hashSecret, newClientSecret, secretMatches } from '../platform/auth/secrets.ts';
 
 /** What a department's system may do on the platform; the policy module decides what each allows. */
 export const ROLES = ['issuer', 'consumer', 'coordinator'] as const;

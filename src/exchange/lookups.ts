@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation } from '../holders/index.ts';
 import { presentCredential } from '../licenses/index.ts';
-import type { LicenseStatus } from '../licenses/lifecycle.ts';
+import type { LicenseStatus } from '../licenses/index.ts';
 import { DomainError, invalid, type FailureReason } from '../platform/errors.ts';
 import { statusOf } from '../platform/http/problems.ts';
 import type { ClientPrincipal } from '../policy/index.ts';

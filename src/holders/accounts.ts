@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hashSecret, secretMatches } from '../departments/secrets.ts';
+import { hashSecret, secretMatches } from '../platform/auth/secrets.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import { accountCreatedEvent } from './events.ts';
 import { conflict, DomainError, invalid } from '../platform/errors.ts';

@@ -1,14 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { issuersOfHolder } from '../licenses/index.ts';
-import { authenticated, clientOf, principalOf } from '../platform/auth/authenticate.ts';
-import { actorOf } from '../platform/auth/principal.ts';
+import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { DomainError } from '../platform/errors.ts';
-import { authorize } from '../policy/index.ts';
-import { signInGuard } from '../platform/auth/signInGuard.ts';
-import { authenticateHolder, changeHolderPassword, createHolderAccount, holderAccountExists, MIN_PASSWORD_LENGTH } from './accounts.ts';
-import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation } from './authorisations.ts';
+import { authorisationsOf, authorise, changePassword, MIN_PASSWORD_LENGTH, openHolderAccount, readAuthorisation, revoke, signInHolder } from './index.ts';
 
 const HolderCode = Type.String({ description: 'Holder code: unified social credit code (GB 32100) or citizen id', minLength: 18, maxLength: 18 });
 
@@ -32,13 +26,11 @@ const AuthorisationParams = Type.Object({ holderCode: HolderCode, id: Type.Strin
 
 export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const anyPrincipal = authenticated(platform.tokens);
-  const client = authenticated(platform.tokens, ['client']);
-  const record = (holderCode: string, attrs: Record<string, string | string[]> = {}) => ({ type: 'HolderRecord', id: holderCode, attrs: { holderCode, ...attrs } });
 
   app.post(
     '/api/v1/holders/accounts',
     {
-      preHandler: client,
+      preHandler: anyPrincipal,
       schema: {
         tags: ['holders'],
         summary: "Open a holder's account (an issuing department of its licenses, or the coordination office)",
@@ -53,11 +45,8 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
-      const principal = clientOf(request);
-      const issuers = await issuersOfHolder(platform.store, request.body.holderCode);
-      authorize(principal, 'holder-account:create', record(request.body.holderCode, { issuers }));
       reply.status(201);
-      return createHolderAccount(platform.store, platform.events, request.body, principal.clientId);
+      return openHolderAccount(platform, principalOf(request), request.body);
     },
   );
 
@@ -74,18 +63,9 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
-      const guard = signInGuard(platform);
-      const who = `holder:${request.body.holderCode}`;
-      await guard.check(who, request.ip);
-      const account = await authenticateHolder(platform.store, request.body.holderCode, request.body.password);
-      if (!account) {
-        await guard.failed(who, request.ip, await holderAccountExists(platform.store, request.body.holderCode));
-        throw new DomainError('unauthenticated', 'invalid-credentials', 'unknown holder code or wrong password');
-      }
-      await guard.succeeded(who);
-      const { accessToken, expiresIn } = await platform.tokens.issueForHolder(account);
+      const { accessToken, expiresIn, holderCode } = await signInHolder(platform, request.body, request.ip);
       reply.header('cache-control', 'no-store');
-      return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, holderCode: account.holderCode };
+      return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, holderCode };
     },
   );
 
@@ -105,18 +85,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
-      authorize(principalOf(request), 'holder-account:change-password', record(request.params.holderCode));
-      // The current password is a secret to guess like any other: the same limits apply.
-      const guard = signInGuard(platform);
-      const who = `holder:${request.params.holderCode}`;
-      await guard.check(who, request.ip);
-      try {
-        await changeHolderPassword(platform.store, request.params.holderCode, request.body.currentPassword, request.body.newPassword);
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'invalid-credentials') await guard.failed(who, request.ip, true);
-        throw error;
-      }
-      await guard.succeeded(who);
+      await changePassword(platform, principalOf(request), request.params.holderCode, request.body, request.ip);
       return reply.status(204).send();
     },
   );
@@ -152,9 +121,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      authorize(principal, 'authorisation:grant', record(request.params.holderCode));
-      const granted = await grantAuthorisation(platform.store, platform.events, request.params.holderCode, request.body, actorOf(principal));
+      const granted = await authorise(platform, principalOf(request), request.params.holderCode, request.body);
       reply.status(201).header('location', `/api/v1/holders/${granted.holderCode}/authorisations/${granted.id}`);
       return granted;
     },
@@ -172,10 +139,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         response: { 200: Type.Array(AuthorisationSchema) },
       },
     },
-    async (request) => {
-      authorize(principalOf(request), 'authorisation:list', record(request.params.holderCode));
-      return listAuthorisations(platform.store, request.params.holderCode);
-    },
+    (request) => authorisationsOf(platform, principalOf(request), request.params.holderCode),
   );
 
   app.get(
@@ -184,10 +148,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       preHandler: anyPrincipal,
       schema: { tags: ['holders'], summary: 'One authorisation', security: [{ bearer: [] }], params: AuthorisationParams, response: { 200: AuthorisationSchema } },
     },
-    async (request) => {
-      authorize(principalOf(request), 'authorisation:list', record(request.params.holderCode));
-      return getAuthorisation(platform.store, request.params.holderCode, request.params.id);
-    },
+    (request) => readAuthorisation(platform, principalOf(request), request.params.holderCode, request.params.id),
   );
 
   app.post(
@@ -203,11 +164,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         response: { 200: AuthorisationSchema },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      authorize(principal, 'authorisation:revoke', record(request.params.holderCode));
-      return revokeAuthorisation(platform.store, platform.events, request.params.holderCode, request.params.id, request.body?.reason, actorOf(principal));
-    },
+    (request) => revoke(platform, principalOf(request), request.params.holderCode, request.params.id, request.body.reason),
   );
 
   app.delete(
@@ -217,9 +174,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       schema: { tags: ['holders'], summary: 'Revoke an authorisation (idempotent)', security: [{ bearer: [] }], params: AuthorisationParams },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      authorize(principal, 'authorisation:revoke', record(request.params.holderCode));
-      await revokeAuthorisation(platform.store, platform.events, request.params.holderCode, request.params.id, undefined, actorOf(principal), true);
+      await revoke(platform, principalOf(request), request.params.holderCode, request.params.id, undefined, true);
       return reply.status(204).send();
     },
   );

@@ -7,7 +7,12 @@ import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize, decide } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
-import { actingDepartment, authorizeIssuing, licenseEntity } from './licenses.ts';
+import { findLicenseType } from '../standards/index.ts';
+import { issueInBulk, type ValidatedLicense } from './bulk.ts';
+import { importLicenses, resolveIssuer, type ImportOptions, type ImportProgress, type ImportSummary } from './import/importer.ts';
+import { prepareLicenseData } from './licenseData.ts';
+import { actingDepartment, authorizeImport, authorizeIssuing, licenseEntity } from './licenses.ts';
+import { inlineSigner } from './signing.ts';
 import * as records from './licenseRecords.ts';
 import type { LifecycleChange } from './lifecycle.ts';
 import { statusListsOf } from './statusLists.ts';
@@ -148,3 +153,41 @@ export async function rotateKey(platform: Platform, principal: Principal, input:
 
 /** 到期: licenses whose business term ended before `today` expire (the platform's own sweep). */
 export const expireDueLicenses = (platform: Platform, today?: string): Promise<number> => records.expireDueLicenses(platform, today);
+
+/**
+ * Issues many licenses at once in the name of an authorised issuer (a province's first load, the
+ * demo): each item checked against the standard, signed, written in batches; a holder that already
+ * has a license of the type is skipped. The operator of the installation, or the issuer's own staff.
+ */
+export async function issueMany(
+  platform: Platform,
+  principal: Principal,
+  input: { type: string; issuerCode: string; items: Iterable<{ holderCode: string; holderName?: string; data: unknown }> },
+  onProgress: (done: number) => void = () => undefined,
+): Promise<{ issued: number; existing: number }> {
+  await authorizeImport(platform, principal, input.type, input.issuerCode);
+  const standard = findLicenseType(input.type)!;
+  const issuer = await getDepartment(platform.store, input.issuerCode);
+  const signer = inlineSigner(await platform.keys.activeKey('license', platform.config.signingAlgorithm, issuer.code), platform.config.publicUrl);
+  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
+    let batch: ValidatedLicense[] = [];
+    for (const item of input.items) {
+      const data = prepareLicenseData(standard, item.data, { registrationAuthority: issuer.name });
+      batch.push({ holder: { code: item.holderCode, codeType: '001', name: item.holderName ?? String(data.name) }, data });
+      if (batch.length === 500) {
+        yield batch;
+        batch = [];
+      }
+    }
+    yield batch;
+  }
+  let done = 0;
+  return issueInBulk(platform, standard, { code: issuer.code, name: issuer.name }, batches(), signer, actorOf(principal), (_outcome, batch) => onProgress((done += batch.length)), 1);
+}
+
+/** Imports a department's file of license data (the CLI's operator, or the issuer's staff); see docs/import.md. */
+export async function importLicenseFile(platform: Platform, principal: Principal, file: string, options: ImportOptions, onProgress?: (progress: ImportProgress) => void): Promise<ImportSummary> {
+  const issuer = await resolveIssuer(platform, options.type, options.issuer);
+  await authorizeImport(platform, principal, options.type, issuer.code);
+  return importLicenses(platform, file, { ...options, issuer: issuer.code }, onProgress, actorOf(principal));
+}

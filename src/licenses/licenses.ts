@@ -33,3 +33,15 @@ export function actingDepartment(principal: Principal): string {
   if (!isStaff(principal)) throw new DomainError('forbidden', 'forbidden', "licenses are issued by a department's system or staff");
   return principal.departmentCode;
 }
+
+/** Issuing in bulk (an import, a first load) in the name of `issuerCode`: it must be an authorised issuer of the type today. */
+export async function authorizeImport(platform: Platform, principal: Principal, licenseType: string, issuerCode: string): Promise<void> {
+  if (!findLicenseType(licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
+  const authorisedIssuer = await isAuthorisedIssuer(platform, licenseType, issuerCode);
+  const resource: PolicyResource = { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } };
+  if (decide(principal, 'license:import', resource, { authorisedIssuer, department: issuerCode }).allowed) return;
+  if (!authorisedIssuer) {
+    throw forbidden(`department ${issuerCode} is not an authorised issuer of ${licenseType} (see GET /api/v1/standards/license-types/${licenseType}/issuers)`, { licenseType }, 'not-an-authorised-issuer');
+  }
+  authorize(principal, 'license:import', resource, { authorisedIssuer, department: issuerCode });
+}

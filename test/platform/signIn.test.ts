@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHolderAccount } from '../../src/holders/index.ts';
+import { openHolderAccount } from '../../src/holders/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
@@ -48,7 +48,7 @@ describe('guessing secrets and passwords', () => {
   it('locks a holder account after repeated wrong passwords', async () => {
     const license = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest() });
     const holderCode = license.body.holder.code;
-    await createHolderAccount(t.platform.store, t.platform.events, { holderCode, password: 'correct horse battery' }, 'test');
+    await openHolderAccount(t.platform, { kind: 'client', clientId: t.issuer.clientId, departmentCode: t.issuer.department.code, roles: ['issuer'] }, { holderCode, password: 'correct horse battery' });
     const login = (password: string) => api(t, 'POST', '/api/v1/holders/login', { body: { holderCode, password } });
     for (let i = 0; i < 5; i++) expect((await login(`wrong password ${i}`)).status).toBe(401);
     const locked = await login('correct horse battery');

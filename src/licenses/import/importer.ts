@@ -142,6 +142,7 @@ export async function importLicenses(
   file: string,
   options: ImportOptions,
   onProgress: (progress: ImportProgress) => void = () => undefined,
+  actor = `import:${basename(file)}`,
 ): Promise<ImportSummary> {
   const started = performance.now();
   const standard = licenseType(options.type);
@@ -213,7 +214,7 @@ export async function importLicenses(
   try {
     const signer = await openSigner(ctx, issuer, useWorkers);
     try {
-      await issueInBulk(ctx, standard, issuer, batches(), signer, `import:${basename(file)}`, (outcome) => {
+      await issueInBulk(ctx, standard, issuer, batches(), signer, actor, (outcome) => {
         counts.issued += outcome.issued;
         counts.alreadyIssued += outcome.existing;
         progress();

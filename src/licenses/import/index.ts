@@ -4,4 +4,3 @@ export { ImportAbortedError, importLicenses, resolveIssuer, WORKER_SIGNING_BYTES
 export type { ImportOptions, ImportProgress, ImportSummary } from './importer.ts';
 export { loadMapping, normalizeDate, validateMapping, type Mapping } from './mapping.ts';
 export { REPORT_COLUMNS } from './report.ts';
-export { runImportCommand } from './command.ts';

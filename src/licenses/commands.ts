@@ -4,9 +4,11 @@
  * (the valid ones were still issued); 2: a problem with the file, the mapping or the options.
  */
 import cliProgress from 'cli-progress';
-import type { Platform } from '../../platform/platform.ts';
-import { ImportFileError } from './errors.ts';
-import { ImportAbortedError, importLicenses, type ImportProgress, type ImportSummary } from './importer.ts';
+import type { Platform } from '../platform/platform.ts';
+import { ImportFileError } from './import/errors.ts';
+import { ImportAbortedError, type ImportProgress, type ImportSummary } from './import/importer.ts';
+import { importLicenseFile } from './index.ts';
+import type { Principal } from '../platform/auth/principal.ts';
 
 export interface ImportCommandOptions {
   type: string;
@@ -102,12 +104,13 @@ function summaryJson(s: ImportSummary): string {
 }
 
 /** Runs the import for the CLI and sets the exit code (process.exitCode). */
-export async function runImportCommand(platform: Platform, file: string, options: ImportCommandOptions): Promise<void> {
+export async function runImportCommand(platform: Platform, principal: Principal, file: string, options: ImportCommandOptions): Promise<void> {
   const display = progressDisplay(file);
   let exitCode: number;
   try {
-    const summary = await importLicenses(
+    const summary = await importLicenseFile(
       platform,
+      principal,
       file,
       {
         type: options.type,

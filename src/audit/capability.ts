@@ -1,0 +1,21 @@
+import type { Capability } from '../platform/capability.ts';
+import { sqlMigration } from '../platform/store/migrate.ts';
+import { appendListener } from './append.ts';
+import { auditRoutes } from './routes.ts';
+import { sequencerHealth, startSequencer } from './sequencing.ts';
+
+export const auditCapability: Capability = {
+  name: 'audit',
+  migrations: [sqlMigration('audit', '001_audit', import.meta.url)],
+  routes: auditRoutes,
+  attach: (platform) => platform.events.on('', appendListener),
+  start: startSequencer,
+  // Ready while the sequencer keeps passing (a pass every CERTBRIDGE_AUDIT_INTERVAL_MS; more than ten missed is not alive).
+  readiness: async (platform) => {
+    const health = sequencerHealth(platform);
+    if (!health.running) return { name: 'audit-sequencer', ok: true, detail: 'not run by this process' };
+    const age = Date.now() - health.lastPassAt;
+    const ok = age <= Math.max(10 * platform.config.auditIntervalMs, 5_000);
+    return { name: 'audit-sequencer', ok, detail: ok ? `last pass ${age} ms ago` : `no pass for ${age} ms${health.lastError ? `: ${health.lastError}` : ''}` };
+  },
+};
