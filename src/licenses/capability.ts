@@ -24,7 +24,11 @@ function startExpiry(platform: Platform): () => Promise<void> {
 
 export const licensesCapability: Capability = {
   name: 'licenses',
-  migrations: [sqlMigration('licenses', '001_licenses', import.meta.url), sqlMigration('licenses', '002_issuers_of_existing_licenses', import.meta.url)],
+  migrations: [
+    sqlMigration('licenses', '001_licenses', import.meta.url),
+    sqlMigration('licenses', '002_issuers_of_existing_licenses', import.meta.url),
+    sqlMigration('licenses', '003_registry', import.meta.url),
+  ],
   routes: licenseRoutes,
   start: (platform) => {
     const stops = [startExpiry(platform), startVerificationTally(platform)];

@@ -1,11 +1,11 @@
 // The licenses capability (its facade): issuance, lifecycle, versions, credentials, status lists,
 // verification, QR codes and keys. Every function that reads or changes a license takes the
 // principal and decides through the policies; verification is public by design.
-import { actorOf, type Principal } from '../platform/auth/principal.ts';
+import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
 import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorize, decide } from '../policy/index.ts';
+import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
 import { findLicenseType } from '../standards/index.ts';
 import { issueInBulk, type ValidatedLicense } from './bulk.ts';
@@ -15,6 +15,7 @@ import { actingDepartment, authorizeImport, authorizeIssuing, licenseEntity } fr
 import { inlineSigner } from './signing.ts';
 import * as records from './licenseRecords.ts';
 import type { LifecycleChange } from './lifecycle.ts';
+import { listRegistry, type RegistryPage, type RegistryQuery } from './registry.ts';
 import { statusListsOf } from './statusLists.ts';
 import { isVerificationCode, verificationUrl } from './verificationCode.ts';
 import { verificationTally } from './verificationTally.ts';
@@ -29,6 +30,7 @@ export { isVerificationCode, verificationCode, verificationUrl } from './verific
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
+export { holderNameOf, REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry.ts';
 
 /** A license as its issuer, the coordination office and its holder see it: with its verification link (and code). */
 export type LicenseView = records.License & { verificationUrl: string };
@@ -48,6 +50,31 @@ export async function issueLicense(platform: Platform, principal: Principal, req
 async function authorizeRead(platform: Platform, principal: Principal, identifier: string): Promise<void> {
   const issuerCode = await records.licenseIssuerOf(platform.store, identifier);
   authorize(principal, 'license:read', licenseEntity(identifier, issuerCode));
+}
+
+const registryOf = (issuerCode?: string): PolicyResource => ({ type: 'LicenseRegistry', id: issuerCode ?? '*', attrs: issuerCode === undefined ? {} : { issuerCode } });
+
+/**
+ * The license registry: a page of licenses, newest issue date first. The coordination office sees
+ * every issuer's (or one's, with `issuerCode`); an issuing department its own; anyone else none.
+ */
+export async function listLicenses(platform: Platform, principal: Principal, query: RegistryQuery & { issuerCode?: string }): Promise<RegistryPage> {
+  let scope: string | undefined;
+  if (query.issuerCode !== undefined) {
+    authorize(principal, 'license:list', registryOf(query.issuerCode));
+    scope = query.issuerCode;
+  } else if (decide(principal, 'license:list', registryOf()).allowed) {
+    scope = undefined;
+  } else if (isStaff(principal) && decide(principal, 'license:list', registryOf(principal.departmentCode)).allowed) {
+    scope = principal.departmentCode;
+  } else {
+    authorize(principal, 'license:list', registryOf(isStaff(principal) ? principal.departmentCode : undefined));
+  }
+  if (query.type !== undefined && !findLicenseType(query.type)) throw invalid('unknown-license-type', `unknown license type ${query.type}`, 'querystring:/type');
+  if (query.issuedFrom !== undefined && query.issuedTo !== undefined && query.issuedFrom > query.issuedTo) {
+    throw invalid('validation-failed', 'querystring:/issuedFrom is after issuedTo', 'querystring:/issuedFrom');
+  }
+  return listRegistry(platform.store, scope, query);
 }
 
 /** A license, its current version and status (its issuer, the coordination office). */

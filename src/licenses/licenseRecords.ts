@@ -104,6 +104,9 @@ export interface PreparedLicense {
 
 const serialOf = (id: number) => String(id).padStart(8, '0');
 
+/** The issue date the registry lists and filters by (GB/T 36903 发证日期; the standard's data always has one). */
+const issuedOnOf = (data: LicenseData): string => (typeof data.issuedOn === 'string' ? data.issuedOn : chinaDate());
+
 export function credentialMetadata(
   standard: LicenseTypeStandard,
   issuer: Issuer,
@@ -174,11 +177,11 @@ export async function insertIssuedLicenses(
   const col = <T>(pick: (l: PreparedLicense) => T) => licenses.map(pick);
   const inserted = await tx.query<{ id: number }>(
     `insert into licenses (id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name,
-                           current_version, status, valid_from, valid_until, status_list, status_idx)
+                           current_version, status, valid_from, valid_until, status_list, status_idx, issued_on)
      select t.id, t.type_key, t.type_code, t.issuer_code, t.holder_code, t.holder_code_type, t.holder_name,
-            1, 'valid', t.valid_from, t.valid_until, t.id / $10, t.id % $10
-       from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[])
-            as t(id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, valid_from, valid_until)
+            1, 'valid', t.valid_from, t.valid_until, t.id / $10, t.id % $10, t.issued_on
+       from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $11::date[])
+            as t(id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, valid_from, valid_until, issued_on)
      on conflict (type_key, holder_code) do nothing
      returning id`,
     [
@@ -192,6 +195,7 @@ export async function insertIssuedLicenses(
       col((l) => String(l.data.businessTermFrom ?? l.data.issuedOn)),
       col((l) => (l.data.businessTermTo as string | null | undefined) ?? null),
       STATUS_LIST_SIZE,
+      col((l) => issuedOnOf(l.data)),
     ],
   );
   const written = new Set(inserted.rows.map((r) => Number(r.id)));
@@ -392,8 +396,8 @@ export async function amendLicense(
       [row.id, version, signed.identifier, JSON.stringify(data), signed.credential, key.kid, reason, actor],
     );
     await tx.query(
-      `update licenses set current_version = $2, holder_name = $3, valid_from = $4, valid_until = $5, updated_at = now() where id = $1`,
-      [row.id, version, holder.name, String(data.businessTermFrom ?? data.issuedOn), data.businessTermTo ?? null],
+      `update licenses set current_version = $2, holder_name = $3, valid_from = $4, valid_until = $5, issued_on = $6, updated_at = now() where id = $1`,
+      [row.id, version, holder.name, String(data.businessTermFrom ?? data.issuedOn), data.businessTermTo ?? null, issuedOnOf(data)],
     );
     await recordEvent(tx, row.id, version, 'amended', reason, actor);
     await ctx.events.publish(tx, [

@@ -2,7 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, authenticatedIfPresent, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { amendLicense, changeLicenseStatus, issueLicense, licenseHistory, licenseVersions, qrLink, readLicense, rotateKey, statusListToken, verifyCredential, verifyIdentifier } from './index.ts';
+import {
+  amendLicense,
+  changeLicenseStatus,
+  issueLicense,
+  licenseHistory,
+  licenseVersions,
+  listLicenses,
+  qrLink,
+  readLicense,
+  REGISTRY_DEFAULT_LIMIT,
+  REGISTRY_MAX_LIMIT,
+  REGISTRY_NAME_MAX,
+  rotateKey,
+  statusListToken,
+  verifyCredential,
+  verifyIdentifier,
+} from './index.ts';
 import { licenseQrPng, licenseQrSvg } from './qr.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
@@ -81,6 +97,55 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       reply.status(201).header('location', `/api/v1/licenses/${license.identifier}`);
       return license;
     },
+  );
+
+  app.get(
+    '/api/v1/licenses',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['licenses'],
+        summary: 'The license registry: search and list licenses, newest issue date first (an issuing department its own, the coordination office all)',
+        description:
+          'Filters combine (and). `name` is a part of the holder\'s name, any case. Paging is by keyset: pass `nextCursor` back as `cursor` for the next page (null on the last); a page costs the same however deep it is. ' +
+          'An issuing department (its systems and staff) sees the licenses it issued; the coordination office every department\'s, or one\'s with `issuerCode`.',
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          {
+            holderCode: Type.Optional(Type.String({ minLength: 1, maxLength: 18, description: "The holder's code (unified social credit code), exact" })),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: REGISTRY_NAME_MAX, description: "A part of the holder's name, any case" })),
+            status: Type.Optional(StatusSchema),
+            type: Type.Optional(Type.String({ maxLength: 64, description: 'License type key, e.g. business-license' })),
+            issuedFrom: Type.Optional(Type.String({ format: 'date', description: 'Issued on or after (YYYY-MM-DD)' })),
+            issuedTo: Type.Optional(Type.String({ format: 'date', description: 'Issued on or before (YYYY-MM-DD)' })),
+            issuerCode: Type.Optional(Type.String({ minLength: 18, maxLength: 18, description: "The coordination office: one issuing department's licenses" })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REGISTRY_MAX_LIMIT, default: REGISTRY_DEFAULT_LIMIT })),
+            cursor: Type.Optional(Type.String({ maxLength: 100, description: 'nextCursor of the previous page' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                identifier: Type.String({ description: 'GB/T 36904 identifier of the current version' }),
+                type: Type.String(),
+                holderCode: Type.String(),
+                holderName: Type.String(),
+                status: StatusSchema,
+                version: Type.Integer(),
+                issuedOn: Type.String({ format: 'date' }),
+                validFrom: Type.String({ format: 'date' }),
+                validUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+                issuerCode: Type.String(),
+              }),
+            ),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    (request) => listLicenses(platform, principalOf(request), request.query),
   );
 
   app.get(

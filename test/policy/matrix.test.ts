@@ -59,6 +59,7 @@ const ownDepartment = (p: Principal): PolicyResource => ({ type: 'Department', i
 const HOLDER = '91370100MA3C5K7X2P';
 const subscriptionOf = (department: string): PolicyResource => ({ type: 'Subscription', id: 's-1', attrs: { department } });
 const holderRecord = (holderCode: string, issuers: string[] = []): PolicyResource => ({ type: 'HolderRecord', id: holderCode, attrs: { holderCode, issuers } });
+const registryOf = (issuerCode?: string): PolicyResource => ({ type: 'LicenseRegistry', id: issuerCode ?? '*', attrs: issuerCode === undefined ? {} : { issuerCode } });
 
 const MATRIX: Row[] = [
   //                                                                         owner consumer coordinator other holder
@@ -117,6 +118,21 @@ const MATRIX: Row[] = [
   { action: 'authorisation:list', resource: holderRecord(HOLDER), label: "the holder's own authorisations", expect: 'deny deny allow deny allow' },
   { action: 'authorisation:grant', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "another holder's license", expect: 'deny deny deny deny deny' },
   { action: 'authorisation:revoke', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "another holder's authorisation", expect: 'deny deny deny deny deny' },
+
+  // ── licenses: the registry (GET /api/v1/licenses) ──
+  { action: 'license:list', resource: registryOf(S), label: "the registry of S's licenses", expect: 'allow deny allow deny deny' },
+  { action: 'license:list', resource: registryOf(H), label: "the registry of H's licenses", expect: 'deny deny allow deny deny' },
+  { action: 'license:list', resource: registryOf(), label: "every issuer's licenses", expect: 'deny deny allow deny deny' },
+  { action: 'license:list', resource: (p) => registryOf(p.kind === 'client' ? p.departmentCode : 'none'), label: "one's own department's licenses", expect: 'allow deny allow deny deny' },
+
+  // ── people: staff accounts ──
+  { action: 'person:create', resource: ownDepartment, label: "one's own department", expect: 'deny deny allow deny deny' },
+  { action: 'person:create', resource: { type: 'Department', id: H }, label: 'department H', expect: 'deny deny allow deny deny' },
+  { action: 'person:list', resource: ownDepartment, label: "one's own department", expect: 'allow allow allow allow deny' },
+  { action: 'person:list', resource: { type: 'Department', id: H }, label: 'department H', expect: 'deny deny allow allow deny' },
+  { action: 'person:disable', resource: ownDepartment, label: "one's own department", expect: 'allow allow allow allow deny' },
+  { action: 'person:disable', resource: { type: 'Department', id: S }, label: 'department S', expect: 'allow deny allow deny deny' },
+  { action: 'person:enable', resource: { type: 'Department', id: H }, label: 'department H', expect: 'deny deny allow allow deny' },
 ];
 
 const cases = MATRIX.flatMap((row) => {
@@ -222,5 +238,29 @@ describe('policy matrix: people of a department decide like its systems', () => 
     const context = { purpose: 'bank-account-opening', holderCode: HOLDER, authorisation: authorisationFor({ type: 'Client', id: 'hrss' }), quotaExceeded: false };
     expect(decide(PRINCIPALS.other, 'exchange:read', LICENSE_TYPE, context).allowed).toBe(true);
     expect(decide(clerk, 'exchange:read', LICENSE_TYPE, context).allowed).toBe(false);
+  });
+});
+
+// ── the operator of the installation (the CLI beside the server) ──
+
+describe('policy matrix: the operator', () => {
+  const operator: Principal = { kind: 'operator', name: 'local' };
+  it.each(['person:create', 'person:list', 'person:disable', 'person:enable'] as const)('%s on any department is allowed (certbridge users …)', (action) => {
+    expect(decide(operator, action, { type: 'Department', id: H }).allowed).toBe(true);
+  });
+  it('lists no licenses: the registry is for issuing departments and the coordination office', () => {
+    expect(decide(operator, 'license:list', registryOf()).allowed).toBe(false);
+    expect(decide(operator, 'license:list', registryOf(S)).allowed).toBe(false);
+  });
+});
+
+// ── people with several roles: a person is exactly as strong as a system with the same roles ──
+
+describe('policy matrix: a person of S with the issuer and consumer roles decides like a system of S with them', () => {
+  const system: Principal = { kind: 'client', clientId: 'samr-2', departmentCode: S, roles: ['issuer', 'consumer'] };
+  const person: Principal = { kind: 'person', personId: 'p-samr-2', username: 'samr.clerk', departmentCode: S, roles: ['issuer', 'consumer'] };
+  it.each(MATRIX.map((row) => ({ ...row })))('$action on $label', ({ action, resource }) => {
+    const target = typeof resource === 'function' ? resource(system) : resource;
+    expect(decide(person, action, target).allowed).toBe(decide(system, action, target).allowed);
   });
 });

@@ -1,6 +1,7 @@
 import '../wasmCalls.ts';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DataDirLock } from './dataDirLock.ts';
 import type { Queryable, QueryResult, Store } from './store.ts';
 
@@ -32,7 +33,8 @@ export async function openPgliteStore(dataDir?: string, command = 'certbridge'):
   const lock = dataDir ? DataDirLock.acquire(dataDir, command) : undefined;
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir, { parsers });
+    // pg_trgm: the license registry's name search (a migration creates the extension, as on PostgreSQL).
+    db = await PGlite.create(dataDir, { parsers, extensions: { pg_trgm } });
   } catch (error) {
     lock?.release();
     throw error;
