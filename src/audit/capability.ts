@@ -1,14 +1,14 @@
 import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { appendListener } from './append.ts';
+import { appendWriter } from './append.ts';
 import { auditRoutes } from './routes.ts';
 import { sequencerHealth, startSequencer } from './sequencing.ts';
 
 export const auditCapability: Capability = {
   name: 'audit',
-  migrations: [sqlMigration('audit', '001_audit', import.meta.url)],
+  migrations: [sqlMigration('audit', '001_audit', import.meta.url), sqlMigration('audit', '002_append_in_sql', import.meta.url)],
   routes: auditRoutes,
-  attach: (platform) => platform.events.on('', appendListener),
+  attach: (platform) => platform.events.write('', appendWriter),
   start: startSequencer,
   // Ready while the sequencer keeps passing (a pass every CERTBRIDGE_AUDIT_INTERVAL_MS; more than ten missed is not alive).
   readiness: async (platform) => {

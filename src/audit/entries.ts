@@ -55,8 +55,9 @@ export interface EntryColumns {
   licenseType: string | null;
 }
 
-// Column values travel to the database as one delimited string (see append.ts): control
-// characters, which no code, id or date contains, are dropped from them.
+// PostgreSQL's text cannot hold NUL, and a caller's odd input must not fail the records of others
+// written in the same statement: control characters, which no code, id or date contains, are
+// dropped from the columns (the entry itself keeps them, escaped by canonical JSON).
 // eslint-disable-next-line no-control-regex
 const HAS_CONTROL = /[\u0000-\u001f]/;
 // eslint-disable-next-line no-control-regex

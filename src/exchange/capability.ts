@@ -9,6 +9,7 @@ export const exchangeCapability: Capability = {
     sqlMigration('exchange', '001_exchange', import.meta.url),
     sqlMigration('exchange', '002_quota_shards', import.meta.url),
     sqlMigration('exchange', '003_access_indexes', import.meta.url),
+    sqlMigration('exchange', '004_access_records_are_audit_entries', import.meta.url),
   ],
   routes: exchangeRoutes,
   // The grant cache listens to agreement and catalog changes from the start, in every process.

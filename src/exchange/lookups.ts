@@ -14,7 +14,7 @@ import type { ClientPrincipal } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
 import { decide } from '../policy/index.ts';
 import type { ActiveGrant } from './grantCache.ts';
-import { findCurrentLicense, findCurrentLicenses, type CurrentLicense } from '../licenses/index.ts';
+import { currentLicenses, type CurrentLicense } from '../licenses/index.ts';
 import { isPurpose } from '../agreements/index.ts';
 import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';
@@ -264,7 +264,7 @@ export function lookupLicense(
       call.record.basis = 'authorisation';
       call.record.basisIds = basis.ids;
     }
-    const license = await findCurrentLicense(db, type, input.holderCode);
+    const license = await currentLicenses(rt.platform).find(type, input.holderCode);
     if (!license) throw new DomainError('not-found', 'license-not-found', `holder ${input.holderCode} has no ${type}`);
     call.record.fields = fields;
     return { ...present(license, fields), purpose, basis, accessId: call.record.accessId };
@@ -309,7 +309,7 @@ export function lookupBatch(
       call.record.basis = 'authorisation';
       call.record.basisIds = basis.ids;
     }
-    const licenses = await findCurrentLicenses(db, type, [...readable.keys()]);
+    const licenses = await currentLicenses(rt.platform).findMany(type, [...readable.keys()]);
     const summary = { found: 0, notFound: 0, invalid: 0, forbidden: 0 };
     const results: BatchResult[] = input.holders.map((holderCode) => {
       if (!HOLDER_CODE.test(holderCode)) {

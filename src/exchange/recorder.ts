@@ -1,20 +1,21 @@
 /**
  * Access records (谁、哪个系统、哪个持证主体、哪些字段、什么用途、何时、结果), committed before the
  * answer is sent — cheaply, by group commit: records from concurrent requests are collected and
- * written together, one transaction and one multi-row insert per flush, and every waiting request
- * is released when that transaction has committed. A flush starts as soon as the event loop turns
- * (so a lone request waits for one commit, no timer), and while flushes are in flight (at most
- * `maxInFlight`) new records gather for the next one: the busier the exchange, the bigger the
- * batches, the fewer the commits.
+ * written together, and every waiting request is released when that write has committed. A flush
+ * starts as soon as the event loop turns (so a lone request waits for one commit, no timer), and
+ * while flushes are in flight (at most `maxInFlight`) new records gather for the next one: the
+ * busier the exchange, the bigger the batches, the fewer the commits.
  *
- * The same transaction moves the quota counters of the charged agreements and publishes one
- * `exchange.accessed` event per record, so listeners (the audit log) write their part atomically
- * with the record.
+ * A record is its `exchange.accessed` event: what the audit log appends (one entry per holder
+ * read) is the record, written once. A flush is ONE statement, committed on its own (no
+ * BEGIN/COMMIT round trips): the quota counters of the charged agreements, with the audit log's
+ * write folded in (see EventWrite). Should a listener that is not a plain writer hear these
+ * events, the flush runs as a transaction that publishes them instead.
  */
 import { DomainError } from '../platform/errors.ts';
-import type { DomainEvents } from '../platform/events.ts';
+import { foldWrites, type DomainEvent, type DomainEvents } from '../platform/events.ts';
 import { accessedEvent } from './events.ts';
-import type { Queryable, Store } from '../platform/store/store.ts';
+import type { Store } from '../platform/store/store.ts';
 import type { DailyQuotas, QuotaCharge } from './quota.ts';
 
 export type AccessOperation = 'lookup' | 'batch' | 'event';
@@ -130,7 +131,7 @@ export class AccessRecorder {
     const charges = mergeCharges(batch);
     const started = performance.now();
     try {
-      const totals = await this.store.transaction((tx) => this.write(tx, batch, charges, shard));
+      const totals = await this.write(batch, charges, shard);
       this.stats.flushes++;
       this.stats.records += batch.length;
       this.stats.flushMs += performance.now() - started;
@@ -149,58 +150,44 @@ export class AccessRecorder {
     }
   }
 
-  private async write(tx: Queryable, batch: readonly Waiting[], charges: readonly QuotaCharge[], shard: number): Promise<number[]> {
-    const col = <T>(pick: (r: AccessRecord) => T) => batch.map((w) => pick(w.record));
-    // One statement (prepared on PostgreSQL) writes the records and moves the quota counters.
-    const quota = await tx.query<{ basis_id: string; day: string; used: number }>(
-      WRITE_ACCESS,
-      [
-        col((r) => r.accessId),
-        col((r) => r.at.toISOString()),
-        col((r) => r.departmentCode),
-        col((r) => r.clientId),
-        col((r) => r.operation),
-        col((r) => r.licenseType),
-        col((r) => r.purpose),
-        col((r) => r.holderCodes.join(',')),
-        col((r) => r.fields.join(',')),
-        col((r) => r.basis),
-        col((r) => r.basisIds.join(',')),
-        col((r) => r.outcome),
-        col((r) => r.status),
-        col((r) => r.problem),
-        col((r) => (r.results ? JSON.stringify(r.results) : null)),
-        charges.map((c) => c.key),
-        charges.map((c) => c.day),
-        charges.map((c) => c.count),
-        shard,
-      ],
-      { name: 'exchange.access' },
-    );
-    const byKey = new Map(quota.rows.map((r) => [`${r.basis_id}|${r.day}`, Number(r.used)]));
-    const totals = charges.map((c) => byKey.get(`${c.key}|${c.day}`) ?? 0);
-    await this.events.publish(tx, batch.map((w) => accessedEvent(w.record)));
-    return totals;
+  private async write(batch: readonly Waiting[], charges: readonly QuotaCharge[], shard: number): Promise<number[]> {
+    const events: DomainEvent[] = batch.map((w) => accessedEvent(w.record));
+    const statement = {
+      ctes: QUOTA,
+      select: 'select basis_id, day::text as day, used from quota',
+      params: [charges.map((c) => c.key), charges.map((c) => c.day), charges.map((c) => c.count), shard],
+      name: 'exchange.access',
+    };
+    const writes = this.events.foldable(events);
+    let rows: QuotaRow[];
+    if (writes) {
+      const folded = foldWrites(statement, writes);
+      rows = (await this.store.query<QuotaRow>(folded.sql, folded.params, { name: folded.name })).rows;
+    } else {
+      rows = await this.store.transaction(async (tx) => {
+        const written = await tx.query<QuotaRow>(`with ${statement.ctes}\n${statement.select}`, statement.params, { name: statement.name });
+        await this.events.publish(tx, events);
+        return written.rows;
+      });
+    }
+    const byKey = new Map(rows.map((r) => [`${r.basis_id}|${r.day}`, Number(r.used)]));
+    return charges.map((c) => byKey.get(`${c.key}|${c.day}`) ?? 0);
   }
 }
 
-// Holder codes and field names never contain a comma: each row's list travels as one string.
-const WRITE_ACCESS = `
-  with written as (
-    insert into exchange_access (access_id, at, department_code, client_id, operation, license_type, purpose,
-                                 holder_codes, fields, basis, basis_ids, outcome, status, problem, results)
-    select t.access_id, t.at, t.department_code, t.client_id, t.operation, t.license_type, t.purpose,
-           string_to_array(t.holders, ','), string_to_array(t.fields, ','), t.basis, string_to_array(t.basis_ids, ','),
-           t.outcome, t.status, t.problem, t.results
-      from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                  $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::jsonb[])
-        as t(access_id, at, department_code, client_id, operation, license_type, purpose, holders, fields, basis, basis_ids,
-             outcome, status, problem, results)
-  )
-  insert into exchange_quota_usage (basis_id, day, shard, used)
-  select q.basis_id, q.day, $19::smallint, q.used from unnest($16::text[], $17::date[], $18::bigint[]) as q(basis_id, day, used)
-  on conflict (basis_id, day, shard) do update set used = exchange_quota_usage.used + excluded.used
-  returning basis_id, day, used`;
+interface QuotaRow {
+  basis_id: string;
+  day: string;
+  used: number;
+}
+
+// The day's counter of each charged agreement, in this flush slot's shard.
+const QUOTA = `quota as (
+    insert into exchange_quota_usage (basis_id, day, shard, used)
+    select q.basis_id, q.day, $4::smallint, q.used from unnest($1::text[], $2::date[], $3::bigint[]) as q(basis_id, day, used)
+    on conflict (basis_id, day, shard) do update set used = exchange_quota_usage.used + excluded.used
+    returning basis_id, day, used
+  )`;
 
 const SHARDS = 64;
 

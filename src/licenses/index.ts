@@ -29,7 +29,7 @@ export { verificationContext, verifyLicenseCredential, type VerificationResult }
 export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
-export { findCurrentLicense, findCurrentLicenses, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
+export { currentLicenses, findCurrentLicense, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 export { holderNameOf, REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry.ts';
 
 /** A license as its issuer, the coordination office and its holder see it: with its verification link (and code). */

@@ -4,7 +4,10 @@ import { DailyQuotas, remaining } from '../../src/exchange/quota.ts';
 import { AccessRecorder, type AccessRecord } from '../../src/exchange/recorder.ts';
 import { chinaDate, parseValidUntil, secondsToChinaMidnight } from '../../src/platform/chinaTime.ts';
 import { backoffDelay } from '../../src/deliveries/deliverer.ts';
+import { appendWriter } from '../../src/audit/append.ts';
 import { DomainEvents, type DomainEvent } from '../../src/platform/events.ts';
+import type { Store } from '../../src/platform/store/store.ts';
+import { accessRecord, accessRecordsByBasis } from '../support/accessRecords.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
@@ -33,18 +36,32 @@ const record = (overrides: Partial<AccessRecord> = {}): AccessRecord => ({
 
 const count = async (sql: string, params: unknown[] = []) => Number((await t.platform.store.query<{ n: number }>(sql, params)).rows[0].n);
 
+/** The platform's store, counting what the recorder sends through it. */
+function countingStore() {
+  const counts = { statements: 0, transactions: 0 };
+  const inner = t.platform.store;
+  const store: Store = {
+    kind: inner.kind,
+    exec: (sql) => inner.exec(sql),
+    afterCommit: (effect) => inner.afterCommit(effect),
+    close: () => inner.close(),
+    query: (sql, params, options) => {
+      counts.statements++;
+      return t.platform.store.query(sql, params, options);
+    },
+    transaction: (work) => {
+      counts.transactions++;
+      return t.platform.store.transaction(work);
+    },
+  };
+  return { store, counts };
+}
+
 describe('the access recorder (group commit)', () => {
-  it('writes concurrent records together, one transaction per flush, and resolves each after its commit', async () => {
-    const events = new DomainEvents();
-    const flushes: number[] = [];
-    events.on('exchange.accessed', async (tx, published: readonly DomainEvent[]) => {
-      // Inside the flush transaction: the records are there.
-      const ids = published.map((e) => e.subject);
-      expect(await tx.query('select 1 from exchange_access where access_id = any($1::uuid[])', [ids]).then((r) => r.rows.length)).toBe(ids.length);
-      flushes.push(published.length);
-    });
+  it('writes concurrent records together, ONE statement per flush (the audit entries and the quota), and resolves each after its commit', async () => {
     const quotas = new DailyQuotas(t.platform.store);
-    const recorder = new AccessRecorder(t.platform.store, events, quotas, { maxBatch: 1000, maxInFlight: 2 });
+    const { store, counts } = countingStore();
+    const recorder = new AccessRecorder(store, t.platform.events, quotas, { maxBatch: 1000, maxInFlight: 2 });
     const day = chinaDate();
     const usage = await quotas.usage('agreement:group', day);
     const records = Array.from({ length: 300 }, (_, i) => record({ holderCodes: [`H${i}`], basisIds: ['group'] }));
@@ -53,26 +70,45 @@ describe('the access recorder (group commit)', () => {
     await Promise.all(
       records.map((r) =>
         recorder.record(r, { key: 'agreement:group', day, count: 1 }).then(async () => {
+          // Resolved only once committed: its audit entry is there for anyone to read.
+          expect(await accessRecord(t.platform.store, r.accessId)).toMatchObject({ access_id: r.accessId, holder_codes: r.holderCodes });
           committed.add(r.accessId);
         }),
       ),
     );
     expect(committed.size).toBe(300);
-    expect(flushes.reduce((a, b) => a + b, 0)).toBe(300);
-    expect(flushes.length).toBeLessThan(300);
-    expect(Math.max(...flushes)).toBeGreaterThan(1);
-    expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['group'])).toBe(300);
-    // The quota moved in the same transactions, and the process's view settled on the database's.
+    expect(recorder.stats.records).toBe(300);
+    expect(recorder.stats.flushes).toBeLessThan(300);
+    expect(recorder.stats.maxBatch).toBeGreaterThan(1);
+    expect(counts).toEqual({ statements: recorder.stats.flushes, transactions: 0 });
+    expect(await accessRecordsByBasis(t.platform.store, 'group')).toHaveLength(300);
+    // The quota moved in the same statements, and the process's view settled on the database's.
     expect(await count('select sum(used)::int as n from exchange_quota_usage where basis_id = $1', ['agreement:group'])).toBe(300);
     expect(usage).toMatchObject({ committed: 300, pending: 0 });
     expect(remaining(usage, 1000)).toBe(700);
     await recorder.drained();
   });
 
-  it('rejects every waiting request when the flush fails, and gives their quota back', async () => {
+  it('publishes in a transaction when another listener hears the records: it sees them, written, in that transaction', async () => {
     const events = new DomainEvents();
+    events.write('', appendWriter);
+    const seen: boolean[] = [];
+    events.on('exchange.accessed', async (tx, published: readonly DomainEvent[]) => {
+      for (const e of published) seen.push((await tx.query('select 1 from audit_entries where strpos(entry, $1) > 0', [`"accessId":"${e.subject}"`])).rows.length === 1);
+    });
+    const { store, counts } = countingStore();
+    const recorder = new AccessRecorder(store, events, new DailyQuotas(t.platform.store));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => recorder.record(record({ holderCodes: [`T${i}`], basisIds: ['in-tx'] }))));
+    expect(seen).toEqual(Array.from({ length: 20 }, () => true));
+    expect(counts.transactions).toBe(recorder.stats.flushes);
+    expect(await accessRecordsByBasis(t.platform.store, 'in-tx')).toHaveLength(20);
+  });
+
+  it('rejects every waiting request when the flush fails, writes none of their records, and gives their quota back', async () => {
+    const events = new DomainEvents();
+    events.write('', appendWriter);
     events.on('exchange.accessed', async () => {
-      throw new Error('the audit log is unavailable');
+      throw new Error('a listener is unavailable');
     });
     const quotas = new DailyQuotas(t.platform.store);
     const recorder = new AccessRecorder(t.platform.store, events, quotas);
@@ -84,24 +120,41 @@ describe('the access recorder (group commit)', () => {
       recorder.record(record({ basisIds: ['failing'] }), { key: 'agreement:failing', day, count: 1 }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['failing'])).toBe(0);
+    expect(await accessRecordsByBasis(t.platform.store, 'failing')).toHaveLength(0);
+    expect(await count('select coalesce(sum(used), 0)::int as n from exchange_quota_usage where basis_id = $1', ['agreement:failing'])).toBe(0);
     expect(usage).toMatchObject({ committed: 0, pending: 0 });
   });
 
-  it("isolates a record the database refuses: the other callers' records in the same flush commit", async () => {
+  it("isolates a record that cannot be written: the other callers' records in the same flush commit", async () => {
+    const events = new DomainEvents();
+    events.write('', appendWriter);
+    const poisoned = randomUUID();
+    // A write the database refuses for one record only (a listener standing for any per-record failure).
+    events.on('exchange.accessed', async (tx, published: readonly DomainEvent[]) => {
+      if (published.some((e) => e.subject === poisoned)) await tx.query('select 1 / 0');
+    });
     const quotas = new DailyQuotas(t.platform.store);
-    const recorder = new AccessRecorder(t.platform.store, t.platform.events, quotas, { maxBatch: 1000, maxInFlight: 1 });
+    const recorder = new AccessRecorder(t.platform.store, events, quotas, { maxBatch: 1000, maxInFlight: 1 });
     const day = chinaDate();
     const usage = await quotas.usage('agreement:shared', day);
     const good = Array.from({ length: 40 }, (_, i) => record({ holderCodes: [`G${i}`], basisIds: ['shared'] }));
-    // A NUL in a text column is refused by PostgreSQL (22021): a caller's input that the edge should have stopped.
-    const bad = record({ holderCodes: ['91370100MA3C0\u00000X'], basisIds: ['shared'] });
+    const bad = record({ accessId: poisoned, holderCodes: ['91370100MA3C00000X'], basisIds: ['shared'] });
     usage.pending += good.length + 1;
     const results = await Promise.allSettled([...good.slice(0, 20), bad, ...good.slice(20)].map((r) => recorder.record(r, { key: 'agreement:shared', day, count: 1 })));
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
     expect(results[20].status).toBe('rejected');
-    expect(await count('select count(*)::int as n from exchange_access where $1 = any(basis_ids)', ['shared'])).toBe(40);
+    expect(await accessRecordsByBasis(t.platform.store, 'shared')).toHaveLength(40);
     expect(usage).toMatchObject({ committed: 40, pending: 0 });
+  });
+
+  it('a holder code with NUL and lone surrogates is recorded, not refused: one odd caller cannot fail the flush of others', async () => {
+    const quotas = new DailyQuotas(t.platform.store);
+    const recorder = new AccessRecorder(t.platform.store, t.platform.events, quotas);
+    const odd = record({ holderCodes: ['91370100MA3C0\u00000X\ud800'], basisIds: ['odd'] });
+    const others = Array.from({ length: 10 }, (_, i) => record({ holderCodes: [`O${i}`], basisIds: ['odd'] }));
+    const results = await Promise.allSettled([odd, ...others].map((r) => recorder.record(r)));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(await accessRecordsByBasis(t.platform.store, 'odd')).toHaveLength(11);
   });
 });
 

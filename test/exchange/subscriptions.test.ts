@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliverer, type Deliverer } from '../../src/deliveries/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, agreementRequest, catalogBusinessLicense, disclosures, eventually, startReceiver, verifyAsConsumer, verifyDelivery } from './support.ts';
+import { deliveryAccessRecords } from '../support/accessRecords.ts';
 
 let t: TestPlatform;
 let deliverer: Deliverer;
@@ -120,12 +121,9 @@ describe('subscriptions', () => {
       ['cn.gov.certbridge.license.issued', 'delivered'],
     ]);
     // Each delivery is an access: recorded with who, what and why.
-    const records = await t.platform.store.query<{ fields: string[]; basis: string }>(
-      `select fields, basis from exchange_access where operation = 'event' and $1 = any(holder_codes)`,
-      [body.holder.code],
-    );
-    expect(records.rows.length).toBeGreaterThanOrEqual(2);
-    expect(records.rows.every((r) => r.basis === 'subscription' && r.fields.sort().join() === 'domicile,name')).toBe(true);
+    const records = await deliveryAccessRecords(t.platform.store, body.holder.code);
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    expect(records.every((r) => r.basis === 'subscription' && [...r.fields].sort().join() === 'domicile,name')).toBe(true);
   });
 
   it('retries a failing receiver with backoff until it succeeds', async () => {

@@ -174,12 +174,11 @@ export function captureErrorLogs(log: Logger): { byRequest: Map<string, LoggedEr
 }
 
 /**
- * Tables whose rows legitimately record rejected calls (access records, the audit log and its
+ * Tables whose rows legitimately record rejected calls (the audit log, which holds the access records, and its
  * tree, sign-in failures, rate counters): a rejected request may add rows to these.
  */
 export function recordsRejectedCalls(table: string): boolean {
   const listed = [
-    'exchange_access',
     'audit_entries',
     'audit_pending',
     'audit_leaves',
