@@ -8,6 +8,10 @@ const stores = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])
 // (CERTBRIDGE_FAULTS=1, one file at a time); their short forms are ordinary *.test.ts files.
 const FAULTS = 'test/faults/**/*.fault.test.ts';
 
+// The browser tests (test/browser) drive Debian's Chromium against a real server on the embedded
+// store: once, not per store. Without /usr/bin/chromium they are skipped, saying why.
+const BROWSER = 'test/browser/**/*.test.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -16,12 +20,24 @@ export default defineConfig({
         test: {
           name: store,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, FAULTS],
+          exclude: [...configDefaults.exclude, FAULTS, BROWSER],
           env: { CERTBRIDGE_TEST_STORE: store, CERTBRIDGE_LOG_LEVEL: 'warn' },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       })),
+      // The console's own logic (web/src), in Node: no store, no browser.
+      { extends: true as const, test: { name: 'web', include: ['web/src/**/*.test.ts'] } },
+      {
+        extends: true as const,
+        test: {
+          name: 'browser',
+          include: [BROWSER],
+          env: { CERTBRIDGE_TEST_STORE: 'pglite', CERTBRIDGE_LOG_LEVEL: 'warn' },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       ...(process.env.CERTBRIDGE_FAULTS
         ? [{ extends: true as const, test: { name: 'faults', include: [FAULTS], env: { CERTBRIDGE_LOG_LEVEL: 'warn' }, testTimeout: 600_000, hookTimeout: 120_000 } }]
         : []),

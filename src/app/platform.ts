@@ -12,6 +12,7 @@ import { exchangeCapability } from '../exchange/capability.ts';
 import { holdersCapability } from '../holders/capability.ts';
 import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
+import { peopleCapability } from '../people/capability.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
 import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
@@ -26,6 +27,7 @@ export const CAPABILITIES: readonly Capability[] = [
   notificationsCapability,
   licensesCapability,
   holdersCapability,
+  peopleCapability,
   catalogCapability,
   agreementsCapability,
   exchangeCapability,

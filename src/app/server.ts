@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../platform/http/server.ts';
+import { webConsole } from '../platform/http/webConsole.ts';
 import type { Platform } from '../platform/platform.ts';
 import { CAPABILITIES, MIGRATIONS } from './platform.ts';
 
 export { PROBLEM_JSON } from '../platform/http/problems.ts';
 
-/** The platform's HTTP server: the kernel's (errors, edge checks, security headers, health, docs) with every capability's routes. */
+/** The platform's HTTP server: the kernel's (errors, edge checks, security headers, health, docs), the web console, and every capability's routes. */
 export async function buildServer(platform: Platform): Promise<FastifyInstance> {
   const app = await createHttpServer(platform, {
     migrations: MIGRATIONS,
     readiness: CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : [])),
   });
+  // Before the routes: a capability's public page (the QR link) answers the console to a browser.
+  await app.register(webConsole);
   for (const capability of CAPABILITIES) {
     if (capability.routes) await app.register(capability.routes, { platform });
   }

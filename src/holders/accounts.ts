@@ -82,6 +82,11 @@ export async function holderAccountExists(db: Queryable, holderCode: string): Pr
   return (await db.query('select 1 from holder_accounts where holder_code = $1', [holderCode])).rows.length > 0;
 }
 
+/** Whether a holder account is still enabled (a signed-in session of a disabled account ends). */
+export async function holderAccountActive(db: Queryable, accountId: string): Promise<boolean> {
+  return (await db.query('select 1 from holder_accounts where id = $1 and disabled_at is null', [accountId])).rows.length > 0;
+}
+
 /** The holder changes its own password (the current one is required). */
 export async function changeHolderPassword(db: Queryable, holderCode: string, current: string, next: string): Promise<void> {
   checkPassword(next, '/newPassword');

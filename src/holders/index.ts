@@ -10,7 +10,7 @@ import { authorize } from '../policy/index.ts';
 import { authenticateHolder, changeHolderPassword, createHolderAccount, holderAccountExists, type HolderAccount } from './accounts.ts';
 import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation, type Authorisation, type GrantRequest } from './authorisations.ts';
 
-export { isHolderCodeSyntax, MIN_PASSWORD_LENGTH, type HolderAccount } from './accounts.ts';
+export { holderAccountActive, isHolderCodeSyntax, MIN_PASSWORD_LENGTH, type HolderAccount } from './accounts.ts';
 export { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation, type Authorisation, type Grantee } from './authorisations.ts';
 export type { HoldersEvent } from './events.ts';
 
@@ -26,8 +26,11 @@ export async function openHolderAccount(platform: Platform, principal: Principal
   return createHolderAccount(platform.store, platform.events, input, actorOf(principal));
 }
 
-/** A holder signs in (from `address`, for the sign-in limits) → a short-lived access token. */
-export async function signInHolder(platform: Platform, input: { holderCode: string; password: string }, address: string): Promise<{ accessToken: string; expiresIn: number; holderCode: string }> {
+/**
+ * A holder's password checked under the sign-in limits (from `address`) → its account. The
+ * console's session sign-in (src/people) uses this; `signInHolder` adds an access token.
+ */
+export async function authenticateHolderSignIn(platform: Platform, input: { holderCode: string; password: string }, address: string): Promise<{ accountId: string; holderCode: string }> {
   const guard = signInGuard(platform);
   const who = `holder:${input.holderCode}`;
   await guard.check(who, address);
@@ -37,6 +40,12 @@ export async function signInHolder(platform: Platform, input: { holderCode: stri
     throw new DomainError('unauthenticated', 'invalid-credentials', 'unknown holder code or wrong password');
   }
   await guard.succeeded(who);
+  return account;
+}
+
+/** A holder signs in (from `address`, for the sign-in limits) → a short-lived access token. */
+export async function signInHolder(platform: Platform, input: { holderCode: string; password: string }, address: string): Promise<{ accessToken: string; expiresIn: number; holderCode: string }> {
+  const account = await authenticateHolderSignIn(platform, input, address);
   return { ...(await platform.tokens.issueForHolder(account)), holderCode: account.holderCode };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, authenticatedIfPresent, principalOf } from '../platform/auth/authenticate.ts';
+import { answersWithConsole, sendConsolePage, varyOnAccept } from '../platform/http/webConsole.ts';
 import type { Platform } from '../platform/platform.ts';
 import {
   amendLicense,
@@ -295,13 +296,20 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         tags: ['verification'],
         summary: 'Verify a license by its identifier, as a QR scan does (public, no account)',
         description:
-          'With the identifier alone: the verdict and the status. With the verification code (`code`, carried by the QR code and the printed license): also the public fields of the license type. Every verification is counted in the audit log (aggregated per holder and minute).',
+          'With the identifier alone: the verdict and the status. With the verification code (`code`, carried by the QR code and the printed license): also the public fields of the license type. Every verification is counted in the audit log (aggregated per holder and minute). ' +
+          'A client whose `Accept` prefers `text/html` to `application/json` (a phone that scanned the QR code) gets the web console\'s verification page instead, which asks this same URL for JSON; no Accept, `*/*` or `application/json` get the JSON.',
         params: Identifier,
         querystring: CodeQuery,
         response: { 200: VerificationSchema },
       },
     },
-    (request) => verifyIdentifier(platform, request.params.identifier, request.query.code),
+    async (request, reply) => {
+      // The QR link opened in a browser: the page (it verifies by calling this URL for JSON; the page itself verifies nothing).
+      if (answersWithConsole(request)) return sendConsolePage(request, reply);
+      // The same URL has two representations: a cache must key on Accept.
+      varyOnAccept(reply);
+      return verifyIdentifier(platform, request.params.identifier, request.query.code);
+    },
   );
 
   app.get(

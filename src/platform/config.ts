@@ -80,6 +80,20 @@ function url(s: string): string {
   return s.replace(/\/+$/, '');
 }
 
+/** An OpenID Connect issuer: https, or http on a loopback address (a provider on this machine, in tests). */
+function oidcIssuer(s: string): string | undefined {
+  if (s.trim() === '') return undefined;
+  // Kept exactly as given: the provider's metadata must name the very same issuer (a trailing slash counts).
+  const value = s.trim();
+  url(value);
+  const parsed = new URL(value);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (parsed.protocol !== 'https:' && !loopback) throw new Error('must be an https URL (http only on a loopback address)');
+  if (parsed.search || parsed.hash) throw new Error('must have no query or fragment');
+  return value;
+}
+
 function databaseUrl(s: string): string | undefined {
   if (s.trim() === '') return undefined;
   if (!/^postgres(ql)?:\/\//.test(s)) throw new Error('must be a postgres:// URL');
@@ -123,6 +137,7 @@ function setting<T>(s: Omit<Setting<T>, 'env'> & { env: string | readonly string
 
 const SERVER = 'Server and store';
 const SECURITY = 'Security';
+const PEOPLE = 'People: sign-in, sessions, OpenID Connect';
 const SHARING = 'Sharing and exchange';
 const DELIVERY = 'Event deliveries (subscriptions, webhooks)';
 const AUDIT = 'Audit log';
@@ -216,7 +231,7 @@ export const SETTINGS = {
     group: SECURITY,
     env: 'CERTBRIDGE_TRUST_PROXY',
     shown: 'unset',
-    doc: 'addresses or CIDRs of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs); unset trusts none',
+    doc: 'addresses or CIDRs of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs) and whose `X-Forwarded-Proto` says the browser came over TLS (session cookies are then `Secure`); unset trusts none',
     fallback: () => [] as string[],
     parse: allowList,
   }),
@@ -268,6 +283,73 @@ export const SETTINGS = {
     fallback: () => 120,
     parse: integer(1, 1_000_000),
   }),
+  sessionIdleMinutes: setting({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_SESSION_IDLE_MINUTES',
+    shown: '`30`',
+    doc: 'a signed-in session (the console) ends after this many minutes without a request ([docs/people.md](docs/people.md))',
+    fallback: () => 30,
+    parse: integer(1, 1440),
+  }),
+  sessionMaxHours: setting({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_SESSION_MAX_HOURS',
+    shown: '`12`',
+    doc: 'and after this many hours whatever happens (sign in again)',
+    fallback: () => 12,
+    parse: integer(1, 720),
+  }),
+  oidcIssuer: setting<string | undefined>({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_OIDC_ISSUER',
+    shown: 'unset (off)',
+    doc: "issuer URL of an OpenID Connect provider (a province's unified identity service, 统一身份认证) staff may sign in with; `https`, or `http` on a loopback address only",
+    fallback: () => undefined,
+    parse: oidcIssuer,
+  }),
+  oidcClientId: setting<string | undefined>({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_OIDC_CLIENT_ID',
+    shown: 'unset',
+    doc: 'the client id CertBridge is registered under at that provider (required with the issuer)',
+    fallback: () => undefined,
+    parse: optionalText,
+  }),
+  oidcClientSecret: setting<string | undefined>({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_OIDC_CLIENT_SECRET',
+    shown: 'unset',
+    doc: 'its client secret (`client_secret_basic`); unset for a public client (PKCE only)',
+    fallback: () => undefined,
+    parse: optionalText,
+  }),
+  oidcRedirectUrl: setting<string | undefined>({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_OIDC_REDIRECT_URL',
+    shown: '`<public URL>/api/v1/session/oidc/callback`',
+    doc: 'the redirect URI registered at the provider',
+    fallback: () => undefined,
+    parse: url,
+  }),
+  oidcUsernameClaim: setting({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_OIDC_USERNAME_CLAIM',
+    shown: '`preferred_username`',
+    doc: "the ID token (or UserInfo) claim whose value is the staff account's username; an unknown value signs no one in (no account is created)",
+    fallback: () => 'preferred_username',
+    parse: (s) => {
+      if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(s.trim())) throw new Error('must be a claim name (letters, digits, _ . : -)');
+      return s.trim();
+    },
+  }),
+  oidcLabel: setting<string | undefined>({
+    group: PEOPLE,
+    env: 'CERTBRIDGE_OIDC_LABEL',
+    shown: 'unset',
+    doc: 'what the sign-in page calls that provider (e.g. `山东省统一身份认证`)',
+    fallback: () => undefined,
+    parse: optionalText,
+  }),
   holidaysFile: setting<string | undefined>({
     group: SHARING,
     env: 'CERTBRIDGE_HOLIDAYS',
@@ -315,6 +397,14 @@ export const SETTINGS = {
     doc: 'how long the exchange may reuse an agreement it looked up (emptied at once on any agreement change in the process; the bound for other processes)',
     fallback: () => 1000,
     parse: integer(0, 600_000),
+  }),
+  licenseCacheEntries: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_LICENSE_CACHE',
+    shown: '`100000`',
+    doc: 'current licenses the exchange keeps in memory (about 2 KB each; forgotten the moment a change to one commits, in every process; 0 reads every lookup from the store)',
+    fallback: () => 100_000,
+    parse: integer(0, 10_000_000),
   }),
   deliveryBackoffMs: setting({
     group: DELIVERY,
@@ -435,6 +525,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       config[key] = s.fallback(config);
     }
   }
+  if (config.oidcIssuer && !config.oidcClientId) problems.push('CERTBRIDGE_OIDC_ISSUER needs CERTBRIDGE_OIDC_CLIENT_ID (the client CertBridge is registered as at the provider)');
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrlConfigured = overrides.publicUrl !== undefined || SETTINGS.publicUrl.env.some((n) => env[n]);
   return { ...(config as Omit<Config, 'publicUrlConfigured'>), publicUrlConfigured };

@@ -25,6 +25,9 @@ export const REDACTED_PATHS = [
   '*.token',
   '*.credential',
   '*.masterKey',
+  '*.oidcClientSecret',
+  '*.csrfToken',
+  '*.codeVerifier',
 ];
 
 export function createLogger(config: Pick<Config, 'logLevel'>, destination: 'stdout' | 'stderr' = 'stdout'): Logger {

@@ -6,6 +6,7 @@ import type { OperatorPrincipal } from '../../src/platform/auth/principal.ts';
 import { createClient, registerDepartment, type Department } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type Platform } from '../../src/platform/platform.ts';
+import type { Logger } from '../../src/platform/log.ts';
 import { openPlatform } from '../../src/app/platform.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
@@ -63,12 +64,12 @@ async function department(p: Platform, name: string, nameEn: string, roles: stri
  * with an issuer, a second issuer, a consumer and a coordinator ready to call it.
  * `env` adds settings read by loadConfig, e.g. `{ CERTBRIDGE_SIGNING_ALG: 'SM2' }`.
  */
-export async function startTestPlatform(env: Record<string, string> = {}, options: { authoriseIssuers?: boolean } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(env: Record<string, string> = {}, options: { authoriseIssuers?: boolean; log?: Logger } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-test-'));
   const { store, url: databaseUrl, drop } = await createTestStore();
   const server = { port: 0 };
   const config = loadConfig({ dataDir, port: 0 }, { ...process.env, ...env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' });
-  const platform = await openPlatform(config, store);
+  const platform = await openPlatform(config, options.log ? { store, log: options.log } : store);
   const app = await buildServer(platform);
   const address = await app.listen({ host: '127.0.0.1', port: server.port });
   // Credentials and QR codes must point at where this server really listens.

@@ -18,6 +18,7 @@ import { boundSchema, compileValidator, EDGE_BOUNDS, rawClientError, rejectHosti
 import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { PROBLEM_JSON, problemBody, sendProblem } from './problems.ts';
 import { securityHeaders } from './security.ts';
+import { isConsoleNavigation, sendConsolePage } from './webConsole.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -67,10 +68,14 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   });
   app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .type(PROBLEM_JSON)
-      .send(problemBody(new DomainError('not-found', 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`), request.id)),
+    // A browser navigating to one of the console's own pages (/verify, /issuer/…) gets the app,
+    // which routes itself; anything else that matches no route is a problem.
+    isConsoleNavigation(request)
+      ? sendConsolePage(request, reply)
+      : reply
+          .status(404)
+          .type(PROBLEM_JSON)
+          .send(problemBody(new DomainError('not-found', 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`), request.id)),
   );
 
   await securityHeaders(app, config);

@@ -1,0 +1,110 @@
+/**
+ * The browser tests' harness: Debian's Chromium (`/usr/bin/chromium`, with fonts-noto-cjk for
+ * Chinese) driven by playwright-core, which downloads no browser of its own. One browser per test
+ * file; pages are reused within a file. Each page records what the browser console says, so a
+ * test can insist there was no error; `checkAccessibility` runs axe-core inside the page and fails
+ * on serious or critical violations; `screenshot` keeps a picture of every main page under
+ * test-results/screens/ (not committed).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { REPO_ROOT } from '../support/serverProcess.ts';
+
+export const CHROMIUM = process.env.CERTBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk, as .ci/run does)`;
+const CONSOLE_BUILT = existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html'));
+
+if (!HAS_CHROMIUM) console.warn(`[browser tests] ${SKIP_REASON}`);
+
+/** A describe title that says when and why its tests were skipped. */
+export const titled = (title: string) => (HAS_CHROMIUM ? title : `${title} (${SKIP_REASON})`);
+
+export const SCREENS = join(REPO_ROOT, 'test-results', 'screens');
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 812 };
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!CONSOLE_BUILT) throw new Error('the web console is not built: run `npm run build` (npm test does it first)');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // As root in a container Chromium's sandbox cannot start; the pages are our own.
+    chromiumSandbox: false,
+    args: ['--disable-dev-shm-usage', '--no-first-run', '--disable-gpu'],
+  });
+}
+
+export interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  /** Errors the browser console showed (console.error, uncaught exceptions, failed loads, CSP violations) since the last `clearConsole`. */
+  errors: string[];
+  clearConsole(): void;
+}
+
+/** A fresh context (its own cookies and storage) and page, watching the console. */
+export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number }; mobile?: boolean } = {}): Promise<ConsolePage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? DESKTOP,
+    isMobile: options.mobile ?? false,
+    hasTouch: options.mobile ?? false,
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    // A request the page itself gave up (navigation away, an aborted fetch) is not an error.
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+  });
+  return { page, context, errors, clearConsole: () => (errors.length = 0) };
+}
+
+/** Fails when the browser console showed an error. */
+export function expectNoConsoleErrors(p: ConsolePage, where: string): void {
+  expect(p.errors, `browser console errors on ${where}`).toEqual([]);
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * axe-core (WCAG 2.x A and AA rules, and best practices) over the whole page; fails on any
+ * serious or critical violation, naming each with the elements at fault. The source is evaluated
+ * through the DevTools protocol: the page's CSP (scripts from 'self' only) stays as it is.
+ */
+export async function checkAccessibility(page: Page, where: string): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as AxeViolation[];
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ')})` : ''}`).join('; ')}`);
+  expect(serious, `accessibility (axe-core) on ${where}`).toEqual([]);
+}
+
+/** Saves test-results/screens/<name>.png (the whole page). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** Whether the page is wider than the window (a horizontal scroll bar on a phone). */
+export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  return (await page.evaluate(`({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })`)) as { scrollWidth: number; innerWidth: number };
+}

@@ -1,0 +1,136 @@
+/**
+ * The frame of the signed-in console: a side menu with the areas the principal works in (one
+ * group per area), a header with the organisation, the language and sign-out, and the page.
+ * On a phone the menu folds away behind a button.
+ */
+import { LogoutOutlined, SafetyCertificateFilled, UserOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, Flex, Grid, Layout, Menu, Tag, Typography, type MenuProps } from 'antd';
+import { Suspense, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
+import { PageLoading } from '../shared/PageLoading.tsx';
+import { problemMessage } from './api.ts';
+import { areasOf } from './areas.ts';
+import { principalLabels, useSession, type Principal } from './session.tsx';
+import { BRAND } from './theme.ts';
+
+const itemPath = (area: string, path: string) => (path ? `/${area}/${path}` : `/${area}`);
+
+function roleTags(principal: Principal, t: (key: string) => string): string[] {
+  return principal.kind === 'holder' ? [t('roles.holder')] : principal.roles.map((role) => t(`roles.${role}`));
+}
+
+export default function AppShell() {
+  const { t, i18n } = useTranslation();
+  const { principal, signOut } = useSession();
+  const { message } = AntApp.useApp();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.lg;
+  const [collapsed, setCollapsed] = useState(phone);
+
+  const areas = useMemo(() => (principal ? areasOf(principal) : []), [principal]);
+  const items = useMemo<MenuProps['items']>(
+    () =>
+      areas.map((area) => ({
+        type: 'group' as const,
+        key: area.key,
+        label: i18n.t(`${area.key}:title`),
+        children: area.menu.map((item) => ({
+          key: itemPath(area.key, item.path),
+          icon: item.icon,
+          label: <Link to={itemPath(area.key, item.path)}>{i18n.t(`${area.key}:menu.${item.key}`)}</Link>,
+        })),
+      })),
+    // i18n.language: the labels change with the language
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [areas, i18n, i18n.language],
+  );
+  // The deepest menu item the URL is in.
+  const selected = useMemo(() => {
+    const keys = areas.flatMap((area) => area.menu.map((item) => itemPath(area.key, item.path)));
+    return keys.filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`)).sort((a, b) => b.length - a.length)[0];
+  }, [areas, location.pathname]);
+
+  if (!principal) return null;
+  const { name, organisation } = principalLabels(principal);
+
+  const onSignOut = async () => {
+    try {
+      await signOut();
+      navigate('/sign-in', { replace: true });
+    } catch (error) {
+      void message.error(problemMessage(error, t));
+    }
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={phone ? 0 : 64}
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        width={232}
+        aria-label={t('menu')}
+        style={phone ? { position: 'fixed', height: '100vh', zIndex: 20, left: 0, top: 0 } : undefined}
+      >
+        <Link to="/" style={{ display: 'flex', alignItems: 'center', gap: 10, height: 64, paddingInline: collapsed ? 20 : 16, color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
+          <SafetyCertificateFilled aria-hidden style={{ fontSize: 24, color: '#fff' }} />
+          {collapsed ? null : <span style={{ fontSize: 16, fontWeight: 600 }}>{t('appNameShort')}</span>}
+        </Link>
+        <Menu
+          theme="dark"
+          mode="inline"
+          items={items}
+          selectedKeys={selected ? [selected] : []}
+          onClick={() => {
+            if (phone) setCollapsed(true);
+          }}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ borderBottom: `3px solid ${BRAND.blue}`, height: 'auto', minHeight: 64, lineHeight: 1.4, paddingLeft: phone ? 56 : 16 }}>
+          <Flex align="center" justify="space-between" gap={12} wrap style={{ minHeight: 61 }}>
+            <Flex vertical style={{ minWidth: 0 }}>
+              <Typography.Text strong style={{ fontSize: 16 }} ellipsis>
+                {organisation}
+              </Typography.Text>
+              <Flex gap={4} wrap>
+                {roleTags(principal, t).map((role) => (
+                  <Tag key={role} color="blue" style={{ marginInlineEnd: 0 }}>
+                    {role}
+                  </Tag>
+                ))}
+              </Flex>
+            </Flex>
+            <Flex align="center" gap={8} wrap>
+              {phone ? null : (
+                <Typography.Text>
+                  <UserOutlined aria-hidden /> {name}
+                </Typography.Text>
+              )}
+              <LanguageSwitch />
+              <Button icon={<LogoutOutlined aria-hidden />} onClick={() => void onSignOut()}>
+                {t('signOut')}
+              </Button>
+            </Flex>
+          </Flex>
+        </Layout.Header>
+        <Layout.Content style={{ padding: phone ? 12 : 24 }}>
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+        <Layout.Footer style={{ textAlign: 'center', padding: '12px 16px' }}>
+          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            {t('footer')}
+          </Typography.Text>
+        </Layout.Footer>
+      </Layout>
+    </Layout>
+  );
+}
