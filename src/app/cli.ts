@@ -79,6 +79,27 @@ for (const [change, description] of [
   });
 }
 
+const users = program.command('users').description('staff accounts of departments (people who sign in to the console)');
+storeOptions(
+  users
+    .command('create')
+    .description("open a staff account of a department with a role and print its username and password (the password is shown once)")
+    .requiredOption('--department <code>', "the department's credit code (certbridge departments list)")
+    .addOption(new Option('--role <role>', 'what the person does').choices(['issuer', 'consumer', 'coordinator']).makeOptionMandatory())
+    .option('--name <name>', "the person's name, as the console shows it")
+    .option('--username <username>', 'the username (default: generated from the role)')
+    .option('--json', 'print {"username","password"} as JSON'),
+).action(async (options: StoreFlags & { department: string; role: string; name?: string; username?: string; json?: boolean }) => {
+  const [{ callServer, operator, runningServer, withPlatform }, { runUsersCreate }] = await Promise.all([import('./commands/store.ts'), import('../people/commands.ts')]);
+  const config = await configOf(options);
+  const server = runningServer(config);
+  await runUsersCreate(options, (input) =>
+    server
+      ? callServer(server, 'POST', `/api/v1/departments/${encodeURIComponent(input.departmentCode)}/people`, { role: input.role, name: input.name, username: input.username })
+      : withPlatform(config, 'users create', async (platform) => (await import('../people/index.ts')).createPerson(platform, operator(), input)),
+  );
+});
+
 const check = program.command('check').description('check codes against their standards (exit 0 valid, 1 invalid)');
 check
   .command('uscc <code>')
