@@ -7,7 +7,7 @@ import { authoriseIssuer, BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } 
 import { seededRandom, syntheticEnterprises } from './synthetic.ts';
 
 /** The departments of S Province (the demo uses Shandong's division codes). */
-function demoDepartments(): (Department & { key: string; roles: string[]; system: string })[] {
+export function demoDepartments(): (Department & { key: string; roles: string[]; system: string })[] {
   const random = seededRandom(370000);
   const gov = (key: string, name: string, nameEn: string, roles: string[], system: string) => ({
     key,
@@ -60,7 +60,7 @@ export function demoCredentials(): DemoCredentials[] {
  * business licenses. Returns false when the store already has departments.
  */
 /** The demo is set up as the operator of the installation would set it up. */
-const DEMO_OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'demo-seed' };
+export const DEMO_OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'demo-seed' };
 
 export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (done: number, total: number) => void = () => undefined): Promise<boolean> {
   const departments = demoDepartments();

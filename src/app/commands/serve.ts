@@ -16,6 +16,8 @@ export async function serve(config: Config, options: { demo?: boolean }): Promis
       else if (done === total || done % 2500 === 0) process.stdout.write(`seeding the demo province: ${done}/${total} business licenses\n`);
     });
     if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
+    // The people who sign in to the console (again on a store seeded before the demo had them).
+    await (await import('../../demo/accounts.ts')).seedDemoAccounts(platform);
   }
   const app = await buildServer(platform);
   await app.listen({ host: config.host, port: config.port });
@@ -37,6 +39,7 @@ export async function serve(config: Config, options: { demo?: boolean }): Promis
     for (const c of demoCredentials()) {
       process.stdout.write(`  ${c.department} [${c.roles.join(', ')}]\n      client id: ${c.clientId}   client secret: ${c.clientSecret}\n`);
     }
+    process.stdout.write(`\n${(await import('../../demo/accounts.ts')).demoAccountsText(base)}`);
   }
   let stopping = false;
   const stop = async () => {

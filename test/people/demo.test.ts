@@ -1,0 +1,83 @@
+/**
+ * The demo (`npm start`): one staff account per role in the demo's departments and one enterprise
+ * account for a demo license holder, seeded idempotently and printed with the console's URL; each
+ * printed account signs in to the console.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPlatform } from '../../src/app/platform.ts';
+import { buildServer } from '../../src/app/server.ts';
+import { demoAccounts, demoAccountsText, demoEnterprise, seedDemoAccounts } from '../../src/demo/accounts.ts';
+import { demoDepartments, seedDemo } from '../../src/demo/seed.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import type { Platform } from '../../src/platform/platform.ts';
+import { createTestStore } from '../support/store.ts';
+import { Browser } from './support.ts';
+
+let platform: Platform;
+let app: FastifyInstance;
+let url: string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-demo-'));
+  const { store, drop } = await createTestStore();
+  platform = await openPlatform(loadConfig({ dataDir, port: 0 }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'cd'.repeat(32), DATABASE_URL: '' }), store);
+  // A small province: the demo enterprise is among the first synthetic ones.
+  expect(await seedDemo(platform, 20)).toBe(true);
+  app = await buildServer(platform);
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  close = async () => {
+    await app.close();
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}, 120_000);
+afterAll(() => close());
+
+describe('the demo accounts', () => {
+  it('are seeded once: one per role in the demo departments and the demo enterprise; a second start opens none', async () => {
+    const opened = await seedDemoAccounts(platform);
+    expect(opened.map((a) => a.role)).toEqual(['issuer', 'consumer', 'coordinator', 'enterprise']);
+    expect(await seedDemoAccounts(platform)).toEqual([]);
+    const departments = demoDepartments();
+    const codeOf = (key: string) => departments.find((d) => d.key === key)!.code;
+    const people = await platform.store.query<{ username: string; role: string; department_code: string }>('select username, role, department_code from people order by username');
+    expect(people.rows).toEqual([
+      { username: 'demo.consumer', role: 'consumer', department_code: codeOf('tax') },
+      { username: 'demo.coordinator', role: 'coordinator', department_code: codeOf('coordinator') },
+      { username: 'demo.issuer', role: 'issuer', department_code: codeOf('samr') },
+    ]);
+    const holders = await platform.store.query<{ holder_code: string }>('select holder_code from holder_accounts');
+    expect(holders.rows).toEqual([{ holder_code: demoEnterprise().creditCode }]);
+  });
+
+  it('the printed text names the console URL and every account with its password', () => {
+    const text = demoAccountsText('http://127.0.0.1:3000');
+    expect(text).toContain('Open the console at http://127.0.0.1:3000/ and sign in');
+    for (const account of demoAccounts()) {
+      expect(text).toMatch(new RegExp(`username: ${account.username.replace('.', '\\.')}\\s+password: ${account.password}`));
+    }
+  });
+
+  it('each printed account signs in to the console, with its department and role, or as the enterprise', async () => {
+    const departments = demoDepartments();
+    const nameOf = (key: string) => departments.find((d) => d.key === key)!.name;
+    const expected = {
+      issuer: { kind: 'person', roles: ['issuer'], departmentName: nameOf('samr') },
+      consumer: { kind: 'person', roles: ['consumer'], departmentName: nameOf('tax') },
+      coordinator: { kind: 'person', roles: ['coordinator'], departmentName: nameOf('coordinator') },
+      enterprise: { kind: 'holder', holderCode: demoEnterprise().creditCode, name: demoEnterprise().name },
+    };
+    for (const account of demoAccounts()) {
+      const b = new Browser(url);
+      const answer = await b.signIn(account.username, account.password);
+      expect(answer.status, account.role).toBe(200);
+      expect(answer.body.principal).toMatchObject(expected[account.role]);
+      expect((await b.request('GET', '/api/v1/session')).status).toBe(200);
+    }
+  });
+});
