@@ -30,6 +30,17 @@ export { isVerificationCode, verificationCode, verificationUrl } from './verific
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { currentLicenses, findCurrentLicense, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
+export {
+  closeLicenseImports,
+  IMPORT_FORMATS,
+  IMPORT_MAX_BYTES,
+  licenseImportReport,
+  listLicenseImports,
+  readLicenseImport,
+  startLicenseImport,
+  type ImportJobView,
+  type StartImport,
+} from './importJobs.ts';
 export { holderNameOf, REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry.ts';
 
 /** A license as its issuer, the coordination office and its holder see it: with its verification link (and code). */

@@ -20,6 +20,7 @@ import {
   verifyCredential,
   verifyIdentifier,
 } from './index.ts';
+import { licenseImportRoutes } from './importRoutes.ts';
 import { licenseQrPng, licenseQrSvg } from './qr.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
@@ -66,6 +67,9 @@ const VerificationSchema = Type.Object({
 export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   // The facade decides who may (the policies): any signed-in principal reaches it.
   const signedIn = authenticated(platform.tokens);
+
+  // Imports over HTTP: the body is the file (a plugin of their own, with a parser of their own).
+  await app.register(licenseImportRoutes, { platform });
 
   app.post(
     '/api/v1/licenses',
