@@ -10,7 +10,8 @@ import { presentCredential } from '../licenses/index.ts';
 import type { LicenseStatus } from '../licenses/index.ts';
 import { DomainError, invalid, type FailureReason } from '../platform/errors.ts';
 import { statusOf } from '../platform/http/problems.ts';
-import type { ClientPrincipal } from '../policy/index.ts';
+import type { StaffPrincipal } from '../policy/index.ts';
+import { actorOf } from '../platform/auth/principal.ts';
 import { findLicenseType } from '../standards/index.ts';
 import { decide } from '../policy/index.ts';
 import type { ActiveGrant } from './grantCache.ts';
@@ -20,6 +21,7 @@ import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';
 import type { ExchangeRuntime } from './exchangeState.ts';
 import { chinaDate, secondsToChinaMidnight } from '../platform/chinaTime.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
 
 export const MAX_BATCH = 1000;
 
@@ -96,6 +98,12 @@ const authorisationContext = (a: ActiveAuthorisation): CedarValueJson => ({
   granteeId: a.granteeClient ?? a.granteeDepartment!,
 });
 
+/**
+ * Who called, as the record names it: a system by its client id, a person (a clerk at a counter,
+ * through the console) as `person:<username>` — so the audit log names the person, not a system.
+ */
+const callerId = (principal: StaffPrincipal): string => (principal.kind === 'client' ? principal.clientId : actorOf(principal));
+
 /** One call of the exchange: what it is recorded as, whatever its outcome. */
 class Call {
   readonly record: AccessRecord;
@@ -103,7 +111,7 @@ class Call {
 
   constructor(
     private readonly rt: ExchangeRuntime,
-    readonly principal: ClientPrincipal,
+    readonly principal: StaffPrincipal,
     operation: 'lookup' | 'batch',
     type: string,
     purpose: string | undefined,
@@ -113,7 +121,7 @@ class Call {
       accessId: randomUUID(),
       at: new Date(),
       departmentCode: principal.departmentCode,
-      clientId: principal.clientId,
+      clientId: callerId(principal),
       operation,
       licenseType: type,
       purpose: purpose ?? null,
@@ -161,12 +169,12 @@ class Call {
     const call = decide(this.principal, 'exchange:call', { type: 'LicenseType', id: type!, attrs: { key: type! } });
     if (!call.allowed) throw new DomainError('forbidden', 'forbidden', "the exchange is for consumer departments' systems (role consumer)", { details: { action: 'exchange:call' } });
     if (!purpose) {
-      throw new DomainError('invalid', 'missing-purpose', 'declare the purpose of the call in the X-Purpose header: a code of GET /api/v1/purposes', { field: 'header:x-purpose' });
+      throw new DomainError('invalid', 'missing-purpose', 'declare the purpose of the call: a code of the controlled list of purposes', { field: 'purpose' });
     }
     if (!isPurpose(purpose)) {
-      throw new DomainError('invalid', 'unknown-purpose', `${purpose} is not a purpose code of GET /api/v1/purposes`, { field: 'header:x-purpose' });
+      throw new DomainError('invalid', 'unknown-purpose', `${purpose} is not a code of the controlled list of purposes`, { field: 'purpose' });
     }
-    if (!findLicenseType(type!)) throw invalid('unknown-license-type', `unknown license type ${type}`, 'querystring:/type');
+    if (!findLicenseType(type!)) throw invalid('unknown-license-type', `unknown license type ${type}`, 'type');
     return { type: type!, purpose };
   }
 
@@ -211,7 +219,7 @@ class Call {
       'forbidden',
       'no-agreement',
       `department ${this.principal.departmentCode} has no active sharing agreement for ${what} with purpose ${purpose}` +
-        `${holderCode ? `, and holder ${holderCode} has not authorised this system or department for it` : ''}; request one at POST /api/v1/agreements`,
+        `${holderCode ? `, and holder ${holderCode} has not authorised this system or department for it` : ''}`,
       {
         details: {
           missing: 'agreement',
@@ -219,7 +227,6 @@ class Call {
           resourceId: resource?.id ?? null,
           licenseType: type,
           purpose,
-          request: { method: 'POST', path: '/api/v1/agreements', body: { resourceId: resource?.id ?? null, purpose } },
         },
       },
     );
@@ -238,7 +245,7 @@ function unionFields(type: string, authorisations: readonly ActiveAuthorisation[
 /** GET /api/v1/exchange/licenses/{holderCode}?type=… with X-Purpose. */
 export function lookupLicense(
   rt: ExchangeRuntime,
-  principal: ClientPrincipal,
+  principal: StaffPrincipal,
   input: { type: string; holderCode: string; purpose: string | undefined },
 ): Promise<LookupAnswer> {
   const call = new Call(rt, principal, 'lookup', input.type, input.purpose, [input.holderCode]);
@@ -256,7 +263,7 @@ export function lookupLicense(
       fields = grantedFields(type, grant.fields);
       basis = { kind: 'agreement', ids: [grant.agreementId] };
     } else {
-      const candidates = (await findActiveAuthorisations(db, { holderCodes: [input.holderCode], licenseType: type, purpose, clientId: principal.clientId, departmentCode: principal.departmentCode })).get(input.holderCode) ?? [];
+      const candidates = (await findActiveAuthorisations(db, { holderCodes: [input.holderCode], licenseType: type, purpose, clientId: callerId(principal), departmentCode: principal.departmentCode })).get(input.holderCode) ?? [];
       const allowed = call.allowedAuthorisations(type, purpose, input.holderCode, candidates);
       if (allowed.length === 0) throw await call.noAgreement(type, purpose, input.holderCode);
       fields = unionFields(type, allowed);
@@ -264,7 +271,8 @@ export function lookupLicense(
       call.record.basis = 'authorisation';
       call.record.basisIds = basis.ids;
     }
-    const license = await currentLicenses(rt.platform).find(type, input.holderCode);
+    // Practice data (练习模式) is never served: the practice range is not a real holder.
+    const license = isPracticeCode(input.holderCode) ? undefined : await currentLicenses(rt.platform).find(type, input.holderCode);
     if (!license) throw new DomainError('not-found', 'license-not-found', `holder ${input.holderCode} has no ${type}`);
     call.record.fields = fields;
     return { ...present(license, fields), purpose, basis, accessId: call.record.accessId };
@@ -274,7 +282,7 @@ export function lookupLicense(
 /** POST /api/v1/exchange/licenses:batch with X-Purpose: per-holder results. */
 export function lookupBatch(
   rt: ExchangeRuntime,
-  principal: ClientPrincipal,
+  principal: StaffPrincipal,
   input: { type: string; holders: readonly string[]; purpose: string | undefined },
 ): Promise<BatchAnswer> {
   const call = new Call(rt, principal, 'batch', input.type, input.purpose, [...new Set(input.holders)]);
@@ -294,7 +302,7 @@ export function lookupBatch(
       readable = new Map(valid.map((h) => [h, allFields]));
       basis = { kind: 'agreement', ids: [grant.agreementId] };
     } else {
-      const byHolder = await findActiveAuthorisations(db, { holderCodes: valid, licenseType: type, purpose, clientId: principal.clientId, departmentCode: principal.departmentCode });
+      const byHolder = await findActiveAuthorisations(db, { holderCodes: valid, licenseType: type, purpose, clientId: callerId(principal), departmentCode: principal.departmentCode });
       readable = new Map();
       const ids = new Set<string>();
       for (const holder of valid) {
@@ -309,7 +317,7 @@ export function lookupBatch(
       call.record.basis = 'authorisation';
       call.record.basisIds = basis.ids;
     }
-    const licenses = await currentLicenses(rt.platform).findMany(type, [...readable.keys()]);
+    const licenses = await currentLicenses(rt.platform).findMany(type, [...readable.keys()].filter((h) => !isPracticeCode(h)));
     const summary = { found: 0, notFound: 0, invalid: 0, forbidden: 0 };
     const results: BatchResult[] = input.holders.map((holderCode) => {
       if (!HOLDER_CODE.test(holderCode)) {

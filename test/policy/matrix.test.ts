@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type Action, type Principal, type PolicyResource } from '../../src/policy/index.ts';
+import { decide, type Action, type PersonPrincipal, type Principal, type PolicyResource } from '../../src/policy/index.ts';
 
 /**
  * The allow/deny matrix of the policies (src/policy/*.cedar): who may do what to which kind of
@@ -100,6 +100,9 @@ const MATRIX: Row[] = [
   // ── exchange: add its rows here ──
   // (rows whose decision depends on facts in the context — agreements, authorisations, quota — are in EXCHANGE_CONTEXT_MATRIX at the end)
   { action: 'exchange:call', resource: { type: 'LicenseType', id: 'business-license', attrs: { key: 'business-license' } }, label: 'the business license type', expect: 'deny allow deny allow deny' },
+  { action: 'exchange:read-usage', resource: ownDepartment, label: "one's own department's usage", expect: 'deny allow allow allow deny' },
+  { action: 'exchange:read-usage', resource: { type: 'Department', id: T }, label: "T's usage", expect: 'deny allow allow deny deny' },
+  { action: 'exchange:read-usage', resource: PLATFORM, label: "the whole platform's usage", expect: 'deny deny allow deny deny' },
   { action: 'subscription:read', resource: subscriptionOf(T), label: "T's subscription", expect: 'deny allow allow deny deny' },
   { action: 'subscription:delete', resource: subscriptionOf(T), label: "T's subscription", expect: 'deny allow deny deny deny' },
   { action: 'subscription:redeliver', resource: subscriptionOf(T), label: "T's subscription", expect: 'deny allow deny deny deny' },
@@ -116,6 +119,8 @@ const MATRIX: Row[] = [
   { action: 'authorisation:grant', resource: holderRecord(HOLDER), label: "the holder's own license", expect: 'deny deny deny deny allow' },
   { action: 'authorisation:revoke', resource: holderRecord(HOLDER), label: "the holder's own authorisation", expect: 'deny deny deny deny allow' },
   { action: 'authorisation:list', resource: holderRecord(HOLDER), label: "the holder's own authorisations", expect: 'deny deny allow deny allow' },
+  { action: 'license:list-held', resource: holderRecord(HOLDER), label: "the licenses the holder holds", expect: 'deny deny deny deny allow' },
+  { action: 'license:list-held', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "the licenses another holder holds", expect: 'deny deny deny deny deny' },
   { action: 'authorisation:grant', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "another holder's license", expect: 'deny deny deny deny deny' },
   { action: 'authorisation:revoke', resource: holderRecord('91370100MA3C5K7Y3Q'), label: "another holder's authorisation", expect: 'deny deny deny deny deny' },
 
@@ -262,5 +267,77 @@ describe('policy matrix: a person of S with the issuer and consumer roles decide
   it.each(MATRIX.map((row) => ({ ...row })))('$action on $label', ({ action, resource }) => {
     const target = typeof resource === 'function' ? resource(system) : resource;
     expect(decide(person, action, target).allowed).toBe(decide(system, action, target).allowed);
+  });
+});
+
+// ── practice mode (练习模式): a person in practice acts only inside their practice copy ──
+
+describe('policy matrix: practice mode', () => {
+  // A practice copy: its issuer, consumer and coordination office (codes in the practice range).
+  const PI = '11370000PRA00011PX';
+  const PT = '11370000PRA00012PX';
+  const PC = '11370000PRA00013PX';
+  const copy = [PI, PT, PC];
+  const practising = (departmentCode: string, role: string): Principal => ({
+    kind: 'person',
+    personId: `p-${role}`,
+    username: `practice.${role}`,
+    departmentCode,
+    roles: [role],
+    practice: true,
+    practiceDepartments: copy,
+  });
+  const issuer = practising(PI, 'issuer');
+  const consumer = practising(PT, 'consumer');
+  const office = practising(PC, 'coordinator');
+  // What a practice principal may do on something no department owns: read the catalog, list
+  // agreements (the facades show it its copy's), issue (a guard keeps the holder in the copy).
+  const neutral = (action: string, resource: PolicyResource) =>
+    (action === 'catalog:read' && resource.type === 'Catalog') || (action === 'agreement:list' && resource.type === 'Platform') || (action === 'license:issue' && resource.type === 'LicenseType');
+
+  const outside = MATRIX.flatMap((row) =>
+    COLUMNS.filter((who) => PRINCIPALS[who].kind === 'client').map((who) => ({ ...row, who })),
+  );
+  it.each(outside)('$action on $label (real departments) by a practising person like $who is denied', ({ action, resource, who }) => {
+    const roles = (PRINCIPALS[who] as { roles: readonly string[] }).roles;
+    const inPractice = { ...practising(copy[0], roles[0]), roles: [...roles] } as PersonPrincipal;
+    const target = typeof resource === 'function' ? resource(inPractice) : resource;
+    if (target.type === 'Department' && target.id === inPractice.departmentCode) return; // its own (practice) department
+    const context: Record<string, boolean> = action === 'license:issue' ? { authorisedIssuer: true } : {};
+    const expected = neutral(action, target) ? decide({ ...inPractice, practice: false }, action, target, context).allowed : false;
+    expect(decide(inPractice, action, target, context).allowed).toBe(expected);
+  });
+
+  it('inside the copy, a practising person acts with their role as in their real department', () => {
+    const license: PolicyResource = { type: 'License', id: 'l-1', attrs: { issuerCode: PI } };
+    expect(decide(issuer, 'license:revoke', license).allowed).toBe(true);
+    expect(decide(issuer, 'license:read', license).allowed).toBe(true);
+    expect(decide(issuer, 'license:list', { type: 'LicenseRegistry', id: PI, attrs: { issuerCode: PI } }).allowed).toBe(true);
+    expect(decide(issuer, 'license:issue', LICENSE_TYPE, { authorisedIssuer: true }).allowed).toBe(true);
+    expect(decide(issuer, 'agreement:decide', agreement('submitted', 'conditional', PI, PT)).allowed).toBe(true);
+    expect(decide(consumer, 'agreement:request', catalogResource('conditional', PI)).allowed).toBe(true);
+    expect(decide(consumer, 'agreement:appeal', agreement('rejected', 'conditional', PI, PT)).allowed).toBe(true);
+    expect(decide(office, 'agreement:decide', agreement('escalated', 'conditional', PI, PT)).allowed).toBe(true);
+    expect(decide(issuer, 'inbox:read', { type: 'Department', id: PI }).allowed).toBe(true);
+  });
+
+  it('outside the copy, nothing: real departments, agreements half in the copy, oversight, the audit log, the exchange', () => {
+    expect(decide(issuer, 'license:list', { type: 'LicenseRegistry', id: '*', attrs: {} }).allowed).toBe(false);
+    expect(decide(office, 'license:list', { type: 'LicenseRegistry', id: '*', attrs: {} }).allowed).toBe(false);
+    expect(decide(office, 'license:read', { type: 'License', id: 'l-2', attrs: { issuerCode: S } }).allowed).toBe(false);
+    expect(decide(issuer, 'agreement:decide', agreement('submitted', 'conditional', PI, T)).allowed).toBe(false);
+    expect(decide(consumer, 'agreement:request', catalogResource('conditional', S)).allowed).toBe(false);
+    expect(decide(office, 'coordination:oversee', PLATFORM).allowed).toBe(false);
+    expect(decide(office, 'audit:query', { type: 'AuditLog', id: 'log' }).allowed).toBe(false);
+    expect(decide(consumer, 'exchange:call', LICENSE_TYPE).allowed).toBe(false);
+    expect(decide(office, 'person:create', { type: 'Department', id: PI }).allowed).toBe(false);
+    expect(decide(issuer, 'inbox:read', { type: 'Department', id: PT }).allowed).toBe(false);
+  });
+
+  it('every person may use practice mode, in it or not; systems and holders may not', () => {
+    expect(decide(issuer, 'practice:use', PLATFORM).allowed).toBe(true);
+    expect(decide(personLike(PRINCIPALS.owner), 'practice:use', PLATFORM).allowed).toBe(true);
+    expect(decide(PRINCIPALS.owner, 'practice:use', PLATFORM).allowed).toBe(false);
+    expect(decide(PRINCIPALS.holder, 'practice:use', PLATFORM).allowed).toBe(false);
   });
 });
