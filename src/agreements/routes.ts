@@ -17,6 +17,7 @@ import {
   type AgreementStatus,
 } from './agreements.ts';
 import { PURPOSES } from './purposes.ts';
+import { agreementStatistics } from './statistics.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 // Spelled out: TypeBox infers the static type of a literal tuple union, not of a mapped array.
@@ -184,6 +185,33 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
       const page = await listAgreements(platform.store, principalOf(request), { ...filters, status: statuses as AgreementStatus[], limit, offset });
       return { ...page, limit, offset };
     },
+  );
+
+  const DepartmentFigure = Type.Object({ code: Type.String(), name: Nullable(Type.String()), nameEn: Nullable(Type.String()), active: Type.Integer(), total: Type.Integer() });
+  app.get(
+    '/api/v1/agreements/statistics',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security,
+        summary: 'Figures of sharing for the coordination office: agreements per status, overdue, escalated, pending appeals, top providers and consumers, requests per day',
+        response: {
+          200: Type.Object({
+            at: Type.String(),
+            total: Type.Integer(),
+            byStatus: Type.Object(Object.fromEntries(AGREEMENT_STATUSES.map((s) => [s, Type.Integer()]))),
+            overdue: Type.Integer({ description: 'As GET /api/v1/agreements?overdue=true counts them' }),
+            escalated: Type.Integer(),
+            appealsPending: Type.Integer(),
+            topProviders: Type.Array(DepartmentFigure, { description: 'Owner departments with the most agreements in force' }),
+            topConsumers: Type.Array(DepartmentFigure, { description: 'Consumer departments with the most agreements in force' }),
+            submittedPerDay: Type.Array(Type.Object({ day: Type.String(), count: Type.Integer() }), { description: 'The last 30 days, China time' }),
+          }),
+        },
+      },
+    },
+    (request) => agreementStatistics(platform, principalOf(request)),
   );
 
   app.get(
