@@ -94,6 +94,15 @@ export async function readLicense(platform: Platform, principal: Principal, iden
   return withLink(platform, await records.getLicense(platform.store, identifier));
 }
 
+/** How many licenses a holder's own list shows (a holder holds a few: one per type, in practice). */
+export const HELD_LICENSES_MAX = 100;
+
+/** The licenses a holder holds, as the holder (an enterprise signed in) sees them: current versions with their verification links. */
+export async function heldLicenses(platform: Platform, principal: Principal, holderCode: string): Promise<LicenseView[]> {
+  authorize(principal, 'license:list-held', { type: 'HolderRecord', id: holderCode, attrs: { holderCode } });
+  return (await records.listHolderLicenses(platform.store, holderCode, HELD_LICENSES_MAX)).map((license) => withLink(platform, license));
+}
+
 /** Every version of a license, oldest first; versions are immutable. */
 export async function licenseVersions(platform: Platform, principal: Principal, identifier: string): Promise<records.LicenseVersion[]> {
   await authorizeRead(platform, principal, identifier);

@@ -320,6 +320,18 @@ export async function getLicense(db: Queryable, identifier: string): Promise<Lic
   return toLicense(row, version);
 }
 
+/** The licenses a holder holds (any type, any status), their current versions, newest first; at most `limit`. */
+export async function listHolderLicenses(db: Queryable, holderCode: string, limit: number): Promise<License[]> {
+  const rows = await db.query<LicenseRow & { identifier: string; data: LicenseData; credential: string }>(
+    `select ${LICENSE_COLUMNS}, v.identifier, v.data, v.credential from licenses l
+       join license_versions v on v.license_id = l.id and v.version = l.current_version
+       left join departments d on d.code = l.issuer_code
+      where l.holder_code = $1 order by l.created_at desc, l.id desc limit $2`,
+    [holderCode, limit],
+  );
+  return rows.rows.map((row) => toLicense(row, row));
+}
+
 export async function licenseIssuerOf(db: Queryable, identifier: string): Promise<string> {
   return (await findLicenseRow(db, identifier)).issuer_code;
 }

@@ -6,6 +6,7 @@ import type { Platform } from '../platform/platform.ts';
 import {
   amendLicense,
   changeLicenseStatus,
+  heldLicenses,
   issueLicense,
   licenseHistory,
   licenseVersions,
@@ -151,6 +152,21 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     (request) => listLicenses(platform, principalOf(request), request.query),
+  );
+
+  app.get(
+    '/api/v1/holders/:holderCode/licenses',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['licenses', 'holders'],
+        summary: 'My licenses (我的证照): the licenses a holder holds, current versions, newest first (the holder signed in)',
+        security: [{ bearer: [] }],
+        params: Type.Object({ holderCode: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Type.Array(LicenseSchema) },
+      },
+    },
+    (request) => heldLicenses(platform, principalOf(request), request.params.holderCode),
   );
 
   app.get(
