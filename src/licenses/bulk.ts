@@ -18,7 +18,8 @@ export interface BulkOutcome {
   existing: number;
 }
 
-async function existingHolders(db: Queryable, typeKey: string, codes: string[]): Promise<Set<string>> {
+/** Which of `codes` already hold a license of the type. */
+export async function existingHolders(db: Queryable, typeKey: string, codes: string[]): Promise<Set<string>> {
   const rows = await db.query<{ holder_code: string }>('select holder_code from licenses where type_key = $1 and holder_code = any($2)', [
     typeKey,
     codes,

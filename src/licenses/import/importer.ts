@@ -2,14 +2,15 @@
  * Imports a department's own file of license data: reads it as a stream, maps and checks
  * every row, issues the valid ones in signed batches, and reports every rejected row.
  * Re-running the same file issues nothing twice: holders that already have a license of the
- * type are skipped (bulk.ts) and counted as already issued.
+ * type are found before their rows are checked (one query per chunk of rows), skipped and counted
+ * as already issued, so a re-run costs a read of the file; bulk.ts checks again before writing.
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { findDepartment } from '../../departments/index.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { findLicenseType, LICENSE_TYPES, listIssuers, type LicenseTypeStandard } from '../../standards/index.ts';
-import { issueInBulk, type ValidatedLicense } from '../bulk.ts';
+import { existingHolders, issueInBulk, type ValidatedLicense } from '../bulk.ts';
 import { chinaDate } from '../../platform/chinaTime.ts';
 import type { Issuer, LicenseContext } from '../licenseRecords.ts';
 import { inlineSigner, workerSigner, type LicenseSigner } from '../signing.ts';
@@ -183,30 +184,55 @@ export async function importLicenses(
   };
   let fatal: unknown;
 
-  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
-    let batch: ValidatedLicense[] = [];
-    try {
-      for (let next = first; !next.done; next = await rows.next()) {
-        const row: SourceRow = next.value;
-        counts.rows++;
+  const creditCodeColumn = mapper.columnOf(CREDIT_CODE_FIELD);
+  /** The holder code a row names, as it would be mapped (trimmed, upper case), before any check. */
+  const rawCode = (row: SourceRow): string | undefined => {
+    const value = row.malformed ? undefined : row.record[creditCodeColumn];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined;
+  };
+
+  /** Checks a chunk of rows whose holders have no license yet, and yields the valid ones in batches. */
+  async function* checkChunk(chunk: SourceRow[], known: Set<string>, pending: ValidatedLicense[]): AsyncGenerator<ValidatedLicense[]> {
+    for (const row of chunk) {
+      counts.rows++;
+      const code = rawCode(row);
+      if (code !== undefined && known.has(code) && !check.seen.has(code)) {
+        check.seen.set(code, row.rowNumber);
+        counts.alreadyIssued++;
+      } else {
         const outcome = checkRow(check, row);
         if (outcome.problems.length > 0) {
           await report.add(row, outcome.creditCode, outcome.problems);
           counts.warnings += outcome.problems.filter((p) => p.severity === 'warning').length;
         }
-        if (outcome.license) batch.push(outcome.license);
+        if (outcome.license) pending.push(outcome.license);
         else counts.rejected++;
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
-        }
-        if (counts.rows % 1000 === 0) progress();
+        if (pending.length >= batchSize) yield pending.splice(0, pending.length);
       }
+      if (counts.rows % 1000 === 0) progress();
+    }
+  }
+
+  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
+    const pending: ValidatedLicense[] = [];
+    let chunk: SourceRow[] = [];
+    const flush = async function* () {
+      const codes = [...new Set(chunk.map(rawCode).filter((c): c is string => c !== undefined))];
+      const known = codes.length > 0 ? await existingHolders(ctx.store, standard.key, codes) : new Set<string>();
+      yield* checkChunk(chunk, known, pending);
+      chunk = [];
+    };
+    try {
+      for (let next = first; !next.done; next = await rows.next()) {
+        chunk.push(next.value);
+        if (chunk.length >= batchSize) yield* flush();
+      }
+      if (chunk.length > 0) yield* flush();
     } catch (error) {
       // Stop reading, but let the batches in flight finish: what was valid up to here is issued.
       fatal = error;
     }
-    if (batch.length > 0) yield batch;
+    if (pending.length > 0) yield pending;
   }
 
   const useWorkers = options.signer === 'workers' || (options.signer !== 'inline' && totalBytes > WORKER_SIGNING_BYTES);
