@@ -6,6 +6,7 @@ import type { ChangeFeed } from '../platform/changes.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import { agreementEvent } from './events.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { actorOf, isStaff } from '../platform/auth/principal.ts';
 import { authorize, decide, type PolicyResource, type Principal } from '../policy/index.ts';
@@ -335,7 +336,8 @@ async function record(
   const departments = [
     r.owner_department,
     r.consumer_department,
-    ...(recipients.coordinator ? await coordinationOffices(tx) : []),
+    // A practice copy's agreements (练习模式) never reach the real coordination office.
+    ...(recipients.coordinator && !isPracticeCode(r.owner_department) ? await coordinationOffices(tx) : []),
   ].filter((d, i, all) => all.indexOf(d) === i);
   const step = { ...last, event: noticeEvent ?? last.event };
   const [text, consumerText] = [await notice(tx, r, step), await notice(tx, r, step, true)];
@@ -742,7 +744,7 @@ export async function addComment(ctx: SharingContext, principal: Principal, id: 
     const involved = r.status === 'escalated' || r.appeal_status !== null;
     await ctx.events.publish(tx, [stepEvent('commented', r, comment.author, now, { event: 'commented', status: r.status, data: { commentId: comment.id } })]);
     const text = await notice(tx, r, { event: 'commented', status: r.status });
-    const departments = [r.owner_department, r.consumer_department, ...(involved ? await coordinationOffices(tx) : [])].filter(
+    const departments = [r.owner_department, r.consumer_department, ...(involved && !isPracticeCode(r.owner_department) ? await coordinationOffices(tx) : [])].filter(
       (d, i, all) => all.indexOf(d) === i && d !== department,
     );
     await notify(

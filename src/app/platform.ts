@@ -13,6 +13,8 @@ import { holdersCapability } from '../holders/capability.ts';
 import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
 import { peopleCapability } from '../people/capability.ts';
+import { practiceCapability } from '../practice/capability.ts';
+import { syntheticEnterprise } from '../demo/synthetic.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
 import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
@@ -33,6 +35,7 @@ export const CAPABILITIES: readonly Capability[] = [
   exchangeCapability,
   deliveriesCapability,
   auditCapability,
+  practiceCapability(syntheticEnterprise),
 ];
 
 /** Every migration, kernel first, in the order they run. */

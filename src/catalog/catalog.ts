@@ -3,6 +3,7 @@ import type { DomainEvents } from '../platform/events.ts';
 import { resourceEvent } from './events.ts';
 import { conflict, DomainError, invalid } from '../platform/errors.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
+import { notPracticeSql } from '../platform/practiceCodes.ts';
 import type { PolicyResource } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
 
@@ -353,6 +354,8 @@ export interface CatalogQuery {
   sharingClass?: SharingClass;
   licenseType?: string;
   accessMode?: AccessMode;
+  /** Only these owners' resources (a practice copy's, in practice mode); otherwise the real catalog, without practice copies'. */
+  owners?: readonly string[];
   limit?: number;
   offset?: number;
 }
@@ -374,6 +377,8 @@ export async function searchCatalog(db: Queryable, query: CatalogQuery): Promise
   if (query.sharingClass) where.push(`sharing_class = ${param(query.sharingClass)}`);
   if (query.licenseType) where.push(`license_type = ${param(query.licenseType)}`);
   if (query.accessMode) where.push(`${param(query.accessMode)} = any(access_modes)`);
+  if (query.owners) where.push(`owner_department = any(${param([...query.owners])}::text[])`);
+  else where.push(notPracticeSql('owner_department'));
   const limit = param(query.limit ?? 50);
   const offset = param(query.offset ?? 0);
   const rows = await db.query<ResourceRow & { total: number }>(

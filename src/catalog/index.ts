@@ -29,7 +29,9 @@ const CATALOG: PolicyResource = { type: 'Catalog', id: 'catalog' };
 /** Searches the catalog (every department's staff and systems: the catalog says what exists and on what legal basis). */
 export async function searchResources(platform: Platform, principal: Principal, query: CatalogQuery): Promise<{ items: CatalogEntry[]; total: number }> {
   authorize(principal, 'catalog:read', CATALOG);
-  return searchCatalog(platform.store, query);
+  // In practice mode (练习模式) the catalog is the practice copy's.
+  const owners = principal.kind === 'person' && principal.practice ? (principal.practiceDepartments ?? []) : undefined;
+  return searchCatalog(platform.store, { ...query, owners });
 }
 
 /** The catalog as DCAT-AP JSON-LD. */

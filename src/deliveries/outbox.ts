@@ -8,6 +8,7 @@ import type { LicenseEvent } from '../licenses/index.ts';
 import type { NotificationEvent } from '../notifications/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
 
 export const EVENT_TYPE_PREFIX = 'cn.gov.certbridge.';
 
@@ -68,6 +69,8 @@ async function onLicenseEvents(tx: Queryable, events: readonly LicenseEvent[]): 
   const rows: OutboxRow[] = [];
   for (const event of events) {
     const { identifier, version, typeKey, issuerCode, holderCode, status, reason } = event.data;
+    // A practice copy's licenses (练习模式) reach no subscriber.
+    if (isPracticeCode(issuerCode)) continue;
     const eventId = randomUUID();
     for (const s of matchers) {
       if (s.license_type !== typeKey || (s.holderSet && !s.holderSet.has(holderCode))) continue;

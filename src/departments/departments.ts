@@ -5,6 +5,7 @@ import { authorize } from '../policy/index.ts';
 import { CLIENT_CHANGES } from './clientStatus.ts';
 import { clientEvent } from './events.ts';
 import type { Queryable } from '../platform/store/store.ts';
+import { notPracticeSql } from '../platform/practiceCodes.ts';
 import { conflict, invalid, notFound } from '../platform/errors.ts';
 import { checkCreditCode, findDivision } from '../standards/index.ts';
 import { hashSecret, newClientSecret, secretMatches } from '../platform/auth/secrets.ts';
@@ -64,7 +65,7 @@ export async function insertDepartment(db: Queryable, department: Department): P
 }
 
 export async function listDepartments(db: Queryable): Promise<Department[]> {
-  const rows = await db.query<DepartmentRow>('select code, name, name_en, level, region from departments order by created_at, code');
+  const rows = await db.query<DepartmentRow>(`select code, name, name_en, level, region from departments where ${notPracticeSql('code')} order by created_at, code`);
   return rows.rows.map(toDepartment);
 }
 

@@ -15,6 +15,7 @@
  */
 import { invalid } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
+import { notPracticeSql } from '../platform/practiceCodes.ts';
 import { LICENSE_TYPES } from '../standards/index.ts';
 import type { LicenseStatus } from './lifecycle.ts';
 
@@ -107,6 +108,8 @@ export async function listRegistry(db: Queryable, issuerCode: string | undefined
     return `$${params.length}${cast}`;
   };
   if (issuerCode !== undefined) where.push(`l.issuer_code = ${param(issuerCode)}`);
+  // Every issuer's licenses (the office) are the real ones: practice copies' (练习模式) are not listed.
+  else where.push(notPracticeSql('l.issuer_code'));
   if (query.holderCode !== undefined) {
     // Probes the (type_key, holder_code) unique index once per type instead of scanning for the code.
     const types = query.type !== undefined ? [query.type] : LICENSE_TYPES.map((t) => t.key);

@@ -144,6 +144,17 @@ const personPrincipal = (p: Pick<PersonIdentity, 'personId' | 'username' | 'depa
   practice: false,
 });
 
+/**
+ * Practice mode (src/practice) turns a signed-in person into their practice self: the same person
+ * acting for a department of their practice copy. The practice capability registers how, once per
+ * platform; without it a person is always their real self.
+ */
+export type PracticeResolver = (person: PersonPrincipal) => Promise<PersonPrincipal | undefined>;
+const practiceResolvers = new WeakMap<Platform, PracticeResolver>();
+export function usePractice(platform: Platform, resolver: PracticeResolver): void {
+  practiceResolvers.set(platform, resolver);
+}
+
 const limitsOf = (platform: Platform) => ({ idleMinutes: platform.config.sessionIdleMinutes, maxHours: platform.config.sessionMaxHours });
 
 async function publish(platform: Platform, events: Parameters<Platform['events']['publish']>[1]): Promise<void> {
@@ -239,9 +250,10 @@ export async function sessionOf(platform: Platform, sessionId: string): Promise<
       await deleteSession(platform.store, found.idHash);
       return undefined;
     }
+    const real = personPrincipal(owner);
     return {
       idHash: found.idHash,
-      principal: personPrincipal(owner),
+      principal: (await practiceResolvers.get(platform)?.(real)) ?? real,
       subject: { kind: 'person', username: owner.username, departmentCode: owner.departmentCode },
       expiresAt: found.endsAt.toISOString(),
     };
@@ -262,7 +274,10 @@ export async function sessionOf(platform: Platform, sessionId: string): Promise<
 export async function describeSession(platform: Platform, session: LiveSession): Promise<SessionPrincipalView> {
   if (session.principal.kind === 'holder') return holderView(platform, session.principal.holderCode);
   const person = await getPerson(platform.store, session.principal.username);
-  return personView(platform, person);
+  const view = await personView(platform, person);
+  if (view.kind !== 'person' || !session.principal.practice) return view;
+  const practising = session.principal.departmentCode;
+  return { ...view, departmentCode: practising, departmentName: (await findDepartment(platform.store, practising))?.name ?? practising, practice: true };
 }
 
 /** Signs out: the session ends at once, everywhere. */

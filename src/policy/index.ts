@@ -45,6 +45,7 @@ function principalEntity(principal: Principal): cedar.EntityJson {
           department: principal.departmentCode,
           departmentEntity: { __entity: uid('Department', principal.departmentCode) },
           roles: [...principal.roles],
+          ...(principal.kind === 'person' && principal.practice ? { practice: true, practiceDepartments: [...(principal.practiceDepartments ?? [])] } : {}),
         },
         parents: [],
       };
@@ -71,7 +72,7 @@ function principalKey(p: Principal): string {
     case 'client':
       return `c\u0000${p.clientId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}`;
     case 'person':
-      return `p\u0000${p.personId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}`;
+      return `p\u0000${p.personId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}${p.practice ? `\u0000practice\u0000${(p.practiceDepartments ?? []).join('\u0001')}` : ''}`;
     case 'holder':
       return `h\u0000${p.holderCode}`;
     case 'operator':

@@ -25,6 +25,8 @@ export interface PersonPrincipal {
   roles: readonly string[];
   /** In practice mode the person acts in a sandbox copy of the department. */
   practice?: boolean;
+  /** In practice mode: the departments of the person's practice copy, the only ones they act on (src/practice). */
+  practiceDepartments?: readonly string[];
 }
 
 /** A license holder (an enterprise), signed in with its own account. */

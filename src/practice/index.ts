@@ -1,0 +1,175 @@
+// The practice capability (its facade): practice mode (练习模式). A member of staff switches into a
+// practice copy of their department — shadow departments in a reserved code range, seeded with
+// synthetic enterprises, licenses, catalog resources and a request — and then acts there with their
+// role through every other capability unchanged: their sessions carry a practice principal (the
+// copy's department, `practice: true`), and the policies (src/policy/practice.cedar) deny a
+// practice principal everything outside its copy. A guard in every license and agreement change
+// keeps the practice range and the real one apart whoever acts. A reset starts the copy over.
+import type { AgreementEvent } from '../agreements/index.ts';
+import { findDepartment, getDepartment } from '../departments/index.ts';
+import type { LicenseEvent } from '../licenses/index.ts';
+import { usePractice } from '../people/index.ts';
+import type { PersonPrincipal, Principal } from '../platform/auth/principal.ts';
+import { DomainError, forbidden } from '../platform/errors.ts';
+import type { DomainEvent } from '../platform/events.ts';
+import type { Platform } from '../platform/platform.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
+import { authorize } from '../policy/index.ts';
+import { serialOf, SLOTS, type Slot } from './codes.ts';
+import { currentCopy, isPractising, nextSerial, practisingCopy, replaceCopy, setPractising, type Copy } from './copies.ts';
+import { practiceEvent } from './events.ts';
+import { resourceIds, seedCopy, type PracticeEnterprise, type SyntheticSource } from './seed.ts';
+
+export type { PracticeEvent } from './events.ts';
+export type { PracticeEnterprise, SyntheticEnterprise, SyntheticSource } from './seed.ts';
+
+/** What the console shows of a person's practice mode. */
+export interface PracticeView {
+  practice: boolean;
+  copy: {
+    serial: number;
+    createdAt: string;
+    /** The department the person acts for in practice (their own, practised). */
+    departmentCode: string;
+    departments: { code: string; name: string; role: Slot; own: boolean }[];
+    enterprises: PracticeEnterprise[];
+    resources: { licenses: string; reports: string };
+  } | null;
+}
+
+const PLATFORM = { type: 'Platform', id: 'certbridge' };
+const synthetics = new WeakMap<Platform, SyntheticSource>();
+
+/** The person behind a principal, as they really are: their real department and role. */
+async function realPerson(platform: Platform, principal: Principal): Promise<{ personId: string; username: string; departmentCode: string; role: Slot }> {
+  authorize(principal, 'practice:use', PLATFORM);
+  const person = principal as PersonPrincipal;
+  if (person.practice) {
+    const copy = await currentCopy(platform.store, person.personId);
+    if (copy) return { personId: person.personId, username: person.username, departmentCode: copy.departmentCode, role: copy.role };
+  }
+  const role = person.roles.find((r): r is Slot => (SLOTS as readonly string[]).includes(r));
+  if (!role) throw forbidden('practice mode is for staff with the issuer, consumer or coordinator role');
+  return { personId: person.personId, username: person.username, departmentCode: person.departmentCode, role };
+}
+
+async function view(platform: Platform, personId: string): Promise<PracticeView> {
+  const practice = await isPractising(platform.store, personId);
+  const copy = await currentCopy(platform.store, personId);
+  if (!copy) return { practice, copy: null };
+  const departments = await Promise.all(
+    copy.departments.map(async (code, i) => ({ code, name: (await findDepartment(platform.store, code))?.name ?? code, role: SLOTS[i], own: SLOTS[i] === copy.role })),
+  );
+  return {
+    practice,
+    copy: {
+      serial: copy.serial,
+      createdAt: copy.createdAt,
+      departmentCode: copy.departments[SLOTS.indexOf(copy.role)],
+      departments,
+      enterprises: copy.enterprises,
+      resources: resourceIds(copy.serial),
+    },
+  };
+}
+
+/** Seeds a new copy for the person; it becomes current only when the caller says so (replaceCopy). */
+async function newCopy(platform: Platform, person: { personId: string; username: string; departmentCode: string; role: Slot }): Promise<Omit<Copy, 'createdAt'>> {
+  const synthetic = synthetics.get(platform);
+  if (!synthetic) throw new Error('practice: no source of synthetic enterprises (the composition root gives one)');
+  const real = await getDepartment(platform.store, person.departmentCode);
+  const serial = await nextSerial(platform.store);
+  const seeded = await seedCopy(platform, synthetic, serial, person.role, real);
+  return { serial, personId: person.personId, username: person.username, departmentCode: real.code, role: person.role, ...seeded };
+}
+
+/** Whether the person is in practice mode, and their copy (a person signed in to the console). */
+export async function practiceState(platform: Platform, principal: Principal): Promise<PracticeView> {
+  const person = await realPerson(platform, principal);
+  return view(platform, person.personId);
+}
+
+/**
+ * Switches practice mode on (the person's copy is seeded the first time) or off, for every session
+ * of the person; recorded under the person, in their real department, with `practice: true`.
+ */
+export async function switchPractice(platform: Platform, principal: Principal, on: boolean): Promise<PracticeView> {
+  const person = await realPerson(platform, principal);
+  let copy = await currentCopy(platform.store, person.personId);
+  let seeded: Omit<Copy, 'createdAt'> | undefined;
+  if (on && !copy) seeded = await newCopy(platform, person);
+  await platform.store.transaction(async (tx) => {
+    if (seeded) {
+      copy = await currentCopy(tx, person.personId, true);
+      if (!copy) await replaceCopy(tx, seeded);
+    }
+    const serial = copy?.serial ?? seeded?.serial ?? 0;
+    if (await setPractising(tx, person.personId, on)) await platform.events.publish(tx, [practiceEvent(on ? 'practice.started' : 'practice.ended', person, serial)]);
+  });
+  return view(platform, person.personId);
+}
+
+/**
+ * Starts the copy over: a freshly seeded copy replaces the person's current one in one
+ * transaction (until then the old one stays current, so a failed reset changes nothing). The old
+ * copy is retired: its departments and rows stay in the practice range (licenses are immutable, the
+ * audit log append-only), and no one acts for them again.
+ */
+export async function resetPractice(platform: Platform, principal: Principal): Promise<PracticeView> {
+  const person = await realPerson(platform, principal);
+  const seeded = await newCopy(platform, person);
+  await platform.store.transaction(async (tx) => {
+    const previous = await currentCopy(tx, person.personId, true);
+    await replaceCopy(tx, seeded);
+    await platform.events.publish(tx, [practiceEvent('practice.reset', person, seeded.serial, previous?.serial)]);
+  });
+  return view(platform, person.personId);
+}
+
+// ── the guard: the practice range and the real one never meet ──
+
+function refuse(detail: string): never {
+  throw new DomainError('forbidden', 'practice-boundary', detail);
+}
+
+/** A license of a practice department goes only to its copy's enterprises; a real department's never to a practice code. */
+function guardLicense(event: LicenseEvent): void {
+  const issuer = event.facts.department ?? '';
+  for (const holder of event.facts.holderCodes ?? []) {
+    if (isPracticeCode(issuer)) {
+      if (!isPracticeCode(holder) || serialOf(holder) !== serialOf(issuer)) {
+        refuse(`in practice mode licenses are issued only to the practice copy's synthetic enterprises (练习企业), not to ${holder}: see GET /api/v1/session/practice for their codes`);
+      }
+    } else if (isPracticeCode(holder)) {
+      refuse(`${holder} is in the range reserved for practice mode (练习模式): a real department issues no license to it`);
+    }
+  }
+}
+
+/** Both parties of an agreement are in the same practice copy, or neither is in practice. */
+function guardAgreement(event: AgreementEvent): void {
+  const { ownerDepartment, consumerDepartment } = event.data;
+  const owner = isPracticeCode(ownerDepartment);
+  if (owner !== isPracticeCode(consumerDepartment) || (owner && serialOf(ownerDepartment) !== serialOf(consumerDepartment))) {
+    refuse(`resource ${event.data.resourceId} is ${owner ? 'practice data (练习数据)' : 'real'}: ${owner ? 'only its practice copy' : 'no practice department'} may ask for it`);
+  }
+}
+
+/** Registers the guard and the practice principal of sessions (the composition root gives the synthetic enterprises). */
+export function attachPractice(platform: Platform, synthetic: SyntheticSource): void {
+  synthetics.set(platform, synthetic);
+  platform.events.on<LicenseEvent>('license.', async (_tx, events) => {
+    for (const event of events) guardLicense(event);
+  });
+  platform.events.on<AgreementEvent>('agreement.', async (_tx, events) => {
+    for (const event of events) guardAgreement(event);
+  });
+  usePractice(platform, async (person) => {
+    const copy = await practisingCopy(platform.store, person.personId);
+    if (!copy) return undefined;
+    return { ...person, departmentCode: copy.departments[SLOTS.indexOf(copy.role)], roles: [copy.role], practice: true, practiceDepartments: copy.departments };
+  });
+}
+
+/** Whether an event is practice data (its department is a practice department): for readers that keep real lists. */
+export const isPracticeEvent = (event: DomainEvent): boolean => isPracticeCode(event.facts.department);
