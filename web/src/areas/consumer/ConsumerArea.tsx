@@ -1,28 +1,35 @@
+import { Result } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Route, Routes } from 'react-router';
 import { registerMessages } from '../../app/i18n.ts';
-import { AreaPlaceholders } from '../../shared/AreaPlaceholders.tsx';
-import { consumerArea } from './area.tsx';
+import { PageLoading } from '../../shared/PageLoading.tsx';
+import { consumerMessages } from './messages.ts';
 
-registerMessages('consumer', {
-  'zh-CN': {
-    plans: {
-      catalog: '浏览和检索政务数据资源目录，查看共享类型、共享条件与法律依据。',
-      agreements: '本部门的共享协议：状态、期限与用量。',
-      lookup: '在已生效的共享协议下查询证照（窗口办事人员使用）。',
-      usage: '按协议和时间统计的调用量图表。',
-      subscriptions: '证照变更订阅及其推送状态。',
-    },
-  },
-  en: {
-    plans: {
-      catalog: 'Browse and search the data resource catalog, with each resource’s sharing class, conditions and legal basis.',
-      agreements: 'Your department’s sharing agreements: status, deadlines and use.',
-      lookup: 'Look up a license under an active agreement (for a clerk at a counter).',
-      usage: 'Charts of calls per agreement over time.',
-      subscriptions: 'Subscriptions to license changes and their delivery state.',
-    },
-  },
-});
+registerMessages('consumer', consumerMessages);
 
+// Each page its own chunk: ECharts loads with the usage page only.
+const CatalogPage = lazy(() => import('./CatalogPage.tsx'));
+const RequestPage = lazy(() => import('./RequestPage.tsx'));
+const AgreementsPage = lazy(() => import('./AgreementsPage.tsx'));
+const LookupPage = lazy(() => import('./LookupPage.tsx'));
+const UsagePage = lazy(() => import('./UsagePage.tsx'));
+const SubscriptionsPage = lazy(() => import('./SubscriptionsPage.tsx'));
+
+const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
+
+/** The consumer's pages: the menu's (catalog, agreements, lookup, usage, subscriptions) and the guided request. */
 export default function ConsumerArea() {
-  return <AreaPlaceholders area={consumerArea} />;
+  const { t } = useTranslation();
+  return (
+    <Routes>
+      <Route index element={page(<CatalogPage />)} />
+      <Route path="request" element={page(<RequestPage />)} />
+      <Route path="agreements" element={page(<AgreementsPage />)} />
+      <Route path="lookup" element={page(<LookupPage />)} />
+      <Route path="usage" element={page(<UsagePage />)} />
+      <Route path="subscriptions" element={page(<SubscriptionsPage />)} />
+      <Route path="*" element={<Result status="404" title={t('notFound.title')} subTitle={t('notFound.subtitle')} />} />
+    </Routes>
+  );
 }
