@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { PageLoading } from '../shared/PageLoading.tsx';
+import { PracticeBanner, PracticeSwitch } from '../shared/PracticeBanner.tsx';
 import { problemMessage } from './api.ts';
 import { areasOf } from './areas.ts';
 import { principalLabels, useSession, type Principal } from './session.tsx';
@@ -78,7 +79,7 @@ export default function AppShell() {
         aria-label={t('menu')}
         style={phone ? { position: 'fixed', height: '100vh', zIndex: 20, left: 0, top: 0 } : undefined}
       >
-        <Link to="/" style={{ display: 'flex', alignItems: 'center', gap: 10, height: 64, paddingInline: collapsed ? 20 : 16, color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
+        <Link to="/" aria-label={t('appNameShort')} style={{ display: 'flex', alignItems: 'center', gap: 10, height: 64, paddingInline: collapsed ? 20 : 16, color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
           <SafetyCertificateFilled aria-hidden style={{ fontSize: 24, color: '#fff' }} />
           {collapsed ? null : <span style={{ fontSize: 16, fontWeight: 600 }}>{t('appNameShort')}</span>}
         </Link>
@@ -113,6 +114,7 @@ export default function AppShell() {
                   <UserOutlined aria-hidden /> {name}
                 </Typography.Text>
               )}
+              <PracticeSwitch />
               <LanguageSwitch />
               <Button icon={<LogoutOutlined aria-hidden />} onClick={() => void onSignOut()}>
                 {t('signOut')}
@@ -121,7 +123,9 @@ export default function AppShell() {
           </Flex>
         </Layout.Header>
         <Layout.Content style={{ padding: phone ? 12 : 24 }}>
-          <Suspense fallback={<PageLoading />}>
+          <PracticeBanner />
+          {/* Keyed by the department acted for: switching practice mode on or off loads the page afresh. */}
+          <Suspense key={principal.kind === 'person' ? principal.departmentCode : principal.holderCode} fallback={<PageLoading />}>
             <Outlet />
           </Suspense>
         </Layout.Content>
