@@ -4,7 +4,7 @@
  * body over unread, and none of the JSON parsing of the other routes.
  */
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
@@ -99,7 +99,8 @@ export const licenseImportRoutes: FastifyPluginAsyncTypebox<{ platform: Platform
         platform,
         principalOf(request),
         { ...request.query, contentType: request.headers['content-type'], contentLength: Number.isFinite(length) ? length : undefined },
-        (request.body as Upload).stream(),
+        // No body at all (no Content-Type, nothing sent): an empty upload, refused after the decision.
+        request.body instanceof Upload ? request.body.stream() : Readable.from([]),
       );
       return reply.status(202).header('location', `/api/v1/licenses/imports/${job.id}`).send(job);
     },
