@@ -1,9 +1,10 @@
 /**
  * The codes of a practice copy, in the reserved range (src/platform/practiceCodes.ts): valid
- * unified social credit codes (GB 32100) whose organisation code is `PRA`, the copy's serial in
- * four characters, and one character for the department's slot or the enterprise's number.
+ * unified social credit codes (GB 32100) whose division is the province's prefecture and county 99
+ * (`xx9999`, which GB/T 2260 does not have), and whose organisation code is `PRA`, the copy's
+ * serial in four characters, and one character for the department's slot or the enterprise's number.
  */
-import { PRACTICE_MARKER } from '../platform/practiceCodes.ts';
+import { PRACTICE_DIVISION_SUFFIX, PRACTICE_MARKER } from '../platform/practiceCodes.ts';
 import { checkCreditCode, CREDIT_CODE_ALPHABET, creditCodeCheckChar, organizationCodeCheckChar } from '../standards/index.ts';
 
 /** The three departments of a copy, in this order in `practice_copies.departments`. */
@@ -27,9 +28,10 @@ function code(authority: string, category: string, division: string, body: strin
   return first17 + creditCodeCheckChar(first17);
 }
 
-/** A division code the credit code accepts: the real department's region, or the demo province's. */
+/** The practice division of the real department's province (or the demo province's): `xx9999`. */
 export function codeDivision(region: string): string {
-  return /^\d{6}$/.test(region) && checkCreditCode(code('1', '1', region, `${PRACTICE_MARKER}00000`)).valid ? region : '370000';
+  const division = /^\d{6}$/.test(region) ? `${region.slice(0, 2)}${PRACTICE_DIVISION_SUFFIX}` : '';
+  return division && checkCreditCode(code('1', '1', division, `${PRACTICE_MARKER}00000`)).valid ? division : `37${PRACTICE_DIVISION_SUFFIX}`;
 }
 
 /** The code of a copy's department (机关: 1 1). */

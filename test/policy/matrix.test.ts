@@ -274,9 +274,9 @@ describe('policy matrix: a person of S with the issuer and consumer roles decide
 
 describe('policy matrix: practice mode', () => {
   // A practice copy: its issuer, consumer and coordination office (codes in the practice range).
-  const PI = '11370000PRA00011PX';
-  const PT = '11370000PRA00012PX';
-  const PC = '11370000PRA00013PX';
+  const PI = '11379999PRA00011PX';
+  const PT = '11379999PRA00012PX';
+  const PC = '11379999PRA00013PX';
   const copy = [PI, PT, PC];
   const practising = (departmentCode: string, role: string): Principal => ({
     kind: 'person',

@@ -22,8 +22,8 @@ async function realCounts(department: string): Promise<Record<string, number>> {
     licenses: await count('select count(*) as n from licenses where issuer_code = $1'),
     agreements: await count('select count(*) as n from agreements where owner_department = $1 or consumer_department = $1'),
     audit: await count("select count(*) as n from audit_entries where entry::jsonb -> 'facts' ->> 'department' = $1"),
-    departments: await count("select count(*) as n from departments where code <> $1 and substr(code, 9, 3) <> 'PRA'"),
-    catalog: await count("select count(*) as n from catalog_resources where owner_department <> $1 and substr(owner_department, 9, 3) <> 'PRA'"),
+    departments: await count("select count(*) as n from departments where code <> $1 and substr(code, 5, 4) <> '9999'"),
+    catalog: await count("select count(*) as n from catalog_resources where owner_department <> $1 and substr(owner_department, 5, 4) <> '9999'"),
   };
 }
 

@@ -1,8 +1,8 @@
 -- Practice mode (练习模式): a person's practice copy of their department. A copy is three shadow
 -- departments of the registry (the person's own, in their role, and two partners: an issuer, a
 -- consumer or the coordination office, whichever the person is not) with codes in the reserved
--- range (src/platform/practiceCodes.ts: the organisation code begins with PRA and carries the
--- copy's serial), seeded with synthetic enterprises, licenses, catalog resources and requests.
+-- range (src/platform/practiceCodes.ts: the division is the province's xx9999, and the organisation code
+-- carries the copy's serial), seeded with synthetic enterprises, licenses, catalog resources and requests.
 -- See docs/console.md, "Practice mode".
 create sequence practice_copy_serials;
 
