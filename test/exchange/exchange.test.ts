@@ -122,8 +122,15 @@ describe('the exchange API', () => {
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ code: 'missing-purpose', field: 'header:x-purpose' });
     expect((await lastAccess(t.consumer)).outcome).toBe('invalid');
-    expect((await lookup(t, t.consumer, license.holder.code, 'curiosity')).body.code).toBe('unknown-purpose');
-    expect((await lookup(t, t.consumer, license.holder.code, 'tax-administration', 'fishing-license')).body.code).toBe('unknown-license-type');
+    expect((await lookup(t, t.consumer, license.holder.code, 'curiosity')).body).toMatchObject({ code: 'unknown-purpose', field: 'header:x-purpose' });
+    expect((await lookup(t, t.consumer, license.holder.code, 'tax-administration', 'fishing-license')).body).toMatchObject({ code: 'unknown-license-type', field: 'querystring:/type' });
+    // In a batch the type comes in the body: the field says so.
+    const batchOfUnknownType = await api(t, 'POST', '/api/v1/exchange/licenses:batch', {
+      token: t.consumer.token,
+      headers: { 'x-purpose': 'tax-administration' },
+      body: { type: 'fishing-license', holders: [license.holder.code] },
+    });
+    expect(batchOfUnknownType.body).toMatchObject({ status: 400, code: 'unknown-license-type', field: '/type' });
     expect((await lookup(t, t.consumer, 'abc', 'tax-administration')).body.code).toBe('invalid-holder-code');
     const unauthenticated = await api(t, 'GET', `/api/v1/exchange/licenses/${license.holder.code}?type=business-license`, { headers: { 'x-purpose': 'tax-administration' } });
     expect(unauthenticated.status).toBe(401);
