@@ -1,40 +1,89 @@
-import { Alert, Card, Col, Row, Statistic, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
-import { EChart } from '../../shared/EChart.tsx';
-
-const STATUSES = ['submitted', 'escalated', 'approved', 'rejected', 'active', 'suspended', 'revoked', 'expired'] as const;
-
 /**
- * The start of the coordination dashboard: sharing requests per status, counted by the API
- * (GET /api/v1/agreements?status=…&limit=1 → total). The rest of the dashboard comes later.
+ * 运行概览, the coordination office's dashboard: every figure is what the API counts —
+ * GET /api/v1/agreements/statistics (per status, overdue, escalated, appeals, top providers),
+ * GET /api/v1/exchange/usage (lookups per day and per consumer department, from the audit log) and
+ * GET /api/v1/audit/alerts.
  */
+import { Alert, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { formatDate } from '../../app/format.ts';
+import { currentLanguage } from '../../app/i18n.ts';
+import { EChart } from '../../shared/EChart.tsx';
+import { AGREEMENT_STATUSES, useDepartments, useLoad, type AgreementStatus } from '../consumer/sharing.tsx';
+import { lastDays, usageOption, type UsageReport } from '../consumer/UsagePage.tsx';
+
+export interface DepartmentFigure {
+  code: string;
+  name: string | null;
+  nameEn: string | null;
+  active: number;
+  total: number;
+}
+
+export interface AgreementStatistics {
+  total: number;
+  byStatus: Record<AgreementStatus, number>;
+  overdue: number;
+  escalated: number;
+  appealsPending: number;
+  topProviders: DepartmentFigure[];
+  topConsumers: DepartmentFigure[];
+  submittedPerDay: { day: string; count: number }[];
+}
+
+interface AlertRow {
+  id: number;
+  kind: 'volume-exceeded' | 'unusual-volume';
+  day: string;
+  department: string;
+  clientId: string;
+  count: number;
+  threshold: number;
+}
+
+function Figure({ id, title, value, loading }: { id: string; title: string; value: number | undefined; loading: boolean }) {
+  return (
+    <Card>
+      <div data-testid={`figure-${id}`} data-value={value ?? ''}>
+        <Statistic title={title} value={value ?? '—'} loading={loading} />
+      </div>
+    </Card>
+  );
+}
+
 export default function Dashboard() {
   const { t } = useTranslation('coordinator');
-  const [counts, setCounts] = useState<Record<string, number>>();
-  const [error, setError] = useState<string>();
+  const { t: words } = useTranslation('consumer');
+  const language = currentLanguage();
+  const { nameOf } = useDepartments();
+  const stats = useLoad((signal) => api<AgreementStatistics>('/api/v1/agreements/statistics', { signal }), []);
+  const usage = useLoad((signal) => api<UsageReport>('/api/v1/exchange/usage', { query: lastDays(30), signal }), []);
+  const alerts = useLoad((signal) => api<{ items: AlertRow[] }>('/api/v1/audit/alerts', { query: { limit: 10 }, signal }), []);
+  const error = stats.error ?? usage.error ?? alerts.error;
 
-  useEffect(() => {
-    const controller = new AbortController();
-    Promise.all(STATUSES.map((status) => api<{ total: number }>('/api/v1/agreements', { query: { status, limit: 1 }, signal: controller.signal }).then((page) => [status, page.total] as const)))
-      .then((entries) => setCounts(Object.fromEntries(entries)))
-      .catch((e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setError(problemMessage(e, t));
-      });
-    return () => controller.abort();
-  }, [t]);
-
-  const option = useMemo(
+  const statusOption = useMemo(
     () => ({
-      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      grid: { left: 48, right: 16, top: 24, bottom: 48 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: STATUSES.map((s) => t(`dashboard.statuses.${s}`)) },
+      xAxis: { type: 'category', data: AGREEMENT_STATUSES.map((s) => words(`statuses.${s}`)), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: STATUSES.map((s) => counts?.[s] ?? 0), itemStyle: { color: '#1d4e89' }, barMaxWidth: 40 }],
+      series: [{ type: 'bar', data: AGREEMENT_STATUSES.map((s) => stats.data?.byStatus[s] ?? 0), itemStyle: { color: '#1d4e89' }, barMaxWidth: 40 }],
     }),
-    [counts, t],
+    [stats.data, words],
   );
+  const volumeOption = useMemo(() => usageOption(usage.data, words), [usage.data, words]);
+  const deptName = (d: { code: string; name: string | null; nameEn: string | null }) => (language === 'en' ? d.nameEn : d.name) ?? nameOf(d.code);
+
+  const figures: { id: string; title: string; value: number | undefined; loading: boolean }[] = [
+    { id: 'active', title: t('dashboard.active'), value: stats.data?.byStatus.active, loading: stats.loading },
+    { id: 'submitted', title: t('dashboard.submitted'), value: stats.data?.byStatus.submitted, loading: stats.loading },
+    { id: 'overdue', title: t('dashboard.overdue'), value: stats.data?.overdue, loading: stats.loading },
+    { id: 'escalated', title: t('dashboard.escalated'), value: stats.data?.escalated, loading: stats.loading },
+    { id: 'appeals', title: t('dashboard.appeals'), value: stats.data?.appealsPending, loading: stats.loading },
+    { id: 'lookups', title: t('dashboard.lookups'), value: usage.data?.totals.lookups, loading: usage.loading },
+  ];
 
   return (
     <>
@@ -43,16 +92,70 @@ export default function Dashboard() {
       </Typography.Title>
       {error ? <Alert type="warning" showIcon title={t('dashboard.unavailable')} description={error} style={{ marginBottom: 16 }} /> : null}
       <Row gutter={[16, 16]}>
-        {(['submitted', 'escalated', 'active'] as const).map((status) => (
-          <Col xs={24} sm={8} key={status}>
-            <Card>
-              <Statistic title={t(`dashboard.statuses.${status}`)} value={counts?.[status] ?? '—'} loading={!counts && !error} />
-            </Card>
+        {figures.map((f) => (
+          <Col xs={12} md={8} xl={4} key={f.id}>
+            <Figure {...f} />
           </Col>
         ))}
-        <Col span={24}>
+        <Col xs={24} xl={14}>
+          <Card title={t('dashboard.volume')}>
+            <EChart option={volumeOption} label={t('dashboard.volumeLabel')} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
           <Card title={t('dashboard.requestsByStatus')}>
-            <EChart option={option} label={t('dashboard.chartLabel')} />
+            <EChart option={statusOption} label={t('dashboard.chartLabel')} />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={t('dashboard.topProviders')}>
+            <Table
+              rowKey="code"
+              size="small"
+              pagination={false}
+              loading={stats.loading}
+              dataSource={stats.data?.topProviders ?? []}
+              columns={[
+                { title: t('dashboard.department'), key: 'name', render: (_, d: DepartmentFigure) => deptName(d) },
+                { title: t('dashboard.agreements'), dataIndex: 'active', width: 96 },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={t('dashboard.topConsumers')}>
+            <Table
+              rowKey="code"
+              size="small"
+              pagination={false}
+              loading={usage.loading}
+              dataSource={(usage.data?.departments ?? []).slice(0, 10)}
+              columns={[
+                { title: t('dashboard.department'), key: 'name', render: (_, d: UsageReport['departments'][number]) => deptName(d) },
+                { title: t('dashboard.lookupsColumn'), dataIndex: 'lookups', width: 96 },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col span={24}>
+          <Card title={t('dashboard.alerts')}>
+            <Table<AlertRow>
+              rowKey="id"
+              size="small"
+              pagination={false}
+              loading={alerts.loading}
+              dataSource={alerts.data?.items ?? []}
+              locale={{ emptyText: t('dashboard.noAlerts') }}
+              scroll={{ x: 'max-content' }}
+              columns={[
+                { title: t('dashboard.alertColumns.day'), key: 'day', render: (_, a) => formatDate(a.day, language) },
+                { title: t('dashboard.alertColumns.kind'), key: 'kind', render: (_, a) => <Tag style={{ color: '#820014' }}>{t(`dashboard.alertKinds.${a.kind}`)}</Tag> },
+                { title: t('dashboard.alertColumns.department'), key: 'department', render: (_, a) => nameOf(a.department) },
+                { title: t('dashboard.alertColumns.system'), dataIndex: 'clientId' },
+                { title: t('dashboard.alertColumns.count'), dataIndex: 'count' },
+                { title: t('dashboard.alertColumns.threshold'), key: 'threshold', render: (_, a) => Math.round(a.threshold) },
+              ]}
+            />
           </Card>
         </Col>
       </Row>
