@@ -10,6 +10,7 @@ import { departmentsCapability } from '../departments/capability.ts';
 import { deliveriesCapability } from '../deliveries/capability.ts';
 import { exchangeCapability } from '../exchange/capability.ts';
 import { holdersCapability } from '../holders/capability.ts';
+import { ledgerCapability } from '../ledger/capability.ts';
 import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
 import { peopleCapability } from '../people/capability.ts';
@@ -34,6 +35,7 @@ export const CAPABILITIES: readonly Capability[] = [
   agreementsCapability,
   exchangeCapability,
   deliveriesCapability,
+  ledgerCapability,
   auditCapability,
   practiceCapability(syntheticEnterprise),
 ];

@@ -112,6 +112,15 @@ const MATRIX: Row[] = [
   { action: 'webhook:configure', resource: { type: 'Department', id: H }, label: "H's webhook", expect: 'deny deny allow allow deny' },
   { action: 'webhook:read', resource: { type: 'Department', id: S }, label: "S's webhook", expect: 'allow deny allow deny deny' },
 
+  // ── compensation ledger (共享补偿) ──
+  { action: 'ledger:set-price', resource: PLATFORM, label: 'the prices', expect: 'deny deny allow deny deny' },
+  { action: 'ledger:correct', resource: PLATFORM, label: 'the ledger', expect: 'deny deny allow deny deny' },
+  { action: 'ledger:read-prices', resource: PLATFORM, label: 'the prices', expect: 'allow allow allow allow deny' },
+  { action: 'ledger:read-statement', resource: ownDepartment, label: "one's own department's statement", expect: 'allow allow allow allow deny' },
+  { action: 'ledger:read-statement', resource: { type: 'Department', id: T }, label: "T's statement", expect: 'deny allow allow deny deny' },
+  { action: 'ledger:read-statement', resource: { type: 'Department', id: S }, label: "S's statement", expect: 'allow deny allow deny deny' },
+  { action: 'ledger:post', resource: PLATFORM, label: 'the ledger (postings from the log)', expect: 'deny deny deny deny deny' },
+
   // ── holders ──
   { action: 'holder-account:create', resource: holderRecord(HOLDER, [S]), label: 'a holder S issued a license to', expect: 'allow deny allow deny deny' },
   { action: 'holder-account:create', resource: holderRecord(HOLDER, [H]), label: 'a holder S issued nothing to', expect: 'deny deny allow deny deny' },
@@ -252,6 +261,12 @@ describe('policy matrix: the operator', () => {
   const operator: Principal = { kind: 'operator', name: 'local' };
   it.each(['person:create', 'person:list', 'person:disable', 'person:enable'] as const)('%s on any department is allowed (certbridge users …)', (action) => {
     expect(decide(operator, action, { type: 'Department', id: H }).allowed).toBe(true);
+  });
+  it('runs a posting pass of the ledger (certbridge ledger post), as the platform\'s background work does; sets no price', () => {
+    expect(decide(operator, 'ledger:post', PLATFORM).allowed).toBe(true);
+    expect(decide({ kind: 'system', job: 'ledger' }, 'ledger:post', PLATFORM).allowed).toBe(true);
+    expect(decide(operator, 'ledger:set-price', PLATFORM).allowed).toBe(false);
+    expect(decide(operator, 'ledger:read-statement', { type: 'Department', id: H }).allowed).toBe(false);
   });
   it('lists no licenses: the registry is for issuing departments and the coordination office', () => {
     expect(decide(operator, 'license:list', registryOf()).allowed).toBe(false);

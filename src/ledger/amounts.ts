@@ -1,0 +1,29 @@
+/**
+ * Money and months of the ledger. Amounts are integer fen: bigint in SQL, safe integers in
+ * JavaScript, bounded where they come in. Sums leave SQL as text and are checked here, so a total
+ * beyond 2^53 fails loudly instead of being rounded.
+ */
+import { chinaDate } from '../platform/chinaTime.ts';
+
+/** The highest price of one record read: 1,000,000 yuan. */
+export const MAX_FEN_PER_RECORD = 100_000_000;
+/** The highest amount of one correction: 10,000,000,000 yuan. */
+export const MAX_CORRECTION_FEN = 1_000_000_000_000;
+
+/** A sum read from SQL as text (bigint or numeric), as a safe integer. */
+export function fenOf(value: string | number | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  const big = BigInt(typeof value === 'number' ? value : value.split('.')[0]);
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`ledger amount ${big} fen is beyond the safe integers of JavaScript`);
+  }
+  return Number(big);
+}
+
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+/** Whether `value` is a month written YYYY-MM. */
+export const isMonth = (value: unknown): value is string => typeof value === 'string' && MONTH.test(value);
+
+/** The China-local month (YYYY-MM) of an instant. */
+export const chinaMonth = (at: Date | number = Date.now()): string => chinaDate(at).slice(0, 7);
