@@ -1,26 +1,35 @@
+/**
+ * The issuer's area (market regulation staff): the license registry and each license, the import,
+ * the queue of sharing requests for the department's resources, and the department's inbox.
+ */
+import { Result } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Route, Routes } from 'react-router';
 import { registerMessages } from '../../app/i18n.ts';
-import { AreaPlaceholders } from '../../shared/AreaPlaceholders.tsx';
-import { issuerArea } from './area.tsx';
+import { PageLoading } from '../../shared/PageLoading.tsx';
+import { issuerMessages } from './messages.ts';
 
-registerMessages('issuer', {
-  'zh-CN': {
-    plans: {
-      registry: '按统一社会信用代码、名称、状态、发照日期检索本部门签发的证照；查看证照详情（版式、二维码、版本历史与逐项差异），办理暂停、恢复、吊销、注销。',
-      import: '上传 CSV、JSON 或 XML 文件批量签发证照，显示进度，下载被拒绝记录的报告。',
-      requests: '按办理期限排列的共享申请，逐项审核并作出决定。',
-      inbox: '本部门收到的通知与提醒。',
-    },
-  },
-  en: {
-    plans: {
-      registry: 'Search the licenses your department issued by credit code, name, status and date; see each one as printed, with its QR code and version history; suspend, reinstate, revoke or cancel.',
-      import: 'Issue licenses from a CSV, JSON or XML file, with progress and a report of rejected rows.',
-      requests: 'Incoming sharing requests, ordered by deadline, to review and decide.',
-      inbox: 'Notifications for your department.',
-    },
-  },
-});
+registerMessages('issuer', issuerMessages);
+
+const RegistryPage = lazy(() => import('./RegistryPage.tsx'));
+const LicenseDetailPage = lazy(() => import('./LicenseDetailPage.tsx'));
+const ImportPage = lazy(() => import('./ImportPage.tsx'));
+const RequestsPage = lazy(() => import('./RequestsPage.tsx'));
+const InboxPage = lazy(() => import('./InboxPage.tsx'));
+
+const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
 export default function IssuerArea() {
-  return <AreaPlaceholders area={issuerArea} />;
+  const { t } = useTranslation();
+  return (
+    <Routes>
+      <Route index element={page(<RegistryPage />)} />
+      <Route path="licenses/:identifier" element={page(<LicenseDetailPage />)} />
+      <Route path="import" element={page(<ImportPage />)} />
+      <Route path="requests" element={page(<RequestsPage />)} />
+      <Route path="inbox" element={page(<InboxPage />)} />
+      <Route path="*" element={<Result status="404" title={t('notFound.title')} subTitle={t('notFound.subtitle')} />} />
+    </Routes>
+  );
 }
