@@ -1,24 +1,22 @@
-import { registerMessages } from '../../app/i18n.ts';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { AreaPlaceholders } from '../../shared/AreaPlaceholders.tsx';
+import { PageLoading } from '../../shared/PageLoading.tsx';
 import { enterpriseArea } from './area.tsx';
+import './messages.ts';
 
-registerMessages('enterprise', {
-  'zh-CN': {
-    plans: {
-      licenses: '本企业的电子证照，按纸质版式展示，附二维码。',
-      accessLog: '哪些部门在何时、为何种用途使用了本企业的数据，每条记录可在浏览器中核验其审计证明。',
-      authorisations: '授权第三方使用本企业证照，或撤销授权。',
-    },
-  },
-  en: {
-    plans: {
-      licenses: 'Your licenses, shown as printed, with their QR codes.',
-      accessLog: 'Which departments used your data, when and for what purpose; each entry’s audit proof checked in the browser.',
-      authorisations: 'Authorise third parties to use your licenses, or revoke an authorisation.',
-    },
-  },
-});
+// Each page its own chunk: an enterprise opening its licenses does not load the proof checker.
+const LicensesPage = lazy(() => import('./LicensesPage.tsx'));
+const AccessLogPage = lazy(() => import('./AccessLogPage.tsx'));
+const AuthorisationsPage = lazy(() => import('./AuthorisationsPage.tsx'));
 
+const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
+
+/** The enterprise portal: my licenses, who used my data, my authorisations. */
 export default function EnterpriseArea() {
-  return <AreaPlaceholders area={enterpriseArea} />;
+  return (
+    <AreaPlaceholders
+      area={enterpriseArea}
+      pages={{ licenses: page(<LicensesPage />), accessLog: page(<AccessLogPage />), authorisations: page(<AuthorisationsPage />) }}
+    />
+  );
 }

@@ -1,0 +1,283 @@
+import { CheckCircleFilled, CloseCircleFilled, ClockCircleOutlined, LoadingOutlined, WarningFilled } from '@ant-design/icons';
+import { Alert, Button, Card, Descriptions, Empty, Flex, List, Space, Tag, Tooltip, Typography } from 'antd';
+import { ToneTag } from './ToneTag.tsx';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, problemMessage } from '../../app/api.ts';
+import { formatInstant } from '../../app/format.ts';
+import { PageLoading } from '../../shared/PageLoading.tsx';
+import { checkEntry, verifyTreeHeadSignature, type EntryCheck, type InclusionProof, type PublicJwk, type SignatureCheck, type TreeHead } from './merkle.ts';
+import { fieldTitle, loadStandard, nameIn, useHolder, useLanguage, type LicenseTypeStandard } from './portal.ts';
+
+/** An access to the holder's data (GET /api/v1/holders/:holderCode/access-log). */
+interface Access {
+  index: number;
+  at: string;
+  department: { code: string | null; name: string | null; nameEn: string | null };
+  system: { clientId: string | null; name: string | null };
+  purpose: { code: string | null; name: string | null; nameEn: string | null };
+  fields: string[];
+  outcome: string | null;
+  entry: Record<string, unknown>;
+  leafHash: string;
+}
+
+interface AccessPage {
+  items: Access[];
+  next: number | null;
+}
+
+type ProofState = { state: 'checking' } | { state: 'error'; message: string } | EntryCheck;
+type HeadState = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; head: TreeHead; signature: SignatureCheck | 'checking' };
+
+const PAGE = 20;
+
+/**
+ * 数据使用记录: who used the enterprise's data. Each entry's proof is checked here, in the
+ * browser, against the signed tree head (GET /api/v1/audit/tree-head, its signature checked with
+ * the log key of /.well-known/jwks.json) with the entry's inclusion proof in that head
+ * (GET /api/v1/audit/proofs/inclusion) — nothing the platform says about the entry is trusted.
+ */
+export default function AccessLogPage() {
+  const { t } = useTranslation('enterprise');
+  const { t: common } = useTranslation();
+  const language = useLanguage();
+  const { holderCode } = useHolder();
+  const [head, setHead] = useState<HeadState>({ state: 'loading' });
+  const [items, setItems] = useState<Access[]>();
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<string>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [proofs, setProofs] = useState<Record<number, ProofState>>({});
+  const [standard, setStandard] = useState<LicenseTypeStandard>();
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    loadStandard('business-license').then(setStandard, () => undefined);
+  }, []);
+
+  // The tree head, and its signature checked with the published log key.
+  useEffect(() => {
+    const controller = new AbortController();
+    (async () => {
+      const [treeHead, jwks] = await Promise.all([
+        api<TreeHead>('/api/v1/audit/tree-head', { signal: controller.signal }),
+        api<{ keys: PublicJwk[] }>('/.well-known/jwks.json', { signal: controller.signal }),
+      ]);
+      if (controller.signal.aborted) return;
+      setHead({ state: 'loaded', head: treeHead, signature: 'checking' });
+      const signature = await verifyTreeHeadSignature(treeHead, jwks.keys);
+      if (!controller.signal.aborted) setHead({ state: 'loaded', head: treeHead, signature });
+    })().catch((e: unknown) => {
+      if (!controller.signal.aborted && (e as Error).name !== 'AbortError') setHead({ state: 'failed', message: problemMessage(e, t) });
+    });
+    return () => controller.abort();
+  }, [t, round]);
+
+  // The first page of accesses.
+  useEffect(() => {
+    const controller = new AbortController();
+    api<AccessPage>(`/api/v1/holders/${encodeURIComponent(holderCode)}/access-log`, { query: { limit: PAGE }, signal: controller.signal })
+      .then((page) => {
+        setItems(page.items);
+        setNext(page.next);
+      })
+      .catch((e: unknown) => {
+        if (!controller.signal.aborted && (e as Error).name !== 'AbortError') setError(problemMessage(e, t));
+      });
+    return () => controller.abort();
+  }, [holderCode, t, round]);
+
+  const loadMore = useCallback(async () => {
+    if (next === null) return;
+    setLoadingMore(true);
+    try {
+      const page = await api<AccessPage>(`/api/v1/holders/${encodeURIComponent(holderCode)}/access-log`, { query: { limit: PAGE, before: next } });
+      setItems((current) => [...(current ?? []), ...page.items]);
+      setNext(page.next);
+    } catch (e) {
+      setError(problemMessage(e, t));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [holderCode, next, t]);
+
+  // Each entry's inclusion proof in the head, checked as soon as both are there.
+  const treeHead = head.state === 'loaded' ? head.head : undefined;
+  const started = useRef(new Set<string>());
+  useEffect(() => {
+    if (!treeHead || !items) return;
+    for (const item of items) {
+      const key = `${treeHead.treeSize}:${treeHead.rootHash}:${item.index}`;
+      if (started.current.has(key)) continue;
+      started.current.add(key);
+      setProofs((current) => ({ ...current, [item.index]: { state: 'checking' } }));
+      (async (): Promise<ProofState> => {
+        if (item.index >= treeHead.treeSize) return { state: 'pending' };
+        const proof = await api<InclusionProof & { leafHash: string }>('/api/v1/audit/proofs/inclusion', { query: { index: item.index, treeSize: treeHead.treeSize } });
+        return checkEntry(item.entry, item.index, treeHead, proof, item.leafHash);
+      })()
+        .catch((e: unknown): ProofState => {
+          started.current.delete(key);
+          return { state: 'error', message: problemMessage(e, t) };
+        })
+        .then((result) => setProofs((current) => ({ ...current, [item.index]: result })));
+    }
+  }, [treeHead, items, t]);
+
+  const headSignatureOk = head.state === 'loaded' && head.signature !== 'checking' && (head.signature.ok || head.signature.reason === 'unsupported');
+
+  function proofTag(index: number) {
+    const proof = proofs[index] ?? { state: 'checking' };
+    if (proof.state === 'checking') return <Tag icon={<LoadingOutlined aria-hidden />}>{t('accessLog.proof.checking')}</Tag>;
+    if (proof.state === 'pending') return <Tag icon={<ClockCircleOutlined aria-hidden />}>{t('accessLog.proof.pending')}</Tag>;
+    if (proof.state === 'error')
+      return (
+        <Tooltip title={proof.message}>
+          <ToneTag tone="orange" icon={<WarningFilled aria-hidden />}>
+            {t('accessLog.proof.error')}
+          </ToneTag>
+        </Tooltip>
+      );
+    if (proof.state === 'invalid')
+      return (
+        <ToneTag tone="red" icon={<CloseCircleFilled aria-hidden />} data-testid="proof-state" data-state="invalid" title={t(proof.why === 'leaf-hash' ? 'accessLog.proof.invalidLeaf' : 'accessLog.proof.invalidPath')}>
+          {t('accessLog.proof.invalid')}
+        </ToneTag>
+      );
+    if (head.state === 'loaded' && head.signature !== 'checking' && !headSignatureOk) {
+      return (
+        <ToneTag tone="red" icon={<CloseCircleFilled aria-hidden />} data-testid="proof-state" data-state="head-invalid">
+          {t('accessLog.proof.headInvalid')}
+        </ToneTag>
+      );
+    }
+    return (
+      <ToneTag tone="green" icon={<CheckCircleFilled aria-hidden />} data-testid="proof-state" data-state="valid">
+        {t('accessLog.proof.valid')}
+      </ToneTag>
+    );
+  }
+
+  const outcomeTone = (outcome: string | null) => (outcome === 'allowed' ? 'blue' : outcome === 'denied' ? 'volcano' : 'default');
+
+  return (
+    <>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
+        {t('accessLog.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('accessLog.intro')}</Typography.Paragraph>
+
+      <Card title={t('accessLog.head.title')} size="small" style={{ marginBottom: 16 }}>
+        {head.state === 'loading' ? <Typography.Text>{common('loading')}</Typography.Text> : null}
+        {head.state === 'failed' ? <Alert type="warning" showIcon title={t('accessLog.head.failed')} description={head.message} /> : null}
+        {head.state === 'loaded' ? (
+          <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2 }}>
+            <Descriptions.Item label={t('accessLog.head.size')}>{head.head.treeSize.toLocaleString(language)}</Descriptions.Item>
+            <Descriptions.Item label={t('accessLog.head.signedAt')}>{formatInstant(head.head.timestamp, language)}</Descriptions.Item>
+            <Descriptions.Item label={t('accessLog.head.signature')}>
+              <span data-testid="head-signature" data-state={head.signature === 'checking' ? 'checking' : head.signature.ok ? 'valid' : head.signature.reason}>
+                {head.signature === 'checking' ? (
+                  <Tag icon={<LoadingOutlined aria-hidden />}>{t('accessLog.head.checking')}</Tag>
+                ) : head.signature.ok ? (
+                  <ToneTag tone="green" icon={<CheckCircleFilled aria-hidden />}>
+                    {t('accessLog.head.valid')}
+                  </ToneTag>
+                ) : head.signature.reason === 'unsupported' ? (
+                  <ToneTag tone="orange" icon={<WarningFilled aria-hidden />}>
+                    {t('accessLog.head.unsupported')}
+                  </ToneTag>
+                ) : (
+                  <Tooltip title={head.signature.detail}>
+                    <ToneTag tone="red" icon={<CloseCircleFilled aria-hidden />}>
+                      {t('accessLog.head.invalid')}
+                    </ToneTag>
+                  </Tooltip>
+                )}
+              </span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('accessLog.head.root')}>
+              <Typography.Text code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>
+                {head.head.rootHash}
+              </Typography.Text>
+            </Descriptions.Item>
+          </Descriptions>
+        ) : null}
+      </Card>
+
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          title={t('accessLog.loadFailed')}
+          description={error}
+          style={{ marginBottom: 16 }}
+          action={
+            <Button
+              size="small"
+              onClick={() => {
+                setHead({ state: 'loading' });
+                setItems(undefined);
+                setError(undefined);
+                setRound((r) => r + 1);
+              }}
+            >
+              {common('retry')}
+            </Button>
+          }
+        />
+      ) : null}
+      {!items && !error ? <PageLoading /> : null}
+      {items && items.length === 0 ? (
+        <Card>
+          <Empty description={t('accessLog.empty')} />
+        </Card>
+      ) : null}
+      {items && items.length > 0 ? (
+        <Card styles={{ body: { paddingBlock: 4 } }}>
+          <List
+            dataSource={items}
+            rowKey={(item) => item.index}
+            renderItem={(item) => (
+              <List.Item data-testid="access" style={{ display: 'block' }}>
+                <Flex justify="space-between" align="flex-start" gap={8} wrap>
+                  <div style={{ minWidth: 0 }}>
+                    <Typography.Text strong>{nameIn(language, item.department) ?? item.department.code ?? t('accessLog.unknown')}</Typography.Text>
+                    <div>
+                      <Typography.Text type="secondary">{formatInstant(item.at, language)}</Typography.Text>
+                    </div>
+                  </div>
+                  <Space wrap size={[4, 4]}>
+                    {item.outcome ? <ToneTag tone={outcomeTone(item.outcome)}>{t(`accessLog.outcomes.${item.outcome}`, { defaultValue: item.outcome })}</ToneTag> : null}
+                    {proofTag(item.index)}
+                  </Space>
+                </Flex>
+                <Descriptions size="small" column={{ xs: 1, sm: 1, md: 3 }} style={{ marginTop: 8 }}>
+                  <Descriptions.Item label={t('accessLog.system')}>{item.system.name ?? item.system.clientId ?? t('accessLog.unknown')}</Descriptions.Item>
+                  <Descriptions.Item label={t('accessLog.purpose')}>{nameIn(language, item.purpose) ?? item.purpose.code ?? t('accessLog.unknown')}</Descriptions.Item>
+                  <Descriptions.Item label={t('accessLog.proof.leafHash')}>
+                    <Tooltip title={t('accessLog.proof.index', { index: item.index })}>
+                      <Typography.Text code>{item.leafHash.slice(0, 16)}…</Typography.Text>
+                    </Tooltip>
+                  </Descriptions.Item>
+                  {item.fields.length > 0 ? (
+                    <Descriptions.Item label={t('accessLog.fields')} span={{ xs: 1, sm: 1, md: 3 }}>
+                      {item.fields.map((f) => fieldTitle(standard, f, language)).join(language === 'en' ? ', ' : '、')}
+                    </Descriptions.Item>
+                  ) : null}
+                </Descriptions>
+              </List.Item>
+            )}
+          />
+          {next !== null ? (
+            <Flex justify="center" style={{ padding: 12 }}>
+              <Button onClick={() => void loadMore()} loading={loadingMore}>
+                {t('accessLog.more')}
+              </Button>
+            </Flex>
+          ) : null}
+        </Card>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { ExportOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Empty, Flex, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { PageLoading } from '../../shared/PageLoading.tsx';
+import { PrintedLicense } from './PrintedLicense.tsx';
+import { useHolder, useLoaded, type HeldLicense, type LicenseStatus } from './portal.ts';
+import { ToneTag, type Tone } from './ToneTag.tsx';
+
+const STATUS_TONES: Record<LicenseStatus, Tone> = { valid: 'green', suspended: 'orange', revoked: 'red', cancelled: 'default', expired: 'default' };
+
+/** 我的证照: the licenses the enterprise holds, each laid out like the printed one, with its QR code. */
+export default function LicensesPage() {
+  const { t } = useTranslation('enterprise');
+  const { t: common } = useTranslation();
+  const { holderCode } = useHolder();
+  const [licenses, reload] = useLoaded((signal) => api<HeldLicense[]>(`/api/v1/holders/${encodeURIComponent(holderCode)}/licenses`, { signal }), [holderCode]);
+
+  return (
+    <>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
+        {t('licenses.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('licenses.intro')}</Typography.Paragraph>
+      {licenses.state === 'loading' ? <PageLoading /> : null}
+      {licenses.state === 'failed' ? (
+        <Alert
+          type="error"
+          showIcon
+          title={t('licenses.loadFailed')}
+          description={licenses.message}
+          action={
+            <Button size="small" onClick={reload}>
+              {common('retry')}
+            </Button>
+          }
+        />
+      ) : null}
+      {licenses.state === 'loaded' && licenses.data.length === 0 ? (
+        <Card>
+          <Empty description={t('licenses.empty')} />
+        </Card>
+      ) : null}
+      {licenses.state === 'loaded' ? (
+        <Flex vertical gap={24}>
+          {licenses.data.map((license) => (
+            <Card
+              key={license.identifier}
+              styles={{ body: { padding: 'clamp(8px, 2vw, 24px)' } }}
+              title={
+                <Space wrap size={[8, 0]}>
+                  <ToneTag tone={STATUS_TONES[license.status]} data-testid="license-status">
+                    {t(`statuses.${license.status}`)}
+                  </ToneTag>
+                  <span style={{ whiteSpace: 'normal' }}>{license.holder.name}</span>
+                </Space>
+              }
+              extra={
+                <Button type="link" href={license.verificationUrl} target="_blank" rel="noopener" icon={<ExportOutlined aria-hidden />}>
+                  {t('licenses.open')}
+                </Button>
+              }
+            >
+              <PrintedLicense license={license} />
+              <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, overflowWrap: 'anywhere', fontSize: 13 }}>
+                {t('licenses.identifier')}: <Typography.Text copyable={{ text: license.identifier }}>{license.identifier}</Typography.Text> · {t('licenses.version', { version: license.version })} · {t('licenses.issuer')}: {license.issuer.name}
+              </Typography.Paragraph>
+            </Card>
+          ))}
+        </Flex>
+      ) : null}
+    </>
+  );
+}
