@@ -10,7 +10,7 @@ import { Link } from 'react-router';
 import { api } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { AGREEMENT_STATUSES, AgreementStatusTag, OverdueTag, purposeName, sharingProblem, useDepartments, useFieldTitles, useLoad, usePurposes, type Agreement, type AgreementStatus } from './sharing.tsx';
+import { EmptyText, AGREEMENT_STATUSES, AgreementStatusTag, OverdueTag, purposeName, sharingProblem, useDepartments, useFieldTitles, useLoad, usePurposes, type Agreement, type AgreementStatus } from './sharing.tsx';
 
 export default function AgreementsPage() {
   const { t } = useTranslation('consumer');
@@ -75,7 +75,7 @@ export default function AgreementsPage() {
         loading={loading}
         columns={columns}
         dataSource={data?.items ?? []}
-        locale={{ emptyText: t('agreements.empty') }}
+        locale={{ emptyText: <EmptyText>{t('agreements.empty')}</EmptyText> }}
         expandable={{ expandedRowRender: (a) => <AgreementDetail agreement={a} onAppeal={() => setAppealing(a)} /> }}
         pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false, hideOnSinglePage: true }}
       />

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../../app/api.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { localTitle, SensitivityTag, SharingClassTag, useDepartments, useFieldTitles, useLoad, type CatalogResource, type SharingClass } from './sharing.tsx';
+import { EmptyText, localTitle, SensitivityTag, SharingClassTag, useDepartments, useFieldTitles, useLoad, type CatalogResource, type SharingClass } from './sharing.tsx';
 
 export default function CatalogPage() {
   const { t } = useTranslation('consumer');
@@ -76,7 +76,7 @@ export default function CatalogPage() {
         loading={loading}
         columns={columns}
         dataSource={data?.items ?? []}
-        locale={{ emptyText: t('catalog.empty') }}
+        locale={{ emptyText: <EmptyText>{t('catalog.empty')}</EmptyText> }}
         pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false, hideOnSinglePage: true }}
       />
       <ResourceDrawer resource={open} onClose={() => setOpen(undefined)} onRequest={(r) => navigate(`/consumer/request?resource=${encodeURIComponent(r.id)}`)} ownerName={open ? nameOf(open.ownerDepartment) : ''} />

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { purposeName, useLoad, usePurposes } from './sharing.tsx';
+import { EmptyText, purposeName, useLoad, usePurposes } from './sharing.tsx';
 
 interface Subscription {
   id: string;
@@ -70,7 +70,7 @@ export default function SubscriptionsPage() {
         loading={loading}
         columns={columns}
         dataSource={data ?? []}
-        locale={{ emptyText: t('subscriptions.empty') }}
+        locale={{ emptyText: <EmptyText>{t('subscriptions.empty')}</EmptyText> }}
         expandable={{ expandedRowRender: (s) => <Deliveries subscription={s} /> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
       />
@@ -92,7 +92,7 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
         size="small"
         loading={loading}
         dataSource={data ?? []}
-        locale={{ emptyText: t('subscriptions.noDeliveries') }}
+        locale={{ emptyText: <EmptyText>{t('subscriptions.noDeliveries')}</EmptyText> }}
         pagination={false}
         columns={[
           { title: t('subscriptions.deliveryColumns.type'), dataIndex: 'type' },

@@ -12,7 +12,7 @@ import { api } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { checkInclusion, type InclusionProof, type Jwks, type ProofCheck, type SignedTreeHead } from '../../shared/merkleProof.ts';
-import { sharingProblem, useDepartments, usePurposes } from '../consumer/sharing.tsx';
+import { EmptyText, sharingProblem, useDepartments, usePurposes } from '../consumer/sharing.tsx';
 
 interface Entry {
   type: string;
@@ -197,7 +197,7 @@ export default function AuditPage() {
             columns={columns}
             dataSource={items}
             pagination={false}
-            locale={{ emptyText: t('audit.empty') }}
+            locale={{ emptyText: <EmptyText>{t('audit.empty')}</EmptyText> }}
             expandable={{ expandedRowRender: (v) => <EntryDetail view={v} check={checks[v.index]} /> }}
           />
           {next ? (

@@ -11,7 +11,7 @@ import { api } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { EChart } from '../../shared/EChart.tsx';
-import { AGREEMENT_STATUSES, useDepartments, useLoad, type AgreementStatus } from '../consumer/sharing.tsx';
+import { EmptyText, AGREEMENT_STATUSES, useDepartments, useLoad, type AgreementStatus } from '../consumer/sharing.tsx';
 import { lastDays, usageOption, type UsageReport } from '../consumer/UsagePage.tsx';
 
 export interface DepartmentFigure {
@@ -145,7 +145,7 @@ export default function Dashboard() {
               pagination={false}
               loading={alerts.loading}
               dataSource={alerts.data?.items ?? []}
-              locale={{ emptyText: t('dashboard.noAlerts') }}
+              locale={{ emptyText: <EmptyText>{t('dashboard.noAlerts')}</EmptyText> }}
               scroll={{ x: 'max-content' }}
               columns={[
                 { title: t('dashboard.alertColumns.day'), key: 'day', render: (_, a) => formatDate(a.day, language) },

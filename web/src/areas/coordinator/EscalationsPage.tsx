@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { purposeName, sharingProblem, useDepartments, useFieldTitles, useLoad, usePurposes, type Agreement } from '../consumer/sharing.tsx';
+import { EmptyText, purposeName, sharingProblem, useDepartments, useFieldTitles, useLoad, usePurposes, type Agreement } from '../consumer/sharing.tsx';
 
 export default function EscalationsPage() {
   const { t } = useTranslation('coordinator');
@@ -61,7 +61,7 @@ export default function EscalationsPage() {
                 size={screens.md ? 'middle' : 'small'}
                 loading={escalated.loading}
                 dataSource={escalated.data?.items ?? []}
-                locale={{ emptyText: t('escalations.empty') }}
+                locale={{ emptyText: <EmptyText>{t('escalations.empty')}</EmptyText> }}
                 pagination={false}
                 columns={[
                   ...base,
@@ -80,7 +80,7 @@ export default function EscalationsPage() {
                 size={screens.md ? 'middle' : 'small'}
                 loading={appeals.loading}
                 dataSource={appeals.data ?? []}
-                locale={{ emptyText: t('escalations.empty') }}
+                locale={{ emptyText: <EmptyText>{t('escalations.empty')}</EmptyText> }}
                 pagination={false}
                 columns={[
                   ...base,

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { sharingProblem, useDepartments, useLoad } from '../consumer/sharing.tsx';
+import { EmptyText, sharingProblem, useDepartments, useLoad } from '../consumer/sharing.tsx';
 
 interface LicenseTypeSummary {
   key: string;
@@ -97,7 +97,7 @@ export default function IssuersPage() {
         size={screens.md ? 'middle' : 'small'}
         loading={issuers.loading}
         dataSource={issuers.data ?? []}
-        locale={{ emptyText: t('issuers.empty') }}
+        locale={{ emptyText: <EmptyText>{t('issuers.empty')}</EmptyText> }}
         pagination={false}
         scroll={{ x: 'max-content' }}
         columns={[
