@@ -6,7 +6,7 @@ import type { ChangeFeed } from '../platform/changes.ts';
 import type { DomainEvents } from '../platform/events.ts';
 import { agreementEvent } from './events.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
-import { isPracticeCode } from '../platform/practiceCodes.ts';
+import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
 import { actorOf, isStaff } from '../platform/auth/principal.ts';
 import { authorize, decide, type PolicyResource, type Principal } from '../policy/index.ts';
@@ -680,6 +680,9 @@ export async function listAgreements(db: Queryable, principal: Principal, q: Agr
   if (!decide(principal, 'coordination:oversee', PLATFORM).allowed) {
     const me = param(own);
     where.push(`(consumer_department = ${me} or owner_department = ${me})`);
+  } else {
+    // Everything for the office is everything real: practice copies' agreements (练习模式) are not listed.
+    where.push(notPracticeSql('owner_department'));
   }
   if (q.role === 'consumer') where.push(`consumer_department = ${param(own)}`);
   if (q.role === 'owner') where.push(`owner_department = ${param(own)}`);

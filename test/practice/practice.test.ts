@@ -124,6 +124,8 @@ describe('acting in practice changes nothing real', () => {
     expect(await realCounts(t.issuer.department.code)).toEqual(before);
     const office = await api(t, 'GET', '/api/v1/licenses?limit=200', { token: t.coordinator.token });
     expect(office.body.items.some((l: { issuerCode?: string; holderCode: string }) => isPracticeCode(l.holderCode))).toBe(false);
+    const agreements = await api(t, 'GET', '/api/v1/agreements?limit=100', { token: t.coordinator.token });
+    expect(agreements.body.items.some((a: { ownerDepartment: string }) => isPracticeCode(a.ownerDepartment))).toBe(false);
     const departments = await api(t, 'GET', '/api/v1/departments', { token: t.coordinator.token });
     expect(departments.body.some((d: { code: string }) => isPracticeCode(d.code))).toBe(false);
     const catalog = await api(t, 'GET', '/api/v1/catalog?limit=200', { token: t.consumer.token });

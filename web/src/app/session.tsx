@@ -51,6 +51,8 @@ interface SessionApi {
   signOut(): Promise<void>;
   /** Before leaving for the identity provider: check the session when the browser comes back. */
   expectExternalSignIn(): void;
+  /** Reads the session again (who it acts for changed: practice mode switched on or off). */
+  refresh(): Promise<void>;
 }
 
 const HINT = 'certbridge.session';
@@ -119,6 +121,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [forget]);
 
+  const refresh = useCallback(async () => {
+    accept(await api<SessionBody>('/api/v1/session', { quietUnauthorised: true }));
+  }, [accept]);
+
   const value = useMemo<SessionApi>(
     () => ({
       state,
@@ -126,8 +132,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       expectExternalSignIn: () => hint.set(true),
+      refresh,
     }),
-    [state, signIn, signOut],
+    [state, signIn, signOut, refresh],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

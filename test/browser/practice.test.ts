@@ -1,0 +1,139 @@
+/**
+ * Practice mode (练习模式) in a real browser: an issuer's clerk switches into practice from the
+ * header, the banner shows on every page visited, a license is issued in practice and shows in the
+ * practice registry, the guided tour starts from the banner, a reset starts the copy over, the
+ * clerk leaves practice — and the real registry and the API show nothing changed.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPracticeCode } from '../../src/platform/practiceCodes.ts';
+import { person } from '../people/support.ts';
+import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
+
+let t: TestPlatform;
+let browser: Browser;
+let desktop: ConsolePage;
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  [t, browser] = await Promise.all([startTestPlatform(), launchBrowser()]);
+  desktop = await openPage(browser);
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** What is real: the issuer's registry, the office's registry, agreements and departments, as the API gives them. */
+async function realState() {
+  const issuer = await api(t, 'GET', '/api/v1/licenses?limit=200', { token: t.issuer.token });
+  const office = await api(t, 'GET', '/api/v1/licenses?limit=200', { token: t.coordinator.token });
+  const agreements = await api(t, 'GET', '/api/v1/agreements?limit=100', { token: t.coordinator.token });
+  const departments = await api(t, 'GET', '/api/v1/departments', { token: t.coordinator.token });
+  const catalog = await api(t, 'GET', '/api/v1/catalog?limit=200', { token: t.consumer.token });
+  return {
+    issuer: issuer.body.items.map((l: { identifier: string }) => l.identifier).sort(),
+    office: office.body.items.map((l: { identifier: string }) => l.identifier).sort(),
+    agreements: agreements.body.total,
+    departments: departments.body.map((d: { code: string }) => d.code).sort(),
+    catalog: catalog.body.items.map((r: { id: string }) => r.id).sort(),
+  };
+}
+
+async function signIn(p: ConsolePage, username: string, password: string) {
+  await p.page.goto(new URL('/sign-in', t.url).href);
+  await p.page.getByLabel('用户名').fill(username);
+  await p.page.getByLabel('密码').fill(password);
+  await p.page.getByRole('button', { name: /登\s*录/ }).click();
+  await p.page.waitForURL(/\/issuer$/);
+}
+
+describe.skipIf(!HAS_CHROMIUM)(titled('practice mode (Chromium)'), () => {
+  it('changes nothing outside it', async () => {
+    const { page } = desktop;
+    // Something real first: a license of the real issuer.
+    expect((await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest() })).status).toBe(201);
+    const clerk = await person(t, t.issuer, 'issuer', '李练习');
+    const before = await realState();
+
+    await signIn(desktop, clerk.username, clerk.password);
+    const banner = page.locator('[data-practice-banner]');
+    expect(await banner.count()).toBe(0);
+    await page.locator('[data-practice-switch]').click();
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('练习模式');
+    expect(await banner.textContent()).toContain('（练习）');
+    await page.getByText('已进入练习模式').waitFor();
+
+    // The banner on every page visited, through the menu and by address.
+    for (const [label, path] of [['共享申请', '/issuer/requests'], ['部门消息', '/issuer/inbox'], ['批量导入', '/issuer/import'], ['证照登记簿', '/issuer']] as const) {
+      await page.getByRole('menuitem', { name: label }).click();
+      await page.waitForURL(new RegExp(`${path}$`));
+      await banner.waitFor();
+    }
+    await page.goto(new URL('/issuer/requests', t.url).href);
+    await banner.waitFor();
+    await screenshot(page, 'practice-banner');
+    await checkAccessibility(page, 'a page in practice mode');
+
+    // Issue a license in practice, as the console does (the session and its CSRF token).
+    const issued = (await page.evaluate(async (request) => {
+      const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
+      const practice = (await (await fetch('/api/v1/session/practice')).json()) as { copy: { enterprises: { holderCode: string; name: string; seededLicense: boolean }[] } };
+      const target = practice.copy.enterprises.find((e) => !e.seededLicense)!;
+      const answer = await fetch('/api/v1/licenses', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ ...request, holder: { code: target.holderCode }, data: { ...request.data, name: target.name } }),
+      });
+      return { status: answer.status, holderCode: target.holderCode };
+    }, licenseRequest())) as { status: number; holderCode: string };
+    expect(issued.status).toBe(201);
+    expect(isPracticeCode(issued.holderCode)).toBe(true);
+    await page.goto(new URL('/issuer', t.url).href);
+    await banner.waitFor();
+    await page.getByText(issued.holderCode).first().waitFor();
+
+    // The guided tour starts from the banner.
+    await banner.getByRole('button', { name: /开始引导/ }).click();
+    await page.getByRole('menuitem', { name: '签发证照' }).click();
+    await page.locator('.ant-tour').getByText('查找证照').waitFor();
+    await screenshot(page, 'practice-tour');
+    await page.locator('.ant-tour').getByRole('button', { name: '下一步' }).click();
+    await page.locator('.ant-tour').getByText('签发证照').first().waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.ant-tour-close').first().click({ timeout: 2000 }).catch(() => undefined);
+
+    // Reset: the copy starts over, without the license issued in it.
+    await banner.getByRole('button', { name: /重置练习/ }).click();
+    await page.getByRole('button', { name: /确\s*定/ }).click();
+    await page.getByText('练习副本已重置').waitFor();
+    await page.getByRole('table').waitFor();
+    await page.waitForFunction((code) => !document.body.innerText.includes(code), issued.holderCode);
+
+    // Leave practice: no banner, the real department again.
+    await banner.getByRole('button', { name: /退出练习/ }).click();
+    await page.getByText('已退出练习模式').waitFor();
+    await banner.waitFor({ state: 'detached' });
+    expect(await page.locator('header').textContent()).toContain(t.issuer.department.name);
+
+    // Nothing real changed: the registries, the agreements, the departments, the catalog.
+    expect(await realState()).toEqual(before);
+    expectNoConsoleErrors(desktop, 'practice mode');
+  }, 240_000);
+
+  it('the banner fits a phone', async () => {
+    const phone = await openPage(browser, { viewport: PHONE, mobile: true });
+    const clerk = await person(t, t.issuer, 'issuer', '赵练习');
+    await signIn(phone, clerk.username, clerk.password);
+    await phone.page.locator('[data-practice-switch]').click();
+    await phone.page.locator('[data-practice-banner]').waitFor();
+    await screenshot(phone.page, 'practice-banner-phone');
+    const { scrollWidth, innerWidth } = await horizontalOverflow(phone.page);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await checkAccessibility(phone.page, 'practice mode on a phone');
+    expectNoConsoleErrors(phone, 'practice mode on a phone');
+    await phone.context.close();
+  }, 120_000);
+});
