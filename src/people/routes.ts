@@ -190,8 +190,14 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = a
       },
     },
     async (request, reply) => {
-      const { location, flowId } = await beginOidcSignIn(platform, request.query.returnTo);
-      return noStore(reply).header('set-cookie', oidcFlowCookie(request, flowId)).redirect(location, 302);
+      // The browser navigated here from the sign-in page: a provider that cannot be reached (or
+      // is not configured) is a page that says so, not a problem document in its place.
+      try {
+        const { location, flowId } = await beginOidcSignIn(platform, request.query.returnTo);
+        return noStore(reply).header('set-cookie', oidcFlowCookie(request, flowId)).redirect(location, 302);
+      } catch (error) {
+        return sendSignInFailure(request, noStore(reply), error);
+      }
     },
   );
 

@@ -21,7 +21,7 @@ import { createPerson } from '../../src/people/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
-import { OPERATOR } from '../support/platform.ts';
+import { OPERATOR, startTestPlatform } from '../support/platform.ts';
 import { createTestStore } from '../support/store.ts';
 import { auditEntries } from './support.ts';
 
@@ -287,5 +287,25 @@ describe('signing in through an OpenID Connect provider (oidc-provider)', () => 
     const answer = await other.send(callback, { accept: 'application/json' });
     expect(answer.status).toBe(401);
     expect((await answer.json()).detail).toContain('not started in this browser');
+  });
+});
+
+describe('a provider that cannot be reached', () => {
+  it('the browser that clicked the button gets a page saying so (503), a client the problem', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const other = await startTestPlatform({ CERTBRIDGE_OIDC_ISSUER: closed, CERTBRIDGE_OIDC_CLIENT_ID: CLIENT_ID });
+    try {
+      const page = await fetch(`${other.url}/api/v1/session/oidc`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      expect(page.status).toBe(503);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const text = await page.text();
+      expect(text).toContain('登录失败 · Sign-in failed');
+      expect(text).toContain('sign in with a password');
+      const problem = await fetch(`${other.url}/api/v1/session/oidc`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+      expect(problem.status).toBe(503);
+      expect((await problem.json()).code).toBe('oidc-failed');
+    } finally {
+      await other.close();
+    }
   });
 });
