@@ -231,7 +231,7 @@ describe('corrections', () => {
     [{ corrects: 99999999 }, 'unknown-journal', '/corrects'],
     [{ resourceId: 'no-such-resource' }, 'unknown-resource', '/resourceId'],
   ])('bad input %j → 400 %s at %s', async (body, code, field) => {
-    const input = body.creditDepartment === 'placeholder' ? { creditDepartment: t.issuer.department.code } : body;
+    const input = 'creditDepartment' in body && body.creditDepartment === 'placeholder' ? { creditDepartment: t.issuer.department.code } : body;
     const refused = await correction(t.coordinator, input);
     expect(refused.status, JSON.stringify(refused.body)).toBe(400);
     expect(refused.body).toMatchObject({ code, field });
