@@ -156,6 +156,14 @@ storeOptions(audit.command('sequence').description('put committed entries into t
   },
 );
 
+const ledger = program.command('ledger').description('the compensation ledger (共享补偿): postings of lookups, prices, statements');
+storeOptions(ledger.command('post').description('post the lookups the audit log holds since the last pass (the server does it continuously)').option('--json', 'print JSON')).action(
+  async (options: StoreFlags & { json?: boolean }) => {
+    const [{ operator, withPlatform }, { runLedgerPost }] = await Promise.all([import('./commands/store.ts'), import('../ledger/commands.ts')]);
+    return withPlatform(await configOf(options), 'ledger post', (platform) => runLedgerPost(platform, operator(), options));
+  },
+);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { message?: string; field?: string; name?: string; problems?: string[] };
   process.stderr.write(`error: ${problem.message ?? String(error)}${problem.field ? ` (${problem.field})` : ''}\n`);

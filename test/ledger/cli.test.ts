@@ -1,0 +1,111 @@
+/**
+ * `certbridge ledger post`: one pass of the follower by the operator, on the store the server
+ * would use (the embedded store's folder, closed by this test first, or the PostgreSQL database).
+ * Runs the TypeScript sources (the compiled build may be older than them).
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPlatform } from '../../src/app/platform.ts';
+import { registerResource } from '../../src/catalog/index.ts';
+import { registerDepartment } from '../../src/departments/index.ts';
+import { seededRandom } from '../../src/demo/synthetic.ts';
+import { generateCreditCode } from '../../src/standards/index.ts';
+import { recordAccess } from '../../src/exchange/index.ts';
+import { setPrice } from '../../src/ledger/index.ts';
+import type { Principal } from '../../src/platform/auth/principal.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import type { Platform } from '../../src/platform/platform.ts';
+import { openStore } from '../../src/platform/store/store.ts';
+import { businessLicenseResource } from '../agreements/support.ts';
+import { OPERATOR } from '../support/platform.ts';
+import { createTestStore, testStoreKind } from '../support/store.ts';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-ledger-cli-'));
+const MASTER_KEY = 'ab'.repeat(32);
+let url: string | undefined;
+let drop = async () => undefined as void;
+
+const random = seededRandom(2026);
+const code = () => generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000', random });
+const [PROVIDER, CONSUMER, OFFICE] = [code(), code(), code()];
+const staff = (departmentCode: string, role: string): Principal => ({ kind: 'client', clientId: `${role}-system`, departmentCode, roles: [role] });
+
+async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
+  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const platform = await openPlatform(loadConfig({ dataDir }, { DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY }), store);
+  try {
+    return await work(platform);
+  } finally {
+    await store.close();
+  }
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY };
+  try {
+    const { stdout, stderr } = await run('node', ['--no-turbo-inline-js-wasm-calls', '--import', 'tsx', 'src/app/cli.ts', ...args], { env, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  if (testStoreKind() === 'postgres') {
+    const test = await createTestStore();
+    url = test.url!;
+    drop = test.drop;
+    await test.store.close();
+  }
+  await withPlatform(async (platform) => {
+    for (const [code, name] of [[PROVIDER, '山东省市场监督管理局'], [CONSUMER, '国家税务总局山东省税务局'], [OFFICE, '山东省大数据局']]) {
+      await registerDepartment(platform, OPERATOR, { code, name, nameEn: name, level: 'province', region: '370000' });
+    }
+    await registerResource(platform, staff(PROVIDER, 'issuer'), businessLicenseResource() as Parameters<typeof registerResource>[2]);
+    await setPrice(platform, staff(OFFICE, 'coordinator'), { resourceId: 'business-license', fenPerRecord: 50, validFrom: '2000-01-01', reason: '标准' });
+    await recordAccess(platform, {
+      accessId: randomUUID(),
+      at: new Date(),
+      departmentCode: CONSUMER,
+      clientId: 'consumer-system',
+      operation: 'batch',
+      licenseType: 'business-license',
+      purpose: 'tax-administration',
+      holderCodes: ['91370100MA3C5K7X2P', '91370100MA3C5K7Y3Q'],
+      fields: ['name'],
+      basis: 'agreement',
+      basisIds: ['a-1'],
+      outcome: 'allowed',
+      status: 200,
+      problem: null,
+    });
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('certbridge ledger post sequences the log and posts what it holds, once', { timeout: 300_000 }, async () => {
+  const first = await cli(['ledger', 'post', '--json']);
+  expect(first.code, first.stderr).toBe(0);
+  expect(JSON.parse(first.stdout)).toMatchObject({ posted: 2, unpriced: 0 });
+  const again = await cli(['ledger', 'post']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stdout).toMatch(/^posted 0 lookups to the ledger/);
+  const totals = await withPlatform(async (platform) => (await platform.store.query<{ account: string; debit: number; credit: number }>('select account, sum(debit)::int as debit, sum(credit)::int as credit from ledger_entries group by account order by account')).rows);
+  expect(totals).toEqual(
+    [
+      { account: PROVIDER, debit: 0, credit: 100 },
+      { account: CONSUMER, debit: 100, credit: 0 },
+    ].sort((a, b) => a.account.localeCompare(b.account)),
+  );
+});
