@@ -65,7 +65,7 @@ async function signIn(p: ConsolePage): Promise<void> {
 /** The verdict the public verification page shows, once it shows one. */
 async function verdictOf(p: ConsolePage): Promise<string> {
   const verdict = p.page.locator('#verdict');
-  await verdict.waitFor({ timeout: 15_000 });
+  await verdict.waitFor({ timeout: 30_000 });
   return (await verdict.textContent()) ?? '';
 }
 
@@ -146,7 +146,40 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     } finally {
       await publicPage.context.close();
     }
-  });
+  }, 180_000);
+
+  it('issues a license through the dialog (设立): the form asks for what is missing, the license opens as printed', async () => {
+    const { page } = desktop;
+    desktop.clearConsole();
+    await page.goto(url('/issuer'));
+    await page.getByRole('button', { name: '签发证照' }).click();
+    const dialog = page.getByRole('dialog', { name: '签发营业执照（设立）' });
+    await dialog.getByLabel('经营范围').waitFor();
+    await dialog.getByRole('button', { name: /签\s*发/ }).click();
+    await dialog.getByText('请填写统一社会信用代码').waitFor();
+    await screenshot(page, 'issuer-issue-dialog');
+    await checkAccessibility(page, 'the issue dialog');
+    const [e] = enterprises(1, 9401);
+    await dialog.getByLabel('统一社会信用代码').fill(e.creditCode);
+    for (const [label, field] of [
+      ['名称', 'name'],
+      ['类型', 'entityType'],
+      ['法定代表人', 'legalRepresentative'],
+      ['注册资本', 'registeredCapital'],
+      ['成立日期', 'establishedOn'],
+      ['住所', 'domicile'],
+      ['经营范围', 'businessScope'],
+    ] as const) {
+      await dialog.getByLabel(label, { exact: true }).fill(String(e.data[field]));
+    }
+    await dialog.getByRole('button', { name: /签\s*发/ }).click();
+    await page.waitForURL(/\/issuer\/licenses\//);
+    await page.locator('[data-printed-license] [data-field="name"]').waitFor();
+    expect(await page.locator('[data-printed-license] [data-field="name"]').textContent()).toBe(e.data.name);
+    expect(await page.locator('[data-printed-license] [data-field="holderCode"]').textContent()).toBe(e.creditCode);
+    expect(await page.locator('h1 + span [data-status]').textContent()).toBe('有效');
+    expectNoConsoleErrors(desktop, 'issuing a license');
+  }, 120_000);
 
   it('imports a CSV with one bad row: the progress runs to the end, the summary counts, the report of the rejected row downloads', async () => {
     const { page } = desktop;
@@ -185,7 +218,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     // The valid rows are in the registry.
     const listed = await api(t, 'GET', `/api/v1/licenses?holderCode=${e[2].creditCode}`, { token: t.issuer.token });
     expect(listed.body.items).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('approves a sharing request from the queue, after reading what is asked, why and on what legal basis', async () => {
     const { page } = desktop;
@@ -220,7 +253,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     const agreement = await api(t, 'GET', `/api/v1/agreements/${agreementId}`, { token: t.issuer.token });
     expect(agreement.body).toMatchObject({ status: 'active', decision: { decision: 'approve', reason: '依法履行税收征管职责所需，同意共享', decidedBy: `person:${account.username}` } });
     expectNoConsoleErrors(desktop, 'deciding a sharing request');
-  });
+  }, 120_000);
 
   it('the inbox shows the department’s notifications and marks one read', async () => {
     const { page } = desktop;
@@ -256,5 +289,5 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     } finally {
       await phone.context.close();
     }
-  });
+  }, 120_000);
 });

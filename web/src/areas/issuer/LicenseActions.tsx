@@ -95,6 +95,7 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
       </Typography.Paragraph>
       <Form
         id="license-action"
+        name="licenseAction"
         form={form}
         layout="vertical"
         onFinish={(values) => void submit(values)}

@@ -3,15 +3,16 @@
  * name, status and date of issue, a page at a time by the platform's cursor. The filters live in
  * the URL, so the back button from a license comes back to the same search.
  */
-import { SearchOutlined } from '@ant-design/icons';
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, DatePicker, Flex, Form, Grid, Input, Row, Select, Table, Typography, type TableProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
+import { IssueLicenseDialog } from './IssueLicenseDialog.tsx';
 import { EmptyText, isAbort, issuerProblem, StatusTag, type LicenseStatus } from './shared.tsx';
 
 interface RegistryItem {
@@ -48,6 +49,8 @@ export default function RegistryPage() {
   const { t: common } = useTranslation();
   const language = currentLanguage();
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const [issuing, setIssuing] = useState(false);
   const [form] = Form.useForm<FormValues>();
   // On a phone: name (with the code under it), status and date; no sideways scrolling.
   const wide = Grid.useBreakpoint().sm ?? true;
@@ -141,12 +144,26 @@ export default function RegistryPage() {
   const pageNumber = cursors.length;
   return (
     <>
-      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
-        {t('registry.title')}
-      </Typography.Title>
-      <Typography.Paragraph type="secondary">{t('registry.intro')}</Typography.Paragraph>
-      <Card style={{ marginBottom: 16 }}>
-        <Form form={form} layout="vertical" onFinish={search} role="search" aria-label={t('registry.title')}>
+      <Flex justify="space-between" align="center" gap={12} wrap>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+          {t('registry.title')}
+        </Typography.Title>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setIssuing(true)} data-tour="issue-license">
+          {t('issue.button')}
+        </Button>
+      </Flex>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+        {t('registry.intro')}
+      </Typography.Paragraph>
+      {issuing ? (
+        <IssueLicenseDialog
+          type="business-license"
+          onClose={() => setIssuing(false)}
+          onIssued={(identifier) => navigate(`/issuer/licenses/${encodeURIComponent(identifier)}`)}
+        />
+      ) : null}
+      <Card style={{ marginBottom: 16 }} data-tour="registry-filters">
+        <Form form={form} name="registrySearch" layout="vertical" onFinish={search} role="search" aria-label={t('registry.title')}>
           <Row gutter={16}>
             <Col xs={24} sm={12} lg={6}>
               <Form.Item
@@ -182,7 +199,7 @@ export default function RegistryPage() {
         </Form>
       </Card>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Card>
+      <Card data-tour="registry-table">
         <Table<RegistryItem>
           rowKey="identifier"
           size="middle"

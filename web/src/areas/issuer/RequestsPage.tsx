@@ -116,7 +116,7 @@ function DecisionDialog({ agreement, decision, fieldLabel, onClose, onDone }: {
       destroyOnHidden
     >
       <Alert type={decision === 'approve' ? 'info' : 'warning'} showIcon title={t(decision === 'approve' ? 'requests.approveExplain' : 'requests.rejectExplain')} style={{ marginBottom: 16 }} />
-      <Form id="agreement-decision" layout="vertical" initialValues={{ fields: agreement.requestedFields }} onFinish={(values) => void submit(values)}>
+      <Form id="agreement-decision" name="decision" layout="vertical" initialValues={{ fields: agreement.requestedFields }} onFinish={(values) => void submit(values)}>
         {decision === 'approve' ? (
           <Form.Item name="fields" label={t('requests.grant')} rules={[{ required: true, type: 'array', min: 1, message: t('requests.grantRequired') }]}>
             <Checkbox.Group options={agreement.requestedFields.map((name) => ({ value: name, label: fieldLabel(name) }))} />
@@ -221,7 +221,7 @@ function RequestDrawer({ agreement, purposeName, departmentName, onClose, onDeci
       destroyOnHidden
       footer={
         pending ? (
-          <Flex gap={8} justify="flex-end">
+          <Flex gap={8} justify="flex-end" data-tour="request-decide">
             <Button danger onClick={() => setDeciding('reject')}>
               {t('requests.reject')}
             </Button>
@@ -290,9 +290,9 @@ export default function RequestsPage() {
     {
       title: t('requests.columns.due'),
       dataIndex: 'dueDate',
-      render: (due: string | null, a) =>
+      render: (due: string | null, a, index) =>
         due ? (
-          <Flex gap={4} wrap align="center">
+          <Flex gap={4} wrap align="center" data-tour={index === 0 ? 'request-deadline' : undefined}>
             <span style={{ whiteSpace: 'nowrap' }}>{formatDate(due, language)}</span>
             {a.overdue ? <Tag style={SENSITIVITY_LOOK.sensitive}>{t('requests.overdue')}</Tag> : null}
           </Flex>
@@ -327,19 +327,21 @@ export default function RequestsPage() {
           { key: 'decided', label: t('requests.decided') },
         ]}
       />
-      <Table<Agreement>
-        rowKey="id"
-        size="middle"
-        loading={!agreements && !error}
-        dataSource={rows}
-        columns={columns}
-        pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <EmptyText>{tab === 'pending' ? t('requests.empty') : t('requests.emptyDecided')}</EmptyText> }}
-        rowClassName={(a) => (a.overdue ? 'cb-overdue' : '')}
-        aria-label={t('requests.tableLabel')}
-        style={{ background: '#fff' }}
-      />
+      <div data-tour="requests-queue">
+        <Table<Agreement>
+          rowKey="id"
+          size="middle"
+          loading={!agreements && !error}
+          dataSource={rows}
+          columns={columns}
+          pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText: <EmptyText>{tab === 'pending' ? t('requests.empty') : t('requests.emptyDecided')}</EmptyText> }}
+          rowClassName={(a) => (a.overdue ? 'cb-overdue' : '')}
+          aria-label={t('requests.tableLabel')}
+          style={{ background: '#fff' }}
+        />
+      </div>
       {open ? (
         <RequestDrawer
           agreement={open}

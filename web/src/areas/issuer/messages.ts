@@ -88,6 +88,15 @@ export const issuerMessages = {
       nothingChanged: '没有修改任何事项',
       longTermHint: '留空表示长期',
     },
+    issue: {
+      button: '签发证照',
+      title: '签发营业执照（设立）',
+      explain: '按登记事项签发一份电子营业执照。签发后即可在核验页面查验；如需批量签发，请使用“批量导入”。',
+      ok: '签发',
+      done: '证照已签发',
+      codeRequired: '请填写统一社会信用代码',
+      fieldRequired: '请填写{{field}}',
+    },
     import: {
       title: '批量导入',
       intro: '上传本部门登记系统导出的 CSV、JSON 或 XML 文件，平台逐行校验并签发有效记录，被拒绝的记录列入报告供下载修正。同一文件重复导入不会重复签发。',
@@ -273,6 +282,15 @@ export const issuerMessages = {
       done: { suspend: 'The license is suspended', reinstate: 'The license is reinstated', revoke: 'The license is revoked', cancel: 'The license is cancelled', amend: 'A new version was issued' },
       nothingChanged: 'Nothing was changed',
       longTermHint: 'Empty means open-ended',
+    },
+    issue: {
+      button: 'Issue a license',
+      title: 'Issue a business license',
+      explain: 'Issues one electronic business license with these particulars; it can be verified at once. To issue many, use Import.',
+      ok: 'Issue',
+      done: 'The license is issued',
+      codeRequired: 'Give the credit code',
+      fieldRequired: 'Give the {{field}}',
     },
     import: {
       title: 'Import',
