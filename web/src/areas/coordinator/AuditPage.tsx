@@ -125,7 +125,7 @@ export default function AuditPage() {
         </Tag>
       );
     return (
-      <Button size="small" onClick={() => void check(view)} aria-label={`${t('audit.check')} #${view.index}`}>
+      <Button size="small" onClick={() => void check(view)}>
         {t('audit.check')}
       </Button>
     );

@@ -92,7 +92,7 @@ export default function EscalationsPage() {
           },
         ]}
       />
-      <DecisionModal target={deciding} onClose={() => setDeciding(undefined)} onDone={done} />
+      <DecisionModal key={deciding?.agreement.id ?? 'none'} target={deciding} onClose={() => setDeciding(undefined)} onDone={done} />
     </>
   );
 }
@@ -138,12 +138,6 @@ function DecisionModal({ target, onClose, onDone }: { target?: { agreement: Agre
       onOk={() => void send()}
       confirmLoading={busy}
       destroyOnHidden
-      afterOpenChange={(open) => {
-        if (open && a) {
-          setError(undefined);
-          form.setFieldsValue({ decision: 'approve', reason: '', fields: a.requestedFields });
-        }
-      }}
     >
       {a ? (
         <Descriptions column={1} size="small" style={{ marginBottom: 16 }}>
@@ -153,7 +147,7 @@ function DecisionModal({ target, onClose, onDone }: { target?: { agreement: Agre
           {target?.appeal && a.appeal ? <Descriptions.Item label={t('escalations.appealReason')}>{a.appeal.reason}</Descriptions.Item> : null}
         </Descriptions>
       ) : null}
-      <Form form={form} layout="vertical">
+      <Form form={form} layout="vertical" initialValues={{ decision: 'approve', reason: '', fields: a?.requestedFields ?? [] }}>
         <Form.Item name="decision" label={t('escalations.decision')}>
           <Radio.Group
             options={[
