@@ -76,6 +76,18 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
     expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     await screenshot(page, 'enterprise-licenses');
     await checkAccessibility(page, 'my licenses');
+
+    // In English: the page's words and the fields' names; the printed title stays 营业执照.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My licenses' }).waitFor();
+    expect(await license.getByRole('heading', { level: 2 }).textContent()).toBe('营业执照');
+    expect(await license.textContent()).toContain('Business License');
+    expect(await license.textContent()).toContain('Legal representative');
+    expect(await page.getByTestId('license-status').textContent()).toBe('Valid');
+    await screenshot(page, 'enterprise-licenses-en');
+    await checkAccessibility(page, 'my licenses in English');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: '我的证照' }).waitFor();
     expectNoConsoleErrors(desktop, 'my licenses');
   });
 
