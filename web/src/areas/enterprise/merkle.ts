@@ -34,80 +34,15 @@ export interface PublicJwk {
   alg?: string;
 }
 
+import { canonicalJson, leafHashOf, rootFromInclusionProof } from '../../shared/merkleProof.ts';
+
+// The hashing and the proof walk are the shared ones (the coordination office's audit search uses them too).
+export { bytesToHex, canonicalJson, hexToBytes, rootFromInclusionProof } from '../../shared/merkleProof.ts';
+
 const subtle = () => globalThis.crypto.subtle;
 
-/** RFC 8785 canonical JSON: members sorted by UTF-16 code units, numbers and strings as ECMAScript's JSON.stringify writes them. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('a JSON number must be finite');
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new Error(`${typeof value} has no JSON representation`);
-    return text;
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const members = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    // Default sort compares UTF-16 code units, exactly what §3.2.3 asks.
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
-  if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) throw new Error(`not a hex string: ${hex.slice(0, 20)}`);
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
-
-export const bytesToHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
-async function sha256(...parts: Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
-  const input = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    input.set(part, offset);
-    offset += part.length;
-  }
-  return new Uint8Array(await subtle().digest('SHA-256', input));
-}
-
-const LEAF = Uint8Array.of(0);
-const NODE = Uint8Array.of(1);
-
 /** RFC 9162 leaf hash of a log entry (its RFC 8785 bytes), hex. */
-export async function entryLeafHash(entry: unknown): Promise<string> {
-  return bytesToHex(await sha256(LEAF, new TextEncoder().encode(canonicalJson(entry))));
-}
-
-/**
- * The root an inclusion proof leads to (RFC 9162 §2.1.3.2), hex; undefined when the proof cannot
- * be a proof of `index` in `treeSize` (index out of range, a path too long or too short). Sizes
- * are JS numbers (exact below 2^53): halving, not 32-bit shifts.
- */
-export async function rootFromInclusionProof(index: number, treeSize: number, leafHashHex: string, path: readonly string[]): Promise<string | undefined> {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize) return undefined;
-  let fn = index;
-  let sn = treeSize - 1;
-  let r = hexToBytes(leafHashHex);
-  for (const hex of path) {
-    const p = hexToBytes(hex);
-    if (sn === 0) return undefined;
-    if (fn % 2 === 1 || fn === sn) {
-      r = await sha256(NODE, p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = await sha256(NODE, r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 ? bytesToHex(r) : undefined;
-}
+export const entryLeafHash = leafHashOf;
 
 /** Whether the proof leads from the leaf to `rootHash`. */
 export async function verifyInclusion(leafHashHex: string, proof: InclusionProof, rootHash: string): Promise<boolean> {
