@@ -7,6 +7,10 @@
  *   the log key the platform publishes in /.well-known/jwks.json.
  * Hashing and the signature are WebCrypto (SHA-256, Ed25519), in the browser as in Node.
  */
+import { canonicalJson, leafHashOf, rootFromInclusionProof } from '../../shared/merkleProof.ts';
+
+// The hashing and the proof walk are the shared ones (the coordination office's audit search uses them too).
+export { bytesToHex, canonicalJson, hexToBytes, rootFromInclusionProof } from '../../shared/merkleProof.ts';
 
 export interface TreeHead {
   treeSize: number;
@@ -33,11 +37,6 @@ export interface PublicJwk {
   kid?: string;
   alg?: string;
 }
-
-import { canonicalJson, leafHashOf, rootFromInclusionProof } from '../../shared/merkleProof.ts';
-
-// The hashing and the proof walk are the shared ones (the coordination office's audit search uses them too).
-export { bytesToHex, canonicalJson, hexToBytes, rootFromInclusionProof } from '../../shared/merkleProof.ts';
 
 const subtle = () => globalThis.crypto.subtle;
 
