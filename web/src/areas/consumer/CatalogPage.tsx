@@ -30,8 +30,8 @@ export default function CatalogPage() {
     {
       title: t('catalog.columns.title'),
       key: 'title',
-      render: (_, r) => (
-        <Button type="link" style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'start' }} onClick={() => setOpen(r)}>
+      render: (_, r, index) => (
+        <Button type="link" style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'start' }} onClick={() => setOpen(r)} data-tour={index === 0 ? 'catalog-resource' : undefined}>
           {localTitle(r)}
         </Button>
       ),
@@ -40,6 +40,16 @@ export default function CatalogPage() {
     { title: t('catalog.columns.sharingClass'), key: 'class', render: (_, r) => <SharingClassTag value={r.sharingClass} /> },
     { title: t('catalog.columns.accessModes'), key: 'modes', render: (_, r) => r.accessModes.map((m) => t(`accessModes.${m}`)).join(' / '), responsive: ['lg'] },
     { title: t('catalog.columns.fields'), key: 'fields', render: (_, r) => r.fields.length, responsive: ['lg'] },
+    {
+      title: '',
+      key: 'request',
+      render: (_, r, index) =>
+        r.sharingClass === 'not-shared' ? null : (
+          <Button size="small" onClick={() => navigate(`/consumer/request?resource=${encodeURIComponent(r.id)}`)} data-tour={index === 0 ? 'request-button' : undefined}>
+            {t('catalog.request')}
+          </Button>
+        ),
+    },
   ];
 
   return (
@@ -47,7 +57,7 @@ export default function CatalogPage() {
       <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
         {t('catalog.title')}
       </Typography.Title>
-      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+      <Flex gap={12} wrap style={{ marginBottom: 16 }} data-tour="catalog-search">
         <Input.Search
           allowClear
           aria-label={t('catalog.search')}

@@ -142,7 +142,7 @@ export default function RequestPage() {
             </Form.Item>
           </Form>
           {resource ? (
-            <div data-testid="decision-point">
+            <div data-testid="decision-point" data-tour="request-sharing">
               <Alert
                 type={resource.sharingClass === 'unconditional' ? 'success' : resource.sharingClass === 'conditional' ? 'info' : 'error'}
                 showIcon
@@ -164,7 +164,7 @@ export default function RequestPage() {
       ) : null}
 
       {step === 1 && resource ? (
-        <Card title={t('request.chooseFields')}>
+        <Card title={t('request.chooseFields')} data-tour="request-fields">
           <Checkbox
             indeterminate={fields.length > 0 && fields.length < resource.fields.length}
             checked={fields.length === resource.fields.length}
@@ -199,7 +199,7 @@ export default function RequestPage() {
       ) : null}
 
       {/* Kept mounted (hidden) so that its values survive moving between steps. */}
-      <Card style={{ display: step === 2 ? undefined : 'none' }}>
+      <Card style={{ display: step === 2 ? undefined : 'none' }} data-tour="request-purpose">
         <Form<PurposeForm>
           form={purposeForm}
           layout="vertical"
@@ -248,7 +248,7 @@ export default function RequestPage() {
         </Card>
       ) : null}
 
-      <Flex gap={12} style={{ marginTop: 16 }}>
+      <Flex gap={12} style={{ marginTop: 16 }} data-tour="request-submit">
         {step > 0 ? <Button onClick={() => setStep((s) => s - 1)}>{t('request.previous')}</Button> : null}
         {step < 3 ? (
           <Button type="primary" disabled={!canNext} onClick={() => void next()}>
