@@ -58,8 +58,14 @@ function safeNext(next: string | null): string | undefined {
 }
 
 export default function SignInPage() {
-  const { t } = useTranslation('signIn');
+  const { t, i18n } = useTranslation('signIn');
   const { t: common } = useTranslation();
+  const [form] = Form.useForm<Credentials>();
+  // A message shown before the language changed is checked again, so it is said in the new language.
+  useEffect(() => {
+    const shown = form.getFieldsError().filter((field) => field.errors.length > 0).map((field) => field.name);
+    if (shown.length > 0) form.validateFields(shown).catch(() => undefined);
+  }, [i18n.language, form]);
   const { state, signIn, expectExternalSignIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -102,7 +108,7 @@ export default function SignInPage() {
           <Typography.Paragraph type="secondary">{t('subtitle')}</Typography.Paragraph>
           {params.get('ended') && !error ? <Alert type="info" showIcon title={common('sessionEnded')} style={{ marginBottom: 16 }} /> : null}
           {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" /> : null}
-          <Form<Credentials> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false} disabled={busy}>
+          <Form<Credentials> form={form} layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false} disabled={busy}>
             <Form.Item label={t('username')} name="username" extra={t('usernameHint')} rules={[{ required: true, whitespace: true, message: t('usernameRequired') }]}>
               <Input prefix={<UserOutlined aria-hidden />} autoComplete="username" size="large" autoFocus />
             </Form.Item>
