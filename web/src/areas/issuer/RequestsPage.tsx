@@ -10,45 +10,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
+import type { Agreement, CatalogField, Purpose } from '../consumer/sharing.tsx';
 import { EmptyText, fieldTitle, isAbort, issuerProblem, useDepartmentNames, useStandard } from './shared.tsx';
-
-interface Agreement {
-  id: string;
-  status: string;
-  resourceId: string;
-  resourceTitle: string;
-  licenseType: string | null;
-  sharingClass: string;
-  ownerDepartment: string;
-  consumerDepartment: string;
-  requestedBy: string;
-  purpose: string;
-  purposeDescription: string;
-  legalBasis: string;
-  fields: string[];
-  requestedFields: string[];
-  grantedFields: string[] | null;
-  expectedDailyVolume: number;
-  validUntil: string;
-  submittedAt: string;
-  dueDate: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  decision: { decision: 'approve' | 'reject'; reason: string | null; decidedBy: string; decidedAt: string } | null;
-}
-
-interface Purpose {
-  code: string;
-  name: string;
-  nameEn: string;
-}
-
-interface CatalogField {
-  name: string;
-  sensitivity: 'public' | 'internal' | 'sensitive';
-  title?: string;
-  titleEn?: string;
-}
 
 const PENDING = ['submitted', 'escalated'];
 // Darker than antd's presets, for a 4.5:1 contrast on the tag's background.
