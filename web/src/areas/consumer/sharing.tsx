@@ -266,7 +266,4 @@ export function OverdueTag() {
 
 export const localTitle = (r: { title: string; titleEn: string }) => (currentLanguage() === 'en' ? r.titleEn : r.title);
 
-/** A table's "nothing here" line, dark enough to read (antd's own grey fails the 4.5:1 contrast). */
-export function EmptyText({ children }: { children: React.ReactNode }) {
-  return <span style={{ color: '#595959' }}>{children}</span>;
-}
+export { EmptyText } from '../../shared/EmptyText.tsx';

@@ -36,10 +36,7 @@ export function issuerProblem(error: unknown, t: TFunction): string {
   return problemMessage(error, t);
 }
 
-/** A table's empty text, dark enough to read (antd's own grey is 1.8:1 on white). */
-export function EmptyText({ children }: { children: string }) {
-  return <span style={{ color: '#595959' }}>{children}</span>;
-}
+export { EmptyText } from '../../shared/EmptyText.tsx';
 
 export const isAbort = (error: unknown) => (error as Error | undefined)?.name === 'AbortError';
 
