@@ -13,6 +13,7 @@ import { holdersCapability } from '../holders/capability.ts';
 import { ledgerCapability } from '../ledger/capability.ts';
 import { licensesCapability } from '../licenses/capability.ts';
 import { notificationsCapability } from '../notifications/capability.ts';
+import { objectionsCapability } from '../objections/capability.ts';
 import { peopleCapability } from '../people/capability.ts';
 import { practiceCapability } from '../practice/capability.ts';
 import { syntheticEnterprise } from '../demo/synthetic.ts';
@@ -33,6 +34,7 @@ export const CAPABILITIES: readonly Capability[] = [
   peopleCapability,
   catalogCapability,
   agreementsCapability,
+  objectionsCapability,
   exchangeCapability,
   deliveriesCapability,
   ledgerCapability,
