@@ -366,6 +366,14 @@ export const SETTINGS = {
     fallback: () => 10,
     parse: integer(1, 250),
   }),
+  objectionWorkingDays: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_OBJECTION_WORKING_DAYS',
+    shown: '`5`',
+    doc: 'working days an issuer has to answer an objection (数据异议) before it escalates to the coordination office by itself ([docs/objections.md](docs/objections.md))',
+    fallback: () => 5,
+    parse: integer(1, 250),
+  }),
   agreementSweepSeconds: setting({
     group: SHARING,
     env: 'CERTBRIDGE_AGREEMENT_SWEEP_SECONDS',
