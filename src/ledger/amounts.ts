@@ -3,7 +3,6 @@
  * JavaScript, bounded where they come in. Sums leave SQL as text and are checked here, so a total
  * beyond 2^53 fails loudly instead of being rounded.
  */
-import { chinaDate } from '../platform/chinaTime.ts';
 
 /** The highest price of one record read: 1,000,000 yuan. */
 export const MAX_FEN_PER_RECORD = 100_000_000;
@@ -20,10 +19,4 @@ export function fenOf(value: string | number | null | undefined): number {
   return Number(big);
 }
 
-const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
-
-/** Whether `value` is a month written YYYY-MM. */
-export const isMonth = (value: unknown): value is string => typeof value === 'string' && MONTH.test(value);
-
-/** The China-local month (YYYY-MM) of an instant. */
-export const chinaMonth = (at: Date | number = Date.now()): string => chinaDate(at).slice(0, 7);
+export { chinaMonth, isMonth } from '../platform/chinaTime.ts';

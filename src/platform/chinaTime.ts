@@ -70,3 +70,25 @@ export function parseValidUntil(value: string): Date | undefined {
   const t = Date.parse(value);
   return Number.isFinite(t) ? new Date(t) : undefined;
 }
+
+const MONTH = /^([0-9]{4})-(0[1-9]|1[0-2])$/;
+
+/** Whether `value` is a month written YYYY-MM. */
+export const isMonth = (value: unknown): value is string => typeof value === 'string' && MONTH.test(value);
+
+/** The China-local month (YYYY-MM) of an instant. */
+export const chinaMonth = (at: Date | number = Date.now()): string => chinaDate(at).slice(0, 7);
+
+/** The month `months` after `month` (before, when negative). */
+export function addMonths(month: string, months: number): string {
+  const m = MONTH.exec(month);
+  if (!m) throw new RangeError(`${month} is not a month (YYYY-MM)`);
+  const index = Number(m[1]) * 12 + Number(m[2]) - 1 + months;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The first instant of `month` and of the month after it, China time. */
+export function chinaMonthBounds(month: string): { from: Date; until: Date } {
+  if (!isMonth(month)) throw new RangeError(`${month} is not a month (YYYY-MM)`);
+  return { from: new Date(chinaMidnight(`${month}-01`)!), until: new Date(chinaMidnight(`${addMonths(month, 1)}-01`)!) };
+}
