@@ -16,6 +16,7 @@ import { notificationsCapability } from '../notifications/capability.ts';
 import { objectionsCapability } from '../objections/capability.ts';
 import { peopleCapability } from '../people/capability.ts';
 import { practiceCapability } from '../practice/capability.ts';
+import { qualityCapability } from '../quality/capability.ts';
 import { syntheticEnterprise } from '../demo/synthetic.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
@@ -38,6 +39,7 @@ export const CAPABILITIES: readonly Capability[] = [
   exchangeCapability,
   deliveriesCapability,
   ledgerCapability,
+  qualityCapability,
   auditCapability,
   practiceCapability(syntheticEnterprise),
 ];

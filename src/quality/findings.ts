@@ -1,0 +1,233 @@
+/**
+ * Writing findings, set-based: a batch of licenses is checked in one transaction with a handful of
+ * statements whatever its size — the new findings in one insert from arrays, the findings the batch
+ * no longer fails resolved in one update, the checked licenses (the scores' denominator and the
+ * uniqueness keys) in one upsert. Never one statement per license: the full pass runs over
+ * millions.
+ */
+import type { Queryable } from '../platform/store/store.ts';
+import { evaluateVersion, formatMessage, holderKey, identityKey, normalizeValue, rulesOf, ruleWithCheck, type Check, type CheckedVersion } from './rules.ts';
+
+export interface NewFinding {
+  licenseId: number;
+  version: number;
+  identifier: string;
+  licenseType: string;
+  department: string;
+  holderCode: string;
+  ruleId: string;
+  dimension: string;
+  severity: string;
+  fields: string[];
+  messageZh: string;
+  messageEn: string;
+  reportId?: number | null;
+  reportedBy?: string | null;
+}
+
+export interface Written {
+  opened: number;
+  resolved: number;
+}
+
+const INSERT = `insert into quality_findings (license_id, version, identifier, license_type, department, holder_code, rule_id, dimension, severity, fields, message_zh, message_en, report_id, reported_by)
+  select t.license_id, t.version, t.identifier, t.license_type, t.department, t.holder_code, t.rule_id, t.dimension, t.severity, string_to_array(t.fields, ','), t.message_zh, t.message_en, t.report_id, t.reported_by
+    from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[])
+      as t(license_id, version, identifier, license_type, department, holder_code, rule_id, dimension, severity, fields, message_zh, message_en, report_id, reported_by)
+  on conflict (license_id, rule_id, (coalesce(report_id, 0))) where status <> 'resolved' do nothing
+  returning id`;
+
+/** Inserts findings (one already open for the license, rule and report is kept as it is); their ids. */
+export async function insertFindings(tx: Queryable, findings: readonly NewFinding[]): Promise<number[]> {
+  if (findings.length === 0) return [];
+  const col = <T>(f: (x: NewFinding) => T) => findings.map(f);
+  const rows = await tx.query<{ id: string }>(
+    INSERT,
+    [
+      col((f) => f.licenseId),
+      col((f) => f.version),
+      col((f) => f.identifier),
+      col((f) => f.licenseType),
+      col((f) => f.department),
+      col((f) => f.holderCode),
+      col((f) => f.ruleId),
+      col((f) => f.dimension),
+      col((f) => f.severity),
+      col((f) => f.fields.join(',')),
+      col((f) => f.messageZh),
+      col((f) => f.messageEn),
+      col((f) => f.reportId ?? null),
+      col((f) => f.reportedBy ?? null),
+    ],
+    { name: 'quality.insert-findings' },
+  );
+  return rows.rows.map((r) => Number(r.id));
+}
+
+// Open per-version findings of the batch's licenses that the version just checked no longer fails.
+const RESOLVE_VERSION_RULES = `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = c.version
+    from unnest($1::bigint[], $2::int[]) as c(license_id, version)
+   where f.license_id = c.license_id and f.status = 'open' and f.dimension in ('completeness', 'validity', 'timeliness')
+     and not exists (select 1 from unnest($3::bigint[], $4::text[]) as x(license_id, rule_id) where x.license_id = f.license_id and x.rule_id = f.rule_id)`;
+
+const UPSERT_CHECKED = `insert into quality_checked (license_id, version, license_type, department, holder_code, is_current, holder_key, identity_key)
+  select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
+  on conflict (license_id) do update set version = excluded.version, department = excluded.department, holder_code = excluded.holder_code,
+     is_current = excluded.is_current, holder_key = excluded.holder_key, identity_key = excluded.identity_key
+   where (quality_checked.version, quality_checked.is_current, quality_checked.holder_key, quality_checked.identity_key)
+         is distinct from (excluded.version, excluded.is_current, excluded.holder_key, excluded.identity_key)`;
+
+const isCurrent = (status: string) => status === 'valid' || status === 'suspended';
+
+/**
+ * Checks a batch of current versions with the per-version rules, writes what they found and
+ * resolved, re-compares the open consistency findings with the new values, and records the
+ * licenses as checked. Returns the keys the licenses had before (for the uniqueness of a change).
+ */
+export async function checkVersions(tx: Queryable, versions: readonly CheckedVersion[]): Promise<Written & { previousKeys: { holderKeys: string[]; identityKeys: string[] } }> {
+  const checked = versions.filter((v) => rulesOf(v.licenseType));
+  if (checked.length === 0) return { opened: 0, resolved: 0, previousKeys: { holderKeys: [], identityKeys: [] } };
+  const findings: NewFinding[] = [];
+  for (const v of checked) {
+    for (const failure of evaluateVersion(v)) {
+      findings.push({
+        licenseId: v.licenseId,
+        version: v.version,
+        identifier: v.identifier,
+        licenseType: v.licenseType,
+        department: v.department,
+        holderCode: v.holderCode,
+        ruleId: failure.rule.id,
+        dimension: failure.rule.dimension,
+        severity: failure.rule.severity,
+        fields: failure.fields,
+        messageZh: failure.messageZh,
+        messageEn: failure.messageEn,
+      });
+    }
+  }
+  const ids = checked.map((v) => v.licenseId);
+  const opened = (await insertFindings(tx, findings)).length;
+  let resolved = (
+    await tx.query(RESOLVE_VERSION_RULES, [ids, checked.map((v) => v.version), findings.map((f) => f.licenseId), findings.map((f) => f.ruleId)], { name: 'quality.resolve-version-rules' })
+  ).rowCount;
+  resolved += await recompareReports(tx, checked);
+
+  const previous = await tx.query<{ holder_key: string | null; identity_key: string | null }>('select holder_key, identity_key from quality_checked where license_id = any($1::bigint[])', [ids], {
+    name: 'quality.previous-keys',
+  });
+  await tx.query(
+    UPSERT_CHECKED,
+    [
+      ids,
+      checked.map((v) => v.version),
+      checked.map((v) => v.licenseType),
+      checked.map((v) => v.department),
+      checked.map((v) => v.holderCode),
+      checked.map((v) => isCurrent(v.status)),
+      checked.map((v) => holderKey(v.holderCode, v.holderCodeType)),
+      checked.map((v) => identityKey(v.licenseType, v.data)),
+    ],
+    { name: 'quality.upsert-checked' },
+  );
+  return {
+    opened,
+    resolved,
+    previousKeys: {
+      holderKeys: previous.rows.flatMap((r) => (r.holder_key ? [r.holder_key] : [])),
+      identityKeys: previous.rows.flatMap((r) => (r.identity_key ? [r.identity_key] : [])),
+    },
+  };
+}
+
+/** An open consistency finding is resolved by a later version that holds what the department reported. */
+async function recompareReports(tx: Queryable, versions: readonly CheckedVersion[]): Promise<number> {
+  const byId = new Map(versions.map((v) => [v.licenseId, v]));
+  const open = await tx.query<{ id: string; license_id: string; version: number; field: string; reported: string | null }>(
+    `select f.id, f.license_id, f.version, f.fields[1] as field, r.fields ->> f.fields[1] as reported
+       from quality_findings f join quality_reports r on r.id = f.report_id
+      where f.license_id = any($1::bigint[]) and f.status = 'open' and f.dimension = 'consistency'`,
+    [[...byId.keys()]],
+    { name: 'quality.open-reports' },
+  );
+  const ids: number[] = [];
+  const resolvedBy: number[] = [];
+  for (const row of open.rows) {
+    const v = byId.get(Number(row.license_id));
+    if (v && v.version > row.version && normalizeValue(v.data[row.field]) === normalizeValue(row.reported)) {
+      ids.push(Number(row.id));
+      resolvedBy.push(v.version);
+    }
+  }
+  if (ids.length === 0) return 0;
+  return (
+    await tx.query(
+      `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = x.version
+         from unnest($1::bigint[], $2::int[]) as x(id, version) where f.id = x.id and f.status = 'open'`,
+      [ids, resolvedBy],
+    )
+  ).rowCount;
+}
+
+/** Which licenses a uniqueness check looks at: all (the full pass), or those sharing a key with a change. */
+export type UniquenessScope = { licenseIds: number[]; holderKeys: string[]; identityKeys: string[] } | 'all';
+
+const UNIQUENESS: readonly { check: Check; column: 'holder_key' | 'identity_key'; keys: 'holderKeys' | 'identityKeys' }[] = [
+  { check: 'one-current-per-holder', column: 'holder_key', keys: 'holderKeys' },
+  { check: 'distinct-name-and-domicile', column: 'identity_key', keys: 'identityKeys' },
+];
+
+/**
+ * The uniqueness rules by grouping the checked licenses on their keys: a finding on each current
+ * license of a group of more than one; a finding of a license no longer in such a group resolved.
+ */
+export async function checkUniqueness(tx: Queryable, licenseTypes: readonly string[], scope: UniquenessScope): Promise<Written> {
+  const written: Written = { opened: 0, resolved: 0 };
+  for (const type of licenseTypes) {
+    for (const { check, column, keys } of UNIQUENESS) {
+      const rule = ruleWithCheck(type, check);
+      if (!rule) continue;
+      const keyFilter = scope === 'all' ? '' : `and ${column} = any($2::text[])`;
+      const params = scope === 'all' ? [type] : [type, scope[keys]];
+      if (scope !== 'all' && scope[keys].length === 0 && scope.licenseIds.length === 0) continue;
+      const groups =
+        scope !== 'all' && scope[keys].length === 0
+          ? { rows: [] }
+          : await tx.query<{ license_id: string; version: number; department: string; holder_code: string; k: string; n: number; identifier: string }>(
+              `with g as (select ${column} as k, count(*)::int as n from quality_checked
+                           where is_current and license_type = $1 and ${column} is not null ${keyFilter} group by 1 having count(*) > 1)
+               select c.license_id, c.version, c.department, c.holder_code, g.k, g.n, v.identifier
+                 from g join quality_checked c on c.license_type = $1 and c.is_current and c.${column} = g.k
+                 join license_versions v on v.license_id = c.license_id and v.version = c.version`,
+              params,
+            );
+      const findings: NewFinding[] = groups.rows.map((r) => ({
+        licenseId: Number(r.license_id),
+        version: r.version,
+        identifier: r.identifier,
+        licenseType: type,
+        department: r.department,
+        holderCode: r.holder_code,
+        ruleId: rule.id,
+        dimension: rule.dimension,
+        severity: rule.severity,
+        fields: check === 'one-current-per-holder' ? ['holderCode'] : (rule.params.fields as string[]),
+        ...formatMessage(rule, check === 'one-current-per-holder' ? ['holderCode'] : (rule.params.fields as string[]), { key: r.k, count: r.n, others: r.n - 1 }),
+      }));
+      written.opened += (await insertFindings(tx, findings)).length;
+      const failing = findings.map((f) => f.licenseId);
+      const inScope = scope === 'all' ? '' : `and (c.${column} = any($4::text[]) or c.license_id = any($5::bigint[]))`;
+      written.resolved += (
+        await tx.query(
+          `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = c.version
+             from quality_checked c
+            where f.rule_id = $1 and f.license_type = $2 and f.status = 'open' and c.license_id = f.license_id
+              and not (f.license_id = any($3::bigint[])) ${inScope}`,
+          scope === 'all' ? [rule.id, type, failing] : [rule.id, type, failing, scope[keys], scope.licenseIds],
+        )
+      ).rowCount;
+    }
+  }
+  return written;
+}
+

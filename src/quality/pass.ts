@@ -1,0 +1,160 @@
+/**
+ * When the rules run. On every change of a license: a follower of the sequenced audit log (as the
+ * ledger's postings do) re-checks the licenses the `license.*` entries since its cursor name, and
+ * moves its cursor in the same transaction as the findings — never a listener inside the licenses'
+ * transaction. And in a full pass (`certbridge quality run`, and the server once a day): every
+ * license, in batches read by key order, then the uniqueness rules as one grouping.
+ */
+import { followLog } from '../audit/index.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { Queryable } from '../platform/store/store.ts';
+import { checkUniqueness, checkVersions, type Written } from './findings.ts';
+import { passCompletedEvent } from './events.ts';
+import { rulesOf, type CheckedVersion } from './rules.ts';
+import { findLicenseType, LICENSE_TYPES } from '../standards/index.ts';
+
+/** Licenses checked per transaction in the full pass, and leaves of the log read per transaction by the follower. */
+export const PASS_BATCH = 5000;
+export const FOLLOW_BATCH = 2000;
+
+const LICENSE_EVENTS = ['issued', 'amended', 'suspended', 'reinstated', 'revoked', 'cancelled', 'expired'].map((e) => `license.${e}`);
+
+interface VersionRow {
+  id: string;
+  type_key: string;
+  issuer_code: string;
+  holder_code: string;
+  holder_code_type: string;
+  status: string;
+  current_version: number;
+  identifier: string;
+  data: Record<string, unknown> | string;
+  created_at: Date | string;
+}
+
+const SELECT = `select l.id, l.type_key, l.issuer_code, l.holder_code, l.holder_code_type, l.status, l.current_version, v.identifier, v.data, v.created_at
+  from licenses l join license_versions v on v.license_id = l.id and v.version = l.current_version`;
+
+const toVersion = (r: VersionRow): CheckedVersion => ({
+  licenseId: Number(r.id),
+  version: r.current_version,
+  identifier: r.identifier,
+  licenseType: r.type_key,
+  department: r.issuer_code,
+  holderCode: r.holder_code,
+  holderCodeType: r.holder_code_type,
+  status: r.status,
+  data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
+  publishedAt: new Date(r.created_at),
+});
+
+const RULED_TYPES = () => LICENSE_TYPES.map((t) => t.key).filter((k) => rulesOf(k));
+
+export interface PassResult {
+  licenses: number;
+  opened: number;
+  resolved: number;
+  /** Milliseconds the pass took. */
+  ms: number;
+}
+
+export interface PassProgress {
+  checked: number;
+  total: number;
+}
+
+/** The full pass over every license of a type with rules; `onProgress` after each batch. */
+export async function fullPass(platform: Platform, actor: string, onProgress?: (p: PassProgress) => void): Promise<PassResult> {
+  const started = new Date();
+  const types = RULED_TYPES();
+  const total = Number((await platform.store.query<{ n: string }>('select count(*) as n from licenses where type_key = any($1::text[])', [types])).rows[0].n);
+  const result = { licenses: 0, opened: 0, resolved: 0 };
+  let after = 0;
+  for (;;) {
+    const page = await platform.store.transaction(async (tx) => {
+      const rows = await tx.query<VersionRow>(`${SELECT} where l.id > $1 and l.type_key = any($3::text[]) order by l.id limit $2`, [after, PASS_BATCH, types], { name: 'quality.pass-page' });
+      const versions = rows.rows.map(toVersion);
+      const written = await checkVersions(tx, versions);
+      return { versions, written };
+    });
+    result.licenses += page.versions.length;
+    result.opened += page.written.opened;
+    result.resolved += page.written.resolved;
+    onProgress?.({ checked: result.licenses, total: Math.max(total, result.licenses) });
+    if (page.versions.length < PASS_BATCH) break;
+    after = page.versions[page.versions.length - 1].licenseId;
+  }
+  const unique = await platform.store.transaction(async (tx) => {
+    const written = await checkUniqueness(tx, types, 'all');
+    const done = { licenses: result.licenses, opened: result.opened + written.opened, resolved: result.resolved + written.resolved };
+    await tx.query('insert into quality_runs (started_at, licenses, opened, resolved, run_by) values ($1, $2, $3, $4, $5)', [started, done.licenses, done.opened, done.resolved, actor]);
+    await platform.events.publish(tx, [passCompletedEvent({ ...done, startedAt: started.toISOString() }, actor)]);
+    return done;
+  });
+  return { ...unique, ms: Date.now() - started.getTime() };
+}
+
+/** One page of the log in one transaction: the changed licenses re-checked and the cursor moved together. */
+async function followPage(platform: Platform, batch: number): Promise<Written & { read: number; licenses: number }> {
+  return platform.store.transaction(async (tx) => {
+    // The row lock makes followers in other processes take turns.
+    const cursor = Number((await tx.query<{ last_index: number }>('select last_index from quality_cursor for update')).rows[0].last_index);
+    const page = await followLog(tx, cursor, batch, LICENSE_EVENTS);
+    if (page.last === null) return { opened: 0, resolved: 0, read: 0, licenses: 0 };
+    const identifiers = [...new Set(page.entries.filter((e) => rulesOf(e.columns.licenseType ?? '') || !e.columns.licenseType).map((e) => e.entry.subject))];
+    const written = identifiers.length > 0 ? await recheck(tx, identifiers) : { opened: 0, resolved: 0, licenses: 0 };
+    await tx.query('update quality_cursor set last_index = $1, updated_at = now()', [page.last]);
+    return { ...written, read: page.last - cursor };
+  });
+}
+
+/** Re-checks the licenses of these version identifiers (their current versions), uniqueness included. */
+export async function recheck(tx: Queryable, identifiers: readonly string[]): Promise<Written & { licenses: number }> {
+  const rows = await tx.query<VersionRow>(`${SELECT} where l.id in (select license_id from license_versions where identifier = any($1::text[]))`, [identifiers]);
+  const versions = rows.rows.map(toVersion).filter((v) => findLicenseType(v.licenseType));
+  const written = await checkVersions(tx, versions);
+  const types = [...new Set(versions.map((v) => v.licenseType))];
+  const unique = await checkUniqueness(tx, types, {
+    licenseIds: versions.map((v) => v.licenseId),
+    holderKeys: [...new Set([...written.previousKeys.holderKeys, ...(await keysOf(tx, versions, 'holder_key'))])],
+    identityKeys: [...new Set([...written.previousKeys.identityKeys, ...(await keysOf(tx, versions, 'identity_key'))])],
+  });
+  return { licenses: versions.length, opened: written.opened + unique.opened, resolved: written.resolved + unique.resolved };
+}
+
+async function keysOf(tx: Queryable, versions: readonly CheckedVersion[], column: 'holder_key' | 'identity_key'): Promise<string[]> {
+  const rows = await tx.query<{ k: string | null }>(`select ${column} as k from quality_checked where license_id = any($1::bigint[])`, [versions.map((v) => v.licenseId)]);
+  return rows.rows.flatMap((r) => (r.k ? [r.k] : []));
+}
+
+export interface FollowResult extends Written {
+  licenses: number;
+}
+
+/** Per platform: one follower pass at a time in this process (the cursor's row lock covers other processes). */
+const running = new WeakMap<Platform, Promise<unknown>>();
+
+/** Re-checks every license changed since the cursor, page by page. */
+export function followChanges(platform: Platform, batch = FOLLOW_BATCH): Promise<FollowResult> {
+  const previous = running.get(platform) ?? Promise.resolve();
+  const next = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const total: FollowResult = { licenses: 0, opened: 0, resolved: 0 };
+      for (;;) {
+        const page = await followPage(platform, batch);
+        total.licenses += page.licenses;
+        total.opened += page.opened;
+        total.resolved += page.resolved;
+        if (page.read < batch) return total;
+      }
+    });
+  running.set(platform, next);
+  return next;
+}
+
+/** The day (China date) of the last full pass, or undefined when none has run. */
+export async function lastPassDay(db: Queryable): Promise<string | undefined> {
+  const row = (await db.query<{ day: string | null }>(`select to_char(max(started_at) at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day from quality_runs`)).rows[0];
+  return row?.day ?? undefined;
+}
