@@ -156,6 +156,14 @@ storeOptions(audit.command('sequence').description('put committed entries into t
   },
 );
 
+const quality = program.command('quality').description('data quality (数据质量): the rules over every license, findings, scores');
+storeOptions(quality.command('run').description('run the quality rules over every license (the server does it once a day and on every change)').option('--json', 'print JSON')).action(
+  async (options: StoreFlags & { json?: boolean }) => {
+    const [{ operator, withPlatform }, { runQualityPass }] = await Promise.all([import('./commands/store.ts'), import('../quality/commands.ts')]);
+    return withPlatform(await configOf(options), 'quality run', (platform) => runQualityPass(platform, operator(), options));
+  },
+);
+
 const ledger = program.command('ledger').description('the compensation ledger (共享补偿): postings of lookups, prices, statements');
 storeOptions(ledger.command('post').description('post the lookups the audit log holds since the last pass (the server does it continuously)').option('--json', 'print JSON')).action(
   async (options: StoreFlags & { json?: boolean }) => {
