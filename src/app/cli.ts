@@ -172,6 +172,18 @@ storeOptions(ledger.command('post').description('post the lookups the audit log 
   },
 );
 
+const evaluation = program.command('evaluation').description('departmental evaluation (考核): scoreboards per month');
+storeOptions(
+  evaluation
+    .command('run')
+    .description("compute a month's scoreboard now and keep it (the server recomputes the current month hourly)")
+    .requiredOption('--month <YYYY-MM>', 'the month (China time)')
+    .option('--json', 'print JSON'),
+).action(async (options: StoreFlags & { month: string; json?: boolean }) => {
+  const [{ operator, withPlatform }, { runEvaluation }] = await Promise.all([import('./commands/store.ts'), import('../evaluation/commands.ts')]);
+  return withPlatform(await configOf(options), 'evaluation run', (platform) => runEvaluation(platform, operator(), options));
+});
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { message?: string; field?: string; name?: string; problems?: string[] };
   process.stderr.write(`error: ${problem.message ?? String(error)}${problem.field ? ` (${problem.field})` : ''}\n`);

@@ -8,6 +8,7 @@ import { auditCapability } from '../audit/capability.ts';
 import { catalogCapability } from '../catalog/capability.ts';
 import { departmentsCapability } from '../departments/capability.ts';
 import { deliveriesCapability } from '../deliveries/capability.ts';
+import { evaluationCapability } from '../evaluation/capability.ts';
 import { exchangeCapability } from '../exchange/capability.ts';
 import { holdersCapability } from '../holders/capability.ts';
 import { ledgerCapability } from '../ledger/capability.ts';
@@ -40,6 +41,7 @@ export const CAPABILITIES: readonly Capability[] = [
   deliveriesCapability,
   ledgerCapability,
   qualityCapability,
+  evaluationCapability,
   auditCapability,
   practiceCapability(syntheticEnterprise),
 ];

@@ -1,0 +1,128 @@
+/**
+ * The figures of a month per department (考核的原始数据), each read where it is kept: the catalog
+ * and the agreements from their records, lookups served and consumed from the sequenced audit log
+ * (entries the sequencer has put in the Merkle tree, i.e. not pending — never a listener in the
+ * exchange's transaction), quality from src/quality, objections from src/objections, deliveries
+ * from the deliveries' outbox. One set-based query per source, whatever the number of departments:
+ * the month's audit entries are read once (see bench/evaluation.ts).
+ */
+import { listDepartments } from '../departments/index.ts';
+import { coordinationOffices } from '../notifications/index.ts';
+import { objectionTimeliness } from '../objections/index.ts';
+import { chinaMonthBounds } from '../platform/chinaTime.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
+import type { Queryable } from '../platform/store/store.ts';
+import { departmentQualityScore } from '../quality/index.ts';
+
+export interface DepartmentFigures {
+  code: string;
+  name: string;
+  nameEn: string;
+  /** Catalog resources it owns at the end of the month, by sharing class (共享类型). */
+  catalog: { published: number; unconditional: number; conditional: number; notShared: number };
+  /** Requests to its resources due in the month: answered at all, on or before their deadline, median hours to answer. */
+  requests: { due: number; answered: number; onTime: number; medianHoursToAnswer: number | null };
+  /** Records its resources served, and records it read, through the exchange (answered with data; event deliveries apart). */
+  lookups: { served: number; consumed: number; requestedAccess: boolean };
+  /** Its quality score as an issuer (0–100), null when it issues nothing checked. */
+  quality: number | null;
+  /** Objections to its licenses due in the month. */
+  objections: { due: number; answered: number; onTime: number; open: number };
+  /** Deliveries to its subscriptions of the month's events, once finished: delivered, or given up on (dead-lettered). */
+  deliveries: { delivered: number; failed: number };
+}
+
+const int = (v: unknown) => Number(v ?? 0);
+
+export async function monthFigures(db: Queryable, month: string): Promise<DepartmentFigures[]> {
+  const { from, until } = chinaMonthBounds(month);
+  // The coordination office runs the evaluation and is not ranked in it; practice copies are not departments.
+  const offices = new Set(await coordinationOffices(db));
+  const departments = (await listDepartments(db)).filter((d) => !isPracticeCode(d.code) && !offices.has(d.code));
+  const byCode = new Map<string, DepartmentFigures>(
+    departments.map((d) => [
+      d.code,
+      {
+        code: d.code,
+        name: d.name,
+        nameEn: d.nameEn,
+        catalog: { published: 0, unconditional: 0, conditional: 0, notShared: 0 },
+        requests: { due: 0, answered: 0, onTime: 0, medianHoursToAnswer: null },
+        lookups: { served: 0, consumed: 0, requestedAccess: false },
+        quality: null,
+        objections: { due: 0, answered: 0, onTime: 0, open: 0 },
+        deliveries: { delivered: 0, failed: 0 },
+      },
+    ]),
+  );
+
+  const catalog = await db.query<{ owner: string; published: number; unconditional: number; conditional: number; not_shared: number }>(
+    `select owner_department as owner, count(*)::int as published,
+            count(*) filter (where sharing_class = 'unconditional')::int as unconditional,
+            count(*) filter (where sharing_class = 'conditional')::int as conditional,
+            count(*) filter (where sharing_class = 'not-shared')::int as not_shared
+       from catalog_resources where created_at < $1 group by owner_department`,
+    [until],
+  );
+  for (const r of catalog.rows) {
+    const f = byCode.get(r.owner);
+    if (f) f.catalog = { published: r.published, unconditional: r.unconditional, conditional: r.conditional, notShared: r.not_shared };
+  }
+
+  const requests = await db.query<{ owner: string; due: number; answered: number; on_time: number; median_hours: number | null }>(
+    `select owner_department as owner, count(*)::int as due, count(decided_at)::int as answered,
+            count(*) filter (where decided_at <= due_at)::int as on_time,
+            percentile_cont(0.5) within group (order by extract(epoch from decided_at - submitted_at) / 3600) as median_hours
+       from agreements where due_at >= $1 and due_at < $2 group by owner_department`,
+    [from, until],
+  );
+  for (const r of requests.rows) {
+    const f = byCode.get(r.owner);
+    if (f) f.requests = { due: r.due, answered: r.answered, onTime: r.on_time, medianHoursToAnswer: r.median_hours === null ? null : Math.round(Number(r.median_hours) * 10) / 10 };
+  }
+  const consumers = await db.query<{ consumer: string }>('select distinct consumer_department as consumer from agreements where submitted_at < $1', [until]);
+  for (const r of consumers.rows) {
+    const f = byCode.get(r.consumer);
+    if (f) f.lookups.requestedAccess = true;
+  }
+
+  // The month's access records, once: records read per consumer and license type. A delivery of a
+  // subscribed event is an `exchange.accessed` entry too (operation "event"), counted apart.
+  const lookups = await db.query<{ consumer: string; license_type: string; records: string }>(
+    `select a.department as consumer, a.license_type, count(*)::text as records
+       from audit_entries a
+      where a.type = 'exchange.accessed' and a.at >= $1 and a.at < $2 and a.outcome = 'allowed'
+        and a.department is not null and a.license_type is not null
+        and strpos(a.entry, '"operation":"event"') = 0
+        and not exists (select 1 from audit_pending p where p.id = a.id)
+      group by 1, 2`,
+    [from, until],
+  );
+  const providers = await db.query<{ license_type: string; owner: string }>(
+    'select distinct on (license_type) license_type, owner_department as owner from catalog_resources where license_type is not null order by license_type, created_at',
+  );
+  const providerOf = new Map(providers.rows.map((r) => [r.license_type, r.owner]));
+  for (const r of lookups.rows) {
+    const consumer = byCode.get(r.consumer);
+    if (consumer) consumer.lookups.consumed += int(r.records);
+    const provider = byCode.get(providerOf.get(r.license_type) ?? '');
+    if (provider) provider.lookups.served += int(r.records);
+  }
+
+  const deliveries = await db.query<{ department: string; delivered: number; failed: number }>(
+    `select department_code as department, count(*) filter (where status = 'delivered')::int as delivered, count(*) filter (where status = 'dead')::int as failed
+       from outbox where target = 'subscription' and status in ('delivered', 'dead') and created_at >= $1 and created_at < $2
+      group by department_code`,
+    [from, until],
+  );
+  for (const r of deliveries.rows) {
+    const f = byCode.get(r.department);
+    if (f) f.deliveries = { delivered: r.delivered, failed: r.failed };
+  }
+
+  for (const f of byCode.values()) {
+    f.quality = await departmentQualityScore(db, f.code, month);
+    f.objections = await objectionTimeliness(db, f.code, month);
+  }
+  return [...byCode.values()];
+}
