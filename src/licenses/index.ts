@@ -5,6 +5,7 @@ import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts'
 import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
 import { findLicenseType } from '../standards/index.ts';
@@ -115,11 +116,37 @@ export async function licenseHistory(platform: Platform, principal: Principal, i
   return records.listEvents(platform.store, identifier);
 }
 
-/** 变更: a new signed version (the issuer, while it is an authorised issuer of the type). */
-export async function amendLicense(platform: Platform, principal: Principal, identifier: string, change: { data: unknown; reason: string }): Promise<LicenseView> {
-  const row = await records.findLicenseRow(platform.store, identifier);
+/**
+ * 变更: a new signed version (the issuer, while it is an authorised issuer of the type). `within`:
+ * the caller's transaction, when the amendment is one step of a larger change (an objection accepted).
+ */
+export async function amendLicense(
+  platform: Platform,
+  principal: Principal,
+  identifier: string,
+  change: { data: unknown; reason: string },
+  within?: Queryable,
+): Promise<LicenseView> {
+  const row = await records.findLicenseRow(within ?? platform.store, identifier);
   await authorizeIssuing(platform, principal, 'license:amend', licenseEntity(identifier, row.issuer_code), row.type_key);
-  return withLink(platform, await records.amendLicense(platform, identifier, change, actorOf(principal)));
+  return withLink(platform, await records.amendLicense(platform, identifier, change, actorOf(principal), within));
+}
+
+/**
+ * 变更 on the coordination office's final decision of an objection (数据异议, src/objections):
+ * the new version the issuer's amendment would make (signed with the issuer's key), recorded
+ * under the coordinator, in the objection's transaction. Policy: license:amend-on-final-decision.
+ */
+export async function amendLicenseOnFinalDecision(
+  platform: Platform,
+  principal: Principal,
+  identifier: string,
+  change: { data: unknown; reason: string },
+  within: Queryable,
+): Promise<LicenseView> {
+  const row = await records.findLicenseRow(within, identifier);
+  authorize(principal, 'license:amend-on-final-decision', licenseEntity(identifier, row.issuer_code));
+  return withLink(platform, await records.amendLicense(platform, identifier, change, actorOf(principal), within));
 }
 
 /** 暂停 / 恢复 / 吊销 / 注销 (the issuer). */

@@ -383,12 +383,15 @@ export async function amendLicense(
   identifier: string,
   change: { data: unknown; reason: string },
   actor: string,
+  within?: Queryable,
 ): Promise<License> {
   const reason = requireReason(change.reason);
   if (typeof change.data !== 'object' || change.data === null || Array.isArray(change.data)) {
     throw invalid('invalid-license-data', '/data must be an object of the fields that change', '/data');
   }
-  const newIdentifier = await ctx.store.transaction(async (tx) => {
+  // `within`: the caller's transaction, when the amendment is one step of a larger change (an objection accepted).
+  const inTransaction = <T>(work: (tx: Queryable) => Promise<T>) => (within ? work(within) : ctx.store.transaction(work));
+  const newIdentifier = await inTransaction(async (tx) => {
     const row = await findLicenseRow(tx, identifier, true);
     transition(row.status, 'amend');
     const standard = licenseStandard(row.type_key);
@@ -421,7 +424,7 @@ export async function amendLicense(
     ]);
     return signed.identifier;
   });
-  return getLicense(ctx.store, newIdentifier);
+  return getLicense(within ?? ctx.store, newIdentifier);
 }
 
 async function recordEvent(tx: Queryable, licenseId: number, version: number, event: LicenseEvent, reason: string | null, actor: string) {
