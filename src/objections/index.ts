@@ -1,8 +1,47 @@
-// The objections capability (数据异议, its facade): a consumer department or the holder disputes
-// fields of a license; the issuer answers within working days; a rejection may be escalated once
-// to the coordination office, whose decision is final. See docs/objections.md.
+// The objections capability (数据异议, its facade): a consumer department that receives a license
+// type, or the holder, disputes fields of a license; the issuer answers within working days
+// (accepting amends the license); a rejection may be escalated once to the coordination office,
+// whose decision is final; unanswered objections escalate by themselves. Each function that acts
+// for someone takes the principal and decides through the policies (src/policy/objections.cedar).
+// See docs/objections.md.
+import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
+import { objectionMarks } from './marks.ts';
 import { objectionTimeliness as timeliness } from './timeliness.ts';
+
+export {
+  addEvidence,
+  decideObjection,
+  escalateObjection,
+  escalateOverdueObjections,
+  listObjections,
+  readEvidence,
+  readObjection,
+  submitObjection,
+  MAX_EVIDENCE_BYTES,
+  MAX_EVIDENCE_FILES,
+  MAX_EVIDENCE_TEXT,
+  MAX_REASON,
+  OBJECTION_STATUSES,
+  type DecisionInput,
+  type EvidenceFile,
+  type Objection,
+  type ObjectionInput,
+  type ObjectionQuery,
+  type ObjectionStatus,
+} from './objections.ts';
+export type { ObjectionEvent } from './events.ts';
+
+/**
+ * Which licenses are under an open objection, for the exchange's answers (`underObjection`): from
+ * memory, loaded once per process and kept current by the change feed — no query per lookup.
+ * Await it once per call, then ask `has(type, holderCode)` per license.
+ */
+export async function licensesUnderObjection(platform: Platform): Promise<{ has(type: string, holderCode: string): boolean }> {
+  const marks = objectionMarks(platform);
+  await marks.ready();
+  return marks;
+}
 
 /**
  * Objections to licenses of `department` (the issuer) whose deadline falls in `month` (YYYY-MM,

@@ -4,11 +4,10 @@
 -- See docs/objections.md.
 create table objections (
   id text primary key,
-  license_id bigint not null,                -- the license (stable across versions)
   license_identifier text not null,          -- the version objected to
   license_version int not null,
-  type_key text not null,
-  holder_code text not null,
+  type_key text not null,                    -- the license, with the holder (one per type and holder:
+  holder_code text not null,                 -- stable across its versions)
   issuer_code text not null,                 -- the department that answers
   objector_kind text not null check (objector_kind in ('department', 'holder')),
   objector_department text,                  -- a consumer department (objector_kind = 'department')
@@ -63,7 +62,7 @@ create table objection_evidence (
 create table objection_history (
   id bigserial primary key,
   objection_id text not null references objections (id),
-  event text not null,                       -- submitted, evidence-added, decided, escalated, overdue
+  event text not null,                       -- submitted, evidence-added, accepted, rejected, escalated, overdue
   status text not null,
   actor text not null,
   reason text,
