@@ -17,6 +17,7 @@ import { decide } from '../policy/index.ts';
 import type { ActiveGrant } from './grantCache.ts';
 import { currentLicenses, type CurrentLicense } from '../licenses/index.ts';
 import { isPurpose } from '../agreements/index.ts';
+import { licensesUnderObjection } from '../objections/index.ts';
 import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';
 import type { ExchangeRuntime } from './exchangeState.ts';
@@ -43,6 +44,8 @@ export interface PresentedLicense {
   credential: string;
   /** The granted fields' values, as disclosed in `credential`. */
   fields: Record<string, unknown>;
+  /** Present (true) while the license is under an open objection (数据异议): its values are disputed. */
+  underObjection?: true;
 }
 
 export interface LookupAnswer extends PresentedLicense {
@@ -275,7 +278,9 @@ export function lookupLicense(
     const license = isPracticeCode(input.holderCode) ? undefined : await currentLicenses(rt.platform).find(type, input.holderCode);
     if (!license) throw new DomainError('not-found', 'license-not-found', `holder ${input.holderCode} has no ${type}`);
     call.record.fields = fields;
-    return { ...present(license, fields), purpose, basis, accessId: call.record.accessId };
+    // From memory (no query): the licenses under an open objection.
+    const disputed = (await licensesUnderObjection(rt.platform)).has(type, license.holderCode);
+    return { ...present(license, fields), ...(disputed ? { underObjection: true as const } : {}), purpose, basis, accessId: call.record.accessId };
   });
 }
 
@@ -318,6 +323,7 @@ export function lookupBatch(
       call.record.basisIds = basis.ids;
     }
     const licenses = await currentLicenses(rt.platform).findMany(type, [...readable.keys()].filter((h) => !isPracticeCode(h)));
+    const disputed = await licensesUnderObjection(rt.platform);
     const summary = { found: 0, notFound: 0, invalid: 0, forbidden: 0 };
     const results: BatchResult[] = input.holders.map((holderCode) => {
       if (!HOLDER_CODE.test(holderCode)) {
@@ -335,7 +341,7 @@ export function lookupBatch(
         return { holderCode, result: 'not-found' };
       }
       summary.found++;
-      return { result: 'found', ...present(license, fields) };
+      return { result: 'found', ...present(license, fields), ...(disputed.has(type, holderCode) ? { underObjection: true as const } : {}) };
     });
     call.record.fields = allFields;
     call.record.results = summary;

@@ -48,6 +48,7 @@ const LookupSchema = Type.Object({
   status: LicenseStatus,
   credential: Type.String({ description: 'SD-JWT VC signed by the issuer, presented with only the granted disclosures' }),
   fields: Fields,
+  underObjection: Type.Optional(Type.Boolean({ description: 'true while the license is under an open objection (数据异议, GET /api/v1/objections): its values are disputed; absent otherwise' })),
   purpose: Type.String(),
   basis: Basis,
   accessId: Type.String({ description: 'The access record of this call' }),
@@ -63,6 +64,7 @@ const BatchResultSchema = Type.Object({
   status: Type.Optional(LicenseStatus),
   credential: Type.Optional(Type.String()),
   fields: Type.Optional(Fields),
+  underObjection: Type.Optional(Type.Boolean({ description: 'true while the license is under an open objection (数据异议); absent otherwise' })),
   problem: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String() })),
 });
 
