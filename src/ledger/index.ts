@@ -8,7 +8,7 @@ import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts'
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize, type PolicyResource } from '../policy/index.ts';
-import { chinaMonth, isMonth } from './amounts.ts';
+import { chinaMonth, fenOf, isMonth } from './amounts.ts';
 import { insertCorrection, type CorrectionInput, type CorrectionJournal } from './corrections.ts';
 import { postFromLog, type PostResult } from './postings.ts';
 import { insertPrice, priceHistory, type Price, type PriceInput } from './prices.ts';
@@ -62,4 +62,18 @@ export async function readStatement(platform: Platform, principal: Principal, qu
 export async function postLookups(platform: Platform, principal: Principal): Promise<PostResult> {
   authorize(principal, 'ledger:post', PLATFORM);
   return postFromLog(platform);
+}
+
+/** A department's statement, for a caller that has authorised the report it goes into (src/reports). */
+export const statementForReport = (platform: Platform, department: string, month: string): Promise<Statement> => buildStatement(platform.store, department, month);
+
+/** The whole ledger's debits and credits posted to a month, in fen: equal, since every journal balances. */
+export async function ledgerMonthTotals(platform: Platform, month: string): Promise<{ debits: number; credits: number; journals: number }> {
+  const row = (
+    await platform.store.query<{ debits: string; credits: string; journals: string }>(
+      'select coalesce(sum(debit), 0)::text as debits, coalesce(sum(credit), 0)::text as credits, count(distinct journal_id)::text as journals from ledger_entries where month = $1',
+      [month],
+    )
+  ).rows[0];
+  return { debits: fenOf(row.debits), credits: fenOf(row.credits), journals: fenOf(row.journals) };
 }

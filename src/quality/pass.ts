@@ -69,20 +69,24 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   const types = RULED_TYPES();
   const total = Number((await platform.store.query<{ n: string }>('select count(*) as n from licenses where type_key = any($1::text[])', [types])).rows[0].n);
   const result = { licenses: 0, opened: 0, resolved: 0 };
-  let after = 0;
+  const read = (after: number) =>
+    platform.store.query<VersionRow>(`${SELECT} where l.id > $1 and l.type_key = any($3::text[]) order by l.id limit $2`, [after, PASS_BATCH, types], { name: 'quality.pass-page' });
+  // On PostgreSQL the next page is read on another connection while this one is checked and
+  // written: the database and the rules' interpreter each keep a core busy. (The embedded store
+  // has one connection: it reads the next page after the transaction.)
+  const prefetch = platform.store.kind === 'postgres';
+  let next = read(0);
   for (;;) {
-    const page = await platform.store.transaction(async (tx) => {
-      const rows = await tx.query<VersionRow>(`${SELECT} where l.id > $1 and l.type_key = any($3::text[]) order by l.id limit $2`, [after, PASS_BATCH, types], { name: 'quality.pass-page' });
-      const versions = rows.rows.map(toVersion);
-      const written = await checkVersions(tx, versions);
-      return { versions, written };
-    });
-    result.licenses += page.versions.length;
-    result.opened += page.written.opened;
-    result.resolved += page.written.resolved;
+    const versions = (await next).rows.map(toVersion);
+    const more = versions.length === PASS_BATCH;
+    if (more && prefetch) next = read(versions[versions.length - 1].licenseId);
+    const written = await platform.store.transaction((tx) => checkVersions(tx, versions));
+    if (more && !prefetch) next = read(versions[versions.length - 1].licenseId);
+    result.licenses += versions.length;
+    result.opened += written.opened;
+    result.resolved += written.resolved;
     onProgress?.({ checked: result.licenses, total: Math.max(total, result.licenses) });
-    if (page.versions.length < PASS_BATCH) break;
-    after = page.versions[page.versions.length - 1].licenseId;
+    if (versions.length < PASS_BATCH) break;
   }
   const unique = await platform.store.transaction(async (tx) => {
     const written = await checkUniqueness(tx, types, 'all');

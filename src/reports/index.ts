@@ -1,0 +1,48 @@
+// Monthly reports (月度报告, its facade): one per department and one for the province, as PDF or
+// CSV, from the evaluation, quality, objections and the ledger. A department reads its own, the
+// coordination office any and the province's; the operator writes them from the CLI.
+import { findDepartment } from '../departments/index.ts';
+import { isStaff, type Principal } from '../platform/auth/principal.ts';
+import { chinaMonth, isMonth } from '../platform/chinaTime.ts';
+import { invalid, notFound } from '../platform/errors.ts';
+import type { Platform } from '../platform/platform.ts';
+import { authorize, decide, type PolicyResource } from '../policy/index.ts';
+import { monthlyReportCsv } from './csv.ts';
+import { gatherMonthlyReport } from './monthly.ts';
+import { monthlyReportPdf } from './pdf.ts';
+
+export const REPORT_FORMATS = ['pdf', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportQuery {
+  month: string;
+  /** A department's report; absent: the province's (the coordination office), or one's own department's. */
+  department?: string;
+  format: ReportFormat;
+}
+
+export interface ReportFile {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+}
+
+const PROVINCE: PolicyResource = { type: 'Platform', id: 'certbridge' };
+
+export async function monthlyReport(platform: Platform, principal: Principal, query: ReportQuery, fields = { month: 'querystring:/month', department: 'querystring:/department', format: 'querystring:/format' }): Promise<ReportFile> {
+  if (!isMonth(query.month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', fields.month);
+  if (query.month > chinaMonth()) throw invalid('month-in-future', `${query.month} has not begun`, fields.month);
+  if (!(REPORT_FORMATS as readonly string[]).includes(query.format)) throw invalid('validation-failed', `format must be one of ${REPORT_FORMATS.join(', ')}`, fields.format);
+  // Without a department: the province's report for whoever may read it, else one's own department's.
+  const department = query.department ?? (isStaff(principal) && !decide(principal, 'report:read', PROVINCE).allowed ? principal.departmentCode : undefined);
+  authorize(principal, 'report:read', department === undefined ? PROVINCE : { type: 'Department', id: department });
+  if (department !== undefined && !(await findDepartment(platform.store, department))) throw notFound('department-not-found', `no department ${department}`);
+  const report = await gatherMonthlyReport(platform, query.month, department);
+  if (department !== undefined && report.sections.length === 0) {
+    throw notFound('department-not-evaluated', `department ${department} is not evaluated (the coordination office runs the evaluation)`);
+  }
+  const name = `certbridge-${query.month}-${department ?? 'province'}.${query.format}`;
+  return query.format === 'pdf'
+    ? { fileName: name, contentType: 'application/pdf', body: await monthlyReportPdf(report, platform.config.provinceName) }
+    : { fileName: name, contentType: 'text/csv; charset=utf-8', body: monthlyReportCsv(report) };
+}
