@@ -184,6 +184,20 @@ storeOptions(
   return withPlatform(await configOf(options), 'evaluation run', (platform) => runEvaluation(platform, operator(), options));
 });
 
+const report = program.command('report').description('monthly reports (月度报告): a department’s or the province’s, as PDF or CSV');
+storeOptions(
+  report
+    .command('monthly')
+    .description('write the monthly report of a department (--department) or of the province to a file')
+    .requiredOption('--month <YYYY-MM>', 'the month (China time)')
+    .option('--department <code>', "a department's code (default: the province's report)")
+    .addOption(new Option('--format <format>', 'pdf or csv').choices(['pdf', 'csv']).default('pdf'))
+    .requiredOption('--out <file>', 'the file to write'),
+).action(async (options: StoreFlags & { month: string; department?: string; format: string; out: string }) => {
+  const [{ operator, withPlatform }, { runMonthlyReport }] = await Promise.all([import('./commands/store.ts'), import('../reports/commands.ts')]);
+  return withPlatform(await configOf(options), 'report monthly', (platform) => runMonthlyReport(platform, operator(), options));
+});
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { message?: string; field?: string; name?: string; problems?: string[] };
   process.stderr.write(`error: ${problem.message ?? String(error)}${problem.field ? ` (${problem.field})` : ''}\n`);

@@ -17,6 +17,7 @@ import { notificationsCapability } from '../notifications/capability.ts';
 import { objectionsCapability } from '../objections/capability.ts';
 import { peopleCapability } from '../people/capability.ts';
 import { practiceCapability } from '../practice/capability.ts';
+import { reportsCapability } from '../reports/capability.ts';
 import { qualityCapability } from '../quality/capability.ts';
 import { syntheticEnterprise } from '../demo/synthetic.ts';
 import type { Capability } from '../platform/capability.ts';
@@ -42,6 +43,7 @@ export const CAPABILITIES: readonly Capability[] = [
   ledgerCapability,
   qualityCapability,
   evaluationCapability,
+  reportsCapability,
   auditCapability,
   practiceCapability(syntheticEnterprise),
 ];

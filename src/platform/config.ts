@@ -374,6 +374,18 @@ export const SETTINGS = {
     fallback: () => 5,
     parse: integer(1, 250),
   }),
+  provinceName: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_PROVINCE_NAME',
+    shown: '`S省`',
+    doc: 'the name of the province the platform serves, as the monthly reports title it ([docs/evaluation.md](docs/evaluation.md))',
+    fallback: () => 'S省',
+    parse: (v: string) => {
+      const name = v.trim();
+      if (name === '' || name.length > 40) throw new Error(`must be 1 to 40 characters, not "${v}"`);
+      return name;
+    },
+  }),
   agreementSweepSeconds: setting({
     group: SHARING,
     env: 'CERTBRIDGE_AGREEMENT_SWEEP_SECONDS',
