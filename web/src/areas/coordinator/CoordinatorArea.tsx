@@ -16,6 +16,9 @@ const EscalationsPage = lazy(() => import('./EscalationsPage.tsx'));
 const DepartmentsPage = lazy(() => import('./DepartmentsPage.tsx'));
 const IssuersPage = lazy(() => import('./IssuersPage.tsx'));
 const AuditPage = lazy(() => import('./AuditPage.tsx'));
+const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
+const QualityDashboard = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityDashboard })));
+const QualityFindings = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityFindings })));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -26,9 +29,12 @@ export default function CoordinatorArea() {
       pages={{
         dashboard: page(<Dashboard />),
         escalations: page(<EscalationsPage />),
+        objections: page(<ObjectionsPage mode="coordinator" />),
         departments: page(<DepartmentsPage />),
         issuers: page(<IssuersPage />),
         audit: page(<AuditPage />),
+        quality: page(<QualityDashboard selectDepartment />),
+        findings: page(<QualityFindings selectDepartment />),
       }}
     />
   );

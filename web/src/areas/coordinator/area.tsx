@@ -1,4 +1,5 @@
-import { ApartmentOutlined, BankOutlined, DashboardOutlined, FileSearchOutlined, RiseOutlined } from '@ant-design/icons';
+import { ExceptionOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BankOutlined, DashboardOutlined, FileSearchOutlined, LineChartOutlined, RiseOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AreaDefinition } from '../../app/area.ts';
 
@@ -9,13 +10,16 @@ export const coordinatorArea: AreaDefinition = {
   menu: [
     { path: '', key: 'dashboard', icon: <DashboardOutlined /> },
     { path: 'escalations', key: 'escalations', icon: <RiseOutlined /> },
+    { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
     { path: 'departments', key: 'departments', icon: <ApartmentOutlined /> },
     { path: 'issuers', key: 'issuers', icon: <BankOutlined /> },
     { path: 'audit', key: 'audit', icon: <FileSearchOutlined /> },
+    { path: 'quality', key: 'quality', icon: <LineChartOutlined /> },
+    { path: 'quality/findings', key: 'findings', icon: <UnorderedListOutlined /> },
   ],
   words: {
-    'zh-CN': { title: '统筹协调', menu: { dashboard: '运行概览', escalations: '升级与申诉', departments: '部门名录', issuers: '发证机关名录', audit: '审计日志' } },
-    en: { title: 'Coordination', menu: { dashboard: 'Dashboard', escalations: 'Escalations and appeals', departments: 'Departments', issuers: 'Authorised issuers', audit: 'Audit log' } },
+    'zh-CN': { title: '统筹协调', menu: { dashboard: '运行概览', escalations: '升级与申诉', objections: '数据异议裁决', departments: '部门名录', issuers: '发证机关名录', audit: '审计日志', quality: '数据质量', findings: '质量问题' } },
+    en: { title: 'Coordination', menu: { dashboard: 'Dashboard', escalations: 'Escalations and appeals', objections: 'Objections to decide', departments: 'Departments', issuers: 'Authorised issuers', audit: 'Audit log', quality: 'Data quality', findings: 'Quality findings' } },
   },
   page: lazy(() => import('./CoordinatorArea.tsx')),
 };

@@ -17,6 +17,9 @@ const LicenseDetailPage = lazy(() => import('./LicenseDetailPage.tsx'));
 const ImportPage = lazy(() => import('./ImportPage.tsx'));
 const RequestsPage = lazy(() => import('./RequestsPage.tsx'));
 const InboxPage = lazy(() => import('./InboxPage.tsx'));
+const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
+const QualityDashboard = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityDashboard })));
+const QualityFindings = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityFindings })));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -29,6 +32,9 @@ export default function IssuerArea() {
       <Route path="import" element={page(<ImportPage />)} />
       <Route path="requests" element={page(<RequestsPage />)} />
       <Route path="inbox" element={page(<InboxPage />)} />
+      <Route path="objections" element={page(<ObjectionsPage mode="issuer" />)} />
+      <Route path="quality" element={page(<QualityDashboard />)} />
+      <Route path="quality/findings" element={page(<QualityFindings />)} />
       <Route path="*" element={<Result status="404" title={t('notFound.title')} subTitle={t('notFound.subtitle')} />} />
     </Routes>
   );

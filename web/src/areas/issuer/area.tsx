@@ -1,4 +1,5 @@
-import { AuditOutlined, FileProtectOutlined, InboxOutlined, UploadOutlined } from '@ant-design/icons';
+import { ExceptionOutlined } from '@ant-design/icons';
+import { AuditOutlined, FileProtectOutlined, InboxOutlined, LineChartOutlined, UnorderedListOutlined, UploadOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AreaDefinition } from '../../app/area.ts';
 
@@ -10,11 +11,14 @@ export const issuerArea: AreaDefinition = {
     { path: '', key: 'registry', icon: <FileProtectOutlined /> },
     { path: 'import', key: 'import', icon: <UploadOutlined /> },
     { path: 'requests', key: 'requests', icon: <AuditOutlined /> },
+    { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
     { path: 'inbox', key: 'inbox', icon: <InboxOutlined /> },
+    { path: 'quality', key: 'quality', icon: <LineChartOutlined /> },
+    { path: 'quality/findings', key: 'findings', icon: <UnorderedListOutlined /> },
   ],
   words: {
-    'zh-CN': { title: '证照签发', menu: { registry: '证照登记簿', import: '批量导入', requests: '共享申请', inbox: '部门消息' } },
-    en: { title: 'Issuing', menu: { registry: 'License registry', import: 'Import', requests: 'Sharing requests', inbox: 'Inbox' } },
+    'zh-CN': { title: '证照签发', menu: { registry: '证照登记簿', import: '批量导入', requests: '共享申请', objections: '数据异议', inbox: '部门消息', quality: '数据质量', findings: '质量问题' } },
+    en: { title: 'Issuing', menu: { registry: 'License registry', import: 'Import', requests: 'Sharing requests', objections: 'Objections', inbox: 'Inbox', quality: 'Data quality', findings: 'Quality findings' } },
   },
   page: lazy(() => import('./IssuerArea.tsx')),
 };
