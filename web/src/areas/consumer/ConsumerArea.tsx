@@ -15,6 +15,7 @@ const AgreementsPage = lazy(() => import('./AgreementsPage.tsx'));
 const LookupPage = lazy(() => import('./LookupPage.tsx'));
 const UsagePage = lazy(() => import('./UsagePage.tsx'));
 const SubscriptionsPage = lazy(() => import('./SubscriptionsPage.tsx'));
+const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -29,6 +30,7 @@ export default function ConsumerArea() {
       <Route path="lookup" element={page(<LookupPage />)} />
       <Route path="usage" element={page(<UsagePage />)} />
       <Route path="subscriptions" element={page(<SubscriptionsPage />)} />
+      <Route path="objections" element={page(<ObjectionsPage mode="consumer" />)} />
       <Route path="*" element={<Result status="404" title={t('notFound.title')} subTitle={t('notFound.subtitle')} />} />
     </Routes>
   );

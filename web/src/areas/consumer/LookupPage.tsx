@@ -8,6 +8,7 @@ import { Alert, Button, Card, Descriptions, Flex, Form, Input, Select, Tag, Typo
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
+import { ObjectionForm } from '../../shared/objections/ObjectionForm.tsx';
 import { purposeName, sharingProblem, useFieldTitles, useLoad, usePurposes, type Agreement } from './sharing.tsx';
 
 interface LookupAnswer {
@@ -17,6 +18,8 @@ interface LookupAnswer {
   version: number;
   status: 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
   fields: Record<string, unknown>;
+  /** true while the license is under an open objection (数据异议). */
+  underObjection?: boolean;
   purpose: string;
   basis: { kind: 'agreement' | 'authorisation'; ids: string[] };
   accessId: string;
@@ -37,6 +40,8 @@ export default function LookupPage() {
   const [answer, setAnswer] = useState<LookupAnswer>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [objecting, setObjecting] = useState(false);
+  const { t: objections } = useTranslation('objections');
   const purposes = usePurposes();
   const agreements = useLoad(
     (signal) => api<{ items: Agreement[] }>('/api/v1/agreements', { query: { role: 'consumer', status: 'active', limit: 200 }, signal }).then((p) => p.items.filter((a) => a.licenseType)),
@@ -95,7 +100,16 @@ export default function LookupPage() {
       </Card>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="lookup-error" /> : null}
       {answer ? (
-        <Card title={t('lookup.result')} data-testid="lookup-result">
+        <Card
+          title={t('lookup.result')}
+          data-testid="lookup-result"
+          extra={
+            <Button onClick={() => setObjecting(true)} data-testid="object-license">
+              {objections('object')}
+            </Button>
+          }
+        >
+          {answer.underObjection ? <Alert type="warning" showIcon title={objections('underObjection')} style={{ marginBottom: 12 }} data-testid="under-objection" /> : null}
           <Flex gap={8} align="center" style={{ marginBottom: 12 }} wrap>
             <Tag style={{ color: STATUS_COLOR[answer.status], fontSize: 14, padding: '2px 10px' }} data-status={answer.status}>
               {t(`lookup.licenseStatuses.${answer.status}`)}
@@ -126,6 +140,9 @@ export default function LookupPage() {
             </Descriptions.Item>
           </Descriptions>
         </Card>
+      ) : null}
+      {answer && objecting ? (
+        <ObjectionForm licenseIdentifier={answer.identifier} licenseType={answer.type} fields={Object.keys(answer.fields)} onClose={() => setObjecting(false)} />
       ) : null}
     </>
   );

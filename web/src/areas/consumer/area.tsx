@@ -1,3 +1,4 @@
+import { ExceptionOutlined } from '@ant-design/icons';
 import { ApiOutlined, AppstoreOutlined, BarChartOutlined, FileSearchOutlined, SolutionOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AreaDefinition } from '../../app/area.ts';
@@ -12,10 +13,11 @@ export const consumerArea: AreaDefinition = {
     { path: 'lookup', key: 'lookup', icon: <FileSearchOutlined /> },
     { path: 'usage', key: 'usage', icon: <BarChartOutlined /> },
     { path: 'subscriptions', key: 'subscriptions', icon: <ApiOutlined /> },
+    { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
   ],
   words: {
-    'zh-CN': { title: '证照使用', menu: { catalog: '资源目录', agreements: '我的共享协议', lookup: '证照查询', usage: '用量统计', subscriptions: '订阅与推送' } },
-    en: { title: 'Using licenses', menu: { catalog: 'Catalog', agreements: 'My agreements', lookup: 'License lookup', usage: 'Usage', subscriptions: 'Subscriptions' } },
+    'zh-CN': { title: '证照使用', menu: { catalog: '资源目录', agreements: '我的共享协议', lookup: '证照查询', usage: '用量统计', subscriptions: '订阅与推送', objections: '我的数据异议' } },
+    en: { title: 'Using licenses', menu: { catalog: 'Catalog', agreements: 'My agreements', lookup: 'License lookup', usage: 'Usage', subscriptions: 'Subscriptions', objections: 'My objections' } },
   },
   page: lazy(() => import('./ConsumerArea.tsx')),
 };

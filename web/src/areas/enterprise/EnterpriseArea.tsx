@@ -8,6 +8,7 @@ import './messages.ts';
 const LicensesPage = lazy(() => import('./LicensesPage.tsx'));
 const AccessLogPage = lazy(() => import('./AccessLogPage.tsx'));
 const AuthorisationsPage = lazy(() => import('./AuthorisationsPage.tsx'));
+const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -16,7 +17,7 @@ export default function EnterpriseArea() {
   return (
     <AreaPlaceholders
       area={enterpriseArea}
-      pages={{ licenses: page(<LicensesPage />), accessLog: page(<AccessLogPage />), authorisations: page(<AuthorisationsPage />) }}
+      pages={{ licenses: page(<LicensesPage />), accessLog: page(<AccessLogPage />), authorisations: page(<AuthorisationsPage />), objections: page(<ObjectionsPage mode="enterprise" />) }}
     />
   );
 }

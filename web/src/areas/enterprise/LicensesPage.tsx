@@ -1,7 +1,9 @@
 import { ExportOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Flex, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
+import { ObjectionForm } from '../../shared/objections/ObjectionForm.tsx';
 import { PageLoading } from '../../shared/PageLoading.tsx';
 import { PrintedLicense } from './PrintedLicense.tsx';
 import { useHolder, useLoaded, type HeldLicense, type LicenseStatus } from './portal.ts';
@@ -14,6 +16,8 @@ export default function LicensesPage() {
   const { t } = useTranslation('enterprise');
   const { t: common } = useTranslation();
   const { holderCode } = useHolder();
+  const { t: objections } = useTranslation('objections');
+  const [objecting, setObjecting] = useState<HeldLicense>();
   const [licenses, reload] = useLoaded((signal) => api<HeldLicense[]>(`/api/v1/holders/${encodeURIComponent(holderCode)}/licenses`, { signal }), [holderCode]);
 
   return (
@@ -56,9 +60,14 @@ export default function LicensesPage() {
                 </Space>
               }
               extra={
-                <Button type="link" href={license.verificationUrl} target="_blank" rel="noopener" icon={<ExportOutlined aria-hidden />}>
-                  {t('licenses.open')}
-                </Button>
+                <Space wrap size={0}>
+                  <Button type="link" href={license.verificationUrl} target="_blank" rel="noopener" icon={<ExportOutlined aria-hidden />}>
+                    {t('licenses.open')}
+                  </Button>
+                  <Button type="link" onClick={() => setObjecting(license)} data-object-license={license.identifier}>
+                    {objections('object')}
+                  </Button>
+                </Space>
               }
             >
               <PrintedLicense license={license} />
@@ -69,6 +78,7 @@ export default function LicensesPage() {
           ))}
         </Flex>
       ) : null}
+      {objecting ? <ObjectionForm licenseIdentifier={objecting.identifier} licenseType={objecting.type} onClose={() => setObjecting(undefined)} /> : null}
     </>
   );
 }

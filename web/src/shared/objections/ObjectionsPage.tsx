@@ -1,0 +1,393 @@
+/**
+ * The objection pages (数据异议) of every area, one component in four modes:
+ * - issuer: the queue of objections to the department's licenses, by answer deadline (overdue
+ *   ones marked), a drawer to accept (a small form of the objected fields, prefilled with the
+ *   proposed or current values) or reject with a reason;
+ * - coordinator: the escalated objections, decided finally in the same drawer;
+ * - consumer / enterprise: the objector's own, with escalation of a rejected one and more evidence.
+ * Evidence files download from the drawer (the session cookie authorises the GET).
+ */
+import { App as AntApp, Alert, Button, Descriptions, Drawer, Flex, Form, Grid, Input, Radio, Select, Table, Tag, Typography, type TableProps } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { formatDate, formatInstant } from '../../app/format.ts';
+import { currentLanguage } from '../../app/i18n.ts';
+import { EmptyText } from '../EmptyText.tsx';
+import { useLicenseFields } from './fields.ts';
+import {
+  decideObjection,
+  escalateObjection,
+  evidenceUrl,
+  listObjections,
+  objectionProblem,
+  readObjection,
+  uploadEvidence,
+  MAX_EVIDENCE_BYTES,
+  type Objection,
+  type ObjectionStatus,
+} from './objections.ts';
+
+export type ObjectionMode = 'issuer' | 'coordinator' | 'consumer' | 'enterprise';
+
+// Readable at 4.5:1 on their backgrounds.
+const LOOK: Record<ObjectionStatus | 'overdue', { color: string; background: string; borderColor: string }> = {
+  submitted: { color: '#0958d9', background: '#e6f4ff', borderColor: '#91caff' },
+  accepted: { color: '#135200', background: '#f6ffed', borderColor: '#b7eb8f' },
+  rejected: { color: '#5c0011', background: '#fff1f0', borderColor: '#ffa39e' },
+  escalated: { color: '#873800', background: '#fff7e6', borderColor: '#ffd591' },
+  overdue: { color: '#a8071a', background: '#fff1f0', borderColor: '#ffa39e' },
+};
+
+const QUERY: Record<ObjectionMode, Record<string, string>> = {
+  issuer: { role: 'issuer' },
+  coordinator: {},
+  consumer: { role: 'objector' },
+  enterprise: {},
+};
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export function StatusTag({ objection }: { objection: Objection }) {
+  const { t } = useTranslation('objections');
+  return (
+    <Flex gap={4} wrap>
+      <Tag style={LOOK[objection.status]} data-objection-status={objection.status}>
+        {t(`statuses.${objection.status}`)}
+        {objection.final ? ` · ${t('final')}` : ''}
+      </Tag>
+      {objection.overdue ? (
+        <Tag style={LOOK.overdue} data-overdue="true">
+          {t('overdue')}
+        </Tag>
+      ) : null}
+    </Flex>
+  );
+}
+
+function DecisionForm({ objection, final, onDone }: { objection: Objection; final: boolean; onDone: (o: Objection) => void }) {
+  const { t } = useTranslation('objections');
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<{ decision: 'accept' | 'reject'; reason?: string; data?: Record<string, string> }>();
+  const decision = Form.useWatch('decision', form);
+  const fields = useLicenseFields(objection.licenseType);
+  const [current, setCurrent] = useState<Record<string, unknown>>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    // The issuer and the coordination office read the license's current data (to prefill and compare).
+    api<{ data: Record<string, unknown> }>(`/api/v1/licenses/${encodeURIComponent(objection.licenseIdentifier)}`, { signal: controller.signal })
+      .then((l) => setCurrent(l.data))
+      .catch(() => setCurrent({}));
+    return () => controller.abort();
+  }, [objection.licenseIdentifier]);
+  const initial = Object.fromEntries(objection.fields.map((name) => [name, show(objection.proposed?.[name] ?? current?.[name]).replace(/^—$/, '')]));
+  const submit = async (values: { decision: 'accept' | 'reject'; reason?: string; data?: Record<string, string> }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const data = values.decision === 'accept' ? Object.fromEntries(objection.fields.map((name) => [name, values.data?.[name]?.trim() ?? ''])) : undefined;
+      const updated = await decideObjection(objection.id, { decision: values.decision, ...(values.reason?.trim() ? { reason: values.reason.trim() } : {}), ...(data ? { data } : {}) });
+      message.success(t('decide.done'));
+      onDone(updated);
+    } catch (e) {
+      setError(objectionProblem(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (current === undefined) return null;
+  return (
+    <div data-testid="objection-decide">
+      <Typography.Title level={2} style={{ fontSize: 16 }}>
+        {final ? t('decide.finalTitle') : t('decide.title')}
+      </Typography.Title>
+      <Form form={form} layout="vertical" name={`decide-${objection.id}`} initialValues={{ decision: 'accept', data: initial }} onFinish={(v) => void submit(v)}>
+        <Form.Item name="decision" label={t('decide.decision')}>
+          <Radio.Group
+            options={[
+              { value: 'accept', label: t('decide.accept') },
+              { value: 'reject', label: t('decide.reject') },
+            ]}
+          />
+        </Form.Item>
+        {decision !== 'reject'
+          ? objection.fields.map((name) => (
+              <Form.Item
+                key={name}
+                name={['data', name]}
+                label={fields.title(name)}
+                extra={t('decide.current', { value: show(current[name]) })}
+                rules={[{ required: true, whitespace: true, message: t('decide.valueRequired') }]}
+              >
+                <Input maxLength={500} data-correct-field={name} />
+              </Form.Item>
+            ))
+          : null}
+        <Form.Item name="reason" label={t('decide.reason')} rules={decision === 'reject' ? [{ required: true, whitespace: true, message: t('decide.reasonRequired') }] : []}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="objection-error" /> : null}
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t('decide.submit')}
+        </Button>
+      </Form>
+    </div>
+  );
+}
+
+function EscalationForm({ objection, onDone }: { objection: Objection; onDone: (o: Objection) => void }) {
+  const { t } = useTranslation('objections');
+  const { message } = AntApp.useApp();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async ({ reason }: { reason: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const updated = await escalateObjection(objection.id, reason.trim());
+      message.success(t('escalate.done'));
+      onDone(updated);
+    } catch (e) {
+      setError(objectionProblem(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div data-testid="objection-escalate">
+      <Typography.Title level={2} style={{ fontSize: 16 }}>
+        {t('escalate.action')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('escalate.once')}</Typography.Paragraph>
+      <Form layout="vertical" name={`escalate-${objection.id}`} onFinish={(v: { reason: string }) => void submit(v)}>
+        <Form.Item name="reason" label={t('escalate.reason')} rules={[{ required: true, whitespace: true, message: t('escalate.reasonRequired') }]}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t('escalate.submit')}
+        </Button>
+      </Form>
+    </div>
+  );
+}
+
+function ObjectionDrawer({ id, mode, onClose, onChanged }: { id: string; mode: ObjectionMode; onClose: () => void; onChanged: () => void }) {
+  const { t } = useTranslation('objections');
+  const { message } = AntApp.useApp();
+  const language = currentLanguage();
+  const screens = Grid.useBreakpoint();
+  const [objection, setObjection] = useState<Objection>();
+  const [error, setError] = useState<string>();
+  const fields = useLicenseFields(objection?.licenseType);
+  useEffect(() => {
+    const controller = new AbortController();
+    readObjection(id, controller.signal)
+      .then(setObjection)
+      .catch((e: unknown) => {
+        if ((e as Error).name !== 'AbortError') setError(objectionProblem(e, t));
+      });
+    return () => controller.abort();
+  }, [id, t]);
+  const changed = (updated: Objection) => {
+    setObjection(updated);
+    onChanged();
+  };
+  const addFile = async (file: File | undefined) => {
+    if (!file || !objection) return;
+    if (file.size > MAX_EVIDENCE_BYTES) {
+      message.error(t('form.fileTooBig'));
+      return;
+    }
+    try {
+      await uploadEvidence(objection.id, file);
+      message.success(t('evidenceAdded'));
+      changed(await readObjection(objection.id));
+    } catch (e) {
+      message.error(objectionProblem(e, t));
+    }
+  };
+  const o = objection;
+  const objector = mode === 'consumer' || mode === 'enterprise';
+  const items = o
+    ? [
+        { key: 'license', label: t('list.license'), children: <span className="cb-break">{o.licenseIdentifier}</span> },
+        { key: 'holder', label: t('list.holder'), children: o.holderCode },
+        { key: 'objector', label: t('list.objector'), children: o.objector.kind === 'holder' ? t('list.holderObjector') : (o.objector.department ?? '—') },
+        { key: 'fields', label: t('list.fields'), children: o.fields.map((f) => fields.title(f)).join('、') },
+        { key: 'status', label: t('list.status'), children: <StatusTag objection={o} /> },
+        { key: 'submitted', label: t('list.submitted'), children: formatInstant(o.submittedAt, language) },
+        {
+          key: 'due',
+          label: t('list.due'),
+          children: (
+            <>
+              {formatDate(o.dueDate, language)}
+              {o.answeredOnTime !== null ? ` · ${o.answeredOnTime ? t('detail.answeredOnTime') : t('detail.answeredLate')}` : ''}
+            </>
+          ),
+        },
+        { key: 'reason', label: t('detail.reason'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{o.reason}</span> },
+        ...(o.evidenceText ? [{ key: 'evidenceText', label: t('detail.evidenceText'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{o.evidenceText}</span> }] : []),
+        ...(o.proposed
+          ? [{ key: 'proposed', label: t('detail.proposed'), children: Object.entries(o.proposed).map(([name, value]) => <div key={name}>{`${fields.title(name)}：${show(value)}`}</div>) }]
+          : []),
+        {
+          key: 'evidence',
+          label: t('detail.evidence'),
+          children:
+            o.evidence.length === 0 ? (
+              <EmptyText>{t('detail.noEvidence')}</EmptyText>
+            ) : (
+              o.evidence.map((e) => (
+                <div key={e.n} data-evidence={e.n}>
+                  <a href={evidenceUrl(o.id, e.n)} download={e.name}>
+                    {t('detail.download')} {e.name}
+                  </a>{' '}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} className="cb-break">
+                    ({Math.ceil(e.size / 1024)} KB · {t('detail.sha256')} <span data-sha256={e.sha256}>{e.sha256}</span>)
+                  </Typography.Text>
+                </div>
+              ))
+            ),
+        },
+        ...(o.escalation
+          ? [{ key: 'escalation', label: t('detail.escalation'), children: o.escalation.kind === 'overdue' ? t('detail.escalationOverdue') : `${formatInstant(o.escalation.at, language)} · ${o.escalation.reason ?? ''}` }]
+          : []),
+        ...(o.decision
+          ? [
+              {
+                key: 'decision',
+                label: t('detail.decision'),
+                children: (
+                  <span data-testid="objection-decision">
+                    {`${t(`statuses.${o.status}`)} · ${o.decision.decidedBy.replace(/^person:/, '')} · ${formatInstant(o.decision.decidedAt, language)}${o.decision.reason ? ` · ${o.decision.reason}` : ''}`}
+                    {o.amendment ? ` · ${t('detail.amendment', { version: o.amendment.version })}` : ''}
+                  </span>
+                ),
+              },
+            ]
+          : []),
+      ]
+    : [];
+  return (
+    <Drawer open onClose={onClose} title={t('detail.title')} size={screens.md ? 640 : '100vw'} destroyOnHidden>
+      {error ? <Alert type="error" showIcon title={error} /> : null}
+      {o ? (
+        <Flex vertical gap={16}>
+          <Descriptions column={1} bordered size="small" items={items} layout={screens.sm ? 'horizontal' : 'vertical'} styles={{ label: { width: screens.sm ? 120 : undefined } }} />
+          {mode === 'issuer' && o.status === 'submitted' ? <DecisionForm objection={o} final={false} onDone={changed} /> : null}
+          {mode === 'coordinator' && o.status === 'escalated' ? <DecisionForm objection={o} final onDone={changed} /> : null}
+          {objector && o.status === 'rejected' && !o.final && !o.escalation ? <EscalationForm objection={o} onDone={changed} /> : null}
+          {objector && !o.final && o.status !== 'accepted' ? (
+            <div>
+              <label htmlFor="objection-more-evidence">{t('addEvidence')}</label>{' '}
+              <input id="objection-more-evidence" type="file" onChange={(e) => void addFile(e.target.files?.[0])} />
+            </div>
+          ) : null}
+          {o.history && o.history.length > 0 ? (
+            <div>
+              <Typography.Title level={2} style={{ fontSize: 16 }}>
+                {t('detail.history')}
+              </Typography.Title>
+              {o.history.map((h, i) => (
+                <div key={i}>
+                  {formatInstant(h.at, language)} · {t(`detail.events.${h.event}`, { defaultValue: h.event })} · {h.actor.replace(/^person:/, '')}
+                  {h.reason ? ` · ${h.reason}` : ''}
+                </div>
+              ))}
+            </div>
+          ) : null}
+        </Flex>
+      ) : null}
+    </Drawer>
+  );
+}
+
+/** The page of an area (its title, intro, a status filter, the table and the drawer). */
+export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
+  const { t } = useTranslation('objections');
+  const language = currentLanguage();
+  const [status, setStatus] = useState<ObjectionStatus | undefined>(mode === 'coordinator' ? 'escalated' : undefined);
+  const [items, setItems] = useState<Objection[]>();
+  const [error, setError] = useState<string>();
+  const [open, setOpen] = useState<string>();
+  const [round, setRound] = useState(0);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  useEffect(() => {
+    const controller = new AbortController();
+    listObjections({ ...QUERY[mode], status }, controller.signal)
+      .then((page) => {
+        setItems(page.items);
+        setError(undefined);
+      })
+      .catch((e: unknown) => {
+        if ((e as Error).name !== 'AbortError') setError(objectionProblem(e, t));
+      });
+    return () => controller.abort();
+  }, [mode, status, round, t]);
+  const columns: TableProps<Objection>['columns'] = [
+    {
+      key: 'license',
+      title: t('list.holder'),
+      render: (_, o) => (
+        <>
+          <div>{o.holderCode}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} className="cb-break">
+            {o.licenseIdentifier}
+          </Typography.Text>
+        </>
+      ),
+    },
+    { key: 'fields', title: t('list.fields'), render: (_, o) => o.fields.join(', ') },
+    { key: 'status', title: t('list.status'), render: (_, o) => <StatusTag objection={o} /> },
+    {
+      key: 'due',
+      title: t('list.due'),
+      render: (_, o) => <span style={o.overdue ? { color: LOOK.overdue.color, fontWeight: 600 } : undefined}>{formatDate(o.dueDate, language)}</span>,
+    },
+    {
+      key: 'open',
+      title: '',
+      render: (_, o) => (
+        <Button size="small" onClick={() => setOpen(o.id)} data-open-objection={o.id}>
+          {t('list.open')}
+        </Button>
+      ),
+    },
+  ];
+  return (
+    <>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
+        {t(`pages.${mode}.title`)}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t(`pages.${mode}.intro`)}</Typography.Paragraph>
+      <Select
+        aria-label={t('list.status')}
+        style={{ width: 200, marginBottom: 12 }}
+        value={status ?? ''}
+        onChange={(v: string) => setStatus(v === '' ? undefined : (v as ObjectionStatus))}
+        options={[{ value: '', label: t('list.all') }, ...(['submitted', 'accepted', 'rejected', 'escalated'] as const).map((s) => ({ value: s, label: t(`statuses.${s}`) }))]}
+      />
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
+      <Table<Objection>
+        rowKey="id"
+        size="small"
+        loading={items === undefined && !error}
+        dataSource={items ?? []}
+        columns={columns}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        scroll={{ x: true }}
+        rowClassName={(o) => (o.overdue ? 'cb-overdue' : '')}
+        locale={{ emptyText: <EmptyText>{t('list.empty')}</EmptyText> }}
+        data-testid="objections-table"
+      />
+      {open ? <ObjectionDrawer id={open} mode={mode} onClose={() => setOpen(undefined)} onChanged={reload} /> : null}
+    </>
+  );
+}
