@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { INDICATORS } from '../evaluation/index.ts';
+import { CHINA_OFFSET_MS } from '../platform/chinaTime.ts';
 import { DIMENSIONS } from '../quality/index.ts';
 import { barChart, trendChart } from './charts.ts';
 import { DIMENSION_LABELS, INDICATOR_LABELS, mark, yuan } from './labels.ts';
@@ -31,8 +32,9 @@ interface Column {
   align?: 'left' | 'right';
 }
 
-function heading(doc: Doc, text: string): void {
-  if (doc.y > PAGE.height - MARGIN - 80) doc.addPage();
+/** A section's heading, on a new page when what follows it (`keep` points of it at least) would not fit under it. */
+function heading(doc: Doc, text: string, keep = 60): void {
+  if (doc.y + 40 + keep > PAGE.height - MARGIN) doc.addPage();
   doc.moveDown(0.8).font('bold').fontSize(13).fillColor('#000').text(text, MARGIN, doc.y, { width: WIDTH }).moveDown(0.3);
 }
 
@@ -73,6 +75,9 @@ function chart(doc: Doc, svg: string, height: number): void {
   SVGtoPDF(doc, svg, MARGIN, doc.y, { width: WIDTH, height, fontCallback: () => 'regular', assumePt: true });
   doc.y += height + 6;
 }
+
+/** An instant as China time, to the minute: 2026-11-30 11:18 (UTC+8). */
+const chinaTime = (iso: string) => `${new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`;
 
 const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '—');
 
@@ -149,7 +154,7 @@ function provinceReport(doc: Doc, report: MonthlyReport): void {
     `本月参加考核的部门 ${ranked.length} 个；通过平台提供证照数据 ${served} 条；到期数据异议 ${objections.due} 件，按时答复 ${objections.onTime} 件（${percent(objections.onTime, objections.due)}）。` +
       ` ${ranked.length} departments ranked; ${served} records served; ${objections.due} objections due, ${objections.onTime} answered on time.`,
   );
-  heading(doc, '一、考核排名 Ranking');
+  heading(doc, '一、考核排名 Ranking', 160);
   chart(doc, barChart('考核得分 Score', ranked.map((s) => ({ label: s.department.name, value: s.department.score })), 500, Math.max(160, 40 + 22 * ranked.length)), Math.max(160, 40 + 22 * ranked.length));
   table(
     doc,
@@ -164,7 +169,7 @@ function provinceReport(doc: Doc, report: MonthlyReport): void {
   const months = report.trend.map((t) => t.month);
   const top = ranked.slice(0, 8);
   if (top.length > 0) {
-    heading(doc, '二、得分趋势 Trend');
+    heading(doc, '二、得分趋势 Trend', 240);
     chart(doc, trendChart('近六个月得分 Score over six months', months, top.map((s) => ({ name: s.department.name, values: report.trend.map((t) => t.scores[s.department.code] ?? null) })), 500, 240), 240);
   }
   heading(doc, '三、数据质量 Data quality');
@@ -184,7 +189,7 @@ function departmentReport(doc: Doc, report: MonthlyReport, s: DepartmentSection)
       ? `${d.name} 本月没有可评分的指标。${d.nameEn} had no applicable indicator this month.`
       : `${d.name} 本月考核得分 ${mark(d.score)}，在 ${s.ranked} 个部门中排名第 ${d.rank}。 ${d.nameEn}: score ${mark(d.score)}, rank ${d.rank} of ${s.ranked}.`,
   );
-  heading(doc, '一、考核指标 Indicators');
+  heading(doc, '一、考核指标 Indicators', 230);
   chart(doc, barChart('各项指标得分 Marks', INDICATORS.map((k) => ({ label: `${INDICATOR_LABELS[k].zh} ${INDICATOR_LABELS[k].en}`, value: d.marks[k] })), 500, 230), 230);
   const f = d.figures;
   const figures: Record<(typeof INDICATORS)[number], string> = {
@@ -207,7 +212,7 @@ function departmentReport(doc: Doc, report: MonthlyReport, s: DepartmentSection)
     ],
     INDICATORS.map((k) => [`${INDICATOR_LABELS[k].zh} ${INDICATOR_LABELS[k].en}`, mark(d.marks[k]), report.weights[k], figures[k]]),
   );
-  heading(doc, '二、得分趋势 Trend');
+  heading(doc, '二、得分趋势 Trend', 200);
   chart(doc, trendChart('近六个月得分 Score over six months', report.trend.map((t) => t.month), [{ name: d.name, values: report.trend.map((t) => t.scores[d.code] ?? null) }], 500, 200), 200);
   heading(doc, '三、数据质量 Data quality');
   qualityTable(doc, [s], false);
@@ -252,7 +257,7 @@ export function monthlyReportPdf(report: MonthlyReport, provinceName: string): P
     .font('regular')
     .fontSize(10)
     .fillColor('#595959')
-    .text(`${report.month}${report.provisional ? '（本月尚未结束，数据为临时数据 provisional）' : ''} · Monthly report of license sharing · 生成于 ${report.generatedAt}`, { width: WIDTH, align: 'center' })
+    .text(`${report.month}${report.provisional ? '（本月尚未结束，数据为临时数据 provisional）' : ''} · Monthly report of license sharing · 生成于 Generated ${chinaTime(report.generatedAt)}`, { width: WIDTH, align: 'center' })
     .moveDown(1);
   if (section) departmentReport(doc, report, section);
   else provinceReport(doc, report);
