@@ -1,9 +1,11 @@
 /**
- * `certbridge ledger post`: one pass of the follower by the operator, on the store the server
- * would use (the embedded store's folder, closed by this test first, or the PostgreSQL database).
+ * The operator's month end from the command line, on the store the server would use (the embedded
+ * store's folder, closed by this test first, or the PostgreSQL database): `certbridge ledger post`
+ * (one pass of the ledger's follower), `certbridge evaluation run` and `certbridge report monthly`.
  * Runs the TypeScript sources (the compiled build may be older than them).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPlatform } from '../../src/app/platform.ts';
 import { registerResource } from '../../src/catalog/index.ts';
-import { registerDepartment } from '../../src/departments/index.ts';
+import { createClient, registerDepartment } from '../../src/departments/index.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
 import { recordAccess } from '../../src/exchange/index.ts';
@@ -23,10 +25,12 @@ import type { Platform } from '../../src/platform/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { businessLicenseResource } from '../agreements/support.ts';
 import { OPERATOR } from '../support/platform.ts';
+import { csvRows, pdfText } from './support.ts';
+import { chinaMonth } from '../../src/platform/chinaTime.ts';
 import { createTestStore, testStoreKind } from '../support/store.ts';
 
 const run = promisify(execFile);
-const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-ledger-cli-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-month-end-'));
 const MASTER_KEY = 'ab'.repeat(32);
 let url: string | undefined;
 let drop = async () => undefined as void;
@@ -68,6 +72,7 @@ beforeAll(async () => {
     for (const [code, name] of [[PROVIDER, '山东省市场监督管理局'], [CONSUMER, '国家税务总局山东省税务局'], [OFFICE, '山东省大数据局']]) {
       await registerDepartment(platform, OPERATOR, { code, name, nameEn: name, level: 'province', region: '370000' });
     }
+    await createClient(platform, OPERATOR, { departmentCode: OFFICE, roles: ['coordinator'] });
     await registerResource(platform, staff(PROVIDER, 'issuer'), businessLicenseResource() as Parameters<typeof registerResource>[2]);
     await setPrice(platform, staff(OFFICE, 'coordinator'), { resourceId: 'business-license', fenPerRecord: 50, validFrom: '2000-01-01', reason: '标准' });
     await recordAccess(platform, {
@@ -108,4 +113,28 @@ it('certbridge ledger post sequences the log and posts what it holds, once', { t
       { account: CONSUMER, debit: 100, credit: 0 },
     ].sort((a, b) => a.account.localeCompare(b.account)),
   );
+});
+
+it('certbridge evaluation run and report monthly write the month: the scoreboard, the CSV and the PDF', { timeout: 300_000 }, async () => {
+  const month = chinaMonth();
+  const board = await cli(['evaluation', 'run', '--month', month, '--json']);
+  expect(board.code, board.stderr).toBe(0);
+  const scored = JSON.parse(board.stdout) as { month: string; departments: { code: string; figures: { lookups: { served: number; consumed: number } } }[] };
+  expect(scored.month).toBe(month);
+  expect(scored.departments.find((d) => d.code === PROVIDER)!.figures.lookups.served).toBe(2);
+  // The coordination office runs the evaluation and is not in it.
+  expect(scored.departments.map((d) => d.code).sort()).toEqual([PROVIDER, CONSUMER].sort());
+
+  const csvFile = join(dataDir, 'province.csv');
+  const csv = await cli(['report', 'monthly', '--month', month, '--format', 'csv', '--out', csvFile]);
+  expect(csv.code, csv.stderr).toBe(0);
+  expect(csv.stdout).toMatch(/^wrote .*province\.csv \(\d+ bytes, text\/csv\)/);
+  const rows = csvRows(readFileSync(csvFile, 'utf8'));
+  expect(rows.find((r) => r.department_code === CONSUMER)).toMatchObject({ ledger_debits_fen: '100', lookups_consumed: '2' });
+  expect(rows.find((r) => r.department_code === PROVIDER)).toMatchObject({ ledger_credits_fen: '100', lookups_served: '2' });
+
+  const pdfFile = join(dataDir, 'provider.pdf');
+  const pdf = await cli(['report', 'monthly', '--month', month, '--department', PROVIDER, '--format', 'pdf', '--out', pdfFile]);
+  expect(pdf.code, pdf.stderr).toBe(0);
+  expect(await pdfText(readFileSync(pdfFile))).toContain('山东省市场监督管理局 电子证照共享月度报告');
 });
