@@ -68,6 +68,12 @@ export function StatusTag({ objection }: { objection: Objection }) {
   );
 }
 
+/** The objected fields by their titles in the standard. */
+function FieldNames({ type, names }: { type: string; names: string[] }) {
+  const fields = useLicenseFields(type);
+  return <>{names.map((n) => fields.title(n)).join('、')}</>;
+}
+
 function DecisionForm({ objection, final, onDone }: { objection: Objection; final: boolean; onDone: (o: Objection) => void }) {
   const { t } = useTranslation('objections');
   const { message } = AntApp.useApp();
@@ -344,7 +350,7 @@ export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
         </>
       ),
     },
-    { key: 'fields', title: t('list.fields'), render: (_, o) => o.fields.join(', ') },
+    { key: 'fields', title: t('list.fields'), render: (_, o) => <FieldNames type={o.licenseType} names={o.fields} /> },
     { key: 'status', title: t('list.status'), render: (_, o) => <StatusTag objection={o} /> },
     {
       key: 'due',
