@@ -16,6 +16,8 @@ const LookupPage = lazy(() => import('./LookupPage.tsx'));
 const UsagePage = lazy(() => import('./UsagePage.tsx'));
 const SubscriptionsPage = lazy(() => import('./SubscriptionsPage.tsx'));
 const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
+const ScoreboardPage = lazy(() => import('../../shared/evaluation/EvaluationPages.tsx').then((m) => ({ default: m.ScoreboardPage })));
+const StatementsPage = lazy(() => import('../../shared/statements/StatementsPage.tsx'));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -31,6 +33,8 @@ export default function ConsumerArea() {
       <Route path="usage" element={page(<UsagePage />)} />
       <Route path="subscriptions" element={page(<SubscriptionsPage />)} />
       <Route path="objections" element={page(<ObjectionsPage mode="consumer" />)} />
+      <Route path="statements" element={page(<StatementsPage />)} />
+      <Route path="evaluation" element={page(<ScoreboardPage />)} />
       <Route path="*" element={<Result status="404" title={t('notFound.title')} subTitle={t('notFound.subtitle')} />} />
     </Routes>
   );

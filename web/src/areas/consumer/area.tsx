@@ -1,5 +1,6 @@
 import { ExceptionOutlined } from '@ant-design/icons';
 import { ApiOutlined, AppstoreOutlined, BarChartOutlined, FileSearchOutlined, SolutionOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, TrophyOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AreaDefinition } from '../../app/area.ts';
 
@@ -14,10 +15,12 @@ export const consumerArea: AreaDefinition = {
     { path: 'usage', key: 'usage', icon: <BarChartOutlined /> },
     { path: 'subscriptions', key: 'subscriptions', icon: <ApiOutlined /> },
     { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
+    { path: 'statements', key: 'statements', icon: <AccountBookOutlined /> },
+    { path: 'evaluation', key: 'scoreboard', icon: <TrophyOutlined /> },
   ],
   words: {
-    'zh-CN': { title: '证照使用', menu: { catalog: '资源目录', agreements: '我的共享协议', lookup: '证照查询', usage: '用量统计', subscriptions: '订阅与推送', objections: '我的数据异议' } },
-    en: { title: 'Using licenses', menu: { catalog: 'Catalog', agreements: 'My agreements', lookup: 'License lookup', usage: 'Usage', subscriptions: 'Subscriptions', objections: 'My objections' } },
+    'zh-CN': { title: '证照使用', menu: { catalog: '资源目录', agreements: '我的共享协议', lookup: '证照查询', usage: '用量统计', subscriptions: '订阅与推送', objections: '我的数据异议', statements: '月度对账单', scoreboard: '考核排名' } },
+    en: { title: 'Using licenses', menu: { catalog: 'Catalog', agreements: 'My agreements', lookup: 'License lookup', usage: 'Usage', subscriptions: 'Subscriptions', objections: 'My objections', statements: 'Monthly statement', scoreboard: 'Scoreboard' } },
   },
   page: lazy(() => import('./ConsumerArea.tsx')),
 };

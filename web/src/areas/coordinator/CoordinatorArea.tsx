@@ -19,6 +19,9 @@ const AuditPage = lazy(() => import('./AuditPage.tsx'));
 const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
 const QualityDashboard = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityDashboard })));
 const QualityFindings = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityFindings })));
+const ScoreboardPage = lazy(() => import('../../shared/evaluation/EvaluationPages.tsx').then((m) => ({ default: m.ScoreboardPage })));
+const WeightsPage = lazy(() => import('../../shared/evaluation/EvaluationPages.tsx').then((m) => ({ default: m.WeightsPage })));
+const StatementsPage = lazy(() => import('../../shared/statements/StatementsPage.tsx'));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -35,6 +38,9 @@ export default function CoordinatorArea() {
         audit: page(<AuditPage />),
         quality: page(<QualityDashboard selectDepartment />),
         findings: page(<QualityFindings selectDepartment />),
+        scoreboard: page(<ScoreboardPage />),
+        weights: page(<WeightsPage />),
+        statements: page(<StatementsPage selectDepartment />),
       }}
     />
   );

@@ -20,6 +20,8 @@ const InboxPage = lazy(() => import('./InboxPage.tsx'));
 const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
 const QualityDashboard = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityDashboard })));
 const QualityFindings = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityFindings })));
+const ScoreboardPage = lazy(() => import('../../shared/evaluation/EvaluationPages.tsx').then((m) => ({ default: m.ScoreboardPage })));
+const StatementsPage = lazy(() => import('../../shared/statements/StatementsPage.tsx'));
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoading />}>{element}</Suspense>;
 
@@ -35,6 +37,8 @@ export default function IssuerArea() {
       <Route path="objections" element={page(<ObjectionsPage mode="issuer" />)} />
       <Route path="quality" element={page(<QualityDashboard />)} />
       <Route path="quality/findings" element={page(<QualityFindings />)} />
+      <Route path="statements" element={page(<StatementsPage />)} />
+      <Route path="evaluation" element={page(<ScoreboardPage />)} />
       <Route path="*" element={<Result status="404" title={t('notFound.title')} subTitle={t('notFound.subtitle')} />} />
     </Routes>
   );
