@@ -116,7 +116,7 @@ export function ScoreboardPage() {
 
   return (
     <Flex vertical gap="middle">
-      <Typography.Title level={2}>{t('scoreboard.title')}</Typography.Title>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>{t('scoreboard.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('scoreboard.intro')}</Typography.Paragraph>
       <Space wrap>
         <MonthPicker label={t('month')} value={month} onChange={setMonth} />
@@ -245,7 +245,7 @@ export function WeightsPage() {
 
   return (
     <Flex vertical gap="middle">
-      <Typography.Title level={2}>{t('weights.title')}</Typography.Title>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>{t('weights.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('weights.intro')}</Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} />}
       {items && (

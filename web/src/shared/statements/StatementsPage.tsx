@@ -98,7 +98,7 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
 
   return (
     <Flex vertical gap="middle">
-      <Typography.Title level={2}>{t('title')}</Typography.Title>
+      <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>{t('title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('intro')}</Typography.Paragraph>
       <Space wrap>
         {selectDepartment && (
