@@ -4,6 +4,8 @@ import { createClient, findDepartment, registerDepartment, type Department } fro
 import { issueMany } from '../licenses/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authoriseIssuer, BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
+import type { ClientPrincipal } from '../policy/index.ts';
+import { seedDemoActivity } from './activity.ts';
 import { seededRandom, syntheticEnterprises } from './synthetic.ts';
 
 /** The departments of S Province (the demo uses Shandong's division codes). */
@@ -78,13 +80,22 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
   // 市场监督管理部门 are the registration authorities of market entities (《市场主体登记管理条例》第五条).
   await authoriseIssuer(ctx, DEMO_OPERATOR, BUSINESS_LICENSE.key, { department: samr.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2020-01-01' });
   const synthetic = syntheticEnterprises(enterprises);
+  const holders: string[] = [];
   await issueMany(
     ctx,
     DEMO_OPERATOR,
     { type: BUSINESS_LICENSE.key, issuerCode: samr.code, items: (function* () {
-      for (const e of synthetic) yield { holderCode: e.creditCode, holderName: e.data.name, data: e.data };
+      for (const e of synthetic) {
+        if (holders.length < 50) holders.push(e.creditCode);
+        yield { holderCode: e.creditCode, holderName: e.data.name, data: e.data };
+      }
     })() },
     (done) => onProgress(done, enterprises),
   );
+  const principal = (key: string): ClientPrincipal => {
+    const d = departments.find((x) => x.key === key)!;
+    return { kind: 'client', clientId: demoClientId(key), departmentCode: d.code, roles: d.roles };
+  };
+  await seedDemoActivity(ctx, principal, holders);
   return true;
 }

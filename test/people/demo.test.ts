@@ -15,6 +15,11 @@ import { demoDepartments, seedDemo } from '../../src/demo/seed.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import { createTestStore } from '../support/store.ts';
+import { sequence } from '../../src/audit/index.ts';
+import { postLookups, readStatement } from '../../src/ledger/index.ts';
+import { listObjections } from '../../src/objections/index.ts';
+import { systemPrincipal } from '../../src/platform/auth/principal.ts';
+import { listFindings } from '../../src/quality/index.ts';
 import { Browser } from './support.ts';
 
 let platform: Platform;
@@ -79,5 +84,26 @@ describe('the demo accounts', () => {
       expect(answer.body.principal).toMatchObject(expected[account.role]);
       expect((await b.request('GET', '/api/v1/session')).status).toBe(200);
     }
+  });
+});
+
+describe('a month of activity in the demo', () => {
+  it('the tax bureau has looked licenses up at the set price, reported a name that differs and objected to it', async () => {
+    const departments = demoDepartments();
+    const staff = (key: string) => {
+      const d = departments.find((x) => x.key === key)!;
+      return { kind: 'client' as const, clientId: `demo-${key}`, departmentCode: d.code, roles: d.roles };
+    };
+    await sequence(platform);
+    await postLookups(platform, systemPrincipal('ledger'));
+    const tax = await readStatement(platform, staff('tax'), {});
+    // This small province has 20 enterprises: the tax bureau read all 20 at 0.10 yuan, social security
+    // all 20 too; the market regulation administration is credited both.
+    expect(tax.debits).toBe(200);
+    expect((await readStatement(platform, staff('samr'), {})).credits).toBe(400);
+    const queue = await listObjections(platform, staff('samr'), { role: 'issuer' });
+    expect(queue.items.map((o) => ({ status: o.status, fields: o.fields }))).toEqual([{ status: 'submitted', fields: ['name'] }]);
+    const findings = await listFindings(platform, staff('samr'), { dimension: 'consistency' });
+    expect(findings.items).toHaveLength(1);
   });
 });
