@@ -1,0 +1,128 @@
+/**
+ * The quality pages in a real browser: the issuer's dashboard shows the score the API gives (overall
+ * and per dimension) with its trend chart, and a license issued with a deliberate fault (dates out
+ * of order) is listed on the findings page in the issuer's words once the quality follower has
+ * checked it (called here as the server's background work would); the coordination office reads the
+ * same pages with a department selector. Axe, no console errors, usable at phone width.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sequence } from '../../src/audit/index.ts';
+import { systemPrincipal } from '../../src/platform/auth/principal.ts';
+import { chinaMonth } from '../../src/platform/chinaTime.ts';
+import { checkChanges } from '../../src/quality/index.ts';
+import { issue } from '../exchange/support.ts';
+import { person } from '../people/support.ts';
+import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
+
+let t: TestPlatform;
+let browser: Browser;
+let desktop: ConsolePage;
+let clerk: { username: string; password: string };
+let faulty: { identifier: string; holder: { code: string } };
+const month = chinaMonth();
+
+async function signIn(page: Page, who: { username: string; password: string }, next: string) {
+  await page.goto(new URL(`/sign-in?next=${encodeURIComponent(next)}`, t.url).href);
+  await page.getByLabel('用户名').fill(who.username);
+  await page.getByLabel('密码').fill(who.password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((url) => url.pathname === next);
+}
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  [t, browser] = await Promise.all([startTestPlatform(), launchBrowser()]);
+  faulty = await issue(t, { establishedOn: '2020-06-01', businessTermFrom: '2020-06-01', issuedOn: '2020-05-01' });
+  await issue(t);
+  await issue(t);
+  // What the server's quality follower does every two seconds: sequence the log, check the changed licenses.
+  await sequence(t.platform);
+  expect((await checkChanges(t.platform, systemPrincipal('quality'))).licenses).toBe(3);
+  clerk = await person(t, t.issuer, 'issuer', '孙 登记员');
+  desktop = await openPage(browser);
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+const statistic = async (page: Page, title: string) =>
+  (await page.getByTestId('quality-scores').locator('.ant-statistic').filter({ has: page.locator('.ant-statistic-title', { hasText: new RegExp(`^${title}$`) }) }).locator('.ant-statistic-content-value').textContent())?.trim();
+
+describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chromium)'), () => {
+  it('the issuer’s dashboard shows the score the API gives, per dimension, with the trend chart', async () => {
+    const { page } = desktop;
+    await signIn(page, clerk, '/issuer/quality');
+    await page.getByTestId('quality-scores').waitFor();
+    const board = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
+    expect(board.licenses).toBe(3);
+    expect(board.score).toBeLessThan(100);
+    expect(board.dimensions.validity).toBe(66.7);
+    expect(await statistic(page, '总分')).toBe(board.score.toFixed(1));
+    expect(await statistic(page, '有效性')).toBe('66.7');
+    expect(await statistic(page, '完整性')).toBe(board.dimensions.completeness.toFixed(1));
+    expect(await statistic(page, '已检查证照')).toBe('3');
+    expect(await statistic(page, '计分中的问题')).toBe(String(board.openFindings));
+    await page.locator('[role="img"][aria-label="近六个月数据质量总分折线图"] svg').waitFor();
+    await page.getByRole('cell', { name: 'business-license' }).first().waitFor();
+    await screenshot(page, 'issuer-quality');
+    await checkAccessibility(page, 'the quality dashboard');
+    expectNoConsoleErrors(desktop, 'the quality dashboard');
+  });
+
+  it('the faulty license’s finding is listed on the findings page, and a dimension filter keeps it', async () => {
+    const { page } = desktop;
+    await page.goto(new URL('/issuer/quality/findings', t.url).href);
+    const table = page.getByRole('table', { name: '质量问题列表' });
+    const row = table.locator('.ant-table-row').filter({ hasText: faulty.holder.code });
+    await row.first().waitFor();
+    const text = await row.first().textContent();
+    expect(text).toContain('日期先后不合理：成立日期、发照日期');
+    expect(text).toContain('有效性');
+    expect(text).toContain('待处理');
+    // Only the faulty license has a finding.
+    expect(await table.locator('.ant-table-row').filter({ hasNotText: faulty.holder.code }).count()).toBe(0);
+    await page.getByRole('combobox', { name: '维度' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '完整性' }).click();
+    await page.getByText('没有符合条件的问题').waitFor();
+    await page.getByRole('combobox', { name: '维度' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '有效性' }).click();
+    await row.first().waitFor();
+    await screenshot(page, 'issuer-quality-findings');
+    await checkAccessibility(page, 'the quality findings');
+    expectNoConsoleErrors(desktop, 'the quality findings');
+  });
+
+  it('the coordination office reads the issuer’s score by choosing the department', async () => {
+    const office = await openPage(browser);
+    try {
+      const { page } = office;
+      await signIn(page, await person(t, t.coordinator, 'coordinator', '赵 协调员'), '/coordinator/quality');
+      await page.getByRole('combobox', { name: '部门' }).click();
+      await page.locator('.ant-select-item-option').filter({ hasText: t.issuer.department.name }).click();
+      const own = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
+      await expect.poll(() => statistic(page, '已检查证照')).toBe('3');
+      expect(await statistic(page, '总分')).toBe(own.score.toFixed(1));
+      await checkAccessibility(page, 'the coordination office’s quality dashboard');
+      expectNoConsoleErrors(office, 'the coordination office’s quality dashboard');
+    } finally {
+      await office.context.close();
+    }
+  });
+
+  it('the findings are usable at phone width', async () => {
+    const phone = await openPage(browser, { viewport: PHONE, mobile: true });
+    try {
+      await signIn(phone.page, clerk, '/issuer/quality/findings');
+      await phone.page.locator('.ant-table-row').first().waitFor();
+      const size = await horizontalOverflow(phone.page);
+      expect(size.scrollWidth, 'the findings at phone width').toBeLessThanOrEqual(size.innerWidth);
+      await screenshot(phone.page, 'issuer-quality-findings-phone');
+      expectNoConsoleErrors(phone, 'the findings at phone width');
+    } finally {
+      await phone.context.close();
+    }
+  });
+});
