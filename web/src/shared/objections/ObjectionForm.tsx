@@ -82,7 +82,7 @@ export function ObjectionForm({ licenseIdentifier, licenseType, fields, onClose,
         </Form.Item>
         {chosen.map((name) => (
           <Form.Item key={name} name={['proposed', name]} label={`${t('form.proposed')} · ${standard.title(name)}`}>
-            <Input maxLength={500} />
+            <Input maxLength={500} data-proposed-field={name} />
           </Form.Item>
         ))}
         <Form.Item name="reason" label={t('form.reason')} rules={[{ required: true, whitespace: true, message: t('form.reasonRequired') }]}>

@@ -252,7 +252,7 @@ function ObjectionDrawer({ id, mode, onClose, onChanged }: { id: string; mode: O
             ) : (
               o.evidence.map((e) => (
                 <div key={e.n} data-evidence={e.n}>
-                  <a href={evidenceUrl(o.id, e.n)} download={e.name}>
+                  <a href={evidenceUrl(o.id, e.n)} download={e.name} style={{ textDecoration: 'underline' }}>
                     {t('detail.download')} {e.name}
                   </a>{' '}
                   <Typography.Text type="secondary" style={{ fontSize: 12 }} className="cb-break">
