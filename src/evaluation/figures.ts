@@ -20,7 +20,11 @@ export interface DepartmentFigures {
   nameEn: string;
   /** Catalog resources it owns at the end of the month, by sharing class (共享类型). */
   catalog: { published: number; unconditional: number; conditional: number; notShared: number };
-  /** Requests to its resources due in the month: answered at all, on or before their deadline, median hours to answer. */
+  /**
+   * Requests to its resources that had to be answered (not granted at once), counted once: in the
+   * month they were answered, or — unanswered — in the month their deadline fell. `due` is their
+   * number, `onTime` those answered by the deadline; the median is over those answered.
+   */
   requests: { due: number; answered: number; onTime: number; medianHoursToAnswer: number | null };
   /** Records its resources served, and records it read, through the exchange (answered with data; event deliveries apart). */
   lookups: { served: number; consumed: number; requestedAccess: boolean };
@@ -73,7 +77,10 @@ export async function monthFigures(db: Queryable, month: string): Promise<Depart
     `select owner_department as owner, count(*)::int as due, count(decided_at)::int as answered,
             count(*) filter (where decided_at <= due_at)::int as on_time,
             percentile_cont(0.5) within group (order by extract(epoch from decided_at - submitted_at) / 3600) as median_hours
-       from agreements where due_at >= $1 and due_at < $2 group by owner_department`,
+       from agreements
+      where due_at is not null
+        and ((decided_at >= $1 and decided_at < $2) or (decided_at is null and due_at >= $1 and due_at < $2))
+      group by owner_department`,
     [from, until],
   );
   for (const r of requests.rows) {
