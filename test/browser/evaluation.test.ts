@@ -113,6 +113,21 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the scoreboard, the weights and the state
     expectNoConsoleErrors(desktop, 'the weights');
   });
 
+  it('the coordination office reads any department’s statement; without one its report is the province’s', async () => {
+    const { page } = desktop;
+    await page.goto(new URL('/coordinator/statements', t.url).href);
+    await page.getByRole('heading', { level: 1, name: '月度对账单' }).waitFor();
+    const pdf = page.getByTestId('report-pdf');
+    expect(await pdf.getAttribute('href')).toBe(`/api/v1/reports/monthly?month=${month}&format=pdf`);
+    await page.getByRole('combobox', { name: '部门' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: t.issuer.department.name }).click();
+    await expect.poll(() => page.getByTestId('statement-credits').getAttribute('data-fen')).toBe(String(LOOKUPS * FEN_PER_RECORD));
+    expect(await page.getByTestId('statement-debits').getAttribute('data-fen')).toBe('0');
+    expect(await pdf.getAttribute('href')).toBe(`/api/v1/reports/monthly?month=${month}&format=pdf&department=${t.issuer.department.code}`);
+    await checkAccessibility(page, 'the coordination office’s statements');
+    expectNoConsoleErrors(desktop, 'the coordination office’s statements');
+  });
+
   it('a consumer’s statement shows its debits for priced lookups to the fen, and the report downloads as a PDF', async () => {
     const consumer = await openPage(browser);
     try {
