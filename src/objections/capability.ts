@@ -15,7 +15,10 @@ const CHECK_MS = 60_000;
 function startChecks(platform: Platform): () => Promise<void> {
   let running: Promise<void> = objectionMarks(platform)
     .ready()
-    .catch((error: unknown) => platform.log.warn({ err: error }, 'objections: could not load the licenses under objection; the first lookup tries again'));
+    .then(
+      () => undefined,
+      (error: unknown) => platform.log.warn({ err: error }, 'objections: could not load the licenses under objection; the first lookup tries again'),
+    );
   const check = () => {
     running = running
       .then(async () => {

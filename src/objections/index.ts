@@ -37,10 +37,8 @@ export type { ObjectionEvent } from './events.ts';
  * memory, loaded once per process and kept current by the change feed — no query per lookup.
  * Await it once per call, then ask `has(type, holderCode)` per license.
  */
-export async function licensesUnderObjection(platform: Platform): Promise<{ has(type: string, holderCode: string): boolean }> {
-  const marks = objectionMarks(platform);
-  await marks.ready();
-  return marks;
+export function licensesUnderObjection(platform: Platform): Promise<{ has(type: string, holderCode: string): boolean }> {
+  return objectionMarks(platform).ready();
 }
 
 /**

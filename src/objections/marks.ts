@@ -12,8 +12,6 @@ import type { Queryable } from '../platform/store/store.ts';
 
 export const OBJECTION_CHANGES = 'objections.open';
 
-const key = (type: string, holder: string) => `${type}|${holder}`;
-
 export const OPEN_STATUSES = ['submitted', 'escalated'] as const;
 
 async function openCount(db: Queryable, type: string, holder: string): Promise<number> {
@@ -26,37 +24,45 @@ async function openCount(db: Queryable, type: string, holder: string): Promise<n
 
 /** Announces, in `tx`, how many open objections the license of `type` and `holder` has now. */
 export async function announceOpenCount(platform: Platform, tx: Queryable, type: string, holder: string): Promise<void> {
-  await platform.changes.announce(tx, OBJECTION_CHANGES, `${key(type, holder)}|${await openCount(tx, type, holder)}`);
+  await platform.changes.announce(tx, OBJECTION_CHANGES, `${type}|${holder}|${await openCount(tx, type, holder)}`);
 }
 
 export class ObjectionMarks {
-  private open = new Set<string>();
-  private loading?: Promise<void>;
+  /** Holder codes under an open objection, per license type (no string built per lookup). */
+  private open = new Map<string, Set<string>>();
+  private whenLoaded?: Promise<ObjectionMarks>;
   /** Bumped by every reload, so an older load finishing late does not win. */
   private generation = 0;
 
   constructor(private readonly platform: Platform) {
     platform.changes.on(OBJECTION_CHANGES, (subject) => this.heard(subject));
-    platform.changes.onReset(() => void this.reload());
+    platform.changes.onReset(() => void this.reload().catch(() => undefined));
   }
 
-  /** The set, loaded on first use. */
-  ready(): Promise<void> {
-    const loading = (this.loading ??= this.reload());
+  /**
+   * The marks, loaded on first use. Once loaded, the same settled promise every time: awaiting it
+   * allocates nothing (the exchange awaits it once per call).
+   */
+  ready(): Promise<ObjectionMarks> {
+    if (this.whenLoaded) return this.whenLoaded;
+    const loading = this.reload().then(() => this);
+    this.whenLoaded = loading;
     // A failed load is not kept: the next caller asks the store again.
     loading.catch(() => {
-      if (this.loading === loading) this.loading = undefined;
+      if (this.whenLoaded === loading) this.whenLoaded = undefined;
     });
     return loading;
   }
 
   has(type: string, holder: string): boolean {
-    return this.open.has(key(type, holder));
+    return this.open.get(type)?.has(holder) ?? false;
   }
 
   /** How many licenses are marked (for logs and tests). */
   get size(): number {
-    return this.open.size;
+    let n = 0;
+    for (const holders of this.open.values()) n += holders.size;
+    return n;
   }
 
   private async reload(): Promise<void> {
@@ -64,7 +70,14 @@ export class ObjectionMarks {
     const rows = await this.platform.store.query<{ type_key: string; holder_code: string }>(
       "select distinct type_key, holder_code from objections where status in ('submitted', 'escalated')",
     );
-    if (generation === this.generation) this.open = new Set(rows.rows.map((r) => key(r.type_key, r.holder_code)));
+    if (generation !== this.generation) return;
+    const open = new Map<string, Set<string>>();
+    for (const r of rows.rows) {
+      let holders = open.get(r.type_key);
+      if (!holders) open.set(r.type_key, (holders = new Set()));
+      holders.add(r.holder_code);
+    }
+    this.open = open;
   }
 
   private heard(subject: string): void {
@@ -79,8 +92,13 @@ export class ObjectionMarks {
   }
 
   private apply(type: string, holder: string, open: boolean): void {
-    if (open) this.open.add(key(type, holder));
-    else this.open.delete(key(type, holder));
+    let holders = this.open.get(type);
+    if (open) {
+      if (!holders) this.open.set(type, (holders = new Set()));
+      holders.add(holder);
+    } else {
+      holders?.delete(holder);
+    }
   }
 }
 
