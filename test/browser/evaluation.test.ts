@@ -113,19 +113,28 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the scoreboard, the weights and the state
     expectNoConsoleErrors(desktop, 'the weights');
   });
 
-  it('the coordination office reads any department’s statement; without one its report is the province’s', async () => {
+  it('the coordination office reads any department’s statement; without one its report is the province’s; a refusal is shown', async () => {
     const { page } = desktop;
     await page.goto(new URL('/coordinator/statements', t.url).href);
     await page.getByRole('heading', { level: 1, name: '月度对账单' }).waitFor();
-    const pdf = page.getByTestId('report-pdf');
-    expect(await pdf.getAttribute('href')).toBe(`/api/v1/reports/monthly?month=${month}&format=pdf`);
+    const csv = async () => (await Promise.all([page.waitForEvent('download'), page.getByTestId('report-csv').click()]))[0].suggestedFilename();
+    expect(await csv()).toBe(`certbridge-${month}-province.csv`);
     await page.getByRole('combobox', { name: '部门' }).click();
     await page.locator('.ant-select-item-option').filter({ hasText: t.issuer.department.name }).click();
     await expect.poll(() => page.getByTestId('statement-credits').getAttribute('data-fen')).toBe(String(LOOKUPS * FEN_PER_RECORD));
     expect(await page.getByTestId('statement-debits').getAttribute('data-fen')).toBe('0');
-    expect(await pdf.getAttribute('href')).toBe(`/api/v1/reports/monthly?month=${month}&format=pdf&department=${t.issuer.department.code}`);
-    await checkAccessibility(page, 'the coordination office’s statements');
+    expect(await csv()).toBe(`certbridge-${month}-${t.issuer.department.code}.csv`);
     expectNoConsoleErrors(desktop, 'the coordination office’s statements');
+    // A department that is not evaluated: the refusal in words, no file.
+    await page.getByRole('combobox', { name: '部门' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: t.coordinator.department.name }).click();
+    await expect.poll(() => page.getByTestId('statement-credits').getAttribute('data-fen')).toBe('0');
+    await page.getByTestId('report-pdf').click();
+    await page.locator('.ant-message-error').waitFor();
+    // The refused report's 404 is the browser's own console line; nothing else.
+    expect(desktop.errors.filter((e) => !/404/.test(e))).toEqual([]);
+    desktop.clearConsole();
+    await checkAccessibility(page, 'the coordination office’s statements');
   });
 
   it('a consumer’s statement shows its debits for priced lookups to the fen, and the report downloads as a PDF', async () => {

@@ -1,16 +1,16 @@
 /**
  * 月度对账单: a department's statement of the compensation ledger for a month
  * (GET /api/v1/ledger/statements — opening, debits, credits, closing, lines per resource and
- * counterparty), and the monthly report (GET /api/v1/reports/monthly as PDF or CSV, a plain link:
- * the session cookie authorises the GET, the server names the file). A department sees its own; the
+ * counterparty), and the monthly report (GET /api/v1/reports/monthly as PDF or CSV, fetched and saved
+ * under the name the server gives; a refusal, e.g. a department not evaluated, is shown in words). A department sees its own; the
  * coordination office picks any department, and without one downloads the province's report.
  */
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, DatePicker, Flex, Select, Space, Statistic, Table, Typography } from 'antd';
+import { App as AntApp, Alert, Button, Card, DatePicker, Flex, Select, Space, Statistic, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
+import { ApiError, api, problemMessage, type Problem } from '../../app/api.ts';
 import { currentLanguage, registerMessages } from '../../app/i18n.ts';
 import { EmptyText } from '../EmptyText.tsx';
 import { statementsMessages } from './messages.ts';
@@ -64,6 +64,8 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
   const [departments, setDepartments] = useState<Department[]>([]);
   const [statement, setStatement] = useState<Statement>();
   const [error, setError] = useState<string>();
+  const [downloading, setDownloading] = useState<'pdf' | 'csv'>();
+  const { message } = AntApp.useApp();
 
   useEffect(() => {
     if (selectDepartment) api<Department[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
@@ -90,6 +92,27 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
     },
     [month, department],
   );
+  const download = async (format: 'pdf' | 'csv') => {
+    setDownloading(format);
+    try {
+      const response = await fetch(reportUrl(format), { credentials: 'same-origin' });
+      if (!response.ok) {
+        const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+        throw new ApiError({ ...problem, status: response.status });
+      }
+      const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `certbridge-${month}.${format}`;
+      const url = URL.createObjectURL(await response.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      message.error(problemMessage(e, t));
+    } finally {
+      setDownloading(undefined);
+    }
+  };
   const reportText = !selectDepartment
     ? t('report.own', { month })
     : department
@@ -149,10 +172,10 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
         <Flex vertical gap="small">
           <Typography.Text>{reportText}</Typography.Text>
           <Space wrap>
-            <Button type="primary" icon={<DownloadOutlined />} href={reportUrl('pdf')} download data-testid="report-pdf">
+            <Button type="primary" icon={<DownloadOutlined />} loading={downloading === 'pdf'} onClick={() => void download('pdf')} data-testid="report-pdf">
               {t('report.pdf')}
             </Button>
-            <Button icon={<DownloadOutlined />} href={reportUrl('csv')} download data-testid="report-csv">
+            <Button icon={<DownloadOutlined />} loading={downloading === 'csv'} onClick={() => void download('csv')} data-testid="report-csv">
               {t('report.csv')}
             </Button>
           </Space>
