@@ -129,14 +129,36 @@ export function postFromLog(platform: Platform, batch = POST_BATCH): Promise<Pos
 /** How often the server's follower looks for newly sequenced entries (the sequencer runs every ~200 ms). */
 export const FOLLOW_INTERVAL_MS = 2000;
 
+/** How the server's follower is doing, for /health/ready. */
+export interface FollowerHealth {
+  running: boolean;
+  /** When the last pass succeeded (or the follower started), ms since the epoch. */
+  lastPassAt: number;
+  lastError: string | null;
+  intervalMs: number;
+}
+
+const health = new WeakMap<Platform, FollowerHealth>();
+
+export const followerHealth = (platform: Platform): FollowerHealth => health.get(platform) ?? { running: false, lastPassAt: 0, lastError: null, intervalMs: FOLLOW_INTERVAL_MS };
+
 /** The follower as background work of the server: `pass` every interval; returns its stop. */
 export function startFollower(platform: Platform, pass: () => Promise<unknown>, intervalMs = FOLLOW_INTERVAL_MS): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
+  const state: FollowerHealth = { running: true, lastPassAt: Date.now(), lastError: null, intervalMs };
+  health.set(platform, state);
   const tick = () => {
     current = pass()
-      .catch((error: unknown) => platform.log.warn({ err: error }, 'ledger: posting from the audit log failed; trying again at the next interval'))
+      .then(() => {
+        state.lastPassAt = Date.now();
+        state.lastError = null;
+      })
+      .catch((error: unknown) => {
+        state.lastError = (error as Error).message;
+        platform.log.warn({ err: error }, 'ledger: posting from the audit log failed; trying again at the next interval');
+      })
       .finally(() => {
         if (stopped) return;
         timer = setTimeout(tick, intervalMs);
@@ -147,6 +169,7 @@ export function startFollower(platform: Platform, pass: () => Promise<unknown>, 
   timer.unref();
   return async () => {
     stopped = true;
+    state.running = false;
     if (timer) clearTimeout(timer);
     await current;
   };

@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequence } from '../../src/audit/index.ts';
+import { CAPABILITIES } from '../../src/app/platform.ts';
 import { chinaMonth } from '../../src/ledger/amounts.ts';
+import { startFollower } from '../../src/ledger/postings.ts';
 import { browser, person } from '../people/support.ts';
 import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, issue, lookup } from '../exchange/support.ts';
@@ -272,5 +274,25 @@ describe('statements: who reads which', () => {
     expect((await statement(t, t.coordinator)).status).toBe(200);
     const unknown = await statement(t, t.coordinator, '?department=11370000MB0000009X');
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('the follower in /health/ready', () => {
+  it('is ready while its passes succeed and not after ten intervals of failures, naming the error', async () => {
+    const readiness = CAPABILITIES.find((c) => c.name === 'ledger')!.readiness!;
+    expect(await readiness(t.platform)).toMatchObject({ name: 'ledger-follower', ok: true, detail: 'not run by this process' });
+    let failing = false;
+    const stop = startFollower(t.platform, async () => {
+      if (failing) throw new Error('the store is away');
+    }, 5);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(await readiness(t.platform)).toMatchObject({ ok: true, detail: expect.stringMatching(/^last pass \d+ ms ago$/) });
+      failing = true;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await readiness(t.platform)).toMatchObject({ ok: false, detail: expect.stringMatching(/^no pass for \d+ ms: the store is away$/) });
+    } finally {
+      await stop();
+    }
   });
 });
