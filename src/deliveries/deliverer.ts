@@ -21,6 +21,7 @@ import { encodeJsonSegment, signEncodedJws } from '../platform/crypto/jws.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { grantsForResource } from '../agreements/index.ts';
 import { findVersionCredential } from '../licenses/index.ts';
+import { licensesUnderObjection } from '../objections/index.ts';
 import { EVENT_TYPE_PREFIX } from './outbox.ts';
 import { present, recordAccess, type AccessRecord } from '../exchange/index.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -204,6 +205,8 @@ export class Deliverer {
       subscriptionId: subscription.id,
       resourceId: subscription.resourceId,
       fields: presented.fields,
+      // As the exchange marks it: under an open objection (数据异议) when delivered, from memory.
+      ...((await licensesUnderObjection(this.platform)).has(subscription.licenseType, String(row.data.holderCode)) ? { underObjection: true } : {}),
       credential: presented.credential,
     };
     const access: AccessRecord = {

@@ -133,6 +133,13 @@ describe('objections (数据异议)', () => {
     expect(read.body.history.map((h: { event: string }) => h.event)).toEqual(['submitted', 'overdue']);
     expect(events.filter((e) => e.subject === id).map((e) => e.type)).toEqual(['objections.submitted', 'objections.overdue', 'objections.escalated']);
     expect((await lookup(t, t.consumer, license.holder.code)).body.underObjection).toBe(true);
+    // A subscriber receives the license's events marked while the objection is open.
+    const hook = await startReceiver();
+    receivers.push(hook);
+    expect((await api(t, 'POST', '/api/v1/subscriptions', { token: t.consumer.token, body: { resourceId: 'business-license', callbackUrl: hook.url, holders: [license.holder.code] } })).status).toBe(201);
+    expect((await api(t, 'POST', `/api/v1/licenses/${license.identifier}/amend`, { token: t.issuer.token, body: { data: { registeredCapital: '500万元人民币' }, reason: '增资' } })).status).toBe(200);
+    await eventually(() => hook.accepted().length >= 1, 'the amendment delivered');
+    expect(hook.accepted()[0].json.data).toMatchObject({ holderCode: license.holder.code, underObjection: true });
     const escalatedList = await api(t, 'GET', '/api/v1/objections?status=escalated', { token: t.coordinator.token });
     expect(escalatedList.body.items.map((o: { id: string }) => o.id)).toContain(id);
 
