@@ -194,8 +194,14 @@ storeOptions(
     .addOption(new Option('--format <format>', 'pdf or csv').choices(['pdf', 'csv']).default('pdf'))
     .requiredOption('--out <file>', 'the file to write'),
 ).action(async (options: StoreFlags & { month: string; department?: string; format: string; out: string }) => {
-  const [{ operator, withPlatform }, { runMonthlyReport }] = await Promise.all([import('./commands/store.ts'), import('../reports/commands.ts')]);
-  return withPlatform(await configOf(options), 'report monthly', (platform) => runMonthlyReport(platform, operator(), options));
+  const [{ downloadFromServer, operator, runningServer, withPlatform }, { monthlyReportPath, runMonthlyReport, writeReportFile }] = await Promise.all([
+    import('./commands/store.ts'),
+    import('../reports/commands.ts'),
+  ]);
+  const config = await configOf(options);
+  const server = runningServer(config);
+  if (server) return writeReportFile(options.out, await downloadFromServer(server, monthlyReportPath(options)));
+  return withPlatform(config, 'report monthly', (platform) => runMonthlyReport(platform, operator(), options));
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

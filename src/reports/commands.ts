@@ -1,7 +1,8 @@
 /**
  * `certbridge report monthly --month YYYY-MM [--department <code>] --format pdf|csv --out <file>`:
  * the operator writes a monthly report to a file (after sequencing what is committed, so it
- * counts every lookup made so far). The file is written whole or not at all.
+ * counts every lookup made so far), or — beside a server holding the embedded store — the file the
+ * server's API answers. The file is written whole or not at all.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { sequence } from '../audit/index.ts';
@@ -12,8 +13,16 @@ import { monthlyReport, type ReportFormat } from './index.ts';
 export async function runMonthlyReport(platform: Platform, principal: Principal, options: { month: string; department?: string; format: string; out: string }): Promise<void> {
   await sequence(platform);
   const file = await monthlyReport(platform, principal, { month: options.month, department: options.department, format: options.format as ReportFormat }, { month: '--month', department: '--department', format: '--format' });
-  const partial = `${options.out}.partial`;
+  writeReportFile(options.out, file);
+}
+
+/** The API path of the same report, for the CLI beside a running server. */
+export const monthlyReportPath = (options: { month: string; department?: string; format: string }): string =>
+  `/api/v1/reports/monthly?${new URLSearchParams({ month: options.month, format: options.format, ...(options.department ? { department: options.department } : {}) })}`;
+
+export function writeReportFile(out: string, file: { contentType: string; body: Buffer }): void {
+  const partial = `${out}.partial`;
   writeFileSync(partial, file.body);
-  renameSync(partial, options.out);
-  process.stdout.write(`wrote ${options.out} (${file.body.length} bytes, ${file.contentType.split(';')[0]})\n`);
+  renameSync(partial, out);
+  process.stdout.write(`wrote ${out} (${file.body.length} bytes, ${file.contentType.split(';')[0]})\n`);
 }

@@ -5,7 +5,7 @@
  */
 import { OPERATOR } from '../support/platform.ts';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +79,17 @@ describe('one process per embedded store', () => {
     const listed = await cli(['departments', 'list', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout).map((d: { code: string }) => d.code)).toContain(department);
+  });
+
+  it('report monthly goes through the server: the file it answers, or its refusal in words', async () => {
+    const out = join(dataDir, 'report.csv');
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const written = await cli(['report', 'monthly', '--month', month, '--format', 'csv', '--out', out]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain(department);
+    const refused = await cli(['report', 'monthly', '--month', month, '--department', '91370000MA3C5K7X2P', '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('error: no department 91370000MA3C5K7X2P\n');
   });
 
   it('a command that cannot go through the server refuses, naming it; nothing is written into a copy nobody sees', async () => {

@@ -65,4 +65,20 @@ export async function callServer<T>(server: { url: string; operatorToken: string
   return parsed;
 }
 
+/** A file from the running server's API as the operator (a report); a problem answer becomes an error with its detail. */
+export async function downloadFromServer(server: { url: string; operatorToken: string }, path: string): Promise<{ contentType: string; body: Buffer }> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.operatorToken}` } });
+  const body = Buffer.from(await response.arrayBuffer());
+  if (!response.ok) {
+    let problem: { detail?: string; code?: string; field?: string } = {};
+    try {
+      problem = JSON.parse(body.toString('utf8')) as typeof problem;
+    } catch {
+      // not a problem document: the status says it
+    }
+    throw Object.assign(new Error(problem.detail ?? `the server answered ${response.status}`), { code: problem.code, field: problem.field });
+  }
+  return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', body };
+}
+
 export { DataDirInUse };
