@@ -49,12 +49,7 @@ export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatfor
     const url = new URL(POSTGRES_ADMIN_URL);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    dropDatabase = () => dropDatabaseOf(databaseUrl);
   }
   const config = loadConfig({ dataDir, databaseUrl }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'be'.repeat(32), DATABASE_URL: databaseUrl ?? '' });
   const platform = await openPlatform(config);
@@ -69,12 +64,30 @@ export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatfor
     platform,
     issuer,
     databaseUrl,
+    // The database is dropped and the folder removed even when closing the store fails.
     close: async () => {
-      await platform.store.close();
-      await dropDatabase();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await platform.store.close();
+      } finally {
+        await dropDatabase();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
+}
+
+/** Drops a bench database (made by openBenchPlatform), whoever is still connected to it. */
+export async function dropDatabaseOf(databaseUrl: string | undefined): Promise<void> {
+  if (!databaseUrl) return;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^certbridge_bench_\d+$/.test(name)) throw new Error(`not a bench database: ${name}`);
+  const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await c.end();
+  }
 }
 
 export function machine(): string {
