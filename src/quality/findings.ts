@@ -64,11 +64,16 @@ export async function insertFindings(tx: Queryable, findings: readonly NewFindin
   return rows.rows.map((r) => Number(r.id));
 }
 
-// Open per-version findings of the batch's licenses that the version just checked no longer fails.
+// Open per-version findings of the batch's licenses that the version just checked no longer fails
+// ($3: the failures just found, as 'licenseId ruleId'). The open findings are found through the
+// unresolved index by the batch's ids (`license_id = any($1)` and its predicate spelled out), so the
+// statement reads the batch's own findings only: joined from the unnest alone, the planner scanned
+// every open finding and compared each with every failure of the batch — O(open findings) a batch.
 const RESOLVE_VERSION_RULES = `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = c.version
     from unnest($1::bigint[], $2::int[]) as c(license_id, version)
-   where f.license_id = c.license_id and f.status = 'open' and f.dimension in ('completeness', 'validity', 'timeliness')
-     and not exists (select 1 from unnest($3::bigint[], $4::text[]) as x(license_id, rule_id) where x.license_id = f.license_id and x.rule_id = f.rule_id)`;
+   where f.license_id = any($1::bigint[]) and f.status <> 'resolved' and f.license_id = c.license_id
+     and f.status = 'open' and f.dimension in ('completeness', 'validity', 'timeliness')
+     and not (f.license_id::text || ' ' || f.rule_id = any($3::text[]))`;
 
 const UPSERT_CHECKED = `insert into quality_checked (license_id, version, license_type, department, holder_code, is_current, holder_key, identity_key)
   select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
@@ -109,7 +114,7 @@ export async function checkVersions(tx: Queryable, versions: readonly CheckedVer
   const ids = checked.map((v) => v.licenseId);
   const opened = (await insertFindings(tx, findings)).length;
   let resolved = (
-    await tx.query(RESOLVE_VERSION_RULES, [ids, checked.map((v) => v.version), findings.map((f) => f.licenseId), findings.map((f) => f.ruleId)], { name: 'quality.resolve-version-rules' })
+    await tx.query(RESOLVE_VERSION_RULES, [ids, checked.map((v) => v.version), findings.map((f) => `${f.licenseId} ${f.ruleId}`)], { name: 'quality.resolve-version-rules' })
   ).rowCount;
   resolved += await recompareReports(tx, checked);
 
