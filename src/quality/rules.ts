@@ -122,8 +122,20 @@ export function rulesOf(licenseType: string): RuleSet | undefined {
   return set;
 }
 
+const byCheck = new Map<string, Rule | null>();
+
 /** The rule of a type with that check (the first), for the set-based and report checks. */
-export const ruleWithCheck = (licenseType: string, check: Check): Rule | undefined => rulesOf(licenseType)?.rules.find((r) => r.check === check);
+export function ruleWithCheck(licenseType: string, check: Check): Rule | undefined {
+  const key = `${licenseType}\u0000${check}`;
+  let rule = byCheck.get(key);
+  if (rule === undefined) {
+    const set = rulesOf(licenseType);
+    rule = set?.rules.find((r) => r.check === check) ?? null;
+    // Only once the type's rules are known (a type without a rule file stays unknown).
+    if (set) byCheck.set(key, rule);
+  }
+  return rule ?? undefined;
+}
 
 /** Fills `{name}` placeholders; `{fields}` is the fields' titles in the message's language. */
 export function formatMessage(rule: Rule, fields: readonly string[], values: Record<string, string | number> = {}): { messageZh: string; messageEn: string } {
@@ -135,17 +147,48 @@ export function formatMessage(rule: Rule, fields: readonly string[], values: Rec
   return { messageZh: fill(rule.message['zh-CN'], zh), messageEn: fill(rule.message.en, en) };
 }
 
+// Two validators of the same schema: one that stops at the first error (most versions are valid,
+// and it is the cheaper), and one that collects every error, run only on a version that failed, for
+// the fields the finding names.
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+const ajvFirstError = new Ajv2020({ allErrors: false, strict: false });
+addFormats.default(ajvFirstError);
+type Validate = ReturnType<typeof ajv.compile>;
+const validators = new Map<string, { quick: Validate; full: Validate }>();
 function validatorOf(standard: LicenseTypeStandard) {
   let validate = validators.get(standard.key);
   if (!validate) {
     // Missing fields are completeness's to report, not validity's.
-    validate = ajv.compile({ ...standard.dataSchema, $id: `${String(standard.dataSchema.$id)}:quality`, required: [] });
+    const schema = { ...standard.dataSchema, $id: `${String(standard.dataSchema.$id)}:quality`, required: [] };
+    validate = { quick: ajvFirstError.compile(schema), full: ajv.compile(schema) };
     validators.set(standard.key, validate);
   }
   return validate;
+}
+
+/**
+ * Memos of pure checks on values that repeat across licenses (dates, registered capitals): a full
+ * pass meets the same few thousand of them a million times. Bounded: emptied when full.
+ */
+function memo<T>(compute: (value: string) => T, limit = 50_000): (value: string) => T {
+  const seen = new Map<string, T>();
+  return (value) => {
+    let result = seen.get(value);
+    if (result === undefined && !seen.has(value)) {
+      if (seen.size >= limit) seen.clear();
+      result = compute(value);
+      seen.set(value, result);
+    }
+    return result as T;
+  };
+}
+const calendarDate = memo(isCalendarDate);
+const isDate = (value: unknown): value is string => typeof value === 'string' && calendarDate(value);
+const capitalOf = memo((value: string) => normalizeRegisteredCapital(value));
+
+function failedWith(rule: Rule, fields: string[], values: Record<string, string | number> = {}): Failure {
+  return { rule, fields, ...formatMessage(rule, fields, values) };
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -155,22 +198,22 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 /** Evaluates one rule that looks at one version; the failure, or undefined when it passes. */
 function evaluate(rule: Rule, v: CheckedVersion, standard: LicenseTypeStandard): Failure | undefined {
   const p = rule.params;
-  const failed = (fields: string[], values: Record<string, string | number> = {}): Failure => ({ rule, fields, ...formatMessage(rule, fields, values) });
   switch (rule.check) {
     case 'present': {
-      const missing = (p.fields as string[]).filter((f) => isBlank(v.data[f]));
-      return missing.length ? failed(missing) : undefined;
+      let missing: string[] | undefined;
+      for (const f of p.fields as string[]) if (isBlank(v.data[f])) (missing ??= []).push(f);
+      return missing ? failedWith(rule, missing) : undefined;
     }
     case 'schema': {
-      const validate = validatorOf(standard);
-      if (validate(v.data)) return undefined;
+      const { quick, full: validate } = validatorOf(standard);
+      if (quick(v.data) || validate(v.data)) return undefined;
       const fields = [...new Set((validate.errors ?? []).map((e) => (e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : e.instancePath.split('/')[1] || '(data)')))];
-      return failed(fields);
+      return failedWith(rule, fields);
     }
     case 'holder-code': {
       if (v.holderCodeType !== '001') return undefined;
       const check = checkCreditCode(v.holderCode);
-      return check.valid ? undefined : failed(['holderCode'], { problem: check.problems.map((x) => x.rule).join(', ') });
+      return check.valid ? undefined : failedWith(rule, ['holderCode'], { problem: check.problems.map((x) => x.rule).join(', ') });
     }
     case 'holder-division': {
       if (v.holderCodeType !== '001' || v.holderCode.length !== 18) return undefined;
@@ -178,36 +221,36 @@ function evaluate(rule: Rule, v: CheckedVersion, standard: LicenseTypeStandard):
       // Everywhere the province must exist; inside the platform's province (whose divisions it
       // knows) the prefecture must be one of its own.
       const known = /^\d{6}$/.test(division) && isProvinceCode(division.slice(0, 2)) && (division.slice(0, 2) !== DEMO_PROVINCE.code.slice(0, 2) || findDivision(`${division.slice(0, 4)}00`) !== undefined);
-      return known ? undefined : failed(['holderCode'], { division });
+      return known ? undefined : failedWith(rule, ['holderCode'], { division });
     }
     case 'date-order': {
       const wrong = new Set<string>();
       for (const [a, b] of p.pairs as [string, string][]) {
         const x = v.data[a];
         const y = v.data[b];
-        if (isCalendarDate(x) && isCalendarDate(y) && x > y) {
+        if (isDate(x) && isDate(y) && x > y) {
           wrong.add(a);
           wrong.add(b);
         }
       }
-      return wrong.size ? failed([...wrong]) : undefined;
+      return wrong.size ? failedWith(rule, [...wrong]) : undefined;
     }
     case 'registered-capital': {
       const field = p.field as string;
       const value = v.data[field];
       if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-      const read = normalizeRegisteredCapital(value);
-      return read.ok ? undefined : failed([field], { problem: read.message });
+      const read = typeof value === 'string' ? capitalOf(value) : normalizeRegisteredCapital(value);
+      return read.ok ? undefined : failedWith(rule, [field], { problem: read.message });
     }
     case 'published-within': {
       const field = p.eventDate as string;
       const event = v.data[field];
-      if (!isCalendarDate(event)) return undefined;
+      if (!isDate(event)) return undefined;
       const days = daysBetween(event, chinaDate(v.publishedAt));
       // A gap of more than historyAfterDays is the registry's history brought onto the platform
       // (an import of earlier licenses), not a late publication.
       const history = typeof p.historyAfterDays === 'number' ? p.historyAfterDays : Infinity;
-      return days > (p.maxDays as number) && days <= history ? failed([field], { days, maxDays: p.maxDays as number }) : undefined;
+      return days > (p.maxDays as number) && days <= history ? failedWith(rule, [field], { days, maxDays: p.maxDays as number }) : undefined;
     }
     default:
       // Uniqueness and consistency are not about one version alone.
@@ -234,10 +277,14 @@ export function evaluateVersion(v: CheckedVersion): Failure[] {
 
 /** The value a report is compared on: spaces dropped, full-width letters and digits as half-width, case ignored. */
 export function normalizeValue(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/[\s\u3000]/g, '')
-    .toLowerCase();
+  const text = String(value ?? '');
+  // Most values have nothing to replace: one test instead of two replacements.
+  if (!NEEDS_NORMALIZING.test(text)) return text.toLowerCase();
+  return text.replace(/[\uFF01-\uFF5E]/g, toHalfWidth).replace(/[\s\u3000]/g, '').toLowerCase();
+}
+const NEEDS_NORMALIZING = /[\uFF01-\uFF5E\s\u3000]/;
+function toHalfWidth(c: string): string {
+  return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
 }
 
 /** The entity behind a holder code, for one-current-per-holder: a credit code's 主体标识码 (organisation code, GB 11714), else the code. */
@@ -249,6 +296,12 @@ export function holderKey(holderCode: string, holderCodeType: string): string {
 export function identityKey(licenseType: string, data: Record<string, unknown>): string | null {
   const rule = ruleWithCheck(licenseType, 'distinct-name-and-domicile');
   if (!rule) return null;
-  const parts = (rule.params.fields as string[]).map((f) => normalizeValue(data[f]));
-  return parts.some((x) => x === '') ? null : parts.join('\u0001');
+  let key = '';
+  const fields = rule.params.fields as string[];
+  for (let i = 0; i < fields.length; i++) {
+    const part = normalizeValue(data[fields[i]]);
+    if (part === '') return null;
+    key = i === 0 ? part : `${key}\u0001${part}`;
+  }
+  return key;
 }
