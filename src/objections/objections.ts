@@ -19,7 +19,7 @@ import type { Platform } from '../platform/platform.ts';
 import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
-import { LICENSE_TYPES } from '../standards/index.ts';
+import { isAuthorisedIssuer, LICENSE_TYPES } from '../standards/index.ts';
 import { answerDeadline, holidayCalendar } from '../platform/workingDays.ts';
 import { objectionEvent, type ObjectionEventType, type ObjectionStep } from './events.ts';
 import { announceOpenCount } from './marks.ts';
@@ -528,11 +528,22 @@ export async function readEvidence(platform: Platform, principal: Principal, id:
 }
 
 /**
+ * What an amendment reads outside the transaction (the registry of authorised issuers, the
+ * issuer's signing key), read before it opens: the embedded store has one connection, and a read
+ * outside an open transaction would wait for that transaction forever.
+ */
+async function warmAmendment(platform: Platform, principal: Principal, r: Row): Promise<void> {
+  await isAuthorisedIssuer(platform, r.type_key, isStaff(principal) ? principal.departmentCode : r.issuer_code);
+  await platform.keys.activeKey('license', platform.config.signingAlgorithm, r.issuer_code);
+}
+
+/**
  * The issuer's answer, or the coordination office's final decision on an escalated objection.
  * Accepting amends the license with `data` (merged into its current data; it must change
  * something), in the same transaction; rejecting needs a reason.
  */
 export async function decideObjection(platform: Platform, principal: Principal, id: string, input: DecisionInput, now: Date = new Date()): Promise<Objection> {
+  if (input.decision === 'accept') await warmAmendment(platform, principal, await loadRow(platform.store, id));
   await platform.store.transaction(async (tx) => {
     const r = await loadRow(tx, id, true);
     const entity = objectionEntity(r);

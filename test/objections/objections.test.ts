@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliverer, type Deliverer } from '../../src/deliveries/index.ts';
 import { escalateOverdueObjections, objectionTimeliness } from '../../src/objections/index.ts';
 import type { DomainEvent } from '../../src/platform/events.ts';
+import { issuerRegistry } from '../../src/standards/index.ts';
 import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, eventually, issue, lookup, startReceiver } from '../exchange/support.ts';
 
@@ -64,6 +65,8 @@ describe('objections (数据异议)', () => {
     expect(many.body.results[0]).toMatchObject({ result: 'found', underObjection: true });
     expect((await inbox(t.issuer)).some((n) => n.kind === 'objection.submitted')).toBe(true);
 
+    // As after a change of the registry of authorised issuers: the accept reads it again before its transaction (one connection on PGlite).
+    issuerRegistry(t.platform).forget();
     const accepted = await decideAs(t.issuer, id, { decision: 'accept', reason: '核实后更正', data: { name: '济南新名称科技有限公司' } });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'accepted', final: true, answeredOnTime: true, decision: { decision: 'accept', byCoordinationOffice: false }, amendment: { version: 2 } });
