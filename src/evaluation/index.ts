@@ -22,27 +22,33 @@ const PLATFORM: PolicyResource = { type: 'Platform', id: 'certbridge' };
 /** The most months a trend shows. */
 export const MAX_TREND_MONTHS = 24;
 
-function checkMonth(month: string | undefined, field = 'querystring:/month'): string {
+/** The first month a board or a report covers: nothing CertBridge keeps is older. */
+export const EARLIEST_MONTH = '2000-01';
+
+/** A month a board or a report may cover: from EARLIEST_MONTH to the current one (China time). */
+export function checkReportMonth(month: string | undefined, field = 'querystring:/month'): string {
   const m = month ?? chinaMonth();
   if (!isMonth(m)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', field);
   if (m > chinaMonth()) throw invalid('month-in-future', `${m} has not begun`, field);
+  if (m < EARLIEST_MONTH) throw invalid('month-out-of-range', `months before ${EARLIEST_MONTH} hold nothing to evaluate`, field);
   return m;
 }
 
 /** The scoreboard of a month (default: the current one, provisional): every department's staff see it. */
 export async function readScoreboard(platform: Platform, principal: Principal, query: { month?: string }, now = new Date()): Promise<Scoreboard> {
   authorize(principal, 'evaluation:read', PLATFORM);
-  return boardOf(platform.store, checkMonth(query.month), now);
+  return boardOf(platform.store, checkReportMonth(query.month), now);
 }
 
 /** Scores and ranks of the `months` months up to `to`, oldest first, for the trend chart. */
 export async function readTrend(platform: Platform, principal: Principal, query: { to?: string; months?: number }): Promise<{ months: { month: string; departments: { code: string; score: number | null; rank: number | null }[] }[] }> {
   authorize(principal, 'evaluation:read', PLATFORM);
-  const to = checkMonth(query.to, 'querystring:/to');
+  const to = checkReportMonth(query.to, 'querystring:/to');
   const count = query.months ?? 6;
   if (!Number.isInteger(count) || count < 1 || count > MAX_TREND_MONTHS) throw invalid('validation-failed', `months must be 1 to ${MAX_TREND_MONTHS}`, 'querystring:/months');
   const months = [];
   for (let i = count - 1; i >= 0; i--) {
+    if (addMonths(to, -i) < EARLIEST_MONTH) continue;
     const board = await boardOf(platform.store, addMonths(to, -i));
     months.push({ month: board.month, departments: board.departments.map((d) => ({ code: d.code, score: d.score, rank: d.rank })) });
   }
@@ -52,7 +58,7 @@ export async function readTrend(platform: Platform, principal: Principal, query:
 /** Computes a month's board now, whatever is kept (the operator's `certbridge evaluation run`, and the server's background work). */
 export async function recomputeScoreboard(platform: Platform, principal: Principal, month: string): Promise<Scoreboard> {
   authorize(principal, 'evaluation:compute', PLATFORM);
-  return computeBoard(platform.store, checkMonth(month, '--month'));
+  return computeBoard(platform.store, checkReportMonth(month, '--month'));
 }
 
 /** Sets new weights from a month on (the coordination office); the history stays. */

@@ -89,6 +89,9 @@ export function addMonths(month: string, months: number): string {
 
 /** The first instant of `month` and of the month after it, China time. */
 export function chinaMonthBounds(month: string): { from: Date; until: Date } {
-  if (!isMonth(month)) throw new RangeError(`${month} is not a month (YYYY-MM)`);
-  return { from: new Date(chinaMidnight(`${month}-01`)!), until: new Date(chinaMidnight(`${addMonths(month, 1)}-01`)!) };
+  const from = isMonth(month) ? chinaMidnight(`${month}-01`) : undefined;
+  const until = from === undefined ? undefined : chinaMidnight(`${addMonths(month, 1)}-01`);
+  // Years before 100 are not calendar dates to JavaScript's Date (it reads them as 19xx).
+  if (from === undefined || until === undefined) throw new RangeError(`${month} is not a month (YYYY-MM) of a calendar date`);
+  return { from: new Date(from), until: new Date(until) };
 }

@@ -2,8 +2,8 @@
 // CSV, from the evaluation, quality, objections and the ledger. A department reads its own, the
 // coordination office any and the province's; the operator writes them from the CLI.
 import { findDepartment } from '../departments/index.ts';
+import { checkReportMonth } from '../evaluation/index.ts';
 import { isStaff, type Principal } from '../platform/auth/principal.ts';
-import { chinaMonth, isMonth } from '../platform/chinaTime.ts';
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
@@ -30,8 +30,7 @@ export interface ReportFile {
 const PROVINCE: PolicyResource = { type: 'Platform', id: 'certbridge' };
 
 export async function monthlyReport(platform: Platform, principal: Principal, query: ReportQuery, fields = { month: 'querystring:/month', department: 'querystring:/department', format: 'querystring:/format' }): Promise<ReportFile> {
-  if (!isMonth(query.month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', fields.month);
-  if (query.month > chinaMonth()) throw invalid('month-in-future', `${query.month} has not begun`, fields.month);
+  checkReportMonth(query.month, fields.month);
   if (!(REPORT_FORMATS as readonly string[]).includes(query.format)) throw invalid('validation-failed', `format must be one of ${REPORT_FORMATS.join(', ')}`, fields.format);
   // Without a department: the province's report for whoever may read it, else one's own department's.
   const department = query.department ?? (isStaff(principal) && !decide(principal, 'report:read', PROVINCE).allowed ? principal.departmentCode : undefined);
