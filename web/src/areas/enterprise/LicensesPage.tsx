@@ -60,20 +60,18 @@ export default function LicensesPage() {
                 </Space>
               }
               extra={
-                <Space wrap size={0}>
-                  <Button type="link" href={license.verificationUrl} target="_blank" rel="noopener" icon={<ExportOutlined aria-hidden />}>
-                    {t('licenses.open')}
-                  </Button>
-                  <Button type="link" onClick={() => setObjecting(license)} data-object-license={license.identifier}>
-                    {objections('object')}
-                  </Button>
-                </Space>
+                <Button type="link" href={license.verificationUrl} target="_blank" rel="noopener" icon={<ExportOutlined aria-hidden />}>
+                  {t('licenses.open')}
+                </Button>
               }
             >
               <PrintedLicense license={license} />
               <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, overflowWrap: 'anywhere', fontSize: 13 }}>
                 {t('licenses.identifier')}: <Typography.Text copyable={{ text: license.identifier }}>{license.identifier}</Typography.Text> · {t('licenses.version', { version: license.version })} · {t('licenses.issuer')}: {license.issuer.name}
               </Typography.Paragraph>
+              <Button style={{ marginTop: 8 }} onClick={() => setObjecting(license)} data-object-license={license.identifier}>
+                {objections('object')}
+              </Button>
             </Card>
           ))}
         </Flex>
