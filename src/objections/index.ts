@@ -42,10 +42,11 @@ export function licensesUnderObjection(platform: Platform): Promise<{ has(type: 
 }
 
 /**
- * Objections to licenses of `department` (the issuer) whose deadline falls in `month` (YYYY-MM,
- * China time): how many were due, answered at all, answered on or before the deadline, and not
- * answered (due − answered). For the evaluation and the monthly report: no principal, they read
- * the platform's own records.
+ * How timely `department` (the issuer) answered objections in `month` (YYYY-MM, China time): each
+ * objection counts once, in the month it was answered, or — unanswered — in the month its deadline
+ * fell (see timeliness.ts): how many were due, answered, answered on or before the deadline, and
+ * not answered (due − answered). For the evaluation and the monthly report: no principal, they
+ * read the platform's own records.
  */
 export async function objectionTimeliness(db: Queryable, department: string, month: string): Promise<{ due: number; answered: number; onTime: number; open: number }> {
   return timeliness(db, department, month);
