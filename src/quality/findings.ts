@@ -64,16 +64,30 @@ export async function insertFindings(tx: Queryable, findings: readonly NewFindin
   return rows.rows.map((r) => Number(r.id));
 }
 
-// Open per-version findings of the batch's licenses that the version just checked no longer fails
-// ($3: the failures just found, as 'licenseId ruleId'). The open findings are found through the
-// unresolved index by the batch's ids (`license_id = any($1)` and its predicate spelled out), so the
-// statement reads the batch's own findings only: joined from the unnest alone, the planner scanned
-// every open finding and compared each with every failure of the batch — O(open findings) a batch.
-const RESOLVE_VERSION_RULES = `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = c.version
-    from unnest($1::bigint[], $2::int[]) as c(license_id, version)
-   where f.license_id = any($1::bigint[]) and f.status <> 'resolved' and f.license_id = c.license_id
-     and f.status = 'open' and f.dimension in ('completeness', 'validity', 'timeliness')
-     and not (f.license_id::text || ' ' || f.rule_id = any($3::text[]))`;
+// The open per-version findings of a batch's licenses, with the unresolved index's predicate spelled
+// out. A batch of the full pass is a run of consecutive ids: read by that range alone (a range scan of
+// the index; the caller drops what is not the batch's). Otherwise (a follower's scattered licenses) by
+// the ids. Prepared, joined from an unnest of the ids, the generic plan repeated the 5,000-id array in
+// the index condition of every loop (2 s a batch at 1,000,000 licenses); before that it compared every
+// open finding of the table with every failure of the batch.
+const OPEN_VERSION_FINDINGS_RANGE = `select id, license_id, rule_id from quality_findings
+   where license_id between $1 and $2 and status <> 'resolved' and status = 'open' and dimension in ('completeness', 'validity', 'timeliness')`;
+const OPEN_VERSION_FINDINGS_IDS = `select id, license_id, rule_id from quality_findings
+   where license_id = any($1::bigint[]) and status <> 'resolved' and status = 'open' and dimension in ('completeness', 'validity', 'timeliness')`;
+
+/** Whether ids are dense enough to be read as their range (at most twice as many ids in the range as asked for). */
+function rangeOf(ids: readonly number[]): [number, number] | undefined {
+  let low = ids[0];
+  let high = ids[0];
+  for (const id of ids) {
+    if (id < low) low = id;
+    if (id > high) high = id;
+  }
+  return high - low < 2 * ids.length ? [low, high] : undefined;
+}
+
+const RESOLVE = `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = x.version
+    from unnest($1::bigint[], $2::int[]) as x(id, version) where f.id = x.id and f.status = 'open'`;
 
 const UPSERT_CHECKED = `insert into quality_checked (license_id, version, license_type, department, holder_code, is_current, holder_key, identity_key)
   select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
@@ -84,14 +98,15 @@ const UPSERT_CHECKED = `insert into quality_checked (license_id, version, licens
 
 const isCurrent = (status: string) => status === 'valid' || status === 'suspended';
 
-/**
- * Checks a batch of current versions with the per-version rules, writes what they found and
- * resolved, re-compares the open consistency findings with the new values, and records the
- * licenses as checked. Returns the keys the licenses had before (for the uniqueness of a change).
- */
-export async function checkVersions(tx: Queryable, versions: readonly CheckedVersion[]): Promise<Written & { previousKeys: { holderKeys: string[]; identityKeys: string[] } }> {
+/** A batch of versions evaluated (CPU only, nothing read or written): what writeBatch records. */
+export interface EvaluatedBatch {
+  checked: CheckedVersion[];
+  findings: NewFinding[];
+}
+
+/** Evaluates a batch with the per-version rules; nothing is read or written (the full pass does it while the previous batch is written). */
+export function evaluateBatch(versions: readonly CheckedVersion[]): EvaluatedBatch {
   const checked = versions.filter((v) => rulesOf(v.licenseType));
-  if (checked.length === 0) return { opened: 0, resolved: 0, previousKeys: { holderKeys: [], identityKeys: [] } };
   const findings: NewFinding[] = [];
   for (const v of checked) {
     for (const failure of evaluateVersion(v)) {
@@ -111,16 +126,51 @@ export async function checkVersions(tx: Queryable, versions: readonly CheckedVer
       });
     }
   }
+  return { checked, findings };
+}
+
+/**
+ * Checks a batch of current versions with the per-version rules, writes what they found and
+ * resolved, re-compares the open consistency findings with the new values, and records the
+ * licenses as checked. Returns the keys the licenses had before (for the uniqueness of a change).
+ */
+export async function checkVersions(tx: Queryable, versions: readonly CheckedVersion[]): Promise<Written & { previousKeys: { holderKeys: string[]; identityKeys: string[] } }> {
+  const written = await writeBatch(tx, evaluateBatch(versions), { previousKeys: true });
+  return { ...written, previousKeys: written.previousKeys ?? { holderKeys: [], identityKeys: [] } };
+}
+
+/**
+ * Writes an evaluated batch: the findings, the resolutions, the consistency re-comparison, the
+ * checked licenses; with `previousKeys`, first reads the keys the licenses had (a change's
+ * uniqueness needs them; the full pass, which groups everything at the end, does not).
+ */
+export async function writeBatch(
+  tx: Queryable,
+  { checked, findings }: EvaluatedBatch,
+  options: { previousKeys: boolean },
+): Promise<Written & { previousKeys?: { holderKeys: string[]; identityKeys: string[] } }> {
+  if (checked.length === 0) return { opened: 0, resolved: 0, previousKeys: { holderKeys: [], identityKeys: [] } };
   const ids = checked.map((v) => v.licenseId);
   const opened = (await insertFindings(tx, findings)).length;
-  let resolved = (
-    await tx.query(RESOLVE_VERSION_RULES, [ids, checked.map((v) => v.version), findings.map((f) => `${f.licenseId} ${f.ruleId}`)], { name: 'quality.resolve-version-rules' })
-  ).rowCount;
+  // Open per-version findings of the batch that the versions just checked no longer fail: resolved.
+  const failing = new Set(findings.map((f) => `${f.licenseId} ${f.ruleId}`));
+  const versionOf = new Map(checked.map((v) => [v.licenseId, v.version]));
+  const range = rangeOf(ids);
+  const open = range
+    ? await tx.query<{ id: string; license_id: string; rule_id: string }>(OPEN_VERSION_FINDINGS_RANGE, range, { name: 'quality.open-version-findings-range' })
+    : await tx.query<{ id: string; license_id: string; rule_id: string }>(OPEN_VERSION_FINDINGS_IDS, [ids], { name: 'quality.open-version-findings' });
+  const noLonger = open.rows.filter((f) => versionOf.has(Number(f.license_id)) && !failing.has(`${f.license_id} ${f.rule_id}`));
+  let resolved =
+    noLonger.length === 0
+      ? 0
+      : (await tx.query(RESOLVE, [noLonger.map((f) => f.id), noLonger.map((f) => versionOf.get(Number(f.license_id)))], { name: 'quality.resolve-findings' })).rowCount;
   resolved += await recompareReports(tx, checked);
 
-  const previous = await tx.query<{ holder_key: string | null; identity_key: string | null }>('select holder_key, identity_key from quality_checked where license_id = any($1::bigint[])', [ids], {
-    name: 'quality.previous-keys',
-  });
+  const previous = options.previousKeys
+    ? await tx.query<{ holder_key: string | null; identity_key: string | null }>('select holder_key, identity_key from quality_checked where license_id = any($1::bigint[])', [ids], {
+        name: 'quality.previous-keys',
+      })
+    : undefined;
   await tx.query(
     UPSERT_CHECKED,
     [
@@ -138,7 +188,7 @@ export async function checkVersions(tx: Queryable, versions: readonly CheckedVer
   return {
     opened,
     resolved,
-    previousKeys: {
+    previousKeys: previous && {
       holderKeys: previous.rows.flatMap((r) => (r.holder_key ? [r.holder_key] : [])),
       identityKeys: previous.rows.flatMap((r) => (r.identity_key ? [r.identity_key] : [])),
     },
@@ -148,12 +198,14 @@ export async function checkVersions(tx: Queryable, versions: readonly CheckedVer
 /** An open consistency finding is resolved by a later version that holds what the department reported. */
 async function recompareReports(tx: Queryable, versions: readonly CheckedVersion[]): Promise<number> {
   const byId = new Map(versions.map((v) => [v.licenseId, v]));
+  // As the open per-version findings: by the range of a dense batch, else by the ids.
+  const range = rangeOf([...byId.keys()]);
   const open = await tx.query<{ id: string; license_id: string; version: number; field: string; reported: string | null }>(
     `select f.id, f.license_id, f.version, f.fields[1] as field, r.fields ->> f.fields[1] as reported
        from quality_findings f join quality_reports r on r.id = f.report_id
-      where f.license_id = any($1::bigint[]) and f.status = 'open' and f.dimension = 'consistency'`,
-    [[...byId.keys()]],
-    { name: 'quality.open-reports' },
+      where ${range ? 'f.license_id between $1 and $2' : 'f.license_id = any($1::bigint[])'} and f.status <> 'resolved' and f.status = 'open' and f.dimension = 'consistency'`,
+    range ?? [[...byId.keys()]],
+    { name: range ? 'quality.open-reports-range' : 'quality.open-reports' },
   );
   const ids: number[] = [];
   const resolvedBy: number[] = [];
@@ -167,9 +219,9 @@ async function recompareReports(tx: Queryable, versions: readonly CheckedVersion
   if (ids.length === 0) return 0;
   return (
     await tx.query(
-      `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = x.version
-         from unnest($1::bigint[], $2::int[]) as x(id, version) where f.id = x.id and f.status = 'open'`,
+      RESOLVE,
       [ids, resolvedBy],
+      { name: 'quality.resolve-findings' },
     )
   ).rowCount;
 }

@@ -8,7 +8,7 @@
 import { followLog } from '../audit/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { checkUniqueness, checkVersions, type Written } from './findings.ts';
+import { checkUniqueness, checkVersions, evaluateBatch, writeBatch, type Written } from './findings.ts';
 import { passCompletedEvent } from './events.ts';
 import { rulesOf, type CheckedVersion } from './rules.ts';
 import { findLicenseType, LICENSE_TYPES } from '../standards/index.ts';
@@ -80,23 +80,39 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   const total = Number((await platform.store.query<{ n: string }>('select count(*) as n from licenses where type_key = any($1::text[])', [types])).rows[0].n);
   const result = { licenses: 0, opened: 0, resolved: 0 };
   const read = (after: number) => platform.store.query<VersionRow>(PASS_PAGE, [after, PASS_BATCH, types], { name: 'quality.pass-page' });
-  // On PostgreSQL the next page is read on another connection while this one is checked and
-  // written: the database and the rules' interpreter each keep a core busy. (The embedded store
-  // has one connection: it reads the next page after the transaction.)
-  const prefetch = platform.store.kind === 'postgres';
+  // On PostgreSQL three things overlap: the next page is read on one connection, the previous page
+  // is written in its transaction on another, and this one is evaluated here — the database and the
+  // rules' interpreter each keep a core busy. One write at a time, in key order. (The embedded store
+  // has one connection: it reads, evaluates and writes one page after the other.)
+  const overlap = platform.store.kind === 'postgres';
+  const tally = (written: Written) => {
+    result.opened += written.opened;
+    result.resolved += written.resolved;
+  };
+  let writing: Promise<Written> | undefined;
   let next = read(0);
   for (;;) {
     const versions = (await next).rows.map(toVersion);
     const more = versions.length === PASS_BATCH;
-    if (more && prefetch) next = read(versions[versions.length - 1].licenseId);
-    const written = await platform.store.transaction((tx) => checkVersions(tx, versions));
-    if (more && !prefetch) next = read(versions[versions.length - 1].licenseId);
+    if (more && overlap) {
+      next = read(versions[versions.length - 1].licenseId);
+      next.catch(() => undefined); // awaited at the top of the loop (unless a write failed first)
+    }
+    const evaluated = evaluateBatch(versions);
+    if (writing) tally(await writing);
+    writing = platform.store.transaction((tx) => writeBatch(tx, evaluated, { previousKeys: false }));
+    // Awaited at the next page or after the loop; a failure meanwhile is not an unhandled rejection.
+    writing.catch(() => undefined);
+    if (!overlap) {
+      tally(await writing);
+      writing = undefined;
+      if (more) next = read(versions[versions.length - 1].licenseId);
+    }
     result.licenses += versions.length;
-    result.opened += written.opened;
-    result.resolved += written.resolved;
     onProgress?.({ checked: result.licenses, total: Math.max(total, result.licenses) });
-    if (versions.length < PASS_BATCH) break;
+    if (!more) break;
   }
+  if (writing) tally(await writing);
   const unique = await platform.store.transaction(async (tx) => {
     const written = await checkUniqueness(tx, types, 'all');
     const done = { licenses: result.licenses, opened: result.opened + written.opened, resolved: result.resolved + written.resolved };
