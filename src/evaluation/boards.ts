@@ -40,8 +40,22 @@ export async function computeBoard(db: Queryable, month: string, now = new Date(
   return board;
 }
 
-/** The month's board: the kept one while it is still right, else a new one. */
-export async function boardOf(db: Queryable, month: string, now = new Date()): Promise<Scoreboard> {
+// Boards being computed, per store and month: callers asking at once share one computation (a
+// board reads the whole month's log, and any department may ask for one).
+const computing = new WeakMap<Queryable, Map<string, Promise<Scoreboard>>>();
+
+/** The month's board: the kept one while it is still right, else a new one (one computation at a time per month). */
+export function boardOf(db: Queryable, month: string, now = new Date()): Promise<Scoreboard> {
+  let running = computing.get(db);
+  if (!running) computing.set(db, (running = new Map()));
+  const pending = running.get(month);
+  if (pending) return pending;
+  const board = keptOrNewBoard(db, month, now).finally(() => running.delete(month));
+  running.set(month, board);
+  return board;
+}
+
+async function keptOrNewBoard(db: Queryable, month: string, now: Date): Promise<Scoreboard> {
   const weights = await weightsFor(db, month);
   const kept = (
     await db.query<{ board: Scoreboard | string; computed_at: Date | string }>(

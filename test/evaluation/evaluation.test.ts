@@ -66,6 +66,16 @@ describe('the scoreboard', () => {
     expect(ancient.body).toMatchObject({ code: 'month-out-of-range', field: 'querystring:/to' });
   });
 
+  it('computes a month once when several ask at once, and keeps a closed month’s board', async () => {
+    const closed = addMonths(month, -5);
+    const asks = await Promise.all([0, 1, 2, 3].map(() => api(t, 'GET', `/api/v1/evaluation/scoreboard?month=${closed}`, { token: t.consumer.token })));
+    expect(asks.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const again = await api(t, 'GET', `/api/v1/evaluation/scoreboard?month=${closed}`, { token: t.issuer.token });
+    expect(again.body.computedAt).toBe(asks[0].body.computedAt);
+    const kept = await t.platform.store.query<{ n: number }>('select count(*)::int as n from evaluation_boards where month = $1', [closed]);
+    expect(kept.rows[0].n).toBe(1);
+  });
+
   it('shows a trend of the last months, oldest first', async () => {
     const trend = await api(t, 'GET', `/api/v1/evaluation/trend?to=${month}&months=3`, { token: t.coordinator.token });
     expect(trend.status).toBe(200);
