@@ -391,6 +391,10 @@ export async function amendLicense(
   }
   // `within`: the caller's transaction, when the amendment is one step of a larger change (an objection accepted).
   const inTransaction = <T>(work: (tx: Queryable) => Promise<T>) => (within ? work(within) : ctx.store.transaction(work));
+  // The issuer's signing key is read before the transaction opens: the embedded store has one
+  // connection, and the key store's read outside the open transaction would wait for it forever
+  // (the first amendment after a start hung). A caller passing `within` loads it the same way first.
+  if (!within) await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, await licenseIssuerOf(ctx.store, identifier));
   const newIdentifier = await inTransaction(async (tx) => {
     const row = await findLicenseRow(tx, identifier, true);
     transition(row.status, 'amend');
