@@ -102,6 +102,8 @@ const isCurrent = (status: string) => status === 'valid' || status === 'suspende
 export interface EvaluatedBatch {
   checked: CheckedVersion[];
   findings: NewFinding[];
+  /** Each checked version's identityKey, when already computed (by the full pass's worker thread). */
+  identityKeys?: (string | null)[];
 }
 
 /** Evaluates a batch with the per-version rules; nothing is read or written (the full pass does it while the previous batch is written). */
@@ -146,7 +148,7 @@ export async function checkVersions(tx: Queryable, versions: readonly CheckedVer
  */
 export async function writeBatch(
   tx: Queryable,
-  { checked, findings }: EvaluatedBatch,
+  { checked, findings, identityKeys }: EvaluatedBatch,
   options: { previousKeys: boolean },
 ): Promise<Written & { previousKeys?: { holderKeys: string[]; identityKeys: string[] } }> {
   if (checked.length === 0) return { opened: 0, resolved: 0, previousKeys: { holderKeys: [], identityKeys: [] } };
@@ -181,7 +183,7 @@ export async function writeBatch(
       checked.map((v) => v.holderCode),
       checked.map((v) => isCurrent(v.status)),
       checked.map((v) => holderKey(v.holderCode, v.holderCodeType)),
-      checked.map((v) => identityKey(v.licenseType, v.data)),
+      identityKeys ?? checked.map((v) => identityKey(v.licenseType, v.data)),
     ],
     { name: 'quality.upsert-checked' },
   );

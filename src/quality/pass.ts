@@ -12,25 +12,15 @@ import { checkUniqueness, checkVersions, evaluateBatch, writeBatch, type Written
 import { passCompletedEvent } from './events.ts';
 import { rulesOf, type CheckedVersion } from './rules.ts';
 import { findLicenseType, LICENSE_TYPES } from '../standards/index.ts';
+import { Worker } from 'node:worker_threads';
+import { lazyVersion, toVersion, type VersionRow } from './versions.ts';
+import type { EvaluatedBatch, NewFinding } from './findings.ts';
 
 /** Licenses checked per transaction in the full pass, and leaves of the log read per transaction by the follower. */
 export const PASS_BATCH = 5000;
 export const FOLLOW_BATCH = 2000;
 
 const LICENSE_EVENTS = ['issued', 'amended', 'suspended', 'reinstated', 'revoked', 'cancelled', 'expired'].map((e) => `license.${e}`);
-
-interface VersionRow {
-  id: string;
-  type_key: string;
-  issuer_code: string;
-  holder_code: string;
-  holder_code_type: string;
-  status: string;
-  current_version: number;
-  identifier: string;
-  data: Record<string, unknown> | string;
-  created_at: Date | string;
-}
 
 const SELECT = `select l.id, l.type_key, l.issuer_code, l.holder_code, l.holder_code_type, l.status, l.current_version, v.identifier, v.data, v.created_at
   from licenses l join license_versions v on v.license_id = l.id and v.version = l.current_version`;
@@ -43,20 +33,63 @@ const SELECT = `select l.id, l.type_key, l.issuer_code, l.holder_code, l.holder_
  * page cost more than the last (O(n²) over the pass: 2.7 s a page at 900,000 of 1,000,000 rows,
  * against 0.04 s with both bounds; EXPLAIN (ANALYZE, BUFFERS) in docs/benchmarks.md).
  */
-export const PASS_PAGE = `${SELECT} where l.id > $1 and v.license_id > $1 and l.type_key = any($3::text[]) order by l.id limit $2`;
+export const PASS_PAGE = `${SELECT.replace('v.data,', 'v.data::text as data,')} where l.id > $1 and v.license_id > $1 and l.type_key = any($3::text[]) order by l.id limit $2`;
 
-const toVersion = (r: VersionRow): CheckedVersion => ({
-  licenseId: Number(r.id),
-  version: r.current_version,
-  identifier: r.identifier,
-  licenseType: r.type_key,
-  department: r.issuer_code,
-  holderCode: r.holder_code,
-  holderCodeType: r.holder_code_type,
-  status: r.status,
-  data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
-  publishedAt: new Date(r.created_at),
-});
+/**
+ * The rules of the full pass in a worker thread (src/quality/evaluator.ts): a page's rows go there
+ * as read (the data as text) and its findings and identity keys come back, so the main thread reads
+ * and writes meanwhile. Without a worker (evaluator.ts not loadable in this process, e.g. sources
+ * run without tsx's loader) or after any failure of it, the page is evaluated here.
+ */
+class PageEvaluator {
+  #worker: Worker | undefined;
+  #pending: ((r: { findings: NewFinding[]; identityKeys: (string | null)[] } | undefined) => void) | undefined;
+
+  constructor() {
+    try {
+      // Compiled (dist/), the worker is evaluator.js; from the sources (tsx, vitest), it registers tsx's
+      // loader itself first (a worker does not inherit the loader hooks of its parent).
+      const worker = import.meta.url.endsWith('.ts')
+        ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./evaluator.ts', import.meta.url).href)}); })`, { eval: true })
+        : new Worker(new URL('./evaluator.js', import.meta.url));
+      worker.on('message', (m: { findings: NewFinding[]; identityKeys: (string | null)[]; failed?: boolean }) => (m.failed ? this.#fail() : this.#settle(m)));
+      worker.on('error', () => this.#fail());
+      worker.on('exit', () => this.#fail());
+      worker.unref();
+      this.#worker = worker;
+    } catch {
+      this.#worker = undefined;
+    }
+  }
+
+  #settle(m: { findings: NewFinding[]; identityKeys: (string | null)[] } | undefined) {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.(m);
+  }
+
+  #fail() {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    void worker?.terminate();
+    this.#settle(undefined);
+  }
+
+  async evaluate(rows: VersionRow[]): Promise<EvaluatedBatch> {
+    const worker = this.#worker;
+    const done = worker && new Promise<{ findings: NewFinding[]; identityKeys: (string | null)[] } | undefined>((resolve) => (this.#pending = resolve));
+    worker?.postMessage(rows);
+    const result = done && (await done);
+    if (!result) return evaluateBatch(rows.map(toVersion));
+    return { checked: rows.map(lazyVersion).filter((v) => rulesOf(v.licenseType)), findings: result.findings, identityKeys: result.identityKeys };
+  }
+
+  close() {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    void worker?.terminate();
+  }
+}
 
 const RULED_TYPES = () => LICENSE_TYPES.map((t) => t.key).filter((k) => rulesOf(k));
 
@@ -81,8 +114,8 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   const result = { licenses: 0, opened: 0, resolved: 0 };
   const read = (after: number) => platform.store.query<VersionRow>(PASS_PAGE, [after, PASS_BATCH, types], { name: 'quality.pass-page' });
   // On PostgreSQL three things overlap: the next page is read on one connection, the previous page
-  // is written in its transaction on another, and this one is evaluated here — the database and the
-  // rules' interpreter each keep a core busy. One write at a time, in key order. (The embedded store
+  // is written in its transaction on another, and this one is evaluated in a worker thread
+  // (PageEvaluator) — the database, the rules' interpreter and `pg`'s parsing each keep a core busy. One write at a time, in key order. (The embedded store
   // has one connection: it reads, evaluates and writes one page after the other.)
   const overlap = platform.store.kind === 'postgres';
   const tally = (written: Written) => {
@@ -91,28 +124,34 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   };
   let writing: Promise<Written> | undefined;
   let next = read(0);
-  for (;;) {
-    const versions = (await next).rows.map(toVersion);
-    const more = versions.length === PASS_BATCH;
-    if (more && overlap) {
-      next = read(versions[versions.length - 1].licenseId);
-      next.catch(() => undefined); // awaited at the top of the loop (unless a write failed first)
+  const evaluator = overlap ? new PageEvaluator() : undefined;
+  try {
+    for (;;) {
+      const rows = (await next).rows;
+      const more = rows.length === PASS_BATCH;
+      const last = rows.length > 0 ? Number(rows[rows.length - 1].id) : 0;
+      if (more && overlap) {
+        next = read(last);
+        next.catch(() => undefined); // awaited at the top of the loop (unless a write failed first)
+      }
+      const evaluated = evaluator ? await evaluator.evaluate(rows) : evaluateBatch(rows.map(toVersion));
+      if (writing) tally(await writing);
+      writing = platform.store.transaction((tx) => writeBatch(tx, evaluated, { previousKeys: false }));
+      // Awaited at the next page or after the loop; a failure meanwhile is not an unhandled rejection.
+      writing.catch(() => undefined);
+      if (!overlap) {
+        tally(await writing);
+        writing = undefined;
+        if (more) next = read(last);
+      }
+      result.licenses += rows.length;
+      onProgress?.({ checked: result.licenses, total: Math.max(total, result.licenses) });
+      if (!more) break;
     }
-    const evaluated = evaluateBatch(versions);
     if (writing) tally(await writing);
-    writing = platform.store.transaction((tx) => writeBatch(tx, evaluated, { previousKeys: false }));
-    // Awaited at the next page or after the loop; a failure meanwhile is not an unhandled rejection.
-    writing.catch(() => undefined);
-    if (!overlap) {
-      tally(await writing);
-      writing = undefined;
-      if (more) next = read(versions[versions.length - 1].licenseId);
-    }
-    result.licenses += versions.length;
-    onProgress?.({ checked: result.licenses, total: Math.max(total, result.licenses) });
-    if (!more) break;
+  } finally {
+    evaluator?.close();
   }
-  if (writing) tally(await writing);
   const unique = await platform.store.transaction(async (tx) => {
     const written = await checkUniqueness(tx, types, 'all');
     const done = { licenses: result.licenses, opened: result.opened + written.opened, resolved: result.resolved + written.resolved };
