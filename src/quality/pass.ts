@@ -12,7 +12,7 @@ import { checkUniqueness, checkVersions, evaluateBatch, writeBatch, type Written
 import { passCompletedEvent } from './events.ts';
 import { rulesOf, type CheckedVersion } from './rules.ts';
 import { findLicenseType, LICENSE_TYPES } from '../standards/index.ts';
-import { Worker } from 'node:worker_threads';
+import { siblingModule, WorkerPool } from '../platform/workers/pool.ts';
 import { lazyVersion, toVersion, type VersionRow } from './versions.ts';
 import type { EvaluatedBatch, NewFinding } from './findings.ts';
 
@@ -38,56 +38,21 @@ export const PASS_PAGE = `${SELECT.replace('v.data,', 'v.data::text as data,')} 
 /**
  * The rules of the full pass in a worker thread (src/quality/evaluator.ts): a page's rows go there
  * as read (the data as text) and its findings and identity keys come back, so the main thread reads
- * and writes meanwhile. Without a worker (evaluator.ts not loadable in this process, e.g. sources
- * run without tsx's loader) or after any failure of it, the page is evaluated here.
+ * and writes meanwhile. After any failure of the worker, pages are evaluated here (where a rule
+ * that throws fails the pass as it always did).
  */
 class PageEvaluator {
-  #worker: Worker | undefined;
-  #pending: ((r: { findings: NewFinding[]; identityKeys: (string | null)[] } | undefined) => void) | undefined;
-
-  constructor() {
-    try {
-      // Compiled (dist/), the worker is evaluator.js; from the sources (tsx, vitest), it registers tsx's
-      // loader itself first (a worker does not inherit the loader hooks of its parent).
-      const worker = import.meta.url.endsWith('.ts')
-        ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./evaluator.ts', import.meta.url).href)}); })`, { eval: true })
-        : new Worker(new URL('./evaluator.js', import.meta.url));
-      worker.on('message', (m: { findings: NewFinding[]; identityKeys: (string | null)[]; failed?: boolean }) => (m.failed ? this.#fail() : this.#settle(m)));
-      worker.on('error', () => this.#fail());
-      worker.on('exit', () => this.#fail());
-      worker.unref();
-      this.#worker = worker;
-    } catch {
-      this.#worker = undefined;
-    }
-  }
-
-  #settle(m: { findings: NewFinding[]; identityKeys: (string | null)[] } | undefined) {
-    const pending = this.#pending;
-    this.#pending = undefined;
-    pending?.(m);
-  }
-
-  #fail() {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    void worker?.terminate();
-    this.#settle(undefined);
-  }
+  #pool: WorkerPool<VersionRow[], { findings: NewFinding[]; identityKeys: (string | null)[] }> | undefined = new WorkerPool(siblingModule('evaluator', import.meta.url), 1, null);
 
   async evaluate(rows: VersionRow[]): Promise<EvaluatedBatch> {
-    const worker = this.#worker;
-    const done = worker && new Promise<{ findings: NewFinding[]; identityKeys: (string | null)[] } | undefined>((resolve) => (this.#pending = resolve));
-    worker?.postMessage(rows);
-    const result = done && (await done);
+    const result = this.#pool && (await this.#pool.run(rows).catch(() => this.close()));
     if (!result) return evaluateBatch(rows.map(toVersion));
     return { checked: rows.map(lazyVersion).filter((v) => rulesOf(v.licenseType)), findings: result.findings, identityKeys: result.identityKeys };
   }
 
-  close() {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    void worker?.terminate();
+  close(): undefined {
+    void this.#pool?.close();
+    this.#pool = undefined;
   }
 }
 
