@@ -152,12 +152,14 @@ export function startFollower(platform: Platform, pass: () => Promise<unknown>, 
   const tick = () => {
     current = pass()
       .then(() => {
+        if (state.lastError !== null) platform.log.info('ledger: posting from the audit log works again');
         state.lastPassAt = Date.now();
         state.lastError = null;
       })
       .catch((error: unknown) => {
+        // Said once per run of failures (the readiness check keeps saying it), not every interval.
+        if (state.lastError === null) platform.log.warn({ err: error }, 'ledger: posting from the audit log failed; trying again at every interval');
         state.lastError = (error as Error).message;
-        platform.log.warn({ err: error }, 'ledger: posting from the audit log failed; trying again at the next interval');
       })
       .finally(() => {
         if (stopped) return;

@@ -4,7 +4,9 @@
  * subset of the characters used, so the file opens the same on any machine; charts from charts.ts
  * placed as vectors with svg-to-pdfkit.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { INDICATORS } from '../evaluation/index.ts';
@@ -15,10 +17,18 @@ import { DIMENSION_LABELS, INDICATOR_LABELS, mark, yuan } from './labels.ts';
 import type { DepartmentSection, MonthlyReport } from './monthly.ts';
 
 const require = createRequire(import.meta.url);
-const FONTS = {
+const FONT_FILES = {
   regular: require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
   bold: require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
 };
+
+// Parsed once per process and shared by every report (each document still embeds its own subset):
+// reading and parsing the two 10 MB files cost most of a report's time.
+let fonts: { regular: fontkit.Font; bold: fontkit.Font } | undefined;
+function loadFonts(): { regular: fontkit.Font; bold: fontkit.Font } {
+  fonts ??= { regular: fontkit.create(readFileSync(FONT_FILES.regular)) as fontkit.Font, bold: fontkit.create(readFileSync(FONT_FILES.bold)) as fontkit.Font };
+  return fonts;
+}
 
 const MARGIN = 48;
 const PAGE = { width: 595.28, height: 841.89 };
@@ -248,8 +258,10 @@ export function monthlyReportPdf(report: MonthlyReport, provinceName: string): P
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
+  const { regular, bold } = loadFonts();
+  // pdfkit takes a parsed fontkit font as it takes a file (its types name only files and buffers).
+  doc.registerFont('regular', regular as unknown as Buffer);
+  doc.registerFont('bold', bold as unknown as Buffer);
   const section = report.department === null ? undefined : report.sections[0];
   const title = section ? `${section.department.name} 电子证照共享月度报告` : `${provinceName}电子证照共享月度报告`;
   doc.font('bold').fontSize(18).fillColor('#000').text(title, { width: WIDTH, align: 'center' });

@@ -3,7 +3,7 @@
  * embedded store's folder, closed by this test first, or the PostgreSQL database), over licenses
  * written straight into the tables as a migration from a legacy system would leave them: one
  * sound, one with a credit code whose check character is wrong, one without its registration
- * authority. Runs the TypeScript sources (the compiled build may be older than them).
+ * authority. Runs the compiled CLI (bin/certbridge.js; `npm test` builds dist/ first), as an operator would.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +38,7 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY };
   try {
-    const { stdout, stderr } = await run('node', ['--no-turbo-inline-js-wasm-calls', '--import', 'tsx', 'src/app/cli.ts', ...args], { env, timeout: 120_000 });
+    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
