@@ -90,6 +90,13 @@ interface AxeViolation {
  * through the DevTools protocol: the page's CSP (scripts from 'self' only) stays as it is.
  */
 export async function checkAccessibility(page: Page, where: string): Promise<void> {
+  // A select's option list that is still closing (antd animates it away after a choice) is not the
+  // page a person reads: wait until every one is hidden, else axe judges it half-gone (seen in CI).
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.classList.contains('ant-select-dropdown-hidden') || (d as HTMLElement).offsetParent === null),
+    undefined,
+    { timeout: 10_000 },
+  );
   await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as AxeViolation[];
   const serious = violations
