@@ -37,9 +37,11 @@ import { type Platform } from '../src/platform/platform.ts';
 import { MIGRATIONS, openPlatform, startBackgroundWork } from '../src/app/platform.ts';
 import { buildServer } from '../src/app/server.ts';
 import type { ClientPrincipal } from '../src/policy/index.ts';
-import { authoriseIssuer, BUSINESS_LICENSE, generateCreditCode } from '../src/standards/index.ts';
+import { authoriseIssuer, generateCreditCode, shippedLicenseType } from '../src/standards/index.ts';
 import { seededRandom } from '../src/demo/synthetic.ts';
 import { fmt, machine, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
+
+const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -196,7 +198,7 @@ async function seed(platform: Platform): Promise<Setup> {
       for (const e of syntheticEnterprises(count, 11)) {
         batch.push({
           holder: { code: e.creditCode, codeType: '001', name: e.data.name },
-          data: prepareLicenseData(BUSINESS_LICENSE, { ...e.data, businessTermTo: null }, { registrationAuthority: issuer.name }),
+          data: prepareLicenseData(BUSINESS_LICENSE, { ...e.data, businessTermTo: null }, { issuerName: issuer.name }),
         });
         if (batch.length === 2000) yield batch.splice(0);
       }

@@ -53,14 +53,14 @@ try {
       return code;
     });
     await db.query(
-      `insert into licenses (id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, current_version, status, valid_from, status_list, status_idx, issued_on)
-       select $2::bigint + c.n, 'business-license', '11100000MB0143028R001', $3, c.code, '001', 'bench', 1, 'valid', current_date, 0, $2::int + c.n::int, current_date
+      `insert into licenses (id, type_key, type_version, type_code, issuer_code, holder_code, holder_code_type, holder_name, current_version, status, valid_from, status_list, status_idx, issued_on)
+       select $2::bigint + c.n, 'business-license', '1.0.0', '11100000MB0143028R001', $3, c.code, '001', 'bench', 1, 'valid', current_date, 0, $2::int + c.n::int, current_date
          from unnest($1::text[]) with ordinality as c(code, n)`,
       [codes, offset, bench.issuer.code],
     );
     // The serial that names a row: the row before's for 0.5 % (same name and domicile).
     await db.query(
-      `insert into license_versions (license_id, version, identifier, data, credential, kid, change)
+      `insert into license_versions (license_id, version, identifier, data, credential, kid, change, type_version)
        select g, 1, 'bench-' || g,
               case
                 when g % 100 = 1 then d - 'registrationAuthority'
@@ -68,7 +68,7 @@ try {
                 when g % 100 = 3 then d || jsonb_build_object('issuedOn', to_char(current_date - 30, 'YYYY-MM-DD'))
                 else d
               end,
-              'bench', 'bench', 'issue'
+              'bench', 'bench', 'issue', '1.0.0'
          from (select g, t.data || jsonb_build_object('name', (t.data ->> 'name') || s, 'domicile', (t.data ->> 'domicile') || s || '室') as d
                  from (select g, case when g % 200 = 4 then g - 1 else g end as s from generate_series($1::bigint + 1, $1::bigint + $2) as g) x
                  join bench_templates t on t.n = x.s % ${TEMPLATES}) y`,

@@ -18,8 +18,10 @@ import { prepareLicenseData } from '../src/licenses/licenseData.ts';
 import { changeLicenseStatus, verificationContext, verifyLicenseCredential } from '../src/licenses/index.ts';
 import { workerSigner } from '../src/licenses/signing.ts';
 import { buildServer } from '../src/app/server.ts';
-import { BUSINESS_LICENSE } from '../src/standards/index.ts';
+import { shippedLicenseType } from '../src/standards/index.ts';
 import { fmt, machine, numberArg, openBenchPlatform, storesFromArgs } from './common.ts';
+
+const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
 process.env.CERTBRIDGE_VERIFY_RATE = '1000000';
 const count = numberArg('count', 20_000);
@@ -71,7 +73,7 @@ for (const store of storesFromArgs()) {
   async function* batches(): AsyncGenerator<ValidatedLicense[]> {
     const batch: ValidatedLicense[] = [];
     for (const e of syntheticEnterprises(count, 7)) {
-      batch.push({ holder: { code: e.creditCode, codeType: '001', name: e.data.name }, data: prepareLicenseData(BUSINESS_LICENSE, e.data, { registrationAuthority: issuer.name }) });
+      batch.push({ holder: { code: e.creditCode, codeType: '001', name: e.data.name }, data: prepareLicenseData(BUSINESS_LICENSE, e.data, { issuerName: issuer.name }) });
       if (batch.length === 1000) yield batch.splice(0);
     }
     yield batch;

@@ -391,9 +391,10 @@ async function insertOnce<T>(tx: Queryable, consumer: string, resourceId: string
 const blank = (s: string | null | undefined) => s === undefined || s === null || s.trim() === '';
 
 /**
- * A consumer department asks for a resource (共享申请). Conditional resources wait for the
- * owner's answer, due in 10 working days; unconditional ones are granted at once (still
- * recorded, with their purpose); not-shared ones are refused with their legal basis cited.
+ * A consumer department asks for a resource (共享申请). Conditional resources (or requests for a
+ * conditional field) wait for the owner's answer, due in 10 working days; unconditional ones are
+ * granted at once (still recorded, with their purpose); not-shared ones (or fields) are refused
+ * with their legal basis cited.
  */
 export async function submitAgreement(ctx: SharingContext, principal: Principal, input: AgreementRequest, now: Date = new Date()): Promise<Agreement> {
   const id = await ctx.store.transaction(async (tx) => {
@@ -429,9 +430,20 @@ export async function submitAgreement(ctx: SharingContext, principal: Principal,
       throw invalid('validation-failed', '/validUntil must be a date (YYYY-MM-DD)', '/validUntil');
     }
     if (input.validUntil < chinaDate(now)) throw invalid('validation-failed', '/validUntil is in the past', '/validUntil');
+    // A license type's fields carry their own classes (docs/license-types.md): a request is as
+    // strict as its strictest field, and a field not shared cannot be asked for at all.
+    const classes = fields.map((field) => resource.fields.find((f) => f.name === field)?.sharingClass ?? resource.sharingClass);
+    const notShared = classes.indexOf('not-shared');
+    if (notShared >= 0) {
+      throw new DomainError('forbidden', 'field-not-shared', `${fields[notShared]} of ${resource.id} is not shared (不予共享)${resource.legalBasis ? ` under ${resource.legalBasis}` : ''}`, {
+        field: `/fields/${notShared}`,
+        details: { legalBasis: resource.legalBasis, sharingClass: 'not-shared' },
+      });
+    }
+    const sharingClass = classes.includes('conditional') ? 'conditional' : 'unconditional';
     const id = randomUUID();
     const who = { actor: actorOf(principal), department: consumer };
-    const unconditional = resource.sharingClass === 'unconditional';
+    const unconditional = sharingClass === 'unconditional';
     const deadline = unconditional ? null : answerDeadline(now, ctx.config.responseWorkingDays, holidayCalendar(ctx.config.holidaysFile));
     const inserted = await insertOnce(tx, consumer, resource.id, input.purpose, () => tx.query<AgreementRow>(
       `insert into agreements (id, resource_id, resource_title, license_type, owner_department, consumer_department, requested_by, purpose,
@@ -454,7 +466,7 @@ export async function submitAgreement(ctx: SharingContext, principal: Principal,
         unconditional ? fields : null,
         input.expectedDailyVolume,
         input.validUntil,
-        resource.sharingClass,
+        sharingClass,
         unconditional ? 'active' : 'submitted',
         now,
         deadline?.dueDate ?? null,

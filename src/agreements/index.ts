@@ -20,5 +20,4 @@ export type { Agreement, AgreementQuery, AgreementRequest, AgreementStatus, Comm
 export { findActiveGrant, findActiveGrantsForResource, grantEndsAt, grantsForResource, type ActiveGrant } from './grants.ts';
 export { PURPOSES, findPurpose, isPurpose, type Purpose } from './purposes.ts';
 export { agreementStatistics, type AgreementStatistics } from './statistics.ts';
-export { seedDemoAgreements } from './seed.ts';
 export type { AgreementEvent } from './events.ts';

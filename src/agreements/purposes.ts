@@ -26,6 +26,8 @@ export const PURPOSES: readonly Purpose[] = [
   { code: 'financial-supervision', name: '金融监管', nameEn: 'Financial supervision' },
   { code: 'statistics', name: '统计调查', nameEn: 'Statistical surveys' },
   { code: 'integrated-online-services', name: '一网通办', nameEn: 'Integrated online government services' },
+  { code: 'food-safety', name: '食品安全风险监测与卫生监督', nameEn: 'Food safety risk monitoring and health supervision' },
+  { code: 'school-food-safety', name: '学校食堂食品安全管理', nameEn: 'Food safety of school canteens' },
 ];
 
 const byCode = new Map(PURPOSES.map((p) => [p.code, p]));

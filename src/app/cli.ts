@@ -117,10 +117,82 @@ check
   });
 
 storeOptions(
+  check
+    .command('number <number>')
+    .description("check a license number against its type's rule (docs/license-types.md); exit 0 valid, 1 invalid")
+    .requiredOption('--type <key>', 'the license type (certbridge types list)')
+    .option('--json', 'print {"valid","normalised","problems"} as JSON'),
+).action(async (number: string, options: StoreFlags & { type: string; json?: boolean }) => {
+  const [{ callServer, runningServer, withPlatform }, { printNumberCheck }] = await Promise.all([import('./commands/store.ts'), import('../standards/commands.ts')]);
+  const config = await configOf(options);
+  const server = runningServer(config);
+  const path = `/api/v1/license-types/${encodeURIComponent(options.type)}/numbers/${encodeURIComponent(number)}`;
+  const result = server
+    ? await callServer<import('../standards/index.ts').NumberCheck>(server, 'GET', path)
+    : await withPlatform(config, 'check number', async (platform) => {
+        const standards = await import('../standards/index.ts');
+        const standard = standards.findLicenseType(platform, options.type);
+        if (!standard) throw new Error(`no license type ${options.type} (certbridge types list)`);
+        return standards.checkNumberOfType(standard, number);
+      });
+  process.exitCode = printNumberCheck(options.type, number, result, options.json === true, print);
+});
+
+const types = program.command('types').description('license types as documents (证照类型定义): validate, publish, list');
+types
+  .command('validate <file>')
+  .description('check a license type definition (JSON) offline; exit 1 listing every error by JSON pointer')
+  .option('--json', 'print {"valid","errors"} as JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const { validateDefinitionFile } = await import('../standards/commands.ts');
+    process.exitCode = await validateDefinitionFile(file, options.json === true, print);
+  });
+storeOptions(
+  types
+    .command('publish <file>')
+    .description('draft and publish a license type definition (as the operator); every running server serves it within a second')
+    .option('--json', 'print the published version as JSON'),
+).action(async (file: string, options: StoreFlags & { json?: boolean }) => {
+  const [{ callServer, operator, runningServer, withPlatform }, { readDefinition }] = await Promise.all([import('./commands/store.ts'), import('../standards/commands.ts')]);
+  const read = await readDefinition(file);
+  if (!read.ok) throw new Error(read.errors[0].message);
+  const document = read.document as { key?: unknown; version?: unknown };
+  const config = await configOf(options);
+  const server = runningServer(config);
+  type Published = { key: string; version: string; name: string; status: string };
+  const published = server
+    ? await callServer<Published>(server, 'POST', '/api/v1/license-types', document).then((draft) =>
+        callServer<Published>(server, 'POST', `/api/v1/license-types/${encodeURIComponent(draft.key)}/versions/${encodeURIComponent(draft.version)}/publish`),
+      )
+    : await withPlatform(config, 'types publish', async (platform) => {
+        const standards = await import('../standards/index.ts');
+        const draft = await standards.draftLicenseType(platform, operator(), document);
+        return standards.publishLicenseType(platform, operator(), draft.key, draft.version);
+      });
+  if (options.json) print(JSON.stringify(published, null, 2));
+  else print(`published: ${published.key} ${published.version} (${published.name})`);
+});
+storeOptions(types.command('list').description('the license types the platform serves (newest published versions)').option('--json', 'print JSON')).action(
+  async (options: StoreFlags & { json?: boolean }) => {
+    const { callServer, runningServer, withPlatform } = await import('./commands/store.ts');
+    const config = await configOf(options);
+    const server = runningServer(config);
+    type Listed = { key: string; version: string; name: string; nameEn: string; typeCode: string };
+    const list = server
+      ? await callServer<Listed[]>(server, 'GET', '/api/v1/license-types')
+      : await withPlatform(config, 'types list', async (platform) =>
+          (await import('../standards/index.ts')).licenseTypesOf(platform).map(({ key, version, name, nameEn, typeCode }) => ({ key, version, name, nameEn, typeCode })),
+        );
+    if (options.json) print(JSON.stringify(list, null, 2));
+    else for (const t of list) print(`${t.key}  ${t.version}  ${t.name}  (${t.nameEn})  ${t.typeCode}`);
+  },
+);
+
+storeOptions(
   program
     .command('import <file>')
     .description("issue licenses from a department's CSV, JSON or XML file")
-    .requiredOption('--type <type>', 'license type', 'business-license')
+    .requiredOption('--type <type>', 'license type (certbridge types list)')
     .option('--mapping <file>', "JSON file mapping the department's column names and code values onto the standard")
     .option('--accept-legacy-codes', 'accept credit codes that fail only the final check character, with a warning')
     .option('--issuer <code>', 'issuing department (default: the only authorised issuer of the type)')

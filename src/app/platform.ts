@@ -19,7 +19,7 @@ import { peopleCapability } from '../people/capability.ts';
 import { practiceCapability } from '../practice/capability.ts';
 import { reportsCapability } from '../reports/capability.ts';
 import { qualityCapability } from '../quality/capability.ts';
-import { syntheticEnterprise } from '../demo/synthetic.ts';
+import { PRACTICE_KIT } from '../demo/practiceKit.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
 import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
@@ -45,7 +45,7 @@ export const CAPABILITIES: readonly Capability[] = [
   evaluationCapability,
   reportsCapability,
   auditCapability,
-  practiceCapability(syntheticEnterprise),
+  practiceCapability(PRACTICE_KIT),
 ];
 
 /** Every migration, kernel first, in the order they run. */
@@ -56,6 +56,7 @@ export async function openPlatform(config: Config, options: Store | { store?: St
   const opened = 'kind' in options ? { store: options } : options;
   const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), opened);
   for (const capability of CAPABILITIES) capability.attach?.(platform);
+  for (const capability of CAPABILITIES) await capability.open?.(platform);
   return platform;
 }
 

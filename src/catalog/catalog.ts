@@ -6,6 +6,7 @@ import type { Queryable, Store } from '../platform/store/store.ts';
 import { notPracticeSql } from '../platform/practiceCodes.ts';
 import type { PolicyResource } from '../policy/index.ts';
 import { findLicenseType } from '../standards/index.ts';
+import type { Platform } from '../platform/platform.ts';
 
 export const SHARING_CLASSES = ['unconditional', 'conditional', 'not-shared'] as const;
 /** 无条件共享 / 有条件共享 / 不予共享 (政务数据共享条例). */
@@ -20,6 +21,8 @@ export interface CatalogField {
   sensitivity: Sensitivity;
   title?: string;
   titleEn?: string;
+  /** The field's own sharing class (a license type's definition sets one per field); the resource's when absent. */
+  sharingClass?: SharingClass;
 }
 
 /** A data resource of the catalog (政务数据资源目录). */
@@ -69,6 +72,16 @@ export interface CatalogContext {
   store: Store;
   events: DomainEvents;
   changes: ChangeFeed;
+}
+
+/** The titles of a license type's fields, by name: what a resource exposing the type may list. */
+export type TypeFields = ReadonlyMap<string, { title?: string; titleEn?: string }>;
+
+/** The fields of a license type the platform serves (its newest version). */
+export function typeFieldsOf(platform: Platform, licenseType: string): TypeFields | undefined {
+  const standard = findLicenseType(platform, licenseType);
+  if (!standard) return undefined;
+  return new Map(Object.entries(standard.dataSchema.properties).map(([name, schema]) => [name, { title: schema.title, titleEn: schema['x-title-en'] }]));
 }
 
 /** Announced when a resource changes: what the exchange keeps of the catalog is forgotten (in every process). */
@@ -140,9 +153,9 @@ const blank = (s: string | null | undefined) => s === undefined || s === null ||
 
 /**
  * Checks a resource against the catalog's rules and fills what the standard already says
- * (field titles of a license type). Throws a problem naming the first field at fault.
+ * (field titles of a license type, given as `typeFields`). Throws a problem naming the first field at fault.
  */
-export function validateResource(input: ResourceInput): ResourceInput {
+export function validateResource(input: ResourceInput, typeFields: TypeFields | undefined): ResourceInput {
   if (blank(input.licenseType) && blank(input.dataset)) {
     throw new DomainError('invalid', 'missing-field', 'a resource exposes a license type (licenseType) or a dataset (dataset)', { field: '/licenseType' });
   }
@@ -157,21 +170,16 @@ export function validateResource(input: ResourceInput): ResourceInput {
   }
   if (input.fields.length === 0) throw invalid('validation-failed', 'a resource has at least one field', '/fields');
   const seen = new Set<string>();
-  let properties: Record<string, { title?: string; 'x-title-en'?: string }> | undefined;
-  if (!blank(input.licenseType)) {
-    const standard = findLicenseType(input.licenseType!);
-    if (!standard) throw invalid('unknown-license-type', `unknown license type ${input.licenseType}`, '/licenseType');
-    properties = (standard.dataSchema.properties ?? {}) as typeof properties;
-  }
+  if (!blank(input.licenseType) && !typeFields) throw invalid('unknown-license-type', `unknown license type ${input.licenseType}`, '/licenseType');
   const fields = input.fields.map((field, i) => {
     if (seen.has(field.name)) throw invalid('validation-failed', `field ${field.name} is listed twice`, `/fields/${i}/name`);
     seen.add(field.name);
-    if (!properties) return field;
-    const defined = properties[field.name];
+    if (blank(input.licenseType)) return field;
+    const defined = typeFields!.get(field.name);
     if (!defined) {
       throw invalid('field-not-in-standard', `${field.name} is not a field of license type ${input.licenseType}`, `/fields/${i}/name`);
     }
-    return { ...field, title: field.title ?? defined.title, titleEn: field.titleEn ?? defined['x-title-en'] };
+    return { ...field, title: field.title ?? defined.title, titleEn: field.titleEn ?? defined.titleEn };
   });
   if (new Set(input.accessModes).size !== input.accessModes.length || input.accessModes.length === 0) {
     throw invalid('validation-failed', 'accessModes lists each of query, subscription, bulk at most once, and at least one', '/accessModes');
@@ -190,6 +198,7 @@ export function validateResource(input: ResourceInput): ResourceInput {
       sensitivity: f.sensitivity,
       ...(f.title !== undefined ? { title: f.title } : {}),
       ...(f.titleEn !== undefined ? { titleEn: f.titleEn } : {}),
+      ...(f.sharingClass !== undefined ? { sharingClass: f.sharingClass } : {}),
     })),
   };
 }
@@ -205,16 +214,22 @@ async function recordVersion(tx: Queryable, entry: CatalogEntry, actor: string, 
   ]);
 }
 
-/** Registers a resource of `ownerDepartment` as version 1. */
+/**
+ * Registers a resource of `ownerDepartment` as version 1; `within`: the caller's transaction (a
+ * license type's publication registers its resource).
+ */
 export async function createResource(
   ctx: CatalogContext,
   input: ResourceInput & { id?: string; ownerDepartment: string },
   actor: string,
+  typeFields: TypeFields | undefined,
+  within?: Queryable,
 ): Promise<CatalogEntry> {
-  const r = validateResource(input);
+  const r = validateResource(input, typeFields);
   const id = input.id ?? r.licenseType ?? r.dataset!;
   if (!SLUG.test(id)) throw invalid('validation-failed', '/id must be a lowercase key of 2–64 letters, digits and hyphens', '/id');
-  return ctx.store.transaction(async (tx) => {
+  const inTransaction = <T>(work: (tx: Queryable) => Promise<T>) => (within ? work(within) : ctx.store.transaction(work));
+  return inTransaction(async (tx) => {
     const clashes = async () => {
       const clash = await tx.query<{ id: string; license_type: string | null }>(
         'select id, license_type from catalog_resources where id = $1 or (license_type is not null and license_type = $2)',
@@ -288,8 +303,11 @@ export async function updateResource(
   id: string,
   change: Partial<ResourceInput> & { reason?: string; version?: number },
   actor: string,
+  typeFields: (licenseType: string) => TypeFields | undefined,
+  within?: Queryable,
 ): Promise<CatalogEntry> {
-  return ctx.store.transaction(async (tx) => {
+  const inTransaction = <T>(work: (tx: Queryable) => Promise<T>) => (within ? work(within) : ctx.store.transaction(work));
+  return inTransaction(async (tx) => {
     const current = await getEntry(tx, id, true);
     if (change.version !== undefined && change.version !== current.version) {
       throw conflict('version-conflict', `resource ${id} is at version ${current.version}, not ${change.version}`, '/version');
@@ -299,7 +317,7 @@ export async function updateResource(
     if ((merged.licenseType ?? null) !== current.licenseType) {
       throw invalid('validation-failed', 'the license type of a resource does not change; register a new resource instead', '/licenseType');
     }
-    const r = validateResource(merged);
+    const r = validateResource(merged, merged.licenseType ? typeFields(merged.licenseType) : undefined);
     if (JSON.stringify(editable(r)) === JSON.stringify(editable(current))) return current;
     const row = await tx.query<ResourceRow>(
       `update catalog_resources set title = $2, title_en = $3, description = $4, description_en = $5, dataset = $6, fields = $7,

@@ -1,5 +1,5 @@
 import type { Department } from '../departments/index.ts';
-import { findLicenseType } from '../standards/index.ts';
+import type { LicenseTypeStandard } from '../standards/index.ts';
 import type { AccessMode, CatalogEntry, SharingClass } from './catalog.ts';
 
 /**
@@ -95,8 +95,10 @@ function distribution(base: string, r: CatalogEntry, mode: AccessMode) {
   };
 }
 
-function dataset(base: string, r: CatalogEntry, owner: Department | undefined) {
-  const standard = r.licenseType ? findLicenseType(r.licenseType) : undefined;
+type TypeLookup = (key: string) => Pick<LicenseTypeStandard, 'key' | 'name' | 'nameEn' | 'version' | 'dataSchema'> | undefined;
+
+function dataset(base: string, r: CatalogEntry, owner: Department | undefined, typeOf: TypeLookup) {
+  const standard = r.licenseType ? typeOf(r.licenseType) : undefined;
   const rights = ACCESS_RIGHTS[r.sharingClass];
   const frequency = FREQUENCIES[r.updateCycle.toLowerCase()];
   const keywords = [
@@ -159,7 +161,7 @@ function dataset(base: string, r: CatalogEntry, owner: Department | undefined) {
 }
 
 /** The DCAT-AP catalog document (JSON-LD) of `resources`. */
-export function dcatCatalog(base: string, resources: readonly CatalogEntry[], departments: readonly Department[]) {
+export function dcatCatalog(base: string, resources: readonly CatalogEntry[], departments: readonly Department[], typeOf: TypeLookup) {
   const byCode = new Map(departments.map((d) => [d.code, d]));
   const modified = resources.reduce((latest, r) => (r.updatedAt > latest ? r.updatedAt : latest), '1970-01-01T00:00:00.000Z');
   return {
@@ -173,6 +175,6 @@ export function dcatCatalog(base: string, resources: readonly CatalogEntry[], de
     ),
     'dct:publisher': { '@id': base, '@type': 'foaf:Agent', 'foaf:name': 'CertBridge' },
     'dct:modified': modified,
-    'dcat:dataset': resources.map((r) => dataset(base, r, byCode.get(r.ownerDepartment))),
+    'dcat:dataset': resources.map((r) => dataset(base, r, byCode.get(r.ownerDepartment), typeOf)),
   };
 }

@@ -18,6 +18,11 @@ const Field = Type.Object(
     sensitivity: SensitivitySchema,
     title: Type.Optional(Type.String({ maxLength: 200 })),
     titleEn: Type.Optional(Type.String({ maxLength: 200 })),
+    sharingClass: Type.Optional(
+      Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('not-shared')], {
+        description: "The field's own sharing class (a license type's definition sets one per field); the resource's when absent",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -95,7 +95,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         security: [{ bearer: [] }],
         body: Type.Object(
           {
-            resourceId: Type.String({ description: 'Catalog resource, e.g. business-license' }),
+            resourceId: Type.String({ description: 'Catalog resource (a license type has one with its own key)' }),
             callbackUrl: Type.String({ description: 'Where events are POSTed (http or https)' }),
             holders: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: MAX_SUBSCRIPTION_HOLDERS, description: 'Only these holders (default: all)' })),
             purpose: Type.Optional(Type.String({ description: 'Only the agreement for this purpose grants fields (default: every active agreement for the resource)' })),

@@ -11,7 +11,6 @@ import { createPerson } from '../people/index.ts';
 import type { ClientPrincipal } from '../platform/auth/principal.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
-import { BUSINESS_LICENSE } from '../standards/index.ts';
 import { DEMO_OPERATOR, demoClientId, demoDepartments } from './seed.ts';
 import { syntheticEnterprises } from './synthetic.ts';
 
@@ -88,7 +87,7 @@ export async function seedDemoAccounts(platform: Platform): Promise<DemoAccount[
   }
   const enterprise = accounts.find((a) => a.role === 'enterprise')!;
   // Only when its license was issued (a demo seeded with fewer enterprises may not have it).
-  if (await findCurrentLicense(platform.store, BUSINESS_LICENSE.key, enterprise.username)) {
+  if (await findCurrentLicense(platform.store, 'business-license', enterprise.username)) {
     const samr = departments.find((d) => d.key === 'samr')!;
     const system: ClientPrincipal = { kind: 'client', clientId: demoClientId('samr'), departmentCode: samr.code, roles: samr.roles };
     try {

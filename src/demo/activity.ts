@@ -15,14 +15,13 @@ import { chinaDate } from '../platform/chinaTime.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { reportHeldValues } from '../quality/index.ts';
-import { BUSINESS_LICENSE } from '../standards/index.ts';
 
 export async function seedDemoActivity(
   platform: Platform,
   principal: (key: string) => ClientPrincipal,
   holders: readonly string[],
 ): Promise<void> {
-  const type = BUSINESS_LICENSE.key;
+  const type = 'business-license';
   await setPrice(platform, principal('coordinator'), {
     resourceId: 'business-license',
     fenPerRecord: 10,

@@ -1,12 +1,13 @@
 import type { OperatorPrincipal } from '../platform/auth/principal.ts';
-import { seedDemoAgreements } from '../agreements/index.ts';
 import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
 import { issueMany } from '../licenses/index.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authoriseIssuer, BUSINESS_LICENSE, DEMO_PROVINCE, generateCreditCode } from '../standards/index.ts';
+import { registerLicenseTypeResource } from '../catalog/index.ts';
+import { authoriseIssuer, DEMO_PROVINCE, findLicenseType, generateCreditCode } from '../standards/index.ts';
 import type { ClientPrincipal } from '../policy/index.ts';
 import { seedDemoActivity } from './activity.ts';
-import { seededRandom, syntheticEnterprises } from './synthetic.ts';
+import { seedDemoAgreements } from './sharing.ts';
+import { seededRandom, syntheticEnterprises, syntheticFoodLicense } from './synthetic.ts';
 
 /** The departments of S Province (the demo uses Shandong's division codes). */
 export function demoDepartments(): (Department & { key: string; roles: string[]; system: string })[] {
@@ -28,6 +29,8 @@ export function demoDepartments(): (Department & { key: string; roles: string[];
     gov('hrss', '山东省人力资源和社会保障厅', 'Shandong Department of Human Resources and Social Security', ['consumer'], 'Social insurance registration system'),
     gov('police', '山东省公安厅', 'Shandong Public Security Department', ['consumer'], 'Public security business system'),
     gov('housing', '山东省住房和城乡建设厅', 'Shandong Department of Housing and Urban-Rural Development', ['consumer'], 'Construction market supervision system'),
+    gov('health', '山东省卫生健康委员会', 'Shandong Health Commission', ['consumer'], 'Food safety risk monitoring system'),
+    gov('education', '山东省教育厅', 'Shandong Department of Education', ['consumer'], 'School canteen supervision system'),
     {
       key: 'bank',
       code: generateCreditCode({ registrationAuthority: '9', category: '1', divisionCode: '370100', random }),
@@ -56,14 +59,18 @@ export function demoCredentials(): DemoCredentials[] {
   return demoDepartments().map((d) => ({ department: d.name, roles: d.roles, clientId: demoClientId(d.key), clientSecret: demoSecret(d.key) }));
 }
 
-/**
- * Seeds S Province on an empty store: the coordination office, the market regulation
- * administration and the consuming departments with one system each, and `enterprises`
- * business licenses. Returns false when the store already has departments.
- */
 /** The demo is set up as the operator of the installation would set it up. */
 export const DEMO_OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'demo-seed' };
 
+/** The share of the demo's enterprises that also hold a food business license (食品经营许可证). */
+const FOOD_LICENSE_EVERY = 5;
+
+/**
+ * Seeds S Province on an empty store: the coordination office, the market regulation
+ * administration and the consuming departments with one system each, `enterprises` business
+ * licenses and a food business license for every fifth enterprise. Returns false when the store
+ * already has departments.
+ */
 export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (done: number, total: number) => void = () => undefined): Promise<boolean> {
   const departments = demoDepartments();
   if (await findDepartment(ctx.store, departments[0].code)) return false;
@@ -74,23 +81,36 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
       await createClient({ store: tx }, DEMO_OPERATOR, { departmentCode: department.code, name: system, roles, clientId: demoClientId(key), secret: demoSecret(key) });
     }
   });
-  // The catalog (business license conditional, tax unconditional, HRSS conditional, police not shared) and two agreements.
-  await seedDemoAgreements(ctx, departments, demoClientId);
   const samr = departments.find((d) => d.key === 'samr')!;
-  // 市场监督管理部门 are the registration authorities of market entities (《市场主体登记管理条例》第五条).
-  await authoriseIssuer(ctx, DEMO_OPERATOR, BUSINESS_LICENSE.key, { department: samr.code, legalBasis: '《中华人民共和国市场主体登记管理条例》第五条', validFrom: '2020-01-01' });
-  const synthetic = syntheticEnterprises(enterprises);
-  const holders: string[] = [];
+  // 市场监督管理部门 are the registration authorities of market entities (《市场主体登记管理条例》第五条)
+  // and license food businesses (《食品经营许可和备案管理办法》第五条). The shipped type documents name
+  // no issuer: the province authorises its own, and their catalog resources are its market regulator's.
+  for (const [type, legalBasis] of [
+    ['business-license', '《中华人民共和国市场主体登记管理条例》第五条'],
+    ['food-business-license', '《食品经营许可和备案管理办法》第五条'],
+  ] as const) {
+    await authoriseIssuer(ctx, DEMO_OPERATOR, type, { department: samr.code, legalBasis, validFrom: '2020-01-01' });
+    await registerLicenseTypeResource(ctx, findLicenseType(ctx, type)!, samr.code, 'demo-seed');
+  }
+  // The datasets of the catalog (tax unconditional, HRSS conditional, police not shared) and the agreements.
+  await seedDemoAgreements(ctx, departments, demoClientId);
+  const synthetic = [...syntheticEnterprises(enterprises)];
+  const holders = synthetic.slice(0, 50).map((e) => e.creditCode);
+  const food = synthetic.filter((_, i) => i % FOOD_LICENSE_EVERY === 0);
+  const total = enterprises + food.length;
   await issueMany(
     ctx,
     DEMO_OPERATOR,
-    { type: BUSINESS_LICENSE.key, issuerCode: samr.code, items: (function* () {
-      for (const e of synthetic) {
-        if (holders.length < 50) holders.push(e.creditCode);
-        yield { holderCode: e.creditCode, holderName: e.data.name, data: e.data };
-      }
-    })() },
-    (done) => onProgress(done, enterprises),
+    { type: 'business-license', issuerCode: samr.code, items: synthetic.map((e) => ({ holderCode: e.creditCode, holderName: e.data.name, data: e.data })) },
+    (done) => onProgress(done, total),
+  );
+  const foodRule = findLicenseType(ctx, 'food-business-license')!.number!;
+  const random = seededRandom(20261205);
+  await issueMany(
+    ctx,
+    DEMO_OPERATOR,
+    { type: 'food-business-license', issuerCode: samr.code, items: food.map((e, i) => ({ holderCode: e.creditCode, data: syntheticFoodLicense(random, e, i + 1, foodRule) })) },
+    (done) => onProgress(enterprises + done, total),
   );
   const principal = (key: string): ClientPrincipal => {
     const d = departments.find((x) => x.key === key)!;

@@ -1,4 +1,5 @@
-import { divisions, ENTITY_TYPES, generateCreditCode } from '../standards/index.ts';
+import { divisions, generateCreditCode, numberCheckCharacter, type NumberRule } from '../standards/index.ts';
+import { ENTITY_TYPES } from './entityTypes.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32), so the demo province is the same on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -107,4 +108,38 @@ export function* syntheticEnterprises(count: number, seed = 20261126): Generator
     seen.add(enterprise.creditCode);
     yield enterprise;
   }
+}
+
+const FOOD_FORMS = [
+  { digit: '1', form: '食品销售经营者', items: '预包装食品销售（含冷藏冷冻食品）；散装食品销售（不含散装熟食）' },
+  { digit: '2', form: '餐饮服务经营者', items: '热食类食品制售；冷食类食品制售（不含冷加工糕点）' },
+  { digit: '3', form: '单位食堂', items: '热食类食品制售（学校食堂）' },
+];
+
+/**
+ * A food business license (食品经营许可证) for a synthetic enterprise: a number JY + 14 digits as
+ * 《食品经营许可和备案管理办法》 art. 27 gives it (主体业态, the province and city of the enterprise's
+ * credit code, a county, a sequence, the GB/T 17710 check digit), issued in the last four years.
+ */
+export function syntheticFoodLicense(random: () => number, enterprise: SyntheticEnterprise, serial: number, rule: Omit<NumberRule, 'field'>) {
+  const form = enterprise.data.businessScope.includes('餐饮') ? FOOD_FORMS[1] : pick(FOOD_FORMS, random);
+  const division = enterprise.creditCode.slice(2, 6);
+  const body = `JY${form.digit}${division}${String(1 + Math.floor(random() * 20)).padStart(2, '0')}${String(serial).padStart(6, '0')}`;
+  const licenseNumber = body + numberCheckCharacter(rule, body);
+  const issued = new Date(Date.now() - Math.floor(random() * 4 * 365) * 86_400_000);
+  const city = divisions.find((d) => d.code === `${division}00`)?.name ?? '';
+  return {
+    operatorName: enterprise.data.name,
+    legalRepresentative: enterprise.data.legalRepresentative,
+    domicile: enterprise.data.domicile,
+    premises: enterprise.data.domicile,
+    businessForm: form.form,
+    businessItems: form.items,
+    licenseNumber,
+    supervisoryAuthority: `${city}市场监督管理局`,
+    supervisors: pick(SURNAMES, random) + pick(GIVEN, random) + '、' + pick(SURNAMES, random) + pick(GIVEN, random),
+    complaintHotline: '12315',
+    signedBy: pick(SURNAMES, random) + pick(GIVEN, random),
+    issuedOn: isoDate(issued),
+  };
 }

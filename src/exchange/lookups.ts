@@ -5,14 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
-import { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation } from '../holders/index.ts';
+import { findActiveAuthorisations, type ActiveAuthorisation } from '../holders/index.ts';
 import { presentCredential } from '../licenses/index.ts';
 import type { LicenseStatus } from '../licenses/index.ts';
 import { DomainError, invalid, type FailureReason } from '../platform/errors.ts';
 import { statusOf } from '../platform/http/problems.ts';
 import type { StaffPrincipal } from '../policy/index.ts';
 import { actorOf } from '../platform/auth/principal.ts';
-import { findLicenseType } from '../standards/index.ts';
+import { findLicenseType, licenseTypeFields } from '../standards/index.ts';
 import { decide } from '../policy/index.ts';
 import type { ActiveGrant } from './grantCache.ts';
 import { currentLicenses, type CurrentLicense } from '../licenses/index.ts';
@@ -21,13 +21,15 @@ import { licensesUnderObjection } from '../objections/index.ts';
 import { remaining, type QuotaCharge } from './quota.ts';
 import type { AccessOutcome, AccessRecord } from './recorder.ts';
 import type { ExchangeRuntime } from './exchangeState.ts';
+import type { Platform } from '../platform/platform.ts';
 import { chinaDate, secondsToChinaMidnight } from '../platform/chinaTime.ts';
 import { isPracticeCode } from '../platform/practiceCodes.ts';
 
 export const MAX_BATCH = 1000;
 
 /** Holder codes are 18 characters of the credit-code alphabet (a citizen id's digits and X fit it too). */
-const HOLDER_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+// A credit code or a citizen id (18 characters), or an organisation code (GB 11714, 9).
+const HOLDER_CODE = /^(?:[0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}[0-9X])$/;
 
 export interface Basis {
   kind: 'agreement' | 'authorisation';
@@ -177,7 +179,7 @@ class Call {
     if (!isPurpose(purpose)) {
       throw new DomainError('invalid', 'unknown-purpose', `${purpose} is not a code of the controlled list of purposes`, { field: 'purpose' });
     }
-    if (!findLicenseType(type!)) throw invalid('unknown-license-type', `unknown license type ${type}`, 'type');
+    if (!findLicenseType(this.rt.platform, type!)) throw invalid('unknown-license-type', `unknown license type ${type}`, 'type');
     return { type: type!, purpose };
   }
 
@@ -236,13 +238,13 @@ class Call {
   }
 }
 
-const grantedFields = (type: string, granted: readonly string[]) => {
-  const known = licenseTypeFields(type);
+const grantedFields = (platform: Platform, type: string, granted: readonly string[]) => {
+  const known = licenseTypeFields(platform, type);
   return granted.filter((f) => known.includes(f));
 };
 
-function unionFields(type: string, authorisations: readonly ActiveAuthorisation[]): string[] {
-  return grantedFields(type, [...new Set(authorisations.flatMap((a) => a.fields))]);
+function unionFields(platform: Platform, type: string, authorisations: readonly ActiveAuthorisation[]): string[] {
+  return grantedFields(platform, type, [...new Set(authorisations.flatMap((a) => a.fields))]);
 }
 
 /** GET /api/v1/exchange/licenses/{holderCode}?type=… with X-Purpose. */
@@ -255,7 +257,7 @@ export function lookupLicense(
   return call.finish(async () => {
     const { type, purpose } = call.checkCommon();
     if (!HOLDER_CODE.test(input.holderCode)) {
-      throw invalid('invalid-holder-code', `${input.holderCode} is not a holder code (18 characters: a unified social credit code or a citizen id)`, 'params:/holderCode');
+      throw invalid('invalid-holder-code', `${input.holderCode} is not a holder code (a unified social credit code or a citizen id of 18 characters, or an organisation code of 9)`, 'params:/holderCode');
     }
     const db = rt.platform.store;
     const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);
@@ -263,13 +265,13 @@ export function lookupLicense(
     let basis: Basis;
     if (grant) {
       await call.decideUnderAgreement(grant, type, purpose, 1);
-      fields = grantedFields(type, grant.fields);
+      fields = grantedFields(rt.platform, type, grant.fields);
       basis = { kind: 'agreement', ids: [grant.agreementId] };
     } else {
       const candidates = (await findActiveAuthorisations(db, { holderCodes: [input.holderCode], licenseType: type, purpose, clientId: callerId(principal), departmentCode: principal.departmentCode })).get(input.holderCode) ?? [];
       const allowed = call.allowedAuthorisations(type, purpose, input.holderCode, candidates);
       if (allowed.length === 0) throw await call.noAgreement(type, purpose, input.holderCode);
-      fields = unionFields(type, allowed);
+      fields = unionFields(rt.platform, type, allowed);
       basis = { kind: 'authorisation', ids: allowed.map((a) => a.id) };
       call.record.basis = 'authorisation';
       call.record.basisIds = basis.ids;
@@ -303,7 +305,7 @@ export function lookupBatch(
     if (grant) {
       // The quota counts every holder asked for (once each), found or not.
       await call.decideUnderAgreement(grant, type, purpose, valid.length);
-      allFields = grantedFields(type, grant.fields);
+      allFields = grantedFields(rt.platform, type, grant.fields);
       readable = new Map(valid.map((h) => [h, allFields]));
       basis = { kind: 'agreement', ids: [grant.agreementId] };
     } else {
@@ -313,7 +315,7 @@ export function lookupBatch(
       for (const holder of valid) {
         const allowed = call.allowedAuthorisations(type, purpose, holder, byHolder.get(holder) ?? []);
         if (allowed.length === 0) continue;
-        readable.set(holder, unionFields(type, allowed));
+        readable.set(holder, unionFields(rt.platform, type, allowed));
         for (const a of allowed) ids.add(a.id);
       }
       if (readable.size === 0) throw await call.noAgreement(type, purpose);

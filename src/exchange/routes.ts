@@ -125,7 +125,7 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
           'For a consumer department\'s systems, and its staff signed in to the console (a clerk at a counter; recorded under the person). Declare the purpose in `X-Purpose`. Allowed under an active agreement of the caller\'s department for the license type and purpose (its daily quota applies: 429 with Retry-After), or under the holder\'s authorisation. The credential verifies with the issuer\'s key (/.well-known/jwks.json) and discloses exactly the granted fields. Every call is recorded before it is answered.',
         security: [{ bearer: [] }],
         params: Type.Object({ holderCode: Type.String({ description: 'Unified social credit code (or citizen id) of the holder' }) }),
-        querystring: Type.Object({ type: Type.String({ description: 'License type, e.g. business-license' }) }, { additionalProperties: false }),
+        querystring: Type.Object({ type: Type.String({ description: 'License type key (GET /api/v1/license-types)' }) }, { additionalProperties: false }),
         headers: PurposeHeader,
         response: { 200: LookupSchema },
       },
@@ -157,7 +157,7 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         headers: PurposeHeader,
         body: Type.Object(
           {
-            type: Type.String({ description: 'License type, e.g. business-license' }),
+            type: Type.String({ description: 'License type key (GET /api/v1/license-types)' }),
             holders: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_BATCH }),
           },
           { additionalProperties: false },

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { findDepartment, departmentSystems, listDepartments } from '../departments/index.ts';
 import { isPurpose } from '../agreements/index.ts';
 import { parseValidUntil } from '../platform/chinaTime.ts';
-import type { DomainEvents } from '../platform/events.ts';
 import { authorisationEvent } from './events.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { DomainEvents } from '../platform/events.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
-import { findLicenseType } from '../standards/index.ts';
+import { findLicenseType, licenseTypeFields } from '../standards/index.ts';
 
 /** Who an authorisation is for: every system of a department, or one system (by its client id). */
 export type Grantee = { department: string } | { clientId: string };
@@ -71,12 +72,6 @@ function toAuthorisation(r: Row, now = Date.now()): Authorisation {
   };
 }
 
-/** The business fields a license type defines (what an authorisation may name). */
-export function licenseTypeFields(type: string): string[] {
-  const standard = findLicenseType(type);
-  return standard ? Object.keys((standard.dataSchema as { properties?: Record<string, unknown> }).properties ?? {}) : [];
-}
-
 async function findClientDepartment(db: Queryable, clientId: string): Promise<string | undefined> {
   // Through the departments index: a province has tens of departments, and grants are rare.
   for (const department of await listDepartments(db)) {
@@ -86,11 +81,18 @@ async function findClientDepartment(db: Queryable, clientId: string): Promise<st
 }
 
 
+/** Without a type named: the type of the holder's licenses when it holds one type only. */
+function onlyType(types: readonly string[]): string {
+  if (types.length === 1) return types[0];
+  throw invalid('missing-field', types.length === 0 ? 'name the license type (type) to authorise' : 'you hold licenses of several types: name the one to authorise (type)', '/type');
+}
+
 /** The holder grants an authorisation; `authorisation.granted` is published in the same transaction. */
-export async function grantAuthorisation(store: Store, events: DomainEvents, holderCode: string, request: GrantRequest, actor: string): Promise<Authorisation> {
-  const type = request.type ?? 'business-license';
-  if (!findLicenseType(type)) throw invalid('unknown-license-type', `unknown license type ${type}`, '/type');
-  const known = licenseTypeFields(type);
+export async function grantAuthorisation(platform: Platform, holderCode: string, request: GrantRequest, actor: string, typesHeld: () => Promise<string[]>): Promise<Authorisation> {
+  const { store, events } = platform;
+  const type = request.type ?? onlyType(await typesHeld());
+  if (!findLicenseType(platform, type)) throw invalid('unknown-license-type', `unknown license type ${type}`, '/type');
+  const known = licenseTypeFields(platform, type);
   const fields = request.fields ?? known;
   const unknown = fields.filter((f) => !known.includes(f));
   if (unknown.length > 0) throw invalid('unknown-field', `${type} has no field ${unknown.join(', ')}`, '/fields');

@@ -1,7 +1,7 @@
 // The holders capability (its facade): license holders' accounts and their authorisations (授权).
 // Every function takes the principal and decides through the policies; signing in is public and
 // guarded by the sign-in limits.
-import { issuersOfHolder } from '../licenses/index.ts';
+import { issuersOfHolder, typesHeldBy } from '../licenses/index.ts';
 import { signInGuard } from '../platform/auth/signInGuard.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -11,7 +11,7 @@ import { authenticateHolder, changeHolderPassword, createHolderAccount, holderAc
 import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation, type Authorisation, type GrantRequest } from './authorisations.ts';
 
 export { holderAccountActive, isHolderCodeSyntax, MIN_PASSWORD_LENGTH, type HolderAccount } from './accounts.ts';
-export { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation, type Authorisation, type Grantee } from './authorisations.ts';
+export { findActiveAuthorisations, type ActiveAuthorisation, type Authorisation, type Grantee } from './authorisations.ts';
 export type { HoldersEvent } from './events.ts';
 
 const record = (holderCode: string, attrs: Record<string, string | string[]> = {}) => ({ type: 'HolderRecord', id: holderCode, attrs: { holderCode, ...attrs } });
@@ -67,7 +67,7 @@ export async function changePassword(platform: Platform, principal: Principal, h
 /** The holder authorises a department or one of its systems to read its license for a purpose until a date. */
 export async function authorise(platform: Platform, principal: Principal, holderCode: string, request: GrantRequest): Promise<Authorisation> {
   authorize(principal, 'authorisation:grant', record(holderCode));
-  return grantAuthorisation(platform.store, platform.events, holderCode, request, actorOf(principal));
+  return grantAuthorisation(platform, holderCode, request, actorOf(principal), () => typesHeldBy(platform, holderCode));
 }
 
 export async function authorisationsOf(platform: Platform, principal: Principal, holderCode: string): Promise<Authorisation[]> {

@@ -111,7 +111,7 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
               { additionalProperties: false },
             ),
             purpose: Type.String({ description: 'A purpose code of GET /api/v1/purposes' }),
-            type: Type.Optional(Type.String({ description: 'License type, default business-license' })),
+            type: Type.Optional(Type.String({ maxLength: 64, description: 'License type; may be left out by a holder of one type of license' })),
             fields: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 100 })),
             validUntil: Type.String({ description: 'YYYY-MM-DD or an RFC 3339 date-time' }),
           },

@@ -1,7 +1,7 @@
 import type { Queryable } from '../platform/store/store.ts';
 import type { LicenseTypeStandard } from '../standards/index.ts';
 import type { LicenseData } from './licenseData.ts';
-import { allocateLicenseIds, insertIssuedLicenses, type Holder, type Issuer, type LicenseContext, type PreparedLicense } from './licenseRecords.ts';
+import { allocateLicenseIds, insertIssuedLicenses, signingTypeOf, type Holder, type Issuer, type LicenseContext, type PreparedLicense } from './licenseRecords.ts';
 import type { LicenseSigner } from './signing.ts';
 
 /** A license to issue whose data already passed the standard's checks. */
@@ -32,7 +32,7 @@ export async function existingHolders(db: Queryable, typeKey: string, codes: str
  * cheap), allocates serials, signs, and writes the batch in one transaction.
  */
 export async function issueBatch(
-  ctx: LicenseContext,
+  ctx: Pick<LicenseContext, 'store' | 'events'>,
   standard: LicenseTypeStandard,
   issuer: Issuer,
   batch: readonly ValidatedLicense[],
@@ -44,12 +44,11 @@ export async function issueBatch(
   if (fresh.length === 0) return { issued: 0, existing: batch.length };
   const ids = await allocateLicenseIds(ctx.store, fresh.length);
   const issuedAt = Date.now();
-  const signed = await signer.sign(
-    fresh.map((l, i) => ({ id: ids[i], version: 1, typeKey: standard.key, issuer, holder: l.holder, data: l.data, issuedAt })),
-  );
+  const type = signingTypeOf(standard);
+  const signed = await signer.sign(fresh.map((l, i) => ({ id: ids[i], version: 1, type, issuer, holder: l.holder, data: l.data, issuedAt })));
   const prepared: PreparedLicense[] = fresh.map((l, i) => ({
     id: ids[i],
-    standard,
+    standard: type,
     issuer,
     holder: l.holder,
     data: l.data,
@@ -66,7 +65,7 @@ export async function issueBatch(
  * worker threads) and writing (in PostgreSQL) overlap.
  */
 export async function issueInBulk(
-  ctx: LicenseContext,
+  ctx: Pick<LicenseContext, 'store' | 'events'>,
   standard: LicenseTypeStandard,
   issuer: Issuer,
   batches: AsyncIterable<ValidatedLicense[]>,

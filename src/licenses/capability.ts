@@ -44,6 +44,7 @@ export const licensesCapability: Capability = {
     sqlMigration('licenses', '001_licenses', import.meta.url),
     sqlMigration('licenses', '002_issuers_of_existing_licenses', import.meta.url),
     sqlMigration('licenses', '003_registry', import.meta.url),
+    sqlMigration('licenses', '004_type_versions', import.meta.url),
   ],
   routes: licenseRoutes,
   attach: announceCurrentLicenseChanges,

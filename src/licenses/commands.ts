@@ -1,5 +1,5 @@
 /**
- * `certbridge import <file> --type business-license [...]`: the import with a progress display
+ * `certbridge import <file> --type <license type> [...]`: the import with a progress display
  * on stderr and a summary on stdout. Exit code 0: every row accepted; 1: some rows rejected
  * (the valid ones were still issued); 2: a problem with the file, the mapping or the options.
  */

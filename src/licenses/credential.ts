@@ -27,6 +27,7 @@ import {
 } from '../platform/crypto/jws.ts';
 import type { SigningKey, VerificationKey } from '../platform/crypto/keys.ts';
 import { chinaMidnight } from '../platform/chinaTime.ts';
+import { RESERVED_FIELD_NAMES } from '../standards/index.ts';
 
 export const SD_JWT_VC_TYP = 'dc+sd-jwt';
 export const SD_ALG = 'sha-256';
@@ -91,12 +92,8 @@ export class CredentialFormatError extends CredentialError {
 }
 
 // Claims of the issuer JWT payload: a business field with one of these names would collide with
-// (or, for _sd / ..., break) the always-disclosed claims, so issuing refuses it.
-const PAYLOAD_CLAIMS = new Set([
-  'iss', 'sub', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'cnf', 'status', '_sd', '_sd_alg', '...',
-  'identifier', 'version', 'licenseTypeCode', 'licenseName', 'issuerCode', 'issuerName',
-  'holderCode', 'holderCodeType', 'validFrom', 'validUntil', '__proto__',
-]);
+// (or, for _sd / ..., break) the always-disclosed claims, so issuing refuses it (a type's definition may not name one).
+const PAYLOAD_CLAIMS = RESERVED_FIELD_NAMES;
 
 // ---------------------------------------------------------------------------------------------
 // Hashing and salts (hot path)

@@ -19,8 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
-import { conflict, DomainError, invalid, notFound, rateLimited } from '../platform/errors.ts';
+import { conflict, DomainError, forbidden, invalid, notFound, rateLimited } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { chinaDate } from '../platform/chinaTime.ts';
+import { issuerRegistry } from '../standards/index.ts';
 import { ImportAbortedError, ImportFileError, importLicenses, type ImportProgress, type ImportSummary } from './import/index.ts';
 import { authorizeImport } from './licenses.ts';
 
@@ -187,7 +189,8 @@ async function prune(registry: Registry, now: number): Promise<void> {
 }
 
 export interface StartImport {
-  type: string;
+  /** The license type; may be left out by a department that issues one type only. */
+  type?: string;
   format?: string;
   fileName?: string;
   /** The issuing department; default: the caller's own. */
@@ -206,6 +209,15 @@ const withCounts = (view: ImportJobView, counts: ImportProgress | ImportSummary)
   view.elapsedMs = Math.round(counts.elapsedMs);
 };
 
+/** Without a type named: the one type the department may issue today, when it issues one only. */
+async function onlyTypeIssuedBy(platform: Platform, department: string): Promise<string> {
+  const today = chinaDate();
+  const types = [...new Set((await issuerRegistry(platform).all()).filter((i) => i.department === department && i.validFrom <= today && (i.validUntil === null || today <= i.validUntil)).map((i) => i.licenseType))];
+  if (types.length === 1) return types[0];
+  if (types.length === 0) throw forbidden(`department ${department} is an authorised issuer of no license type today`, {}, 'not-an-authorised-issuer');
+  throw invalid('missing-field', `department ${department} issues ${types.join(', ')}: name the license type (type)`, 'querystring:/type');
+}
+
 /**
  * Takes an upload and starts importing it: the job (202), which the caller polls. Decided before
  * a byte of the body is read; a body over IMPORT_MAX_BYTES is refused (413).
@@ -213,7 +225,8 @@ const withCounts = (view: ImportJobView, counts: ImportProgress | ImportSummary)
 export async function startLicenseImport(platform: Platform, principal: Principal, input: StartImport, body: Readable): Promise<ImportJobView> {
   const issuerCode = input.issuer ?? (isStaff(principal) ? principal.departmentCode : undefined);
   if (issuerCode === undefined) throw invalid('missing-field', 'name the issuing department (issuer)', 'querystring:/issuer');
-  await authorizeImport(platform, principal, input.type, issuerCode);
+  const type = input.type ?? (await onlyTypeIssuedBy(platform, issuerCode));
+  await authorizeImport(platform, principal, type, issuerCode);
   const format = importFormatOf(input.format, input.contentType, input.fileName);
   if (input.contentLength !== undefined && input.contentLength > IMPORT_MAX_BYTES) throw tooLarge();
   const registry = registryOf(platform);
@@ -239,7 +252,7 @@ export async function startLicenseImport(platform: Platform, principal: Principa
   const view: ImportJobView = {
     id,
     status: 'running',
-    type: input.type,
+    type,
     format,
     fileName: sanitizeFileName(input.fileName, format),
     issuerCode,
@@ -266,7 +279,7 @@ export async function startLicenseImport(platform: Platform, principal: Principa
   job.done = importLicenses(
     platform,
     file,
-    { type: input.type, issuer: issuerCode, acceptLegacyCodes: input.acceptLegacyCodes, report: join(folder, 'rejected.csv') },
+    { type, issuer: issuerCode, acceptLegacyCodes: input.acceptLegacyCodes, report: join(folder, 'rejected.csv') },
     (progress) => {
       view.bytesRead = progress.bytesRead;
       view.totalBytes = progress.totalBytes;

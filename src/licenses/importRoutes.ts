@@ -78,11 +78,11 @@ export const licenseImportRoutes: FastifyPluginAsyncTypebox<{ platform: Platform
         summary: "Import a department's file of licenses (CSV, JSON, NDJSON, XML) in the background: 202 and the job to poll",
         description:
           `The request body is the file itself (not multipart), at most ${IMPORT_MAX_BYTES / 1024 / 1024} MiB; its format is \`format\`, else the Content-Type ` +
-          '(text/csv, application/json, application/x-ndjson, application/xml), else the extension of `fileName`. Columns are the standard\'s field names plus creditCode (docs/import.md). ' +
+          '(text/csv, application/json, application/x-ndjson, application/xml), else the extension of `fileName`. Columns are the type\'s field names plus the holder\'s code (creditCode, or holderCode for types not held under credit codes; docs/import.md). ' +
           "Decided by license:import: the issuing department's staff, in its own name. Jobs are kept in the memory of the server that took the upload (6 hours after they finish).",
         querystring: Type.Object(
           {
-            type: Type.String({ maxLength: 64, default: 'business-license', description: 'License type key' }),
+            type: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'License type key (GET /api/v1/license-types); may be left out by a department that issues one type only' })),
             format: Type.Optional(Type.Union(IMPORT_FORMATS.map((f) => Type.Literal(f)))),
             fileName: Type.Optional(Type.String({ maxLength: 255, description: 'The name of the file, shown with the job and its report' })),
             issuer: Type.Optional(Type.String({ minLength: 18, maxLength: 18, description: "The issuing department's credit code (default: the caller's own)" })),

@@ -8,15 +8,16 @@ import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
-import { findLicenseType } from '../standards/index.ts';
+import { findLicenseType, licenseTypeRegistry } from '../standards/index.ts';
 import { issueInBulk, type ValidatedLicense } from './bulk.ts';
 import { importLicenses, resolveIssuer, type ImportOptions, type ImportProgress, type ImportSummary } from './import/importer.ts';
-import { prepareLicenseData } from './licenseData.ts';
+import { licenseFacts, prepareLicenseData } from './licenseData.ts';
+import { checkHolder } from './licenseRecords.ts';
 import { actingDepartment, authorizeImport, authorizeIssuing, licenseEntity } from './licenses.ts';
 import { inlineSigner } from './signing.ts';
 import * as records from './licenseRecords.ts';
 import type { LifecycleChange } from './lifecycle.ts';
-import { listRegistry, type RegistryPage, type RegistryQuery } from './registry.ts';
+import { holderNameOf as registryHolderName, listRegistry, type RegistryPage, type RegistryQuery } from './registry.ts';
 import { statusListsOf } from './statusLists.ts';
 import { isVerificationCode, verificationUrl } from './verificationCode.ts';
 import { verificationTally } from './verificationTally.ts';
@@ -42,7 +43,7 @@ export {
   type ImportJobView,
   type StartImport,
 } from './importJobs.ts';
-export { holderNameOf, REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry.ts';
+export { REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry.ts';
 
 /** A license as its issuer, the coordination office and its holder see it: with its verification link (and code). */
 export type LicenseView = records.License & { verificationUrl: string };
@@ -82,11 +83,20 @@ export async function listLicenses(platform: Platform, principal: Principal, que
   } else {
     authorize(principal, 'license:list', registryOf(isStaff(principal) ? principal.departmentCode : undefined));
   }
-  if (query.type !== undefined && !findLicenseType(query.type)) throw invalid('unknown-license-type', `unknown license type ${query.type}`, 'querystring:/type');
+  if (query.type !== undefined && !findLicenseType(platform, query.type)) throw invalid('unknown-license-type', `unknown license type ${query.type}`, 'querystring:/type');
   if (query.issuedFrom !== undefined && query.issuedTo !== undefined && query.issuedFrom > query.issuedTo) {
     throw invalid('validation-failed', 'querystring:/issuedFrom is after issuedTo', 'querystring:/issuedFrom');
   }
-  return listRegistry(platform.store, scope, query);
+  return listRegistry(platform.store, scope, query, licenseTypeRegistry(platform).all().map((t) => t.key));
+}
+
+/** The name a holder goes by on its newest license (the console greets a signed-in enterprise by it). */
+export const holderNameOf = (platform: Platform, holderCode: string): Promise<string | undefined> =>
+  registryHolderName(platform.store, holderCode, licenseTypeRegistry(platform).all().map((t) => t.key));
+
+/** The types of license a holder holds (any status). */
+export async function typesHeldBy(platform: Platform, holderCode: string): Promise<string[]> {
+  return [...new Set((await records.listHolderLicenses(platform.store, holderCode, HELD_LICENSES_MAX)).map((l) => l.type))];
 }
 
 /** A license, its current version and status (its issuer, the coordination office). */
@@ -180,14 +190,18 @@ export async function qrLink(platform: Platform, principal: Principal | undefine
   return entitled ? withCode : `${platform.config.publicUrl}/api/v1/verify/${identifier}`;
 }
 
+/** The type a verified credential's vct names (its newest version), when the platform serves it. */
+const typeOfCredential = (platform: Platform, result: VerificationResult) => (typeof result.license.vct === 'string' ? licenseTypeRegistry(platform).findByVct(result.license.vct) : undefined);
+
 /** Public verification of a presented credential: the verdict and what the credential itself discloses. */
 export async function verifyCredential(platform: Platform, credential: string): Promise<VerificationResult & { disclosure: Disclosure }> {
   const result = await verifyLicenseCredential(verificationContext(platform), credential);
   const license = result.license;
-  if (result.checks.find((c) => c.check === 'signature')?.passed && typeof license.holderCode === 'string' && typeof license.vct === 'string') {
-    verificationTally(platform).count('credential', { holderCode: license.holderCode, licenseType: license.vct.split(':').pop()! });
+  const standard = typeOfCredential(platform, result);
+  if (result.checks.find((c) => c.check === 'signature')?.passed && typeof license.holderCode === 'string' && standard) {
+    verificationTally(platform).count('credential', { holderCode: license.holderCode, licenseType: standard.key });
   }
-  return discloseOnly(result, 'credential');
+  return discloseOnly(result, 'credential', standard);
 }
 
 /**
@@ -207,9 +221,9 @@ export async function verifyIdentifier(platform: Platform, identifier: string, c
   if (code !== undefined && !withCode) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
   const result = await verifyLicenseCredential(verificationContext(platform), version.credential);
   const holderCode = typeof result.license.holderCode === 'string' ? result.license.holderCode : '';
-  const licenseType = typeof result.license.vct === 'string' ? result.license.vct.split(':').pop()! : '';
-  verificationTally(platform).count(withCode ? 'code' : 'identifier', { holderCode, licenseType });
-  return discloseOnly(result, withCode ? 'public' : 'none');
+  const standard = typeOfCredential(platform, result);
+  verificationTally(platform).count(withCode ? 'code' : 'identifier', { holderCode, licenseType: standard?.key ?? '' });
+  return discloseOnly(result, withCode ? 'public' : 'none', standard);
 }
 
 /** A status list token (IETF Token Status List), public. */
@@ -225,7 +239,7 @@ export async function rotateKey(platform: Platform, principal: Principal, input:
   return { kid: key.kid, alg: key.alg, purpose, department: purpose === 'license' ? department! : null };
 }
 
-/** 到期: licenses whose business term ended before `today` expire (the platform's own sweep). */
+/** 到期: licenses whose validity ended before `today` expire (the platform's own sweep). */
 export const expireDueLicenses = (platform: Platform, today?: string): Promise<number> => records.expireDueLicenses(platform, today);
 
 /**
@@ -240,14 +254,15 @@ export async function issueMany(
   onProgress: (done: number) => void = () => undefined,
 ): Promise<{ issued: number; existing: number }> {
   await authorizeImport(platform, principal, input.type, input.issuerCode);
-  const standard = findLicenseType(input.type)!;
+  const standard = findLicenseType(platform, input.type)!;
   const issuer = await getDepartment(platform.store, input.issuerCode);
   const signer = inlineSigner(await platform.keys.activeKey('license', platform.config.signingAlgorithm, issuer.code), platform.config.publicUrl);
   async function* batches(): AsyncGenerator<ValidatedLicense[]> {
     let batch: ValidatedLicense[] = [];
     for (const item of input.items) {
-      const data = prepareLicenseData(standard, item.data, { registrationAuthority: issuer.name });
-      batch.push({ holder: { code: item.holderCode, codeType: '001', name: item.holderName ?? String(data.name) }, data });
+      const data = prepareLicenseData(standard, item.data, { issuerName: issuer.name });
+      const holder = checkHolder(standard, { code: item.holderCode });
+      batch.push({ holder: { ...holder, name: item.holderName ?? licenseFacts(standard, data, holder.code).holderName ?? holder.code }, data });
       if (batch.length === 500) {
         yield batch;
         batch = [];

@@ -1,31 +1,44 @@
-import type { Config } from '../platform/config.ts';
 import type { DomainEvents } from '../platform/events.ts';
+import type { Platform } from '../platform/platform.ts';
 import { licenseEvent } from './events.ts';
-import type { KeyStore } from '../platform/crypto/keyStore.ts';
 import type { SigningKey } from '../platform/crypto/keys.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
-import type { Queryable, Store } from '../platform/store/store.ts';
+import type { Queryable } from '../platform/store/store.ts';
 import {
   buildLicenseIdentifier,
   checkHolderCode,
   findLicenseType,
+  HOLDER_KINDS,
   parseLicenseIdentifier,
   type LicenseTypeStandard,
 } from '../standards/index.ts';
 import { issueCredential, type CredentialMetadata } from './credential.ts';
 import { transition, type LicenseEvent, type LicenseStatus, type LifecycleChange } from './lifecycle.ts';
 import { chinaDate } from '../platform/chinaTime.ts';
-import { prepareLicenseData, type LicenseData } from './licenseData.ts';
+import { licenseFacts, prepareLicenseData, type LicenseData } from './licenseData.ts';
 import { STATUS_LIST_SIZE, statusIndexOf, statusListOf, statusListUri, touchStatusList } from './statusLists.ts';
 
-/** What the license capability needs from the platform. */
-export interface LicenseContext {
-  store: Store;
-  keys: KeyStore;
-  config: Pick<Config, 'publicUrl' | 'signingAlgorithm'>;
-  /** Listeners (subscriptions' outbox, the audit log) see every change inside its transaction: not optional. */
-  events: DomainEvents;
-}
+/**
+ * What the license capability needs from the platform: its store, keys, settings, events (listeners
+ * such as the outbox and the audit log see every change inside its transaction) and the license
+ * types it serves.
+ */
+export type LicenseContext = Platform;
+
+/** What signing needs of a type version: plain data, so it crosses to a worker thread. */
+export type SigningType = Pick<LicenseTypeStandard, 'key' | 'version' | 'vct' | 'typeCode' | 'name' | 'validity' | 'issueDate' | 'number' | 'holder'>;
+
+export const signingTypeOf = (s: LicenseTypeStandard): SigningType => ({
+  key: s.key,
+  version: s.version,
+  vct: s.vct,
+  typeCode: s.typeCode,
+  name: s.name,
+  validity: s.validity,
+  ...(s.issueDate ? { issueDate: s.issueDate } : {}),
+  ...(s.number ? { number: s.number } : {}),
+  holder: s.holder,
+});
 
 export interface Issuer {
   code: string;
@@ -44,6 +57,8 @@ export interface License {
   version: number;
   status: LicenseStatus;
   type: string;
+  /** The version of the type's definition the current version was issued under. */
+  typeVersion: string;
   typeCode: string;
   issuer: Issuer;
   holder: Holder;
@@ -72,15 +87,21 @@ export interface IssueRequest {
   data: unknown;
 }
 
-export function licenseStandard(type: string, field = '/type'): LicenseTypeStandard {
-  const standard = findLicenseType(type);
-  if (!standard) throw invalid('unknown-license-type', `unknown license type ${type}`, field);
+/** The type a license of `type` is issued under: its newest published version, or the version given. */
+export function licenseStandard(platform: Platform, type: string, field = '/type', version?: string): LicenseTypeStandard {
+  const standard = findLicenseType(platform, type, version);
+  if (!standard) throw invalid('unknown-license-type', `unknown license type ${type}${version ? ` ${version}` : ''}`, field);
   return standard;
 }
 
-export function checkHolder(holder: IssueRequest['holder'], field = '/holder'): { code: string; codeType: string } {
-  const codeType = holder.codeType ?? '001';
-  const problems = checkHolderCode(codeType as '001' | '111', holder.code);
+/** The holder's code, checked as a kind the type accepts (the first kind when the request names none). */
+export function checkHolder(standard: Pick<LicenseTypeStandard, 'key' | 'holder'>, holder: IssueRequest['holder'], field = '/holder'): { code: string; codeType: string } {
+  const accepted: string[] = standard.holder.codeTypes.map((kind) => HOLDER_KINDS[kind]);
+  const codeType = holder.codeType ?? accepted[0];
+  if (!accepted.includes(codeType)) {
+    throw invalid('holder-code-type-not-accepted', `a ${standard.key} is held under a code of type ${accepted.join(' or ')}, not ${codeType}`, `${field}/codeType`, { accepted });
+  }
+  const problems = checkHolderCode(codeType, holder.code);
   if (problems.length > 0) {
     throw new DomainError('invalid', codeType === '001' ? 'invalid-credit-code' : 'invalid-holder-code', problems.map((p) => p.message).join('; '), {
       field: `${field}/code`,
@@ -90,10 +111,17 @@ export function checkHolder(holder: IssueRequest['holder'], field = '/holder'): 
   return { code: holder.code, codeType };
 }
 
+/** The holder's name: given with the request, or the type's name field. */
+function holderNameOf(standard: LicenseTypeStandard, given: string | undefined, data: LicenseData, field = '/holder/name'): string {
+  const name = given ?? licenseFacts(standard, data, '').holderName;
+  if (name === undefined || name.trim() === '') throw invalid('missing-field', `the holder's name is required (a ${standard.key} carries it in no field)`, field);
+  return name;
+}
+
 /** A license ready to be written: validated, identified and signed. */
 export interface PreparedLicense {
   id: number;
-  standard: LicenseTypeStandard;
+  standard: SigningType;
   issuer: Issuer;
   holder: Holder;
   data: LicenseData;
@@ -104,11 +132,8 @@ export interface PreparedLicense {
 
 const serialOf = (id: number) => String(id).padStart(8, '0');
 
-/** The issue date the registry lists and filters by (GB/T 36903 发证日期; the standard's data always has one). */
-const issuedOnOf = (data: LicenseData): string => (typeof data.issuedOn === 'string' ? data.issuedOn : chinaDate());
-
 export function credentialMetadata(
-  standard: LicenseTypeStandard,
+  standard: SigningType,
   issuer: Issuer,
   holder: Holder,
   data: LicenseData,
@@ -116,6 +141,7 @@ export function credentialMetadata(
   version: number,
   issuedAt: Date,
 ): CredentialMetadata {
+  const facts = licenseFacts(standard, data, holder.code, chinaDate(issuedAt));
   return {
     identifier,
     version,
@@ -126,8 +152,8 @@ export function credentialMetadata(
     issuerName: issuer.name,
     holderCode: holder.code,
     holderCodeType: holder.codeType,
-    validFrom: String(data.businessTermFrom ?? data.issuedOn),
-    validUntil: (data.businessTermTo as string | null | undefined) ?? null,
+    validFrom: facts.validFrom,
+    validUntil: facts.validUntil,
     issuedAt,
   };
 }
@@ -136,7 +162,7 @@ export function credentialMetadata(
 export function signLicenseVersion(
   key: SigningKey,
   publicUrl: string,
-  p: { id: number; version: number; standard: LicenseTypeStandard; issuer: Issuer; holder: Holder; data: LicenseData; issuedAt: Date },
+  p: { id: number; version: number; standard: SigningType; issuer: Issuer; holder: Holder; data: LicenseData; issuedAt: Date },
 ): { identifier: string; credential: string } {
   const identifier = buildLicenseIdentifier({
     typeCode: p.standard.typeCode,
@@ -175,13 +201,14 @@ export async function insertIssuedLicenses(
 ): Promise<number[]> {
   if (licenses.length === 0) return [];
   const col = <T>(pick: (l: PreparedLicense) => T) => licenses.map(pick);
+  const facts = licenses.map((l) => licenseFacts(l.standard, l.data, l.holder.code));
   const inserted = await tx.query<{ id: number }>(
     `insert into licenses (id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name,
-                           current_version, status, valid_from, valid_until, status_list, status_idx, issued_on)
+                           current_version, status, valid_from, valid_until, status_list, status_idx, issued_on, type_version)
      select t.id, t.type_key, t.type_code, t.issuer_code, t.holder_code, t.holder_code_type, t.holder_name,
-            1, 'valid', t.valid_from, t.valid_until, t.id / $10, t.id % $10, t.issued_on
-       from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $11::date[])
-            as t(id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, valid_from, valid_until, issued_on)
+            1, 'valid', t.valid_from, t.valid_until, t.id / $10, t.id % $10, t.issued_on, t.type_version
+       from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $11::date[], $12::text[])
+            as t(id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, valid_from, valid_until, issued_on, type_version)
      on conflict (type_key, holder_code) do nothing
      returning id`,
     [
@@ -192,20 +219,29 @@ export async function insertIssuedLicenses(
       col((l) => l.holder.code),
       col((l) => l.holder.codeType),
       col((l) => l.holder.name),
-      col((l) => String(l.data.businessTermFrom ?? l.data.issuedOn)),
-      col((l) => (l.data.businessTermTo as string | null | undefined) ?? null),
+      facts.map((f) => f.validFrom),
+      facts.map((f) => f.validUntil),
       STATUS_LIST_SIZE,
-      col((l) => issuedOnOf(l.data)),
+      facts.map((f) => f.issuedOn),
+      col((l) => l.standard.version),
     ],
   );
   const written = new Set(inserted.rows.map((r) => Number(r.id)));
   const kept = licenses.filter((l) => written.has(l.id));
   if (kept.length === 0) return [];
   await tx.query(
-    `insert into license_versions (license_id, version, identifier, data, credential, kid, change, created_by)
-     select t.id, 1, t.identifier, t.data, t.credential, t.kid, 'issue', $5
-       from unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $6::text[]) as t(id, identifier, data, credential, kid)`,
-    [kept.map((l) => l.id), kept.map((l) => l.identifier), kept.map((l) => JSON.stringify(l.data)), kept.map((l) => l.credential), actor, kept.map((l) => l.kid)],
+    `insert into license_versions (license_id, version, identifier, data, credential, kid, change, created_by, type_version)
+     select t.id, 1, t.identifier, t.data, t.credential, t.kid, 'issue', $5, t.type_version
+       from unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $6::text[], $7::text[]) as t(id, identifier, data, credential, kid, type_version)`,
+    [
+      kept.map((l) => l.id),
+      kept.map((l) => l.identifier),
+      kept.map((l) => JSON.stringify(l.data)),
+      kept.map((l) => l.credential),
+      actor,
+      kept.map((l) => l.kid),
+      kept.map((l) => l.standard.version),
+    ],
   );
   await tx.query(
     `insert into license_events (license_id, version, event, actor) select id, 1, 'issued', $2 from unnest($1::bigint[]) as t(id)`,
@@ -226,15 +262,16 @@ export async function insertIssuedLicenses(
 
 /** 设立: issues a license and its first signed version. */
 export async function issueLicense(ctx: LicenseContext, issuer: Issuer, request: IssueRequest, actor: string): Promise<License> {
-  const standard = licenseStandard(request.type);
-  const holderCode = checkHolder(request.holder);
-  const data = prepareLicenseData(standard, request.data, { registrationAuthority: issuer.name });
-  const holder: Holder = { ...holderCode, name: request.holder.name ?? String(data.name) };
+  const standard = licenseStandard(ctx, request.type);
+  const holderCode = checkHolder(standard, request.holder);
+  const data = prepareLicenseData(standard, request.data, { issuerName: issuer.name });
+  const holder: Holder = { ...holderCode, name: holderNameOf(standard, request.holder.name, data) };
   const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
   const identifier = await ctx.store.transaction(async (tx) => {
     const [id] = await allocateLicenseIds(tx, 1);
-    const signed = signLicenseVersion(key, ctx.config.publicUrl, { id, version: 1, standard, issuer, holder, data, issuedAt: new Date() });
-    const written = await insertIssuedLicenses(tx, [{ id, standard, issuer, holder, data, ...signed, kid: key.kid }], actor, ctx.events);
+    const type = signingTypeOf(standard);
+    const signed = signLicenseVersion(key, ctx.config.publicUrl, { id, version: 1, standard: type, issuer, holder, data, issuedAt: new Date() });
+    const written = await insertIssuedLicenses(tx, [{ id, standard: type, issuer, holder, data, ...signed, kid: key.kid }], actor, ctx.events);
     if (written.length === 0) {
       throw new DomainError('conflict', 'license-exists', `holder ${holder.code} already has a ${standard.key}`, {
         field: '/holder/code',
@@ -248,6 +285,7 @@ export async function issueLicense(ctx: LicenseContext, issuer: Issuer, request:
 interface LicenseRow {
   id: number;
   type_key: string;
+  type_version: string;
   type_code: string;
   issuer_code: string;
   issuer_name: string | null;
@@ -262,7 +300,7 @@ interface LicenseRow {
   updated_at: Date;
 }
 
-const LICENSE_COLUMNS = `l.id, l.type_key, l.type_code, l.issuer_code, d.name as issuer_name, l.holder_code, l.holder_code_type,
+const LICENSE_COLUMNS = `l.id, l.type_key, l.type_version, l.type_code, l.issuer_code, d.name as issuer_name, l.holder_code, l.holder_code_type,
   l.holder_name, l.current_version, l.status, l.valid_from, l.valid_until, l.created_at, l.updated_at`;
 
 /** Finds the license that a version identifier (any version's) belongs to. */
@@ -301,6 +339,7 @@ function toLicense(row: LicenseRow, version: { identifier: string; data: License
     version: row.current_version,
     status: row.status,
     type: row.type_key,
+    typeVersion: row.type_version,
     typeCode: row.type_code,
     issuer: { code: row.issuer_code, name: row.issuer_name ?? row.issuer_code },
     holder: { code: row.holder_code, codeType: row.holder_code_type, name: row.holder_name },
@@ -398,25 +437,22 @@ export async function amendLicense(
   const newIdentifier = await inTransaction(async (tx) => {
     const row = await findLicenseRow(tx, identifier, true);
     transition(row.status, 'amend');
-    const standard = licenseStandard(row.type_key);
     const previous = await currentVersion(tx, row.id, row.current_version);
-    const data = prepareLicenseData(standard, { ...previous.data, ...(change.data as LicenseData) }, {
-      registrationAuthority: String(previous.data.registrationAuthority),
-      today: chinaDate(),
-    });
     const issuer = { code: row.issuer_code, name: row.issuer_name ?? row.issuer_code };
-    const holder = { code: row.holder_code, codeType: row.holder_code_type, name: String(data.name ?? row.holder_name) };
+    const { standard, data } = amendedData(ctx, row, { ...previous.data, ...(change.data as LicenseData) }, issuer.name);
+    const facts = licenseFacts(standard, data, row.holder_code);
+    const holder = { code: row.holder_code, codeType: row.holder_code_type, name: facts.holderName ?? row.holder_name };
     const version = row.current_version + 1;
     const key = await ctx.keys.activeKey('license', ctx.config.signingAlgorithm, issuer.code);
-    const signed = signLicenseVersion(key, ctx.config.publicUrl, { id: row.id, version, standard, issuer, holder, data, issuedAt: new Date() });
+    const signed = signLicenseVersion(key, ctx.config.publicUrl, { id: row.id, version, standard: signingTypeOf(standard), issuer, holder, data, issuedAt: new Date() });
     await tx.query(
-      `insert into license_versions (license_id, version, identifier, data, credential, kid, change, reason, created_by)
-       values ($1, $2, $3, $4, $5, $6, 'amend', $7, $8)`,
-      [row.id, version, signed.identifier, JSON.stringify(data), signed.credential, key.kid, reason, actor],
+      `insert into license_versions (license_id, version, identifier, data, credential, kid, change, reason, created_by, type_version)
+       values ($1, $2, $3, $4, $5, $6, 'amend', $7, $8, $9)`,
+      [row.id, version, signed.identifier, JSON.stringify(data), signed.credential, key.kid, reason, actor, standard.version],
     );
     await tx.query(
-      `update licenses set current_version = $2, holder_name = $3, valid_from = $4, valid_until = $5, issued_on = $6, updated_at = now() where id = $1`,
-      [row.id, version, holder.name, String(data.businessTermFrom ?? data.issuedOn), data.businessTermTo ?? null, issuedOnOf(data)],
+      `update licenses set current_version = $2, holder_name = $3, valid_from = $4, valid_until = $5, issued_on = $6, type_version = $7, updated_at = now() where id = $1`,
+      [row.id, version, holder.name, facts.validFrom, facts.validUntil, facts.issuedOn, standard.version],
     );
     await recordEvent(tx, row.id, version, 'amended', reason, actor);
     await ctx.events.publish(tx, [
@@ -429,6 +465,23 @@ export async function amendLicense(
     return signed.identifier;
   });
   return getLicense(within ?? ctx.store, newIdentifier);
+}
+
+/**
+ * The amended data and the type version it is signed under: the newest published version when the
+ * data fits it (a license moves up to it), else the version the license has; its problems otherwise.
+ */
+function amendedData(platform: Platform, row: LicenseRow, merged: LicenseData, issuerName: string): { standard: LicenseTypeStandard; data: LicenseData } {
+  const own = licenseStandard(platform, row.type_key, '/type', row.type_version);
+  const newest = licenseStandard(platform, row.type_key);
+  if (newest !== own) {
+    try {
+      return { standard: newest, data: prepareLicenseData(newest, merged, { issuerName }) };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  return { standard: own, data: prepareLicenseData(own, merged, { issuerName }) };
 }
 
 async function recordEvent(tx: Queryable, licenseId: number, version: number, event: LicenseEvent, reason: string | null, actor: string) {
@@ -471,7 +524,7 @@ export async function changeLicenseStatus(
   return getLicense(ctx.store, identifier);
 }
 
-/** 到期: licenses whose business term ended before `today` expire. Returns how many did. */
+/** 到期: licenses whose validity ended before `today` expire. Returns how many did. */
 export async function expireDueLicenses(ctx: Pick<LicenseContext, 'store' | 'events'>, today: string = chinaDate()): Promise<number> {
   return ctx.store.transaction(async (tx) => {
     const rows = await tx.query<{ id: number; current_version: number; type_key: string; issuer_code: string; holder_code: string; identifier: string }>(
@@ -485,7 +538,7 @@ export async function expireDueLicenses(ctx: Pick<LicenseContext, 'store' | 'eve
     if (rows.rows.length === 0) return 0;
     await tx.query(
       `insert into license_events (license_id, version, event, reason, actor)
-       select id, v, 'expired', 'business term ended', 'system' from unnest($1::bigint[], $2::int[]) as t(id, v)`,
+       select id, v, 'expired', 'validity ended', 'system' from unnest($1::bigint[], $2::int[]) as t(id, v)`,
       [rows.rows.map((r) => r.id), rows.rows.map((r) => r.current_version)],
     );
     for (const list of new Set(rows.rows.map((r) => statusListOf(r.id)))) await touchStatusList(tx, list);
@@ -494,7 +547,7 @@ export async function expireDueLicenses(ctx: Pick<LicenseContext, 'store' | 'eve
       rows.rows.map((r) =>
         licenseEvent(
           'expired',
-          { identifier: r.identifier, version: r.current_version, typeKey: r.type_key, issuerCode: r.issuer_code, holderCode: r.holder_code, status: 'expired', reason: 'business term ended' },
+          { identifier: r.identifier, version: r.current_version, typeKey: r.type_key, issuerCode: r.issuer_code, holderCode: r.holder_code, status: 'expired', reason: 'validity ended' },
           'system',
         ),
       ),

@@ -11,7 +11,7 @@ import { findLicenseType, isAuthorisedIssuer } from '../standards/index.ts';
 
 /** Issuing and amending also need the principal's department to be an authorised issuer of the type today. */
 export async function authorizeIssuing(platform: Platform, principal: Principal, action: Action, resource: PolicyResource, licenseType: string): Promise<void> {
-  if (!findLicenseType(licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
+  if (!findLicenseType(platform, licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
   const department = isStaff(principal) ? principal.departmentCode : '';
   const authorisedIssuer = department !== '' && (await isAuthorisedIssuer(platform, licenseType, department));
   if (decide(principal, action, resource, { authorisedIssuer }).allowed) return;
@@ -36,7 +36,7 @@ export function actingDepartment(principal: Principal): string {
 
 /** Issuing in bulk (an import, a first load) in the name of `issuerCode`: it must be an authorised issuer of the type today. */
 export async function authorizeImport(platform: Platform, principal: Principal, licenseType: string, issuerCode: string): Promise<void> {
-  if (!findLicenseType(licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
+  if (!findLicenseType(platform, licenseType)) throw invalid('unknown-license-type', `unknown license type ${licenseType}`, '/type');
   const authorisedIssuer = await isAuthorisedIssuer(platform, licenseType, issuerCode);
   const resource: PolicyResource = { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } };
   if (decide(principal, 'license:import', resource, { authorisedIssuer, department: issuerCode }).allowed) return;

@@ -16,7 +16,6 @@
 import { invalid } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { notPracticeSql } from '../platform/practiceCodes.ts';
-import { LICENSE_TYPES } from '../standards/index.ts';
 import type { LicenseStatus } from './lifecycle.ts';
 
 export const REGISTRY_MAX_LIMIT = 200;
@@ -99,7 +98,8 @@ interface Row {
  * One page of licenses, newest issue date first (then newest id), of one issuer (`issuerCode`) or
  * of all (undefined): the caller decided who may see which.
  */
-export async function listRegistry(db: Queryable, issuerCode: string | undefined, query: RegistryQuery): Promise<RegistryPage> {
+/** `typeKeys`: the keys of every type the platform serves (a holder's licenses are probed once per type). */
+export async function listRegistry(db: Queryable, issuerCode: string | undefined, query: RegistryQuery, typeKeys: readonly string[]): Promise<RegistryPage> {
   const limit = Math.min(Math.max(query.limit ?? REGISTRY_DEFAULT_LIMIT, 1), REGISTRY_MAX_LIMIT);
   const params: unknown[] = [];
   const where: string[] = [];
@@ -112,7 +112,7 @@ export async function listRegistry(db: Queryable, issuerCode: string | undefined
   else where.push(notPracticeSql('l.issuer_code'));
   if (query.holderCode !== undefined) {
     // Probes the (type_key, holder_code) unique index once per type instead of scanning for the code.
-    const types = query.type !== undefined ? [query.type] : LICENSE_TYPES.map((t) => t.key);
+    const types = query.type !== undefined ? [query.type] : typeKeys;
     where.push(`l.type_key = any(${param(types, '::text[]')})`, `l.holder_code = ${param(query.holderCode.trim().toUpperCase())}`);
   } else if (query.type !== undefined) {
     where.push(`l.type_key = ${param(query.type)}`);
@@ -159,10 +159,10 @@ export async function listRegistry(db: Queryable, issuerCode: string | undefined
 }
 
 /** The name a holder goes by on its newest license (the console greets a signed-in enterprise by it). */
-export async function holderNameOf(db: Queryable, holderCode: string): Promise<string | undefined> {
+export async function holderNameOf(db: Queryable, holderCode: string, typeKeys: readonly string[]): Promise<string | undefined> {
   const row = (
     await db.query<{ holder_name: string }>('select holder_name from licenses where type_key = any($1::text[]) and holder_code = $2 order by updated_at desc limit 1', [
-      LICENSE_TYPES.map((t) => t.key),
+      typeKeys,
       holderCode,
     ])
   ).rows[0];

@@ -82,7 +82,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         security: [{ bearer: [] }],
         body: Type.Object(
           {
-            type: Type.String({ description: 'License type key, e.g. business-license' }),
+            type: Type.String({ description: 'License type key (GET /api/v1/license-types)' }),
             holder: Type.Object(
               {
                 code: Type.String({ description: 'Holder code: unified social credit code (001) or citizen id (111)' }),
@@ -121,7 +121,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
             holderCode: Type.Optional(Type.String({ minLength: 1, maxLength: 18, description: "The holder's code (unified social credit code), exact" })),
             name: Type.Optional(Type.String({ minLength: 1, maxLength: REGISTRY_NAME_MAX, description: "A part of the holder's name, any case" })),
             status: Type.Optional(StatusSchema),
-            type: Type.Optional(Type.String({ maxLength: 64, description: 'License type key, e.g. business-license' })),
+            type: Type.Optional(Type.String({ maxLength: 64, description: 'License type key (GET /api/v1/license-types)' })),
             issuedFrom: Type.Optional(Type.String({ format: 'date', description: 'Issued on or after (YYYY-MM-DD)' })),
             issuedTo: Type.Optional(Type.String({ format: 'date', description: 'Issued on or before (YYYY-MM-DD)' })),
             issuerCode: Type.Optional(Type.String({ minLength: 18, maxLength: 18, description: "The coordination office: one issuing department's licenses" })),

@@ -1,15 +1,14 @@
 import { availableParallelism } from 'node:os';
 import type { SigningKey, StoredKeyMaterial } from '../platform/crypto/keys.ts';
 import { siblingModule, WorkerPool } from '../platform/workers/pool.ts';
-import { findLicenseType } from '../standards/index.ts';
 import type { LicenseData } from './licenseData.ts';
-import { signLicenseVersion, type Holder, type Issuer } from './licenseRecords.ts';
+import { signLicenseVersion, type Holder, type Issuer, type SigningType } from './licenseRecords.ts';
 
 /** One license version to identify and sign. Plain data, so it can cross to a worker thread. */
 export interface SignTask {
   id: number;
   version: number;
-  typeKey: string;
+  type: SigningType;
   issuer: Issuer;
   holder: Holder;
   data: LicenseData;
@@ -29,11 +28,7 @@ export interface LicenseSigner {
 }
 
 export function signTasks(key: SigningKey, publicUrl: string, tasks: readonly SignTask[]): SignedVersion[] {
-  return tasks.map((task) => {
-    const standard = findLicenseType(task.typeKey);
-    if (!standard) throw new Error(`unknown license type ${task.typeKey}`);
-    return signLicenseVersion(key, publicUrl, { ...task, standard, issuedAt: new Date(task.issuedAt) });
-  });
+  return tasks.map((task) => signLicenseVersion(key, publicUrl, { ...task, standard: task.type, issuedAt: new Date(task.issuedAt) }));
 }
 
 /** Signs on the calling thread: right for small batches (the demo, an API call). */

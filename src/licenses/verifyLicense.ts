@@ -3,7 +3,7 @@ import type { VerificationKey } from '../platform/crypto/keys.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import type { Platform } from '../platform/platform.ts';
-import { buildLicenseIdentifier, findLicenseType, isAuthorisedIssuer, parseLicenseIdentifier } from '../standards/index.ts';
+import { buildLicenseIdentifier, isAuthorisedIssuer, licenseTypeRegistry, parseLicenseIdentifier, type LicenseTypeStandard } from '../standards/index.ts';
 import { CredentialFormatError, parseCredential, verifyCredentialSignature } from './credential.ts';
 import type { LicenseStatus } from './lifecycle.ts';
 import { chinaDate } from '../platform/chinaTime.ts';
@@ -38,10 +38,9 @@ export type Disclosure = 'credential' | 'public' | 'none';
 const PUBLIC_METADATA = ['identifier', 'version', 'licenseName', 'licenseTypeCode', 'issuerCode', 'issuerName', 'validFrom', 'validUntil', 'iat'];
 
 /** Cuts a verification down to what `disclosure` allows. */
-export function discloseOnly(result: VerificationResult, disclosure: Disclosure): VerificationResult & { disclosure: Disclosure } {
+export function discloseOnly(result: VerificationResult, disclosure: Disclosure, standard: LicenseTypeStandard | undefined): VerificationResult & { disclosure: Disclosure } {
   if (disclosure === 'credential') return { ...result, disclosure };
   const l = result.license;
-  const standard = typeof l.vct === 'string' ? findLicenseType(vctToKey(l.vct)) : undefined;
   if (disclosure === 'public') {
     const shown: Record<string, unknown> = {};
     for (const name of PUBLIC_METADATA) if (name in l) shown[name] = l[name];
@@ -61,6 +60,8 @@ export interface VerifyContext {
   statusLists: StatusLists;
   /** Whether the department was an authorised issuer of the license type on that (China) date. */
   authorisedIssuer: (licenseType: string, department: string, date: string) => Promise<boolean>;
+  /** The published versions of the type a vct names, oldest first (none for a type the platform does not serve). */
+  typeVersions: (vct: string) => readonly LicenseTypeStandard[];
 }
 
 /** What verification needs of a platform. */
@@ -70,6 +71,11 @@ export function verificationContext(platform: Platform): VerifyContext {
     keys: platform.keys,
     statusLists: statusListsOf(platform),
     authorisedIssuer: (type, department, date) => isAuthorisedIssuer(platform, type, department, date),
+    typeVersions: (vct) => {
+      const registry = licenseTypeRegistry(platform);
+      const type = registry.findByVct(vct);
+      return type ? registry.versions(type.key) : [];
+    },
   };
 }
 
@@ -108,7 +114,8 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
         : { check: 'issuer-key', passed: true, detail: `key ${kid} of ${keyOwner}${key.retired ? ' (retired, was active when signed)' : ''}` },
   );
 
-  const typeKey = typeof claims.vct === 'string' ? vctToKey(claims.vct) : '';
+  const versions = typeof claims.vct === 'string' ? ctx.typeVersions(claims.vct) : [];
+  const typeKey = versions[0]?.key ?? '';
   // An iat a Date cannot hold (1e300) is no issuance date: the check fails, nothing throws.
   const issuedOn = typeof claims.iat === 'number' && Number.isSafeInteger(claims.iat) && Math.abs(claims.iat) < 8.64e12 ? chinaDate(claims.iat * 1000) : undefined;
   const issuerCode = typeof claims.issuerCode === 'string' ? claims.issuerCode : '';
@@ -139,12 +146,13 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
     detail: `valid from ${String(claims.validFrom)} until ${claims.validUntil ? String(claims.validUntil) : '长期 (no end)'}; today is ${chinaDate(now)}`,
   });
 
-  const standard = findLicenseType(typeKey);
-  const errors = standard ? schemaErrors(standard, disclosed, true) : [];
+  // The credential was issued under one of the type's versions: the disclosed fields must fit one.
+  const fits = versions.find((v) => schemaErrors(v, disclosed, 'partial').length === 0);
+  const errors = versions.length > 0 && !fits ? schemaErrors(versions[versions.length - 1], disclosed, 'partial') : [];
   checks.push(
-    !standard
+    versions.length === 0
       ? { check: 'schema', passed: false, detail: `unknown license type ${String(claims.vct)}` }
-      : { check: 'schema', passed: errors.length === 0, detail: errors.length === 0 ? `conforms to ${standard.key} ${standard.version}` : errors.map((e) => `${e.instancePath} ${e.message}`).join('; ') },
+      : { check: 'schema', passed: fits !== undefined, detail: fits ? `conforms to ${fits.key} ${fits.version}` : errors.map((e) => `${e.instancePath} ${e.message}`).join('; ') },
   );
 
   const latest = state?.currentVersion ? currentIdentifier(String(claims.identifier), state.currentVersion) : undefined;
@@ -179,8 +187,6 @@ function headerKid(sdJwt: string): string | undefined {
 
 /** Claims that carry the SD-JWT machinery rather than facts about the license. */
 const SD_JWT_MECHANICS = new Set(['_sd', '_sd_alg', 'status', 'cnf']);
-
-const vctToKey = (vct: string) => vct.split(':').pop() ?? '';
 
 /** status_lists.id is an int. */
 const MAX_STATUS_LIST = 2_147_483_647;

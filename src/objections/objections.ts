@@ -10,7 +10,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { findActiveGrant, PURPOSES } from '../agreements/index.ts';
 import { findDepartment } from '../departments/index.ts';
-import { licenseTypeFields } from '../holders/index.ts';
 import { amendLicense, amendLicenseOnFinalDecision, findCurrentLicense, findVersionCredential, parseCredential, presentCredential } from '../licenses/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
@@ -19,7 +18,7 @@ import type { Platform } from '../platform/platform.ts';
 import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
-import { isAuthorisedIssuer, LICENSE_TYPES } from '../standards/index.ts';
+import { isAuthorisedIssuer, licenseTypeFields, licenseTypeRegistry } from '../standards/index.ts';
 import { answerDeadline, holidayCalendar } from '../platform/workingDays.ts';
 import { objectionEvent, type ObjectionEventType, type ObjectionStep } from './events.ts';
 import { announceOpenCount } from './marks.ts';
@@ -317,11 +316,11 @@ async function record(
 }
 
 /** The license an identifier (any version's) names: its type, holder, issuer and current version. */
-async function licenseOf(db: Queryable, identifier: string) {
+async function licenseOf(platform: Platform, db: Queryable, identifier: string) {
   const credential = await findVersionCredential(db, identifier);
   if (!credential) throw new DomainError('not-found', 'license-not-found', `no license ${identifier}`, { field: '/licenseIdentifier' });
   const payload = parseCredential(credential).payload as { vct?: string; holderCode?: string };
-  const standard = LICENSE_TYPES.find((t) => t.vct === payload.vct);
+  const standard = typeof payload.vct === 'string' ? licenseTypeRegistry(platform).findByVct(payload.vct) : undefined;
   const current = standard && payload.holderCode ? await findCurrentLicense(db, standard.key, payload.holderCode) : undefined;
   if (!standard || !current) throw new DomainError('not-found', 'license-not-found', `no license ${identifier}`, { field: '/licenseIdentifier' });
   return { type: standard.key, holderCode: current.holderCode, issuerCode: current.issuerCode, current };
@@ -355,7 +354,7 @@ function checkValues(values: Record<string, unknown>, known: readonly string[], 
 /** A consumer department (that receives the type) or the holder objects to fields of a license. */
 export async function submitObjection(platform: Platform, principal: Principal, input: ObjectionInput, now: Date = new Date()): Promise<Objection> {
   const id = await platform.store.transaction(async (tx) => {
-    const license = await licenseOf(tx, input.licenseIdentifier);
+    const license = await licenseOf(platform, tx, input.licenseIdentifier);
     const department = isStaff(principal) ? principal.departmentCode : null;
     const context = { receives: department !== null && (await receives(tx, department, license.type)) };
     const resource: PolicyResource = { type: 'ObjectedLicense', id: license.current.identifier, attrs: { issuerCode: license.issuerCode, holderCode: license.holderCode, licenseType: license.type } };
@@ -367,7 +366,7 @@ export async function submitObjection(platform: Platform, principal: Principal, 
       }
       authorize(principal, 'objection:submit', resource, context);
     }
-    const known = licenseTypeFields(license.type);
+    const known = licenseTypeFields(platform, license.type);
     const fields = checkFields(input.fields, known, '/fields');
     if (blank(input.reason)) throw invalid('missing-field', 'give the reason of the objection', '/reason');
     if (input.proposed) checkValues(input.proposed, known, '/proposed');
@@ -568,7 +567,7 @@ export async function decideObjection(platform: Platform, principal: Principal, 
     } else {
       const data = input.data;
       if (!data || Object.keys(data).length === 0) throw invalid('missing-field', 'accepting needs the corrected values in data ({field: value})', '/data');
-      checkValues(data, licenseTypeFields(r.type_key), '/data');
+      checkValues(data, licenseTypeFields(platform, r.type_key), '/data');
       const current = await findCurrentLicense(tx, r.type_key, r.holder_code);
       if (!current) throw notFound('license-not-found', `the license of ${r.holder_code} (${r.type_key}) is gone`);
       const values = presentCredential(current.credential, Object.keys(data)).fields;

@@ -188,7 +188,7 @@ async function personView(platform: Platform, person: { username: string; name: 
 }
 
 async function holderView(platform: Platform, holderCode: string): Promise<SessionPrincipalView> {
-  return { kind: 'holder', holderCode, name: (await holderNameOf(platform.store, holderCode)) ?? holderCode };
+  return { kind: 'holder', holderCode, name: (await holderNameOf(platform, holderCode)) ?? holderCode };
 }
 
 /**

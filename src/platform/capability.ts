@@ -14,6 +14,8 @@ export interface Capability {
   routes?: FastifyPluginAsync<{ platform: Platform }>;
   /** Registers event listeners; runs in every process that opens the platform (server and CLI). */
   attach?: (platform: Platform) => void;
+  /** Loads what the capability keeps in memory before the platform is used (every process), after every capability attached. */
+  open?: (platform: Platform) => Promise<void>;
   /** Starts background work (timers, delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
   /** A check `/health/ready` runs (is its background work alive?). */

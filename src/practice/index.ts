@@ -18,10 +18,10 @@ import { authorize } from '../policy/index.ts';
 import { serialOf, SLOTS, type Slot } from './codes.ts';
 import { currentCopy, isPractising, nextSerial, practisingCopy, replaceCopy, setPractising, type Copy } from './copies.ts';
 import { practiceEvent } from './events.ts';
-import { resourceIds, seedCopy, type PracticeEnterprise, type SyntheticSource } from './seed.ts';
+import { resourceIds, seedCopy, type PracticeEnterprise, type PracticeKit } from './seed.ts';
 
 export type { PracticeEvent } from './events.ts';
-export type { PracticeEnterprise, SyntheticEnterprise, SyntheticSource } from './seed.ts';
+export type { PracticeEnterprise, PracticeKit } from './seed.ts';
 
 /** What the console shows of a person's practice mode. */
 export interface PracticeView {
@@ -38,7 +38,7 @@ export interface PracticeView {
 }
 
 const PLATFORM = { type: 'Platform', id: 'certbridge' };
-const synthetics = new WeakMap<Platform, SyntheticSource>();
+const kits = new WeakMap<Platform, PracticeKit>();
 
 /** The person behind a principal, as they really are: their real department and role. */
 async function realPerson(platform: Platform, principal: Principal): Promise<{ personId: string; username: string; departmentCode: string; role: Slot }> {
@@ -68,18 +68,18 @@ async function view(platform: Platform, personId: string): Promise<PracticeView>
       departmentCode: copy.departments[SLOTS.indexOf(copy.role)],
       departments,
       enterprises: copy.enterprises,
-      resources: resourceIds(copy.serial),
+      resources: resourceIds(copy.serial, kits.get(platform)?.licenseType ?? ''),
     },
   };
 }
 
 /** Seeds a new copy for the person; it becomes current only when the caller says so (replaceCopy). */
 async function newCopy(platform: Platform, person: { personId: string; username: string; departmentCode: string; role: Slot }): Promise<Omit<Copy, 'createdAt'>> {
-  const synthetic = synthetics.get(platform);
-  if (!synthetic) throw new Error('practice: no source of synthetic enterprises (the composition root gives one)');
+  const kit = kits.get(platform);
+  if (!kit) throw new Error('practice: no practice kit (the composition root gives one)');
   const real = await getDepartment(platform.store, person.departmentCode);
   const serial = await nextSerial(platform.store);
-  const seeded = await seedCopy(platform, synthetic, serial, person.role, real);
+  const seeded = await seedCopy(platform, kit, serial, person.role, real);
   return { serial, personId: person.personId, username: person.username, departmentCode: real.code, role: person.role, ...seeded };
 }
 
@@ -156,8 +156,8 @@ function guardAgreement(event: AgreementEvent): void {
 }
 
 /** Registers the guard and the practice principal of sessions (the composition root gives the synthetic enterprises). */
-export function attachPractice(platform: Platform, synthetic: SyntheticSource): void {
-  synthetics.set(platform, synthetic);
+export function attachPractice(platform: Platform, kit: PracticeKit): void {
+  kits.set(platform, kit);
   platform.events.on<LicenseEvent>('license.', async (_tx, events) => {
     for (const event of events) guardLicense(event);
   });

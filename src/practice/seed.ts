@@ -1,6 +1,6 @@
 /**
  * Seeds a practice copy: its three departments (the person's own, named after their real one, and
- * two partners), the copy's issuer authorised for the business license, synthetic enterprises with
+ * two partners), the copy's issuer authorised for the practised license type, synthetic enterprises with
  * licenses (and some without, to issue to), two catalog resources of the issuer and a request of
  * the consumer awaiting the issuer's answer. Everything goes through the capabilities' facades, as
  * the operator of the installation or the copy's own systems would do it — in the practice range.
@@ -11,15 +11,20 @@ import { findDepartment, registerDepartment } from '../departments/index.ts';
 import { issueMany } from '../licenses/index.ts';
 import type { ClientPrincipal, OperatorPrincipal } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authoriseIssuer, BUSINESS_LICENSE } from '../standards/index.ts';
+import { authoriseIssuer, findLicenseType } from '../standards/index.ts';
 import { codeDivision, departmentCode, enterpriseCode, SLOTS, type Slot } from './codes.ts';
 
-/** A synthetic market entity, as src/demo makes them (injected by the composition root: a capability does not import the demo). */
-export interface SyntheticEnterprise {
-  creditCode: string;
-  data: { name: string; registrationAuthority: string } & Record<string, unknown>;
+/**
+ * What practice copies are made of (given by the composition root from the demo: a capability does
+ * not import the demo): the license type practised on, synthetic holders with their license data,
+ * and the fields the copy's consumer asks for.
+ */
+export interface PracticeKit {
+  licenseType: string;
+  /** A synthetic holder: its credit code (whose third character the copy keeps), and data named as practice (练习), issued by `issuerName`. */
+  enterprise: (random: () => number, serial: number, issuerName: string) => { creditCode: string; name: string; data: Record<string, unknown> };
+  requestedFields: readonly string[];
 }
-export type SyntheticSource = (random: () => number, serial: number) => SyntheticEnterprise;
 
 export interface PracticeEnterprise {
   holderCode: string;
@@ -55,15 +60,6 @@ const PARTNER_NAMES: Record<Slot, { name: string; nameEn: string }> = {
   coordinator: { name: '练习·大数据局（协调办）', nameEn: 'Practice: Big Data Bureau (coordination office)' },
 };
 
-const LICENSE_FIELDS: CatalogField[] = [
-  { name: 'name', sensitivity: 'public', title: '名称', titleEn: 'Name' },
-  { name: 'entityType', sensitivity: 'public', title: '类型', titleEn: 'Entity type' },
-  { name: 'legalRepresentative', sensitivity: 'internal', title: '法定代表人', titleEn: 'Legal representative' },
-  { name: 'registeredCapital', sensitivity: 'public', title: '注册资本', titleEn: 'Registered capital' },
-  { name: 'domicile', sensitivity: 'internal', title: '住所', titleEn: 'Domicile' },
-  { name: 'businessScope', sensitivity: 'public', title: '经营范围', titleEn: 'Business scope' },
-];
-
 const REPORT_FIELDS: CatalogField[] = [
   { name: 'creditCode', sensitivity: 'public', title: '统一社会信用代码', titleEn: 'Unified social credit code' },
   { name: 'reportYear', sensitivity: 'public', title: '年报年度', titleEn: 'Report year' },
@@ -72,10 +68,10 @@ const REPORT_FIELDS: CatalogField[] = [
 ];
 
 /** The catalog ids of a copy's resources (unique across copies: they carry the serial). */
-export const resourceIds = (serial: number) => ({ licenses: `practice-${serial}-business-license`, reports: `practice-${serial}-annual-report` });
+export const resourceIds = (serial: number, licenseType: string) => ({ licenses: `practice-${serial}-${licenseType}`.slice(0, 64), reports: `practice-${serial}-annual-report` });
 
 /** Seeds copy `serial` for a person of `role` in the real department `real`. */
-export async function seedCopy(platform: Platform, synthetic: SyntheticSource, serial: number, role: Slot, real: { code: string; name: string; nameEn: string; region: string }): Promise<SeededCopy> {
+export async function seedCopy(platform: Platform, kit: PracticeKit, serial: number, role: Slot, real: { code: string; name: string; nameEn: string; region: string }): Promise<SeededCopy> {
   const division = codeDivision(real.region);
   const region = /^\d{6}$/.test(real.region) ? real.region : '370000';
   const codes = Object.fromEntries(SLOTS.map((slot) => [slot, departmentCode(serial, slot, division)])) as Record<Slot, string>;
@@ -85,35 +81,41 @@ export async function seedCopy(platform: Platform, synthetic: SyntheticSource, s
     await registerDepartment(platform, SEEDER, { code: codes[slot], ...names, level: 'province', region });
   }
   const system = (slot: Slot): ClientPrincipal => ({ kind: 'client', clientId: 'practice-seed', departmentCode: codes[slot], roles: [slot] });
-  await authoriseIssuer(platform, SEEDER, BUSINESS_LICENSE.key, { department: codes.issuer, legalBasis: '练习模式：非真实授权 (practice mode: not a real authorisation)', validFrom: '2020-01-01' });
+  await authoriseIssuer(platform, SEEDER, kit.licenseType, { department: codes.issuer, legalBasis: '练习模式：非真实授权 (practice mode: not a real authorisation)', validFrom: '2020-01-01' });
 
   const random = seededRandom(serial * 7919 + 17);
   const issuerName = role === 'issuer' ? `${real.name}（练习）` : PARTNER_NAMES.issuer.name;
-  const enterprises: (PracticeEnterprise & { data: SyntheticEnterprise['data'] })[] = [];
+  const enterprises: (PracticeEnterprise & { data: Record<string, unknown> })[] = [];
   for (let n = 0; n < LICENSED + UNLICENSED; n++) {
-    const made = synthetic(random, n + 1);
+    const made = kit.enterprise(random, n + 1, issuerName);
     const holderCode = enterpriseCode(serial, n, made.creditCode[1], division);
-    const name = `${made.data.name}（练习）`;
-    enterprises.push({ holderCode, name, seededLicense: n < LICENSED, data: { ...made.data, name, registrationAuthority: issuerName } });
+    enterprises.push({ holderCode, name: made.name, seededLicense: n < LICENSED, data: made.data });
   }
   await issueMany(platform, SEEDER, {
-    type: BUSINESS_LICENSE.key,
+    type: kit.licenseType,
     issuerCode: codes.issuer,
     items: enterprises.filter((e) => e.seededLicense).map((e) => ({ holderCode: e.holderCode, holderName: e.name, data: e.data })),
   });
 
-  const ids = resourceIds(serial);
+  const ids = resourceIds(serial, kit.licenseType);
+  const standard = findLicenseType(platform, kit.licenseType)!;
+  const licenseFields: CatalogField[] = Object.entries(standard.dataSchema.properties).map(([name, schema]) => ({
+    name,
+    sensitivity: standard.publicFields.includes(name) ? 'public' : 'internal',
+    title: schema.title,
+    titleEn: schema['x-title-en'],
+  }));
   const common = { sharingClass: 'conditional' as const, updateCycle: 'realtime', accessModes: ['query' as const], serviceLevel: { responseWorkingDays: 10 } };
   await registerResource(platform, system('issuer'), {
     ...common,
     id: ids.licenses,
     ownerDepartment: codes.issuer,
-    title: '营业执照登记信息（练习）',
-    titleEn: 'Business license particulars (practice)',
-    description: '练习数据：合成的市场主体登记信息，非真实。',
-    descriptionEn: 'Practice data: synthetic market entity particulars, not real.',
-    dataset: 'practice-business-license',
-    fields: LICENSE_FIELDS,
+    title: `${standard.name}信息（练习）`,
+    titleEn: `${standard.nameEn} particulars (practice)`,
+    description: `练习数据：合成的${standard.name}信息，非真实。`,
+    descriptionEn: `Practice data: synthetic ${standard.nameEn} particulars, not real.`,
+    dataset: `practice-${kit.licenseType}`.slice(0, 64),
+    fields: licenseFields,
     conditions: '仅限练习。 / Practice only.',
     legalBasis: '练习模式（非真实法律依据） / practice mode (not a real legal basis)',
   });
@@ -136,9 +138,9 @@ export async function seedCopy(platform: Platform, synthetic: SyntheticSource, s
   await submitAgreement(platform, system('consumer'), {
     resourceId: ids.licenses,
     purpose: 'tax-administration',
-    purposeDescription: '练习：办理税务登记时核验营业执照信息，免于提交纸质复印件。',
+    purposeDescription: `练习：办理税务登记时核验${standard.name}信息，免于提交纸质复印件。`,
     legalBasis: '练习模式（非真实法律依据）',
-    fields: ['name', 'entityType', 'legalRepresentative'],
+    fields: [...kit.requestedFields],
     expectedDailyVolume: 200,
     validUntil,
   });

@@ -6,7 +6,8 @@
  * millions.
  */
 import type { Queryable } from '../platform/store/store.ts';
-import { evaluateVersion, formatMessage, holderKey, identityKey, normalizeValue, rulesOf, ruleWithCheck, type Check, type CheckedVersion } from './rules.ts';
+import type { LicenseTypeStandard } from '../standards/index.ts';
+import { evaluateVersion, formatMessage, holderKey, identityKey, normalizeValue, ruleWithCheck, type Check, type CheckedVersion } from './rules.ts';
 
 export interface NewFinding {
   licenseId: number;
@@ -108,7 +109,7 @@ export interface EvaluatedBatch {
 
 /** Evaluates a batch with the per-version rules; nothing is read or written (the full pass does it while the previous batch is written). */
 export function evaluateBatch(versions: readonly CheckedVersion[]): EvaluatedBatch {
-  const checked = versions.filter((v) => rulesOf(v.licenseType));
+  const checked = versions.filter((v) => v.standard !== undefined);
   const findings: NewFinding[] = [];
   for (const v of checked) {
     for (const failure of evaluateVersion(v)) {
@@ -183,7 +184,7 @@ export async function writeBatch(
       checked.map((v) => v.holderCode),
       checked.map((v) => isCurrent(v.status)),
       checked.map((v) => holderKey(v.holderCode, v.holderCodeType)),
-      identityKeys ?? checked.map((v) => identityKey(v.licenseType, v.data)),
+      identityKeys ?? checked.map((v) => identityKey(v.standard, v.data)),
     ],
     { name: 'quality.upsert-checked' },
   );
@@ -233,18 +234,19 @@ export type UniquenessScope = { licenseIds: number[]; holderKeys: string[]; iden
 
 const UNIQUENESS: readonly { check: Check; column: 'holder_key' | 'identity_key'; keys: 'holderKeys' | 'identityKeys' }[] = [
   { check: 'one-current-per-holder', column: 'holder_key', keys: 'holderKeys' },
-  { check: 'distinct-name-and-domicile', column: 'identity_key', keys: 'identityKeys' },
+  { check: 'distinct-values', column: 'identity_key', keys: 'identityKeys' },
 ];
 
 /**
  * The uniqueness rules by grouping the checked licenses on their keys: a finding on each current
  * license of a group of more than one; a finding of a license no longer in such a group resolved.
  */
-export async function checkUniqueness(tx: Queryable, licenseTypes: readonly string[], scope: UniquenessScope): Promise<Written> {
+export async function checkUniqueness(tx: Queryable, licenseTypes: readonly LicenseTypeStandard[], scope: UniquenessScope): Promise<Written> {
   const written: Written = { opened: 0, resolved: 0 };
-  for (const type of licenseTypes) {
+  for (const standard of licenseTypes) {
+    const type = standard.key;
     for (const { check, column, keys } of UNIQUENESS) {
-      const rule = ruleWithCheck(type, check);
+      const rule = ruleWithCheck(standard, check);
       if (!rule) continue;
       const keyFilter = scope === 'all' ? '' : `and ${column} = any($2::text[])`;
       const params = scope === 'all' ? [type] : [type, scope[keys]];
@@ -271,7 +273,7 @@ export async function checkUniqueness(tx: Queryable, licenseTypes: readonly stri
         dimension: rule.dimension,
         severity: rule.severity,
         fields: check === 'one-current-per-holder' ? ['holderCode'] : (rule.params.fields as string[]),
-        ...formatMessage(rule, check === 'one-current-per-holder' ? ['holderCode'] : (rule.params.fields as string[]), { key: r.k, count: r.n, others: r.n - 1 }),
+        ...formatMessage(rule, standard, check === 'one-current-per-holder' ? ['holderCode'] : (rule.params.fields as string[]), { key: r.k, count: r.n, others: r.n - 1 }),
       }));
       written.opened += (await insertFindings(tx, findings)).length;
       const failing = findings.map((f) => f.licenseId);

@@ -73,10 +73,10 @@ export interface ReportResult {
  * answer says which fields matched, never what the license holds.
  */
 export async function reportHeldValues(platform: Platform, principal: Principal, input: ReportInput): Promise<ReportResult> {
-  const standard = findLicenseType(input.type);
+  const standard = findLicenseType(platform, input.type);
   if (!standard) throw invalid('unknown-license-type', `no license type ${input.type}`, '/type');
   authorize(principal, 'quality:report', { type: 'LicenseType', id: standard.key, attrs: { key: standard.key } });
-  const rule = ruleWithCheck(standard.key, 'reported-by-department');
+  const rule = ruleWithCheck(standard, 'reported-by-department');
   if (!rule) throw invalid('unknown-license-type', `license type ${input.type} takes no reports`, '/type');
   const allowed = rule.params.fields as string[];
   const names = Object.keys(input.fields);
@@ -125,7 +125,7 @@ export async function reportHeldValues(platform: Platform, principal: Principal,
         fields: [field],
         reportId,
         reportedBy: department,
-        ...formatMessage(rule, [field], { department: reporter?.name ?? department }),
+        ...formatMessage(rule, standard, [field], { department: reporter?.name ?? department }),
       })),
     );
     await platform.events.publish(tx, [

@@ -10,10 +10,10 @@ import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { checkUniqueness, checkVersions, evaluateBatch, writeBatch, type Written } from './findings.ts';
 import { passCompletedEvent } from './events.ts';
-import { rulesOf, type CheckedVersion } from './rules.ts';
-import { findLicenseType, LICENSE_TYPES } from '../standards/index.ts';
+import type { CheckedVersion } from './rules.ts';
+import { findLicenseType, licenseTypeRegistry, licenseTypesOf, type LicenseTypeDefinition, type LicenseTypeStandard } from '../standards/index.ts';
 import { siblingModule, WorkerPool } from '../platform/workers/pool.ts';
-import { lazyVersion, toVersion, type VersionRow } from './versions.ts';
+import { lazyVersion, toVersion, type TypeOf, type VersionRow } from './versions.ts';
 import type { EvaluatedBatch, NewFinding } from './findings.ts';
 
 /** Licenses checked per transaction in the full pass, and leaves of the log read per transaction by the follower. */
@@ -22,7 +22,7 @@ export const FOLLOW_BATCH = 2000;
 
 const LICENSE_EVENTS = ['issued', 'amended', 'suspended', 'reinstated', 'revoked', 'cancelled', 'expired'].map((e) => `license.${e}`);
 
-const SELECT = `select l.id, l.type_key, l.issuer_code, l.holder_code, l.holder_code_type, l.status, l.current_version, v.identifier, v.data, v.created_at
+const SELECT = `select l.id, l.type_key, l.type_version, l.issuer_code, l.holder_code, l.holder_code_type, l.status, l.current_version, v.identifier, v.data, v.created_at
   from licenses l join license_versions v on v.license_id = l.id and v.version = l.current_version`;
 
 /**
@@ -42,12 +42,18 @@ export const PASS_PAGE = `${SELECT.replace('v.data,', 'v.data::text as data,')} 
  * that throws fails the pass as it always did).
  */
 class PageEvaluator {
-  #pool: WorkerPool<VersionRow[], { findings: NewFinding[]; identityKeys: (string | null)[] }> | undefined = new WorkerPool(siblingModule('evaluator', import.meta.url), 1, null);
+  #pool: WorkerPool<{ rows: VersionRow[]; types: LicenseTypeDefinition[] }, { findings: NewFinding[]; identityKeys: (string | null)[] }> | undefined = new WorkerPool(
+    siblingModule('evaluator', import.meta.url),
+    1,
+    null,
+  );
+
+  constructor(private readonly types: PassTypes) {}
 
   async evaluate(rows: VersionRow[]): Promise<EvaluatedBatch> {
-    const result = this.#pool && (await this.#pool.run(rows).catch(() => this.close()));
-    if (!result) return evaluateBatch(rows.map(toVersion));
-    return { checked: rows.map(lazyVersion).filter((v) => rulesOf(v.licenseType)), findings: result.findings, identityKeys: result.identityKeys };
+    const result = this.#pool && (await this.#pool.run({ rows, types: this.types.definitions }).catch(() => this.close()));
+    if (!result) return evaluateBatch(rows.map((r) => toVersion(r, this.types.typeOf)));
+    return { checked: rows.map((r) => lazyVersion(r, this.types.typeOf)).filter((v) => v.standard !== undefined), findings: result.findings, identityKeys: result.identityKeys };
   }
 
   close(): undefined {
@@ -56,7 +62,24 @@ class PageEvaluator {
   }
 }
 
-const RULED_TYPES = () => LICENSE_TYPES.map((t) => t.key).filter((k) => rulesOf(k));
+/** The type versions a pass checks against: the registry's at the pass's start, so every page (and the worker) judges alike. */
+interface PassTypes {
+  keys: string[];
+  newest: LicenseTypeStandard[];
+  definitions: LicenseTypeDefinition[];
+  typeOf: TypeOf;
+}
+
+function passTypes(platform: Platform): PassTypes {
+  const registry = licenseTypeRegistry(platform);
+  const newest = licenseTypesOf(platform);
+  const versions = newest.flatMap((t) => registry.versions(t.key));
+  const byVersion = new Map(versions.map((v) => [`${v.key}@${v.version}`, v]));
+  return { keys: newest.map((t) => t.key), newest, definitions: versions.map((v) => v.definition), typeOf: (key, version) => byVersion.get(`${key}@${version}`) };
+}
+
+/** The registry's type versions, for the follower's re-checks. */
+const registryTypeOf = (platform: Platform): TypeOf => (key, version) => findLicenseType(platform, key, version);
 
 export interface PassResult {
   licenses: number;
@@ -74,10 +97,10 @@ export interface PassProgress {
 /** The full pass over every license of a type with rules; `onProgress` after each batch. */
 export async function fullPass(platform: Platform, actor: string, onProgress?: (p: PassProgress) => void): Promise<PassResult> {
   const started = new Date();
-  const types = RULED_TYPES();
-  const total = Number((await platform.store.query<{ n: string }>('select count(*) as n from licenses where type_key = any($1::text[])', [types])).rows[0].n);
+  const types = passTypes(platform);
+  const total = Number((await platform.store.query<{ n: string }>('select count(*) as n from licenses where type_key = any($1::text[])', [types.keys])).rows[0].n);
   const result = { licenses: 0, opened: 0, resolved: 0 };
-  const read = (after: number) => platform.store.query<VersionRow>(PASS_PAGE, [after, PASS_BATCH, types], { name: 'quality.pass-page' });
+  const read = (after: number) => platform.store.query<VersionRow>(PASS_PAGE, [after, PASS_BATCH, types.keys], { name: 'quality.pass-page' });
   // On PostgreSQL three things overlap: the next page is read on one connection, the previous page
   // is written in its transaction on another, and this one is evaluated in a worker thread
   // (PageEvaluator) — the database, the rules' interpreter and `pg`'s parsing each keep a core busy. One write at a time, in key order. (The embedded store
@@ -89,7 +112,7 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   };
   let writing: Promise<Written> | undefined;
   let next = read(0);
-  const evaluator = overlap ? new PageEvaluator() : undefined;
+  const evaluator = overlap ? new PageEvaluator(types) : undefined;
   try {
     for (;;) {
       const rows = (await next).rows;
@@ -99,7 +122,7 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
         next = read(last);
         next.catch(() => undefined); // awaited at the top of the loop (unless a write failed first)
       }
-      const evaluated = evaluator ? await evaluator.evaluate(rows) : evaluateBatch(rows.map(toVersion));
+      const evaluated = evaluator ? await evaluator.evaluate(rows) : evaluateBatch(rows.map((r) => toVersion(r, types.typeOf)));
       if (writing) tally(await writing);
       writing = platform.store.transaction((tx) => writeBatch(tx, evaluated, { previousKeys: false }));
       // Awaited at the next page or after the loop; a failure meanwhile is not an unhandled rejection.
@@ -118,7 +141,7 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
     evaluator?.close();
   }
   const unique = await platform.store.transaction(async (tx) => {
-    const written = await checkUniqueness(tx, types, 'all');
+    const written = await checkUniqueness(tx, types.newest, 'all');
     const done = { licenses: result.licenses, opened: result.opened + written.opened, resolved: result.resolved + written.resolved };
     await tx.query('insert into quality_runs (started_at, licenses, opened, resolved, run_by) values ($1, $2, $3, $4, $5)', [started, done.licenses, done.opened, done.resolved, actor]);
     await platform.events.publish(tx, [passCompletedEvent({ ...done, startedAt: started.toISOString() }, actor)]);
@@ -134,19 +157,20 @@ async function followPage(platform: Platform, batch: number): Promise<Written & 
     const cursor = Number((await tx.query<{ last_index: number }>('select last_index from quality_cursor for update')).rows[0].last_index);
     const page = await followLog(tx, cursor, batch, LICENSE_EVENTS);
     if (page.last === null) return { opened: 0, resolved: 0, read: 0, licenses: 0 };
-    const identifiers = [...new Set(page.entries.filter((e) => rulesOf(e.columns.licenseType ?? '') || !e.columns.licenseType).map((e) => e.entry.subject))];
-    const written = identifiers.length > 0 ? await recheck(tx, identifiers) : { opened: 0, resolved: 0, licenses: 0 };
+    const identifiers = [...new Set(page.entries.filter((e) => !e.columns.licenseType || findLicenseType(platform, e.columns.licenseType)).map((e) => e.entry.subject))];
+    const written = identifiers.length > 0 ? await recheck(tx, identifiers, registryTypeOf(platform)) : { opened: 0, resolved: 0, licenses: 0 };
     await tx.query('update quality_cursor set last_index = $1, updated_at = now()', [page.last]);
     return { ...written, read: page.last - cursor };
   });
 }
 
 /** Re-checks the licenses of these version identifiers (their current versions), uniqueness included. */
-export async function recheck(tx: Queryable, identifiers: readonly string[]): Promise<Written & { licenses: number }> {
+export async function recheck(tx: Queryable, identifiers: readonly string[], typeOf: TypeOf): Promise<Written & { licenses: number }> {
   const rows = await tx.query<VersionRow>(`${SELECT} where l.id in (select license_id from license_versions where identifier = any($1::text[]))`, [identifiers]);
-  const versions = rows.rows.map(toVersion).filter((v) => findLicenseType(v.licenseType));
+  const versions = rows.rows.map((r) => toVersion(r, typeOf)).filter((v) => v.standard !== undefined);
   const written = await checkVersions(tx, versions);
-  const types = [...new Set(versions.map((v) => v.licenseType))];
+  // Uniqueness by the rules of each type's newest version among the changed ones.
+  const types = [...new Map(versions.map((v) => [v.licenseType, v.standard!])).values()];
   const unique = await checkUniqueness(tx, types, {
     licenseIds: versions.map((v) => v.licenseId),
     holderKeys: [...new Set([...written.previousKeys.holderKeys, ...(await keysOf(tx, versions, 'holder_key'))])],

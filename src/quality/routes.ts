@@ -9,7 +9,7 @@ const Month = (description: string) => Type.String({ pattern: '^[0-9]{4}-(0[1-9]
 const Code = (description: string) => Type.String({ minLength: 1, maxLength: 18, description });
 const Dimension = Type.Union([Type.Literal('completeness'), Type.Literal('validity'), Type.Literal('consistency'), Type.Literal('timeliness'), Type.Literal('uniqueness')]);
 const Dimensions = Type.Object(Object.fromEntries(DIMENSIONS.map((d) => [d, Type.Number({ minimum: 0, maximum: 100 })])));
-const LicenseType = Type.String({ minLength: 1, maxLength: 64, description: 'A license type key, e.g. business-license' });
+const LicenseType = Type.String({ minLength: 1, maxLength: 64, description: 'A license type key (GET /api/v1/license-types)' });
 
 const FindingSchema = Type.Object({
   id: Type.Integer(),
@@ -67,7 +67,7 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
             fields: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ minLength: 1, maxLength: 4000 }), {
               minProperties: 1,
               maxProperties: 20,
-              description: 'Field name → the value the department holds, e.g. {"name": "…", "legalRepresentative": "…"}',
+              description: 'Field name → the value the department holds, e.g. {"name": "…"}',
             }),
           },
           { additionalProperties: false },

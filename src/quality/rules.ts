@@ -1,44 +1,34 @@
 /**
- * Quality rules are data: one JSON file per license type beside its standard
- * (src/standards/<type>.quality.json), read and checked once here. A rule names one of a small set
- * of checks and gives it parameters; this file is the interpreter that evaluates the checks that
- * look at one license version at a time. The checks across licenses (uniqueness) are set-based SQL
- * in uniqueness.ts; consistency comes from departments' reports (reports.ts). Adding a rule of a
- * known check is editing the file; a new kind of check is a case here.
+ * Quality rules are data: each license type's definition lists its rules (its `quality`, in the
+ * rule language of src/standards/qualityChecks.ts and docs/quality.md); a type that lists none
+ * still has its schema and its number checked. This file is the interpreter of the checks that look
+ * at one license version at a time. The checks across licenses (uniqueness) are set-based SQL in
+ * findings.ts; consistency comes from departments' reports (index.ts).
  */
-import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { chinaDate, isCalendarDate } from '../platform/chinaTime.ts';
-import { checkCreditCode, DEMO_PROVINCE, findDivision, findLicenseType, isProvinceCode, normalizeRegisteredCapital, type LicenseTypeStandard } from '../standards/index.ts';
+import {
+  checkHolderCode,
+  checkLicenseNumber,
+  DEMO_PROVINCE,
+  DIMENSIONS,
+  findDivision,
+  isProvinceCode,
+  isVersionCheckName,
+  normalizeRegisteredCapital,
+  type Check,
+  type Dimension,
+  type LicenseTypeStandard,
+  type QualityRuleDefinition,
+  type Severity,
+} from '../standards/index.ts';
 
-export const DIMENSIONS = ['completeness', 'validity', 'consistency', 'timeliness', 'uniqueness'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-export type Severity = 'error' | 'warning';
+export { DIMENSIONS, type Check, type Dimension, type Severity };
 
-/** The checks a rule may name, and the dimension each belongs to. */
-const CHECKS = {
-  present: 'completeness',
-  schema: 'validity',
-  'holder-code': 'validity',
-  'holder-division': 'validity',
-  'date-order': 'validity',
-  'registered-capital': 'validity',
-  'published-within': 'timeliness',
-  'one-current-per-holder': 'uniqueness',
-  'distinct-name-and-domicile': 'uniqueness',
-  'reported-by-department': 'consistency',
-} as const satisfies Record<string, Dimension>;
-export type Check = keyof typeof CHECKS;
-
-export interface Rule {
-  id: string;
+export interface Rule extends QualityRuleDefinition {
   licenseType: string;
-  dimension: Dimension;
-  severity: Severity;
-  check: Check;
   params: Record<string, unknown>;
-  message: { 'zh-CN': string; en: string };
 }
 
 export interface RuleSet {
@@ -53,6 +43,8 @@ export interface CheckedVersion {
   version: number;
   identifier: string;
   licenseType: string;
+  /** The type version the license version was issued under; undefined when the platform does not serve it. */
+  standard: LicenseTypeStandard | undefined;
   department: string;
   holderCode: string;
   holderCodeType: string;
@@ -70,76 +62,41 @@ export interface Failure {
   messageEn: string;
 }
 
-const RULE_FILES: Record<string, URL> = {
-  'business-license': new URL('../standards/businessLicense.quality.json', import.meta.url),
-};
-
-function fail(where: string, problem: string): never {
-  throw new Error(`quality rules ${where}: ${problem}`);
+/** The rules every type has unless its definition gives its own of the check: the schema, and the number. */
+function implicitRules(standard: LicenseTypeStandard): QualityRuleDefinition[] {
+  const given = new Set(standard.quality.map((r) => r.check));
+  const rules: QualityRuleDefinition[] = [];
+  if (!given.has('schema')) {
+    rules.push({ id: 'AUTO-SCHEMA', dimension: 'validity', severity: 'error', check: 'schema', message: { 'zh-CN': `不符合${standard.name}数据标准：{fields}`, en: `Does not meet the ${standard.nameEn}'s data standard: {fields}` } });
+  }
+  if (standard.number && !given.has('license-number')) {
+    rules.push({ id: 'AUTO-NUMBER', dimension: 'validity', severity: 'error', check: 'license-number', message: { 'zh-CN': '证照编号不符合编号规则：{problem}', en: 'The license number does not follow its rule: {problem}' } });
+  }
+  return rules;
 }
 
-/** Reads and checks a rule file's content (unknown checks, dimensions or duplicate ids refuse to load). */
-export function parseRuleSet(json: unknown, where: string): RuleSet {
-  const file = json as Partial<RuleSet> | null;
-  if (!file || typeof file.licenseType !== 'string' || !Array.isArray(file.rules)) fail(where, 'expected {"licenseType", "version", "rules": [...]}');
-  const standard = findLicenseType(file.licenseType) ?? fail(where, `unknown license type ${file.licenseType}`);
-  const seen = new Set<string>();
-  const rules = file.rules.map((r: Partial<Rule>, i) => {
-    const at = `${where} rules[${i}]`;
-    if (typeof r.id !== 'string' || !/^[A-Z0-9-]{1,32}$/.test(r.id)) fail(at, 'id must be 1-32 of A-Z, 0-9 and -');
-    if (seen.has(r.id)) fail(at, `duplicate id ${r.id}`);
-    seen.add(r.id);
-    if (!r.check || !(r.check in CHECKS)) fail(at, `unknown check ${String(r.check)} (known: ${Object.keys(CHECKS).join(', ')})`);
-    if (CHECKS[r.check] !== r.dimension) fail(at, `check ${r.check} belongs to the dimension ${CHECKS[r.check]}, not ${String(r.dimension)}`);
-    if (r.severity !== 'error' && r.severity !== 'warning') fail(at, 'severity must be error or warning');
-    if (typeof r.message?.['zh-CN'] !== 'string' || typeof r.message.en !== 'string') fail(at, 'message needs zh-CN and en');
-    const params = r.params ?? {};
-    for (const field of fieldsOf(params)) if (!(field in propertiesOf(standard))) fail(at, `${field} is not a field of ${standard.key}`);
-    return { id: r.id, licenseType: standard.key, dimension: r.dimension, severity: r.severity, check: r.check, params, message: r.message } as Rule;
-  });
-  return { licenseType: standard.key, version: String(file.version ?? ''), rules };
-}
+const ruleSets = new WeakMap<LicenseTypeStandard, RuleSet>();
 
-function fieldsOf(params: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  if (Array.isArray(params.fields)) out.push(...(params.fields as string[]));
-  if (Array.isArray(params.pairs)) for (const pair of params.pairs as string[][]) out.push(...pair);
-  for (const key of ['field', 'eventDate']) if (typeof params[key] === 'string') out.push(params[key]);
-  return out;
-}
-
-const propertiesOf = (standard: LicenseTypeStandard) => (standard.dataSchema.properties ?? {}) as Record<string, { title?: string; 'x-title-en'?: string }>;
-
-const ruleSets = new Map<string, RuleSet>();
-
-/** The rules of a license type (read once per process); undefined for a type without a rule file. */
-export function rulesOf(licenseType: string): RuleSet | undefined {
-  let set = ruleSets.get(licenseType);
-  if (!set && RULE_FILES[licenseType]) {
-    set = parseRuleSet(JSON.parse(readFileSync(RULE_FILES[licenseType], 'utf8')), RULE_FILES[licenseType].pathname);
-    ruleSets.set(licenseType, set);
+/** The rules of a type version (its definition's, and the implicit ones), made once per version. */
+export function rulesOf(standard: LicenseTypeStandard): RuleSet {
+  let set = ruleSets.get(standard);
+  if (!set) {
+    const rules = [...standard.quality, ...implicitRules(standard)].map((r): Rule => ({ ...r, licenseType: standard.key, params: r.params ?? {} }));
+    set = { licenseType: standard.key, version: standard.version, rules };
+    ruleSets.set(standard, set);
   }
   return set;
 }
 
-const byCheck = new Map<string, Rule | null>();
-
 /** The rule of a type with that check (the first), for the set-based and report checks. */
-export function ruleWithCheck(licenseType: string, check: Check): Rule | undefined {
-  const key = `${licenseType}\u0000${check}`;
-  let rule = byCheck.get(key);
-  if (rule === undefined) {
-    const set = rulesOf(licenseType);
-    rule = set?.rules.find((r) => r.check === check) ?? null;
-    // Only once the type's rules are known (a type without a rule file stays unknown).
-    if (set) byCheck.set(key, rule);
-  }
-  return rule ?? undefined;
+export function ruleWithCheck(standard: LicenseTypeStandard, check: Check): Rule | undefined {
+  return rulesOf(standard).rules.find((r) => r.check === check);
 }
 
+const propertiesOf = (standard: LicenseTypeStandard) => standard.dataSchema.properties as Record<string, { title?: string; 'x-title-en'?: string }>;
+
 /** Fills `{name}` placeholders; `{fields}` is the fields' titles in the message's language. */
-export function formatMessage(rule: Rule, fields: readonly string[], values: Record<string, string | number> = {}): { messageZh: string; messageEn: string } {
-  const standard = findLicenseType(rule.licenseType);
+export function formatMessage(rule: Rule, standard: LicenseTypeStandard | undefined, fields: readonly string[], values: Record<string, string | number> = {}): { messageZh: string; messageEn: string } {
   const props = standard ? propertiesOf(standard) : {};
   const zh = fields.map((f) => props[f]?.title ?? f).join('、');
   const en = fields.map((f) => props[f]?.['x-title-en'] ?? f).join(', ');
@@ -155,14 +112,14 @@ addFormats.default(ajv);
 const ajvFirstError = new Ajv2020({ allErrors: false, strict: false });
 addFormats.default(ajvFirstError);
 type Validate = ReturnType<typeof ajv.compile>;
-const validators = new Map<string, { quick: Validate; full: Validate }>();
+const validators = new WeakMap<LicenseTypeStandard, { quick: Validate; full: Validate }>();
 function validatorOf(standard: LicenseTypeStandard) {
-  let validate = validators.get(standard.key);
+  let validate = validators.get(standard);
   if (!validate) {
     // Missing fields are completeness's to report, not validity's.
-    const schema = { ...standard.dataSchema, $id: `${String(standard.dataSchema.$id)}:quality`, required: [] };
+    const schema = { ...standard.dataSchema, $id: undefined, required: [] };
     validate = { quick: ajvFirstError.compile(schema), full: ajv.compile(schema) };
-    validators.set(standard.key, validate);
+    validators.set(standard, validate);
   }
   return validate;
 }
@@ -187,8 +144,8 @@ const calendarDate = memo(isCalendarDate);
 const isDate = (value: unknown): value is string => typeof value === 'string' && calendarDate(value);
 const capitalOf = memo((value: string) => normalizeRegisteredCapital(value));
 
-function failedWith(rule: Rule, fields: string[], values: Record<string, string | number> = {}): Failure {
-  return { rule, fields, ...formatMessage(rule, fields, values) };
+function failedWith(rule: Rule, standard: LicenseTypeStandard, fields: string[], values: Record<string, string | number> = {}): Failure {
+  return { rule, fields, ...formatMessage(rule, standard, fields, values) };
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -202,18 +159,34 @@ function evaluate(rule: Rule, v: CheckedVersion, standard: LicenseTypeStandard):
     case 'present': {
       let missing: string[] | undefined;
       for (const f of p.fields as string[]) if (isBlank(v.data[f])) (missing ??= []).push(f);
-      return missing ? failedWith(rule, missing) : undefined;
+      return missing ? failedWith(rule, standard, missing) : undefined;
     }
     case 'schema': {
       const { quick, full: validate } = validatorOf(standard);
       if (quick(v.data) || validate(v.data)) return undefined;
       const fields = [...new Set((validate.errors ?? []).map((e) => (e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : e.instancePath.split('/')[1] || '(data)')))];
-      return failedWith(rule, fields);
+      return failedWith(rule, standard, fields);
     }
     case 'holder-code': {
-      if (v.holderCodeType !== '001') return undefined;
-      const check = checkCreditCode(v.holderCode);
-      return check.valid ? undefined : failedWith(rule, ['holderCode'], { problem: check.problems.map((x) => x.rule).join(', ') });
+      const problems = checkHolderCode(v.holderCodeType, v.holderCode);
+      return problems.length === 0 ? undefined : failedWith(rule, standard, ['holderCode'], { problem: problems.map((x) => x.rule).join(', ') });
+    }
+    case 'license-number': {
+      const number = standard.number;
+      const value = number ? v.data[number.field] : undefined;
+      if (!number || typeof value !== 'string') return undefined;
+      const check = checkLicenseNumber(number, value);
+      return check.valid ? undefined : failedWith(rule, standard, [number.field], { problem: check.problems.map((x) => x.messageZh).join('；') });
+    }
+    case 'matches-holder-division': {
+      // The division digits of the number and of the holder's credit code (its characters 3–8).
+      const field = p.field as string;
+      const value = v.data[field];
+      if (v.holderCodeType !== '001' || typeof value !== 'string') return undefined;
+      const length = p.length as number;
+      const inNumber = value.slice(p.at as number, (p.at as number) + length);
+      const inCode = v.holderCode.slice(2, 2 + length);
+      return inNumber.length === length && inNumber !== inCode ? failedWith(rule, standard, [field, 'holderCode'], { value: inNumber, division: inCode }) : undefined;
     }
     case 'holder-division': {
       if (v.holderCodeType !== '001' || v.holderCode.length !== 18) return undefined;
@@ -221,26 +194,26 @@ function evaluate(rule: Rule, v: CheckedVersion, standard: LicenseTypeStandard):
       // Everywhere the province must exist; inside the platform's province (whose divisions it
       // knows) the prefecture must be one of its own.
       const known = /^\d{6}$/.test(division) && isProvinceCode(division.slice(0, 2)) && (division.slice(0, 2) !== DEMO_PROVINCE.code.slice(0, 2) || findDivision(`${division.slice(0, 4)}00`) !== undefined);
-      return known ? undefined : failedWith(rule, ['holderCode'], { division });
+      return known ? undefined : failedWith(rule, standard, ['holderCode'], { division });
     }
     case 'date-order': {
       const wrong = new Set<string>();
       for (const [a, b] of p.pairs as [string, string][]) {
         const x = v.data[a];
         const y = v.data[b];
-        if (isDate(x) && isDate(y) && x > y) {
+        if (isDate(x) && isDate(y) && (x > y || (p.strict === true && x === y))) {
           wrong.add(a);
           wrong.add(b);
         }
       }
-      return wrong.size ? failedWith(rule, [...wrong]) : undefined;
+      return wrong.size ? failedWith(rule, standard, [...wrong]) : undefined;
     }
     case 'registered-capital': {
       const field = p.field as string;
       const value = v.data[field];
       if (typeof value !== 'string' && typeof value !== 'number') return undefined;
       const read = typeof value === 'string' ? capitalOf(value) : normalizeRegisteredCapital(value);
-      return read.ok ? undefined : failedWith(rule, [field], { problem: read.message });
+      return read.ok ? undefined : failedWith(rule, standard, [field], { problem: read.message });
     }
     case 'published-within': {
       const field = p.eventDate as string;
@@ -250,7 +223,7 @@ function evaluate(rule: Rule, v: CheckedVersion, standard: LicenseTypeStandard):
       // A gap of more than historyAfterDays is the registry's history brought onto the platform
       // (an import of earlier licenses), not a late publication.
       const history = typeof p.historyAfterDays === 'number' ? p.historyAfterDays : Infinity;
-      return days > (p.maxDays as number) && days <= history ? failedWith(rule, [field], { days, maxDays: p.maxDays as number }) : undefined;
+      return days > (p.maxDays as number) && days <= history ? failedWith(rule, standard, [field], { days, maxDays: p.maxDays as number }) : undefined;
     }
     default:
       // Uniqueness and consistency are not about one version alone.
@@ -258,16 +231,15 @@ function evaluate(rule: Rule, v: CheckedVersion, standard: LicenseTypeStandard):
   }
 }
 
-/** The per-version checks: the dimensions a single version decides. */
-export const isVersionCheck = (rule: Rule) => rule.dimension !== 'uniqueness' && rule.dimension !== 'consistency';
+/** The per-version checks: those a single version decides. */
+export const isVersionCheck = (rule: Rule) => isVersionCheckName(rule.check);
 
 /** Every rule of the version's type that looks at one version, evaluated; the failures. */
 export function evaluateVersion(v: CheckedVersion): Failure[] {
-  const set = rulesOf(v.licenseType);
-  const standard = findLicenseType(v.licenseType);
-  if (!set || !standard) return [];
+  const standard = v.standard;
+  if (!standard) return [];
   const failures: Failure[] = [];
-  for (const rule of set.rules) {
+  for (const rule of rulesOf(standard).rules) {
     if (!isVersionCheck(rule)) continue;
     const failure = evaluate(rule, v, standard);
     if (failure) failures.push(failure);
@@ -292,9 +264,9 @@ export function holderKey(holderCode: string, holderCodeType: string): string {
   return holderCodeType === '001' && holderCode.length === 18 ? holderCode.slice(8, 17) : holderCode;
 }
 
-/** The normalised name and domicile, for distinct-name-and-domicile; null when either is missing. */
-export function identityKey(licenseType: string, data: Record<string, unknown>): string | null {
-  const rule = ruleWithCheck(licenseType, 'distinct-name-and-domicile');
+/** The normalised values of the fields of a distinct-values rule; null when one is missing or the type has no such rule. */
+export function identityKey(standard: LicenseTypeStandard | undefined, data: Record<string, unknown>): string | null {
+  const rule = standard && ruleWithCheck(standard, 'distinct-values');
   if (!rule) return null;
   let key = '';
   const fields = rule.params.fields as string[];

@@ -1,9 +1,14 @@
 /** The rows the quality rules read (a license's current version) and the version they make. */
+import type { LicenseTypeStandard } from '../standards/index.ts';
 import type { CheckedVersion } from './rules.ts';
+
+/** The type version a license version was issued under, as the caller knows them (the platform's registry; a worker's copy). */
+export type TypeOf = (key: string, version: string) => LicenseTypeStandard | undefined;
 
 export interface VersionRow {
   id: string;
   type_key: string;
+  type_version: string;
   issuer_code: string;
   holder_code: string;
   holder_code_type: string;
@@ -14,11 +19,12 @@ export interface VersionRow {
   created_at: Date | string;
 }
 
-export const toVersion = (r: VersionRow): CheckedVersion => ({
+export const toVersion = (r: VersionRow, typeOf: TypeOf): CheckedVersion => ({
   licenseId: Number(r.id),
   version: r.current_version,
   identifier: r.identifier,
   licenseType: r.type_key,
+  standard: typeOf(r.type_key, r.type_version),
   department: r.issuer_code,
   holderCode: r.holder_code,
   holderCodeType: r.holder_code_type,
@@ -28,13 +34,14 @@ export const toVersion = (r: VersionRow): CheckedVersion => ({
 });
 
 /** As toVersion, the data parsed only when something reads it (the main thread of a pass whose rules ran in a worker). */
-export function lazyVersion(r: VersionRow): CheckedVersion {
+export function lazyVersion(r: VersionRow, typeOf: TypeOf): CheckedVersion {
   let data: Record<string, unknown> | undefined;
   return {
     licenseId: Number(r.id),
     version: r.current_version,
     identifier: r.identifier,
     licenseType: r.type_key,
+    standard: typeOf(r.type_key, r.type_version),
     department: r.issuer_code,
     holderCode: r.holder_code,
     holderCodeType: r.holder_code_type,

@@ -1,4 +1,4 @@
-/** The standards' events: the registry of authorised issuers changed. */
+/** The standards' events: the registry of authorised issuers changed; a license type was drafted or published. */
 import { clientOfActor, type DomainEvent } from '../platform/events.ts';
 
 export type IssuerRegistryEvent = DomainEvent<
@@ -16,3 +16,22 @@ export function issuerRegistryEvent(type: IssuerRegistryEvent['type'], licenseTy
     data: { licenseType, department, ...facts },
   };
 }
+
+/** A license type version drafted or published (the audit log keeps every one; the catalog creates the type's resource). */
+export type LicenseTypeEvent = DomainEvent<
+  'standards.license-type-drafted' | 'standards.license-type-published',
+  {
+    key: string;
+    version: string;
+    name: string;
+    nameEn: string;
+    typeCode: string;
+    vct: string;
+    legalBasis: string | null;
+    /** The first issuer owns the type's catalog resource. */
+    issuers: { department: string; legalBasis: string }[];
+    fields: { name: string; title: string; titleEn: string; sharing: 'unconditional' | 'conditional' | 'none'; public: boolean }[];
+  }
+>;
+
+export type StandardsEvent = IssuerRegistryEvent | LicenseTypeEvent;

@@ -13,11 +13,22 @@ function withCheck(first17: string): string {
 }
 
 describe('HOLDER_CODE_TYPES', () => {
-  it('maps 001 and 111 to zh/en names', () => {
+  it('maps 001, 002 and 111 to zh/en names', () => {
     expect(HOLDER_CODE_TYPES['001']).toEqual({ name: '统一社会信用代码', nameEn: 'Unified social credit code' });
+    expect(HOLDER_CODE_TYPES['002']).toEqual({ name: '组织机构代码', nameEn: 'Organisation code' });
     expect(HOLDER_CODE_TYPES['111']).toEqual({ name: '居民身份证', nameEn: 'Resident identity card' });
-    const keys: HolderCodeType[] = ['001', '111'];
+    const keys: HolderCodeType[] = ['001', '002', '111'];
     expect(Object.keys(HOLDER_CODE_TYPES).sort()).toEqual(keys);
+  });
+});
+
+describe('checkHolderCode 002 (organisation code, GB 11714)', () => {
+  it('accepts a valid organisation code and names a wrong check character', () => {
+    // The organisation code inside a valid credit code (its characters 9–17).
+    expect(checkHolderCode('002', 'M000100Y4')).toEqual([]);
+    expect(rules('002', 'M000100Y5')).toEqual([['check-char', 9]]);
+    expect(rules('002', 'm000100Y4')).toEqual([['charset', undefined]]);
+    expect(rules('002', 'M000100Y')).toEqual([['charset', undefined]]);
   });
 });
 

@@ -1,18 +1,24 @@
 // 持证主体代码类型 (GB/T 36903 metadata): which identifier the holder code is.
-import { checkCreditCode } from './creditCode.ts';
+import { checkCharacterOf } from './checkAlgorithms.ts';
+import { checkCreditCode, organizationCodeCheckChar } from './creditCode.ts';
 import type { CodeProblem } from './creditCode.ts';
 import { isProvinceCode } from './divisions.ts';
 
 export const HOLDER_CODE_TYPES = {
   '001': { name: '统一社会信用代码', nameEn: 'Unified social credit code' },
+  '002': { name: '组织机构代码', nameEn: 'Organisation code' },
   '111': { name: '居民身份证', nameEn: 'Resident identity card' },
 } as const;
 
-export type HolderCodeType = '001' | '111';
+export type HolderCodeType = keyof typeof HOLDER_CODE_TYPES;
 
-// GB 11643-1999 公民身份号码: weights 2^(18-i) mod 11, check = ISO 7064 MOD 11-2.
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
+/**
+ * The kinds of holder identifier a license type may accept (its definition's holder.codeTypes) and
+ * the GB/T 36903 持证主体代码类型 each is recorded as. GB/T 36903 lists 001 and 111; 002 is the
+ * platform's code for a GB 11714 organisation code of an entity without a credit code.
+ */
+export const HOLDER_KINDS = { uscc: '001', 'organization-code': '002', 'citizen-id': '111' } as const satisfies Record<string, HolderCodeType>;
+export type HolderKind = keyof typeof HOLDER_KINDS;
 
 const RULE_NAMES_ZH: Record<string, string> = {
   'holder-code-type': '持证主体代码类型',
@@ -70,13 +76,21 @@ function checkCitizenId(code: string): CodeProblem[] {
   if (y < 1900 || !isCalendarDate(y, m, d)) {
     problems.push(problem('birth-date', 7, `'${code.slice(6, 14)}' is not a valid birth date`, `“${code.slice(6, 14)}”不是有效的出生日期`));
   }
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(code[i]) * ID_WEIGHTS[i];
-  const expected = ID_CHECK[sum % 11];
+  const expected = (checkCharacterOf('gb11643', code.slice(0, 17)) as { expected: string }).expected;
   if (expected !== code[17]) {
     problems.push(problem('check-char', 18, `check character should be '${expected}', found '${code[17]}'`, `应为“${expected}”，实为“${code[17]}”`));
   }
   return problems;
+}
+
+// GB 11714-1997 组织机构代码: 8 digits or upper-case letters and a check character (0-9 or X),
+// often printed with a hyphen before the check character (12345678-9).
+function checkOrganizationCode(code: string): CodeProblem[] {
+  if (!/^[0-9A-Z]{8}[0-9X]$/.test(code)) {
+    return [problem('charset', undefined, `an organisation code is 8 digits or upper-case letters and a check character (0-9 or X), got '${code}'`, `组织机构代码应为8位数字或大写字母加1位校验码（0-9或X），实为“${code}”`)];
+  }
+  const expected = organizationCodeCheckChar(code.slice(0, 8));
+  return expected === code[8] ? [] : [problem('check-char', 9, `check character should be '${expected}', found '${code[8]}'`, `应为“${expected}”，实为“${code[8]}”`)];
 }
 
 /**
@@ -88,6 +102,8 @@ export function checkHolderCode(type: HolderCodeType | (string & {}), code: stri
   switch (type) {
     case '001':
       return checkCreditCode(code).problems;
+    case '002':
+      return checkOrganizationCode(code);
     case '111':
       return checkCitizenId(code);
     default:
@@ -95,8 +111,8 @@ export function checkHolderCode(type: HolderCodeType | (string & {}), code: stri
         problem(
           'holder-code-type',
           undefined,
-          `unknown holder code type '${type}' (expected 001 or 111)`,
-          `未知的持证主体代码类型“${type}”（应为001或111）`,
+          `unknown holder code type '${type}' (expected 001, 002 or 111)`,
+          `未知的持证主体代码类型“${type}”（应为001、002或111）`,
         ),
       ];
   }

@@ -7,8 +7,8 @@ describe('standards index', () => {
       'CREDIT_CODE_ALPHABET', 'REGISTRATION_AUTHORITIES', 'checkCreditCode', 'creditCodeCheckChar', 'organizationCodeCheckChar',
       'generateCreditCode', 'LICENSE_ID_ROOT', 'mod37_36CheckChar', 'buildLicenseIdentifier', 'parseLicenseIdentifier',
       'DEMO_PROVINCE', 'divisions', 'findDivision', 'isProvinceCode', 'HOLDER_CODE_TYPES', 'checkHolderCode',
-      'BUSINESS_LICENSE', 'ENTITY_TYPES', 'normalizeRegisteredCapital', 'LICENSE_TYPES', 'findLicenseType',
-      'businessLicenseDataSchema', 'businessLicenseMetadataSchema',
+      'normalizeRegisteredCapital', 'findLicenseType', 'licenseTypesOf', 'shippedLicenseType', 'validateTypeDefinition',
+      'compileLicenseType', 'checkLicenseNumber', 'checkNumberOfType', 'draftLicenseType', 'publishLicenseType', 'definitionSchema',
     ];
     for (const name of expected) expect(standards, name).toHaveProperty(name);
     expect(standards.LICENSE_ID_ROOT).toBe('1.2.156.3005.2');
@@ -18,7 +18,7 @@ describe('standards index', () => {
     const holder = standards.generateCreditCode({ divisionCode: standards.DEMO_PROVINCE.code });
     expect(standards.checkHolderCode('001', holder)).toEqual([]);
     const id = standards.buildLicenseIdentifier({
-      typeCode: standards.findLicenseType('business-license')!.typeCode,
+      typeCode: standards.shippedLicenseType('business-license').typeCode,
       issuerCode: holder,
       serial: 1,
       version: 1,

@@ -24,16 +24,29 @@ export type { Division } from './divisions.ts';
 export { HOLDER_CODE_TYPES, checkHolderCode } from './holderCodeTypes.ts';
 export type { HolderCodeType } from './holderCodeTypes.ts';
 
+export { normalizeRegisteredCapital, NORMALISERS, type NormaliserName } from './normalisers.ts';
+
+export { CHECK_ALGORITHMS, checkCharacterOf, isCheckAlgorithm, type CheckAlgorithm } from './checkAlgorithms.ts';
+export { checkLicenseNumber, normaliseNumber, numberCheckCharacter, type NumberCheck, type NumberProblem, type NumberRule } from './licenseNumbers.ts';
+export { checkNumberOfType } from './numberOfType.ts';
+export { RESERVED_FIELD_NAMES, type LicenseMetadata } from './metadata.ts';
 export {
-  BUSINESS_LICENSE,
-  ENTITY_TYPES,
-  dataSchema as businessLicenseDataSchema,
-  metadataSchema as businessLicenseMetadataSchema,
-  normalizeRegisteredCapital,
-} from './businessLicense.ts';
-export type { BusinessLicenseData, EntityType, LicenseMetadata, LicenseTypeStandard, LifecycleEvent } from './businessLicense.ts';
+  compareVersions,
+  compileLicenseType,
+  DEFAULT_EXPRESSION,
+  definitionSchema,
+  validateTypeDefinition,
+  type DefinitionError,
+  type Display,
+  type DisplayEntry,
+  type FieldSharing,
+  type LicenseTypeDefinition,
+  type LicenseTypeStandard,
+} from './licenseType.ts';
+export { findLicenseType, licenseTypeFields, licenseTypeRegistry, licenseTypesOf, shippedDefinitions, shippedLicenseType, LICENSE_TYPE_CHANGES } from './licenseTypes.ts';
+export { checkDefinition, draftLicenseType, publishLicenseType, listLicenseTypes, licenseTypeHistory, typeEvent, type LicenseTypeVersionView } from './typePublishing.ts';
+export { DIMENSIONS, QUALITY_CHECKS, isCheck, isVersionCheckName, ruleFields, type Check, type Dimension, type QualityRuleDefinition, type Severity } from './qualityChecks.ts';
+export { HOLDER_KINDS, type HolderKind } from './holderCodeTypes.ts';
 
-export { LICENSE_TYPES, findLicenseType } from './licenseTypes.ts';
-
-export { authoriseIssuer, isAuthorisedIssuer, issuerRegistry, listIssuers, withdrawIssuer, type AuthorisedIssuer } from './issuers.ts';
-export type { IssuerRegistryEvent } from './events.ts';
+export { authoriseIssuer, isAuthorisedIssuer, issuerRegistry, listIssuers, recordAuthorisation, withdrawIssuer, type AuthorisedIssuer } from './issuers.ts';
+export type { IssuerRegistryEvent, LicenseTypeEvent, StandardsEvent } from './events.ts';

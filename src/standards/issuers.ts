@@ -100,12 +100,12 @@ export function isAuthorisedIssuer(platform: Platform, licenseType: string, depa
 }
 
 export async function listIssuers(platform: Platform, licenseType: string): Promise<AuthorisedIssuer[]> {
-  knownType(licenseType, 'params:/type');
+  knownType(platform, licenseType, 'params:/type');
   return (await issuerRegistry(platform).all()).filter((i) => i.licenseType === licenseType);
 }
 
-function knownType(licenseType: string, field: string): void {
-  if (!findLicenseType(licenseType)) throw new DomainError('not-found', 'unknown-license-type', `no license type ${licenseType}`, { field });
+function knownType(platform: Platform, licenseType: string, field: string): void {
+  if (!findLicenseType(platform, licenseType)) throw new DomainError('not-found', 'unknown-license-type', `no license type ${licenseType}`, { field });
 }
 
 export interface IssuerInput {
@@ -115,46 +115,59 @@ export interface IssuerInput {
 }
 
 /** Registers a department as an authorised issuer of a license type (the coordination office). */
-export async function authoriseIssuer(
-  ctx: { store: Platform['store']; events: DomainEvents; changes: Platform['changes'] },
-  principal: Principal,
-  licenseType: string,
-  input: IssuerInput,
-): Promise<AuthorisedIssuer> {
-  knownType(licenseType, 'params:/type');
+export async function authoriseIssuer(platform: Platform, principal: Principal, licenseType: string, input: IssuerInput): Promise<AuthorisedIssuer> {
+  knownType(platform, licenseType, 'params:/type');
   authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } });
   const actor = actorOf(principal);
   const validFrom = input.validFrom ?? chinaDate();
   if (!isCalendarDate(validFrom)) throw invalid('validation-failed', '/validFrom is not a date (YYYY-MM-DD)', '/validFrom');
   if (input.legalBasis.trim() === '') throw invalid('missing-field', 'the legal basis of the authorisation is required', '/legalBasis');
-  return ctx.store.transaction(async (tx) => {
-    const department = (await tx.query<{ code: string }>('select code from departments where code = $1', [input.department])).rows[0];
-    if (!department) throw invalid('department-not-found', `no department with code ${input.department}`, '/department');
-    const open = await tx.query(
-      `select 1 from license_type_issuers where license_type = $1 and department_code = $2 and (valid_until is null or valid_until >= $3) for update`,
-      [licenseType, input.department, validFrom],
-    );
-    if (open.rows.length > 0) throw conflict('issuer-exists', `department ${input.department} is already an authorised issuer of ${licenseType}`, '/department');
-    const row = (
-      await tx.query<{ id: number }>(
-        `insert into license_type_issuers (license_type, department_code, legal_basis, valid_from, created_by) values ($1, $2, $3, $4, $5) returning id`,
-        [licenseType, input.department, input.legalBasis.trim(), validFrom, actor],
-      )
-    ).rows[0];
-    await publishChange(tx, ctx, 'standards.issuer-authorised', licenseType, input.department, actor, { legalBasis: input.legalBasis.trim(), validFrom });
-    return toIssuer((await tx.query<Row>(`${SELECT} where i.id = $1`, [row.id])).rows[0]);
+  return platform.store.transaction(async (tx) => {
+    const id = await recordAuthorisation(tx, platform, licenseType, { ...input, validFrom }, actor);
+    if (id === undefined) throw conflict('issuer-exists', `department ${input.department} is already an authorised issuer of ${licenseType}`, '/department');
+    return toIssuer((await tx.query<Row>(`${SELECT} where i.id = $1`, [id])).rows[0]);
   });
+}
+
+/**
+ * Records an authorisation in the caller's transaction (a type's publication names its issuers):
+ * its id, or undefined when the department already holds an open one from that day. Refuses a
+ * department the platform does not know.
+ */
+export async function recordAuthorisation(
+  tx: Queryable,
+  platform: Pick<Platform, 'events' | 'changes'>,
+  licenseType: string,
+  input: IssuerInput & { validFrom: string },
+  actor: string,
+  field = '/department',
+): Promise<number | undefined> {
+  const department = (await tx.query<{ code: string }>('select code from departments where code = $1', [input.department])).rows[0];
+  if (!department) throw invalid('department-not-found', `no department with code ${input.department}`, field);
+  const open = await tx.query(
+    `select 1 from license_type_issuers where license_type = $1 and department_code = $2 and (valid_until is null or valid_until >= $3) for update`,
+    [licenseType, input.department, input.validFrom],
+  );
+  if (open.rows.length > 0) return undefined;
+  const row = (
+    await tx.query<{ id: number }>(
+      `insert into license_type_issuers (license_type, department_code, legal_basis, valid_from, created_by) values ($1, $2, $3, $4, $5) returning id`,
+      [licenseType, input.department, input.legalBasis.trim(), input.validFrom, actor],
+    )
+  ).rows[0];
+  await publishChange(tx, platform, 'standards.issuer-authorised', licenseType, input.department, actor, { legalBasis: input.legalBasis.trim(), validFrom: input.validFrom });
+  return row.id;
 }
 
 /** Ends a department's authorisation (from `validUntil`, default today, inclusive), with a reason. */
 export async function withdrawIssuer(
-  ctx: { store: Platform['store']; events: DomainEvents; changes: Platform['changes'] },
+  ctx: Platform,
   principal: Principal,
   licenseType: string,
   department: string,
   input: { reason: string; validUntil?: string },
 ): Promise<AuthorisedIssuer> {
-  knownType(licenseType, 'params:/type');
+  knownType(ctx, licenseType, 'params:/type');
   authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } });
   const actor = actorOf(principal);
   const validUntil = input.validUntil ?? chinaDate();

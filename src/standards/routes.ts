@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
+import { authenticated, authenticatedIfPresent, principalOf } from '../platform/auth/authenticate.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { divisions } from './divisions.ts';
 import { HOLDER_CODE_TYPES } from './holderCodeTypes.ts';
 import { authoriseIssuer, listIssuers, withdrawIssuer } from './issuers.ts';
-import { LICENSE_TYPES, findLicenseType } from './licenseTypes.ts';
+import { checkNumberOfType } from './numberOfType.ts';
+import { definitionSchema, type LicenseTypeStandard } from './licenseType.ts';
+import { findLicenseType, licenseTypeRegistry } from './licenseTypes.ts';
+import { draftLicenseType, licenseTypeHistory, licenseTypeVersion, listLicenseTypes, publishLicenseType } from './typePublishing.ts';
 
 const Summary = Type.Object({
   key: Type.String(),
@@ -31,10 +34,40 @@ const IssuerSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-const TypeParams = Type.Object({ type: Type.String({ maxLength: 64, description: 'License type key, e.g. business-license' }) });
+const TypeParams = Type.Object({ type: Type.String({ maxLength: 64, description: 'License type key (GET /api/v1/license-types)' }) });
+
+const TypeKey = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'License type key, lower-case kebab' });
+const VersionParam = Type.String({ minLength: 5, maxLength: 20, pattern: '^\\d{1,6}\\.\\d{1,6}\\.\\d{1,6}$', description: 'Semantic version, e.g. 1.0.0' });
+
+const VersionView = Type.Object({
+  key: Type.String(),
+  version: Type.String(),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('published')]),
+  name: Type.String(),
+  nameEn: Type.String(),
+  typeCode: Type.String(),
+  vct: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  publishedBy: Type.Union([Type.String(), Type.Null()]),
+  publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const NumberCheck = Type.Object({
+  valid: Type.Boolean(),
+  normalised: Type.String({ description: 'The number as the platform reads it: full-width as half-width, spaces dropped, letters upper-cased' }),
+  problems: Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'empty, length, pattern, character, part, division, check-character (or a holder code rule for types numbered by the holder code)' }),
+      message: Type.String(),
+      messageZh: Type.String(),
+      at: Type.Optional(Type.Integer({ description: 'Position in the normalised number, from 0' })),
+    }),
+  ),
+});
 
 export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const summary = (t: (typeof LICENSE_TYPES)[number]) => ({
+  const summary = (t: LicenseTypeStandard) => ({
     key: t.key,
     version: t.version,
     name: t.name,
@@ -47,7 +80,7 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
   app.get(
     '/api/v1/standards/license-types',
     { schema: { tags: ['standards'], summary: 'License types and the version of their standard', response: { 200: Type.Array(Summary) } } },
-    () => LICENSE_TYPES.map(summary),
+    () => listLicenseTypes(platform).map(summary),
   );
 
   app.get(
@@ -60,9 +93,10 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       },
     },
     (request) => {
-      const standard = findLicenseType(request.params.key);
+      const standard = findLicenseType(platform, request.params.key);
       if (!standard) throw notFound('unknown-license-type', `no license type ${request.params.key}`);
-      return { ...summary(standard), ...standard };
+      const { definition: _definition, ...served } = standard;
+      return { ...summary(standard), ...served };
     },
   );
 
@@ -138,6 +172,123 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
     },
     async (request) => {
       return withdrawIssuer(platform, principalOf(request), request.params.type, request.params.department, request.body);
+    },
+  );
+
+  // ── License types as data (docs/license-types.md) ──
+
+  app.get(
+    '/api/v1/license-types/definition-schema',
+    { schema: { tags: ['license-types'], summary: 'The JSON Schema (2020-12) of a license type definition', security: [] } },
+    () => definitionSchema,
+  );
+
+  app.get(
+    '/api/v1/license-types',
+    {
+      schema: {
+        tags: ['license-types'],
+        summary: 'The license types the platform serves: the newest published version of each (public)',
+        security: [],
+        response: { 200: Type.Array(Type.Intersect([Summary, Type.Object({ publishedAt: Type.Union([Type.String(), Type.Null()]) })])) },
+      },
+    },
+    async () => {
+      const types = listLicenseTypes(platform);
+      const published = new Map((await Promise.all(types.map((t) => licenseTypeHistory(platform, undefined, t.key)))).flat().map((v) => [`${v.key}@${v.version}`, v.publishedAt]));
+      return types.map((t) => ({ ...summary(t), href: `/api/v1/license-types/${t.key}`, publishedAt: published.get(`${t.key}@${t.version}`) ?? null }));
+    },
+  );
+
+  app.post(
+    '/api/v1/license-types',
+    {
+      preHandler: authenticated(platform.tokens),
+      bodyLimit: 1024 * 1024,
+      schema: {
+        tags: ['license-types'],
+        summary: 'Draft a license type version (coordination office); a definition that does not validate is refused with every error by JSON pointer',
+        description: 'The body is the definition itself (its schema: GET /api/v1/license-types/definition-schema). A draft of the same key and version is replaced; a published version is never changed (409). A 400 carries `errors: [{pointer, message}]`.',
+        security: [{ bearer: [] }],
+        body: Type.Unknown(),
+        response: { 201: VersionView },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return draftLicenseType(platform, principalOf(request), request.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/license-types/:key/versions/:version/publish',
+    {
+      preHandler: authenticated(platform.tokens),
+      schema: {
+        tags: ['license-types'],
+        summary: 'Publish a drafted version (coordination office): its issuers are authorised, its catalog resource created, every process serves it at once',
+        security: [{ bearer: [] }],
+        params: Type.Object({ key: TypeKey, version: VersionParam }),
+        response: { 200: VersionView },
+      },
+    },
+    (request) => publishLicenseType(platform, principalOf(request), request.params.key, request.params.version),
+  );
+
+  app.get(
+    '/api/v1/license-types/:key',
+    {
+      preHandler: authenticatedIfPresent(platform.tokens),
+      schema: {
+        tags: ['license-types'],
+        summary: 'A license type: its current definition (the newest published version) and its history (drafts only for the coordination office)',
+        security: [],
+        params: Type.Object({ key: TypeKey }),
+      },
+    },
+    async (request) => {
+      const history = await licenseTypeHistory(platform, request.principal, request.params.key);
+      const current = findLicenseType(platform, request.params.key);
+      if (!current && history.length === 0) throw notFound('unknown-license-type', `no license type ${request.params.key}`);
+      const currentView = current ? history.find((v) => v.version === current.version) : undefined;
+      return { ...(current?.definition ?? {}), key: request.params.key, current: currentView ?? null, history };
+    },
+  );
+
+  app.get(
+    '/api/v1/license-types/:key/versions/:version',
+    {
+      preHandler: authenticatedIfPresent(platform.tokens),
+      schema: {
+        tags: ['license-types'],
+        summary: 'One version of a license type: its definition as drafted or published',
+        security: [],
+        params: Type.Object({ key: TypeKey, version: VersionParam }),
+      },
+    },
+    async (request) => {
+      const { view, definition } = await licenseTypeVersion(platform, request.principal, request.params.key, request.params.version);
+      return { ...view, definition };
+    },
+  );
+
+  app.get(
+    '/api/v1/license-types/:key/numbers/:number',
+    {
+      config: { rateLimit: { max: platform.config.verifyRatePerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags: ['license-types'],
+        summary: "Check a license number against its type's rule without issuing (public, rate-limited)",
+        description: 'For a type without a number of its own, the value is checked as a holder code of the kinds the type accepts.',
+        security: [],
+        params: Type.Object({ key: TypeKey, number: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: { 200: NumberCheck },
+      },
+    },
+    (request) => {
+      const standard = licenseTypeRegistry(platform).find(request.params.key);
+      if (!standard) throw notFound('unknown-license-type', `no license type ${request.params.key}`);
+      return checkNumberOfType(standard, request.params.number);
     },
   );
 };

@@ -31,7 +31,6 @@ import { verificationContext, verifyLicenseCredential } from '../../src/licenses
 import { generateSigningKey, verificationKeyFromJwk } from '../../src/platform/crypto/keys.ts';
 import { DomainError } from '../../src/platform/errors.ts';
 import {
-  BUSINESS_LICENSE,
   CREDIT_CODE_ALPHABET,
   LICENSE_ID_ROOT,
   REGISTRATION_AUTHORITIES,
@@ -40,9 +39,12 @@ import {
   creditCodeCheckChar,
   generateCreditCode,
   parseLicenseIdentifier,
+  shippedLicenseType,
 } from '../../src/standards/index.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { captureErrorLogs, pool, sendRaw, type LoggedError } from './harness.ts';
+
+const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);

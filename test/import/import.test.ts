@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationContext, verifyLicenseCredential } from '../../src/licenses/index.ts';
 import { ImportFileError, importLicenses, type ImportOptions } from '../../src/licenses/import/index.ts';
-import { divisions, ENTITY_TYPES } from '../../src/standards/index.ts';
+import { divisions } from '../../src/standards/index.ts';
+import { ENTITY_TYPES } from '../../src/demo/entityTypes.ts';
 import type { SyntheticEnterprise } from '../../src/demo/synthetic.ts';
 import {
   enterprises,

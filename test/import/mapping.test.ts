@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RecordMapper, normalizeDate, validateMapping } from '../../src/licenses/import/mapping.ts';
-import { BUSINESS_LICENSE } from '../../src/standards/index.ts';
+import { shippedLicenseType } from '../../src/standards/index.ts';
+
+const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
 describe('dates', () => {
   it('reads the usual formats and writes YYYY-MM-DD', () => {
@@ -27,7 +29,7 @@ describe('mapping files', () => {
     expect(check({ values: { kind: {} } })).toThrow(/values\["kind"\]/);
     expect(check({ values: { entityType: { '1': 3 } } })).toThrow(/values\["entityType"\]\["1"\]/);
     expect(check({ dateFormat: 'DD.MM.YYYY' })).toThrow(/dateFormat must be one of/);
-    expect(check({ defaults: { creditCode: 'x' } })).toThrow(/every row must carry its own credit code/);
+    expect(check({ defaults: { creditCode: 'x' } })).toThrow(/every row must carry its own holder code/);
     expect(check({ fields: { a: 'name', b: null }, dateFormat: 'YYYYMMDD' })).not.toThrow();
   });
 });
@@ -47,7 +49,7 @@ describe('the record mapper', () => {
 
   it('maps columns, code values (or their text), 长期, empties and defaults', () => {
     expect(mapper.map({ 代码: ' 91370100X ', 名称: '甲', 类型: '1110', 营业期限至: '长期', 备注: 'x', domicile: '' })).toEqual({
-      creditCode: '91370100X',
+      holderCode: '91370100X',
       data: { name: '甲', entityType: '有限责任公司（自然人投资或控股）', businessTermTo: null, registrationAuthority: '济南市市场监督管理局' },
       problems: [],
     });

@@ -69,11 +69,11 @@ beforeAll(async () => {
     for (const [i, [holder, data]] of rows.entries()) {
       const id = i + 1;
       await platform.store.query(
-        `insert into licenses (id, type_key, type_code, issuer_code, holder_code, holder_code_type, holder_name, current_version, status, valid_from, status_list, status_idx, issued_on)
-         values ($1, 'business-license', '11100000MB0143028R001', $2, $3, '001', $4, 1, 'valid', $5, 0, $6, $5)`,
+        `insert into licenses (id, type_key, type_version, type_code, issuer_code, holder_code, holder_code_type, holder_name, current_version, status, valid_from, status_list, status_idx, issued_on)
+         values ($1, 'business-license', '1.0.0', '11100000MB0143028R001', $2, $3, '001', $4, 1, 'valid', $5, 0, $6, $5)`,
         [id, ISSUER, holder, data.name, data.establishedOn, id],
       );
-      await platform.store.query(`insert into license_versions (license_id, version, identifier, data, credential, kid, change) values ($1, 1, $2, $3, 'legacy', 'legacy', 'issue')`, [
+      await platform.store.query(`insert into license_versions (license_id, version, identifier, data, credential, kid, change, type_version) values ($1, 1, $2, $3, 'legacy', 'legacy', 'issue', '1.0.0')`, [
         id,
         `legacy-${id}`,
         JSON.stringify(data),

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, registerDepartment } from '../../src/departments/index.ts';
 import { signLicenseVersion } from '../../src/licenses/licenseRecords.ts';
-import { BUSINESS_LICENSE, generateCreditCode } from '../../src/standards/index.ts';
+import { generateCreditCode, shippedLicenseType } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform, OPERATOR } from '../support/platform.ts';
+
+const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
 let t: TestPlatform;
 let bank: { code: string; token: string };

@@ -9,19 +9,19 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { findDepartment } from '../../departments/index.ts';
 import type { Platform } from '../../platform/platform.ts';
-import { findLicenseType, LICENSE_TYPES, listIssuers, type LicenseTypeStandard } from '../../standards/index.ts';
+import { findLicenseType, licenseTypesOf, listIssuers, type LicenseTypeStandard } from '../../standards/index.ts';
 import { existingHolders, issueInBulk, type ValidatedLicense } from '../bulk.ts';
 import { chinaDate } from '../../platform/chinaTime.ts';
 import type { Issuer, LicenseContext } from '../licenseRecords.ts';
 import { inlineSigner, workerSigner, type LicenseSigner } from '../signing.ts';
 import { ImportFileError } from './errors.ts';
-import { CREDIT_CODE_FIELD, loadMapping, RecordMapper, validateMapping, type Mapping } from './mapping.ts';
+import { holderFieldOf, HOLDER_NAME_FIELD, loadMapping, RecordMapper, validateMapping, type Mapping } from './mapping.ts';
 import { formatOf, readRecords, type ImportFormat, type SourceRow } from './readers.ts';
 import { RejectedRowsReport } from './report.ts';
 import { checkRow, type RowCheckContext } from './validate.ts';
 
 export interface ImportOptions {
-  /** License type key, e.g. business-license. */
+  /** License type key (GET /api/v1/license-types). */
   type: string;
   /** Path of a mapping file, or the mapping itself. */
   mapping?: string | Mapping;
@@ -103,9 +103,9 @@ export async function resolveIssuer(platform: Platform, type: string, code?: str
   );
 }
 
-function licenseType(type: string): LicenseTypeStandard {
-  const standard = findLicenseType(type);
-  if (!standard) throw new ImportFileError(`unknown license type ${type} (known: ${LICENSE_TYPES.map((t) => t.key).join(', ')})`);
+function licenseType(platform: Platform, type: string): LicenseTypeStandard {
+  const standard = findLicenseType(platform, type);
+  if (!standard) throw new ImportFileError(`unknown license type ${type} (known: ${licenseTypesOf(platform).map((t) => t.key).join(', ')})`);
   return standard;
 }
 
@@ -146,7 +146,7 @@ export async function importLicenses(
   actor = `import:${basename(file)}`,
 ): Promise<ImportSummary> {
   const started = performance.now();
-  const standard = licenseType(options.type);
+  const standard = licenseType(ctx, options.type);
   const format: ImportFormat = formatOf(file);
   const totalBytes = await inputSize(file);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -159,7 +159,7 @@ export async function importLicenses(
   await checkReportPath(file, reportPath);
   const issuer = await resolveIssuer(ctx, standard.key, options.issuer);
   const mapper = new RecordMapper(standard, mapping);
-  const required = [CREDIT_CODE_FIELD, ...((standard.dataSchema.required as string[] | undefined) ?? [])];
+  const required = [holderFieldOf(standard), ...(standard.holder.nameField ? [] : [HOLDER_NAME_FIELD]), ...(standard.dataSchema.required ?? [])];
 
   const counts = { rows: 0, issued: 0, alreadyIssued: 0, rejected: 0, warnings: 0 };
   let bytesRead = 0;
@@ -184,10 +184,10 @@ export async function importLicenses(
   };
   let fatal: unknown;
 
-  const creditCodeColumn = mapper.columnOf(CREDIT_CODE_FIELD);
+  const holderCodeColumn = mapper.columnOf(holderFieldOf(standard));
   /** The holder code a row names, as it would be mapped (trimmed, upper case), before any check. */
   const rawCode = (row: SourceRow): string | undefined => {
-    const value = row.malformed ? undefined : row.record[creditCodeColumn];
+    const value = row.malformed ? undefined : row.record[holderCodeColumn];
     return typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined;
   };
 
@@ -202,7 +202,7 @@ export async function importLicenses(
       } else {
         const outcome = checkRow(check, row);
         if (outcome.problems.length > 0) {
-          await report.add(row, outcome.creditCode, outcome.problems);
+          await report.add(row, outcome.holderCode, outcome.problems);
           counts.warnings += outcome.problems.filter((p) => p.severity === 'warning').length;
         }
         if (outcome.license) pending.push(outcome.license);

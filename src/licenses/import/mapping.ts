@@ -1,13 +1,15 @@
 /**
  * The mapping file: how a department's own column names, code values and date format map
  * onto the standard. Without one, the file's columns must be the standard's field names
- * plus `creditCode`, holding values as a department prints them.
+ * plus the holder's code (`creditCode` for types held under credit codes, else `holderCode`;
+ * and `holderName` for a type that carries the holder's name in no field), holding values as a
+ * department prints them.
  *
  *   {
  *     "fields":   { "统一社会信用代码": "creditCode", "企业名称": "name", "内部编号": null },
- *     "values":   { "entityType": { "1110": "有限责任公司（自然人投资或控股）" } },
+ *     "values":   { "<field>": { "1110": "有限责任公司（自然人投资或控股）" } },
  *     "dateFormat": "YYYYMMDD",
- *     "defaults": { "registrationAuthority": "济南市市场监督管理局" }
+ *     "defaults": { "<field>": "济南市市场监督管理局" }
  *   }
  *
  * A column mapped to null is ignored on purpose. A column named like a standard field needs
@@ -32,16 +34,24 @@ export interface Mapping {
   defaults?: Record<string, string | number | null>;
 }
 
-/** The field that holds the holder's unified social credit code; not part of the license data. */
+/** The field that holds the holder's code (not part of the license data): its credit code, for types held under credit codes. */
 export const CREDIT_CODE_FIELD = 'creditCode';
+const HOLDER_CODE_FIELD = 'holderCode';
+/** The holder's name, for a type whose data carries it in no field. */
+export const HOLDER_NAME_FIELD = 'holderName';
 
-/** What a row may map onto: the credit code and the standard's data fields. */
+export const holderFieldOf = (standard: LicenseTypeStandard): string => (standard.holder.codeTypes[0] === 'uscc' ? CREDIT_CODE_FIELD : HOLDER_CODE_FIELD);
+
+/** What a row may map onto: the holder's code (and name, where no field carries it) and the standard's data fields. */
 export function targetFields(standard: LicenseTypeStandard): string[] {
-  return [CREDIT_CODE_FIELD, ...Object.keys(standard.dataSchema.properties as Record<string, unknown>)];
+  return [holderFieldOf(standard), ...(standard.holder.nameField ? [] : [HOLDER_NAME_FIELD]), ...Object.keys(standard.dataSchema.properties as Record<string, unknown>)];
 }
 
+const HOLDER_TITLES: Record<string, string> = { uscc: '统一社会信用代码', 'citizen-id': '公民身份号码', 'organization-code': '组织机构代码' };
+
 function fieldTitle(standard: LicenseTypeStandard, field: string): string {
-  if (field === CREDIT_CODE_FIELD) return '统一社会信用代码';
+  if (field === holderFieldOf(standard)) return standard.holder.codeTypes.map((kind) => HOLDER_TITLES[kind]).join('或');
+  if (field === HOLDER_NAME_FIELD && !standard.holder.nameField) return '持证主体名称';
   const property = (standard.dataSchema.properties as Record<string, { title?: string }>)[field];
   return property?.title ?? field;
 }
@@ -109,7 +119,7 @@ export function validateMapping(input: unknown, standard: LicenseTypeStandard, s
     if (!isObject(mapping.defaults)) fail('"defaults" must be an object of field name → value');
     for (const [field, value] of Object.entries(mapping.defaults as Record<string, unknown>)) {
       if (!known.has(field)) fail(`defaults["${field}"]: "${field}" is not a field of ${standard.key} (fields: ${knownList})`);
-      if (field === CREDIT_CODE_FIELD) fail('defaults["creditCode"]: every row must carry its own credit code');
+      if (field === holderFieldOf(standard)) fail(`defaults["${field}"]: every row must carry its own holder code`);
       if (value !== null && typeof value !== 'string' && typeof value !== 'number') fail(`defaults["${field}"] must be a string, a number or null`);
     }
     result.defaults = mapping.defaults as Record<string, string | number | null>;
@@ -157,12 +167,12 @@ export function normalizeDate(value: string, format?: DateFormat): string | unde
   return undefined;
 }
 
-/** How departments print an open-ended business term (长期) instead of leaving it empty. */
+/** How departments print an open-ended term (长期) instead of leaving a date empty that may be. */
 const OPEN_ENDED = new Set(['长期', '永久', '长期有效', '无固定期限', '不约定期限']);
-const OPEN_ENDED_FIELD = 'businessTermTo';
 
 export interface MappedRow {
-  creditCode?: string;
+  holderCode?: string;
+  holderName?: string;
   data: Record<string, unknown>;
   problems: RowProblem[];
 }
@@ -173,6 +183,11 @@ export class RecordMapper {
   private readonly columnOfField = new Map<string, string>();
   private readonly known: Set<string>;
   private readonly dateFields: Set<string>;
+  /** Date fields that may be null: 长期 and the like mean null there. */
+  private readonly openEnded: Set<string>;
+  /** Fields a normaliser reads (a JSON number keeps its meaning there, e.g. 万元 of registered capital). */
+  private readonly normalised: Set<string>;
+  private readonly holderField: string;
   private readonly tableTexts = new Map<string, Set<string>>();
 
   constructor(
@@ -180,8 +195,11 @@ export class RecordMapper {
     private readonly mapping: Mapping = {},
   ) {
     this.known = new Set(targetFields(standard));
-    const properties = standard.dataSchema.properties as Record<string, { format?: string }>;
+    const properties = standard.dataSchema.properties;
     this.dateFields = new Set(Object.keys(properties).filter((f) => properties[f].format === 'date'));
+    this.openEnded = new Set([...this.dateFields].filter((f) => [properties[f].type ?? []].flat().includes('null')));
+    this.normalised = new Set(Object.keys(properties).filter((f) => properties[f]['x-normalise'] !== undefined));
+    this.holderField = holderFieldOf(standard);
     for (const [column, target] of Object.entries(mapping.fields ?? {})) {
       this.targetOf.set(column, target);
       if (target !== null) this.columnOfField.set(target, column);
@@ -266,14 +284,14 @@ export class RecordMapper {
           continue;
         }
       }
-      if (field === CREDIT_CODE_FIELD && typeof value !== 'string') {
+      if (field === this.holderField && typeof value !== 'string') {
         // A JSON number of 18 digits has already lost its last digits: never guess them.
-        problems.push({ severity: 'error', field, column, code: 'invalid-credit-code', reason: `the credit code must be text, not ${typeof value} ${String(value)}` });
+        problems.push({ severity: 'error', field, column, code: field === CREDIT_CODE_FIELD ? 'invalid-credit-code' : 'invalid-holder-code', reason: `the holder's code must be text, not ${typeof value} ${String(value)}` });
         continue;
       }
       if (this.dateFields.has(field)) {
         const text = String(value);
-        if (field === OPEN_ENDED_FIELD && OPEN_ENDED.has(text)) {
+        if (this.openEnded.has(field) && OPEN_ENDED.has(text)) {
           data[field] = null;
           continue;
         }
@@ -289,8 +307,8 @@ export class RecordMapper {
           continue;
         }
         value = date;
-      } else if ((typeof value === 'number' || typeof value === 'boolean') && field !== 'registeredCapital') {
-        // JSON numbers in text fields; a number of registered capital means 万元 and is read by the standard.
+      } else if ((typeof value === 'number' || typeof value === 'boolean') && !this.normalised.has(field)) {
+        // JSON numbers in text fields; a field with a normaliser reads numbers itself (registered capital: 万元).
         value = String(value);
       }
       data[field] = value;
@@ -298,8 +316,10 @@ export class RecordMapper {
     for (const [field, value] of Object.entries(this.mapping.defaults ?? {})) {
       if (data[field] === undefined && !problems.some((p) => p.field === field) && value !== null) data[field] = value;
     }
-    const code = data[CREDIT_CODE_FIELD];
-    delete data[CREDIT_CODE_FIELD];
-    return { creditCode: code === undefined ? undefined : String(code), data, problems };
+    const code = data[this.holderField];
+    delete data[this.holderField];
+    const name = this.standard.holder.nameField ? undefined : data[HOLDER_NAME_FIELD];
+    delete data[HOLDER_NAME_FIELD];
+    return { holderCode: code === undefined ? undefined : String(code), holderName: name === undefined ? undefined : String(name), data, problems };
   }
 }

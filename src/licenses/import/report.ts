@@ -5,7 +5,7 @@
  *
  *   row         the data row in the imported file, 1-based; a CSV header is not counted
  *               (the first record after the header is row 1; blank lines are not counted)
- *   field       the standard's field at fault (creditCode, name, establishedOn, …)
+ *   field       the standard's field at fault (creditCode or holderCode, name, …)
  *   code        a stable code: invalid-credit-code, legacy-credit-code, missing-field,
  *               invalid-date, invalid-registered-capital, invalid-license-data,
  *               unknown-code-value, unknown-field, duplicate-in-file, malformed-record

@@ -4,30 +4,15 @@
  * re-run. prepareLicenseData stays the authority on whether a row's data is valid; the
  * all-errors pass here only adds the problems it would not name.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { DomainError } from '../../platform/errors.ts';
 import { badText } from '../../platform/http/edge.ts';
-import { checkCreditCode, normalizeRegisteredCapital, type LicenseTypeStandard } from '../../standards/index.ts';
+import { checkCreditCode, checkHolderCode, HOLDER_KINDS, type LicenseTypeStandard } from '../../standards/index.ts';
 import type { ValidatedLicense } from '../bulk.ts';
-import { prepareLicenseData, type LicenseData } from '../licenseData.ts';
-import { CREDIT_CODE_FIELD, describeField, type RecordMapper } from './mapping.ts';
+import { licenseFacts, normaliseLicenseData, prepareLicenseData, schemaErrors, type LicenseData } from '../licenseData.ts';
+import { describeField, holderFieldOf, HOLDER_NAME_FIELD, type RecordMapper } from './mapping.ts';
 import type { SourceRow } from './readers.ts';
 import type { RowProblem } from './report.ts';
-
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default(ajv);
-const validators = new Map<string, ValidateFunction>();
-
-function allErrorsValidator(standard: LicenseTypeStandard): ValidateFunction {
-  const key = `${standard.key}@${standard.version}`;
-  let validate = validators.get(key);
-  if (!validate) {
-    validate = ajv.compile(standard.dataSchema);
-    validators.set(key, validate);
-  }
-  return validate;
-}
 
 export interface RowCheckContext {
   standard: LicenseTypeStandard;
@@ -41,19 +26,35 @@ export interface RowCheckContext {
 }
 
 export interface RowOutcome {
-  creditCode?: string;
+  /** The holder's code as given. */
+  holderCode?: string;
   /** Problems and warnings, for the report. */
   problems: RowProblem[];
   /** Set when the row is accepted (it may still carry warnings). */
   license?: ValidatedLicense;
 }
 
-function creditCodeProblems(ctx: RowCheckContext, code: string | undefined): RowProblem[] {
-  const column = ctx.mapper.columnOf(CREDIT_CODE_FIELD);
-  const base = { field: CREDIT_CODE_FIELD, column };
+/** The holder code's problems and the GB/T 36903 code type it was read as (the first kind the type accepts that it is). */
+function holderCodeProblems(ctx: RowCheckContext, code: string | undefined): { codeType: string; problems: RowProblem[] } {
+  const field = holderFieldOf(ctx.standard);
+  const base = { field, column: ctx.mapper.columnOf(field) };
+  const kinds = ctx.standard.holder.codeTypes;
+  const codeType: string = HOLDER_KINDS[kinds[0]];
   if (code === undefined) {
-    return [{ ...base, severity: 'error', code: 'missing-field', reason: `${describeField(ctx.standard, CREDIT_CODE_FIELD)} is required` }];
+    return { codeType, problems: [{ ...base, severity: 'error', code: 'missing-field', reason: `${describeField(ctx.standard, field)} is required` }] };
   }
+  if (kinds[0] !== 'uscc' || kinds.length > 1) {
+    const fits = kinds.find((kind) => checkHolderCode(HOLDER_KINDS[kind], code).length === 0);
+    if (fits) return { codeType: HOLDER_KINDS[fits], problems: [] };
+    if (kinds[0] !== 'uscc') {
+      const problems = checkHolderCode(codeType, code);
+      return { codeType, problems: problems.map((p) => ({ ...base, severity: 'error', code: 'invalid-holder-code', reason: `${p.message} (${p.messageZh})` })) };
+    }
+  }
+  return { codeType, problems: creditCodeProblems(ctx, code, base) };
+}
+
+function creditCodeProblems(ctx: RowCheckContext, code: string, base: { field: string; column: string }): RowProblem[] {
   const check = checkCreditCode(code);
   if (check.valid) return [];
   if (check.legacy) {
@@ -92,40 +93,25 @@ function schemaProblem(ctx: RowCheckContext, error: ErrorObject): RowProblem {
 function dataProblems(ctx: RowCheckContext, input: LicenseData, already: RowProblem[]): { data?: LicenseData; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const faulty = new Set(already.map((p) => p.field));
-  const candidate: LicenseData = { ...input };
-  const capital = candidate.registeredCapital;
-  if (typeof capital === 'string' || typeof capital === 'number') {
-    const normalized = normalizeRegisteredCapital(capital);
-    if (normalized.ok) candidate.registeredCapital = normalized.value;
-    else {
-      faulty.add('registeredCapital');
-      problems.push({
-        severity: 'error',
-        field: 'registeredCapital',
-        column: ctx.mapper.columnOf('registeredCapital'),
-        code: 'invalid-registered-capital',
-        reason: normalized.message,
-      });
-    }
+  // The same normalising and defaults as prepareLicenseData, so that the all-errors pass judges the same data.
+  const { data: candidate, problems: normalising } = normaliseLicenseData(ctx.standard, input, { issuerName: ctx.issuerName, today: ctx.today }, '');
+  for (const problem of normalising) {
+    const field = (problem.field ?? '').replace(/^\//, '');
+    faulty.add(field);
+    // A normaliser's refusal is named after it (invalid-registered-capital), as the report has always said.
+    const code = typeof problem.details.normaliser === 'string' ? `invalid-${problem.details.normaliser}` : problem.code;
+    problems.push({ severity: 'error', field, column: ctx.mapper.columnOf(field), code, reason: problem.message.replace(/^[^:]*: /, '') });
   }
-  // The same defaults as prepareLicenseData, so that the all-errors pass judges the same data.
-  candidate.issuedOn ??= ctx.today;
-  candidate.registrationAuthority ??= ctx.issuerName;
-  if (candidate.businessTermFrom === undefined && typeof candidate.establishedOn === 'string') candidate.businessTermFrom = candidate.establishedOn;
-  if (candidate.businessTermTo === undefined) candidate.businessTermTo = null;
-  const validate = allErrorsValidator(ctx.standard);
-  if (!validate(candidate)) {
-    for (const error of validate.errors ?? []) {
-      const field = errorField(error);
-      // A field a mapping check already rejected (a bad date) fails the schema too: say it once.
-      if (faulty.has(field)) continue;
-      faulty.add(field);
-      problems.push(schemaProblem(ctx, error));
-    }
+  for (const error of schemaErrors(ctx.standard, candidate, 'all')) {
+    const field = errorField(error);
+    // A field a mapping check already rejected (a bad date) fails the schema too: say it once.
+    if (faulty.has(field)) continue;
+    faulty.add(field);
+    problems.push(schemaProblem(ctx, error));
   }
   if (problems.length > 0 || already.length > 0) return { problems };
   try {
-    return { data: prepareLicenseData(ctx.standard, input, { registrationAuthority: ctx.issuerName, today: ctx.today }, ''), problems };
+    return { data: prepareLicenseData(ctx.standard, input, { issuerName: ctx.issuerName, today: ctx.today }, ''), problems };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const field = (error.field ?? '').replace(/^\//, '').split('/')[0] || 'data';
@@ -149,24 +135,26 @@ function textProblems(ctx: RowCheckContext, record: Record<string, unknown>): Ro
 
 /** Maps and checks one source row. Rows are checked in file order (duplicates depend on it). */
 export function checkRow(ctx: RowCheckContext, row: SourceRow): RowOutcome {
+  const holderField = holderFieldOf(ctx.standard);
   if (row.malformed) {
-    const creditCode = row.record[ctx.mapper.columnOf(CREDIT_CODE_FIELD)];
+    const holderCode = row.record[ctx.mapper.columnOf(holderField)];
     return {
-      creditCode: typeof creditCode === 'string' ? creditCode : undefined,
+      holderCode: typeof holderCode === 'string' ? holderCode : undefined,
       problems: [{ severity: 'error', field: 'record', column: '', code: 'malformed-record', reason: row.malformed }],
     };
   }
   const mapped = ctx.mapper.map(row.record);
-  const code = mapped.creditCode;
-  const mappedCode = mapped.problems.some((p) => p.field === CREDIT_CODE_FIELD);
-  const problems = [...(mappedCode ? [] : creditCodeProblems(ctx, code)), ...mapped.problems, ...textProblems(ctx, row.record)];
+  const code = mapped.holderCode;
+  const mappedCode = mapped.problems.some((p) => p.field === holderField);
+  const holder = holderCodeProblems(ctx, code);
+  const problems = [...(mappedCode ? [] : holder.problems), ...mapped.problems, ...textProblems(ctx, row.record)];
   if (code !== undefined) {
     const first = ctx.seen.get(code);
     if (first !== undefined) {
       problems.push({
         severity: 'error',
-        field: CREDIT_CODE_FIELD,
-        column: ctx.mapper.columnOf(CREDIT_CODE_FIELD),
+        field: holderField,
+        column: ctx.mapper.columnOf(holderField),
         code: 'duplicate-in-file',
         reason: `duplicate in file, first at row ${first}`,
       });
@@ -177,10 +165,15 @@ export function checkRow(ctx: RowCheckContext, row: SourceRow): RowOutcome {
   const errors = problems.filter((p) => p.severity === 'error');
   const checked = dataProblems(ctx, mapped.data, errors);
   problems.push(...checked.problems);
-  if (!checked.data || problems.some((p) => p.severity === 'error')) return { creditCode: code, problems };
+  if (!checked.data || problems.some((p) => p.severity === 'error')) return { holderCode: code, problems };
+  const name = mapped.holderName ?? licenseFacts(ctx.standard, checked.data, code!).holderName;
+  if (name === undefined) {
+    problems.push({ severity: 'error', field: HOLDER_NAME_FIELD, column: ctx.mapper.columnOf(HOLDER_NAME_FIELD), code: 'missing-field', reason: `${describeField(ctx.standard, HOLDER_NAME_FIELD)} is required` });
+    return { holderCode: code, problems };
+  }
   return {
-    creditCode: code,
+    holderCode: code,
     problems,
-    license: { holder: { code: code!, codeType: '001', name: String(checked.data.name) }, data: checked.data, source: row.rowNumber },
+    license: { holder: { code: code!, codeType: holder.codeType, name }, data: checked.data, source: row.rowNumber },
   };
 }

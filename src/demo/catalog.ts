@@ -1,9 +1,8 @@
-import type { CatalogContext, ResourceInput } from './catalog.ts';
-import { createResource } from './catalog.ts';
+import { seedResources, type ResourceInput } from '../catalog/index.ts';
+import type { Platform } from '../platform/platform.ts';
 
 /** The credit codes of the demo departments that own resources. */
 export interface DemoCatalogDepartments {
-  samr: string;
   tax: string;
   hrss: string;
   police: string;
@@ -12,40 +11,11 @@ export interface DemoCatalogDepartments {
 type DemoResource = ResourceInput & { id: string; ownerDepartment: string };
 
 /**
- * The demo province's catalog: the business license as a conditional resource of the market
- * regulation administration, and one resource of each sharing class from other departments.
+ * The demo province's datasets besides its license types (whose resources come from their
+ * definitions): one resource of each sharing class from other departments.
  */
 export function demoCatalog(d: DemoCatalogDepartments): DemoResource[] {
   return [
-    {
-      id: 'business-license',
-      ownerDepartment: d.samr,
-      title: '营业执照（电子营业执照）',
-      titleEn: 'Business license (electronic)',
-      description: '市场主体登记的营业执照登记事项，以发证机关签名的电子证照提供，按共享协议授予的字段披露。',
-      descriptionEn: 'The registered particulars of market entities, served as issuer-signed electronic licenses disclosing only the fields an agreement grants.',
-      licenseType: 'business-license',
-      fields: [
-        { name: 'name', sensitivity: 'public' },
-        { name: 'entityType', sensitivity: 'public' },
-        { name: 'legalRepresentative', sensitivity: 'internal' },
-        { name: 'registeredCapital', sensitivity: 'public' },
-        { name: 'establishedOn', sensitivity: 'public' },
-        { name: 'businessTermFrom', sensitivity: 'public' },
-        { name: 'businessTermTo', sensitivity: 'public' },
-        { name: 'domicile', sensitivity: 'internal' },
-        { name: 'businessScope', sensitivity: 'public' },
-        { name: 'registrationAuthority', sensitivity: 'public' },
-        { name: 'issuedOn', sensitivity: 'public' },
-      ],
-      sharingClass: 'conditional',
-      conditions:
-        '仅限申请部门依法履行职责所需；只使用协议授予的字段，用于协议载明的用途；不得向第三方提供。 / Only for the statutory duties of the requesting department; only the granted fields, only for the stated purpose; no onward sharing.',
-      legalBasis: '《政务数据共享条例》；《中华人民共和国市场主体登记管理条例》',
-      updateCycle: 'realtime',
-      accessModes: ['query', 'subscription', 'bulk'],
-      serviceLevel: { availability: '99.9%', responseWorkingDays: 10, maxBatchSize: 1000 },
-    },
     {
       id: 'tax-credit-rating',
       ownerDepartment: d.tax,
@@ -109,10 +79,7 @@ export function demoCatalog(d: DemoCatalogDepartments): DemoResource[] {
   ];
 }
 
-/** Registers the demo catalog; resources already there are left as they are. */
-export async function seedDemoCatalog(ctx: CatalogContext, departments: DemoCatalogDepartments): Promise<void> {
-  for (const resource of demoCatalog(departments)) {
-    const exists = await ctx.store.query('select 1 from catalog_resources where id = $1', [resource.id]);
-    if (exists.rowCount === 0) await createResource(ctx, resource, 'demo-seed');
-  }
+/** Registers the demo datasets; resources already there are left as they are. */
+export async function seedDemoCatalog(platform: Platform, departments: DemoCatalogDepartments): Promise<void> {
+  await seedResources(platform, demoCatalog(departments), 'demo-seed');
 }

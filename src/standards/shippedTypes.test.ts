@@ -1,17 +1,38 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { BUSINESS_LICENSE, ENTITY_TYPES, dataSchema, metadataSchema, normalizeRegisteredCapital } from './businessLicense.ts';
+import { ENTITY_TYPES } from '../demo/entityTypes.ts';
 import { REGISTRATION_AUTHORITIES, checkCreditCode } from './creditCode.ts';
 import { buildLicenseIdentifier, parseLicenseIdentifier } from './licenseIdentifier.ts';
+import { shippedDefinitions, shippedLicenseType } from './licenseTypes.ts';
+import { normalizeRegisteredCapital } from './normalisers.ts';
+import { validateTypeDefinition } from './licenseType.ts';
+
+// The shipped type documents (src/standards/types): the business license as it was in code before
+// license types became data (issue 15), and the food business license.
+const BUSINESS_LICENSE = shippedLicenseType('business-license');
+const { dataSchema, metadataSchema } = BUSINESS_LICENSE;
 
 // Strict Ajv: the schemas must compile without relying on lax mode; only our
-// annotation keyword x-title-en has to be declared.
+// annotation keywords have to be declared.
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
 addFormats.default(ajv);
-ajv.addVocabulary(['x-title-en']);
-const validateData = ajv.compile(dataSchema);
+ajv.addVocabulary(['x-title-en', 'x-normalise']);
+const validateData = ajv.compile({ ...dataSchema, $id: undefined });
 const validateMetadata = ajv.compile(metadataSchema);
+
+describe('the shipped type documents', () => {
+  it('each validates as a definition, with a type code whose credit code is valid and keys that differ', () => {
+    const definitions = shippedDefinitions();
+    expect(definitions.map((d) => d.key).sort()).toEqual(['business-license', 'food-business-license']);
+    for (const d of definitions) {
+      const check = validateTypeDefinition(d);
+      expect(check.ok, JSON.stringify(check)).toBe(true);
+      expect(checkCreditCode(d.typeCode.slice(0, 18)).valid).toBe(true);
+    }
+    expect(new Set(definitions.map((d) => d.typeCode)).size).toBe(definitions.length);
+  });
+});
 
 const sampleData = {
   name: '济南齐鲁示例科技有限公司',
@@ -55,8 +76,9 @@ describe('BUSINESS_LICENSE', () => {
       nameEn: 'Business license',
       vct: 'urn:certbridge:license-type:business-license',
     });
-    expect(BUSINESS_LICENSE.dataSchema).toBe(dataSchema);
-    expect(BUSINESS_LICENSE.metadataSchema).toBe(metadataSchema);
+    expect(BUSINESS_LICENSE.holder.codeTypes).toEqual(['uscc']);
+    expect(BUSINESS_LICENSE.number).toBeUndefined();
+    expect(BUSINESS_LICENSE.validity).toEqual({ from: 'businessTermFrom', to: 'businessTermTo' });
   });
 
   it('has a 21-char type code: a valid credit code of the defining authority + 001', () => {
@@ -67,10 +89,10 @@ describe('BUSINESS_LICENSE', () => {
     expect(parseLicenseIdentifier(sampleMetadata.identifier).ok).toBe(true);
   });
 
-  it('lists the lifecycle 设立 变更 注销 吊销 歇业 with English names', () => {
-    expect(BUSINESS_LICENSE.lifecycle.map((e) => e.name)).toEqual(['设立', '变更', '注销', '吊销', '歇业']);
-    expect(BUSINESS_LICENSE.lifecycle.map((e) => e.key)).toEqual(['establish', 'change', 'deregister', 'revoke', 'suspend']);
-    for (const e of BUSINESS_LICENSE.lifecycle) expect(e.nameEn).toMatch(/^[A-Z][a-z ]+$/);
+  it('names its lifecycle 设立 变更 歇业 吊销 注销 with English names', () => {
+    const { issue, amend, suspend, revoke, cancel } = BUSINESS_LICENSE.lifecycle;
+    expect([issue, amend, suspend, revoke, cancel].map((e) => e.name)).toEqual(['设立', '变更', '歇业', '吊销', '注销']);
+    for (const e of Object.values(BUSINESS_LICENSE.lifecycle)) expect(e.nameEn).toMatch(/^[A-Z][a-z ]+$/);
   });
 });
 
@@ -78,6 +100,7 @@ describe('dataSchema', () => {
   it('is a closed draft 2020-12 object schema with exactly the business fields', () => {
     expect(dataSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(dataSchema.additionalProperties).toBe(false);
+    expect(dataSchema.properties.registeredCapital['x-normalise']).toBe('registered-capital');
     expect(Object.keys(dataSchema.properties)).toEqual([
       'name', 'entityType', 'legalRepresentative', 'registeredCapital', 'establishedOn', 'businessTermFrom',
       'businessTermTo', 'domicile', 'businessScope', 'registrationAuthority', 'issuedOn',
@@ -136,18 +159,20 @@ describe('metadataSchema (GB/T 36903)', () => {
       annotation: { purpose: '仅用于办理银行开户', annotatedBy: '中国工商银行济南分行', annotatedAt: '2024-06-01T10:00:00+08:00' },
     };
     expect(validateMetadata(annotated), JSON.stringify(validateMetadata.errors)).toBe(true);
-    expect(validateMetadata({ ...sampleMetadata, validUntil: '2049-03-14', holderCodeType: '111', holderCode: '11010519491231002X' })).toBe(true);
+    expect(validateMetadata({ ...sampleMetadata, validUntil: '2049-03-14' })).toBe(true);
+    // A business license is held under a credit code (its definition's holder.codeTypes), never a citizen id.
+    expect(validateMetadata({ ...sampleMetadata, holderCodeType: '111', holderCode: '11010519491231002X' })).toBe(false);
   });
 
   it('has every GB/T 36903 element', () => {
-    expect(Object.keys(metadataSchema.properties).sort()).toEqual(
+    expect(Object.keys(metadataSchema.properties as object).sort()).toEqual(
       [
         'identifier', 'licenseTypeCode', 'licenseName', 'licenseNumber', 'issuerName', 'issuerCode', 'issuedOn', 'holderName',
         'holderCode', 'holderCodeType', 'validFrom', 'validUntil', 'version', 'sealInfo', 'annotation',
       ].sort(),
     );
-    expect(metadataSchema.required).not.toContain('annotation');
-    expect(metadataSchema.additionalProperties).toBe(false);
+    expect((metadataSchema.required as string[])).not.toContain('annotation');
+    expect((metadataSchema as { additionalProperties: unknown }).additionalProperties).toBe(false);
   });
 
   it('rejects malformed metadata', () => {
