@@ -26,6 +26,11 @@ export function numberArg(name: string, fallback: number, argv = process.argv.sl
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 }
 
+export function stringArg(name: string, fallback: string, argv = process.argv.slice(2)): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+}
+
 export const POSTGRES_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchPlatform {
@@ -59,7 +64,7 @@ export async function openBenchPlatform(store: BenchStore): Promise<BenchPlatfor
   };
   await registerDepartment(platform, OPERATOR, { ...issuer, nameEn: 'Shandong AMR', level: 'province', region: '370000' });
   await createClient(platform, OPERATOR, { departmentCode: issuer.code, roles: ['issuer'], clientId: 'bench-issuer', secret: 'bench-issuer-secret' });
-  await authoriseIssuer(platform, OPERATOR, 'business-license', { department: issuer.code, legalBasis: 'bench', validFrom: '2000-01-01' });
+  for (const type of ['business-license', 'food-business-license']) await authoriseIssuer(platform, OPERATOR, type, { department: issuer.code, legalBasis: 'bench', validFrom: '2000-01-01' });
   return {
     platform,
     issuer,

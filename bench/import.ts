@@ -5,28 +5,42 @@
  * store. Targets (issue 8): ≥ 15,000 licenses/s on PostgreSQL on a quiet machine, and at least
  * 0.25 × the Ed25519 signing rate of all cores, measured in the same run (the ceiling: one worker
  * thread per core signing a license-sized payload with node:crypto for two seconds).
+ *
+ * `--type food-business-license` (issue 15) imports, in the same run and on the same store, a file
+ * of as many food business licenses of the same enterprises after the business licenses, and
+ * reports its rate as a ratio to the business license's (target: within 10 %).
  */
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { syntheticEnterprises } from '../src/demo/synthetic.ts';
+import { seededRandom, syntheticEnterprises, syntheticFoodLicense } from '../src/demo/synthetic.ts';
 import { importLicenses } from '../src/licenses/import/index.ts';
-import { fmt, machine, numberArg, openBenchPlatform, storesFromArgs } from './common.ts';
+import { shippedLicenseType } from '../src/standards/index.ts';
+import { fmt, machine, numberArg, openBenchPlatform, storesFromArgs, stringArg } from './common.ts';
 
 const rows = numberArg('rows', 1_000_000);
-const FIELDS = ['creditCode', 'name', 'entityType', 'legalRepresentative', 'registeredCapital', 'establishedOn', 'businessTermFrom', 'businessTermTo', 'domicile', 'businessScope', 'registrationAuthority', 'issuedOn'] as const;
+const secondType = stringArg('type', 'business-license');
+if (!['business-license', 'food-business-license'].includes(secondType)) throw new Error(`--type: business-license or food-business-license, not ${secondType}`);
 
-async function syntheticCsv(count: number): Promise<string> {
+/** The columns of each type's file: the holder's credit code and the type's fields. */
+const columnsOf = (type: string) => ['creditCode', ...Object.keys(shippedLicenseType(type).dataSchema.properties)];
+
+async function syntheticCsv(type: string, count: number): Promise<string> {
   mkdirSync('.bench', { recursive: true });
-  const file = `.bench/business-licenses-${count}.csv`;
+  const file = `.bench/${type}s-${count}.csv`;
   if (existsSync(file)) return file;
   const out = createWriteStream(`${file}.partial`);
   const quote = (v: unknown) => (v === null || v === undefined ? '' : `"${String(v).replaceAll('"', '""')}"`);
-  out.write(`${FIELDS.join(',')}\n`);
+  const fields = columnsOf(type);
+  const rule = shippedLicenseType('food-business-license').number!;
+  const random = seededRandom(43);
+  out.write(`${fields.join(',')}\n`);
+  let serial = 0;
   for (const e of syntheticEnterprises(count, 42)) {
-    const record: Record<string, unknown> = { creditCode: e.creditCode, ...e.data };
-    if (!out.write(`${FIELDS.map((f) => quote(record[f])).join(',')}\n`)) await once(out, 'drain');
+    const data = type === 'business-license' ? e.data : syntheticFoodLicense(random, e, ++serial, rule);
+    const record: Record<string, unknown> = { creditCode: e.creditCode, ...data };
+    if (!out.write(`${fields.map((f) => quote(record[f])).join(',')}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -56,8 +70,10 @@ async function signingCeiling(seconds = 2): Promise<number> {
   return counts.reduce((a, b) => a + b, 0) / seconds;
 }
 
-const file = await syntheticCsv(rows);
+const file = await syntheticCsv('business-license', rows);
 process.stdout.write(`input: ${file} (${fmt(rows)} rows, ${(statSync(file).size / 1e6).toFixed(0)} MB)\n`);
+const secondFile = secondType === 'business-license' ? undefined : await syntheticCsv(secondType, rows);
+if (secondFile) process.stdout.write(`input: ${secondFile} (${fmt(rows)} rows, ${(statSync(secondFile).size / 1e6).toFixed(0)} MB)\n`);
 
 for (const store of storesFromArgs()) {
   const bench = await openBenchPlatform(store);
@@ -70,12 +86,19 @@ for (const store of storesFromArgs()) {
   const rate = summary.issued / (summary.elapsedMs / 1000);
   const ceilingAfter = await signingCeiling();
   const ceiling = (ceilingBefore + ceilingAfter) / 2;
+  const second = secondFile ? await importLicenses(bench.platform, secondFile, { type: secondType, issuer: bench.issuer.code, report: `${secondFile}.${store}.rejected.csv` }) : undefined;
+  const secondRate = second ? second.issued / (second.elapsedMs / 1000) : undefined;
   const again = await importLicenses(bench.platform, file, { type: 'business-license', issuer: bench.issuer.code, report: `${file}.${store}.rejected.csv` });
   process.stdout.write(
     [
       `bench:import on ${store} (${machine()})`,
       `  issued ${fmt(summary.issued)} of ${fmt(summary.rows)} rows (rejected ${fmt(summary.rejected)}) in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${fmt(rate)} licenses/s (target ≥ 15,000 on PostgreSQL)`,
       `  ceiling: Ed25519 signing on all ${availableParallelism()} cores ${fmt(ceiling)}/s (before ${fmt(ceilingBefore)}, after ${fmt(ceilingAfter)}): ratio ${(rate / ceiling).toFixed(3)} (target ≥ 0.25)`,
+      ...(second && secondRate
+        ? [
+            `  ${secondType}: issued ${fmt(second.issued)} of ${fmt(second.rows)} rows (rejected ${fmt(second.rejected)}) in ${(second.elapsedMs / 1000).toFixed(1)} s: ${fmt(secondRate)} licenses/s = ${(secondRate / rate).toFixed(3)} × the business license's rate (target ≥ 0.90)`,
+          ]
+        : []),
       `  load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
       `  peak RSS of the importing process: ${(peakRss / 1e6).toFixed(0)} MB`,
       `  re-run of the same file: issued ${fmt(again.issued)}, already issued ${fmt(again.alreadyIssued)}, ${(again.elapsedMs / 1000).toFixed(1)} s`,

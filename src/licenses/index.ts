@@ -19,7 +19,9 @@ import * as records from './licenseRecords.ts';
 import type { LifecycleChange } from './lifecycle.ts';
 import { holderNameOf as registryHolderName, listRegistry, type RegistryPage, type RegistryQuery } from './registry.ts';
 import { statusListsOf } from './statusLists.ts';
-import { isVerificationCode, verificationUrl } from './verificationCode.ts';
+import { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
+import { printedLicensePdf } from './print.ts';
+import { licenseQrPng } from './qr.ts';
 import { verificationTally } from './verificationTally.ts';
 import { discloseOnly, verificationContext, verifyLicenseCredential, type Disclosure, type VerificationResult } from './verifyLicense.ts';
 
@@ -27,6 +29,7 @@ export { STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
 export { isLicenseEvent, type LicenseChange, type LicenseEvent, type LicensesEvent, type VerificationEvent } from './events.ts';
 export type { IssueRequest, License, LicenseVersion } from './licenseRecords.ts';
 export type { LicenseStatus } from './lifecycle.ts';
+import type { LicenseStatus } from './lifecycle.ts';
 export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verifyLicense.ts';
 export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
 export { verificationTally } from './verificationTally.ts';
@@ -93,6 +96,15 @@ export async function listLicenses(platform: Platform, principal: Principal, que
 /** The name a holder goes by on its newest license (the console greets a signed-in enterprise by it). */
 export const holderNameOf = (platform: Platform, holderCode: string): Promise<string | undefined> =>
   registryHolderName(platform.store, holderCode, licenseTypeRegistry(platform).all().map((t) => t.key));
+
+/** How many licenses of each type and status a department issued (all departments' without one): the monthly report's sections per type. */
+export async function licenseCountsByType(platform: Platform, issuerCode?: string): Promise<{ type: string; status: LicenseStatus; count: number }[]> {
+  const rows = await platform.store.query<{ type_key: string; status: LicenseStatus; n: string }>(
+    `select type_key, status, count(*)::text as n from licenses where ($1::text is null or issuer_code = $1) group by type_key, status order by type_key, status`,
+    [issuerCode ?? null],
+  );
+  return rows.rows.map((r) => ({ type: r.type_key, status: r.status, count: Number(r.n) }));
+}
 
 /** The types of license a holder holds (any status). */
 export async function typesHeldBy(platform: Platform, holderCode: string): Promise<string[]> {
@@ -170,6 +182,21 @@ export async function changeLicenseStatus(
   const issuerCode = await records.licenseIssuerOf(platform.store, identifier);
   authorize(principal, `license:${change}`, licenseEntity(identifier, issuerCode));
   return withLink(platform, await records.changeLicenseStatus(platform, identifier, change, reason, actorOf(principal)));
+}
+
+/**
+ * The printed license as PDF (its type's display, the QR code and the verification code): for its
+ * issuer, the coordination office and its holder.
+ */
+export async function printLicense(platform: Platform, principal: Principal, identifier: string): Promise<{ pdf: Buffer; fileName: string }> {
+  const row = await records.findLicenseRow(platform.store, identifier);
+  const holder = principal.kind === 'holder' && principal.holderCode === row.holder_code;
+  if (!holder) authorize(principal, 'license:read', licenseEntity(identifier, row.issuer_code));
+  const license = await records.getLicense(platform.store, identifier);
+  const standard = records.licenseStandard(platform, license.type, '/identifier', license.typeVersion);
+  const url = verificationUrl(platform.config.publicUrl, platform.keys, license.identifier);
+  const pdf = await printedLicensePdf({ license, standard, verificationCode: verificationCode(platform.keys, license.identifier), qrPng: await licenseQrPng(url) });
+  return { pdf, fileName: `${license.type}-${license.holder.code}-v${license.version}.pdf` };
 }
 
 /**

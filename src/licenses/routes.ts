@@ -12,6 +12,7 @@ import {
   licenseVersions,
   listLicenses,
   qrLink,
+  printLicense,
   readLicense,
   REGISTRY_DEFAULT_LIMIT,
   REGISTRY_MAX_LIMIT,
@@ -176,6 +177,23 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       schema: { tags: ['licenses'], summary: 'A license: its current version and status', security: [{ bearer: [] }], params: Identifier, response: { 200: LicenseSchema } },
     },
     (request) => readLicense(platform, principalOf(request), request.params.identifier),
+  );
+
+  app.get(
+    '/api/v1/licenses/:identifier/print.pdf',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['licenses'],
+        summary: "The printed license (PDF, A4) laid out by its type's display, with the QR code and the verification code (its issuer, the coordination office, its holder)",
+        security: [{ bearer: [] }],
+        params: Identifier,
+      },
+    },
+    async (request, reply) => {
+      const { pdf, fileName } = await printLicense(platform, principalOf(request), request.params.identifier);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).header('cache-control', 'private, no-store').send(pdf);
+    },
   );
 
   app.get(

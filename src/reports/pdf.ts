@@ -1,40 +1,21 @@
 /**
- * The monthly report as PDF (A4), with pdfkit: Chinese text in Noto Sans SC, a font that ships in
- * an npm package (@expo-google-fonts/noto-sans-sc, SIL Open Font License) and is embedded as a
- * subset of the characters used, so the file opens the same on any machine; charts from charts.ts
- * placed as vectors with svg-to-pdfkit.
+ * The monthly report as PDF (A4), with the platform's PDF documents (src/platform/pdf.ts: Chinese in
+ * an embedded font); charts from charts.ts placed as vectors with svg-to-pdfkit.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import * as fontkit from 'fontkit';
-import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { INDICATORS } from '../evaluation/index.ts';
 import { CHINA_OFFSET_MS } from '../platform/chinaTime.ts';
+import { createPdf, type PdfDocument } from '../platform/pdf.ts';
 import { DIMENSIONS } from '../quality/index.ts';
 import { barChart, trendChart } from './charts.ts';
 import { DIMENSION_LABELS, INDICATOR_LABELS, mark, yuan } from './labels.ts';
 import type { DepartmentSection, MonthlyReport } from './monthly.ts';
 
-const require = createRequire(import.meta.url);
-const FONT_FILES = {
-  regular: require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
-};
-
-// Parsed once per process and shared by every report (each document still embeds its own subset):
-// reading and parsing the two 10 MB files cost most of a report's time.
-let fonts: { regular: fontkit.Font; bold: fontkit.Font } | undefined;
-function loadFonts(): { regular: fontkit.Font; bold: fontkit.Font } {
-  fonts ??= { regular: fontkit.create(readFileSync(FONT_FILES.regular)) as fontkit.Font, bold: fontkit.create(readFileSync(FONT_FILES.bold)) as fontkit.Font };
-  return fonts;
-}
-
 const MARGIN = 48;
 const PAGE = { width: 595.28, height: 841.89 };
 const WIDTH = PAGE.width - 2 * MARGIN;
 
-type Doc = PDFKit.PDFDocument;
+type Doc = PdfDocument;
 
 interface Column {
   title: string;
@@ -91,11 +72,11 @@ const chinaTime = (iso: string) => `${new Date(Date.parse(iso) + CHINA_OFFSET_MS
 
 const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '—');
 
-function qualityTable(doc: Doc, sections: DepartmentSection[], withDepartment: boolean): void {
+function qualityTable(doc: Doc, sections: DepartmentSection[], withDepartment: boolean, typeNames: ReadonlyMap<string, string>): void {
   const rows = sections.flatMap((s) =>
     s.quality.map((q) => [
       ...(withDepartment ? [s.department.name] : []),
-      q.licenseType,
+      typeNames.get(q.licenseType) ?? q.licenseType,
       mark(q.score),
       ...DIMENSIONS.map((d) => mark(q.dimensions[d])),
       q.licenses,
@@ -114,6 +95,30 @@ function qualityTable(doc: Doc, sections: DepartmentSection[], withDepartment: b
       { title: '未结问题 Open', width: 45, align: 'right' as const },
     ],
     rows,
+  );
+}
+
+const STATUS_LABELS = [
+  ['valid', '有效'],
+  ['suspended', '暂停'],
+  ['revoked', '吊销'],
+  ['cancelled', '注销'],
+  ['expired', '过期'],
+] as const;
+
+/** A section per license type: its name (from its definition), its licenses by status, quality and the records shared this month. */
+function typesTable(doc: Doc, report: MonthlyReport): void {
+  if (report.types.length === 0) return paragraph(doc, '没有证照。No licenses.');
+  table(
+    doc,
+    [
+      { title: '证照类型 Type', width: 120 },
+      ...STATUS_LABELS.map(([, zh]) => ({ title: zh, width: 42, align: 'right' as const })),
+      { title: '质量 Quality', width: 50, align: 'right' as const },
+      { title: '提供 Served', width: 50, align: 'right' as const },
+      { title: '使用 Read', width: 50, align: 'right' as const },
+    ],
+    report.types.map((t) => [`${t.name} ${t.nameEn}`, ...STATUS_LABELS.map(([status]) => t.licenses[status] ?? 0), mark(t.quality), t.recordsServed, t.recordsRead]),
   );
 }
 
@@ -182,11 +187,13 @@ function provinceReport(doc: Doc, report: MonthlyReport): void {
     heading(doc, '二、得分趋势 Trend', 240);
     chart(doc, trendChart('近六个月得分 Score over six months', months, top.map((s) => ({ name: s.department.name, values: report.trend.map((t) => t.scores[s.department.code] ?? null) })), 500, 240), 240);
   }
-  heading(doc, '三、数据质量 Data quality');
-  qualityTable(doc, report.sections, true);
-  heading(doc, '四、数据异议 Objections');
+  heading(doc, '三、各类证照 License types');
+  typesTable(doc, report);
+  heading(doc, '四、数据质量 Data quality');
+  qualityTable(doc, report.sections, true, new Map(report.types.map((t) => [t.key, t.name])));
+  heading(doc, '五、数据异议 Objections');
   objectionsTable(doc, report.sections);
-  heading(doc, '五、共享补偿 Compensation ledger');
+  heading(doc, '六、共享补偿 Compensation ledger');
   ledgerBalance(doc, report);
   ledgerTable(doc, report.sections);
 }
@@ -224,11 +231,13 @@ function departmentReport(doc: Doc, report: MonthlyReport, s: DepartmentSection)
   );
   heading(doc, '二、得分趋势 Trend', 200);
   chart(doc, trendChart('近六个月得分 Score over six months', report.trend.map((t) => t.month), [{ name: d.name, values: report.trend.map((t) => t.scores[d.code] ?? null) }], 500, 200), 200);
-  heading(doc, '三、数据质量 Data quality');
-  qualityTable(doc, [s], false);
-  heading(doc, '四、数据异议 Objections');
+  heading(doc, '三、各类证照 License types');
+  typesTable(doc, report);
+  heading(doc, '四、数据质量 Data quality');
+  qualityTable(doc, [s], false, new Map(report.types.map((t) => [t.key, t.name])));
+  heading(doc, '五、数据异议 Objections');
   objectionsTable(doc, [s]);
-  heading(doc, '五、共享补偿对账单 Ledger statement');
+  heading(doc, '六、共享补偿对账单 Ledger statement');
   ledgerTable(doc, [s]);
   if (s.statement.lines.length > 0) {
     table(
@@ -247,21 +256,10 @@ function departmentReport(doc: Doc, report: MonthlyReport, s: DepartmentSection)
 }
 
 export function monthlyReportPdf(report: MonthlyReport, provinceName: string): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
+  const { doc, done } = createPdf({
     margin: MARGIN,
     info: { Title: `${provinceName} ${report.month} 电子证照共享月度报告`, Author: 'CertBridge', Subject: 'Monthly report', CreationDate: new Date(report.generatedAt) },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const { regular, bold } = loadFonts();
-  // pdfkit takes a parsed fontkit font as it takes a file (its types name only files and buffers).
-  doc.registerFont('regular', regular as unknown as Buffer);
-  doc.registerFont('bold', bold as unknown as Buffer);
   const section = report.department === null ? undefined : report.sections[0];
   const title = section ? `${section.department.name} 电子证照共享月度报告` : `${provinceName}电子证照共享月度报告`;
   doc.font('bold').fontSize(18).fillColor('#000').text(title, { width: WIDTH, align: 'center' });

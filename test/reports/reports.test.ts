@@ -70,6 +70,9 @@ describe('monthly reports', () => {
     expect(text).toContain(`${t.issuer.department.name} 电子证照共享月度报告`);
     expect(text).toMatch(/本月考核得分 \d+(\.\d)?，在 \d+ 个部门中排名第 \d+/);
     expect(text).toContain('共享补偿对账单');
+    // A section per license type, named from its definition, with the department's licenses of it.
+    expect(text).toContain('各类证照 License types');
+    expect(text).toMatch(/营业执照 Business license\s+\d+/);
   });
 
   it("nobody reads another department's report or the province's but the coordination office; bad queries are refused", async () => {

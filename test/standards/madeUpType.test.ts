@@ -16,6 +16,7 @@ import { seededRandom } from '../../src/demo/synthetic.ts';
 import { addDepartment } from '../agreements/support.ts';
 import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 import { testStoreKind } from '../support/store.ts';
+import { pdfText } from '../reports/support.ts';
 
 const KEY = 'animal-clinic-permit';
 const NUMBER = { pattern: '^DZ[0-9]{11}$', check: { algorithm: 'luhn', over: [2, 12] }, parts: [{ at: 2, length: 2, title: '省级行政区划代码', division: 'province' }] };
@@ -161,6 +162,17 @@ describe('a license type that is not in the repository', () => {
     expect(verified.body).toMatchObject({ valid: true, license: { licenseName: '动物诊疗许可证', clinicName: '历下宠物医院', permitNumber: number } });
     expect(verified.body.license.address).toBeUndefined();
     expect(verified.body.checks.find((c: { check: string }) => c.check === 'schema')).toMatchObject({ passed: true, detail: `conforms to ${KEY} 1.0.0` });
+
+    // Printed from its display (generated from the schema's order, as the definition gives none): its name, its number, the verification code.
+    const print = await fetch(`${t.url}/api/v1/licenses/${amended.body.identifier}/print.pdf`, { headers: { authorization: `Bearer ${t.issuer.token}` } });
+    expect(print.status).toBe(200);
+    expect(print.headers.get('content-type')).toBe('application/pdf');
+    const printed = await pdfText(new Uint8Array(await print.arrayBuffer()));
+    expect(printed).toContain('动物诊疗许可证');
+    expect(printed).toContain(`许可证编号：${number}`);
+    expect(printed).toContain('执业兽医');
+    expect(printed).toContain(`核验码 ${new URL(amended.body.verificationUrl).searchParams.get('code')}`);
+    expect((await fetch(`${t.url}/api/v1/licenses/${amended.body.identifier}/print.pdf`, { headers: { authorization: `Bearer ${vet.token}` } })).status).toBe(403);
   });
 
   it('is imported from a CSV file of its own columns', async () => {
