@@ -68,6 +68,8 @@ const holder = () => generateCreditCode({ registrationAuthority: '9', category: 
 
 let t: TestPlatform;
 let vet: TestClient;
+/** A license issued under version 1.0.0 of the type, for the versions test. */
+let firstLicense = '';
 
 beforeAll(async () => {
   t = await startTestPlatform();
@@ -154,7 +156,8 @@ describe('a license type that is not in the repository', () => {
     expect(issued.body).toMatchObject({ validFrom: issuedOn, validUntil: fiveYears, data: { expiresOn: fiveYears } });
     const amended = await api(t, 'POST', `/api/v1/licenses/${issued.body.identifier}/amend`, { token: t.issuer.token, body: { data: { veterinarian: '张医生' }, reason: '增加执业兽医' } });
     expect(amended.status, JSON.stringify(amended.body)).toBe(200);
-    expect(amended.body).toMatchObject({ version: 2, data: { veterinarian: '张医生', permitNumber: number } });
+    expect(amended.body).toMatchObject({ version: 2, typeVersion: '1.0.0', data: { veterinarian: '张医生', permitNumber: number } });
+    firstLicense = amended.body.identifier;
 
     // Public verification titles itself from the type: its name, and only its public fields with the code.
     const verified = await api(t, 'GET', `/api/v1/verify/${amended.body.identifier}?code=${new URL(amended.body.verificationUrl).searchParams.get('code')}`);
@@ -249,6 +252,11 @@ describe('a license type that is not in the repository', () => {
     const old = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: { type: KEY, holder: { code }, data: { clinicName: '新版诊所', address: '济南', scope: '其他诊疗活动', permitNumber: permitNumber(), species: '犬、猫' } } });
     expect(old.status, JSON.stringify(old.body)).toBe(201);
     expect(old.body.typeVersion).toBe('1.1.0');
+    // A license of 1.0.0 keeps its version until an amendment: its data fits 1.1.0, so it moves there.
+    expect((await api(t, 'GET', `/api/v1/licenses/${firstLicense}`, { token: t.issuer.token })).body.typeVersion).toBe('1.0.0');
+    const moved = await api(t, 'POST', `/api/v1/licenses/${firstLicense}/amend`, { token: t.issuer.token, body: { data: { species: '犬' }, reason: '新版本增加诊疗动物种类' } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ version: 3, typeVersion: '1.1.0', data: { species: '犬' } });
     const history = await api(t, 'GET', `/api/v1/license-types/${KEY}`);
     expect(history.body.history.map((v: { version: string }) => v.version)).toEqual(['1.0.0', '1.1.0']);
   });
