@@ -42,6 +42,8 @@ export default defineConfig({
         ? [{ extends: true as const, test: { name: 'faults', include: [FAULTS], env: { CERTBRIDGE_LOG_LEVEL: 'warn' }, testTimeout: 600_000, hookTimeout: 120_000 } }]
         : []),
     ],
+    // One seed of generated test data per run, printed, replayed with TEST_SEED (test/support/seed.ts).
+    globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

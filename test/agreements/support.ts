@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
 import { createClient, registerDepartment, type Department } from '../../src/departments/index.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
+import { TEST_SEED } from '../support/seed.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
 import { api, type TestClient, type TestPlatform, OPERATOR } from '../support/platform.ts';
 
-const random = seededRandom((Date.now() % 100000) + 7);
+const random = seededRandom(TEST_SEED + 7);
 
 /** Another department with a system of the given roles (tests need more parties than startTestPlatform gives). */
 export async function addDepartment(t: TestPlatform, name: string, nameEn: string, roles: string[]): Promise<TestClient> {

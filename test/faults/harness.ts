@@ -14,6 +14,7 @@ import { openPlatform } from '../../src/app/platform.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
+import { TEST_SEED } from '../support/seed.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { canRunPrivateCluster, startCluster, type PgCluster } from '../support/pgCluster.ts';
 import { licenseRequest, OPERATOR } from '../support/platform.ts';
@@ -88,7 +89,7 @@ export async function prepareStore(kind: StoreKind, extraEnv: Record<string, str
 // ---------------------------------------------------------------------------------------------
 // Departments and clients
 
-const random = seededRandom((Date.now() % 100_000) + 31);
+const random = seededRandom(TEST_SEED + 31);
 
 export function newDepartment(name: string, nameEn: string, authority = '1'): Department {
   return {

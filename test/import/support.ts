@@ -12,6 +12,7 @@ import type { Store } from '../../src/platform/store/store.ts';
 import { openPlatform } from '../../src/app/platform.ts';
 import { authoriseIssuer, CREDIT_CODE_ALPHABET, generateCreditCode } from '../../src/standards/index.ts';
 import { createTestStore } from '../support/store.ts';
+import { TEST_SEED } from '../support/seed.ts';
 
 export const MASTER_KEY = 'ab'.repeat(32);
 
@@ -42,7 +43,7 @@ export interface ImportTestPlatform {
   close: () => Promise<void>;
 }
 
-let departmentSeed = Date.now() % 100000;
+let departmentSeed = TEST_SEED;
 
 /** A department with a system of `roles`; with the issuer role it is also an authorised issuer of business licenses. */
 export async function registerIssuer(platform: Platform, name = '山东省市场监督管理局', roles = ['issuer']): Promise<Department> {

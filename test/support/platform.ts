@@ -12,6 +12,7 @@ import { buildServer } from '../../src/app/server.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { seededRandom, syntheticEnterprise } from '../../src/demo/synthetic.ts';
 import { createTestStore } from './store.ts';
+import { TEST_SEED } from './seed.ts';
 
 /** Tests set up departments and systems as the operator of the installation would. */
 export const OPERATOR: OperatorPrincipal = { kind: 'operator', name: 'test' };
@@ -37,7 +38,7 @@ export interface TestPlatform {
   close: () => Promise<void>;
 }
 
-const random = seededRandom(Date.now() % 100000);
+const random = seededRandom(TEST_SEED);
 
 /** A valid business license request for a fresh synthetic enterprise, open-ended (长期) unless overridden, so it never starts out expired. */
 export function licenseRequest(overrides: Record<string, unknown> = {}) {
