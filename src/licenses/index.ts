@@ -141,12 +141,15 @@ export async function amendLicenseOnFinalDecision(
   platform: Platform,
   principal: Principal,
   identifier: string,
-  change: { data: unknown; reason: string },
+  change: { data: Record<string, unknown>; reason: string; objectedFields: readonly string[] },
   within: Queryable,
 ): Promise<LicenseView> {
   const row = await records.findLicenseRow(within, identifier);
   authorize(principal, 'license:amend-on-final-decision', licenseEntity(identifier, row.issuer_code));
-  return withLink(platform, await records.amendLicense(platform, identifier, change, actorOf(principal), within));
+  // The coordination office is no issuing authority: it may correct only what the objection disputed.
+  const beyond = Object.keys(change.data).find((field) => !change.objectedFields.includes(field));
+  if (beyond) throw invalid('field-not-objected', `${beyond} was not objected to: a final decision may change only ${change.objectedFields.join(', ')}`, `/data/${beyond}`);
+  return withLink(platform, await records.amendLicense(platform, identifier, { data: change.data, reason: change.reason }, actorOf(principal), within));
 }
 
 /** 暂停 / 恢复 / 吊销 / 注销 (the issuer). */

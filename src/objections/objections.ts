@@ -352,6 +352,15 @@ function checkValues(values: Record<string, unknown>, known: readonly string[], 
   }
 }
 
+/** A decision corrects what was objected to and nothing else: otherwise an objection would be a way around the issuing-authority registry. */
+function checkObjected(values: Record<string, unknown>, objected: readonly string[], at: string): void {
+  for (const field of Object.keys(values)) {
+    if (!objected.includes(field)) {
+      throw invalid('field-not-objected', `${field} was not objected to: a decision may change only ${objected.join(', ')}`, `${at}/${field}`);
+    }
+  }
+}
+
 /** A consumer department (that receives the type) or the holder objects to fields of a license. */
 export async function submitObjection(platform: Platform, principal: Principal, input: ObjectionInput, now: Date = new Date()): Promise<Objection> {
   const id = await platform.store.transaction(async (tx) => {
@@ -569,6 +578,7 @@ export async function decideObjection(platform: Platform, principal: Principal, 
       const data = input.data;
       if (!data || Object.keys(data).length === 0) throw invalid('missing-field', 'accepting needs the corrected values in data ({field: value})', '/data');
       checkValues(data, licenseTypeFields(r.type_key), '/data');
+      checkObjected(data, r.fields, '/data');
       const current = await findCurrentLicense(tx, r.type_key, r.holder_code);
       if (!current) throw notFound('license-not-found', `the license of ${r.holder_code} (${r.type_key}) is gone`);
       const values = presentCredential(current.credential, Object.keys(data)).fields;
@@ -576,7 +586,9 @@ export async function decideObjection(platform: Platform, principal: Principal, 
         throw invalid('nothing-changes', 'data changes nothing: every value is the license’s current one', '/data');
       }
       const change = { data, reason: `数据异议 ${r.id} / objection ${r.id}${blank(input.reason) ? '' : `: ${input.reason}`}` };
-      const license = final ? await amendLicenseOnFinalDecision(platform, principal, current.identifier, change, tx) : await amendLicense(platform, principal, current.identifier, change, tx);
+      const license = final
+        ? await amendLicenseOnFinalDecision(platform, principal, current.identifier, { ...change, objectedFields: r.fields }, tx)
+        : await amendLicense(platform, principal, current.identifier, change, tx);
       amended = { identifier: license.identifier, version: license.version };
     }
     const status: ObjectionStatus = input.decision === 'accept' ? 'accepted' : 'rejected';
@@ -592,7 +604,12 @@ export async function decideObjection(platform: Platform, principal: Principal, 
       notice: status,
       actor,
       reason: blank(input.reason) ? null : input.reason,
-      data: { decision: input.decision, final: updated.rows[0].final, byCoordinationOffice: final, ...(amended ? { amendedIdentifier: amended.identifier, amendedVersion: amended.version } : {}) },
+      data: {
+        decision: input.decision,
+        final: updated.rows[0].final,
+        byCoordinationOffice: final,
+        ...(amended ? { amendedIdentifier: amended.identifier, amendedVersion: amended.version, changedFields: Object.keys(input.data ?? {}) } : {}),
+      },
       at: now,
       coordinator: final,
     });
