@@ -8,9 +8,10 @@ import { DomainError } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize } from '../policy/index.ts';
 import { authenticateHolder, changeHolderPassword, createHolderAccount, holderAccountExists, type HolderAccount } from './accounts.ts';
+import type { Queryable } from '../platform/store/store.ts';
 import { getAuthorisation, grantAuthorisation, listAuthorisations, revokeAuthorisation, type Authorisation, type GrantRequest } from './authorisations.ts';
 
-export { holderAccountActive, isHolderCodeSyntax, MIN_PASSWORD_LENGTH, type HolderAccount } from './accounts.ts';
+export { holderAccountActive, holderTokenHolds, isHolderCodeSyntax, MIN_PASSWORD_LENGTH, type HolderAccount } from './accounts.ts';
 export { findActiveAuthorisations, licenseTypeFields, type ActiveAuthorisation, type Authorisation, type Grantee } from './authorisations.ts';
 export type { HoldersEvent } from './events.ts';
 
@@ -49,14 +50,26 @@ export async function signInHolder(platform: Platform, input: { holderCode: stri
   return { ...(await platform.tokens.issueForHolder(account)), holderCode: account.holderCode };
 }
 
-/** The holder changes its own password; the current one is a secret to guess like any other, under the same limits. */
-export async function changePassword(platform: Platform, principal: Principal, holderCode: string, change: { currentPassword: string; newPassword: string }, address: string): Promise<void> {
+/**
+ * The holder changes its own password; the current one is a secret to guess like any other, under
+ * the same limits. `alsoEnd` runs in the change's transaction: the sessions of the old password
+ * end with it (src/people keeps them); the account's access tokens issued before it are refused
+ * (`holderTokenHolds`, checked on every request).
+ */
+export async function changePassword(
+  platform: Platform,
+  principal: Principal,
+  holderCode: string,
+  change: { currentPassword: string; newPassword: string },
+  address: string,
+  alsoEnd: (tx: Queryable, account: { accountId: string }) => Promise<void>,
+): Promise<void> {
   authorize(principal, 'holder-account:change-password', record(holderCode));
   const guard = signInGuard(platform);
   const who = `holder:${holderCode}`;
   await guard.check(who, address);
   try {
-    await changeHolderPassword(platform.store, holderCode, change.currentPassword, change.newPassword);
+    await platform.store.transaction(async (tx) => alsoEnd(tx, await changeHolderPassword(tx, holderCode, change.currentPassword, change.newPassword)));
   } catch (error) {
     if (error instanceof DomainError && error.code === 'invalid-credentials') await guard.failed(who, address, true);
     throw error;

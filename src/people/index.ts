@@ -3,7 +3,7 @@
 // password or through an OpenID Connect provider. Managing accounts takes the principal and
 // decides through the policies; signing in is public and guarded by the sign-in limits.
 import { findDepartment, getDepartment } from '../departments/index.ts';
-import { authenticateHolderSignIn, holderAccountActive, MIN_PASSWORD_LENGTH } from '../holders/index.ts';
+import { authenticateHolderSignIn, changePassword, holderAccountActive, MIN_PASSWORD_LENGTH } from '../holders/index.ts';
 import { holderNameOf } from '../licenses/index.ts';
 import { signInGuard } from '../platform/auth/signInGuard.ts';
 import { actorOf, type HolderPrincipal, type PersonPrincipal, type Principal } from '../platform/auth/principal.ts';
@@ -14,7 +14,7 @@ import {
   authenticatePerson,
   checkRole,
   checkUsername,
-  enabledPerson,
+  enabledOidcPerson,
   generatePassword,
   generateUsername,
   getPerson,
@@ -24,12 +24,13 @@ import {
   normalizeUsername,
   recordSignIn,
   setDisabled,
+  setPassword,
   type Person,
   type PersonIdentity,
 } from './accounts.ts';
-import { personEvent, sessionEvent, signInFailedEvent, type SessionSubject } from './events.ts';
+import { oidcLinkedEvent, passwordChangedEvent, personEvent, sessionEvent, signInFailedEvent, type SessionSubject } from './events.ts';
 import { beginOidc, completeOidc, oidcEnabled } from './oidc.ts';
-import { deleteSession, deleteSessionsOf, findSession, hashOf, insertSession, isSessionId, newSessionSecrets, sessionReference, type SessionMethod, type SessionOwner, type StoredSession } from './sessions.ts';
+import { deleteHolderSessions, deleteSession, deleteSessionsOf, findSession, hashOf, insertSession, isSessionId, newSessionSecrets, sessionReference, type SessionMethod, type SessionOwner, type StoredSession } from './sessions.ts';
 
 export { PERSON_ROLES, type Person, type PersonRole } from './accounts.ts';
 export type { PeopleEvent } from './events.ts';
@@ -104,6 +105,47 @@ async function changePerson(platform: Platform, principal: Principal, username: 
     const { personId, ...changed } = await getPerson(tx, username);
     void personId;
     return changed;
+  });
+}
+
+/**
+ * Resets a staff account's password (a forgotten or leaked one): a new one is generated and
+ * returned once; every session of the account ends in the same transaction (the department, the
+ * coordination office, the operator).
+ */
+export async function resetPassword(platform: Platform, principal: Principal, username: string): Promise<{ username: string; password: string; endedSessions: number }> {
+  const found = await getPerson(platform.store, username);
+  authorize(principal, 'person:reset-password', departmentEntity(found.departmentCode));
+  const password = generatePassword();
+  const actor = actorOf(principal);
+  return platform.store.transaction(async (tx) => {
+    const person = await getPerson(tx, username, true);
+    await setPassword(tx, person.personId, password);
+    const endedSessions = await deleteSessionsOf(tx, person.personId);
+    await platform.events.publish(tx, [
+      passwordChangedEvent({ kind: 'person', username: person.username, departmentCode: person.departmentCode }, actor, { change: 'reset', endedSessions }),
+    ]);
+    return { username: person.username, password, endedSessions };
+  });
+}
+
+/**
+ * A holder changes its password (src/holders checks the current one under the sign-in limits):
+ * every other session of its account ends in the same transaction — the session it changed it
+ * in (`sessionId`, its cookie) stays — and its access tokens issued before are refused.
+ */
+export async function changeHolderPassword(
+  platform: Platform,
+  principal: Principal,
+  holderCode: string,
+  change: { currentPassword: string; newPassword: string },
+  address: string,
+  sessionId: string | undefined,
+): Promise<void> {
+  const keep = sessionId !== undefined && isSessionId(sessionId) && principal.kind === 'holder' ? hashOf(sessionId) : null;
+  await changePassword(platform, principal, holderCode, change, address, async (tx, account) => {
+    const endedSessions = await deleteHolderSessions(tx, account.accountId, keep);
+    await platform.events.publish(tx, [passwordChangedEvent({ kind: 'holder', holderCode }, actorOf(principal), { change: 'changed', endedSessions })]);
   });
 }
 
@@ -306,11 +348,15 @@ export function beginOidcSignIn(platform: Platform, returnTo: string | undefined
  */
 export async function completeOidcSignIn(platform: Platform, flowId: string | undefined, query: string, address: string): Promise<SignedIn & { returnTo: string }> {
   const vouched = await completeOidc(platform, platform.store, flowId, query);
-  const person = await enabledPerson(platform.store, vouched.username);
+  const person = await platform.store.transaction(async (tx) => {
+    const match = await enabledOidcPerson(tx, { issuer: vouched.issuer, subject: vouched.subject }, vouched.username);
+    if (match?.linked) await platform.events.publish(tx, [oidcLinkedEvent(match.person, { issuer: vouched.issuer, subject: vouched.subject })]);
+    return match?.person;
+  });
   if (!person) {
     await publish(platform, [signInFailedEvent(undefined, { method: 'oidc', reason: 'unknown-account', address })]);
     throw forbidden(
-      `the identity provider signed in "${vouched.username}", but CertBridge has no enabled staff account of that name: ask your department or the coordination office to open one (certbridge users create)`,
+      `the identity provider signed in "${vouched.username}", but CertBridge has no enabled staff account of that name not already bound to another identity of the provider: ask your department or the coordination office to open one (certbridge users create)`,
       { claim: platform.config.oidcUsernameClaim },
       'oidc-unknown-account',
     );
