@@ -40,7 +40,7 @@ export async function authenticateHolderSignIn(platform: Platform, input: { hold
     await guard.failed(who, address, await holderAccountExists(platform.store, input.holderCode));
     throw new DomainError('unauthenticated', 'invalid-credentials', 'unknown holder code or wrong password');
   }
-  await guard.succeeded(who);
+  await guard.succeeded(who, address);
   return account;
 }
 
@@ -74,7 +74,7 @@ export async function changePassword(
     if (error instanceof DomainError && error.code === 'invalid-credentials') await guard.failed(who, address, true);
     throw error;
   }
-  await guard.succeeded(who);
+  await guard.succeeded(who, address);
 }
 
 /** The holder authorises a department or one of its systems to read its license for a purpose until a date. */

@@ -273,7 +273,7 @@ export async function signIn(platform: Platform, credentials: { username: string
     ]);
     throw wrongCredentials();
   }
-  await guard.succeeded(account);
+  await guard.succeeded(account, address);
   const started = await startSession(platform, { personId: person.personId }, { kind: 'person', username: person.username, departmentCode: person.departmentCode }, 'password', address);
   return { ...started, principal: await personView(platform, person) };
 }
