@@ -21,9 +21,9 @@
  * kept behind `FailureCounts` (this process's memory; a store shared by the nodes can take its
  * place); per-account state is in the database, shared by every process.
  */
-import { isIPv6 } from 'node:net';
 import type { Config } from '../config.ts';
 import { rateLimited } from '../errors.ts';
+import { ipv6Groups, unmapped } from '../ipAddresses.ts';
 import type { DomainEvent, DomainEvents } from '../events.ts';
 import { perPlatform, type Platform } from '../platform.ts';
 import type { Store } from '../store/store.ts';
@@ -85,14 +85,9 @@ export class MemoryFailureCounts implements FailureCounts {
 
 /** The key an address is limited by: an IPv4 address itself (also when written IPv4-mapped), an IPv6 address its /64. */
 export function addressKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1];
-  if (!isIPv6(address)) return address;
-  const [head, tail = ''] = address.toLowerCase().split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const plain = unmapped(address);
+  const groups = ipv6Groups(plain);
+  return groups ? `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64` : plain;
 }
 
 /** Whose failures an address's count holds: systems' (client credentials) or people's (staff and holders). */
