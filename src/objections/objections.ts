@@ -14,6 +14,7 @@ import { licenseTypeFields } from '../holders/index.ts';
 import { amendLicense, amendLicenseOnFinalDecision, findCurrentLicense, findVersionCredential, parseCredential, presentCredential } from '../licenses/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
+import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { DomainError, conflict, invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
@@ -442,13 +443,7 @@ export interface ObjectionQuery {
   cursor?: string;
 }
 
-const encodeCursor = (r: Row) => Buffer.from(`${r.due_at.toISOString()}|${r.id}`, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): { dueAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const dueAt = new Date(at ?? '');
-  if (!id || Number.isNaN(dueAt.getTime())) throw invalid('invalid-cursor', 'that is not a cursor of this list (use nextCursor as given)', 'querystring:/cursor');
-  return { dueAt, id };
-}
+const encodeListCursor = (r: Row) => encodeCursor([r.due_at, r.id]);
 
 /**
  * The objections the caller may see, earliest deadline first: a department's own (as objector)
@@ -479,8 +474,8 @@ export async function listObjections(platform: Platform, principal: Principal, q
     where.push(`(license_identifier = ${l} or amended_identifier = ${l})`);
   }
   if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    where.push(`(due_at, id) > (${param(c.dueAt)}, ${param(c.id)})`);
+    const [dueAt, id] = decodeCursor(q.cursor, ['instant', 'text']);
+    where.push(`(due_at, id) > (${param(dueAt)}, ${param(id)})`);
   }
   const limit = q.limit ?? 50;
   const rows = await platform.store.query<Row>(`select * from objections where ${where.join(' and ')} order by due_at, id limit ${param(limit + 1)}`, params);
@@ -488,7 +483,7 @@ export async function listObjections(platform: Platform, principal: Principal, q
   // The SQL scope and the policies agree; asking the policies per row keeps them the only judge.
   const visible = page.filter((r) => decide(principal, 'objection:read', objectionEntity(r)).allowed);
   const evidence = await evidenceOf(platform.store, visible.map((r) => r.id));
-  return { items: visible.map((r) => toObjection(r, evidence.get(r.id)!, now)), nextCursor: rows.rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  return { items: visible.map((r) => toObjection(r, evidence.get(r.id)!, now)), nextCursor: rows.rows.length > limit ? encodeListCursor(page[page.length - 1]) : null };
 }
 
 /** The objector adds an evidence file (kept with its SHA-256) while the objection is not final. */

@@ -7,7 +7,8 @@
 import { findDepartment } from '../departments/index.ts';
 import { notifyDepartment } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
-import { chinaDate } from '../platform/chinaTime.ts';
+import { chinaDate, isMonth } from '../platform/chinaTime.ts';
+import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { conflict, invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
@@ -24,13 +25,12 @@ export type { QualityEvent } from './events.ts';
 export type { FollowResult, PassProgress, PassResult } from './pass.ts';
 
 const PLATFORM: PolicyResource = { type: 'Platform', id: 'certbridge' };
-const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
 const currentMonth = () => chinaDate().slice(0, 7);
 
 function checkMonth(month: string | undefined): string {
   const m = month ?? currentMonth();
-  if (!MONTH.test(m)) throw invalid('invalid-month', 'month must be a month (YYYY-MM)', 'querystring:/month');
+  if (!isMonth(m)) throw invalid('invalid-month', 'month must be a month (YYYY-MM) of the years 1900–2999', 'querystring:/month');
   return m;
 }
 
@@ -232,17 +232,11 @@ export interface FindingQuery {
   cursor?: string;
 }
 
-const decodeCursor = (cursor: string): number => {
-  const id = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(id) || id < 1) throw invalid('invalid-cursor', 'the cursor is not one this list gave (pass nextCursor back unchanged)', 'querystring:/cursor');
-  return id;
-};
-
 /** Findings, newest first, a page at a time (nextCursor while there are more). */
 export async function listFindings(platform: Platform, principal: Principal, query: FindingQuery): Promise<{ items: Finding[]; nextCursor: string | null }> {
   const department = readScope(principal, query.department);
   const limit = query.limit ?? 50;
-  const before = query.cursor ? decodeCursor(query.cursor) : null;
+  const before = query.cursor ? decodeCursor(query.cursor, ['id'])[0] : null;
   const rows = await platform.store.query<FindingRow>(
     `select * from quality_findings
       where ($1::text is null or department = $1) and ($2::text is null or license_type = $2) and ($3::text is null or dimension = $3)
@@ -251,7 +245,7 @@ export async function listFindings(platform: Platform, principal: Principal, que
     [department ?? null, query.type ?? null, query.dimension ?? null, query.status ?? null, query.licenseIdentifier ?? null, before, limit + 1],
   );
   const items = rows.rows.slice(0, limit).map(toFinding);
-  const nextCursor = rows.rows.length > limit ? Buffer.from(String(items[items.length - 1].id)).toString('base64url') : null;
+  const nextCursor = rows.rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null;
   return { items, nextCursor };
 }
 

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MONTH_PATTERN } from '../platform/chinaTime.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { DIMENSIONS, listFindings, noteFinding, readScores, reportHeldValues } from './index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const Month = (description: string) => Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description });
+const Month = (description: string) => Type.String({ pattern: MONTH_PATTERN, description });
 const Code = (description: string) => Type.String({ minLength: 1, maxLength: 18, description });
 const Dimension = Type.Union([Type.Literal('completeness'), Type.Literal('validity'), Type.Literal('consistency'), Type.Literal('timeliness'), Type.Literal('uniqueness')]);
 const Dimensions = Type.Object(Object.fromEntries(DIMENSIONS.map((d) => [d, Type.Number({ minimum: 0, maximum: 100 })])));
