@@ -111,8 +111,18 @@ async function directory(db: Queryable, departments: Iterable<string>) {
   return { department: (code: string | null) => (code ? all.get(code) : undefined), system: (id: string | null) => (id ? systems.get(id) : undefined) };
 }
 
+/** The entries that are uses of a holder's data, and what each is to the holder. */
+const USES_OF_DATA: Record<string, 'exchange' | 'report' | 'read'> = {
+  // A department's system received its data (a lookup, a batch, an event).
+  'exchange.accessed': 'exchange',
+  // A department reported what it holds of it, to be compared with its license (src/quality).
+  'quality.reported': 'report',
+  // A person read it: a license in full, its versions, evidence, its access log, its authorisations (src/platform/reads.ts).
+  'data.read': 'read',
+};
+
 /**
- * Who used my data (数据使用记录): every access to the holder's data, newest first, each with its
+ * Who used my data (数据使用记录): every use of the holder's data, newest first, each with its
  * inclusion proof against the page's signed tree head (the holder itself).
  */
 export async function holderAccessLog(platform: Platform, principal: Principal, holderCode: string, query: { before?: number; limit?: number }) {
@@ -123,9 +133,9 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
   // The holder's accesses under the tree head (one range of the (holder_code, id) index), newest first.
   const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
     `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
-      where e.holder_code = $1 and e.type = 'exchange.accessed' and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
+      where e.holder_code = $1 and e.type = any($5::text[]) and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
       order by e.id desc limit $4`,
-    [holderCode, query.before ?? null, treeHead.treeSize, limit],
+    [holderCode, query.before ?? null, treeHead.treeSize, limit, Object.keys(USES_OF_DATA)],
   );
   const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
   const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
@@ -141,6 +151,7 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
       const fields = (entry.data as { fields?: unknown }).fields;
       return {
         index,
+        kind: USES_OF_DATA[entry.type] ?? 'exchange',
         at: entry.at,
         department: { code: c.department, name: department?.name ?? null, nameEn: department?.nameEn ?? null },
         system: { clientId: c.clientId, name: names.system(c.clientId) ?? null },

@@ -291,6 +291,14 @@ export const SETTINGS = {
     fallback: () => 120,
     parse: integer(1, 1_000_000),
   }),
+  qualityReportsPerHour: setting({
+    group: SECURITY,
+    env: 'CERTBRIDGE_QUALITY_REPORTS_PER_HOUR',
+    shown: '`300`',
+    doc: 'consistency reports (`POST /api/v1/quality/reports`) one department may send per hour, counted over all the platform’s processes',
+    fallback: () => 300,
+    parse: integer(1, 1_000_000),
+  }),
   sessionIdleMinutes: setting({
     group: PEOPLE,
     env: 'CERTBRIDGE_SESSION_IDLE_MINUTES',
