@@ -7,6 +7,7 @@ import { departmentSystems, listDepartments } from '../departments/index.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
 import { columnsOf, parseEntry, type AuditEntry } from './entries.ts';
@@ -43,6 +44,7 @@ export async function treeHeads(platform: Platform, query: { from?: number; afte
 export async function readEntry(platform: Platform, principal: Principal, index: number) {
   const stored = await getEntry(platform.store, index);
   authorize(principal, 'audit:read-entry', entryResource(stored.index, stored.entry));
+  await recordRead(platform, principal, { what: 'audit-entry', subject: String(stored.index), holderCode: columnsOf(stored.entry).holderCode ?? undefined });
   return { index: stored.index, entry: stored.entry, leafHash: hexLeaf(stored.text) };
 }
 
@@ -74,6 +76,12 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
     { department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, clientId: q.system, from: date(q.from, 'from'), to: date(q.to, 'to'), before: q.before },
     limit,
   );
+  // One entry per search (it may return a hundred entries of as many holders), under the holder it searched for.
+  const filters = Object.entries({ department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, system: q.system, from: q.from, to: q.to })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  await recordRead(platform, principal, { what: 'audit-search', subject: filters || 'all', holderCode: q.holder, count: rows.length });
   return {
     items: rows.map((r) => ({ index: r.index, entry: parseEntry(r.entry) ?? {}, leafHash: hexLeaf(r.entry) })),
     next: rows.length === limit ? rows[rows.length - 1].id : null,
@@ -138,6 +146,8 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
     [holderCode, query.before ?? null, treeHead.treeSize, limit, Object.keys(USES_OF_DATA)],
   );
   const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
+  // The coordination office reading a holder's log is itself a use of its data (the holder reading its own is not).
+  await recordRead(platform, principal, { what: 'access-log', subject: holderCode, holderCode, count: entries.length });
   const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
   const names = await directory(db, entries.map((e) => columnsOf(e.entry).department ?? ''));
   const text = (v: unknown) => (typeof v === 'string' ? v : null);

@@ -6,6 +6,7 @@ import { signInGuard } from '../platform/auth/signInGuard.ts';
 import { actorOf, type Principal } from '../platform/auth/principal.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import { authorize } from '../policy/index.ts';
 import { authenticateHolder, changeHolderPassword, createHolderAccount, holderAccountExists, type HolderAccount } from './accounts.ts';
 import type { Queryable } from '../platform/store/store.ts';
@@ -83,14 +84,19 @@ export async function authorise(platform: Platform, principal: Principal, holder
   return grantAuthorisation(platform.store, platform.events, holderCode, request, actorOf(principal));
 }
 
+/** A holder's authorisations (the holder; the coordination office, whose reading is in the holder's access log). */
 export async function authorisationsOf(platform: Platform, principal: Principal, holderCode: string): Promise<Authorisation[]> {
   authorize(principal, 'authorisation:list', record(holderCode));
-  return listAuthorisations(platform.store, holderCode);
+  const list = await listAuthorisations(platform.store, holderCode);
+  await recordRead(platform, principal, { what: 'authorisations', subject: holderCode, holderCode, count: list.length });
+  return list;
 }
 
 export async function readAuthorisation(platform: Platform, principal: Principal, holderCode: string, id: string): Promise<Authorisation> {
   authorize(principal, 'authorisation:list', record(holderCode));
-  return getAuthorisation(platform.store, holderCode, id);
+  const found = await getAuthorisation(platform.store, holderCode, id);
+  await recordRead(platform, principal, { what: 'authorisations', subject: `${holderCode}/${id}`, holderCode, count: 1 });
+  return found;
 }
 
 /** Revokes an authorisation: the exchange stops honouring it at once. `idempotent`: revoking a revoked one is no error. */

@@ -5,6 +5,7 @@ import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts'
 import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
@@ -86,13 +87,22 @@ export async function listLicenses(platform: Platform, principal: Principal, que
   if (query.issuedFrom !== undefined && query.issuedTo !== undefined && query.issuedFrom > query.issuedTo) {
     throw invalid('validation-failed', 'querystring:/issuedFrom is after issuedTo', 'querystring:/issuedFrom');
   }
-  return listRegistry(platform.store, scope, query);
+  const page = await listRegistry(platform.store, scope, query);
+  // A search for a holder is a read of its data (in its access log); one by name, of as many as it found.
+  if (query.holderCode !== undefined) {
+    await recordRead(platform, principal, { what: 'license-search', subject: query.holderCode.trim().toUpperCase(), holderCode: query.holderCode.trim().toUpperCase(), count: page.items.length });
+  } else if (query.name !== undefined && query.name.trim() !== '') {
+    await recordRead(platform, principal, { what: 'license-search', subject: `name:${query.name.trim()}`, count: page.items.length });
+  }
+  return page;
 }
 
 /** A license, its current version and status (its issuer, the coordination office). */
 export async function readLicense(platform: Platform, principal: Principal, identifier: string): Promise<LicenseView> {
   await authorizeRead(platform, principal, identifier);
-  return withLink(platform, await records.getLicense(platform.store, identifier));
+  const license = await records.getLicense(platform.store, identifier);
+  await recordRead(platform, principal, { what: 'license', subject: identifier, holderCode: license.holder.code, licenseType: license.type, fields: Object.keys(license.data) });
+  return withLink(platform, license);
 }
 
 /** How many licenses a holder's own list shows (a holder holds a few: one per type, in practice). */
@@ -107,7 +117,12 @@ export async function heldLicenses(platform: Platform, principal: Principal, hol
 /** Every version of a license, oldest first; versions are immutable. */
 export async function licenseVersions(platform: Platform, principal: Principal, identifier: string): Promise<records.LicenseVersion[]> {
   await authorizeRead(platform, principal, identifier);
-  return records.listVersions(platform.store, identifier);
+  const versions = await records.listVersions(platform.store, identifier);
+  if (principal.kind === 'person') {
+    const row = await records.findLicenseRow(platform.store, identifier);
+    await recordRead(platform, principal, { what: 'license-versions', subject: identifier, holderCode: row.holder_code, licenseType: row.type_key, count: versions.length });
+  }
+  return versions;
 }
 
 /** The lifecycle events of a license, oldest first. */

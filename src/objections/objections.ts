@@ -15,6 +15,7 @@ import { amendLicense, amendLicenseOnFinalDecision, findCurrentLicense, findVers
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
+import { recordRead } from '../platform/reads.ts';
 import { DomainError, conflict, invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
@@ -528,6 +529,7 @@ export async function readEvidence(platform: Platform, principal: Principal, id:
   authorize(principal, 'objection:read', objectionEntity(r));
   const row = (await platform.store.query<EvidenceRow & { content: Uint8Array }>(`select ${EVIDENCE_COLUMNS}, content from objection_evidence where objection_id = $1 and n = $2`, [id, n])).rows[0];
   if (!row) throw notFound('evidence-not-found', `objection ${id} has no evidence file ${n}`);
+  await recordRead(platform, principal, { what: 'evidence', subject: `${id}/${n}`, holderCode: r.holder_code, licenseType: r.type_key });
   return { ...toEvidence(row), content: Buffer.from(row.content) };
 }
 

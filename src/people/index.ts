@@ -9,6 +9,7 @@ import { signInGuard } from '../platform/auth/signInGuard.ts';
 import { actorOf, type HolderPrincipal, type PersonPrincipal, type Principal } from '../platform/auth/principal.ts';
 import { DomainError, forbidden, invalid, rateLimited, unauthenticated } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import { authorize } from '../policy/index.ts';
 import {
   authenticatePerson,
@@ -81,7 +82,9 @@ export async function createPerson(
 export async function listPeople(platform: Platform, principal: Principal, departmentCode: string): Promise<Person[]> {
   authorize(principal, 'person:list', departmentEntity(departmentCode));
   await getDepartment(platform.store, departmentCode);
-  return listPeopleOf(platform.store, departmentCode);
+  const people = await listPeopleOf(platform.store, departmentCode);
+  await recordRead(platform, principal, { what: 'staff-list', subject: departmentCode, count: people.length });
+  return people;
 }
 
 /** One staff account. */
@@ -89,6 +92,7 @@ export async function readPerson(platform: Platform, principal: Principal, usern
   const { personId, ...person } = await getPerson(platform.store, username);
   void personId;
   authorize(principal, 'person:list', departmentEntity(person.departmentCode));
+  await recordRead(platform, principal, { what: 'staff-list', subject: `person:${person.username}`, count: 1 });
   return person;
 }
 
