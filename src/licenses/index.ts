@@ -5,6 +5,7 @@ import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts'
 import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
 import { recordRead } from '../platform/reads.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
@@ -57,6 +58,18 @@ const withLink = (platform: Platform, license: records.License): LicenseView => 
 export async function issueLicense(platform: Platform, principal: Principal, request: records.IssueRequest): Promise<LicenseView> {
   await authorizeIssuing(platform, principal, 'license:issue', { type: 'LicenseType', id: request.type, attrs: { key: request.type } }, request.type);
   const issuer = await getDepartment(platform.store, actingDepartment(principal));
+  // Practice (练习模式) and real data never meet: refused before the store is asked whether the holder
+  // has a license, which would tell a practising clerk that a real enterprise holds one (409 license-exists).
+  const holderCode = (request as { holder?: { code?: unknown } }).holder?.code;
+  if (typeof holderCode === 'string' && isPracticeCode(issuer.code) !== isPracticeCode(holderCode)) {
+    throw new DomainError(
+      'forbidden',
+      'practice-boundary',
+      isPracticeCode(issuer.code)
+        ? `in practice mode licenses are issued only to the practice copy's synthetic enterprises (练习企业), not to ${holderCode}: see GET /api/v1/session/practice for their codes`
+        : `${holderCode} is in the range reserved for practice mode (练习模式): a real department issues no license to it`,
+    );
+  }
   return withLink(platform, await records.issueLicense(platform, { code: issuer.code, name: issuer.name }, request, actorOf(principal)));
 }
 
