@@ -390,6 +390,14 @@ export const SETTINGS = {
     fallback: () => 5,
     parse: integer(1, 250),
   }),
+  ledgerClosingDay: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_LEDGER_CLOSING_DAY',
+    shown: '`10`',
+    doc: 'the day of the month (China time) through which the previous month stays open to ledger corrections; after it only the current month is ([docs/ledger.md](docs/ledger.md))',
+    fallback: () => 10,
+    parse: integer(1, 28),
+  }),
   provinceName: setting({
     group: SHARING,
     env: 'CERTBRIDGE_PROVINCE_NAME',

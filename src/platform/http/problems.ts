@@ -102,6 +102,7 @@ const TITLES: Record<string, string> = {
   'invalid-amount': 'Not an amount in whole fen within the bounds',
   'invalid-period': 'The validity period is not a period of China days',
   'invalid-month': 'Not a month (YYYY-MM)',
+  'month-closed': 'The month is closed to corrections',
   'unknown-resource': 'No such catalog resource',
   'unknown-department': 'No such department',
   'unknown-journal': 'No such ledger journal',
