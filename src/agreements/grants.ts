@@ -84,3 +84,14 @@ export async function grantsForResource(db: Queryable, departmentCode: string, r
   const grants = await findActiveGrantsForResource(db, { departmentCode, resourceId });
   return grants.filter((g) => grantEndsAt(g) > now && (!purpose || g.purpose === purpose));
 }
+
+/** Every active agreement of a department for a license type, whatever its purpose or resource (what it may report on, src/quality). */
+export async function activeGrantsForLicenseType(db: Queryable, departmentCode: string, licenseType: string, now: Date = new Date()): Promise<ActiveGrant[]> {
+  const rows = await db.query<GrantRow>(
+    `select ${COLUMNS} from agreements
+      where consumer_department = $1 and license_type = $2 and status = 'active' and valid_until >= $3::date
+      order by purpose, valid_until desc, submitted_at desc`,
+    [departmentCode, licenseType, chinaDate(now)],
+  );
+  return rows.rows.map(toGrant).filter((g) => grantEndsAt(g) > now.getTime());
+}

@@ -17,7 +17,7 @@ export {
   submitAgreement,
 } from './agreements.ts';
 export type { Agreement, AgreementQuery, AgreementRequest, AgreementStatus, Comment, Decision, HistoryEntry, SharingContext } from './agreements.ts';
-export { findActiveGrant, findActiveGrantsForResource, grantEndsAt, grantsForResource, type ActiveGrant } from './grants.ts';
+export { activeGrantsForLicenseType, findActiveGrant, findActiveGrantsForResource, grantEndsAt, grantsForResource, type ActiveGrant } from './grants.ts';
 export { PURPOSES, findPurpose, isPurpose, type Purpose } from './purposes.ts';
 export { agreementStatistics, type AgreementStatistics } from './statistics.ts';
 export type { AgreementEvent } from './events.ts';

@@ -7,6 +7,7 @@ import { departmentSystems, listDepartments } from '../departments/index.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
 import { columnsOf, parseEntry, type AuditEntry } from './entries.ts';
@@ -43,6 +44,7 @@ export async function treeHeads(platform: Platform, query: { from?: number; afte
 export async function readEntry(platform: Platform, principal: Principal, index: number) {
   const stored = await getEntry(platform.store, index);
   authorize(principal, 'audit:read-entry', entryResource(stored.index, stored.entry));
+  await recordRead(platform, principal, { what: 'audit-entry', subject: String(stored.index), holderCode: columnsOf(stored.entry).holderCode ?? undefined });
   return { index: stored.index, entry: stored.entry, leafHash: hexLeaf(stored.text) };
 }
 
@@ -74,6 +76,12 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
     { department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, clientId: q.system, from: date(q.from, 'from'), to: date(q.to, 'to'), before: q.before },
     limit,
   );
+  // One entry per search (it may return a hundred entries of as many holders), under the holder it searched for.
+  const filters = Object.entries({ department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, system: q.system, from: q.from, to: q.to })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  await recordRead(platform, principal, { what: 'audit-search', subject: filters || 'all', holderCode: q.holder, count: rows.length });
   return {
     items: rows.map((r) => ({ index: r.index, entry: parseEntry(r.entry) ?? {}, leafHash: hexLeaf(r.entry) })),
     next: rows.length === limit ? rows[rows.length - 1].id : null,
@@ -111,8 +119,18 @@ async function directory(db: Queryable, departments: Iterable<string>) {
   return { department: (code: string | null) => (code ? all.get(code) : undefined), system: (id: string | null) => (id ? systems.get(id) : undefined) };
 }
 
+/** The entries that are uses of a holder's data, and what each is to the holder. */
+const USES_OF_DATA: Record<string, 'exchange' | 'report' | 'read'> = {
+  // A department's system received its data (a lookup, a batch, an event).
+  'exchange.accessed': 'exchange',
+  // A department reported what it holds of it, to be compared with its license (src/quality).
+  'quality.reported': 'report',
+  // A person read it: a license in full, its versions, evidence, its access log, its authorisations (src/platform/reads.ts).
+  'data.read': 'read',
+};
+
 /**
- * Who used my data (数据使用记录): every access to the holder's data, newest first, each with its
+ * Who used my data (数据使用记录): every use of the holder's data, newest first, each with its
  * inclusion proof against the page's signed tree head (the holder itself).
  */
 export async function holderAccessLog(platform: Platform, principal: Principal, holderCode: string, query: { before?: number; limit?: number }) {
@@ -123,11 +141,13 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
   // The holder's accesses under the tree head (one range of the (holder_code, id) index), newest first.
   const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
     `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
-      where e.holder_code = $1 and e.type = 'exchange.accessed' and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
+      where e.holder_code = $1 and e.type = any($5::text[]) and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
       order by e.id desc limit $4`,
-    [holderCode, query.before ?? null, treeHead.treeSize, limit],
+    [holderCode, query.before ?? null, treeHead.treeSize, limit, Object.keys(USES_OF_DATA)],
   );
   const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
+  // The coordination office reading a holder's log is itself a use of its data (the holder reading its own is not).
+  await recordRead(platform, principal, { what: 'access-log', subject: holderCode, holderCode, count: entries.length });
   const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
   const names = await directory(db, entries.map((e) => columnsOf(e.entry).department ?? ''));
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -141,6 +161,7 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
       const fields = (entry.data as { fields?: unknown }).fields;
       return {
         index,
+        kind: USES_OF_DATA[entry.type] ?? 'exchange',
         at: entry.at,
         department: { code: c.department, name: department?.name ?? null, nameEn: department?.nameEn ?? null },
         system: { clientId: c.clientId, name: names.system(c.clientId) ?? null },

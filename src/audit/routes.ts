@@ -49,6 +49,9 @@ const AlertSchema = Type.Object({
 
 const AccessSchema = Type.Object({
   index: Type.Integer(),
+  kind: Type.Union([Type.Literal('exchange'), Type.Literal('report'), Type.Literal('read')], {
+    description: "exchange: a department's system received the data; report: a department reported what it holds, to be compared; read: a member of staff read it",
+  }),
   at: Type.String(),
   department: Type.Object({ code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]), nameEn: Type.Union([Type.String(), Type.Null()]) }),
   system: Type.Object({ clientId: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) }),
@@ -195,7 +198,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       preHandler: signedIn,
       schema: {
         tags: ['audit', 'holders'],
-        summary: 'Who used my data (数据使用记录): every access to the holder’s data, newest first, each with its inclusion proof',
+        summary: 'Who used my data (数据使用记录): every use of the holder’s data (systems’ accesses, departments’ reports, reads by staff), newest first, each with its inclusion proof',
         description:
           'Each item carries the log entry, its leaf hash and an RFC 9162 inclusion proof against `treeHead`, the signed tree head of the page: recompute SHA-256(0x00 ‖ RFC 8785(entry)), walk the path and compare with treeHead.rootHash, whose signature verifies with the log key in /.well-known/jwks.json.',
         security: [{ bearer: [] }],

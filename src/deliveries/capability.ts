@@ -10,7 +10,7 @@ export const deliveriesCapability: Capability = {
   name: 'deliveries',
   // Its tables were first created by exchange/001_exchange (before the two capabilities were
   // split); this migration creates them where they do not exist yet.
-  migrations: [sqlMigration('deliveries', '001_deliveries', import.meta.url)],
+  migrations: [sqlMigration('deliveries', '001_deliveries', import.meta.url), sqlMigration('deliveries', '002_subscription_grant', import.meta.url)],
   routes: deliveryRoutes,
   attach: (platform) => attachOutbox(platform, () => deliveriesState(platform).deliverer?.nudge()),
   start(platform) {

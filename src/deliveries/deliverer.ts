@@ -8,8 +8,8 @@
  *   waiting to be retried); it goes once that one was delivered or dead-lettered.
  * - Several deliverers (server processes) share the work: a claim leases rows for `leaseMs`
  *   (`for update skip locked`); a crashed deliverer's lease runs out and another takes over.
- * - Minimisation happens here, at delivery: a subscription's delivery carries the fields the
- *   department's agreements grant at that moment, taken from the issuer-signed credential of
+ * - Minimisation happens here, at delivery: a subscription's delivery carries the fields the one
+ *   agreement it is delivered under grants at that moment, taken from the issuer-signed credential of
  *   that version (presented with only those disclosures). No agreement any more: dropped.
  * - Signature: a detached JWS (RFC 7515 appendix F) over the exact body, with the platform's
  *   event key (EdDSA; published in /.well-known/jwks.json), in `X-CertBridge-Signature`.
@@ -25,7 +25,7 @@ import { licensesUnderObjection } from '../objections/index.ts';
 import { EVENT_TYPE_PREFIX } from './outbox.ts';
 import { present, recordAccess, type AccessRecord } from '../exchange/index.ts';
 import type { Platform } from '../platform/platform.ts';
-import { fieldsOf, getSubscription } from './subscriptions.ts';
+import { boundGrant, getSubscription } from './subscriptions.ts';
 
 export const SIGNATURE_HEADER = 'x-certbridge-signature';
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json; charset=utf-8';
@@ -190,9 +190,10 @@ export class Deliverer {
     }
     const subscription = await getSubscription(db, row.subscription_id!);
     if (subscription.status !== 'active') return { drop: 'subscription deleted' };
-    const grants = await grantsForResource(db, subscription.department, subscription.resourceId, subscription.purpose);
-    if (grants.length === 0) return { drop: 'no-agreement: the department has no active agreement for the resource any more' };
-    const fields = fieldsOf(grants);
+    const grant = boundGrant(await grantsForResource(db, subscription.department, subscription.resourceId), subscription);
+    if (grant === 'none') return { drop: 'no-agreement: the agreement the subscription is delivered under is not active any more' };
+    if (grant === 'ambiguous') return { drop: 'purpose-required: the subscription names no purpose and its department has agreements of several' };
+    const fields = grant.fields;
     const identifier = String(row.data.identifier);
     const credential = await findVersionCredential(db, identifier);
     if (!credential) return { drop: `license version ${identifier} not found` };
@@ -216,11 +217,11 @@ export class Deliverer {
       clientId: subscription.clientId,
       operation: 'event',
       licenseType: subscription.licenseType,
-      purpose: subscription.purpose ?? grants[0].purpose,
+      purpose: grant.purpose,
       holderCodes: [String(row.data.holderCode)],
       fields: Object.keys(presented.fields),
       basis: 'subscription',
-      basisIds: [subscription.id, ...grants.map((g) => g.agreementId)],
+      basisIds: [subscription.id, grant.agreementId],
       outcome: 'allowed',
       status: 0,
       problem: null,

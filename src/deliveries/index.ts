@@ -39,7 +39,7 @@ async function ownSubscription(platform: Platform, principal: Principal, id: str
 
 type DeliveryQuery = { status?: DeliveryStatus; limit?: number; before?: number };
 
-export async function subscribe(platform: Platform, principal: Principal, input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string }) {
+export async function subscribe(platform: Platform, principal: Principal, input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string; agreementId?: string }) {
   return createSubscription(platform.store, platform.events, outboundPolicy(platform), staff(principal), input);
 }
 

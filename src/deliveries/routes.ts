@@ -25,13 +25,14 @@ const SubscriptionSchema = Type.Object({
   clientId: Type.String(),
   resourceId: Type.String(),
   licenseType: Type.String(),
-  purpose: Type.Union([Type.String(), Type.Null()]),
+  purpose: Type.Union([Type.String(), Type.Null()], { description: 'The purpose it is delivered under' }),
+  agreementId: Type.Union([Type.String(), Type.Null()], { description: "The agreement it is delivered under when it named one (null: its purpose's active agreement)" }),
   callbackUrl: Type.String(),
   holders: Type.Union([Type.Array(Type.String()), Type.Null()]),
   status: Type.Union([Type.Literal('active'), Type.Literal('deleted')]),
   createdAt: Type.String({ format: 'date-time' }),
   deletedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  fields: Type.Optional(Type.Array(Type.String(), { description: 'Fields the active agreements grant now (what deliveries carry)' })),
+  fields: Type.Optional(Type.Array(Type.String(), { description: 'Fields its agreement grants now (what deliveries carry)' })),
 });
 
 const DeliverySchema = Type.Object({
@@ -91,14 +92,15 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         tags: ['subscriptions'],
         summary: "Subscribe to lifecycle events of a resource's licenses (issued, amended, suspended, reinstated, revoked, cancelled, expired)",
         description:
-          'Needs an active agreement for the resource. Each event is POSTed to callbackUrl as a CloudEvents 1.0 JSON (structured mode), signed with a detached JWS in X-CertBridge-Signature (platform key in /.well-known/jwks.json), carrying only the fields the agreements grant at delivery. Retried with exponential backoff, then dead-lettered; events of one license arrive in order.',
+          'Needs an active agreement for the resource, and is bound to one: the agreement named by agreementId, or the active agreement of purpose — which must be named (400 `purpose-required`) when the department has agreements of several purposes for the resource. Each event is POSTed to callbackUrl as a CloudEvents 1.0 JSON (structured mode), signed with a detached JWS in X-CertBridge-Signature (platform key in /.well-known/jwks.json), carrying only the fields that one agreement grants at delivery. Retried with exponential backoff, then dead-lettered; events of one license arrive in order.',
         security: [{ bearer: [] }],
         body: Type.Object(
           {
             resourceId: Type.String({ description: 'Catalog resource (a license type has one with its own key)' }),
             callbackUrl: Type.String({ description: 'Where events are POSTed (http or https)' }),
             holders: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: MAX_SUBSCRIPTION_HOLDERS, description: 'Only these holders (default: all)' })),
-            purpose: Type.Optional(Type.String({ description: 'Only the agreement for this purpose grants fields (default: every active agreement for the resource)' })),
+            purpose: Type.Optional(Type.String({ maxLength: 64, description: "The purpose it is delivered under (its active agreement grants the fields); required when the department has agreements of several purposes for the resource" })),
+            agreementId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The agreement it is delivered under (instead of, or agreeing with, purpose)' })),
           },
           { additionalProperties: false },
         ),

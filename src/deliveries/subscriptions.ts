@@ -1,8 +1,10 @@
 /**
  * Subscriptions: a department's system asks to be told (by a signed CloudEvent to its callback
  * URL) about lifecycle changes of the licenses of a catalog resource, optionally of some holders
- * only. A subscription needs an active agreement for the resource; what each delivery carries is
- * decided when it is sent, from the agreements active then.
+ * only. A subscription is bound to one grant: the agreement it names, or the active agreement of
+ * its purpose (which it must name when the department has agreements of several purposes for the
+ * resource). Each delivery carries what that one grant allows when it is sent — never the union
+ * of the department's agreements, which would hand one purpose the fields granted for another.
  */
 import { randomUUID } from 'node:crypto';
 import { getResource, type CatalogResource } from '../catalog/index.ts';
@@ -25,7 +27,10 @@ export interface Subscription {
   clientId: string;
   resourceId: string;
   licenseType: string;
+  /** The purpose it is delivered under (null: a subscription made before purposes were required). */
   purpose: string | null;
+  /** The agreement it is delivered under, when it named one (otherwise its purpose's active agreement). */
+  agreementId: string | null;
   callbackUrl: string;
   holders: string[] | null;
   status: 'active' | 'deleted';
@@ -40,13 +45,14 @@ interface Row {
   resource_id: string;
   license_type: string;
   purpose: string | null;
+  agreement_id: string | null;
   callback_url: string;
   holders: string[] | null;
   created_at: Date;
   deleted_at: Date | null;
 }
 
-const COLUMNS = 'id, department_code, client_id, resource_id, license_type, purpose, callback_url, holders, created_at, deleted_at';
+const COLUMNS = 'id, department_code, client_id, resource_id, license_type, purpose, agreement_id, callback_url, holders, created_at, deleted_at';
 
 const toSubscription = (r: Row): Subscription => ({
   id: r.id,
@@ -55,6 +61,7 @@ const toSubscription = (r: Row): Subscription => ({
   resourceId: r.resource_id,
   licenseType: r.license_type,
   purpose: r.purpose,
+  agreementId: r.agreement_id,
   callbackUrl: r.callback_url,
   holders: r.holders,
   status: r.deleted_at ? 'deleted' : 'active',
@@ -75,9 +82,17 @@ export const resourceEntity = (resource: CatalogResource) => ({
 
 export const subscriptionEntity = (s: Pick<Subscription, 'id' | 'department'>) => ({ type: 'Subscription', id: s.id, attrs: { department: s.department } });
 
-/** The fields active agreements grant a subscription now (union over its department's agreements for the resource). */
-export function fieldsOf(grants: readonly ActiveGrant[]): string[] {
-  return [...new Set(grants.flatMap((g) => g.fields))];
+/**
+ * The one grant a subscription is delivered under among its department's active grants for the
+ * resource: the agreement it names; else the active agreement of its purpose (the longest-running
+ * when a renewal overlaps, as the exchange picks); else (one made before purposes were required)
+ * the department's only purpose's. `ambiguous`: agreements of several purposes and none named.
+ */
+export function boundGrant(grants: readonly ActiveGrant[], s: { agreementId: string | null; purpose: string | null }): ActiveGrant | 'none' | 'ambiguous' {
+  if (s.agreementId) return grants.find((g) => g.agreementId === s.agreementId) ?? 'none';
+  if (s.purpose) return grants.find((g) => g.purpose === s.purpose) ?? 'none';
+  if (new Set(grants.map((g) => g.purpose)).size > 1) return 'ambiguous';
+  return grants[0] ?? 'none';
 }
 
 /**
@@ -90,7 +105,7 @@ export async function createSubscription(
   events: DomainEvents,
   outbound: OutboundPolicy,
   principal: StaffPrincipal,
-  input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string },
+  input: { resourceId: string; callbackUrl: string; holders?: string[]; purpose?: string; agreementId?: string },
 ): Promise<Subscription & { fields: string[] }> {
   const callbackUrl = await outbound.checkUrl(input.callbackUrl, '/callbackUrl');
   if (input.purpose !== undefined && !isPurpose(input.purpose)) {
@@ -107,37 +122,44 @@ export async function createSubscription(
   }
   const resource = await getResource(store, input.resourceId);
   if (!resource.licenseType) throw invalid('not-a-license-resource', `resource ${resource.id} exposes no license type: nothing to subscribe to`, '/resourceId');
-  const grants = await grantsForResource(store, principal.departmentCode, resource.id, input.purpose);
-  const entity = resourceEntity(resource);
-  const allowed = grants.filter(
-    (g) =>
-      decide(principal, 'subscription:create', entity, {
-        agreement: { agreementId: g.agreementId, consumerDepartment: g.consumerDepartment, resourceId: g.resourceId, purpose: g.purpose },
-      }).allowed,
-  );
-  if (grants.length === 0) {
-    throw new DomainError(
+  const grants = await grantsForResource(store, principal.departmentCode, resource.id);
+  const noAgreement = (field?: string) =>
+    new DomainError(
       'forbidden',
       'no-agreement',
-      `department ${principal.departmentCode} has no active sharing agreement for ${resource.title} / ${resource.titleEn} (resource ${resource.id})${input.purpose ? ` with purpose ${input.purpose}` : ''}; request one at POST /api/v1/agreements`,
-      { details: { missing: 'agreement', department: principal.departmentCode, resourceId: resource.id, purpose: input.purpose ?? null } },
+      `department ${principal.departmentCode} has no active sharing agreement for ${resource.title} / ${resource.titleEn} (resource ${resource.id})${input.agreementId ? ` with id ${input.agreementId}` : input.purpose ? ` with purpose ${input.purpose}` : ''}; request one at POST /api/v1/agreements`,
+      { field, details: { missing: 'agreement', department: principal.departmentCode, resourceId: resource.id, purpose: input.purpose ?? null, agreementId: input.agreementId ?? null } },
     );
+  const bound = boundGrant(grants, { agreementId: input.agreementId ?? null, purpose: input.purpose ?? null });
+  if (bound === 'ambiguous') {
+    const purposes = [...new Set(grants.map((g) => g.purpose))];
+    throw new DomainError('invalid', 'purpose-required', `department ${principal.departmentCode} has agreements for ${purposes.join(', ')}: name the purpose (or agreementId) this subscription is delivered under`, {
+      field: '/purpose',
+      details: { purposes, agreements: grants.map((g) => ({ agreementId: g.agreementId, purpose: g.purpose })) },
+    });
   }
-  if (allowed.length === 0) {
+  if (bound === 'none') throw noAgreement(input.agreementId ? '/agreementId' : input.purpose ? '/purpose' : undefined);
+  if (input.purpose !== undefined && input.agreementId !== undefined && bound.purpose !== input.purpose) {
+    throw invalid('validation-failed', `agreement ${bound.agreementId} is for purpose ${bound.purpose}, not ${input.purpose}`, '/purpose');
+  }
+  const allowed = decide(principal, 'subscription:create', resourceEntity(resource), {
+    agreement: { agreementId: bound.agreementId, consumerDepartment: bound.consumerDepartment, resourceId: bound.resourceId, purpose: bound.purpose },
+  }).allowed;
+  if (!allowed) {
     const reason = resource.accessModes.includes('subscription') ? '' : ` (resource ${resource.id} does not offer the subscription access mode)`;
     throw new DomainError('forbidden', 'forbidden', `subscription:create on resource ${resource.id} is not allowed${reason}`, { details: { action: 'subscription:create' } });
   }
   return store.transaction(async (tx) => {
     const row = (
       await tx.query<Row>(
-        `insert into subscriptions (id, department_code, client_id, resource_id, license_type, purpose, callback_url, holders)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
-        [randomUUID(), principal.departmentCode, actorOf(principal), resource.id, resource.licenseType, input.purpose ?? null, callbackUrl, holders],
+        `insert into subscriptions (id, department_code, client_id, resource_id, license_type, purpose, agreement_id, callback_url, holders)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
+        [randomUUID(), principal.departmentCode, actorOf(principal), resource.id, resource.licenseType, bound.purpose, input.agreementId ?? null, callbackUrl, holders],
       )
     ).rows[0];
     const subscription = toSubscription(row);
     await events.publish(tx, [subscriptionCreated(subscription, actorOf(principal))]);
-    return { ...subscription, fields: fieldsOf(allowed) };
+    return { ...subscription, fields: bound.fields };
   });
 }
 

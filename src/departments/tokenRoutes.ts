@@ -74,7 +74,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
         await guard.failed(account, request.ip, await clientExists(platform.store, credentials.id));
         throw oauthError('unauthenticated', 'invalid-client', 'invalid_client', 'unknown client or wrong secret');
       }
-      await guard.succeeded(account);
+      await guard.succeeded(account, request.ip);
       const { accessToken, expiresIn } = await platform.tokens.issue(client);
       reply.header('cache-control', 'no-store');
       return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, scope: client.roles.join(' ') };

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MONTH_PATTERN } from '../platform/chinaTime.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { INDICATORS, MAX_TREND_MONTHS, listWeights, readScoreboard, readTrend, setWeights } from './index.ts';
 import { MAX_WEIGHT } from './scoring.ts';
 import { MAX_REASON } from './weights.ts';
 
-const Month = (description: string) => Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description });
+const Month = (description: string) => Type.String({ pattern: MONTH_PATTERN, description });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Mark = Nullable(Type.Number({ description: '0–100; null when the indicator does not apply to the department that month' }));
 const WeightsSchema = Type.Object(Object.fromEntries(INDICATORS.map((k) => [k, Type.Integer({ minimum: 0, maximum: MAX_WEIGHT })])));

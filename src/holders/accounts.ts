@@ -87,10 +87,23 @@ export async function holderAccountActive(db: Queryable, accountId: string): Pro
   return (await db.query('select 1 from holder_accounts where id = $1 and disabled_at is null', [accountId])).rows.length > 0;
 }
 
-/** The holder changes its own password (the current one is required). */
-export async function changeHolderPassword(db: Queryable, holderCode: string, current: string, next: string): Promise<void> {
+/** The holder changes its own password (the current one is required); the account. */
+export async function changeHolderPassword(db: Queryable, holderCode: string, current: string, next: string): Promise<{ accountId: string }> {
   checkPassword(next, '/newPassword');
   const account = await authenticateHolder(db, holderCode, current);
   if (!account) throw new DomainError('unauthenticated', 'invalid-credentials', 'the current password is wrong', { field: '/currentPassword' });
   await db.query('update holder_accounts set password_hash = $2, password_changed_at = now() where id = $1', [account.accountId, await hashSecret(next)]);
+  return { accountId: account.accountId };
+}
+
+/**
+ * Whether a holder's access token still holds: its account enabled, and the token issued no
+ * earlier than the second of the last password change (a token from before it is a session of
+ * the old password, which the change ends).
+ */
+export async function holderTokenHolds(db: Queryable, accountId: string, issuedAtSeconds: number): Promise<boolean> {
+  const row = (
+    await db.query<{ changed: number | null }>('select floor(extract(epoch from password_changed_at))::float8 as changed from holder_accounts where id = $1 and disabled_at is null', [accountId])
+  ).rows[0];
+  return row !== undefined && (row.changed === null || issuedAtSeconds >= Number(row.changed));
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { authorisationsOf, authorise, changePassword, MIN_PASSWORD_LENGTH, openHolderAccount, readAuthorisation, revoke, signInHolder } from './index.ts';
+import { authorisationsOf, authorise, MIN_PASSWORD_LENGTH, openHolderAccount, readAuthorisation, revoke, signInHolder } from './index.ts';
 
 const HolderCode = Type.String({ description: 'Holder code: unified social credit code (GB 32100) or citizen id', minLength: 18, maxLength: 18 });
 
@@ -66,27 +66,6 @@ export const holdersRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       const { accessToken, expiresIn, holderCode } = await signInHolder(platform, request.body, request.ip);
       reply.header('cache-control', 'no-store');
       return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn, holderCode };
-    },
-  );
-
-  app.post(
-    '/api/v1/holders/:holderCode/password',
-    {
-      preHandler: anyPrincipal,
-      schema: {
-        tags: ['holders'],
-        summary: 'The holder changes its password',
-        security: [{ bearer: [] }],
-        params: HolderParams,
-        body: Type.Object(
-          { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 200 }) },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request, reply) => {
-      await changePassword(platform, principalOf(request), request.params.holderCode, request.body, request.ip);
-      return reply.status(204).send();
     },
   );
 

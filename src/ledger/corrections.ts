@@ -2,12 +2,13 @@
  * Corrections: the ledger is append-only, so a wrong posting is never changed — the coordination
  * office posts a new journal that moves an amount from one department's account to another's,
  * with its reason (and, when it fixes one, the journal it corrects). Posted to the current month
- * unless a month is named; never to a month still to come.
+ * unless a month is named: an open one (`openMonths`).
  */
 import { findDepartment } from '../departments/index.ts';
 import { getResource } from '../catalog/index.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { addMonths, chinaDate } from '../platform/chinaTime.ts';
 import { chinaMonth, isMonth, MAX_CORRECTION_FEN } from './amounts.ts';
 import { correctedEvent, type Correction } from './events.ts';
 import { MAX_REASON } from './prices.ts';
@@ -30,10 +31,25 @@ export interface CorrectionInput {
 
 export type CorrectionJournal = Correction & { at: string; createdBy: string };
 
+/**
+ * The months a correction may be posted to: the current one, and the previous one through the
+ * closing day. A correction to a month long closed would change its statement and every opening
+ * balance after it (the second outside test posted one to 1999-01); a closed month's mistake is
+ * corrected in an open month, naming the journal it corrects.
+ */
+export function openMonths(now: Date, closingDay: number): string[] {
+  const current = chinaMonth(now);
+  return Number(chinaDate(now).slice(8, 10)) <= closingDay ? [addMonths(current, -1), current] : [current];
+}
+
 async function check(platform: Platform, input: CorrectionInput, now: Date): Promise<Omit<Correction, 'journalId'>> {
   const month = input.month ?? chinaMonth(now);
   if (!isMonth(month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', '/month');
-  if (month > chinaMonth(now)) throw invalid('invalid-month', `${month} has not begun: a correction is posted to the current month or an earlier one`, '/month');
+  const open = openMonths(now, platform.config.ledgerClosingDay);
+  if (!open.includes(month)) {
+    const closing = `the previous month stays open through day ${platform.config.ledgerClosingDay} (CERTBRIDGE_LEDGER_CLOSING_DAY)`;
+    throw invalid('month-closed', `${month} is not open to corrections: only ${open.join(' and ')} (${closing}); correct a closed month's mistake in an open one`, '/month');
+  }
   if (!Number.isSafeInteger(input.fen) || input.fen < 1 || input.fen > MAX_CORRECTION_FEN) {
     throw invalid('invalid-amount', `fen must be a whole number of fen from 1 to ${MAX_CORRECTION_FEN}`, '/fen');
   }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MONTH_PATTERN } from '../platform/chinaTime.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { MAX_CORRECTION_FEN, MAX_FEN_PER_RECORD, listPrices, postCorrection, readStatement, setPrice } from './index.ts';
@@ -7,7 +8,7 @@ import { MAX_REASON } from './prices.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Day = (description: string) => Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description });
-const Month = (description: string) => Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description });
+const Month = (description: string) => Type.String({ pattern: MONTH_PATTERN, description });
 const Code = (description: string) => Type.String({ minLength: 1, maxLength: 18, description });
 const ResourceId = Type.String({ minLength: 1, maxLength: 64, description: 'A catalog resource (GET /api/v1/catalog)' });
 const Reason = Type.String({ minLength: 1, maxLength: MAX_REASON });

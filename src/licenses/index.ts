@@ -5,6 +5,8 @@ import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts'
 import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { isPracticeCode } from '../platform/practiceCodes.ts';
+import { recordRead } from '../platform/reads.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
@@ -60,6 +62,18 @@ const withLink = (platform: Platform, license: records.License): LicenseView => 
 export async function issueLicense(platform: Platform, principal: Principal, request: records.IssueRequest): Promise<LicenseView> {
   await authorizeIssuing(platform, principal, 'license:issue', { type: 'LicenseType', id: request.type, attrs: { key: request.type } }, request.type);
   const issuer = await getDepartment(platform.store, actingDepartment(principal));
+  // Practice (练习模式) and real data never meet: refused before the store is asked whether the holder
+  // has a license, which would tell a practising clerk that a real enterprise holds one (409 license-exists).
+  const holderCode = (request as { holder?: { code?: unknown } }).holder?.code;
+  if (typeof holderCode === 'string' && isPracticeCode(issuer.code) !== isPracticeCode(holderCode)) {
+    throw new DomainError(
+      'forbidden',
+      'practice-boundary',
+      isPracticeCode(issuer.code)
+        ? `in practice mode licenses are issued only to the practice copy's synthetic enterprises (练习企业), not to ${holderCode}: see GET /api/v1/session/practice for their codes`
+        : `${holderCode} is in the range reserved for practice mode (练习模式): a real department issues no license to it`,
+    );
+  }
   return withLink(platform, await records.issueLicense(platform, { code: issuer.code, name: issuer.name }, request, actorOf(principal)));
 }
 
@@ -90,7 +104,14 @@ export async function listLicenses(platform: Platform, principal: Principal, que
   if (query.issuedFrom !== undefined && query.issuedTo !== undefined && query.issuedFrom > query.issuedTo) {
     throw invalid('validation-failed', 'querystring:/issuedFrom is after issuedTo', 'querystring:/issuedFrom');
   }
-  return listRegistry(platform.store, scope, query, licenseTypeRegistry(platform).all().map((t) => t.key));
+  const page = await listRegistry(platform.store, scope, query, licenseTypeRegistry(platform).all().map((t) => t.key));
+  // A search for a holder is a read of its data (in its access log); one by name, of as many as it found.
+  if (query.holderCode !== undefined) {
+    await recordRead(platform, principal, { what: 'license-search', subject: query.holderCode.trim().toUpperCase(), holderCode: query.holderCode.trim().toUpperCase(), count: page.items.length });
+  } else if (query.name !== undefined && query.name.trim() !== '') {
+    await recordRead(platform, principal, { what: 'license-search', subject: `name:${query.name.trim()}`, count: page.items.length });
+  }
+  return page;
 }
 
 /** The name a holder goes by on its newest license (the console greets a signed-in enterprise by it). */
@@ -114,7 +135,9 @@ export async function typesHeldBy(platform: Platform, holderCode: string): Promi
 /** A license, its current version and status (its issuer, the coordination office). */
 export async function readLicense(platform: Platform, principal: Principal, identifier: string): Promise<LicenseView> {
   await authorizeRead(platform, principal, identifier);
-  return withLink(platform, await records.getLicense(platform.store, identifier));
+  const license = await records.getLicense(platform.store, identifier);
+  await recordRead(platform, principal, { what: 'license', subject: identifier, holderCode: license.holder.code, licenseType: license.type, fields: Object.keys(license.data) });
+  return withLink(platform, license);
 }
 
 /** How many licenses a holder's own list shows (a holder holds a few: one per type, in practice). */
@@ -129,7 +152,12 @@ export async function heldLicenses(platform: Platform, principal: Principal, hol
 /** Every version of a license, oldest first; versions are immutable. */
 export async function licenseVersions(platform: Platform, principal: Principal, identifier: string): Promise<records.LicenseVersion[]> {
   await authorizeRead(platform, principal, identifier);
-  return records.listVersions(platform.store, identifier);
+  const versions = await records.listVersions(platform.store, identifier);
+  if (principal.kind === 'person') {
+    const row = await records.findLicenseRow(platform.store, identifier);
+    await recordRead(platform, principal, { what: 'license-versions', subject: identifier, holderCode: row.holder_code, licenseType: row.type_key, count: versions.length });
+  }
+  return versions;
 }
 
 /** The lifecycle events of a license, oldest first. */
@@ -163,12 +191,15 @@ export async function amendLicenseOnFinalDecision(
   platform: Platform,
   principal: Principal,
   identifier: string,
-  change: { data: unknown; reason: string },
+  change: { data: Record<string, unknown>; reason: string; objectedFields: readonly string[] },
   within: Queryable,
 ): Promise<LicenseView> {
   const row = await records.findLicenseRow(within, identifier);
   authorize(principal, 'license:amend-on-final-decision', licenseEntity(identifier, row.issuer_code));
-  return withLink(platform, await records.amendLicense(platform, identifier, change, actorOf(principal), within));
+  // The coordination office is no issuing authority: it may correct only what the objection disputed.
+  const beyond = Object.keys(change.data).find((field) => !change.objectedFields.includes(field));
+  if (beyond) throw invalid('field-not-objected', `${beyond} was not objected to: a final decision may change only ${change.objectedFields.join(', ')}`, `/data/${beyond}`);
+  return withLink(platform, await records.amendLicense(platform, identifier, { data: change.data, reason: change.reason }, actorOf(principal), within));
 }
 
 /** 暂停 / 恢复 / 吊销 / 注销 (the issuer). */
@@ -196,6 +227,7 @@ export async function printLicense(platform: Platform, principal: Principal, ide
   const standard = records.licenseStandard(platform, license.type, '/identifier', license.typeVersion);
   const url = verificationUrl(platform.config.publicUrl, platform.keys, license.identifier);
   const pdf = await printedLicensePdf({ license, standard, verificationCode: verificationCode(platform.keys, license.identifier), qrPng: await licenseQrPng(url) });
+  await recordRead(platform, principal, { what: 'license-print', subject: license.identifier, holderCode: license.holder.code, licenseType: license.type, fields: Object.keys(license.data) });
   return { pdf, fileName: `${license.type}-${license.holder.code}-v${license.version}.pdf` };
 }
 

@@ -13,6 +13,7 @@
  *   three characters or more, else the ordered scan filters (a two-character brand name is common).
  * The cursor is opaque to callers: the last row's (issued_on, id), encoded.
  */
+import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { invalid } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { notPracticeSql } from '../platform/practiceCodes.ts';
@@ -58,23 +59,12 @@ interface Position {
   id: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const encodeRegistryCursor = (p: Position): string => encodeCursor([p.issuedOn, p.id]);
 
-export function encodeCursor(p: Position): string {
-  return Buffer.from(JSON.stringify([p.issuedOn, p.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Position {
-  const bad = () => invalid('invalid-cursor', 'the cursor is not one this list gave (pass nextCursor back unchanged)', 'querystring:/cursor');
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(cursor)) throw bad();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !DATE.test(value[0]) || !Number.isSafeInteger(value[1]) || value[1] < 0) throw bad();
-  return { issuedOn: value[0], id: value[1] as number };
+/** A cursor's position, every value checked after decoding (src/platform/cursor.ts). */
+function decodeRegistryCursor(cursor: string): Position {
+  const [issuedOn, id] = decodeCursor(cursor, ['date', 'id']);
+  return { issuedOn, id };
 }
 
 /** `text` as a LIKE pattern matching it anywhere (its own %, _ and \ taken literally). */
@@ -126,7 +116,7 @@ export async function listRegistry(db: Queryable, issuerCode: string | undefined
   if (query.issuedFrom !== undefined) where.push(`l.issued_on >= ${param(query.issuedFrom, '::date')}`);
   if (query.issuedTo !== undefined) where.push(`l.issued_on <= ${param(query.issuedTo, '::date')}`);
   if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor);
+    const after = decodeRegistryCursor(query.cursor);
     where.push(`(l.issued_on, l.id) < (${param(after.issuedOn, '::date')}, ${param(after.id, '::bigint')})`);
   }
   // One row more than the page tells whether another page follows.
@@ -154,7 +144,7 @@ export async function listRegistry(db: Queryable, issuerCode: string | undefined
       validUntil: r.valid_until,
       issuerCode: r.issuer_code,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ issuedOn: last.issued_on, id: Number(last.id) }) : null,
+    nextCursor: rows.length > limit && last ? encodeRegistryCursor({ issuedOn: last.issued_on, id: Number(last.id) }) : null,
   };
 }
 

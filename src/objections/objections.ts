@@ -13,6 +13,8 @@ import { findDepartment } from '../departments/index.ts';
 import { amendLicense, amendLicenseOnFinalDecision, findCurrentLicense, findVersionCredential, parseCredential, presentCredential } from '../licenses/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
+import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
+import { recordRead } from '../platform/reads.ts';
 import { DomainError, conflict, invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
@@ -351,6 +353,15 @@ function checkValues(values: Record<string, unknown>, known: readonly string[], 
   }
 }
 
+/** A decision corrects what was objected to and nothing else: otherwise an objection would be a way around the issuing-authority registry. */
+function checkObjected(values: Record<string, unknown>, objected: readonly string[], at: string): void {
+  for (const field of Object.keys(values)) {
+    if (!objected.includes(field)) {
+      throw invalid('field-not-objected', `${field} was not objected to: a decision may change only ${objected.join(', ')}`, `${at}/${field}`);
+    }
+  }
+}
+
 /** A consumer department (that receives the type) or the holder objects to fields of a license. */
 export async function submitObjection(platform: Platform, principal: Principal, input: ObjectionInput, now: Date = new Date()): Promise<Objection> {
   const id = await platform.store.transaction(async (tx) => {
@@ -432,13 +443,7 @@ export interface ObjectionQuery {
   cursor?: string;
 }
 
-const encodeCursor = (r: Row) => Buffer.from(`${r.due_at.toISOString()}|${r.id}`, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): { dueAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const dueAt = new Date(at ?? '');
-  if (!id || Number.isNaN(dueAt.getTime())) throw invalid('invalid-cursor', 'that is not a cursor of this list (use nextCursor as given)', 'querystring:/cursor');
-  return { dueAt, id };
-}
+const encodeListCursor = (r: Row) => encodeCursor([r.due_at, r.id]);
 
 /**
  * The objections the caller may see, earliest deadline first: a department's own (as objector)
@@ -469,8 +474,8 @@ export async function listObjections(platform: Platform, principal: Principal, q
     where.push(`(license_identifier = ${l} or amended_identifier = ${l})`);
   }
   if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    where.push(`(due_at, id) > (${param(c.dueAt)}, ${param(c.id)})`);
+    const [dueAt, id] = decodeCursor(q.cursor, ['instant', 'text']);
+    where.push(`(due_at, id) > (${param(dueAt)}, ${param(id)})`);
   }
   const limit = q.limit ?? 50;
   const rows = await platform.store.query<Row>(`select * from objections where ${where.join(' and ')} order by due_at, id limit ${param(limit + 1)}`, params);
@@ -478,7 +483,7 @@ export async function listObjections(platform: Platform, principal: Principal, q
   // The SQL scope and the policies agree; asking the policies per row keeps them the only judge.
   const visible = page.filter((r) => decide(principal, 'objection:read', objectionEntity(r)).allowed);
   const evidence = await evidenceOf(platform.store, visible.map((r) => r.id));
-  return { items: visible.map((r) => toObjection(r, evidence.get(r.id)!, now)), nextCursor: rows.rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  return { items: visible.map((r) => toObjection(r, evidence.get(r.id)!, now)), nextCursor: rows.rows.length > limit ? encodeListCursor(page[page.length - 1]) : null };
 }
 
 /** The objector adds an evidence file (kept with its SHA-256) while the objection is not final. */
@@ -523,6 +528,7 @@ export async function readEvidence(platform: Platform, principal: Principal, id:
   authorize(principal, 'objection:read', objectionEntity(r));
   const row = (await platform.store.query<EvidenceRow & { content: Uint8Array }>(`select ${EVIDENCE_COLUMNS}, content from objection_evidence where objection_id = $1 and n = $2`, [id, n])).rows[0];
   if (!row) throw notFound('evidence-not-found', `objection ${id} has no evidence file ${n}`);
+  await recordRead(platform, principal, { what: 'evidence', subject: `${id}/${n}`, holderCode: r.holder_code, licenseType: r.type_key });
   return { ...toEvidence(row), content: Buffer.from(row.content) };
 }
 
@@ -568,6 +574,7 @@ export async function decideObjection(platform: Platform, principal: Principal, 
       const data = input.data;
       if (!data || Object.keys(data).length === 0) throw invalid('missing-field', 'accepting needs the corrected values in data ({field: value})', '/data');
       checkValues(data, licenseTypeFields(platform, r.type_key), '/data');
+      checkObjected(data, r.fields, '/data');
       const current = await findCurrentLicense(tx, r.type_key, r.holder_code);
       if (!current) throw notFound('license-not-found', `the license of ${r.holder_code} (${r.type_key}) is gone`);
       const values = presentCredential(current.credential, Object.keys(data)).fields;
@@ -575,7 +582,9 @@ export async function decideObjection(platform: Platform, principal: Principal, 
         throw invalid('nothing-changes', 'data changes nothing: every value is the license’s current one', '/data');
       }
       const change = { data, reason: `数据异议 ${r.id} / objection ${r.id}${blank(input.reason) ? '' : `: ${input.reason}`}` };
-      const license = final ? await amendLicenseOnFinalDecision(platform, principal, current.identifier, change, tx) : await amendLicense(platform, principal, current.identifier, change, tx);
+      const license = final
+        ? await amendLicenseOnFinalDecision(platform, principal, current.identifier, { ...change, objectedFields: r.fields }, tx)
+        : await amendLicense(platform, principal, current.identifier, change, tx);
       amended = { identifier: license.identifier, version: license.version };
     }
     const status: ObjectionStatus = input.decision === 'accept' ? 'accepted' : 'rejected';
@@ -591,7 +600,12 @@ export async function decideObjection(platform: Platform, principal: Principal, 
       notice: status,
       actor,
       reason: blank(input.reason) ? null : input.reason,
-      data: { decision: input.decision, final: updated.rows[0].final, byCoordinationOffice: final, ...(amended ? { amendedIdentifier: amended.identifier, amendedVersion: amended.version } : {}) },
+      data: {
+        decision: input.decision,
+        final: updated.rows[0].final,
+        byCoordinationOffice: final,
+        ...(amended ? { amendedIdentifier: amended.identifier, amendedVersion: amended.version, changedFields: Object.keys(input.data ?? {}) } : {}),
+      },
       at: now,
       coordinator: final,
     });

@@ -171,12 +171,35 @@ const identityOf = (row: Pick<PersonRow, 'id' | 'username' | 'name' | 'departmen
   role: row.role,
 });
 
-/** An enabled account by username, for a sign-in the OpenID Connect provider vouched for. */
-export async function enabledPerson(db: Queryable, username: string): Promise<PersonIdentity | undefined> {
-  const row = (
-    await db.query<PersonRow>(`select ${COLUMNS} from people where username = $1 and disabled_at is null`, [normalizeUsername(username)])
+/** The provider's end-user identifier: its issuer and `sub` (unique together, OpenID Connect Core §5.7). */
+export interface OidcIdentity {
+  issuer: string;
+  subject: string;
+}
+
+/**
+ * The enabled account an OpenID Connect sign-in is for: the one bound to the provider's issuer
+ * and `sub`; otherwise, once, the account of the username the provider vouches for when it is
+ * bound to no identity yet (accounts opened before the binding existed, and new ones), which is
+ * then bound to it (`linked`). An account bound to another subject is never taken over.
+ */
+export async function enabledOidcPerson(db: Queryable, identity: OidcIdentity, username: string): Promise<{ person: PersonIdentity; linked: boolean } | undefined> {
+  const bound = (
+    await db.query<PersonRow & { disabled_at: Date | null }>(`select ${COLUMNS} from people where oidc_issuer = $1 and oidc_subject = $2`, [identity.issuer, identity.subject])
   ).rows[0];
-  return row ? identityOf(row) : undefined;
+  if (bound) return bound.disabled_at === null ? { person: identityOf(bound), linked: false } : undefined;
+  const claimed = (
+    await db.query<PersonRow>(
+      `update people set oidc_issuer = $2, oidc_subject = $3 where username = $1 and disabled_at is null and oidc_subject is null returning ${COLUMNS}`,
+      [normalizeUsername(username), identity.issuer, identity.subject],
+    )
+  ).rows[0];
+  return claimed ? { person: identityOf(claimed), linked: true } : undefined;
+}
+
+/** A new password for an account (a reset); kept only as its hash. */
+export async function setPassword(db: Queryable, personId: string, password: string): Promise<void> {
+  await db.query('update people set password_hash = $2, password_changed_at = now() where id = $1', [personId, await hashSecret(password)]);
 }
 
 export async function recordSignIn(db: Queryable, personId: string): Promise<void> {

@@ -25,7 +25,7 @@ function startSweep(platform: Platform): () => Promise<void> {
 
 export const peopleCapability: Capability = {
   name: 'people',
-  migrations: [sqlMigration('people', '001_people', import.meta.url)],
+  migrations: [sqlMigration('people', '001_people', import.meta.url), sqlMigration('people', '002_oidc_subject', import.meta.url)],
   routes: peopleRoutes,
   // Every route that takes a bearer token takes a signed-in session too (with its CSRF token on changes).
   attach: (platform) => useSessions(platform.tokens, sessionLookup(platform)),

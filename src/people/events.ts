@@ -30,7 +30,28 @@ export type SignInFailedEvent = DomainEvent<
   }
 >;
 
-export type PeopleEvent = PersonAccountEvent | SessionEvent | SignInFailedEvent;
+/** A staff account bound to an identity of the OpenID Connect provider (its issuer and `sub`), at its first sign-in there. */
+export type OidcLinkedEvent = DomainEvent<'person.oidc-linked', { username: string; departmentCode: string; issuer: string; subject: string }>;
+
+/** A password changed (a holder, itself) or reset (a staff account, by its department): the sessions it ended. */
+export type PasswordChangedEvent = DomainEvent<'session.password-changed', { change: 'changed' | 'reset'; endedSessions: number }>;
+
+export type PeopleEvent = PersonAccountEvent | SessionEvent | SignInFailedEvent | OidcLinkedEvent | PasswordChangedEvent;
+
+export function passwordChangedEvent(subject: SessionSubject, actor: string, data: PasswordChangedEvent['data']): PasswordChangedEvent {
+  return { type: 'session.password-changed', subject: actorOfSubject(subject), actor, at: new Date(), facts: factsOf(subject), data };
+}
+
+export function oidcLinkedEvent(person: { username: string; departmentCode: string }, identity: { issuer: string; subject: string }): OidcLinkedEvent {
+  return {
+    type: 'person.oidc-linked',
+    subject: `person:${person.username}`,
+    actor: `person:${person.username}`,
+    at: new Date(),
+    facts: { department: person.departmentCode, clientId: null },
+    data: { username: person.username, departmentCode: person.departmentCode, ...identity },
+  };
+}
 
 export function personEvent(type: PersonAccountEvent['type'], person: { username: string; name: string; departmentCode: string; role: PersonRole }, actor: string, reason?: string): PersonAccountEvent {
   return {

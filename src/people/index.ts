@@ -3,18 +3,19 @@
 // password or through an OpenID Connect provider. Managing accounts takes the principal and
 // decides through the policies; signing in is public and guarded by the sign-in limits.
 import { findDepartment, getDepartment } from '../departments/index.ts';
-import { authenticateHolderSignIn, holderAccountActive, MIN_PASSWORD_LENGTH } from '../holders/index.ts';
+import { authenticateHolderSignIn, changePassword, holderAccountActive, MIN_PASSWORD_LENGTH } from '../holders/index.ts';
 import { holderNameOf } from '../licenses/index.ts';
 import { signInGuard } from '../platform/auth/signInGuard.ts';
 import { actorOf, type HolderPrincipal, type PersonPrincipal, type Principal } from '../platform/auth/principal.ts';
 import { DomainError, forbidden, invalid, rateLimited, unauthenticated } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import { authorize } from '../policy/index.ts';
 import {
   authenticatePerson,
   checkRole,
   checkUsername,
-  enabledPerson,
+  enabledOidcPerson,
   generatePassword,
   generateUsername,
   getPerson,
@@ -24,12 +25,13 @@ import {
   normalizeUsername,
   recordSignIn,
   setDisabled,
+  setPassword,
   type Person,
   type PersonIdentity,
 } from './accounts.ts';
-import { personEvent, sessionEvent, signInFailedEvent, type SessionSubject } from './events.ts';
+import { oidcLinkedEvent, passwordChangedEvent, personEvent, sessionEvent, signInFailedEvent, type SessionSubject } from './events.ts';
 import { beginOidc, completeOidc, oidcEnabled } from './oidc.ts';
-import { deleteSession, deleteSessionsOf, findSession, hashOf, insertSession, isSessionId, newSessionSecrets, sessionReference, type SessionMethod, type SessionOwner, type StoredSession } from './sessions.ts';
+import { deleteHolderSessions, deleteSession, deleteSessionsOf, findSession, hashOf, insertSession, isSessionId, newSessionSecrets, sessionReference, type SessionMethod, type SessionOwner, type StoredSession } from './sessions.ts';
 
 export { PERSON_ROLES, type Person, type PersonRole } from './accounts.ts';
 export type { PeopleEvent } from './events.ts';
@@ -80,7 +82,9 @@ export async function createPerson(
 export async function listPeople(platform: Platform, principal: Principal, departmentCode: string): Promise<Person[]> {
   authorize(principal, 'person:list', departmentEntity(departmentCode));
   await getDepartment(platform.store, departmentCode);
-  return listPeopleOf(platform.store, departmentCode);
+  const people = await listPeopleOf(platform.store, departmentCode);
+  await recordRead(platform, principal, { what: 'staff-list', subject: departmentCode, count: people.length });
+  return people;
 }
 
 /** One staff account. */
@@ -88,6 +92,7 @@ export async function readPerson(platform: Platform, principal: Principal, usern
   const { personId, ...person } = await getPerson(platform.store, username);
   void personId;
   authorize(principal, 'person:list', departmentEntity(person.departmentCode));
+  await recordRead(platform, principal, { what: 'staff-list', subject: `person:${person.username}`, count: 1 });
   return person;
 }
 
@@ -104,6 +109,47 @@ async function changePerson(platform: Platform, principal: Principal, username: 
     const { personId, ...changed } = await getPerson(tx, username);
     void personId;
     return changed;
+  });
+}
+
+/**
+ * Resets a staff account's password (a forgotten or leaked one): a new one is generated and
+ * returned once; every session of the account ends in the same transaction (the department, the
+ * coordination office, the operator).
+ */
+export async function resetPassword(platform: Platform, principal: Principal, username: string): Promise<{ username: string; password: string; endedSessions: number }> {
+  const found = await getPerson(platform.store, username);
+  authorize(principal, 'person:reset-password', departmentEntity(found.departmentCode));
+  const password = generatePassword();
+  const actor = actorOf(principal);
+  return platform.store.transaction(async (tx) => {
+    const person = await getPerson(tx, username, true);
+    await setPassword(tx, person.personId, password);
+    const endedSessions = await deleteSessionsOf(tx, person.personId);
+    await platform.events.publish(tx, [
+      passwordChangedEvent({ kind: 'person', username: person.username, departmentCode: person.departmentCode }, actor, { change: 'reset', endedSessions }),
+    ]);
+    return { username: person.username, password, endedSessions };
+  });
+}
+
+/**
+ * A holder changes its password (src/holders checks the current one under the sign-in limits):
+ * every other session of its account ends in the same transaction — the session it changed it
+ * in (`sessionId`, its cookie) stays — and its access tokens issued before are refused.
+ */
+export async function changeHolderPassword(
+  platform: Platform,
+  principal: Principal,
+  holderCode: string,
+  change: { currentPassword: string; newPassword: string },
+  address: string,
+  sessionId: string | undefined,
+): Promise<void> {
+  const keep = sessionId !== undefined && isSessionId(sessionId) && principal.kind === 'holder' ? hashOf(sessionId) : null;
+  await changePassword(platform, principal, holderCode, change, address, async (tx, account) => {
+    const endedSessions = await deleteHolderSessions(tx, account.accountId, keep);
+    await platform.events.publish(tx, [passwordChangedEvent({ kind: 'holder', holderCode }, actorOf(principal), { change: 'changed', endedSessions })]);
   });
 }
 
@@ -231,7 +277,7 @@ export async function signIn(platform: Platform, credentials: { username: string
     ]);
     throw wrongCredentials();
   }
-  await guard.succeeded(account);
+  await guard.succeeded(account, address);
   const started = await startSession(platform, { personId: person.personId }, { kind: 'person', username: person.username, departmentCode: person.departmentCode }, 'password', address);
   return { ...started, principal: await personView(platform, person) };
 }
@@ -306,11 +352,15 @@ export function beginOidcSignIn(platform: Platform, returnTo: string | undefined
  */
 export async function completeOidcSignIn(platform: Platform, flowId: string | undefined, query: string, address: string): Promise<SignedIn & { returnTo: string }> {
   const vouched = await completeOidc(platform, platform.store, flowId, query);
-  const person = await enabledPerson(platform.store, vouched.username);
+  const person = await platform.store.transaction(async (tx) => {
+    const match = await enabledOidcPerson(tx, { issuer: vouched.issuer, subject: vouched.subject }, vouched.username);
+    if (match?.linked) await platform.events.publish(tx, [oidcLinkedEvent(match.person, { issuer: vouched.issuer, subject: vouched.subject })]);
+    return match?.person;
+  });
   if (!person) {
     await publish(platform, [signInFailedEvent(undefined, { method: 'oidc', reason: 'unknown-account', address })]);
     throw forbidden(
-      `the identity provider signed in "${vouched.username}", but CertBridge has no enabled staff account of that name: ask your department or the coordination office to open one (certbridge users create)`,
+      `the identity provider signed in "${vouched.username}", but CertBridge has no enabled staff account of that name not already bound to another identity of the provider: ask your department or the coordination office to open one (certbridge users create)`,
       { claim: platform.config.oidcUsernameClaim },
       'oidc-unknown-account',
     );

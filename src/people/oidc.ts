@@ -1,9 +1,10 @@
 /**
  * Sign-in through an external OpenID Connect provider (a province's unified identity service,
  * 统一身份认证), with `openid-client`: the authorization code flow with PKCE (S256), `state` and
- * `nonce`, the ID token checked by the library (issuer, audience, signature, expiry, nonce). The
- * provider vouches for a username (the configured claim); it must name an existing, enabled staff
- * account — an unknown one signs no one in, and no account is ever created from a provider's word.
+ * `nonce`, the ID token checked by the library (issuer, audience, signature, expiry, nonce). An
+ * account is matched by the provider's issuer and `sub`; the username claim only binds an account
+ * not bound yet, once (src/people/accounts.ts `enabledOidcPerson`) — an unknown one signs no one
+ * in, and no account is ever created from a provider's word.
  *
  * The issuer URL is the operator's configuration, not a user's input, so it is not put through
  * the outbound policy for user-given URLs (src/platform/http/outbound.ts): an identity service on
@@ -98,7 +99,12 @@ export async function beginOidc(platform: Platform, db: Queryable, returnTo: str
  * flow of this browser is taken (once), the code exchanged, the ID token checked; the username the
  * provider vouches for, and where to go next.
  */
-export async function completeOidc(platform: Platform, db: Queryable, flowId: string | undefined, query: string): Promise<{ username: string; subject: string; returnTo: string }> {
+export async function completeOidc(
+  platform: Platform,
+  db: Queryable,
+  flowId: string | undefined,
+  query: string,
+): Promise<{ username: string; issuer: string; subject: string; returnTo: string }> {
   const configuration = await providerConfiguration(platform);
   const flow = flowId
     ? (
@@ -136,5 +142,6 @@ export async function completeOidc(platform: Platform, db: Queryable, flowId: st
     }
   }
   if (typeof value !== 'string' || value.trim() === '') throw failed(`the identity provider named no ${claim} for this sign-in`);
-  return { username: value.trim(), subject: claims.sub, returnTo: flow.return_to };
+  // The library checked iss against the discovered issuer: with sub, the one identifier of the end-user.
+  return { username: value.trim(), issuer: claims.iss, subject: claims.sub, returnTo: flow.return_to };
 }

@@ -5,8 +5,10 @@ import { authenticated, principalOf, requireCsrf } from '../platform/auth/authen
 import { DomainError } from '../platform/errors.ts';
 import { sendProblem, statusOf } from '../platform/http/problems.ts';
 import type { Platform } from '../platform/platform.ts';
+import { MIN_PASSWORD_LENGTH } from '../holders/index.ts';
 import {
   beginOidcSignIn,
+  changeHolderPassword,
   completeOidcSignIn,
   createPerson,
   describeSession,
@@ -15,6 +17,7 @@ import {
   listPeople,
   PERSON_ROLES,
   readPerson,
+  resetPassword,
   sessionOf,
   signIn,
   signInOptions,
@@ -98,12 +101,22 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = a
   app.post(
     '/api/v1/session',
     {
+      // Login CSRF: a form on any site can post url-encoded or multipart fields cross-origin without
+      // a preflight and would sign the browser in to an account of the attacker's; a JSON body
+      // cannot be sent cross-origin without one (and CORS never allows credentials here).
+      preValidation: async (request) => {
+        const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        if (type !== 'application/json') {
+          throw new DomainError('unsupported-media-type', 'unsupported-media-type', 'sign in with a JSON body (Content-Type: application/json)', { field: 'header:/content-type' });
+        }
+      },
       schema: {
         tags: ['session'],
         summary: 'Sign in (staff with their username, an enterprise with its holder code) → a session cookie and its CSRF token',
         description:
           'Sets the cookie `certbridge_session` (HttpOnly, SameSite=Lax, Path=/, Secure over TLS). Every route that takes a bearer token takes the session too; a POST, PUT, PATCH or DELETE of the session must send `X-CSRF-Token`. ' +
-          'Wrong credentials answer 401 `invalid-credentials` whether or not the account exists; repeated failures 429 `sign-in-locked` with Retry-After.',
+          'Wrong credentials answer 401 `invalid-credentials` whether or not the account exists; repeated failures 429 `sign-in-locked` with Retry-After. ' +
+          'The body must be JSON (415 `unsupported-media-type` otherwise: a form of another site cannot sign a browser in).',
         body: Type.Object(
           { username: Type.String({ minLength: 1, maxLength: 128 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
@@ -299,6 +312,48 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = a
       },
     },
     (request) => disablePerson(platform, principalOf(request), request.params.username, request.body.reason),
+  );
+
+  app.post(
+    '/api/v1/people/:username/password-reset',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['people'],
+        summary: 'Reset a staff account’s password: a new one is generated and shown once; every session of the account ends (its department, the coordination office)',
+        security: [{ bearer: [] }],
+        params: PersonParams,
+        body: Type.Object({}, { additionalProperties: false }),
+        response: { 200: Type.Object({ username: Type.String(), password: Type.String(), endedSessions: Type.Integer() }) },
+      },
+    },
+    async (request, reply) => {
+      const reset = await resetPassword(platform, principalOf(request), request.params.username);
+      noStore(reply);
+      return reset;
+    },
+  );
+
+  // The holder's password lives in src/holders; the sessions it ends live here.
+  app.post(
+    '/api/v1/holders/:holderCode/password',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['holders'],
+        summary: 'The holder changes its password: every other session of the account ends, its access tokens issued before are refused',
+        security: [{ bearer: [] }],
+        params: Type.Object({ holderCode: Type.String({ description: 'Holder code: unified social credit code (GB 32100) or citizen id', minLength: 18, maxLength: 18 }) }),
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      await changeHolderPassword(platform, principalOf(request), request.params.holderCode, request.body, request.ip, readCookie(request, SESSION_COOKIE));
+      return reply.status(204).send();
+    },
   );
 
   app.post(

@@ -129,9 +129,14 @@ export async function deleteSession(db: Queryable, idHash: string): Promise<bool
   return (await db.query('delete from people_sessions where id_hash = $1', [idHash])).rowCount > 0;
 }
 
-/** Ends every session of an account (it was disabled). */
+/** Ends every session of a staff account (it was disabled, its password reset). */
 export async function deleteSessionsOf(db: Queryable, personId: string): Promise<number> {
   return (await db.query('delete from people_sessions where person_id = $1', [personId])).rowCount;
+}
+
+/** Ends every session of a holder account but `keep` (the id hash of the session that changed its password). */
+export async function deleteHolderSessions(db: Queryable, holderAccount: string, keep: string | null): Promise<number> {
+  return (await db.query('delete from people_sessions where holder_account = $1 and id_hash is distinct from $2', [holderAccount, keep])).rowCount;
 }
 
 /** Forgets ended sessions and abandoned OpenID Connect sign-ins (a periodic sweep; lookups refuse them anyway). */

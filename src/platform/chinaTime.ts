@@ -72,9 +72,16 @@ export function parseValidUntil(value: string): Date | undefined {
 }
 
 const MONTH = /^([0-9]{4})-(0[1-9]|1[0-2])$/;
+/**
+ * A month a caller may name (routes' schemas and facades alike): of the years 1900–2999. Bounded
+ * because month arithmetic beyond them (a six-month trend back from 0001-01, the month after
+ * 9999-12) leaves the dates JavaScript and PostgreSQL agree on — 500s in the second outside test.
+ */
+export const MONTH_PATTERN = '^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$';
+const CALLER_MONTH = new RegExp(MONTH_PATTERN);
 
-/** Whether `value` is a month written YYYY-MM. */
-export const isMonth = (value: unknown): value is string => typeof value === 'string' && MONTH.test(value);
+/** Whether `value` is a month written YYYY-MM, of the years 1900–2999. */
+export const isMonth = (value: unknown): value is string => typeof value === 'string' && CALLER_MONTH.test(value);
 
 /** The China-local month (YYYY-MM) of an instant. */
 export const chinaMonth = (at: Date | number = Date.now()): string => chinaDate(at).slice(0, 7);

@@ -36,7 +36,11 @@ function every(platform: Platform, intervalMs: number, what: string, pass: () =>
 
 export const qualityCapability: Capability = {
   name: 'quality',
-  migrations: [sqlMigration('quality', '001_quality', import.meta.url), sqlMigration('quality', '002_hash_key_indexes', import.meta.url)],
+  migrations: [
+    sqlMigration('quality', '001_quality', import.meta.url),
+    sqlMigration('quality', '002_hash_key_indexes', import.meta.url),
+    sqlMigration('quality', '003_suspected_reports', import.meta.url),
+  ],
   routes: qualityRoutes,
   // The rules run on every change (a follower of the audit log) and once a day over every license.
   start: (platform) => {

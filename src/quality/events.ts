@@ -10,9 +10,34 @@ export interface Reported {
   /** The issuing department of the license compared with. */
   issuer: string;
   identifier: string;
+  /** The fields reported (their names: the values stay in the quality capability's own table). */
+  fields: string[];
   matched: string[];
   mismatched: string[];
+  /** The suspected findings the mismatches opened. */
   findings: number[];
+  /** The fields whose mismatch independent departments now agree on: their findings count. */
+  corroborated: string[];
+}
+
+export interface Confirmed {
+  findingId: number;
+  ruleId: string;
+  identifier: string;
+  department: string;
+  holderCode: string;
+  licenseType: string;
+  reportedBy: string | null;
+}
+
+export interface ReportsDismissed {
+  /** The issuing department that dismissed them. */
+  issuer: string;
+  /** The reporting department whose reports it dismissed. */
+  reporter: string;
+  findings: number;
+  reports: number;
+  reason: string;
 }
 
 export interface Noted {
@@ -33,17 +58,38 @@ export interface PassCompleted {
   resolved: number;
 }
 
-export type QualityEvent = DomainEvent<'quality.reported', Reported> | DomainEvent<'quality.noted', Noted> | DomainEvent<'quality.pass-completed', PassCompleted>;
+export type QualityEvent =
+  | DomainEvent<'quality.reported', Reported>
+  | DomainEvent<'quality.noted', Noted>
+  | DomainEvent<'quality.confirmed', Confirmed>
+  | DomainEvent<'quality.reports-dismissed', ReportsDismissed>
+  | DomainEvent<'quality.pass-completed', PassCompleted>;
 
+/** Filed under the reporting department and the holder: a report is a use of the holder's data, in its access log. */
 export function reportedEvent(data: Reported, actor: string): QualityEvent {
   return {
     type: 'quality.reported',
     subject: String(data.reportId),
     actor,
     at: new Date(),
+    facts: { department: data.department, clientId: clientOfActor(actor), holderCodes: [data.holderCode], licenseType: data.licenseType, outcome: 'reported' },
+    data,
+  };
+}
+
+export function confirmedEvent(data: Confirmed, actor: string): QualityEvent {
+  return {
+    type: 'quality.confirmed',
+    subject: String(data.findingId),
+    actor,
+    at: new Date(),
     facts: { department: data.department, clientId: clientOfActor(actor), holderCodes: [data.holderCode], licenseType: data.licenseType },
     data,
   };
+}
+
+export function dismissedEvent(data: ReportsDismissed, actor: string): QualityEvent {
+  return { type: 'quality.reports-dismissed', subject: data.reporter, actor, at: new Date(), facts: { department: data.issuer, clientId: clientOfActor(actor) }, data };
 }
 
 export function notedEvent(data: Noted, actor: string): QualityEvent {

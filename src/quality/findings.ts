@@ -24,6 +24,8 @@ export interface NewFinding {
   messageEn: string;
   reportId?: number | null;
   reportedBy?: string | null;
+  /** A department's report: suspected (not counting) until confirmed or corroborated. */
+  suspected?: boolean;
 }
 
 export interface Written {
@@ -31,10 +33,12 @@ export interface Written {
   resolved: number;
 }
 
-const INSERT = `insert into quality_findings (license_id, version, identifier, license_type, department, holder_code, rule_id, dimension, severity, fields, message_zh, message_en, report_id, reported_by)
-  select t.license_id, t.version, t.identifier, t.license_type, t.department, t.holder_code, t.rule_id, t.dimension, t.severity, string_to_array(t.fields, ','), t.message_zh, t.message_en, t.report_id, t.reported_by
-    from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[])
-      as t(license_id, version, identifier, license_type, department, holder_code, rule_id, dimension, severity, fields, message_zh, message_en, report_id, reported_by)
+// A finding counts in the scores from `counted_from`: at once for the rules' own, never while suspected.
+const INSERT = `insert into quality_findings (license_id, version, identifier, license_type, department, holder_code, rule_id, dimension, severity, fields, message_zh, message_en, report_id, reported_by, status, counted_from)
+  select t.license_id, t.version, t.identifier, t.license_type, t.department, t.holder_code, t.rule_id, t.dimension, t.severity, string_to_array(t.fields, ','), t.message_zh, t.message_en, t.report_id, t.reported_by,
+         case when t.suspected then 'suspected' else 'open' end, case when t.suspected then null else now() end
+    from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15::boolean[])
+      as t(license_id, version, identifier, license_type, department, holder_code, rule_id, dimension, severity, fields, message_zh, message_en, report_id, reported_by, suspected)
   on conflict (license_id, rule_id, (coalesce(report_id, 0))) where status <> 'resolved' do nothing
   returning id`;
 
@@ -59,8 +63,9 @@ export async function insertFindings(tx: Queryable, findings: readonly NewFindin
       col((f) => f.messageEn),
       col((f) => f.reportId ?? null),
       col((f) => f.reportedBy ?? null),
+      col((f) => f.suspected === true),
     ],
-    { name: 'quality.insert-findings' },
+    { name: 'quality.insert-findings-v2' },
   );
   return rows.rows.map((r) => Number(r.id));
 }
@@ -88,7 +93,7 @@ function rangeOf(ids: readonly number[]): [number, number] | undefined {
 }
 
 const RESOLVE = `update quality_findings f set status = 'resolved', resolved_at = now(), resolved_version = x.version
-    from unnest($1::bigint[], $2::int[]) as x(id, version) where f.id = x.id and f.status = 'open'`;
+    from unnest($1::bigint[], $2::int[]) as x(id, version) where f.id = x.id and f.status in ('open', 'suspected')`;
 
 const UPSERT_CHECKED = `insert into quality_checked (license_id, version, license_type, department, holder_code, is_current, holder_key, identity_key)
   select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
@@ -198,7 +203,7 @@ export async function writeBatch(
   };
 }
 
-/** An open consistency finding is resolved by a later version that holds what the department reported. */
+/** An open or suspected consistency finding is resolved by a later version that holds what the department reported. */
 async function recompareReports(tx: Queryable, versions: readonly CheckedVersion[]): Promise<number> {
   const byId = new Map(versions.map((v) => [v.licenseId, v]));
   // As the open per-version findings: by the range of a dense batch, else by the ids.
@@ -206,7 +211,7 @@ async function recompareReports(tx: Queryable, versions: readonly CheckedVersion
   const open = await tx.query<{ id: string; license_id: string; version: number; field: string; reported: string | null }>(
     `select f.id, f.license_id, f.version, f.fields[1] as field, r.fields ->> f.fields[1] as reported
        from quality_findings f join quality_reports r on r.id = f.report_id
-      where ${range ? 'f.license_id between $1 and $2' : 'f.license_id = any($1::bigint[])'} and f.status <> 'resolved' and f.status = 'open' and f.dimension = 'consistency'`,
+      where ${range ? 'f.license_id between $1 and $2' : 'f.license_id = any($1::bigint[])'} and f.status <> 'resolved' and f.status in ('open', 'suspected') and f.dimension = 'consistency'`,
     range ?? [[...byId.keys()]],
     { name: range ? 'quality.open-reports-range' : 'quality.open-reports' },
   );

@@ -1,13 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MONTH_PATTERN } from '../platform/chinaTime.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { DIMENSIONS, listFindings, noteFinding, readScores, reportHeldValues } from './index.ts';
+import { confirmFinding, DIMENSIONS, dismissReports, listFindings, noteFinding, readScores, reportersOversight, reportHeldValues } from './index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const Month = (description: string) => Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description });
+const Month = (description: string) => Type.String({ pattern: MONTH_PATTERN, description });
 const Code = (description: string) => Type.String({ minLength: 1, maxLength: 18, description });
 const Dimension = Type.Union([Type.Literal('completeness'), Type.Literal('validity'), Type.Literal('consistency'), Type.Literal('timeliness'), Type.Literal('uniqueness')]);
+const Status = Type.Union([Type.Literal('suspected'), Type.Literal('open'), Type.Literal('resolved'), Type.Literal('explained'), Type.Literal('dismissed')], {
+  description: "suspected: a department's report, not counting until the issuer confirms it or independent departments agree; dismissed: the issuer dismissed the reporter's reports",
+});
 const Dimensions = Type.Object(Object.fromEntries(DIMENSIONS.map((d) => [d, Type.Number({ minimum: 0, maximum: 100 })])));
 const LicenseType = Type.String({ minLength: 1, maxLength: 64, description: 'A license type key (GET /api/v1/license-types)' });
 
@@ -23,7 +27,7 @@ const FindingSchema = Type.Object({
   severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
   fields: Type.Array(Type.String()),
   message: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
-  status: Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('explained')]),
+  status: Status,
   reportedBy: Nullable(Type.String({ description: 'Consistency: the department that reported' })),
   detectedAt: Type.String(),
   resolvedAt: Nullable(Type.String()),
@@ -32,6 +36,7 @@ const FindingSchema = Type.Object({
   notedBy: Nullable(Type.String()),
   notedAt: Nullable(Type.String()),
   explainable: Type.Boolean({ description: 'The issuer may explain it with a note' }),
+  confirmable: Type.Boolean({ description: 'The issuer may confirm it (a suspected finding of a report)' }),
 });
 
 const ScoreRow = Type.Object({
@@ -59,7 +64,7 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
         security,
         summary: 'Report what a consumer department holds for a holder (consistency across departments)',
         description:
-          "Compared with the holder's current license of the type; each field that differs becomes a finding for the issuer, naming the reporting department. The answer names the fields that matched and those that did not, never the license's values.",
+          "Only on fields an active agreement of the department grants for the license type (403 `field-not-granted` naming the field otherwise, whether or not the holder has a license). Compared with the holder's current license; each field that differs becomes a suspected finding for the issuer, counting in its scores only once the issuer confirms it or departments independent of each other report the same value. The answer is a receipt: never which fields matched, nor the license's values. At most CERTBRIDGE_QUALITY_REPORTS_PER_HOUR reports per department and hour (429). The report is in the holder's access log.",
         body: Type.Object(
           {
             type: LicenseType,
@@ -72,16 +77,7 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
           },
           { additionalProperties: false },
         ),
-        response: {
-          201: Type.Object({
-            id: Type.Integer(),
-            type: Type.String(),
-            holderCode: Type.String(),
-            matched: Type.Array(Type.String()),
-            mismatched: Type.Array(Type.String()),
-            reportedAt: Type.String(),
-          }),
-        },
+        response: { 201: Type.Object({ id: Type.Integer(), status: Type.Literal('received') }) },
       },
     },
     async (request, reply) => {
@@ -131,7 +127,7 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
             department: Type.Optional(Code('The issuing department (default: your own; the coordination office: all)')),
             type: Type.Optional(LicenseType),
             dimension: Type.Optional(Dimension),
-            status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('explained')])),
+            status: Type.Optional(Status),
             licenseIdentifier: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
             cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
@@ -142,6 +138,70 @@ export const qualityRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       },
     },
     (request) => listFindings(platform, principalOf(request), request.query),
+  );
+
+  app.post(
+    '/api/v1/quality/findings/:id/confirm',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security,
+        summary: "Confirm a suspected finding of a department's report (the issuer): it counts in the scores from now",
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 9007199254740991 }) }),
+        body: Type.Object({}, { additionalProperties: false }),
+        response: { 200: FindingSchema },
+      },
+    },
+    (request) => confirmFinding(platform, principalOf(request), request.params.id),
+  );
+
+  app.post(
+    '/api/v1/quality/reports/dismissals',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security,
+        summary: "Dismiss every suspected or open finding one department's reports raised on the issuer's licenses, in one action (the issuer)",
+        description: 'They stop counting; the reports are marked dismissed and the coordination office sees the reporter in GET /api/v1/quality/reporters.',
+        body: Type.Object({ department: Code('The reporting department'), reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ department: Type.String(), findings: Type.Integer(), reports: Type.Integer() }) },
+      },
+    },
+    (request) => dismissReports(platform, principalOf(request), request.body),
+  );
+
+  app.get(
+    '/api/v1/quality/reporters',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security,
+        summary: "Reporting departments and how their reports fared, the flagged first (the coordination office's oversight)",
+        description: 'flagged: at least five of its reports dismissed by issuers, and at least half of its mismatching ones.',
+        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            since: Type.String(),
+            items: Type.Array(
+              Type.Object({
+                department: Type.String(),
+                name: Nullable(Type.String()),
+                reports: Type.Integer(),
+                mismatching: Type.Integer(),
+                dismissed: Type.Integer(),
+                findings: Type.Object({ suspected: Type.Integer(), open: Type.Integer(), resolved: Type.Integer(), dismissed: Type.Integer(), explained: Type.Integer() }),
+                lastReportAt: Nullable(Type.String()),
+                flagged: Type.Boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    (request) => reportersOversight(platform, principalOf(request), request.query),
   );
 
   app.post(

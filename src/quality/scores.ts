@@ -2,9 +2,11 @@
  * Scores per issuing department, license type and month, from the findings as they stood at the
  * end of the month (for the current month: now). Per dimension: 100 × the licenses checked without
  * a finding of that dimension counting against them / the licenses checked; overall: the mean of
- * the five dimensions. A finding counts from its detection until it is resolved or explained. A
+ * the five dimensions. A finding counts from its detection (a department's report: from its
+ * confirmation, never while suspected) until it is resolved, explained or dismissed. A
  * license counts as checked from the first time the rules looked at it. See docs/quality.md.
  */
+import { notPracticeSql } from '../platform/practiceCodes.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { DIMENSIONS, type Dimension } from './rules.ts';
 
@@ -37,17 +39,20 @@ interface Counts {
   dims: Partial<Record<Dimension, { failing: number; findings: number }>>;
 }
 
+// One department, or every real one: a practice copy's departments (练习模式) are in no real total.
+const scope = `(department = $2 or $2::text is null and ${notPracticeSql('department')})`;
+
 async function counts(db: Queryable, department: string | undefined, month: string): Promise<Counts[]> {
   const end = monthEnd(month);
   const checked = await db.query<{ department: string; license_type: string; n: number }>(
     `select department, license_type, count(*)::int as n from quality_checked
-      where first_checked_at < $1 and ($2::text is null or department = $2) group by 1, 2 order by 1, 2`,
+      where first_checked_at < $1 and ${scope} group by 1, 2 order by 1, 2`,
     [end, department ?? null],
   );
   const failing = await db.query<{ department: string; license_type: string; dimension: Dimension; licenses: number; findings: number }>(
     `select department, license_type, dimension, count(distinct license_id)::int as licenses, count(*)::int as findings
        from quality_findings
-      where detected_at < $1 and ($2::text is null or department = $2)
+      where counted_from < $1 and ${scope}
         and (resolved_at is null or resolved_at >= $1) and (noted_at is null or noted_at >= $1)
       group by 1, 2, 3`,
     [end, department ?? null],

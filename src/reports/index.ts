@@ -6,6 +6,7 @@ import { checkReportMonth } from '../evaluation/index.ts';
 import { isStaff, type Principal } from '../platform/auth/principal.ts';
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
+import { recordRead } from '../platform/reads.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { monthlyReportCsv } from './csv.ts';
 import { gatherMonthlyReport } from './monthly.ts';
@@ -41,6 +42,7 @@ export async function monthlyReport(platform: Platform, principal: Principal, qu
     throw notFound('department-not-evaluated', `department ${department} is not evaluated (the coordination office runs the evaluation)`);
   }
   const name = `certbridge-${query.month}-${department ?? 'province'}.${query.format}`;
+  await recordRead(platform, principal, { what: 'report', subject: `${query.month}/${department ?? 'province'}/${query.format}` });
   return query.format === 'pdf'
     ? { fileName: name, contentType: 'application/pdf', body: await monthlyReportPdf(report, platform.config.provinceName) }
     : { fileName: name, contentType: 'text/csv; charset=utf-8', body: monthlyReportCsv(report) };

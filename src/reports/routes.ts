@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MONTH_PATTERN } from '../platform/chinaTime.ts';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
 import { REPORT_FORMATS, monthlyReport } from './index.ts';
@@ -18,7 +19,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
           'Without `department`: the province’s report for the coordination office, one’s own department’s for anyone else. Scoreboard and trend, quality, objections answered on time and the ledger (debits and credits to the fen).',
         querystring: Type.Object(
           {
-            month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (China time)' }),
+            month: Type.String({ pattern: MONTH_PATTERN, description: 'YYYY-MM (China time)' }),
             department: Type.Optional(Type.String({ minLength: 1, maxLength: 18, description: "A department's code" })),
             format: Type.Optional(Type.Union(REPORT_FORMATS.map((f) => Type.Literal(f)), { default: 'pdf' })),
           },

@@ -11,7 +11,7 @@ import { sequence } from '../../src/audit/index.ts';
 import { systemPrincipal } from '../../src/platform/auth/principal.ts';
 import { chinaMonth } from '../../src/platform/chinaTime.ts';
 import { checkChanges } from '../../src/quality/index.ts';
-import { issue } from '../exchange/support.ts';
+import { addDepartment, agreement, catalogBusinessLicense, issue } from '../exchange/support.ts';
 import { person } from '../people/support.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
@@ -21,6 +21,7 @@ let browser: Browser;
 let desktop: ConsolePage;
 let clerk: { username: string; password: string };
 let faulty: { identifier: string; holder: { code: string } };
+let rogue: Awaited<ReturnType<typeof addDepartment>>;
 const month = chinaMonth();
 
 async function signIn(page: Page, who: { username: string; password: string }, next: string) {
@@ -42,6 +43,11 @@ beforeAll(async () => {
   expect((await checkChanges(t.platform, systemPrincipal('quality'))).licenses).toBe(3);
   clerk = await person(t, t.issuer, 'issuer', '孙 登记员');
   desktop = await openPage(browser);
+  // Two consumer departments that receive the name, to report what they hold.
+  await catalogBusinessLicense(t);
+  await agreement(t, t.consumer, { fields: ['name'] });
+  rogue = await addDepartment(t, '某市某局', 'A rogue bureau', ['consumer']);
+  await agreement(t, rogue, { purpose: 'public-security', fields: ['name'] });
 });
 afterAll(async () => {
   await browser?.close();
@@ -95,6 +101,34 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
     expectNoConsoleErrors(desktop, 'the quality findings');
   });
 
+  it('a department’s report is suspected until the issuer confirms it; the issuer dismisses a reporter’s reports at once', async () => {
+    const [kept, rogueTarget] = [await issue(t), await issue(t)];
+    const report = (who: { token: string }, holderCode: string) =>
+      api(t, 'POST', '/api/v1/quality/reports', { token: who.token, body: { type: 'business-license', holderCode, fields: { name: '报告中的名称有限公司' } } });
+    expect((await report(t.consumer, kept.holder.code)).body.status).toBe('received');
+    expect((await report(rogue, rogueTarget.holder.code)).body.status).toBe('received');
+    const { page } = desktop;
+    await page.goto(new URL('/issuer/quality/findings', t.url).href);
+    await page.getByRole('combobox', { name: '状态' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '待核实（部门报告）' }).click();
+    const table = page.getByRole('table', { name: '质量问题列表' });
+    const keptRow = table.locator('.ant-table-row').filter({ hasText: kept.holder.code });
+    await keptRow.waitFor();
+    await keptRow.getByRole('button', { name: /确\s*认/ }).click();
+    await page.getByText('已确认，此问题计入得分').waitFor();
+    await expect.poll(async () => (await api(t, 'GET', `/api/v1/quality/findings?licenseIdentifier=${kept.identifier}&dimension=consistency`, { token: t.issuer.token })).body.items[0]?.status).toBe('open');
+
+    const rogueRow = table.locator('.ant-table-row').filter({ hasText: rogueTarget.holder.code });
+    await rogueRow.getByRole('button', { name: '驳回该部门报告' }).click();
+    await page.getByLabel('驳回理由').fill('报告名称与登记档案不符');
+    await page.getByRole('button', { name: /全部驳回/ }).click();
+    await page.getByText('已驳回 1 个问题').waitFor();
+    await checkAccessibility(page, 'the findings with a department’s reports');
+    expectNoConsoleErrors(desktop, 'the findings with a department’s reports');
+    const dismissed = await api(t, 'GET', `/api/v1/quality/findings?licenseIdentifier=${rogueTarget.identifier}&dimension=consistency`, { token: t.issuer.token });
+    expect(dismissed.body.items[0]).toMatchObject({ status: 'dismissed', note: '报告名称与登记档案不符' });
+  });
+
   it('the coordination office reads the issuer’s score by choosing the department', async () => {
     const office = await openPage(browser);
     try {
@@ -107,6 +141,12 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
       expect(await statistic(page, '总分')).toBe(own.score.toFixed(1));
       await checkAccessibility(page, 'the coordination office’s quality dashboard');
       expectNoConsoleErrors(office, 'the coordination office’s quality dashboard');
+      // Its findings page lists the reporting departments, the one whose report was dismissed among them.
+      await page.goto(new URL('/coordinator/quality/findings', t.url).href);
+      const reporters = page.getByRole('table', { name: '报告部门监督' });
+      await reporters.locator('.ant-table-row').filter({ hasText: rogue.department.name }).waitFor();
+      await checkAccessibility(page, 'the coordination office’s findings and reporters');
+      expectNoConsoleErrors(office, 'the coordination office’s findings and reporters');
     } finally {
       await office.context.close();
     }

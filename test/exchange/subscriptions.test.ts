@@ -10,7 +10,8 @@ let deliverer: Deliverer;
 const receivers: { close: () => Promise<void> }[] = [];
 
 beforeAll(async () => {
-  t = await startTestPlatform({ CERTBRIDGE_CALLBACK_ALLOW: '127.0.0.1/32' });
+  // Receivers on this machine, and a name that never resolves for subscriptions nothing is delivered to.
+  t = await startTestPlatform({ CERTBRIDGE_CALLBACK_ALLOW: '127.0.0.1/32,*.certbridge.invalid' });
   await catalogBusinessLicense(t);
   await agreement(t, t.consumer, { fields: ['name', 'legalRepresentative', 'registeredCapital', 'domicile'] }, ['name', 'domicile']);
   // Fast retries so the tests run quickly; nothing below depends on timing.
@@ -49,15 +50,15 @@ const change = (identifier: string, action: string, body: Record<string, unknown
 describe('subscriptions', () => {
   it('need an agreement for the resource and a proper callback URL', async () => {
     const housing = await addDepartment(t, '山东省住房和城乡建设厅', 'Shandong Housing', ['consumer']);
-    const denied = await api(t, 'POST', '/api/v1/subscriptions', { token: housing.token, body: { resourceId: 'business-license', callbackUrl: 'https://example.org/hook' } });
+    const denied = await api(t, 'POST', '/api/v1/subscriptions', { token: housing.token, body: { resourceId: 'business-license', callbackUrl: 'https://hooks.certbridge.invalid/hook' } });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ code: 'no-agreement', resourceId: 'business-license' });
     const bad = await api(t, 'POST', '/api/v1/subscriptions', { token: t.consumer.token, body: { resourceId: 'business-license', callbackUrl: 'ftp://example.org' } });
     expect(bad.body).toMatchObject({ status: 400, code: 'invalid-callback-url', field: '/callbackUrl' });
-    const unknown = await api(t, 'POST', '/api/v1/subscriptions', { token: t.consumer.token, body: { resourceId: 'no-such-thing', callbackUrl: 'https://example.org/hook' } });
+    const unknown = await api(t, 'POST', '/api/v1/subscriptions', { token: t.consumer.token, body: { resourceId: 'no-such-thing', callbackUrl: 'https://hooks.certbridge.invalid/hook' } });
     expect(unknown.status).toBe(404);
 
-    const created = await subscribe(t.consumer, 'https://example.org/hook', [request().holder.code]);
+    const created = await subscribe(t.consumer, 'https://hooks.certbridge.invalid/hook', [request().holder.code]);
     expect(created.fields.sort()).toEqual(['domicile', 'name']);
     const list = await api(t, 'GET', '/api/v1/subscriptions', { token: t.consumer.token });
     expect(list.body.map((s: { id: string }) => s.id)).toContain(created.id);
@@ -233,6 +234,58 @@ describe('subscriptions', () => {
     await issueNow(body2);
     const rows = await t.platform.store.query('select 1 from outbox where subscription_id = $1', [sub2.id]);
     expect(rows.rows).toHaveLength(0);
+  });
+});
+
+describe('a subscription is delivered under one agreement', () => {
+  it('red team: an integrator with agreements for two purposes must name one, and each event carries exactly that grant (not the union)', async () => {
+    const integrator = await addDepartment(t, '山东省不动产登记中心', 'Shandong Real Estate Registry', ['consumer']);
+    const tax = await agreement(t, integrator, { purpose: 'tax-administration', fields: ['name', 'registeredCapital', 'establishedOn'] });
+    const police = await agreement(t, integrator, { purpose: 'public-security', fields: ['name', 'domicile', 'legalRepresentative'] });
+    const hook = await receiver();
+    const body = request();
+
+    const unbound = await api(t, 'POST', '/api/v1/subscriptions', { token: integrator.token, body: { resourceId: 'business-license', callbackUrl: hook.url, holders: [body.holder.code] } });
+    expect(unbound.status, JSON.stringify(unbound.body)).toBe(400);
+    expect(unbound.body).toMatchObject({ code: 'purpose-required', field: '/purpose' });
+    expect(unbound.body.purposes.sort()).toEqual(['public-security', 'tax-administration']);
+
+    const byPurpose = await api(t, 'POST', '/api/v1/subscriptions', {
+      token: integrator.token,
+      body: { resourceId: 'business-license', callbackUrl: hook.url, holders: [body.holder.code], purpose: 'tax-administration' },
+    });
+    expect(byPurpose.status, JSON.stringify(byPurpose.body)).toBe(201);
+    expect(byPurpose.body).toMatchObject({ purpose: 'tax-administration', agreementId: null });
+    expect(byPurpose.body.fields.sort()).toEqual(['establishedOn', 'name', 'registeredCapital']);
+    const byAgreement = await api(t, 'POST', '/api/v1/subscriptions', {
+      token: integrator.token,
+      body: { resourceId: 'business-license', callbackUrl: hook.url, holders: [body.holder.code], agreementId: police.id },
+    });
+    expect(byAgreement.status, JSON.stringify(byAgreement.body)).toBe(201);
+    expect(byAgreement.body).toMatchObject({ purpose: 'public-security', agreementId: police.id });
+    const mismatch = await api(t, 'POST', '/api/v1/subscriptions', {
+      token: integrator.token,
+      body: { resourceId: 'business-license', callbackUrl: hook.url, agreementId: police.id, purpose: 'tax-administration' },
+    });
+    expect(mismatch.body).toMatchObject({ status: 400, field: '/purpose' });
+    const foreign = await api(t, 'POST', '/api/v1/subscriptions', { token: t.consumer.token, body: { resourceId: 'business-license', callbackUrl: hook.url, agreementId: police.id } });
+    expect(foreign.body).toMatchObject({ status: 403, code: 'no-agreement', field: '/agreementId' });
+
+    await issueNow(body);
+    await eventually(() => hook.accepted().length >= 2, 'one event per subscription');
+    const bySubscription = new Map(hook.accepted().map((r) => [r.json.data.subscriptionId as string, r.json.data]));
+    expect(Object.keys(bySubscription.get(byPurpose.body.id).fields).sort()).toEqual(['establishedOn', 'name', 'registeredCapital']);
+    expect(Object.keys(disclosures(bySubscription.get(byPurpose.body.id).credential)).sort()).toEqual(['establishedOn', 'name', 'registeredCapital']);
+    expect(Object.keys(bySubscription.get(byAgreement.body.id).fields).sort()).toEqual(['domicile', 'legalRepresentative', 'name']);
+    // The access record names the one agreement and purpose each event left under.
+    const records = await eventually(async () => {
+      const found = (await deliveryAccessRecords(t.platform.store, body.holder.code)).filter((r) => r.department_code === integrator.department.code);
+      return found.length >= 2 ? found : undefined;
+    }, 'the access records of the deliveries');
+    expect(records.map((r) => [r.purpose, r.basis_ids[1]]).sort()).toEqual([
+      ['public-security', police.id],
+      ['tax-administration', tax.id],
+    ]);
   });
 });
 

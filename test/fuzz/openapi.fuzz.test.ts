@@ -8,7 +8,11 @@
  *      time, by NUL, unpaired surrogates, 100k-character strings, %00 / %ED%A0%80, 1e309, 1e23, -1,
  *      2^53+1, NaN, wrong types, 10,000-deep nesting; plus unknown members, empty and 2 MB bodies,
  *      wrong content types and broken credentials — sent without credentials, as consumer, as issuer
- *      (and as holder on holder routes).
+ *      (and as holder on holder routes);
+ *   3. decoded-cursor mutations: each list's real `nextCursor` decoded, one value at a time replaced
+ *      (impossible dates and instants, NUL, unpaired surrogates, huge and non-finite numbers, wrong
+ *      types, random JSON) or its structure broken, and encoded again — what a cursor carries never
+ *      met the edge — and the second outside test's cursors and months as fixed cases (test/fuzz/redTeam.ts).
  *
  * It asserts: no 5xx (each reported with its input and the server's logged cause), no hang (10 s
  * per request), every 4xx an application/problem+json with a `code`, what the edge promises
@@ -49,6 +53,8 @@ import {
   type RowCounts,
 } from './harness.ts';
 import { arbitraryOf, boundaryOf, exampleOf, memberPointers, withValueAt, type Dictionary, type Schema } from './schemas.ts';
+import { RED_TEAM_CURSORS, RED_TEAM_MONTHS } from './redTeam.ts';
+import { MONTH_PATTERN } from '../../src/platform/chinaTime.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -329,7 +335,7 @@ async function makeFixtures(round: number): Promise<Fixtures> {
 
   const subscription = await api(t, 'POST', '/api/v1/subscriptions', {
     token: t.consumer.token,
-    body: { resourceId: 'business-license', callbackUrl: receiver.url, holders: [holderCode] },
+    body: { resourceId: 'business-license', callbackUrl: receiver.url, holders: [holderCode], purpose },
   });
   expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
   const webhook = await api(t, 'PUT', `/api/v1/departments/${t.consumer.department.code}/webhook`, { token: t.consumer.token, body: { url: receiver.url } });
@@ -474,7 +480,7 @@ function curatedBody(op: Operation, f: Fixtures, n: number): unknown {
     case 'POST /api/v1/departments':
       return { code: f.freshCodes[2], name: '模糊测试局', nameEn: 'Fuzzing Bureau', level: 'province', region: '370000' };
     case 'POST /api/v1/subscriptions':
-      return { resourceId: 'business-license', callbackUrl: receiver.url, holders: [f.holderCode] };
+      return { resourceId: 'business-license', callbackUrl: receiver.url, holders: [f.holderCode], purpose: f.purpose };
     case 'POST /oauth/token':
       return { grant_type: 'client_credentials' };
     default:
@@ -569,6 +575,83 @@ function validRequests(op: Operation, f: Fixtures): FuzzRequest[] {
   return requests.flatMap((r) => validCreds(op).map((cred) => ({ ...r, cred })));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Decoded cursors: what a list's nextCursor carries, mutated after decoding
+// ---------------------------------------------------------------------------------------------
+
+/** The decoded cursors the lists gave (by path), and the shape each list's cursor has when none was given. */
+const cursorTemplates = new Map<string, unknown[][]>();
+const CURSOR_SHAPES: Record<string, unknown[]> = {
+  '/api/v1/licenses': ['2026-01-01', 1],
+  '/api/v1/objections': ['2026-01-01T00:00:00.000Z', 'an-objection-id'],
+  '/api/v1/quality/findings': [1],
+};
+const RED_TEAM_BY_PATH: Record<string, string[]> = {
+  '/api/v1/licenses': RED_TEAM_CURSORS.licenses,
+  '/api/v1/objections': RED_TEAM_CURSORS.objections,
+  '/api/v1/quality/findings': RED_TEAM_CURSORS.findings,
+};
+
+/** A value in place of one of a cursor's, as JSON text (what JSON.stringify cannot write included). */
+const CURSOR_VALUES: [string, string][] = [
+  ['impossible date 2026-02-30', '"2026-02-30"'],
+  ['date 9999-99-99', '"9999-99-99"'],
+  ['date 0000-00-00', '"0000-00-00"'],
+  ['instant -271821-04-20', '"-271821-04-20T00:00:00.000Z"'],
+  ['instant +275760-09-13', '"+275760-09-13T00:00:00.000Z"'],
+  ['instant at 24:00', '"2026-01-01T24:00:00.000Z"'],
+  ['NUL inside', '"a\u0000b"'],
+  ['lone surrogate', '"\ud800"'],
+  ['10k characters', JSON.stringify('x'.repeat(10_000))],
+  ['-1', '-1'],
+  ['1e309', '1e309'],
+  ['2^53+1', '9007199254740993'],
+  ['1.5', '1.5'],
+  ['null', 'null'],
+  ['true', 'true'],
+  ['object', '{"a":1}'],
+  ['array', '[1]'],
+];
+
+const encodeText = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+/** Mutations of a decoded cursor, one value at a time, then of its structure; random JSON values from the seed. */
+function cursorMutations(template: unknown[], key: string): [string, string][] {
+  const json = template.map((v) => JSON.stringify(v));
+  const out: [string, string][] = [];
+  json.forEach((_, i) => {
+    const at = (text: string) => `[${json.map((v, j) => (j === i ? text : v)).join(',')}]`;
+    for (const [label, text] of CURSOR_VALUES) out.push([`decoded [${i}] = ${label}`, encodeText(at(text))]);
+    for (const [n, value] of fc.sample(fc.jsonValue({ maxDepth: 2 }), { seed: seedOf(`${key} ${i}`), numRuns: 4 }).entries()) {
+      out.push([`decoded [${i}] = random JSON #${n + 1}`, encodeText(at(JSON.stringify(value)))]);
+    }
+  });
+  const whole = encodeText(`[${json.join(',')}]`);
+  out.push(
+    ['decoded with one value more', encodeText(`[${[...json, '1'].join(',')}]`)],
+    ['decoded with one value less', encodeText(`[${json.slice(0, -1).join(',')}]`)],
+    ['decoded as an object', encodeText(`{"0":${json[0]}}`)],
+    ['decoded not JSON', encodeText(`[${json.join(',')}`)],
+    ['decoded bytes not UTF-8', Buffer.from([0x5b, 0xff, 0xfe, 0x5d]).toString('base64url')],
+    ['NUL inside the base64', `${whole.slice(0, 4)}%00${whole.slice(4)}`],
+    ['base64 cut short', whole.slice(0, -3)],
+  );
+  return out;
+}
+
+/** The first page's nextCursor of each list, decoded (as the issuer and the coordination office see them). */
+async function collectCursors(): Promise<void> {
+  for (const path of Object.keys(CURSOR_SHAPES)) {
+    const found: unknown[][] = [];
+    for (const who of [t.issuer, t.coordinator]) {
+      const page = await api(t, 'GET', `${path}?limit=1`, { token: who.token });
+      const cursor = page.body?.nextCursor;
+      if (typeof cursor === 'string') found.push(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]);
+    }
+    cursorTemplates.set(path, found.length > 0 ? found : [CURSOR_SHAPES[path]]);
+  }
+}
+
 /** Every hostile variant of an operation's base request, one location at a time. */
 function hostileRequests(op: Operation, f: Fixtures): FuzzRequest[] {
   const base = baseRequest(op, f);
@@ -579,6 +662,16 @@ function hostileRequests(op: Operation, f: Fixtures): FuzzRequest[] {
     } else if (p.in === 'query') {
       const others = base.query.filter(([k]) => k !== p.name);
       for (const h of HOSTILE_URL) variants.push({ ...base, query: [...others, [p.name, h.text]], label: `query ${p.name} = ${h.label}`, mustReject: h.mustReject });
+      if (p.name === 'cursor') {
+        for (const template of cursorTemplates.get(op.path) ?? []) {
+          for (const [label, cursor] of cursorMutations(template, op.key)) variants.push({ ...base, query: [...others, [p.name, cursor]], label: `query cursor ${label}` });
+        }
+        // Decided by the list after who may read it (not by the edge): a 400 for a reader, a 401 or 403 for anyone else.
+        for (const cursor of RED_TEAM_BY_PATH[op.path] ?? []) variants.push({ ...base, query: [...others, [p.name, cursor]], label: 'query cursor = a red-team cursor' });
+      }
+      if (p.schema.pattern === MONTH_PATTERN) {
+        for (const month of RED_TEAM_MONTHS) variants.push({ ...base, query: [...others, [p.name, month]], label: `query ${p.name} = red-team month ${month}`, mustReject: true });
+      }
       variants.push({ ...base, query: [...others, [p.name, 'a'], [p.name, 'b']], label: `query ${p.name} given twice (an array)` });
       variants.push({ ...base, query: [...others, [`${p.name}[x]`, '1']], label: `query ${p.name}[x] (an object)` });
     } else {
@@ -928,6 +1021,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     fixtures = await makeFixtures(1);
     holderToken = fixtures.holderToken;
     await cheapenSecrets([fixtures.holderCode]);
+    await collectCursors();
     hostile.total.before = await quiescent(t.platform.store, tables);
     for (const op of ops) {
       const before = await rowCounts(t.platform.store, tables);
@@ -966,6 +1060,10 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     if (process.env.FUZZ_VERBOSE) console.log(`[fuzz] accepted hostile requests:\n${accepted.join('\n')}`);
     if (found.length > 0) console.log(`[fuzz] hostile pass:\n${found.join('\n')}`);
     expect(found).toEqual([]);
+    // The decoded-cursor mutations were sent, on every list with a cursor, from a real cursor where the list gave one.
+    const cursorMutated = new Set(hostile.outcomes.filter((o) => o.request.label.startsWith('query cursor decoded')).map((o) => o.request.op.key));
+    if (!process.env.FUZZ_ONLY) expect([...cursorMutated].sort()).toEqual(['GET /api/v1/licenses', 'GET /api/v1/objections', 'GET /api/v1/quality/findings']);
+    console.log(`[fuzz] decoded cursors mutated from ${[...cursorTemplates].map(([path, found]) => `${path} (${found === undefined ? 0 : found.length} templates)`).join(', ')}`);
   }, 300_000);
 
   it('the edge rejects NUL, unpaired surrogates, non-finite numbers, deep nesting and broken JSON with 400', () => {

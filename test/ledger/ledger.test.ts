@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequence } from '../../src/audit/index.ts';
 import { CAPABILITIES } from '../../src/app/platform.ts';
 import { chinaMonth } from '../../src/ledger/amounts.ts';
+import { openMonths } from '../../src/ledger/corrections.ts';
+import { addMonths } from '../../src/platform/chinaTime.ts';
 import { startFollower } from '../../src/ledger/postings.ts';
 import { browser, person } from '../people/support.ts';
 import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
@@ -217,6 +219,21 @@ describe('corrections', () => {
     expect(JSON.parse(logged.rows[0].entry)).toMatchObject({ actor: t.coordinator.clientId, data: { fen: 120, reason: '重复计费退回' } });
   });
 
+  it('corrections only for open months: the current one, and the previous through the closing day (red team: 1999-01 changed every later opening balance)', async () => {
+    const journals = (await t.platform.store.query<{ n: number }>('select count(*)::int as n from ledger_journals')).rows[0].n;
+    for (const old of ['1999-01', addMonths(month, -2)]) {
+      const refused = await correction(t.coordinator, { month: old });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'month-closed', field: '/month' });
+    }
+    expect((await t.platform.store.query<{ n: number }>('select count(*)::int as n from ledger_journals')).rows[0].n).toBe(journals);
+    // The previous month closes after the closing day (10 by default), China time.
+    expect(openMonths(new Date('2026-03-10T15:59:59Z'), 10)).toEqual(['2026-02', '2026-03']);
+    expect(openMonths(new Date('2026-03-10T16:00:00Z'), 10)).toEqual(['2026-03']);
+    expect(openMonths(new Date('2026-01-05T00:00:00Z'), 10)).toEqual(['2025-12', '2026-01']);
+    expect(openMonths(new Date('2026-01-05T00:00:00Z'), 1)).toEqual(['2026-01']);
+  });
+
   it('a consumer cannot post a correction (403)', async () => {
     const refused = await correction(t.consumer, {});
     expect(refused.status).toBe(403);
@@ -227,7 +244,7 @@ describe('corrections', () => {
     [{ fen: 12.5 }, 'validation-failed', '/fen'],
     [{ reason: '' }, 'validation-failed', '/reason'],
     [{ month: '2026-13' }, 'validation-failed', '/month'],
-    [{ month: '2999-01' }, 'invalid-month', '/month'],
+    [{ month: '2999-01' }, 'month-closed', '/month'],
     [{ debitDepartment: '11370000MB0000009X' }, 'unknown-department', '/debitDepartment'],
     [{ creditDepartment: 'placeholder' }, 'same-department', '/creditDepartment'],
     [{ corrects: 99999999 }, 'unknown-journal', '/corrects'],

@@ -125,6 +125,28 @@ describe('objections (数据异议)', () => {
     expect((await lookup(t, t.consumer, license.holder.code)).body.underObjection).toBeUndefined();
   });
 
+  it('a decision changes only the objected fields, the coordination office’s final one too (red team: registeredCapital, name and legalRepresentative slipped in)', async () => {
+    const license = await issue(t);
+    const { id } = await submitted(t.consumer, license.identifier, ['domicile']);
+    const beyond = await decideAs(t.issuer, id, { decision: 'accept', reason: '核实', data: { domicile: '山东省济南市历下区新址1号', registeredCapital: '1亿元人民币' } });
+    expect(beyond.status, JSON.stringify(beyond.body)).toBe(400);
+    expect(beyond.body).toMatchObject({ code: 'field-not-objected', field: '/data/registeredCapital' });
+    expect((await api(t, 'GET', `/api/v1/objections/${id}`, { token: t.issuer.token })).body.status).toBe('submitted');
+
+    expect((await decideAs(t.issuer, id, { decision: 'reject', reason: '登记档案无误' })).status).toBe(200);
+    expect((await api(t, 'POST', `/api/v1/objections/${id}/escalation`, { token: t.consumer.token, body: { reason: '有凭证' } })).status).toBe(200);
+    const around = await decideAs(t.coordinator, id, { decision: 'accept', reason: '协调', data: { name: '绕道更名有限公司', legalRepresentative: '王五' } });
+    expect(around.status, JSON.stringify(around.body)).toBe(400);
+    expect(around.body).toMatchObject({ code: 'field-not-objected', field: '/data/name' });
+    const versions = await api(t, 'GET', `/api/v1/licenses/${license.identifier}/versions`, { token: t.issuer.token });
+    expect(versions.body).toHaveLength(1);
+
+    const final = await decideAs(t.coordinator, id, { decision: 'accept', reason: '以税务登记为准', data: { domicile: '山东省济南市历下区新址1号' } });
+    expect(final.status, JSON.stringify(final.body)).toBe(200);
+    const decided = final.body.history.findLast((h: { event: string }) => h.event === 'accepted');
+    expect(decided.data).toMatchObject({ byCoordinationOffice: true, changedFields: ['domicile'] });
+  });
+
   it('escalates by itself when overdue; the timeliness of the issuer counts it unanswered', async () => {
     const license = await issue(t);
     const { id, dueAt } = await submitted(t.consumer, license.identifier, ['name', 'domicile']);

@@ -33,6 +33,8 @@ const STAFF = 'oidc.clerk';
 const ACCOUNTS: Record<string, { preferred_username: string; name: string }> = {
   'wang.fang@sd.gov.cn': { preferred_username: STAFF, name: '王芳' },
   'mallory@sd.gov.cn': { preferred_username: 'nobody.here', name: 'Mallory' },
+  // Another end-user of the provider who set the same preferred_username (the standard says it need not be unique).
+  'eve@sd.gov.cn': { preferred_username: STAFF, name: 'Eve' },
 };
 
 const freePort = () =>
@@ -263,6 +265,29 @@ describe('signing in through an OpenID Connect provider (oidc-provider)', () => 
     expect(page).toContain('登录失败 · Sign-in failed');
     expect(page).toContain('oidc-unknown-account');
     expect(page).toContain('href="/"');
+  });
+
+  it('an account is matched by issuer + sub: another subject with the same preferred_username is refused, the bound one signs in after its username claim changed', async () => {
+    // wang.fang's first sign-in (the test above) bound her issuer and sub to the account.
+    const bound = await platform.store.query<{ oidc_issuer: string; oidc_subject: string }>('select oidc_issuer, oidc_subject from people where username = $1', [STAFF]);
+    expect(bound.rows[0]).toEqual({ oidc_issuer: providerUrl, oidc_subject: 'wang.fang@sd.gov.cn' });
+    expect((await auditEntries({ platform } as never, 'person.oidc-linked')).at(-1)).toMatchObject({ data: { username: STAFF, subject: 'wang.fang@sd.gov.cn' } });
+
+    const eve = new TestBrowser();
+    const refused = await eve.send(await signInAtProvider(eve, 'eve@sd.gov.cn'), { accept: 'application/json' });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).code).toBe('oidc-unknown-account');
+    expect(eve.jar(certbridgeUrl).cookies.has('certbridge_session')).toBe(false);
+
+    ACCOUNTS['wang.fang@sd.gov.cn'].preferred_username = 'wang.fang.renamed';
+    try {
+      const b = new TestBrowser();
+      expect((await b.send(await signInAtProvider(b, 'wang.fang@sd.gov.cn'))).status).toBe(302);
+      const session = await (await b.send(`${certbridgeUrl}/api/v1/session`, { accept: 'application/json' })).json();
+      expect(session.principal).toMatchObject({ kind: 'person', username: STAFF });
+    } finally {
+      ACCOUNTS['wang.fang@sd.gov.cn'].preferred_username = STAFF;
+    }
   });
 
   it('a tampered state is refused (401 oidc-failed) and signs no one in', async () => {

@@ -109,6 +109,36 @@ describe('signing in with a password', () => {
     expect((await browser(t).signIn(other.username, other.password)).status).toBe(200);
   });
 
+  it('login CSRF: a form-encoded, multipart or text body is refused with 415 and sets no cookie, even with the right password', async () => {
+    const clerk = await person(t, t.issuer, 'issuer');
+    const bodies: [string, string][] = [
+      ['application/x-www-form-urlencoded', new URLSearchParams({ username: clerk.username, password: clerk.password }).toString()],
+      ['text/plain', JSON.stringify({ username: clerk.username, password: clerk.password })],
+      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="username"\r\n\r\n${clerk.username}\r\n--x--\r\n`],
+    ];
+    for (const [type, body] of bodies) {
+      const answer = await fetch(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(answer.status, type).toBe(415);
+      expect((await answer.json()).code).toBe('unsupported-media-type');
+      expect(answer.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await browser(t).signIn(clerk.username, clerk.password)).status).toBe(200);
+  });
+
+  it('a password reset ends every session of the account; the old password no longer signs in', async () => {
+    const clerk = await person(t, t.issuer, 'issuer');
+    const [first, second] = [browser(t), browser(t)];
+    for (const b of [first, second]) expect((await b.signIn(clerk.username, clerk.password)).status).toBe(200);
+    const reset = await api(t, 'POST', `/api/v1/people/${clerk.username}/password-reset`, { token: t.issuer.token, body: {} });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    expect(reset.body).toMatchObject({ username: clerk.username, endedSessions: 2 });
+    for (const b of [first, second]) expect((await b.request('GET', '/api/v1/inbox')).body.code).toBe('not-signed-in');
+    expect((await browser(t).signIn(clerk.username, clerk.password)).status).toBe(401);
+    expect((await browser(t).signIn(clerk.username, reset.body.password)).status).toBe(200);
+    // Another department's system may not reset it.
+    expect((await api(t, 'POST', `/api/v1/people/${clerk.username}/password-reset`, { token: t.consumer.token, body: {} })).status).toBe(403);
+  });
+
   it('a disabled account cannot sign in, and its open sessions end at once', async () => {
     const clerk = await person(t, t.issuer, 'issuer');
     const b = browser(t);
@@ -274,6 +304,33 @@ describe('enterprises sign in through the same session API', () => {
     expect((await b.request('GET', '/api/v1/agreements')).status).toBe(403);
     expect((await b.request('POST', `/api/v1/departments/${t.issuer.department.code}/people`, { body: { role: 'coordinator' } })).status).toBe(403);
     expect((await b.request('GET', `/api/v1/holders/${licenseRequest().holder.code}/authorisations`)).status).toBe(403);
+  });
+
+  it('a password change ends every other session and the access tokens issued before it; the session that changed it stays', async () => {
+    const [changer, other] = [browser(t), browser(t)];
+    for (const b of [changer, other]) expect((await b.signIn(holderCode, password)).status).toBe(200);
+    const login = await api(t, 'POST', '/api/v1/holders/login', { body: { holderCode, password } });
+    expect(login.status).toBe(200);
+    const token = login.body.access_token as string;
+    expect((await api(t, 'GET', `/api/v1/holders/${holderCode}/authorisations`, { token })).status).toBe(200);
+    // A token is refused only when issued in an earlier second than the change.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    const next = 'enterprise passphrase 2';
+    const changed = await changer.request('POST', `/api/v1/holders/${holderCode}/password`, { body: { currentPassword: password, newPassword: next } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(204);
+    expect((await changer.request('GET', `/api/v1/holders/${holderCode}/authorisations`)).status).toBe(200);
+    expect((await other.request('GET', `/api/v1/holders/${holderCode}/authorisations`)).body.code).toBe('not-signed-in');
+    const stale = await api(t, 'GET', `/api/v1/holders/${holderCode}/authorisations`, { token });
+    expect(stale.status).toBe(401);
+    expect(stale.body.code).toBe('token-revoked');
+    const recorded = (await auditEntries(t, 'session.password-changed')).at(-1);
+    expect(recorded).toMatchObject({ data: { change: 'changed' } });
+    // The other browser's session and those the earlier tests of this file left open.
+    expect(recorded.data.endedSessions).toBeGreaterThanOrEqual(1);
+
+    // Back to the password the other tests of this file use (the change again ends no session but this one's others).
+    expect((await changer.request('POST', `/api/v1/holders/${holderCode}/password`, { body: { currentPassword: next, newPassword: password } })).status).toBe(204);
   });
 
   it('a wrong holder password is the same 401 invalid-credentials', async () => {

@@ -147,6 +147,8 @@ const MATRIX: Row[] = [
   { action: 'person:disable', resource: ownDepartment, label: "one's own department", expect: 'allow allow allow allow deny' },
   { action: 'person:disable', resource: { type: 'Department', id: S }, label: 'department S', expect: 'allow deny allow deny deny' },
   { action: 'person:enable', resource: { type: 'Department', id: H }, label: 'department H', expect: 'deny deny allow allow deny' },
+  { action: 'person:reset-password', resource: ownDepartment, label: "one's own department", expect: 'allow allow allow allow deny' },
+  { action: 'person:reset-password', resource: { type: 'Department', id: S }, label: 'department S', expect: 'allow deny allow deny deny' },
 ];
 
 const cases = MATRIX.flatMap((row) => {
@@ -259,7 +261,7 @@ describe('policy matrix: people of a department decide like its systems', () => 
 
 describe('policy matrix: the operator', () => {
   const operator: Principal = { kind: 'operator', name: 'local' };
-  it.each(['person:create', 'person:list', 'person:disable', 'person:enable'] as const)('%s on any department is allowed (certbridge users …)', (action) => {
+  it.each(['person:create', 'person:list', 'person:disable', 'person:enable', 'person:reset-password'] as const)('%s on any department is allowed (certbridge users …)', (action) => {
     expect(decide(operator, action, { type: 'Department', id: H }).allowed).toBe(true);
   });
   it('runs a posting pass of the ledger (certbridge ledger post), as the platform\'s background work does; sets no price', () => {

@@ -5,7 +5,10 @@
  * or department list, not the exchange.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sequence } from '../../src/audit/index.ts';
+import { systemPrincipal } from '../../src/platform/auth/principal.ts';
 import { isPracticeCode } from '../../src/platform/practiceCodes.ts';
+import { checkChanges } from '../../src/quality/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { auditEntries, browser, person, type Browser } from '../people/support.ts';
 
@@ -101,10 +104,13 @@ describe('acting in practice changes nothing real', () => {
     expect(issued.status).toBe(201);
     expect(issued.body.issuerCode ?? issued.body.issuer?.code).toBe(copy.departmentCode);
 
-    // Not to a real enterprise.
+    // Not to a real enterprise — refused before anything tells whether it holds a license (it said 409 license-exists).
     const outside = await b.request('POST', '/api/v1/licenses', { body: licenseRequest() });
     expect(outside.status).toBe(403);
     expect(outside.body.code).toBe('practice-boundary');
+    const holding = await b.request('POST', '/api/v1/licenses', { body: { ...licenseRequest(), holder: { code: realLicense.body.holder.code } } });
+    expect(holding.status, JSON.stringify(holding.body)).toBe(403);
+    expect(holding.body).toMatchObject({ code: 'practice-boundary', detail: outside.body.detail.replace(/[0-9A-Z]{18}/, realLicense.body.holder.code) });
 
     // The real department's license cannot be read or revoked from practice.
     const identifier = realLicense.body.identifier;
@@ -130,6 +136,18 @@ describe('acting in practice changes nothing real', () => {
     expect(departments.body.some((d: { code: string }) => isPracticeCode(d.code))).toBe(false);
     const catalog = await api(t, 'GET', '/api/v1/catalog?limit=200', { token: t.consumer.token });
     expect(catalog.body.items.some((r: { ownerDepartment: string }) => isPracticeCode(r.ownerDepartment))).toBe(false);
+
+    // Quality: the copy's licenses have findings (a practice code's division is no prefecture), never in the office's list or totals.
+    await sequence(t.platform);
+    await checkChanges(t.platform, systemPrincipal('quality'));
+    const practiceFindings = await t.platform.store.query("select 1 from quality_findings where substr(department, 5, 4) = '9999'");
+    expect(practiceFindings.rows.length).toBeGreaterThan(0);
+    const officeFindings = await api(t, 'GET', '/api/v1/quality/findings?limit=200', { token: t.coordinator.token });
+    expect(officeFindings.status).toBe(200);
+    expect(officeFindings.body.items.some((f: { department: string }) => isPracticeCode(f.department))).toBe(false);
+    const totals = await api(t, 'GET', '/api/v1/quality/scores', { token: t.coordinator.token });
+    const real = await t.platform.store.query<{ n: number }>("select count(*)::int as n from quality_checked where substr(department, 5, 4) <> '9999'");
+    expect(totals.body.licenses).toBe(real.rows[0].n);
   });
 
   it('a consumer requests in the copy only, and a real consumer cannot ask for a practice resource', async () => {

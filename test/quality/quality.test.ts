@@ -11,15 +11,20 @@ import { systemPrincipal } from '../../src/platform/auth/principal.ts';
 import { addDays, chinaDate } from '../../src/platform/chinaTime.ts';
 import { checkChanges, departmentQualityScore, qualityScoresOf, runFullPass } from '../../src/quality/index.ts';
 import { creditCodeCheckChar, generateCreditCode } from '../../src/standards/index.ts';
-import { issue } from '../exchange/support.ts';
+import { addDepartment, agreement, catalogBusinessLicense, issue } from '../exchange/support.ts';
 import { api, licenseRequest, OPERATOR, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
 const today = chinaDate();
 const month = today.slice(0, 7);
 
+const REPORTS_PER_HOUR = 12;
+
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ CERTBRIDGE_QUALITY_REPORTS_PER_HOUR: String(REPORTS_PER_HOUR) });
+  await catalogBusinessLicense(t);
+  // The consumer receives the name and the legal representative (what it may report on).
+  await agreement(t, t.consumer, { purpose: 'tax-administration', fields: ['name', 'legalRepresentative'] });
 });
 afterAll(() => t?.close());
 
@@ -32,7 +37,19 @@ async function follow() {
 async function findings(query: Record<string, string>, who: TestClient = t.issuer) {
   const found = await api(t, 'GET', `/api/v1/quality/findings?${new URLSearchParams(query)}`, { token: who.token });
   expect(found.status, JSON.stringify(found.body)).toBe(200);
-  return found.body.items as { id: number; ruleId: string; dimension: string; fields: string[]; status: string; resolvedVersion: number | null; message: Record<string, string>; holderCode: string; reportedBy: string | null; explainable: boolean }[];
+  return found.body.items as {
+    id: number;
+    ruleId: string;
+    dimension: string;
+    fields: string[];
+    status: string;
+    resolvedVersion: number | null;
+    message: Record<string, string>;
+    holderCode: string;
+    reportedBy: string | null;
+    explainable: boolean;
+    confirmable: boolean;
+  }[];
 }
 
 async function amend(identifier: string, data: Record<string, unknown>) {
@@ -129,29 +146,114 @@ describe('each dimension finds a fault, and a fixed version resolves it', () => 
 });
 
 describe('consistency: a consumer department reports what it holds', () => {
-  it('a mismatch becomes a finding naming the department; the answer never carries the license values; a version with the reported value resolves it', async () => {
+  it('a mismatch becomes a suspected finding naming the department; the answer is a receipt; a version with the reported value resolves it', async () => {
     const license = await issue(t, { name: '青岛一致性检验有限公司', legalRepresentative: '张三丰' });
     const reported = await report(t.consumer, { holderCode: license.holder.code, fields: { name: '青岛一致性检验有限公司 ', legalRepresentative: '李四' } });
     expect(reported.status, JSON.stringify(reported.body)).toBe(201);
-    expect(reported.body).toMatchObject({ type: 'business-license', holderCode: license.holder.code, matched: ['name'], mismatched: ['legalRepresentative'] });
-    expect(JSON.stringify(reported.body)).not.toContain('张三丰');
-    expect(Object.keys(reported.body).sort()).toEqual(['holderCode', 'id', 'matched', 'mismatched', 'reportedAt', 'type']);
+    expect(reported.body).toEqual({ id: expect.any(Number), status: 'received' });
 
-    const [finding] = await findings({ licenseIdentifier: license.identifier, dimension: 'consistency' });
-    expect(finding).toMatchObject({ ruleId: 'BL-CONS-01', status: 'open', fields: ['legalRepresentative'], reportedBy: t.consumer.department.code, explainable: true });
+    const [finding] = await findings({ licenseIdentifier: license.identifier, dimension: 'consistency', status: 'suspected' });
+    expect(finding).toMatchObject({ ruleId: 'BL-CONS-01', status: 'suspected', fields: ['legalRepresentative'], reportedBy: t.consumer.department.code, explainable: false, confirmable: true });
     expect(finding.message['zh-CN']).toBe(`${t.consumer.department.name} 报告的 法定代表人 与证照不一致`);
     // The reporter cannot read the issuer's findings (where the values are not either).
     expect((await api(t, 'GET', `/api/v1/quality/findings?department=${t.issuer.department.code}`, { token: t.consumer.token })).status).toBe(403);
 
     await amend(license.identifier, { legalRepresentative: '李四' });
     await follow();
-    expect((await findings({ licenseIdentifier: license.identifier }))[0]).toMatchObject({ id: finding.id, status: 'resolved', resolvedVersion: 2 });
+    expect((await findings({ licenseIdentifier: license.identifier, status: 'resolved' }))[0]).toMatchObject({ id: finding.id, status: 'resolved', resolvedVersion: 2 });
     await sequence(t.platform);
-    const logged = await t.platform.store.query<{ n: number }>(`select count(*)::int as n from audit_entries where type in ('quality.reported', 'quality.noted')`);
-    expect(logged.rows[0].n).toBeGreaterThanOrEqual(2);
+    const logged = await t.platform.store.query<{ n: number }>(`select count(*)::int as n from audit_entries where type = 'quality.reported' and holder_code = $1`, [license.holder.code]);
+    expect(logged.rows[0].n).toBe(1);
   });
 
-  it('bad input is a 400 naming the field, no current license a 404, and only consumer departments report', async () => {
+  it('red team: no oracle — a department reports only on fields its agreements grant, answered alike whether or not the holder has a license; each report in the holder’s access log', async () => {
+    const license = await issue(t, { establishedOn: '2008-06-13' });
+    const stranger = await addDepartment(t, '山东省住房和城乡建设厅', 'Shandong Housing', ['consumer']);
+    const unknownHolder = generateCreditCode({ divisionCode: '370100' });
+    // The attack of the second outside test: a department with no agreement guessing a hidden date.
+    const answers = [];
+    for (const [who, holderCode] of [
+      [stranger, license.holder.code],
+      [stranger, unknownHolder],
+      [t.consumer, license.holder.code],
+      [t.consumer, unknownHolder],
+    ] as const) {
+      const answer = await report(who, { holderCode, fields: { establishedOn: '2008-06-13' } });
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatchObject({ code: 'field-not-granted', field: '/fields/establishedOn' });
+      answers.push({ status: answer.status, code: answer.body.code, field: answer.body.field, detail: answer.body.detail.replace(who.department.code, 'D') });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[3]).toEqual(answers[2]);
+    expect(await t.platform.store.query('select 1 from quality_reports where holder_code = $1', [license.holder.code]).then((r) => r.rows)).toEqual([]);
+
+    // A granted field is taken, and the holder sees the report among the uses of its data.
+    expect((await report(t.consumer, { holderCode: license.holder.code, fields: { name: '猜测的名称' } })).body.status).toBe('received');
+    expect((await api(t, 'POST', '/api/v1/holders/accounts', { token: t.issuer.token, body: { holderCode: license.holder.code, password: 'holder passphrase 1' } })).status).toBe(201);
+    const login = await api(t, 'POST', '/api/v1/holders/login', { body: { holderCode: license.holder.code, password: 'holder passphrase 1' } });
+    await sequence(t.platform);
+    const log = await api(t, 'GET', `/api/v1/holders/${license.holder.code}/access-log`, { token: login.body.access_token });
+    expect(log.status, JSON.stringify(log.body)).toBe(200);
+    expect(log.body.items.find((i: { kind: string }) => i.kind === 'report')).toMatchObject({ department: { code: t.consumer.department.code }, fields: ['name'] });
+  });
+
+  it('red team: one department cannot drag down another’s score — its reports stay suspected until confirmed or corroborated, the issuer dismisses them at once, the office sees the reporter flagged', async () => {
+    const rogue = await addDepartment(t, '某市某局', 'A rogue bureau', ['consumer']);
+    await agreement(t, rogue, { purpose: 'tax-administration', fields: ['name', 'legalRepresentative'] });
+    const licenses = [];
+    for (let i = 0; i < 6; i++) licenses.push(await issue(t));
+    await follow();
+    const before = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
+    const inboxBefore = (await api(t, 'GET', '/api/v1/inbox', { token: t.issuer.token })).body.items.length;
+    for (const l of licenses) expect((await report(rogue, { holderCode: l.holder.code, fields: { name: '错误的名称有限公司' } })).status).toBe(201);
+    const after = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
+    expect(after.dimensions.consistency).toBe(before.dimensions.consistency);
+    expect(after.score).toBe(before.score);
+    expect(after.openFindings).toBe(before.openFindings);
+    expect((await api(t, 'GET', '/api/v1/inbox', { token: t.issuer.token })).body.items.length).toBe(inboxBefore);
+
+    // An independent department reporting the same value makes that one count (and tells the issuer); the issuer confirms another.
+    expect((await report(t.consumer, { holderCode: licenses[0].holder.code, fields: { name: '错误的名称有限公司' } })).status).toBe(201);
+    const corroborated = await findings({ licenseIdentifier: licenses[0].identifier, status: 'open', dimension: 'consistency' });
+    expect(corroborated.map((f) => f.reportedBy).sort()).toEqual([rogue.department.code, t.consumer.department.code].sort());
+    const [suspected] = await findings({ licenseIdentifier: licenses[1].identifier, status: 'suspected' });
+    const confirmed = await api(t, 'POST', `/api/v1/quality/findings/${suspected.id}/confirm`, { token: t.issuer.token, body: {} });
+    expect(confirmed.body).toMatchObject({ status: 'open', confirmable: false });
+    expect((await api(t, 'POST', `/api/v1/quality/findings/${suspected.id}/confirm`, { token: t.issuer.token, body: {} })).body.code).toBe('finding-not-suspected');
+    expect((await api(t, 'POST', `/api/v1/quality/findings/${suspected.id}/confirm`, { token: t.otherIssuer.token, body: {} })).status).toBe(403);
+    const counted = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
+    expect(counted.openFindings).toBe(before.openFindings + 3);
+    expect(counted.dimensions.consistency).toBeLessThan(before.dimensions.consistency);
+    expect((await api(t, 'GET', '/api/v1/inbox', { token: t.issuer.token })).body.items.length).toBe(inboxBefore + 1);
+
+    // The issuer dismisses the rogue's reports in one action: only the independent department's finding still counts.
+    const dismissed = await api(t, 'POST', '/api/v1/quality/reports/dismissals', { token: t.issuer.token, body: { department: rogue.department.code, reason: '该部门报告的名称均为错误数据' } });
+    expect(dismissed.status, JSON.stringify(dismissed.body)).toBe(200);
+    expect(dismissed.body).toEqual({ department: rogue.department.code, findings: 6, reports: 6 });
+    const cleared = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
+    expect(cleared.openFindings).toBe(before.openFindings + 1);
+    expect((await findings({ status: 'dismissed', limit: '200' })).filter((f) => f.reportedBy === rogue.department.code)).toHaveLength(6);
+
+    const oversight = await api(t, 'GET', '/api/v1/quality/reporters', { token: t.coordinator.token });
+    expect(oversight.status).toBe(200);
+    expect(oversight.body.items[0]).toMatchObject({ department: rogue.department.code, reports: 6, mismatching: 6, dismissed: 6, flagged: true });
+    expect(oversight.body.items.find((r: { department: string }) => r.department === t.consumer.department.code)).toMatchObject({ flagged: false });
+    expect((await api(t, 'GET', '/api/v1/quality/reporters', { token: t.issuer.token })).status).toBe(403);
+  });
+
+  it('per-department rate limit: 429 with Retry-After after CERTBRIDGE_QUALITY_REPORTS_PER_HOUR reports, other departments unaffected', async () => {
+    const busy = await addDepartment(t, '某县税务局', 'A busy tax office', ['consumer']);
+    await agreement(t, busy, { purpose: 'tax-administration', fields: ['name'] });
+    const license = await issue(t);
+    for (let i = 0; i < REPORTS_PER_HOUR; i++) expect((await report(busy, { holderCode: license.holder.code, fields: { name: `名称 ${i}` } })).status).toBe(201);
+    const refused = await report(busy, { holderCode: license.holder.code, fields: { name: '再一次' } });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('report-rate-exceeded');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await report(t.consumer, { holderCode: license.holder.code, fields: { name: '别的部门' } })).status).toBe(201);
+  });
+
+  it('bad input is a 400 naming the field, no current license a 404 to a department that receives the field, and only consumer departments report', async () => {
     const license = await issue(t);
     const bad = [
       [{ holderCode: license.holder.code, fields: { registeredCapitalX: '1' } }, 'unknown-field', '/fields/registeredCapitalX'],

@@ -1,18 +1,36 @@
 /**
- * Limits on guessing secrets and passwords, for every way of signing in:
- * - per account: after `signInMaxFailures` failures in a row it is locked for `signInLockSeconds`,
- *   doubling with each further lock-out (up to a day); a lock-out is an event in the audit log;
- * - per client address: after `signInAddressFailures` failures in ten minutes the address waits,
- *   whatever account it tries (in this process's memory: a flood is stopped where it arrives).
- * Both answer 429 with Retry-After, before any secret is hashed, so a flood costs no CPU.
+ * Limits on guessing secrets and passwords, for every way of signing in. What they must not do
+ * matters as much as what they stop: nobody may use them to shut out the accounts and systems they
+ * attack (the second outside test found 30 made-up staff sign-ins from one address refusing every
+ * system's token for ten minutes, and any account lockable for a day; docs/security.md).
+ *
+ * - **A person's or holder's account**: after `signInMaxFailures` failures in a row, each further
+ *   attempt waits `signInDelaySeconds`, doubling with each failure up to `signInMaxDelaySeconds`
+ *   (429 `locked-out` with Retry-After): a slowing, never a day-long lock. The addresses the
+ *   account last signed in from successfully do not wait, so its owner at their usual place is not
+ *   shut out by a stranger guessing from elsewhere.
+ * - **A system's client id** has no limit of its own: its secret is a random 256-bit value nobody
+ *   guesses, and a limit would let anyone who knows the id (it is in logs and letters) shut the
+ *   department's system out.
+ * - **A client address** (the real one, behind the proxies CERTBRIDGE_TRUST_PROXY names; an IPv6
+ *   address by its /64, which one subscriber holds whole) waits after `signInAddressFailures`
+ *   failures in ten minutes (429 `too-many-attempts`), counted apart for people and for systems:
+ *   no number of failed staff sign-ins behind a department's proxy slows its systems' tokens.
+ *
+ * Every refusal comes before any secret is hashed, so a flood costs no CPU. Per-address counts are
+ * kept behind `FailureCounts` (this process's memory; a store shared by the nodes can take its
+ * place); per-account state is in the database, shared by every process.
  */
 import type { Config } from '../config.ts';
 import { rateLimited } from '../errors.ts';
+import { ipv6Groups, unmapped } from '../ipAddresses.ts';
 import type { DomainEvent, DomainEvents } from '../events.ts';
 import { perPlatform, type Platform } from '../platform.ts';
 import type { Store } from '../store/store.ts';
 
 const ADDRESS_WINDOW_MS = 10 * 60_000;
+/** The addresses of an account's last successful sign-ins that its delays do not hold up. */
+const KNOWN_ADDRESSES = 5;
 
 export interface LockOut {
   account: string;
@@ -22,68 +40,128 @@ export interface LockOut {
   lockSeconds: number;
 }
 
-/** An account locked after repeated failed sign-ins (audited). */
+/** An account's sign-ins slowed after repeated failures (audited when the delays begin). */
 export type LockOutEvent = DomainEvent<'security.locked-out', LockOut>;
 
 function lockedOutEvent(lockOut: LockOut, at: Date): LockOutEvent {
-  const clientId = lockOut.account.startsWith('client:') ? lockOut.account.slice('client:'.length) : null;
   const holderCode = lockOut.account.startsWith('holder:') ? lockOut.account.slice('holder:'.length) : undefined;
-  return { type: 'security.locked-out', subject: lockOut.account, actor: 'system', at, facts: { department: null, clientId, holderCodes: holderCode ? [holderCode] : [] }, data: lockOut };
+  return { type: 'security.locked-out', subject: lockOut.account, actor: 'system', at, facts: { department: null, clientId: null, holderCodes: holderCode ? [holderCode] : [] }, data: lockOut };
 }
-const MAX_LOCK_SECONDS = 86_400;
-const MAX_ADDRESSES = 100_000;
+
+/** Failures counted per key in a fixed window: what the per-address limit needs, and all a shared store must offer. */
+export interface FailureCounts {
+  /** The failures of a key in its current window, and when that window ends (epoch ms); zero when none. */
+  read(key: string, now: number): { failures: number; until: number };
+  /** Counts a failure of a key (a new window of `windowMs` when none is open). */
+  add(key: string, now: number, windowMs: number): void;
+}
+
+/**
+ * In this process's memory, bounded: when full, the keys written longest ago are forgotten one by
+ * one (never the whole table, which would hand an attacker a fresh start by flooding it).
+ */
+export class MemoryFailureCounts implements FailureCounts {
+  private readonly windows = new Map<string, { failures: number; until: number }>();
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  read(key: string, now: number): { failures: number; until: number } {
+    const seen = this.windows.get(key);
+    return seen && seen.until > now ? seen : { failures: 0, until: now };
+  }
+
+  add(key: string, now: number, windowMs: number): void {
+    const seen = this.windows.get(key);
+    // Deleted and set again: the map's order is the order of last writes, the oldest first.
+    this.windows.delete(key);
+    this.windows.set(key, seen && seen.until > now ? { failures: seen.failures + 1, until: seen.until } : { failures: 1, until: now + windowMs });
+    while (this.windows.size > this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+}
+
+/** The key an address is limited by: an IPv4 address itself (also when written IPv4-mapped), an IPv6 address its /64. */
+export function addressKey(address: string): string {
+  const plain = unmapped(address);
+  const groups = ipv6Groups(plain);
+  return groups ? `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64` : plain;
+}
+
+/** Whose failures an address's count holds: systems' (client credentials) or people's (staff and holders). */
+const poolOf = (account: string) => (account.startsWith('client:') ? 'systems' : 'people');
+const limitsAccount = (account: string) => poolOf(account) === 'people';
+
+type GuardConfig = Pick<Config, 'signInMaxFailures' | 'signInDelaySeconds' | 'signInMaxDelaySeconds' | 'signInAddressFailures'>;
 
 export class SignInGuard {
-  private readonly addresses = new Map<string, { failures: number; since: number }>();
-
   constructor(
     private readonly store: Store,
     private readonly events: DomainEvents,
-    private readonly config: Pick<Config, 'signInMaxFailures' | 'signInLockSeconds' | 'signInAddressFailures'>,
+    private readonly config: GuardConfig,
+    private readonly addresses: FailureCounts = new MemoryFailureCounts(),
   ) {}
 
-  /** Refuses (429) an address that failed too often, or an account that is locked. */
+  /** The wait after the n-th failure in a row (none before `signInMaxFailures`). */
+  delaySeconds(failures: number): number {
+    if (failures < this.config.signInMaxFailures) return 0;
+    return Math.min(this.config.signInMaxDelaySeconds, this.config.signInDelaySeconds * 2 ** Math.min(failures - this.config.signInMaxFailures, 30));
+  }
+
+  /** Refuses (429) an address that failed too often, or an attempt on an account that must still wait. */
   async check(account: string, address: string): Promise<void> {
     const now = Date.now();
-    const seen = this.addresses.get(address);
-    if (seen && now - seen.since < ADDRESS_WINDOW_MS && seen.failures >= this.config.signInAddressFailures) {
-      throw rateLimited('too-many-attempts', 'too many failed sign-ins from this address; wait before trying again', (seen.since + ADDRESS_WINDOW_MS - now) / 1000);
+    const key = addressKey(address);
+    const seen = this.addresses.read(`${poolOf(account)} ${key}`, now);
+    if (seen.failures >= this.config.signInAddressFailures) {
+      throw rateLimited('too-many-attempts', 'too many failed sign-ins from this address; wait before trying again', (seen.until - now) / 1000);
     }
-    const row = (await this.store.query<{ locked_until: Date | null }>('select locked_until from sign_in_failures where account = $1', [account])).rows[0];
-    if (row?.locked_until && row.locked_until.getTime() > now) {
-      throw rateLimited('locked-out', 'this account is locked for a while after repeated failed sign-ins', (row.locked_until.getTime() - now) / 1000);
+    if (!limitsAccount(account)) return;
+    const row = (await this.store.query<{ locked_until: Date | null; known_addresses: string[] }>('select locked_until, known_addresses from sign_in_failures where account = $1', [account]))
+      .rows[0];
+    if (row?.locked_until && row.locked_until.getTime() > now && !row.known_addresses.includes(key)) {
+      throw rateLimited('locked-out', 'repeated failed sign-ins of this account: wait before the next attempt', (row.locked_until.getTime() - now) / 1000);
     }
   }
 
   /** Counts a failure; `known` when the account exists (unknown ones are counted per address only). */
   async failed(account: string, address: string, known: boolean): Promise<void> {
     const now = Date.now();
-    const seen = this.addresses.get(address);
-    if (!seen || now - seen.since >= ADDRESS_WINDOW_MS) {
-      if (this.addresses.size >= MAX_ADDRESSES) this.addresses.clear();
-      this.addresses.set(address, { failures: 1, since: now });
-    } else seen.failures += 1;
-    if (!known) return;
+    this.addresses.add(`${poolOf(account)} ${addressKey(address)}`, now, ADDRESS_WINDOW_MS);
+    if (!known || !limitsAccount(account)) return;
     await this.store.transaction(async (tx) => {
-      const row = (
-        await tx.query<{ failures: number; lockouts: number }>(
+      const { failures } = (
+        await tx.query<{ failures: number }>(
           `insert into sign_in_failures (account, failures, last_failure_at) values ($1, 1, now())
            on conflict (account) do update set failures = sign_in_failures.failures + 1, last_failure_at = now()
-           returning failures, lockouts`,
+           returning failures`,
           [account],
         )
       ).rows[0];
-      if (row.failures < this.config.signInMaxFailures) return;
-      const seconds = Math.min(MAX_LOCK_SECONDS, this.config.signInLockSeconds * 2 ** Math.min(row.lockouts, 20));
+      const seconds = this.delaySeconds(failures);
+      if (seconds === 0) return;
       const lockedUntil = new Date(now + seconds * 1000);
-      await tx.query('update sign_in_failures set failures = 0, lockouts = lockouts + 1, locked_until = $2 where account = $1', [account, lockedUntil]);
-      await this.events.publish(tx, [lockedOutEvent({ account, address, failures: row.failures, lockedUntil: lockedUntil.toISOString(), lockSeconds: seconds }, new Date(now))]);
+      await tx.query('update sign_in_failures set locked_until = $2 where account = $1', [account, lockedUntil]);
+      // Once when the delays begin, not at every failure of a long attack.
+      if (failures === this.config.signInMaxFailures) {
+        await this.events.publish(tx, [lockedOutEvent({ account, address, failures, lockedUntil: lockedUntil.toISOString(), lockSeconds: seconds }, new Date(now))]);
+      }
     });
   }
 
-  /** A success ends the run of failures of the account (nothing is written when there was none). */
-  async succeeded(account: string): Promise<void> {
-    await this.store.query('update sign_in_failures set failures = 0 where account = $1 and failures > 0', [account]);
+  /** A success ends the run of failures of the account and makes its address one the delays do not hold up. */
+  async succeeded(account: string, address: string): Promise<void> {
+    if (!limitsAccount(account)) return;
+    const key = addressKey(address);
+    await this.store.query(
+      `insert into sign_in_failures (account, failures, known_addresses, last_failure_at) values ($1, 0, array[$2::text], now())
+       on conflict (account) do update set failures = 0, locked_until = null,
+         known_addresses = (array[$2::text] || array_remove(sign_in_failures.known_addresses, $2::text))[1:${KNOWN_ADDRESSES}]
+       where sign_in_failures.failures > 0 or sign_in_failures.known_addresses[1] is distinct from $2::text`,
+      [account, key],
+    );
   }
 }
 

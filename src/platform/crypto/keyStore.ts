@@ -114,13 +114,14 @@ export class KeyStore {
    * A key that verifies, retired or not, with what it is for and whose it is; undefined for a
    * kid we never issued. Cached: a key's public half and owner never change.
    */
-  async verificationKey(kid: string): Promise<PlatformVerificationKey | undefined> {
+  /** `db`: a transaction to read it in (a reader of one consistent snapshot, such as `audit verify`). */
+  async verificationKey(kid: string, db: Queryable = this.db): Promise<PlatformVerificationKey | undefined> {
     // Our kids are RFC 7638 thumbprints (base64url): anything else is not ours, and is not asked of the store.
     if (!KID.test(kid)) return undefined;
     const cached = this.verification.get(kid);
     if (cached) return cached;
     const row = (
-      await this.db.query<KeyRow & { purpose: KeyPurpose; owner: string | null }>(
+      await db.query<KeyRow & { purpose: KeyPurpose; owner: string | null }>(
         'select kid, alg, public_jwk, private_key_enc, retired_at, purpose, owner from signing_keys where kid = $1',
         [kid],
       )

@@ -49,12 +49,37 @@ describe('outbound destinations (SSRF)', () => {
       'http://2130706433/',
       'http://0x7f000001/',
       'http://017700000001/',
+      // The second outside test: IPv4-compatible and IPv4-translated forms of 127.0.0.1 were accepted and sent to.
+      'http://[::7f00:1]/',
+      'http://[::127.0.0.1]/',
+      'http://[::ffff:0:7f00:1]/',
+      // NAT64 forms (well-known and local-use prefixes), even of a public IPv4 address; 6to4 and Teredo carry one too.
+      'http://[64:ff9b::808:808]/',
+      'http://[64:ff9b:1::a00:1]/',
+      'http://[2002:7f00:1::1]/',
+      'http://[2001::1]/',
+      // Other special-purpose ranges of the IANA registries, and everything outside 2000::/3.
+      'http://[::]/',
+      'http://[100::1]/',
+      'http://[2001:db8::1]/',
+      'http://[3fff::1]/',
+      'http://[5f00::1]/',
+      'http://[ff02::1]/',
+      'http://[4000::1]/',
+      'http://192.0.0.8/',
+      'http://192.31.196.1/',
+      'http://192.175.48.1/',
+      'http://255.255.255.255/',
     ]) {
       const error = await refusal(policy, url);
       expect(error, url).toBeInstanceOf(DomainError);
       expect(error!.code, url).toBe('invalid-callback-url');
       expect(error!.field).toBe('/callbackUrl');
     }
+    // A name that does not resolve is refused at registration too (it could be pointed anywhere later).
+    const unresolved = await refusal(policy, 'http://no-such-receiver.certbridge.invalid/hook');
+    expect(unresolved?.code).toBe('invalid-callback-url');
+    expect(unresolved?.message).toContain('does not resolve');
     for (const url of ['ftp://example.org/', 'http://user:pw@example.org/', 'http://example.org/#x', 'not a url']) {
       expect((await refusal(policy, url))?.code, url).toBe('invalid-callback-url');
     }
@@ -62,6 +87,8 @@ describe('outbound destinations (SSRF)', () => {
 
   it('accepts public addresses, and what CERTBRIDGE_CALLBACK_ALLOW names (hosts, *.domains, CIDRs)', async () => {
     expect(await refusal(new OutboundPolicy([]), 'https://8.8.8.8/hook')).toBeUndefined();
+    expect(await refusal(new OutboundPolicy([]), 'https://[2400:3200::1]/hook')).toBeUndefined();
+    expect(await refusal(new OutboundPolicy([]), 'https://[::ffff:8.8.8.8]/hook')).toBeUndefined();
     const policy = new OutboundPolicy(['127.0.0.1/32', '*.zwww.example', 'hooks.internal']);
     expect(await refusal(policy, `http://127.0.0.1:${port}/`)).toBeUndefined();
     expect(await refusal(policy, 'http://a.b.zwww.example/')).toBeUndefined();
@@ -78,6 +105,10 @@ describe('outbound destinations (SSRF)', () => {
     expect(strict.status).toBeUndefined();
     const literal = await new OutboundPolicy([]).post(`http://127.0.0.1:${port}/`, '{}', {}, 2_000);
     expect(literal.failure).toBe('blocked-destination');
+    for (const form of ['[::7f00:1]', '[::ffff:0:7f00:1]', '[::ffff:7f00:1]']) {
+      const sent = await new OutboundPolicy([]).post(`http://${form}:${port}/`, '{}', {}, 2_000);
+      expect(sent, form).toMatchObject({ failure: 'blocked-destination', ms: 0 });
+    }
     expect(hits).toBe(before);
     const allowed = await new OutboundPolicy(['127.0.0.1/32']).post(`http://localhost:${port}/`, '{}', {}, 2_000);
     expect(allowed).toMatchObject({ status: 200 });

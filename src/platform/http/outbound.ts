@@ -7,8 +7,8 @@
  *   CERTBRIDGE_CALLBACK_ALLOW (`hooks.example.gov.cn`, `*.example.gov.cn`), or its address lies in
  *   one of its CIDRs (`10.20.0.0/16`); loopback, private, link-local and other special-purpose
  *   addresses are refused otherwise;
- * - the check runs when the URL is registered (a name that resolves to a refused address is
- *   refused) and again on the address actually connected to at
+ * - the check runs when the URL is registered (a name that does not resolve, or resolves to a
+ *   refused address, is refused) and again on the address actually connected to at
  *   every send (the resolver is asked at connect time: a name that resolves to a public address at
  *   registration and to 127.0.0.1 later — DNS rebinding — is refused then);
  * - the caller learns a category of failure (`timeout`, `connection-failed`, `HTTP 503`, …), never
@@ -18,9 +18,14 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { DomainError } from '../errors.ts';
+import { unmapped } from '../ipAddresses.ts';
 import { perPlatform } from '../platform.ts';
 
-/** Special-purpose ranges (RFC 6890 and successors): never a public destination. */
+/**
+ * The IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and its successors, as of
+ * 2026): never a public destination, whatever their "globally reachable" column says (an AS112 or
+ * AMT relay is no callback receiver either).
+ */
 const NOT_PUBLIC = new BlockList();
 for (const [address, prefix] of [
   ['0.0.0.0', 8],
@@ -31,8 +36,11 @@ for (const [address, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.31.196.0', 24],
+  ['192.52.193.0', 24],
   ['192.88.99.0', 24],
   ['192.168.0.0', 16],
+  ['192.175.48.0', 24],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
   ['203.0.113.0', 24],
@@ -41,41 +49,35 @@ for (const [address, prefix] of [
 ] as const) {
   NOT_PUBLIC.addSubnet(address, prefix, 'ipv4');
 }
+// Within the global unicast space. Everything outside 2000::/3 is refused whole (below): the
+// unspecified and loopback addresses, IPv4-compatible (::/96), IPv4-translated (::ffff:0:0:0/96)
+// and NAT64 (64:ff9b::/96, 64:ff9b:1::/48) forms, discard-only, segment routing, unique-local,
+// link-local, site-local and multicast. IPv4-mapped ones (::ffff:0:0/96) are judged as the IPv4
+// address they are.
 for (const [address, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['64:ff9b:1::', 48],
-  ['100::', 64],
   ['2001::', 23],
   ['2001:db8::', 32],
   ['2002::', 16],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
+  ['2620:4f:8000::', 48],
+  ['3fff::', 20],
 ] as const) {
   NOT_PUBLIC.addSubnet(address, prefix, 'ipv6');
 }
+/** IANA's IPv6 global unicast allocation: the only IPv6 space with public destinations. */
+const GLOBAL_UNICAST = new BlockList();
+GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
 
-/** An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4 address it is. */
+/** An address literal as BlockList judges it; an IPv4 address written as IPv6 (`::ffff:127.0.0.1`, `::ffff:7f00:1`) is the IPv4 address it is. */
 function normalise(address: string): { address: string; family: 'ipv4' | 'ipv6' } | undefined {
-  const bare = address.replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return { address: mapped[1], family: 'ipv4' };
-  const family = isIP(bare);
-  if (family === 4) return { address: bare, family: 'ipv4' };
-  if (family === 6) {
-    // ::ffff:7f00:1 is 127.0.0.1 too.
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(bare);
-    if (hex) {
-      const n = (parseInt(hex[1], 16) << 16) | parseInt(hex[2], 16);
-      return { address: [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'), family: 'ipv4' };
-    }
-    return { address: bare, family: 'ipv6' };
-  }
+  const plain = unmapped(address);
+  const family = isIP(plain);
+  if (family === 4) return { address: plain, family: 'ipv4' };
+  if (family === 6) return { address: plain, family: 'ipv6' };
   return undefined;
 }
+
+const isPublic = (n: { address: string; family: 'ipv4' | 'ipv6' }) =>
+  !NOT_PUBLIC.check(n.address, n.family) && (n.family === 'ipv4' || GLOBAL_UNICAST.check(n.address, 'ipv6'));
 
 export type SendFailure = 'blocked-destination' | 'dns-failure' | 'connection-failed' | 'timeout' | 'tls-failure' | 'network-error';
 
@@ -129,7 +131,7 @@ export class OutboundPolicy {
   addressAllowed(address: string): boolean {
     const n = normalise(address);
     if (!n) return false;
-    return !NOT_PUBLIC.check(n.address, n.family) || this.allowed.check(n.address, n.family);
+    return isPublic(n) || this.allowed.check(n.address, n.family);
   }
 
   /** Resolves a host as the connection will, keeping only allowed addresses. */
@@ -167,9 +169,14 @@ export class OutboundPolicy {
       if (!this.addressAllowed(url.hostname)) throw blocked();
       return url.toString();
     }
-    // A name that does not resolve yet (a receiver still being set up, a split-horizon DNS) is taken:
-    // every send checks the address again. One that resolves to a refused address is refused now.
-    const addresses = await new Promise<LookupAddress[]>((resolve) => dnsLookup(url.hostname, { all: true }, (error, found) => resolve(error ? [] : found)));
+    // A name is resolved now as well as at every send: one that does not resolve is refused (it
+    // could be made to resolve to anything later, and a registration is no place to park a
+    // guess), and so is one with any refused address among its answers. A receiver on a name the
+    // public DNS does not know is named in CERTBRIDGE_CALLBACK_ALLOW instead.
+    const addresses = await new Promise<LookupAddress[] | undefined>((resolve) => dnsLookup(url.hostname, { all: true }, (error, found) => resolve(error ? undefined : found)));
+    if (!addresses || addresses.length === 0) {
+      throw new DomainError('invalid', code, `${url.hostname} does not resolve: name a host that does (or one CERTBRIDGE_CALLBACK_ALLOW names)`, { field });
+    }
     if (!addresses.every((a) => this.addressAllowed(a.address))) throw blocked();
     return url.toString();
   }

@@ -9,9 +9,10 @@ import { PageLoading } from '../../shared/PageLoading.tsx';
 import { checkEntry, verifyTreeHeadSignature, type EntryCheck, type InclusionProof, type PublicJwk, type SignatureCheck, type TreeHead } from './merkle.ts';
 import { fieldTitle, loadStandard, nameIn, useHolder, useLanguage, type LicenseTypeStandard } from './portal.ts';
 
-/** An access to the holder's data (GET /api/v1/holders/:holderCode/access-log). */
+/** A use of the holder's data (GET /api/v1/holders/:holderCode/access-log): a system's access, a department's report, a read by staff. */
 interface Access {
   index: number;
+  kind: 'exchange' | 'report' | 'read';
   at: string;
   department: { code: string | null; name: string | null; nameEn: string | null };
   system: { clientId: string | null; name: string | null };
@@ -253,7 +254,7 @@ export default function AccessLogPage() {
                   </Space>
                 </Flex>
                 <Descriptions size="small" column={{ xs: 1, sm: 1, md: 3 }} style={{ marginTop: 8 }}>
-                  <Descriptions.Item label={t('accessLog.system')}>{item.system.name ?? item.system.clientId ?? t('accessLog.unknown')}</Descriptions.Item>
+                  <Descriptions.Item label={t('accessLog.system')}>{item.system.name ?? item.system.clientId ?? (item.kind === 'read' ? String(item.entry.actor ?? '') : null) ?? t('accessLog.unknown')}</Descriptions.Item>
                   <Descriptions.Item label={t('accessLog.purpose')}>{nameIn(language, item.purpose) ?? item.purpose.code ?? t('accessLog.unknown')}</Descriptions.Item>
                   <Descriptions.Item label={t('accessLog.proof.leafHash')}>
                     <Tooltip title={t('accessLog.proof.index', { index: item.index })}>

@@ -2,8 +2,11 @@
  * 数据质量: the quality dashboard (GET /api/v1/quality/scores: overall and per dimension for a
  * month, the six-month trend as an ECharts line, per license type) and the findings
  * (GET /api/v1/quality/findings, filters, the note on uniqueness and consistency findings through
- * POST /api/v1/quality/findings/{id}/note). The issuer sees its own department; the coordination
- * office picks a department (or all) on the same pages.
+ * POST /api/v1/quality/findings/{id}/note; a department's report is suspected until the issuer
+ * confirms it, POST …/confirm, and the issuer dismisses one reporter's reports at once,
+ * POST /api/v1/quality/reports/dismissals). The issuer sees its own department; the coordination
+ * office picks a department (or all) on the same pages, and sees the reporting departments with
+ * the flagged first (GET /api/v1/quality/reporters).
  */
 import { App as AntApp, Alert, Button, Card, DatePicker, Flex, Form, Input, Modal, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -46,10 +49,25 @@ interface Finding {
   dimension: Dimension;
   severity: 'error' | 'warning';
   message: { 'zh-CN': string; en: string };
-  status: 'open' | 'resolved' | 'explained';
+  status: Status;
   detectedAt: string;
   note: string | null;
+  reportedBy: string | null;
   explainable: boolean;
+  confirmable: boolean;
+}
+const STATUSES = ['suspected', 'open', 'resolved', 'explained', 'dismissed'] as const;
+type Status = (typeof STATUSES)[number];
+
+interface Reporter {
+  department: string;
+  name: string | null;
+  reports: number;
+  mismatching: number;
+  dismissed: number;
+  findings: Record<'suspected' | 'open' | 'resolved' | 'dismissed' | 'explained', number>;
+  lastReportAt: string | null;
+  flagged: boolean;
 }
 
 /** The coordination office's department selector (all departments, or one). */
@@ -163,6 +181,8 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
   const [error, setError] = useState<string>();
   const [noting, setNoting] = useState<Finding>();
   const [note, setNote] = useState('');
+  const [dismissing, setDismissing] = useState<string>();
+  const [reason, setReason] = useState('');
   const [reload, setReload] = useState(0);
 
   const load = (after: string | null, replace: boolean) =>
@@ -192,6 +212,49 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
     }
   };
 
+  const confirm = async (f: Finding) => {
+    try {
+      await api(`/api/v1/quality/findings/${f.id}/confirm`, { method: 'POST', body: {} });
+      message.success(t('findings.confirmed'));
+      setReload((n) => n + 1);
+    } catch (e) {
+      message.error(problemMessage(e, t));
+    }
+  };
+
+  const dismiss = async () => {
+    if (!dismissing) return;
+    try {
+      const done = await api<{ findings: number }>('/api/v1/quality/reports/dismissals', { method: 'POST', body: { department: dismissing, reason } });
+      message.success(t('findings.dismissed', { count: done.findings }));
+      setDismissing(undefined);
+      setReason('');
+      setReload((n) => n + 1);
+    } catch (e) {
+      message.error(problemMessage(e, t));
+    }
+  };
+
+  const actions = (f: Finding) => (
+    <Space wrap size={4}>
+      {f.explainable && (
+        <Button size="small" onClick={() => setNoting(f)}>
+          {t('findings.note')}
+        </Button>
+      )}
+      {f.confirmable && (
+        <Button size="small" onClick={() => void confirm(f)}>
+          {t('findings.confirm')}
+        </Button>
+      )}
+      {f.reportedBy && (f.status === 'suspected' || f.status === 'open') && (
+        <Button size="small" danger onClick={() => setDismissing(f.reportedBy ?? undefined)}>
+          {t('findings.dismissReporter')}
+        </Button>
+      )}
+    </Space>
+  );
+
   return (
     <Flex vertical gap="middle">
       <Typography.Title level={2}>{t('findings.title')}</Typography.Title>
@@ -209,7 +272,7 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
           style={{ minWidth: 120 }}
           value={status ?? ''}
           onChange={(v) => setStatus((v || undefined) as Finding['status'] | undefined)}
-          options={[{ value: '', label: t('findings.anyStatus') }, ...(['open', 'resolved', 'explained'] as const).map((s) => ({ value: s, label: t(`statuses.${s}`) }))]}
+          options={[{ value: '', label: t('findings.anyStatus') }, ...STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))]}
         />
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
@@ -224,7 +287,12 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
           { title: t('findings.columns.detectedAt'), render: (_, f) => formatInstant(f.detectedAt, language) },
           { title: t('findings.columns.holderCode'), dataIndex: 'holderCode' },
           { title: t('findings.columns.dimension'), render: (_, f) => t(`dimensions.${f.dimension}`) },
-          { title: t('findings.columns.severity'), render: (_, f) => <Tag color={f.severity === 'error' ? 'red' : 'gold'}>{t(`severities.${f.severity}`)}</Tag> },
+          {
+            title: t('findings.columns.severity'),
+            // antd's gold tag is 2.75:1 on its background: a darker text of the same hue meets 4.5:1.
+            render: (_, f) =>
+              f.severity === 'error' ? <Tag color="red">{t('severities.error')}</Tag> : <Tag style={{ color: '#874d00', background: '#fffbe6', borderColor: '#ffe58f' }}>{t('severities.warning')}</Tag>,
+          },
           {
             title: t('findings.columns.message'),
             render: (_, f) => (
@@ -237,7 +305,7 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
           { title: t('findings.columns.status'), render: (_, f) => t(`statuses.${f.status}`) },
           ...(selectDepartment
             ? []
-            : [{ title: t('findings.columns.actions'), render: (_: unknown, f: Finding) => (f.explainable ? <Button size="small" onClick={() => setNoting(f)}>{t('findings.note')}</Button> : null) }]),
+            : [{ title: t('findings.columns.actions'), render: (_: unknown, f: Finding) => actions(f) }]),
         ]}
       />
       {cursor && <Button onClick={() => void load(cursor, false)}>{t('findings.more')}</Button>}
@@ -248,6 +316,60 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
           </Form.Item>
         </Form>
       </Modal>
+      <Modal
+        open={dismissing !== undefined}
+        title={t('findings.dismissTitle')}
+        okText={t('findings.dismissSave')}
+        okButtonProps={{ danger: true, disabled: reason.trim() === '' }}
+        onOk={() => void dismiss()}
+        onCancel={() => setDismissing(undefined)}
+      >
+        <Typography.Paragraph>{t('findings.dismissIntro', { department: dismissing ?? '' })}</Typography.Paragraph>
+        <Form layout="vertical">
+          <Form.Item label={t('findings.dismissReason')}>
+            <Input.TextArea aria-label={t('findings.dismissReason')} value={reason} maxLength={2000} rows={3} onChange={(e) => setReason(e.target.value)} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      {selectDepartment && <QualityReporters />}
     </Flex>
+  );
+}
+
+/** The coordination office's oversight of reporting departments: how their reports fared, the flagged first. */
+function QualityReporters() {
+  const { t } = useTranslation('quality');
+  const language = currentLanguage();
+  const [items, setItems] = useState<Reporter[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api<{ items: Reporter[] }>('/api/v1/quality/reporters').then(
+      (r) => setItems(r.items),
+      (e: unknown) => setError(problemMessage(e, t)),
+    );
+  }, [t]);
+  return (
+    <Card title={t('reporters.title')}>
+      <Typography.Paragraph type="secondary">{t('reporters.intro')}</Typography.Paragraph>
+      {error && <Alert type="error" showIcon title={error} />}
+      <Table<Reporter>
+        aria-label={t('reporters.title')}
+        rowKey="department"
+        dataSource={items ?? []}
+        loading={items === undefined && !error}
+        pagination={false}
+        scroll={{ x: true }}
+        locale={{ emptyText: <EmptyText>{t('reporters.empty')}</EmptyText> }}
+        columns={[
+          { title: t('department'), render: (_, r) => r.name ?? r.department },
+          { title: t('reporters.columns.reports'), dataIndex: 'reports' },
+          { title: t('reporters.columns.mismatching'), dataIndex: 'mismatching' },
+          { title: t('reporters.columns.dismissed'), dataIndex: 'dismissed' },
+          { title: t('reporters.columns.counting'), render: (_, r) => r.findings.open },
+          { title: t('reporters.columns.last'), render: (_, r) => (r.lastReportAt ? formatInstant(r.lastReportAt, language) : '—') },
+          { title: t('reporters.columns.flag'), render: (_, r) => (r.flagged ? <Tag color="red">{t('reporters.flagged')}</Tag> : null) },
+        ]}
+      />
+    </Card>
   );
 }
