@@ -55,7 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [...KERNEL_MIGRATIONS, ...CAPABI
 export async function openPlatform(config: Config, options: Store | { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
   const opened = 'kind' in options ? { store: options } : options;
   const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), opened);
-  for (const capability of CAPABILITIES) capability.attach?.(platform);
+  for (const capability of CAPABILITIES) await capability.attach?.(platform);
   return platform;
 }
 

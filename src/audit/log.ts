@@ -1,76 +1,43 @@
 /**
- * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one
- * indexed query for the O(log n) stored nodes it needs, whatever the size of the log.
+ * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one query
+ * for the few tiles that hold the O(log n) stored nodes it needs, whatever the size of the log.
  */
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import {
-  consistencyExprs,
-  EMPTY_ROOT,
-  evaluate,
-  Frontier,
-  frontierIds,
-  inclusionExprs,
-  rootExpr,
-  storedNodesOf,
-  type HashExpr,
-  type NodeId,
-} from './merkle.ts';
+import { consistencyExprs, EMPTY_ROOT, evaluate, inclusionExprs, nodeKey, rootExpr, storedNodesOf, type HashExpr, type NodeId } from './merkle.ts';
 import { parseEntry, type AuditEntry } from './entries.ts';
+import { asBuffer, currentTreeSize, fetchTiles, readEntriesAt, type LogCache } from './storage.ts';
+import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tileOf } from './tiles.ts';
 import type { TreeHead } from './treeHead.ts';
 
-/** bytea arrives as a Buffer from `pg` and as a Uint8Array from PGlite. */
-export const asBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-
-/** Fetches stored nodes by (level, index) in one query: leaves from audit_leaves, the even levels above from audit_nodes. */
-export async function fetchNodes(db: Queryable, ids: Iterable<NodeId>): Promise<Map<string, Buffer>> {
-  const leaves: number[] = [];
-  const levels: number[] = [];
-  const indexes: number[] = [];
-  for (const id of ids) {
-    if (id.level === 0) leaves.push(id.index);
-    else {
-      levels.push(id.level);
-      indexes.push(id.index);
-    }
-  }
-  const found = new Map<string, Buffer>();
-  if (leaves.length === 0 && levels.length === 0) return found;
-  const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
-    `select 0 as level, leaf_index as idx, hash from audit_leaves where leaf_index = any($1::bigint[])
-     union all
-     select n.level, n.idx, n.hash
-       from unnest($2::smallint[], $3::bigint[]) as t(level, idx)
-       join audit_nodes n on n.level = t.level and n.idx = t.idx`,
-    [leaves, levels, indexes],
-    { name: 'audit.fetch-nodes' },
+/** Fetches stored nodes by (level, index) from the tiles that hold them, in one query. */
+export async function fetchNodes(db: Queryable, ids: Iterable<NodeId>, cache?: LogCache): Promise<Map<string, Buffer>> {
+  const list = [...ids];
+  const tiles = await fetchTiles(
+    db,
+    list.map(({ level, index }) => ({ level: level / TILE_HEIGHT, index: tileOf(index) })),
+    cache,
   );
-  for (const r of rows.rows) found.set(`${r.level}:${Number(r.idx)}`, asBuffer(r.hash));
+  const found = new Map<string, Buffer>();
+  for (const { level, index } of list) {
+    const tile = tiles.get(`${level / TILE_HEIGHT}/${tileOf(index)}`);
+    const at = (index % TILE_WIDTH) * HASH_SIZE;
+    if (tile && tile.length >= at + HASH_SIZE) found.set(nodeKey(level, index), tile.subarray(at, at + HASH_SIZE));
+  }
   return found;
 }
 
 /** Evaluates several expression lists with one fetch. */
-export async function evaluateAll(db: Queryable, lists: readonly (readonly (HashExpr | undefined)[])[]): Promise<(Buffer | undefined)[][]> {
+export async function evaluateAll(db: Queryable, lists: readonly (readonly (HashExpr | undefined)[])[], cache?: LogCache): Promise<(Buffer | undefined)[][]> {
   const wanted = new Map<string, NodeId>();
   for (const list of lists) storedNodesOf(list, wanted);
-  const stored = await fetchNodes(db, wanted.values());
+  const stored = await fetchNodes(db, wanted.values(), cache);
   return lists.map((list) => list.map((e) => (e ? evaluate(e, stored) : undefined)));
 }
 
-export async function currentTreeSize(db: Queryable): Promise<number> {
-  return Number((await db.query<{ tree_size: number }>('select tree_size from audit_state')).rows[0].tree_size);
-}
-
-export async function rootAt(db: Queryable, size: number): Promise<Buffer> {
-  const [[root]] = await evaluateAll(db, [[rootExpr(size)]]);
+export async function rootAt(db: Queryable, size: number, cache?: LogCache): Promise<Buffer> {
+  const [[root]] = await evaluateAll(db, [[rootExpr(size)]], cache);
   return root ?? EMPTY_ROOT;
-}
-
-/** The right edge of the stored tree of `size` leaves, ready to append to. */
-export async function loadFrontier(db: Queryable, size: number): Promise<Frontier> {
-  const ids = frontierIds(size);
-  const [hashes] = await evaluateAll(db, [ids.map((node) => ({ node }))]);
-  return Frontier.of(size, hashes as Buffer[]);
 }
 
 function checkTreeSize(size: number, current: number, field: string): void {
@@ -87,23 +54,27 @@ export interface InclusionProof {
  * Inclusion proofs of several entries in one tree size, with one query. `knownToExist` skips the
  * size check when the caller took `treeSize` from a tree head (heads never exceed the log).
  */
-export async function inclusionProofs(db: Queryable, indexes: readonly number[], treeSize: number, knownToExist = false): Promise<InclusionProof[]> {
+export async function inclusionProofs(db: Queryable, indexes: readonly number[], treeSize: number, knownToExist = false, cache?: LogCache): Promise<InclusionProof[]> {
   if (!knownToExist) checkTreeSize(treeSize, await currentTreeSize(db), 'treeSize');
   for (const index of indexes) {
     if (index >= treeSize) throw invalid('invalid-index', `index ${index} is not below treeSize ${treeSize}`, 'index');
   }
-  const paths = await evaluateAll(db, indexes.map((i) => inclusionExprs(i, treeSize)));
+  const paths = await evaluateAll(
+    db,
+    indexes.map((i) => inclusionExprs(i, treeSize)),
+    cache,
+  );
   return indexes.map((index, i) => ({ index, treeSize, path: paths[i].map((h) => h!.toString('hex')) }));
 }
 
-export async function inclusionProof(db: Queryable, index: number, treeSize: number, knownToExist = false): Promise<InclusionProof> {
-  return (await inclusionProofs(db, [index], treeSize, knownToExist))[0];
+export async function inclusionProof(db: Queryable, index: number, treeSize: number, knownToExist = false, cache?: LogCache): Promise<InclusionProof> {
+  return (await inclusionProofs(db, [index], treeSize, knownToExist, cache))[0];
 }
 
-export async function consistencyProof(db: Queryable, first: number, second: number): Promise<{ first: number; second: number; path: string[] }> {
+export async function consistencyProof(db: Queryable, first: number, second: number, cache?: LogCache): Promise<{ first: number; second: number; path: string[] }> {
   if (first > second) throw invalid('invalid-tree-size', `first (${first}) must not be greater than second (${second})`, 'first');
   checkTreeSize(second, await currentTreeSize(db), 'second');
-  const [path] = await evaluateAll(db, [consistencyExprs(first, second)]);
+  const [path] = await evaluateAll(db, [consistencyExprs(first, second)], cache);
   return { first, second, path: path.map((h) => h!.toString('hex')) };
 }
 
@@ -114,13 +85,12 @@ export interface StoredEntry {
   text: string;
 }
 
-export async function getEntry(db: Queryable, index: number): Promise<StoredEntry> {
-  const row = (
-    await db.query<{ entry: string }>('select e.entry from audit_leaves l join audit_entries e on e.id = l.entry_id where l.leaf_index = $1', [index])
-  ).rows[0];
-  const entry = row && parseEntry(row.entry);
-  if (!row || !entry) throw notFound('audit-entry-not-found', `the log has no entry ${index}`);
-  return { index, entry, text: row.entry };
+export async function getEntry(db: Queryable, index: number, cache?: LogCache): Promise<StoredEntry> {
+  const bytes = (await readEntriesAt(db, [index], await currentTreeSize(db), cache)).get(index);
+  const text = bytes?.toString('utf8');
+  const entry = text === undefined ? undefined : parseEntry(text);
+  if (text === undefined || !entry) throw notFound('audit-entry-not-found', `the log has no entry ${index}`);
+  return { index, entry, text };
 }
 
 interface TreeHeadRow {

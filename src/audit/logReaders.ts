@@ -9,11 +9,13 @@ import { invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
-import { columnsOf, parseEntry, type AuditEntry } from './entries.ts';
+import { columnsOf, type AuditEntry } from './entries.ts';
 import { consistencyProof, getEntry, inclusionProofs, latestTreeHead, treeHeadsFrom } from './log.ts';
 import { leafHash } from './merkle.ts';
-import { listAlerts, queryEntries, type Alert } from './oversight.ts';
+import { listAlerts, type Alert } from './oversight.ts';
+import { findEntries } from './search.ts';
 import { sequence } from './sequencing.ts';
+import { logCache } from './storage.ts';
 import type { TreeHead } from './treeHead.ts';
 
 const hexLeaf = (text: string) => leafHash(Buffer.from(text, 'utf8')).toString('hex');
@@ -41,7 +43,7 @@ export async function treeHeads(platform: Platform, query: { from?: number; afte
 
 /** One entry and its leaf hash (the coordination office; a holder for entries about itself). */
 export async function readEntry(platform: Platform, principal: Principal, index: number) {
-  const stored = await getEntry(platform.store, index);
+  const stored = await getEntry(platform.store, index, logCache(platform));
   authorize(principal, 'audit:read-entry', entryResource(stored.index, stored.entry));
   return { index: stored.index, entry: stored.entry, leafHash: hexLeaf(stored.text) };
 }
@@ -69,30 +71,32 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
     return d;
   };
   const limit = q.limit ?? 100;
-  const rows = await queryEntries(
+  const rows = await findEntries(
     platform.store,
     { department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, clientId: q.system, from: date(q.from, 'from'), to: date(q.to, 'to'), before: q.before },
     limit,
+    { cache: logCache(platform) },
   );
+  const last = rows[rows.length - 1];
   return {
-    items: rows.map((r) => ({ index: r.index, entry: parseEntry(r.entry) ?? {}, leafHash: hexLeaf(r.entry) })),
-    next: rows.length === limit ? rows[rows.length - 1].id : null,
+    items: rows.map((r) => ({ index: r.index, entry: r.entry, leafHash: hexLeaf(r.text) })),
+    next: rows.length === limit && last.index > 0 ? last.index : null,
   };
 }
 
 /** The RFC 9162 inclusion proof of an entry in a tree size (default: the newest tree head). */
 export async function proveInclusion(platform: Platform, principal: Principal, index: number, treeSize?: number) {
-  const stored = await getEntry(platform.store, index);
+  const stored = await getEntry(platform.store, index, logCache(platform));
   authorize(principal, 'audit:prove-inclusion', entryResource(stored.index, stored.entry));
   const size = treeSize ?? (await currentTreeHead(platform)).treeSize;
-  const [proof] = await inclusionProofs(platform.store, [stored.index], size, treeSize === undefined);
+  const [proof] = await inclusionProofs(platform.store, [stored.index], size, treeSize === undefined, logCache(platform));
   return { ...proof, leafHash: hexLeaf(stored.text) };
 }
 
 /** The RFC 9162 consistency proof between two tree sizes (hashes only: anyone signed in). */
 export async function proveConsistency(platform: Platform, principal: Principal, first: number, second: number) {
   authorize(principal, 'audit:prove-consistency', LOG);
-  return consistencyProof(platform.store, first, second);
+  return consistencyProof(platform.store, first, second, logCache(platform));
 }
 
 /** Access alerts, newest first (the coordination office). */
@@ -120,15 +124,10 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
   const db = platform.store;
   const treeHead = await currentTreeHead(platform);
   const limit = query.limit ?? 20;
-  // The holder's accesses under the tree head (one range of the (holder_code, id) index), newest first.
-  const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
-    `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
-      where e.holder_code = $1 and e.type = 'exchange.accessed' and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
-      order by e.id desc limit $4`,
-    [holderCode, query.before ?? null, treeHead.treeSize, limit],
-  );
-  const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
-  const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
+  // The holder's accesses under the tree head (its postings, newest first), each read from its bundle.
+  const found = await findEntries(db, { holder: holderCode, type: 'exchange.accessed', before: query.before }, limit, { bound: treeHead.treeSize, cache: logCache(platform) });
+  const entries = found.map((f) => ({ index: f.index, text: f.text, entry: f.entry }));
+  const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true, logCache(platform)) : [];
   const names = await directory(db, entries.map((e) => columnsOf(e.entry).department ?? ''));
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
@@ -152,6 +151,6 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
         proof: proofs[i],
       };
     }),
-    next: entries.length === limit ? entries[entries.length - 1].id : null,
+    next: entries.length === limit && entries[entries.length - 1].index > 0 ? entries[entries.length - 1].index : null,
   };
 }

@@ -12,8 +12,8 @@ export interface Capability {
   migrations: readonly Migration[];
   /** A Fastify plugin with the capability's routes and schemas. */
   routes?: FastifyPluginAsync<{ platform: Platform }>;
-  /** Registers event listeners; runs in every process that opens the platform (server and CLI). */
-  attach?: (platform: Platform) => void;
+  /** Registers event listeners; runs in every process that opens the platform (server and CLI), awaited before it is used. */
+  attach?: (platform: Platform) => void | Promise<void>;
   /** Starts background work (timers, delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
   /** A check `/health/ready` runs (is its background work alive?). */
