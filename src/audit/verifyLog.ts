@@ -264,16 +264,16 @@ async function verifySnapshot(
     }
     await checkPartialTiles(db, treeSize);
     await checkNothingBeyond(db, treeSize);
+    const lost = await heads.beyond(treeSize);
+    if (lost) {
+      fail(treeSize, `a tree head of size ${lost.treeSize} was signed but the log has only ${treeSize} entries: entries ${treeSize}–${lost.treeSize - 1} were deleted`);
+    }
     const root = frontier.root();
     if (!asBuffer(state.root_hash).equals(root)) {
       fail(treeSize, `the log's state gives root ${asBuffer(state.root_hash).toString('hex')} at size ${treeSize}, but the entries hash to ${root.toString('hex')}: the state was edited`);
     }
     checkCheckpoint(state.checkpoint, keys, treeSize, root);
-    const lost = await heads.beyond(treeSize);
-    if (lost) {
-      fail(treeSize, `a tree head of size ${lost.treeSize} was signed but the log has only ${treeSize} entries: entries ${treeSize}–${lost.treeSize - 1} were deleted`);
-    }
-    await checkPostings(db, indexed, expectedPostings);
+    await checkPostings(db, treeSize, indexed, expectedPostings);
     await checkDays(db, days);
     await checkCounts(db, counts);
     if (options.exported) await checkConsistencyProof(db, options.exported, treeSize);
@@ -418,7 +418,7 @@ function checkCheckpoint(note: string | null, keys: ReadonlyMap<string, Verifica
 }
 
 /** The postings list exactly the entries the indexer read, each under its type, holder and department. */
-async function checkPostings(db: Queryable, indexed: number, expected: Map<number, bigint>): Promise<void> {
+async function checkPostings(db: Queryable, treeSize: number, indexed: number, expected: Map<number, bigint>): Promise<void> {
   const actual = new Map<number, bigint>();
   let after = { kind: '', key: '', first: -1 };
   for (;;) {
@@ -439,8 +439,47 @@ async function checkPostings(db: Queryable, indexed: number, expected: Map<numbe
   }
   const bundles = [...new Set([...expected.keys(), ...actual.keys()])].sort((a, b) => a - b);
   const differs = bundles.find((b) => (expected.get(b) ?? 0n) !== (actual.get(b) ?? 0n));
-  if (differs === undefined) return;
-  fail(differs * TILE_WIDTH, `the index of entries ${differs * TILE_WIDTH}–${differs * TILE_WIDTH + TILE_WIDTH - 1} (postings of holders, departments or types) does not say what the entries say: it was edited`);
+  if (differs !== undefined) await pinpointPostings(db, treeSize, indexed, differs);
+}
+
+/** Names the first entry of bundle `b` whose postings differ from what it says. */
+async function pinpointPostings(db: Queryable, treeSize: number, indexed: number, b: number): Promise<never> {
+  const lo = b * TILE_WIDTH;
+  const hi = Math.min(lo + TILE_WIDTH, indexed) - 1;
+  const read = (await readBundles(db, b, b, treeSize)).get(b);
+  const want = new Map<number, Set<string>>();
+  if (read && typeof read !== 'string') {
+    for (let p = lo; p <= hi; p++) {
+      const entry = read.entries[p - lo] && parseEntry(read.entries[p - lo]!.toString('utf8'));
+      if (!entry) continue;
+      const c = columnsOf(entry);
+      want.set(p, new Set([`t\u0000${c.type}`, ...(c.holderCode ? [`h\u0000${c.holderCode}`] : []), ...(c.department ? [`d\u0000${c.department}`] : [])]));
+    }
+  }
+  const have = new Map<number, Set<string>>();
+  const rows = await db.query<{ kind: PostingKind; key: string; first: number; positions: Uint8Array }>('select kind, key, first, positions from audit_postings where first <= $1 and last >= $2', [hi, lo]);
+  for (const r of rows.rows) {
+    for (const p of decodePositions(Number(r.first), asBuffer(r.positions))) {
+      if (p < lo || p > hi) continue;
+      if (!have.has(p)) have.set(p, new Set());
+      have.get(p)!.add(`${r.kind}\u0000${r.key}`);
+    }
+  }
+  const name = (listing: string) => {
+    const [kind, key] = listing.split('\u0000');
+    return { kind: KIND_NAMES[kind as PostingKind], key };
+  };
+  for (let p = lo; p <= hi; p++) {
+    const expected = want.get(p) ?? new Set<string>();
+    const listed = have.get(p) ?? new Set<string>();
+    for (const k of expected) {
+      if (!listed.has(k)) fail(p, `entry ${p}: the ${name(k).kind} index does not list it under ${name(k).key}, which the entry names: the index was edited`);
+    }
+    for (const k of listed) {
+      if (!expected.has(k)) fail(p, `the ${name(k).kind} index lists entry ${p} under ${name(k).key}, which the entry does not name: the index was edited`);
+    }
+  }
+  return fail(lo, `the index of entries ${lo}–${hi} (postings of holders, departments or types) does not say what the entries say: it was edited`);
 }
 
 async function checkDays(db: Queryable, expected: Map<string, { first: number; last: number }>): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHolderAccount } from '../../src/holders/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -32,8 +33,8 @@ describe('guessing secrets and passwords', () => {
     expect(locked.body.code).toBe('locked-out');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    const logged = await t.platform.store.query<{ entry: string }>(`select entry from audit_entries where type = 'security.locked-out'`);
-    expect(logged.rows.map((r) => JSON.parse(r.entry).data.account)).toEqual([`client:${t.consumer.clientId}`]);
+    const logged = await loggedEntries(t.platform.store, ['security.locked-out']);
+    expect(logged.map((e) => e.entry.data.account)).toEqual([`client:${t.consumer.clientId}`]);
     // Other clients are not affected.
     expect((await token(t.issuer.clientId, t.issuer.clientSecret)).status).toBe(200);
   });
