@@ -199,7 +199,7 @@ async function proofBench(): Promise<void> {
   // Storage: every table of the log, with its indexes and TOAST.
   const tables = await db.query<{ name: string; bytes: string }>(
     `select c.relname as name, pg_total_relation_size(c.oid)::text as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind = 'r' and c.relname like 'audit\_%' order by pg_total_relation_size(c.oid) desc`,
+      where n.nspname = 'public' and c.relkind = 'r' and c.relname like 'audit%' order by pg_total_relation_size(c.oid) desc`,
   );
   const total = tables.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
   say(`  storage: ${fmt(total / 2 ** 20)} MiB for the whole log = ${(total / head.treeSize).toFixed(1)} bytes per entry, indexes and TOAST included (target ≤ 200)`);
