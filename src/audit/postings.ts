@@ -1,7 +1,7 @@
 /**
  * Postings: for a holder, a department or an entry type, the positions of its entries in the log,
- * packed — a row holds up to a few hundred positions as varint deltas, so a holder's accesses cost
- * a few bytes each instead of an indexed row each. Written by the log's indexer (one statement per
+ * packed — a row holds up to 64 (a holder's) or 2,048 positions as varint deltas from its first, so
+ * a holder's accesses cost a few bytes each instead of an indexed row each. Written by the log's indexer (one statement per
  * pass), read newest first by "who used my data" and the oversight search, oldest first by followers.
  */
 import type { Queryable } from '../platform/store/store.ts';
@@ -57,8 +57,6 @@ interface PostingRow {
   kind: PostingKind;
   key: string;
   first: number;
-  last: number;
-  n: number;
   positions: Uint8Array;
 }
 
@@ -70,31 +68,25 @@ export async function addPostings(tx: Queryable, additions: ReadonlyMap<string, 
   if (additions.size === 0) return;
   const list = [...additions.values()];
   const newest = await tx.query<PostingRow>(
-    `select p.kind, p.key, p.first, p.last, p.n, p.positions
+    `select p.kind, p.key, p.first, p.positions
        from unnest($1::"char"[], $2::text[]) as k(kind, key)
        cross join lateral (select * from audit_postings p where p.kind = k.kind and p.key = k.key order by p.first desc limit 1) p`,
     [list.map((a) => a.kind), list.map((a) => a.key)],
   );
   const byKey = new Map(newest.rows.map((r) => [`${r.kind}:${r.key}`, r]));
-  const rows: { kind: string; key: string; first: number; last: number; n: number; positions: Buffer }[] = [];
+  const rows: { kind: string; key: string; first: number; positions: Buffer }[] = [];
   for (const { kind, key, positions } of list) {
     let rest = positions;
     const row = byKey.get(`${kind}:${key}`);
-    if (row && row.n < CAPACITY[kind]) {
-      const taken = rest.slice(0, CAPACITY[kind] - row.n);
+    const stored = row ? decodePositions(Number(row.first), asBuffer(row.positions)) : [];
+    if (row && stored.length < CAPACITY[kind]) {
+      const taken = rest.slice(0, CAPACITY[kind] - stored.length);
       rest = rest.slice(taken.length);
-      rows.push({
-        kind,
-        key,
-        first: Number(row.first),
-        last: taken[taken.length - 1],
-        n: row.n + taken.length,
-        positions: Buffer.concat([asBuffer(row.positions), encodeDeltas(Number(row.last), taken)]),
-      });
+      rows.push({ kind, key, first: Number(row.first), positions: Buffer.concat([asBuffer(row.positions), encodeDeltas(stored[stored.length - 1], taken)]) });
     }
     for (let i = 0; i < rest.length; i += CAPACITY[kind]) {
       const chunk = rest.slice(i, i + CAPACITY[kind]);
-      rows.push({ kind, key, first: chunk[0], last: chunk[chunk.length - 1], n: chunk.length, positions: encodeDeltas(chunk[0], chunk.slice(1)) });
+      rows.push({ kind, key, first: chunk[0], positions: encodeDeltas(chunk[0], chunk.slice(1)) });
     }
   }
   const offsets: number[] = [];
@@ -104,20 +96,11 @@ export async function addPostings(tx: Queryable, additions: ReadonlyMap<string, 
     at += r.positions.length;
   }
   await tx.query(
-    `insert into audit_postings (kind, key, first, last, n, positions)
-     select r.kind, r.key, r.first, r.last, r.n, substring($6::bytea from r.o::int + 1 for r.len::int)
-       from unnest($1::"char"[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $7::bigint[], $8::bigint[]) as r(kind, key, first, last, n, o, len)
-     on conflict (kind, key, first) do update set last = excluded.last, n = excluded.n, positions = excluded.positions`,
-    [
-      rows.map((r) => r.kind),
-      rows.map((r) => r.key),
-      rows.map((r) => r.first),
-      rows.map((r) => r.last),
-      rows.map((r) => r.n),
-      Buffer.concat(rows.map((r) => r.positions)),
-      offsets,
-      rows.map((r) => r.positions.length),
-    ],
+    `insert into audit_postings (kind, key, first, positions)
+     select r.kind, r.key, r.first, substring($4::bytea from r.o::int + 1 for r.len::int)
+       from unnest($1::"char"[], $2::text[], $3::bigint[], $5::bigint[], $6::bigint[]) as r(kind, key, first, o, len)
+     on conflict (kind, key, first) do update set positions = excluded.positions`,
+    [rows.map((r) => r.kind), rows.map((r) => r.key), rows.map((r) => r.first), Buffer.concat(rows.map((r) => r.positions)), offsets, rows.map((r) => r.positions.length)],
   );
 }
 

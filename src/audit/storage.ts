@@ -65,14 +65,16 @@ export async function currentTreeSize(db: Queryable): Promise<number> {
 /** Tiles by (level, index), in one query; full ones from memory when read lately. Missing tiles are absent from the map. */
 export async function fetchTiles(db: Queryable, ids: Iterable<TileId>, cache?: LogCache): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
+  const wanted = new Set<string>();
   const levels: number[] = [];
   const indexes: number[] = [];
   for (const { level, index } of ids) {
     const key = `${level}/${index}`;
-    if (found.has(key)) continue;
+    if (found.has(key) || wanted.has(key)) continue;
     const cached = cache?.tiles.get(key);
     if (cached) found.set(key, cached);
     else {
+      wanted.add(key);
       levels.push(level);
       indexes.push(index);
     }

@@ -49,14 +49,7 @@ async function rewritePostings(kind: string, key: string, edit: (positions: numb
   const positions = edit(rows.rows.flatMap((r) => decodePositions(Number(r.first), asBuffer(r.positions))));
   await sql('delete from audit_postings where kind = $1 and key = $2', [kind, key]);
   if (positions.length > 0) {
-    await sql('insert into audit_postings (kind, key, first, last, n, positions) values ($1, $2, $3, $4, $5, $6)', [
-      kind,
-      key,
-      positions[0],
-      positions[positions.length - 1],
-      positions.length,
-      encodeDeltas(positions[0], positions.slice(1)),
-    ]);
+    await sql('insert into audit_postings (kind, key, first, positions) values ($1, $2, $3, $4)', [kind, key, positions[0], encodeDeltas(positions[0], positions.slice(1))]);
   }
 }
 

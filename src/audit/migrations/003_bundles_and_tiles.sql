@@ -59,16 +59,16 @@ create table audit_access_counts (
 );
 
 -- The indexer's postings: for a holder ('h'), department ('d') or entry type ('t'), the positions of
--- its entries, packed (varint deltas from `first`), a row holding up to a few hundred of them.
+-- its entries after `first`, packed (varint deltas), a row holding up to 64 (a holder's) or 2,048.
+-- Rewritten by every pass that adds to them: room on each page keeps those updates on the page
+-- (HOT), where the old versions are pruned without waiting for a vacuum.
 create table audit_postings (
   kind "char" not null,
   key text not null,
   first bigint not null,
-  last bigint not null,
-  n integer not null,
   positions bytea not null,
   primary key (kind, key, first)
-);
+) with (fillfactor = 60);
 
 -- The lowest and highest position of the entries of each China day (by the time they record).
 create table audit_days (
