@@ -1,38 +1,77 @@
 /**
  * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one query
- * for the few tiles that hold the O(log n) stored nodes it needs, whatever the size of the log.
+ * for the few tiles (at most two per tile level) that hold the O(log n) nodes it needs, whatever
+ * the size of the log; full tiles, with their levels hashed up, are kept in memory.
  */
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { consistencyExprs, EMPTY_ROOT, evaluate, inclusionExprs, nodeKey, rootExpr, storedNodesOf, type HashExpr, type NodeId } from './merkle.ts';
+import { consistencyExprs, EMPTY_ROOT, evaluate, inclusionExprs, nodeHash, nodeKey, rootExpr, type HashExpr, type NodeId } from './merkle.ts';
 import { parseEntry, type AuditEntry } from './entries.ts';
 import { asBuffer, currentTreeSize, fetchTiles, readEntriesAt, type LogCache } from './storage.ts';
-import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tileOf } from './tiles.ts';
+import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tileHashes, tileOf } from './tiles.ts';
 import type { TreeHead } from './treeHead.ts';
 
-/** Fetches stored nodes by (level, index) from the tiles that hold them, in one query. */
-export async function fetchNodes(db: Queryable, ids: Iterable<NodeId>, cache?: LogCache): Promise<Map<string, Buffer>> {
-  const list = [...ids];
-  const tiles = await fetchTiles(
-    db,
-    list.map(({ level, index }) => ({ level: level / TILE_HEIGHT, index: tileOf(index) })),
-    cache,
-  );
-  const found = new Map<string, Buffer>();
-  for (const { level, index } of list) {
-    const tile = tiles.get(`${level / TILE_HEIGHT}/${tileOf(index)}`);
-    const at = (index % TILE_WIDTH) * HASH_SIZE;
-    if (tile && tile.length >= at + HASH_SIZE) found.set(nodeKey(level, index), tile.subarray(at, at + HASH_SIZE));
+/**
+ * A tile with the levels of the subtree it spans hashed up: `levels[0]` its hashes, `levels[k]` the
+ * roots of its complete runs of 2^k of them (32 bytes each, one buffer per level). Any perfect node
+ * of heights 8·L … 8·L + 7 is one of them; a full tile's levels never change (255 hashes), so the
+ * server keeps them.
+ */
+type TileLevels = Buffer[];
+
+function levelsOf(data: Buffer): TileLevels {
+  const levels: TileLevels = [data];
+  for (let k = 1; k <= TILE_HEIGHT; k++) {
+    const below = tileHashes(levels[k - 1]);
+    const up: Buffer[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2) up.push(nodeHash(below[i], below[i + 1]));
+    levels.push(Buffer.concat(up));
   }
-  return found;
+  return levels;
 }
 
-/** Evaluates several expression lists with one fetch. */
+/** The perfect nodes an expression names. */
+function nodesOf(exprs: readonly (HashExpr | undefined)[], into: NodeId[] = []): NodeId[] {
+  for (const e of exprs) {
+    if (!e) continue;
+    if ('node' in e) into.push(e.node);
+    else nodesOf([e.left, e.right], into);
+  }
+  return into;
+}
+
+/** The tile holding perfect node (level, index), and where in its levels. */
+function placeOf({ level, index }: NodeId): { tile: string; level: number; index: number; height: number; at: number } {
+  const tileLevel = Math.floor(level / TILE_HEIGHT);
+  const height = level % TILE_HEIGHT;
+  const first = index * 2 ** height;
+  const tileIndex = tileOf(first);
+  return { tile: `${tileLevel}/${tileIndex}`, level: tileLevel, index: tileIndex, height, at: (first % TILE_WIDTH) / 2 ** height };
+}
+
+/** Evaluates several expression lists with one fetch of the tiles their nodes lie in. */
 export async function evaluateAll(db: Queryable, lists: readonly (readonly (HashExpr | undefined)[])[], cache?: LogCache): Promise<(Buffer | undefined)[][]> {
-  const wanted = new Map<string, NodeId>();
-  for (const list of lists) storedNodesOf(list, wanted);
-  const stored = await fetchNodes(db, wanted.values(), cache);
-  return lists.map((list) => list.map((e) => (e ? evaluate(e, stored) : undefined)));
+  const places = new Map<string, ReturnType<typeof placeOf>>();
+  for (const node of lists.flatMap((list) => nodesOf(list))) places.set(nodeKey(node.level, node.index), placeOf(node));
+  const levels = new Map<string, TileLevels>();
+  const missing: { level: number; index: number }[] = [];
+  for (const place of places.values()) {
+    if (levels.has(place.tile)) continue;
+    const known = cache?.levels.get(place.tile);
+    if (known) levels.set(place.tile, known);
+    else if (!missing.some((m) => m.level === place.level && m.index === place.index)) missing.push({ level: place.level, index: place.index });
+  }
+  for (const [key, data] of await fetchTiles(db, missing, cache)) {
+    const tileLevels = levelsOf(data);
+    levels.set(key, tileLevels);
+    if (data.length === TILE_WIDTH * HASH_SIZE) cache?.levels.set(key, tileLevels);
+  }
+  const nodes = new Map<string, Buffer>();
+  for (const [key, place] of places) {
+    const level = levels.get(place.tile)?.[place.height];
+    if (level && level.length >= (place.at + 1) * HASH_SIZE) nodes.set(key, level.subarray(place.at * HASH_SIZE, (place.at + 1) * HASH_SIZE));
+  }
+  return lists.map((list) => list.map((e) => (e ? evaluate(e, nodes) : undefined)));
 }
 
 export async function rootAt(db: Queryable, size: number, cache?: LogCache): Promise<Buffer> {

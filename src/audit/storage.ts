@@ -35,10 +35,12 @@ export class Lru<V> {
 
 /**
  * Full tiles (8 KiB) and decoded full bundles (~180 KB) read lately, one per platform (a database):
- * immutable once full. Readers that must see storage as it is (`audit verify`) pass none.
+ * immutable once full; ~50 MB at most. Readers that must see storage as it is (`audit verify`) pass none.
  */
 export class LogCache {
-  readonly tiles = new Lru<Buffer>(4096);
+  readonly tiles = new Lru<Buffer>(2048);
+  /** Full tiles with the levels of their subtrees hashed up (see log.ts): 16 KiB each. */
+  readonly levels = new Lru<Buffer[]>(2048);
   readonly bundles = new Lru<Buffer[]>(48);
 }
 
