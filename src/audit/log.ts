@@ -62,9 +62,11 @@ export async function evaluateAll(db: Queryable, lists: readonly (readonly (Hash
     else if (!missing.some((m) => m.level === place.level && m.index === place.index)) missing.push({ level: place.level, index: place.index });
   }
   for (const [key, data] of await fetchTiles(db, missing, cache)) {
-    const tileLevels = levelsOf(data);
+    // A partial tile's levels are kept under its width (the right edge, asked for by every proof until the log grows).
+    const partialKey = `${key}.p/${data.length / HASH_SIZE}`;
+    const tileLevels = (data.length < TILE_WIDTH * HASH_SIZE ? cache?.levels.get(partialKey) : undefined) ?? levelsOf(data);
     levels.set(key, tileLevels);
-    if (data.length === TILE_WIDTH * HASH_SIZE) cache?.levels.set(key, tileLevels);
+    cache?.levels.set(data.length === TILE_WIDTH * HASH_SIZE ? key : partialKey, tileLevels);
   }
   const nodes = new Map<string, Buffer>();
   for (const [key, place] of places) {
