@@ -50,7 +50,9 @@ export class TlogClient {
     if (response.status !== 200) throw new Error(`checkpoint: HTTP ${response.status}`);
     if (!String(response.headers.get('content-type')).startsWith('text/plain')) throw new Error('checkpoint: not text/plain');
     const note = await response.text();
-    const [name, hexId, key] = this.vkey.split('+');
+    // <name>+<hex id>+<base64 key>: names hold no '+', base64 may.
+    const [name, hexId, ...rest] = this.vkey.split('+');
+    const key = rest.join('+');
     const material = Buffer.from(key, 'base64');
     if (material[0] !== 0x01) throw new Error('vkey: not an Ed25519 key');
     const split = note.lastIndexOf('\n\n');
