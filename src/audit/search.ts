@@ -40,9 +40,14 @@ async function* descending(start: number, stop: number): AsyncGenerator<number> 
 /** The positions whose entries can lie in [from, to): from the days' first and last positions. */
 async function windowOf(db: Queryable, from: Date | undefined, to: Date | undefined): Promise<{ lo: number; hi: number } | undefined> {
   if (!from && !to) return { lo: 0, hi: Number.MAX_SAFE_INTEGER };
+  // A bound outside the years a date column holds (RFC 3339 allows 0000–9999, JavaScript far more) bounds nothing or everything.
+  const day = (d: Date | undefined) => (d === undefined ? undefined : chinaDate(d));
+  const inRange = (d: string) => /^[0-9]{4}-/.test(d) && d >= '0001-01-01';
+  const [first, last] = [day(from), day(to)];
+  if ((first !== undefined && !/^[0-9]{4}-/.test(first) && !first.startsWith('-')) || (last !== undefined && last.startsWith('-'))) return undefined;
   const rows = await db.query<{ lo: number | null; hi: number | null }>(
     'select min(first) as lo, max(last) as hi from audit_days where ($1::date is null or day >= $1) and ($2::date is null or day <= $2)',
-    [from ? chinaDate(from) : null, to ? chinaDate(to) : null],
+    [first !== undefined && inRange(first) ? first : null, last !== undefined && inRange(last) ? last : null],
   );
   const { lo, hi } = rows.rows[0];
   return lo === null || hi === null ? undefined : { lo: Number(lo), hi: Number(hi) };
