@@ -18,6 +18,8 @@ create table audit_bundle_parts (
   first bigint primary key,
   data bytea not null
 );
+-- Short-lived: not worth compressing (pglz on every batch's records costs the writer's statement).
+alter table audit_bundle_parts alter column data set storage external;
 
 -- Tiles of hashes: level 0 the leaf hashes, level L the roots of the full tiles of level L − 1; 256
 -- hashes (8 KiB) when full, the right edge rewritten until then.
