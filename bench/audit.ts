@@ -1,34 +1,35 @@
 /**
- * bench:audit — the tamper-evident log on PostgreSQL.
+ * bench:audit — the tamper-evident log on PostgreSQL (entry bundles and tiles).
  *
  * 1. Append throughput: `exchange.accessed` events published through platform.events in
- *    batches, by concurrent publishers, as the exchange's access recorder publishes them inside
- *    its flush transactions (--publishers, --batch, --entries). Measured three ways: enqueue only
- *    (the cost the exchange pays), sequencing a backlog, and both at once end to end (entries/s
- *    until every entry is in the tree under a signed tree head).
- * 2. Proof latency on a log of --size entries (default 10,000,000) kept in the database
- *    certbridge_bench_audit_10m between runs (--fresh rebuilds it). The log is generated in SQL:
- *    canonical entries, leaf hashes, then every stored level (even levels) by aggregating the
- *    level below; a tree head is then signed by the platform's own sequencer, which recomputes
- *    the root from the stored nodes. Then 10,000 random inclusion proofs in process, 2,000
- *    through HTTP, and holders' access-log pages (20 accesses, each with its proof).
- *    --verify also times `audit verify` over the whole log.
+ *    batches, by concurrent publishers, as the exchange's access recorder publishes them
+ *    (--publishers, --batch, --entries): the append itself (sequenced, bundled, tiled and
+ *    checkpointed in the publisher's transaction), then with the server's indexer running.
+ * 2. A log of --size entries (default 10,000,000) kept in the database --db between runs (default
+ *    certbridge_bench_audit_10m; --fresh rebuilds it through the platform's own appender): bytes
+ *    per entry on disk, inclusion and consistency proofs against the ceiling of one primary-key
+ *    read, and every query that reads the log — "who used my data", the oversight search by
+ *    department and day, usage and evaluation (access counts), the ledger's and the quality pass's
+ *    followers. --verify also times `audit verify` over the whole log.
  *
  * Options: --part append|proofs|both (default both).
  */
-import { OPERATOR } from './common.ts';
+import { loadavg } from 'node:os';
 import pg from 'pg';
+import { logAppender } from '../src/audit/appender.ts';
 import { auditCapability } from '../src/audit/capability.ts';
-import { inclusionProof, latestTreeHead, sequence, verifyLog } from '../src/audit/index.ts';
-import { verifyInclusion, leafHash } from '../src/audit/merkle.ts';
+import { canonicalJson, entriesOf, prepareEntry, type PreparedEntry } from '../src/audit/entries.ts';
+import { accessCounts, consistencyProof, followLog, inclusionProof, latestTreeHead, sequence, verifyLog } from '../src/audit/index.ts';
+import { leafHash, verifyInclusion } from '../src/audit/merkle.ts';
+import { logCache } from '../src/audit/storage.ts';
 import { createClient, registerDepartment } from '../src/departments/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Platform } from '../src/platform/platform.ts';
 import { openPlatform } from '../src/app/platform.ts';
 import { buildServer } from '../src/app/server.ts';
 import { generateCreditCode } from '../src/standards/index.ts';
-import { accessEvent } from '../test/audit/support.ts';
-import { fmt, machine, numberArg, openBenchPlatform, POSTGRES_ADMIN_URL } from './common.ts';
+import { accessEvent, licenseEvent } from '../test/audit/support.ts';
+import { fmt, machine, numberArg, OPERATOR, openBenchPlatform, POSTGRES_ADMIN_URL } from './common.ts';
 
 const args = process.argv.slice(2);
 const part = args.includes('--part') ? args[args.indexOf('--part') + 1] : 'both';
@@ -78,14 +79,14 @@ async function appendBench(): Promise<void> {
   }
 
   await sequence(platform); // the log key and the first tree head
-  say(`\n1. append throughput: ${fmt(entries)} exchange.accessed entries per run, ${publishers} publishers, ${batchSize} events per publish (one transaction each)`);
+  say(`\n1. append throughput: ${fmt(entries)} exchange.accessed entries per run, ${publishers} publishers, ${batchSize} events per publish (one transaction each); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-  const enqueueSeconds = await publishAll(entries);
-  say(`  enqueue only (what the exchange's flush transaction pays): ${fmt(entries / enqueueSeconds)} entries/s (${((enqueueSeconds / entries) * 1e6).toFixed(1)} µs per entry)`);
+  const appendSeconds = await publishAll(entries);
+  say(`  append (sequenced, bundled, tiled and checkpointed in each publisher's transaction): ${fmt(entries / appendSeconds)} entries/s (${((appendSeconds / entries) * 1e6).toFixed(1)} µs per entry)`);
   let started = performance.now();
   const drained = await sequence(platform);
   const seqSeconds = (performance.now() - started) / 1000;
-  say(`  sequencing a backlog (leaf indexes, nodes, counters, one signed tree head per 20,000): ${fmt(drained.sequenced / seqSeconds)} entries/s`);
+  say(`  indexing a backlog (postings, days, oversight counts, one signed tree head per 20,000): ${fmt(drained.sequenced / seqSeconds)} entries/s`);
 
   const before = drained.treeHead.treeSize;
   const stop = auditCapability.start!(platform);
@@ -101,77 +102,52 @@ async function appendBench(): Promise<void> {
   const used = process.cpuUsage(cpu);
   await stop();
   const heads = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from audit_tree_heads')).rows[0].n);
-  say(`  end to end (publishers + the background sequencer, until all are under a signed tree head): ${fmt(entries / e2eSeconds)} entries/s; ${fmt(heads)} tree heads signed in all; the Node process (publishers and sequencer) used ${(((used.user + used.system) / 1e6 / e2eSeconds) * 100).toFixed(0)} % of a core, ${(((used.user + used.system) / entries)).toFixed(1)} µs per entry`);
+  say(`  end to end (publishers + the server's background indexer, until all are indexed and under a signed tree head): ${fmt(entries / e2eSeconds)} entries/s; ${fmt(heads)} tree heads signed in all; the Node process (publishers and indexer) used ${(((used.user + used.system) / 1e6 / e2eSeconds) * 100).toFixed(0)} % of a core, ${(((used.user + used.system) / entries)).toFixed(1)} µs per entry`);
   const report = await verifyLog(platform);
   say(`  audit verify afterwards: ${report.ok ? 'ok' : `FAILED: ${report.problem?.message}`} (${fmt(report.treeSize)} entries)`);
   await bench.close();
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Proof latency on a 10M log
+// 2. Proofs and queries on a 10M log
 // ---------------------------------------------------------------------------------------------
 
-const BIG_DB = 'certbridge_bench_audit_10m';
+const BIG_DB = args.includes('--db') ? args[args.indexOf('--db') + 1] : 'certbridge_bench_audit_10m';
+const DEPARTMENTS = ['11370000MB0132851P', '11370000MB01328620', '11370000MB0132870W', '11370000MB0132889D', '11370000MB01328970', '11370000MB0132905X', '11370000MB0132913Q', '11370000MB0132921J'];
+const HOLDERS = 2_000_000;
+const DAY = 86_400_000;
+/** Entry i is about holder (i · 7919) mod 2,000,000: each enterprise ~5 times in 10,000,000. */
+const holderOf = (i: number) => `9137${String((i * 7919) % HOLDERS).padStart(14, '0')}`;
+/** A year of accesses, in order: entry i at start + i · (365 days / size). */
+const timeOf = (i: number, size: number, start: number) => new Date(start + Math.floor((i * 365 * DAY) / size));
 
-/** RFC 8785 by construction: members in code-unit order, no whitespace, ASCII values (columns of the generating query). */
-const CANONICAL_ENTRY_SQL = `'{"actor":"' || client || '","at":"' || to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
-  '","data":{"accessId":"' || aid || '","basis":"agreement","basisIds":["ag-' || (i % 8) || '"],"client":"' || client ||
-  '","department":"' || dept || '","fields":["name","registeredCapital"],"holderCode":"' || holder ||
-  '","licenseType":"business-license","operation":"lookup","outcome":"allowed","problem":null,"purpose":"tax-administration","status":200},"subject":"' ||
-  aid || '","type":"exchange.accessed"}'`;
-
-async function buildBigLog(admin: pg.Client, size: number): Promise<void> {
+/**
+ * The log is built through the platform's own appender (entries canonicalised and hashed in Node,
+ * bundles gzipped, tiles written), 10,000 entries a transaction: exchange accesses of 8 departments
+ * (3 systems each, 8 agreements) over a year, every 50th entry a license issued; then the indexer.
+ */
+async function buildBigLog(platform: Platform, size: number): Promise<void> {
   const log = (s: string) => process.stdout.write(`  [build] ${s}\n`);
   const t0 = performance.now();
-  const step = 1_000_000;
-  await admin.query(`set maintenance_work_mem = '1GB'; set work_mem = '256MB'; set synchronous_commit = off`);
-  await admin.query('drop index if exists audit_entries_holder, audit_entries_department, audit_entries_at');
-  await admin.query('alter table audit_leaves drop constraint if exists audit_leaves_entry_id_key');
-  for (let start = 0; start < size; start += step) {
-    const end = Math.min(size, start + step);
-    // 2,000,000 enterprises (holder codes), each looked up ~5 times. Entry id i is leaf i.
-    await admin.query(
-      `insert into audit_entries (id, entry, type, at, department, client_id, purpose, outcome, holder_code, agreement_id, license_type)
-       select i + 1, ${CANONICAL_ENTRY_SQL}, 'exchange.accessed', ts, dept, client, 'tax-administration', 'allowed', holder, 'ag-' || (i % 8), 'business-license'
-         from (select i,
-                      '9137' || lpad(((i * 7919) % 2000000)::text, 14, '0') as holder,
-                      timestamptz '2025-01-01 00:00:00+00' + i * interval '3 ms' as ts,
-                      (array['11370000MB0132851P','11370000MB01328620','11370000MB0132870W','11370000MB0132889D'])[(i % 4) + 1] as dept,
-                      'tax-system-' || (i % 8) as client,
-                      md5(i::text)::uuid::text as aid
-                 from generate_series($1::bigint, $2::bigint) i) s`,
-      [start, end - 1],
-    );
-    await admin.query(
-      `insert into audit_leaves (leaf_index, entry_id, hash)
-       select id - 1, id, sha256('\\x00'::bytea || convert_to(entry, 'UTF8')) from audit_entries where id > $1 and id <= $2`,
-      [start, end],
-    );
-    log(`entries and leaf hashes: ${fmt(end)} / ${fmt(size)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  }
-  await admin.query("select setval('audit_entries_id_seq', $1)", [size]);
-  // Every level from the one below: odd levels in a scratch table, even levels stored.
-  await admin.query('drop table if exists bench_level; create unlogged table bench_level (idx bigint, hash bytea)');
-  let source = 'select leaf_index as idx, hash from audit_leaves';
-  for (let level = 1; 2 ** level <= size; level++) {
-    const rows = `select idx / 2 as idx, sha256('\\x01'::bytea || string_agg(hash, ''::bytea order by idx)) as hash from (${source}) s group by idx / 2 having count(*) = 2`;
-    if (level % 2 === 0) {
-      await admin.query(`insert into audit_nodes (level, idx, hash) select ${level}, idx, hash from (${rows}) r`);
-      source = `select idx, hash from audit_nodes where level = ${level}`;
-    } else {
-      await admin.query(`create unlogged table bench_next as ${rows}; drop table bench_level; alter table bench_next rename to bench_level`);
-      source = 'select idx, hash from bench_level';
+  const start = Date.now() - 366 * DAY;
+  const step = 10_000;
+  for (let from = 0; from < size; from += step) {
+    const prepared: PreparedEntry[] = [];
+    for (let i = from; i < Math.min(size, from + step); i++) {
+      const at = timeOf(i, size, start);
+      const event =
+        i % 50 === 0
+          ? { ...licenseEvent('issued', holderOf(i), DEPARTMENTS[0], i), at }
+          : accessEvent({ department: DEPARTMENTS[i % 8], client: `system-${i % 24}`, holders: [holderOf(i)], agreementId: `ag-${i % 8}`, outcome: i % 17 === 0 ? 'denied' : 'allowed', at });
+      prepared.push(...entriesOf(event).map(prepareEntry));
     }
+    await platform.store.transaction((tx) => logAppender(platform).appendPrepared(tx, prepared));
+    if ((from + step) % 500_000 === 0) log(`appended ${fmt(from + step)} / ${fmt(size)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  await admin.query('drop table if exists bench_level');
-  log(`tree nodes (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  await admin.query('alter table audit_leaves add constraint audit_leaves_entry_id_key unique (entry_id)');
-  await admin.query(`create index audit_entries_holder on audit_entries (holder_code, id) where holder_code is not null`);
-  await admin.query(`create index audit_entries_department on audit_entries (department, id) where department is not null`);
-  await admin.query(`create index audit_entries_at on audit_entries using brin (at)`);
-  await admin.query('update audit_state set tree_size = $1', [size]);
-  for (const table of ['audit_entries', 'audit_leaves', 'audit_nodes']) await admin.query(`vacuum analyze ${table}`);
-  log(`indexes, vacuum analyze: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const appended = performance.now();
+  await sequence(platform, { batchSize: 50_000 });
+  log(`appended in ${((appended - t0) / 1000).toFixed(0)} s (${fmt(size / ((appended - t0) / 1000))} entries/s), indexed in ${((performance.now() - appended) / 1000).toFixed(0)} s`);
+  await platform.store.query('vacuum analyze');
 }
 
 async function bigPlatform(size: number, fresh: boolean): Promise<{ platform: Platform; built: boolean; url: string }> {
@@ -188,97 +164,131 @@ async function bigPlatform(size: number, fresh: boolean): Promise<{ platform: Pl
   const platform = await openPlatform(config);
   const current = Number((await platform.store.query<{ tree_size: number }>('select tree_size from audit_state')).rows[0].tree_size);
   let built = false;
-  if (current !== size) {
+  if (current < size) {
     if (current !== 0) throw new Error(`${BIG_DB} holds a log of ${current} entries, not ${size}: rerun with --fresh`);
-    const db = new pg.Client({ connectionString: url.toString() });
-    await db.connect();
-    await buildBigLog(db, size);
-    await db.end();
+    await buildBigLog(platform, size);
     built = true;
   }
   return { platform, built, url: url.toString() };
 }
+
+async function timed<T>(n: number, warm: number, work: (i: number) => Promise<T>): Promise<number[]> {
+  for (let i = 0; i < warm; i++) await work(i);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await work(i);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+const p99 = (ms: number[]) => percentile([...ms].sort((a, b) => a - b), 99);
 
 async function proofBench(): Promise<void> {
   const size = numberArg('size', 10_000_000);
   const samples = numberArg('proofs', 10_000);
   const { platform, built } = await bigPlatform(size, args.includes('--fresh'));
   const db = platform.store;
-  let started = performance.now();
-  const head = (await latestTreeHead(db)) ?? (await sequence(platform)).treeHead;
-  if (built) say(`  (the platform's sequencer computed the root of the generated tree from its stored nodes in ${(performance.now() - started).toFixed(0)} ms and signed it)`);
-  const sizes = await db.query<{ entries: string; nodes: string; heads: string; total: string }>(
-    `select pg_size_pretty(pg_total_relation_size('audit_entries')) as entries,
-            pg_size_pretty(pg_total_relation_size('audit_leaves') + pg_total_relation_size('audit_nodes')) as nodes,
-            pg_size_pretty(pg_total_relation_size('audit_tree_heads')) as heads, pg_size_pretty(pg_database_size(current_database())) as total`,
-  );
-  const counts = await db.query<{ n: number }>('select (select count(*) from audit_leaves) + (select count(*) from audit_nodes) as n');
-  say(`\n2. proofs on a log of ${fmt(head.treeSize)} entries (database ${BIG_DB}): audit_entries ${sizes.rows[0].entries} with indexes, the tree (audit_leaves + audit_nodes) ${sizes.rows[0].nodes} (${fmt(Number(counts.rows[0].n))} rows = ${(Number(counts.rows[0].n) / head.treeSize).toFixed(2)} per entry), database ${sizes.rows[0].total}`);
-
-  // Warm up, then time one proof at a time (a latency measurement, not a throughput one).
-  const root = Buffer.from(head.rootHash, 'hex');
+  const head = (await sequence(platform)).treeHead;
+  const cache = logCache(platform);
   const random = (n: number) => Math.floor(Math.random() * n);
-  for (let i = 0; i < 500; i++) await inclusionProof(db, random(head.treeSize), head.treeSize, true);
-  const times: number[] = [];
-  let pathLength = 0;
-  for (let i = 0; i < samples; i++) {
-    const index = random(head.treeSize);
-    const t0 = performance.now();
-    const proof = await inclusionProof(db, index, head.treeSize, true);
-    times.push(performance.now() - t0);
-    pathLength = proof.path.length;
-  }
-  say(`  inclusion proof in process (one query for the O(log n) nodes + hashing), ${fmt(samples)} random entries, one at a time: ${stats(times)}; ${pathLength} hashes per path`);
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  say(`\n2. a log of ${fmt(head.treeSize)} entries (database ${BIG_DB}${built ? ', built in this run' : ''}); load average ${load()}`);
 
-  // Check a sample end to end: leaf recomputed in Node from the stored entry text, proof against the signed root.
+  // Storage: every table of the log, with its indexes and TOAST.
+  const tables = await db.query<{ name: string; bytes: string }>(
+    `select c.relname as name, pg_total_relation_size(c.oid)::text as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r' and c.relname like 'audit%' order by pg_total_relation_size(c.oid) desc`,
+  );
+  const total = tables.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
+  say(`  storage: ${fmt(total / 2 ** 20)} MiB for the whole log = ${(total / head.treeSize).toFixed(1)} bytes per entry, indexes and TOAST included (target ≤ 200)`);
+  say(`    ${tables.rows.filter((r) => Number(r.bytes) > 1 << 20).map((r) => `${r.name} ${fmt(Number(r.bytes) / 2 ** 20)} MiB (${(Number(r.bytes) / head.treeSize).toFixed(1)} B/entry)`).join(', ')}`);
+
+  // The ceiling: one primary-key read of a tile row, the smallest read a proof makes.
+  const tileCount = Math.floor(head.treeSize / 256);
+  const ceiling = await timed(2000, 200, () => db.query('select hashes from audit_tiles where level = 0 and idx = $1', [random(tileCount)]));
+  say(`  ceiling, one primary-key read of a tile (8 KiB), 2,000 random: ${stats(ceiling)}`);
+
+  const inclusion = await timed(samples, 500, () => inclusionProof(db, random(head.treeSize), head.treeSize, true, cache));
+  say(`  inclusion proof in process (the tiles it needs in one query, full tiles kept in memory as the server does), ${fmt(samples)} random entries: ${stats(inclusion)} — p99 ${(p99(inclusion) / p99(ceiling)).toFixed(2)}× the ceiling's (target p99 ≤ 2 ms)`);
+  const cold = await timed(2000, 0, () => inclusionProof(db, random(head.treeSize), head.treeSize, true));
+  say(`    the same without the memory of full tiles (every tile read): ${stats(cold)}`);
+  const consistency = await timed(2000, 200, async () => {
+    const a = 1 + random(head.treeSize - 1);
+    const b = a + random(head.treeSize - a + 1);
+    await consistencyProof(db, a, b, cache);
+  });
+  say(`  consistency proof between two random sizes, 2,000 pairs: ${stats(consistency)} — p99 ${(p99(consistency) / p99(ceiling)).toFixed(2)}× the ceiling's (target ≤ 5 ms)`);
+
+  // A sample end to end: the entry from its bundle, its leaf hash recomputed, the proof against the signed root.
+  const root = Buffer.from(head.rootHash, 'hex');
   let verified = 0;
   for (let i = 0; i < 200; i++) {
     const index = random(head.treeSize);
-    const text = (await db.query<{ entry: string }>('select e.entry from audit_leaves l join audit_entries e on e.id = l.entry_id where l.leaf_index = $1', [index])).rows[0].entry;
+    const text = (await followLog(db, index - 1, 1)).entries[0];
     const proof = await inclusionProof(db, index, head.treeSize, true);
-    if (verifyInclusion(index, head.treeSize, leafHash(Buffer.from(text)), proof.path.map((h) => Buffer.from(h, 'hex')), root)) verified++;
+    if (text && verifyInclusion(index, head.treeSize, leafHash(canonicalJson(text.entry)), proof.path.map((h) => Buffer.from(h, 'hex')), root)) verified++;
   }
   say(`  sample check: ${verified}/200 proofs verify against the signed root from leaves recomputed from the entries`);
 
-  // Through HTTP, as the coordination office calls it (token check, policy, entry read, head, proof).
+  // Through HTTP, as the coordination office and the holders call it.
   const app = await buildServer(platform);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const code = generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' });
   await registerDepartment({ store: db }, OPERATOR, { code, name: '山东省大数据局', nameEn: 'Shandong Big Data Bureau', level: 'province', region: '370000' }).catch(() => undefined);
   const client = await createClient({ store: db }, OPERATOR, { departmentCode: code, roles: ['coordinator'] });
   const { accessToken } = await platform.tokens.issue(client);
-  const http: number[] = [];
-  for (let i = 0; i < 2200; i++) {
-    const t0 = performance.now();
-    const r = await fetch(`${url}/api/v1/audit/proofs/inclusion?index=${random(head.treeSize)}`, { headers: { authorization: `Bearer ${accessToken}` } });
-    await r.arrayBuffer();
-    if (r.status !== 200) throw new Error(`proof request: ${r.status}`);
-    if (i >= 200) http.push(performance.now() - t0);
-  }
+  const get = async (path: string, token = accessToken) => {
+    const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await r.text();
+    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`);
+    return body;
+  };
+  const http = await timed(2000, 200, () => get(`/api/v1/audit/proofs/inclusion?index=${random(head.treeSize)}`));
   say(`  GET /api/v1/audit/proofs/inclusion over loopback HTTP, 2,000 random entries, one at a time: ${stats(http)}`);
 
-  const pages: number[] = [];
-  for (let i = 0; i < 1100; i++) {
-    // The holder of a random entry (entry i was about holder (i · 7919) mod 2,000,000).
-    const holder = `9137${String((random(head.treeSize) * 7919) % 2_000_000).padStart(14, '0')}`;
-    const { accessToken: holderToken } = await platform.tokens.issueForHolder({ holderCode: holder, accountId: 'bench' });
-    const t0 = performance.now();
-    const r = await fetch(`${url}/api/v1/holders/${holder}/access-log`, { headers: { authorization: `Bearer ${holderToken}` } });
-    const body = (await r.json()) as { items: unknown[] };
-    if (r.status !== 200) throw new Error(`access log: ${r.status}`);
-    if (i >= 100) pages.push(performance.now() - t0);
-    if (i === 100) say(`  (a holder's page holds ${body.items.length} accesses, each with its inclusion proof)`);
-  }
-  say(`  GET /api/v1/holders/{code}/access-log (every access of the holder, each with its proof), 1,000 random holders: ${stats(pages)}`);
+  const holderTokens = new Map<string, string>();
+  const pageSizes: number[] = [];
+  const pages = await timed(1000, 100, async () => {
+    const holder = holderOf(random(head.treeSize));
+    const token = holderTokens.get(holder) ?? (await platform.tokens.issueForHolder({ holderCode: holder, accountId: 'bench' })).accessToken;
+    const body = JSON.parse(await get(`/api/v1/holders/${holder}/access-log`, token)) as { items: unknown[] };
+    pageSizes.push(body.items.length);
+  });
+  say(`  "who used my data": GET /api/v1/holders/{code}/access-log (the holder's postings, its accesses from their bundles, each with its proof), 1,000 random holders (${(pageSizes.reduce((a, b) => a + b, 0) / pageSizes.length).toFixed(1)} accesses a page): ${stats(pages)} (target p99 ≤ 50 ms)`);
+
+  const start = Date.now() - 366 * DAY;
+  const oversight = await timed(200, 20, async () => {
+    const day = new Date(start + (1 + random(360)) * DAY);
+    const from = new Date(day.toISOString().slice(0, 10) + 'T00:00:00+08:00');
+    const to = new Date(from.getTime() + DAY);
+    await get(`/api/v1/audit/entries?department=${DEPARTMENTS[random(8)]}&from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&limit=100`);
+  });
+  say(`  oversight: GET /api/v1/audit/entries?department=…&from=…&to=… (a department's day, 100 newest), 200 random: ${stats(oversight)}`);
+  const byHolder = await timed(200, 20, () => get(`/api/v1/audit/entries?holder=${holderOf(random(head.treeSize))}`));
+  say(`  oversight: GET /api/v1/audit/entries?holder=…, 200 random holders: ${stats(byHolder)}`);
+
+  const month = await timed(50, 5, () => accessCounts(db, { from: new Date(start + 200 * DAY).toISOString().slice(0, 10), to: new Date(start + 230 * DAY).toISOString().slice(0, 10) }));
+  say(`  usage and the month's evaluation: the access counts of 30 days (every department), 50 times: ${stats(month)}`);
+  const year = await timed(20, 2, () => accessCounts(db, { from: new Date(start).toISOString().slice(0, 10), to: new Date(start + 365 * DAY).toISOString().slice(0, 10), department: DEPARTMENTS[1] }));
+  say(`  usage over a year of one department: ${stats(year)}`);
+  const ledger = await timed(100, 5, () => followLog(db, random(head.treeSize - 5_000), 5_000, ['exchange.accessed']));
+  say(`  the ledger's follower: a page of 5,000 entries of type exchange.accessed from a random place, 100 pages: ${stats(ledger)}`);
+  const quality = await timed(100, 5, () => followLog(db, random(head.treeSize - 100_000), 100_000, LICENSE_EVENTS));
+  say(`  the quality pass's follower: the license events among 100,000 entries from a random place (2 % of them), 100 pages: ${stats(quality)}`);
   await app.close();
 
   if (args.includes('--verify')) {
-    started = performance.now();
+    const started = performance.now();
     const report = await verifyLog(platform, { chunk: 20_000 });
     say(`  audit verify over all ${fmt(report.treeSize)} entries: ${report.ok ? 'ok' : `FAILED: ${report.problem?.message}`} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
+  say(`  load average at the end: ${load()}`);
   await platform.store.close();
 }
+
+const LICENSE_EVENTS = ['issued', 'amended', 'suspended', 'reinstated', 'revoked', 'cancelled', 'expired'].map((e) => `license.${e}`);
 
 if (part === 'append' || part === 'both') await appendBench();
 if (part === 'proofs' || part === 'both') await proofBench();

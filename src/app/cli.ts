@@ -221,7 +221,7 @@ storeOptions(audit.command('export-tree-head').description('write the newest sig
     return withPlatform(await configOf(options), 'audit export-tree-head', (platform) => runExportTreeHead(platform, options));
   },
 );
-storeOptions(audit.command('sequence').description('put committed entries into the tree now and sign a tree head (the server does it continuously)').option('--json', 'print JSON')).action(
+storeOptions(audit.command('sequence').description('index what was appended to the log and sign a tree head of it now (the server does it continuously)').option('--json', 'print JSON')).action(
   async (options: StoreFlags & { json?: boolean }) => {
     const [{ withPlatform }, { runSequence }] = await Promise.all([import('./commands/store.ts'), import('../audit/commands.ts')]);
     return withPlatform(await configOf(options), 'audit sequence', (platform) => runSequence(platform, options));

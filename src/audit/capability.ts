@@ -1,16 +1,22 @@
 import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { appendWriter } from './append.ts';
+import { logAppender } from './appender.ts';
 import { auditRoutes } from './routes.ts';
 import { sequencerHealth, startSequencer } from './sequencing.ts';
 
 export const auditCapability: Capability = {
   name: 'audit',
-  migrations: [sqlMigration('audit', '001_audit', import.meta.url), sqlMigration('audit', '002_append_in_sql', import.meta.url)],
+  migrations: [
+    sqlMigration('audit', '001_audit', import.meta.url),
+    sqlMigration('audit', '002_append_in_sql', import.meta.url),
+    sqlMigration('audit', '003_bundles_and_tiles', import.meta.url),
+  ],
   routes: auditRoutes,
-  attach: (platform) => platform.events.write('', appendWriter),
+  attach: (platform) => platform.events.append('', logAppender(platform)),
+  // The appender's signing key, read before anything is appended.
+  open: (platform) => logAppender(platform).ready(),
   start: startSequencer,
-  // Ready while the sequencer keeps passing (a pass every CERTBRIDGE_AUDIT_INTERVAL_MS; more than ten missed is not alive).
+  // Ready while the indexer keeps passing (a pass every CERTBRIDGE_AUDIT_INTERVAL_MS; more than ten missed is not alive).
   readiness: async (platform) => {
     const health = sequencerHealth(platform);
     if (!health.running) return { name: 'audit-sequencer', ok: true, detail: 'not run by this process' };

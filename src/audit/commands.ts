@@ -1,6 +1,6 @@
 /**
  * `certbridge audit …`: verify the log from storage (optionally against a tree head a witness
- * exported earlier), export the current tree head, sequence pending entries.
+ * exported earlier), export the current tree head, index and sign what was appended.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PublicJwk } from '../platform/crypto/keys.ts';
@@ -46,7 +46,7 @@ export function describeReport(report: VerifyReport): string {
     lines.push(`audit log verification FAILED${where}:`, `  ${report.problem!.message}`);
     lines.push(`  (${fmt(report.entriesChecked)} of ${fmt(report.treeSize)} entries checked before it)`);
   }
-  if (report.pending > 0) lines.push(`  ${fmt(report.pending)} entries are committed but not yet in the tree (the server sequences them within a second)`);
+  if (report.pending > 0) lines.push(`  ${fmt(report.pending)} entries are in the log (under its signed checkpoint) but not yet indexed nor under a tree head of the history (the server catches up within a second; or run \`certbridge audit sequence\`)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -74,7 +74,7 @@ export async function runExportTreeHead(platform: Platform, options: { out?: str
   } else process.stdout.write(text);
 }
 
-/** Sequences committed entries into the tree now (the server does it continuously). */
+/** Indexes what was appended and signs a tree head of it now (the server does it continuously). */
 export async function runSequence(platform: Platform, options: { json?: boolean }): Promise<void> {
   const { sequenced, treeHead } = await sequence(platform);
   process.stdout.write(options.json ? `${JSON.stringify({ sequenced, treeHead })}\n` : `sequenced ${fmt(sequenced)} entries; tree size ${fmt(treeHead.treeSize)}, root ${treeHead.rootHash}\n`);

@@ -191,11 +191,34 @@ export interface PreparedEntry {
   /** The RFC 8785 text: what is stored and hashed. */
   text: string;
   columns: EntryColumns;
+  /** The access's operation (`data.operation`: lookup, batch, event), what access counts are kept by. */
+  operation: string | null;
 }
 
-/** Canonicalises an entry and derives its columns (the leaf hash is taken from the stored text by the sequencer). */
+/** The longest entry an entry bundle holds (C2SP tlog-tiles: a uint16 length). */
+export const MAX_ENTRY_BYTES = 0xffff;
+
+/** Canonicalises an entry and derives its columns. */
 export function prepareEntry(entry: AuditEntry): PreparedEntry {
-  return { text: canonicalJson(entry), columns: columnsOf(entry) };
+  let text = canonicalJson(entry);
+  // An entry bundle holds entries of at most 64 KiB: a larger one keeps its data's digest instead,
+  // as a license change keeps its version's (the change it records is not failed).
+  if (text.length > MAX_ENTRY_BYTES / 3 && Buffer.byteLength(text, 'utf8') > MAX_ENTRY_BYTES) {
+    const shortened = { ...entry, data: { dataSha256: sha256Hex(canonicalJson(entry.data)), omitted: 'the entry was longer than 64 KiB' } };
+    text = canonicalJson(shortened);
+  }
+  const operation = entry.data.operation;
+  return { text, columns: columnsOf(entry), operation: typeof operation === 'string' ? operation : null };
+}
+
+/** The events' entries, prepared (events the log does not keep are left out). */
+export function prepareEvents(events: readonly DomainEvent[]): PreparedEntry[] {
+  const prepared: PreparedEntry[] = [];
+  for (const event of events) {
+    if (!isLogged(event.type)) continue;
+    for (const entry of entriesOf(event)) prepared.push(prepareEntry(entry));
+  }
+  return prepared;
 }
 
 /** Parses a stored entry; undefined if it is not a JSON object of the entry's shape. */

@@ -8,4 +8,6 @@ export { sequence } from './sequencing.ts';
 export { followLog, type FollowedEntry, type FollowedPage } from './follow.ts';
 export { verifyLog, type VerifyReport } from './verifyLog.ts';
 export { inclusionProof, consistencyProof, latestTreeHead, rootAt } from './log.ts';
+export { accessCounts, type AccessCount } from './counts.ts';
+export { currentCheckpoint, logVerifierKey, readBundle, readTile } from './tileReaders.ts';
 export { accessAlerts, currentTreeHead, holderAccessLog, proveConsistency, proveInclusion, readEntry, searchEntries, treeHeads, type EntrySearch } from './logReaders.ts';

@@ -1,76 +1,84 @@
 /**
- * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one
- * indexed query for the O(log n) stored nodes it needs, whatever the size of the log.
+ * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one query
+ * for the few tiles (at most two per tile level) that hold the O(log n) nodes it needs, whatever
+ * the size of the log; full tiles, with their levels hashed up, are kept in memory.
  */
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import {
-  consistencyExprs,
-  EMPTY_ROOT,
-  evaluate,
-  Frontier,
-  frontierIds,
-  inclusionExprs,
-  rootExpr,
-  storedNodesOf,
-  type HashExpr,
-  type NodeId,
-} from './merkle.ts';
+import { consistencyExprs, EMPTY_ROOT, evaluate, inclusionExprs, nodeHash, nodeKey, rootExpr, type HashExpr, type NodeId } from './merkle.ts';
 import { parseEntry, type AuditEntry } from './entries.ts';
+import { asBuffer, currentTreeSize, fetchTiles, readEntriesAt, type LogCache } from './storage.ts';
+import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tileHashes, tileOf } from './tiles.ts';
 import type { TreeHead } from './treeHead.ts';
 
-/** bytea arrives as a Buffer from `pg` and as a Uint8Array from PGlite. */
-export const asBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+/**
+ * A tile with the levels of the subtree it spans hashed up: `levels[0]` its hashes, `levels[k]` the
+ * roots of its complete runs of 2^k of them (32 bytes each, one buffer per level). Any perfect node
+ * of heights 8·L … 8·L + 7 is one of them; a full tile's levels never change (255 hashes), so the
+ * server keeps them.
+ */
+type TileLevels = Buffer[];
 
-/** Fetches stored nodes by (level, index) in one query: leaves from audit_leaves, the even levels above from audit_nodes. */
-export async function fetchNodes(db: Queryable, ids: Iterable<NodeId>): Promise<Map<string, Buffer>> {
-  const leaves: number[] = [];
-  const levels: number[] = [];
-  const indexes: number[] = [];
-  for (const id of ids) {
-    if (id.level === 0) leaves.push(id.index);
-    else {
-      levels.push(id.level);
-      indexes.push(id.index);
-    }
+function levelsOf(data: Buffer): TileLevels {
+  const levels: TileLevels = [data];
+  for (let k = 1; k <= TILE_HEIGHT; k++) {
+    const below = tileHashes(levels[k - 1]);
+    const up: Buffer[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2) up.push(nodeHash(below[i], below[i + 1]));
+    levels.push(Buffer.concat(up));
   }
-  const found = new Map<string, Buffer>();
-  if (leaves.length === 0 && levels.length === 0) return found;
-  const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
-    `select 0 as level, leaf_index as idx, hash from audit_leaves where leaf_index = any($1::bigint[])
-     union all
-     select n.level, n.idx, n.hash
-       from unnest($2::smallint[], $3::bigint[]) as t(level, idx)
-       join audit_nodes n on n.level = t.level and n.idx = t.idx`,
-    [leaves, levels, indexes],
-    { name: 'audit.fetch-nodes' },
-  );
-  for (const r of rows.rows) found.set(`${r.level}:${Number(r.idx)}`, asBuffer(r.hash));
-  return found;
+  return levels;
 }
 
-/** Evaluates several expression lists with one fetch. */
-export async function evaluateAll(db: Queryable, lists: readonly (readonly (HashExpr | undefined)[])[]): Promise<(Buffer | undefined)[][]> {
-  const wanted = new Map<string, NodeId>();
-  for (const list of lists) storedNodesOf(list, wanted);
-  const stored = await fetchNodes(db, wanted.values());
-  return lists.map((list) => list.map((e) => (e ? evaluate(e, stored) : undefined)));
+/** The perfect nodes an expression names. */
+function nodesOf(exprs: readonly (HashExpr | undefined)[], into: NodeId[] = []): NodeId[] {
+  for (const e of exprs) {
+    if (!e) continue;
+    if ('node' in e) into.push(e.node);
+    else nodesOf([e.left, e.right], into);
+  }
+  return into;
 }
 
-export async function currentTreeSize(db: Queryable): Promise<number> {
-  return Number((await db.query<{ tree_size: number }>('select tree_size from audit_state')).rows[0].tree_size);
+/** The tile holding perfect node (level, index), and where in its levels. */
+function placeOf({ level, index }: NodeId): { tile: string; level: number; index: number; height: number; at: number } {
+  const tileLevel = Math.floor(level / TILE_HEIGHT);
+  const height = level % TILE_HEIGHT;
+  const first = index * 2 ** height;
+  const tileIndex = tileOf(first);
+  return { tile: `${tileLevel}/${tileIndex}`, level: tileLevel, index: tileIndex, height, at: (first % TILE_WIDTH) / 2 ** height };
 }
 
-export async function rootAt(db: Queryable, size: number): Promise<Buffer> {
-  const [[root]] = await evaluateAll(db, [[rootExpr(size)]]);
+/** Evaluates several expression lists with one fetch of the tiles their nodes lie in. */
+export async function evaluateAll(db: Queryable, lists: readonly (readonly (HashExpr | undefined)[])[], cache?: LogCache): Promise<(Buffer | undefined)[][]> {
+  const places = new Map<string, ReturnType<typeof placeOf>>();
+  for (const node of lists.flatMap((list) => nodesOf(list))) places.set(nodeKey(node.level, node.index), placeOf(node));
+  const levels = new Map<string, TileLevels>();
+  const missing: { level: number; index: number }[] = [];
+  for (const place of places.values()) {
+    if (levels.has(place.tile)) continue;
+    const known = cache?.levels.get(place.tile);
+    if (known) levels.set(place.tile, known);
+    else if (!missing.some((m) => m.level === place.level && m.index === place.index)) missing.push({ level: place.level, index: place.index });
+  }
+  for (const [key, data] of await fetchTiles(db, missing, cache)) {
+    // A partial tile's levels are kept under its width (the right edge, asked for by every proof until the log grows).
+    const partialKey = `${key}.p/${data.length / HASH_SIZE}`;
+    const tileLevels = (data.length < TILE_WIDTH * HASH_SIZE ? cache?.levels.get(partialKey) : undefined) ?? levelsOf(data);
+    levels.set(key, tileLevels);
+    cache?.levels.set(data.length === TILE_WIDTH * HASH_SIZE ? key : partialKey, tileLevels);
+  }
+  const nodes = new Map<string, Buffer>();
+  for (const [key, place] of places) {
+    const level = levels.get(place.tile)?.[place.height];
+    if (level && level.length >= (place.at + 1) * HASH_SIZE) nodes.set(key, level.subarray(place.at * HASH_SIZE, (place.at + 1) * HASH_SIZE));
+  }
+  return lists.map((list) => list.map((e) => (e ? evaluate(e, nodes) : undefined)));
+}
+
+export async function rootAt(db: Queryable, size: number, cache?: LogCache): Promise<Buffer> {
+  const [[root]] = await evaluateAll(db, [[rootExpr(size)]], cache);
   return root ?? EMPTY_ROOT;
-}
-
-/** The right edge of the stored tree of `size` leaves, ready to append to. */
-export async function loadFrontier(db: Queryable, size: number): Promise<Frontier> {
-  const ids = frontierIds(size);
-  const [hashes] = await evaluateAll(db, [ids.map((node) => ({ node }))]);
-  return Frontier.of(size, hashes as Buffer[]);
 }
 
 function checkTreeSize(size: number, current: number, field: string): void {
@@ -87,23 +95,27 @@ export interface InclusionProof {
  * Inclusion proofs of several entries in one tree size, with one query. `knownToExist` skips the
  * size check when the caller took `treeSize` from a tree head (heads never exceed the log).
  */
-export async function inclusionProofs(db: Queryable, indexes: readonly number[], treeSize: number, knownToExist = false): Promise<InclusionProof[]> {
+export async function inclusionProofs(db: Queryable, indexes: readonly number[], treeSize: number, knownToExist = false, cache?: LogCache): Promise<InclusionProof[]> {
   if (!knownToExist) checkTreeSize(treeSize, await currentTreeSize(db), 'treeSize');
   for (const index of indexes) {
     if (index >= treeSize) throw invalid('invalid-index', `index ${index} is not below treeSize ${treeSize}`, 'index');
   }
-  const paths = await evaluateAll(db, indexes.map((i) => inclusionExprs(i, treeSize)));
+  const paths = await evaluateAll(
+    db,
+    indexes.map((i) => inclusionExprs(i, treeSize)),
+    cache,
+  );
   return indexes.map((index, i) => ({ index, treeSize, path: paths[i].map((h) => h!.toString('hex')) }));
 }
 
-export async function inclusionProof(db: Queryable, index: number, treeSize: number, knownToExist = false): Promise<InclusionProof> {
-  return (await inclusionProofs(db, [index], treeSize, knownToExist))[0];
+export async function inclusionProof(db: Queryable, index: number, treeSize: number, knownToExist = false, cache?: LogCache): Promise<InclusionProof> {
+  return (await inclusionProofs(db, [index], treeSize, knownToExist, cache))[0];
 }
 
-export async function consistencyProof(db: Queryable, first: number, second: number): Promise<{ first: number; second: number; path: string[] }> {
+export async function consistencyProof(db: Queryable, first: number, second: number, cache?: LogCache): Promise<{ first: number; second: number; path: string[] }> {
   if (first > second) throw invalid('invalid-tree-size', `first (${first}) must not be greater than second (${second})`, 'first');
   checkTreeSize(second, await currentTreeSize(db), 'second');
-  const [path] = await evaluateAll(db, [consistencyExprs(first, second)]);
+  const [path] = await evaluateAll(db, [consistencyExprs(first, second)], cache);
   return { first, second, path: path.map((h) => h!.toString('hex')) };
 }
 
@@ -114,13 +126,12 @@ export interface StoredEntry {
   text: string;
 }
 
-export async function getEntry(db: Queryable, index: number): Promise<StoredEntry> {
-  const row = (
-    await db.query<{ entry: string }>('select e.entry from audit_leaves l join audit_entries e on e.id = l.entry_id where l.leaf_index = $1', [index])
-  ).rows[0];
-  const entry = row && parseEntry(row.entry);
-  if (!row || !entry) throw notFound('audit-entry-not-found', `the log has no entry ${index}`);
-  return { index, entry, text: row.entry };
+export async function getEntry(db: Queryable, index: number, cache?: LogCache): Promise<StoredEntry> {
+  const bytes = (await readEntriesAt(db, [index], await currentTreeSize(db), cache)).get(index);
+  const text = bytes?.toString('utf8');
+  const entry = text === undefined ? undefined : parseEntry(text);
+  if (text === undefined || !entry) throw notFound('audit-entry-not-found', `the log has no entry ${index}`);
+  return { index, entry, text };
 }
 
 interface TreeHeadRow {

@@ -10,11 +10,13 @@ import type { Platform } from '../platform/platform.ts';
 import { recordRead } from '../platform/reads.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
-import { columnsOf, parseEntry, type AuditEntry } from './entries.ts';
+import { columnsOf, type AuditEntry } from './entries.ts';
 import { consistencyProof, getEntry, inclusionProofs, latestTreeHead, treeHeadsFrom } from './log.ts';
 import { leafHash } from './merkle.ts';
-import { listAlerts, queryEntries, type Alert } from './oversight.ts';
+import { listAlerts, type Alert } from './oversight.ts';
+import { findEntries } from './search.ts';
 import { sequence } from './sequencing.ts';
+import { logCache } from './storage.ts';
 import type { TreeHead } from './treeHead.ts';
 
 const hexLeaf = (text: string) => leafHash(Buffer.from(text, 'utf8')).toString('hex');
@@ -42,7 +44,7 @@ export async function treeHeads(platform: Platform, query: { from?: number; afte
 
 /** One entry and its leaf hash (the coordination office; a holder for entries about itself). */
 export async function readEntry(platform: Platform, principal: Principal, index: number) {
-  const stored = await getEntry(platform.store, index);
+  const stored = await getEntry(platform.store, index, logCache(platform));
   authorize(principal, 'audit:read-entry', entryResource(stored.index, stored.entry));
   await recordRead(platform, principal, { what: 'audit-entry', subject: String(stored.index), holderCode: columnsOf(stored.entry).holderCode ?? undefined });
   return { index: stored.index, entry: stored.entry, leafHash: hexLeaf(stored.text) };
@@ -71,10 +73,11 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
     return d;
   };
   const limit = q.limit ?? 100;
-  const rows = await queryEntries(
+  const rows = await findEntries(
     platform.store,
     { department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, clientId: q.system, from: date(q.from, 'from'), to: date(q.to, 'to'), before: q.before },
     limit,
+    { cache: logCache(platform) },
   );
   // One entry per search (it may return a hundred entries of as many holders), under the holder it searched for.
   const filters = Object.entries({ department: q.department, holder: q.holder, purpose: q.purpose, type: q.type, outcome: q.outcome, system: q.system, from: q.from, to: q.to })
@@ -82,25 +85,26 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
   await recordRead(platform, principal, { what: 'audit-search', subject: filters || 'all', holderCode: q.holder, count: rows.length });
+  const last = rows[rows.length - 1];
   return {
-    items: rows.map((r) => ({ index: r.index, entry: parseEntry(r.entry) ?? {}, leafHash: hexLeaf(r.entry) })),
-    next: rows.length === limit ? rows[rows.length - 1].id : null,
+    items: rows.map((r) => ({ index: r.index, entry: r.entry, leafHash: hexLeaf(r.text) })),
+    next: rows.length === limit && last.index > 0 ? last.index : null,
   };
 }
 
 /** The RFC 9162 inclusion proof of an entry in a tree size (default: the newest tree head). */
 export async function proveInclusion(platform: Platform, principal: Principal, index: number, treeSize?: number) {
-  const stored = await getEntry(platform.store, index);
+  const stored = await getEntry(platform.store, index, logCache(platform));
   authorize(principal, 'audit:prove-inclusion', entryResource(stored.index, stored.entry));
   const size = treeSize ?? (await currentTreeHead(platform)).treeSize;
-  const [proof] = await inclusionProofs(platform.store, [stored.index], size, treeSize === undefined);
+  const [proof] = await inclusionProofs(platform.store, [stored.index], size, treeSize === undefined, logCache(platform));
   return { ...proof, leafHash: hexLeaf(stored.text) };
 }
 
 /** The RFC 9162 consistency proof between two tree sizes (hashes only: anyone signed in). */
 export async function proveConsistency(platform: Platform, principal: Principal, first: number, second: number) {
   authorize(principal, 'audit:prove-consistency', LOG);
-  return consistencyProof(platform.store, first, second);
+  return consistencyProof(platform.store, first, second, logCache(platform));
 }
 
 /** Access alerts, newest first (the coordination office). */
@@ -138,17 +142,12 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
   const db = platform.store;
   const treeHead = await currentTreeHead(platform);
   const limit = query.limit ?? 20;
-  // The holder's accesses under the tree head (one range of the (holder_code, id) index), newest first.
-  const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
-    `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
-      where e.holder_code = $1 and e.type = any($5::text[]) and ($2::bigint is null or e.id < $2) and l.leaf_index < $3
-      order by e.id desc limit $4`,
-    [holderCode, query.before ?? null, treeHead.treeSize, limit, Object.keys(USES_OF_DATA)],
-  );
-  const entries = rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), text: r.entry, entry: parseEntry(r.entry)! }));
+  // The holder's uses under the tree head (its postings, newest first), each read from its bundle.
+  const found = await findEntries(db, { holder: holderCode, before: query.before }, limit, { bound: treeHead.treeSize, types: Object.keys(USES_OF_DATA), cache: logCache(platform) });
+  const entries = found.map((f) => ({ index: f.index, text: f.text, entry: f.entry }));
   // The coordination office reading a holder's log is itself a use of its data (the holder reading its own is not).
   await recordRead(platform, principal, { what: 'access-log', subject: holderCode, holderCode, count: entries.length });
-  const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true) : [];
+  const proofs = entries.length > 0 ? await inclusionProofs(db, entries.map((e) => e.index), treeHead.treeSize, true, logCache(platform)) : [];
   const names = await directory(db, entries.map((e) => columnsOf(e.entry).department ?? ''));
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
@@ -173,6 +172,6 @@ export async function holderAccessLog(platform: Platform, principal: Principal, 
         proof: proofs[i],
       };
     }),
-    next: entries.length === limit ? entries[entries.length - 1].id : null,
+    next: entries.length === limit && entries[entries.length - 1].index > 0 ? entries[entries.length - 1].index : null,
   };
 }

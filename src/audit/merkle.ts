@@ -10,9 +10,9 @@
  * needs is either a perfect node or the hash of a few of them (a right-edge node of a tree whose
  * size is not a power of two). Proof generation therefore runs in two steps: build the proof as
  * *expressions* over perfect nodes (no I/O), fetch exactly the stored nodes they name in one
- * query, then evaluate. Only even levels are stored (leaves are level 0); a node at an odd level
- * is one hash of its two stored children. That keeps the tree at ~1.33 rows per entry and a
- * proof at ≤ 2 rows per level.
+ * query, then evaluate. The stored levels are those of the tiles (C2SP tlog-tiles, see tiles.ts):
+ * every eighth level (leaves are level 0); a node between them is hashed up from its 2^k
+ * descendants on the stored level below, all in one tile.
  *
  * Tree sizes and indexes are JS numbers (exact below 2^53); no 32-bit bit operations are used.
  */
@@ -51,8 +51,11 @@ export interface NodeId {
 /** A hash in a proof: a perfect node, or the hash of two such expressions. */
 export type HashExpr = { node: NodeId } | { left: HashExpr; right: HashExpr };
 
-/** Levels kept in storage: the leaves (0) and every even level above them. */
-export const isStoredLevel = (level: number): boolean => level % 2 === 0;
+/** Levels kept in storage: those of the tiles, the leaves (0) and every eighth level above them. */
+export const isStoredLevel = (level: number): boolean => level % 8 === 0;
+
+/** The stored level at or below `level`. */
+const storedBelow = (level: number): number => level - (level % 8);
 
 export const nodeKey = (level: number, index: number): string => `${level}:${index}`;
 
@@ -146,17 +149,15 @@ export function consistencyExprs(first: number, second: number): HashExpr[] {
   return proof;
 }
 
-/** The stored nodes an expression needs: a stored-level node itself, an odd-level node its two children. */
+/** The stored nodes an expression needs: a stored-level node itself, any other node its descendants on the stored level below. */
 export function storedNodesOf(exprs: readonly (HashExpr | undefined)[], into = new Map<string, NodeId>()): Map<string, NodeId> {
   const visit = (e: HashExpr | undefined): void => {
     if (!e) return;
     if ('node' in e) {
       const { level, index } = e.node;
-      if (isStoredLevel(level)) into.set(nodeKey(level, index), e.node);
-      else {
-        into.set(nodeKey(level - 1, 2 * index), { level: level - 1, index: 2 * index });
-        into.set(nodeKey(level - 1, 2 * index + 1), { level: level - 1, index: 2 * index + 1 });
-      }
+      const base = storedBelow(level);
+      const span = 2 ** (level - base);
+      for (let i = index * span; i < (index + 1) * span; i++) into.set(nodeKey(base, i), { level: base, index: i });
       return;
     }
     visit(e.left);
@@ -173,19 +174,23 @@ export class MissingNodeError extends Error {
   }
 }
 
-/** Evaluates an expression against fetched stored nodes (keyed by `nodeKey`). */
-export function evaluate(expr: HashExpr, stored: ReadonlyMap<string, Buffer>): Buffer {
-  if ('node' in expr) {
-    const { level, index } = expr.node;
-    const get = (l: number, i: number) => {
-      const hash = stored.get(nodeKey(l, i));
-      if (!hash) throw new MissingNodeError(l, i);
-      return hash;
-    };
-    if (isStoredLevel(level)) return get(level, index);
-    return nodeHash(get(level - 1, 2 * index), get(level - 1, 2 * index + 1));
-  }
+/**
+ * Evaluates an expression against fetched stored nodes (keyed by `nodeKey`). Nodes between stored
+ * levels are hashed up and remembered in `stored` (a Map), so expressions sharing them hash once.
+ */
+export function evaluate(expr: HashExpr, stored: Map<string, Buffer>): Buffer {
+  if ('node' in expr) return nodeAt(expr.node.level, expr.node.index, stored);
   return nodeHash(evaluate(expr.left, stored), evaluate(expr.right, stored));
+}
+
+function nodeAt(level: number, index: number, stored: Map<string, Buffer>): Buffer {
+  const key = nodeKey(level, index);
+  const known = stored.get(key);
+  if (known) return known;
+  if (isStoredLevel(level)) throw new MissingNodeError(level, index);
+  const hash = nodeHash(nodeAt(level - 1, 2 * index, stored), nodeAt(level - 1, 2 * index + 1, stored));
+  stored.set(key, hash);
+  return hash;
 }
 
 /** The perfect nodes whose roots make up the tree of `size` leaves, leftmost (largest) first. */
@@ -232,6 +237,14 @@ export class Frontier {
 
   get size(): number {
     return this.count;
+  }
+
+  /** An independent copy (appending to one does not change the other). */
+  clone(): Frontier {
+    return new Frontier(
+      this.edge.map((e) => ({ ...e })),
+      this.count,
+    );
   }
 
   /** Adds the next leaf; `completed` sees every perfect node that becomes complete, the leaf first. */

@@ -1,6 +1,6 @@
 /**
  * Oversight for the coordination office: accesses counted per consumer system, agreement and day
- * (China time) as the sequencer takes them into the log — off the exchange's hot path — and
+ * (China time) as the log's indexer reads them — off the exchange's hot path — and
  * alerts when a day's count passes the agreement's expected daily volume or is far outside the
  * system's usual pattern (more than `factor` × its mean of the 7 days before, and at least `floor`).
  */
@@ -48,7 +48,7 @@ interface DailyRow {
  */
 export type AlertSink = (tx: Queryable, alerts: readonly Alert[]) => Promise<void>;
 
-/** Accesses of one system under one agreement on one China day, as the sequencer's batch counts them. */
+/** Accesses of one system under one agreement on one China day, as an indexer pass counts them. */
 export interface AccessGroup {
   department: string;
   client_id: string;
@@ -64,7 +64,7 @@ export interface AccessGroup {
 
 /**
  * Adds a batch's accesses to the daily counts per system, agreement and day (China time, UTC+8,
- * no daylight saving) and raises the alerts they cause; runs in the sequencer's transaction.
+ * no daylight saving) and raises the alerts they cause; runs in the indexer's transaction.
  */
 export async function countAccesses(tx: Queryable, groups: readonly AccessGroup[], options: OversightOptions, sink?: AlertSink): Promise<Alert[]> {
   const list = groups.map((g) => ({ ...g, expected: null as number | null }));
@@ -185,47 +185,4 @@ export async function listAlerts(db: Queryable, before: number | undefined, limi
     [before ?? null, limit],
   );
   return rows.rows.map(toAlert);
-}
-
-export interface EntryFilter {
-  department?: string;
-  holder?: string;
-  purpose?: string;
-  type?: string;
-  outcome?: string;
-  clientId?: string;
-  from?: Date;
-  to?: Date;
-  /** Paging, newest first: entries written before this one (the `next` of the previous page). */
-  before?: number;
-}
-
-/**
- * Entries in the tree matching the filter, newest first. Holder and department have (column, id)
- * indexes, `at` a BRIN index (entries are written in time order); the other filters narrow those.
- */
-export async function queryEntries(db: Queryable, filter: EntryFilter, limit: number): Promise<{ index: number; id: number; entry: string }[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  if (filter.department) add('e.department = ?', filter.department);
-  if (filter.holder) add('e.holder_code = ?', filter.holder);
-  if (filter.purpose) add('e.purpose = ?', filter.purpose);
-  if (filter.type) add('e.type = ?', filter.type);
-  if (filter.outcome) add('e.outcome = ?', filter.outcome);
-  if (filter.clientId) add('e.client_id = ?', filter.clientId);
-  if (filter.from) add('e.at >= ?', filter.from);
-  if (filter.to) add('e.at < ?', filter.to);
-  if (filter.before !== undefined) add('e.id < ?', filter.before);
-  params.push(limit);
-  const rows = await db.query<{ leaf_index: number; id: number; entry: string }>(
-    `select l.leaf_index, e.id, e.entry from audit_entries e join audit_leaves l on l.entry_id = e.id
-      ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by e.id desc limit $${params.length}`,
-    params,
-  );
-  return rows.rows.map((r) => ({ index: Number(r.leaf_index), id: Number(r.id), entry: r.entry }));
 }

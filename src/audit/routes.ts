@@ -2,7 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { authenticated, principalOf } from '../platform/auth/authenticate.ts';
 import type { Platform } from '../platform/platform.ts';
-import { accessAlerts, currentTreeHead, holderAccessLog, proveConsistency, proveInclusion, readEntry, searchEntries, treeHeads } from './index.ts';
+import { gunzipSync } from 'node:zlib';
+import { invalid } from '../platform/errors.ts';
+import { accessAlerts, currentCheckpoint, currentTreeHead, holderAccessLog, logVerifierKey, proveConsistency, proveInclusion, readBundle, readEntry, readTile, searchEntries, treeHeads } from './index.ts';
+import { parseTilePath } from './tiles.ts';
 
 const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
@@ -76,6 +79,63 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       },
     },
     () => currentTreeHead(platform),
+  );
+
+  app.get(
+    '/api/v1/audit/checkpoint',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The newest checkpoint of the log: a C2SP tlog-checkpoint signed note (public, no account)',
+        description:
+          'C2SP tlog-tiles `<prefix>/checkpoint` with prefix /api/v1/audit: origin, tree size and base64 root hash, a line each, then the Ed25519 signature line of the log key (its verifier key: GET /api/v1/audit/verifier-key).',
+        produces: ['text/plain'],
+        response: { 200: Type.String() },
+      },
+    },
+    async (_request, reply) => {
+      const note = await currentCheckpoint(platform);
+      return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-cache').send(note);
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/verifier-key',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The origin and the signed-note verifier key of the log, for tlog-tiles clients and witnesses (public)',
+        response: { 200: Type.Object({ origin: Type.String(), verifierKey: Type.String({ description: '<name>+<hex key id>+<base64(0x01 ‖ Ed25519 public key)>' }) }) },
+      },
+    },
+    () => logVerifierKey(platform),
+  );
+
+  app.get(
+    '/api/v1/audit/tile/*',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['audit'],
+        summary: 'Tiles of hashes and entry bundles at the C2SP tlog-tiles paths (tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>])',
+        description:
+          'Tiles hold only hashes (anyone signed in); entry bundles hold the entries (the coordination office). Bundles are sent gzip-compressed (Content-Encoding: gzip) to clients that accept it.',
+        security: [{ bearer: [] }],
+        params: Type.Object({ '*': Type.String({ maxLength: 64 }) }),
+      },
+    },
+    async (request, reply) => {
+      const path = parseTilePath(request.params['*']);
+      if (!path) throw invalid('invalid-tile-path', 'not a tlog-tiles path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]', 'path:/*');
+      const principal = principalOf(request);
+      // Full tiles and bundles never change; partial ones are served for the checkpoint that needs them.
+      reply.header('content-type', 'application/octet-stream').header('cache-control', path.width === undefined ? 'private, max-age=31536000, immutable' : 'private, max-age=60');
+      if (path.level !== 'entries') return reply.send(await readTile(platform, principal, path.level, path.index, path.width));
+      const bundle = await readBundle(platform, principal, path.index, path.width);
+      if (!bundle.gzipped) return reply.send(bundle.data);
+      if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(bundle.data);
+      return reply.header('vary', 'accept-encoding').send(gunzipSync(bundle.data));
+    },
   );
 
   app.get(

@@ -1,26 +1,30 @@
 /**
- * The audit log at run time: its settings, the on-demand `sequence` and the background sequencer,
- * and where alerts go.
+ * The audit log at run time: its settings, the on-demand `sequence` and the background indexer
+ * (postings, oversight, tree heads; see indexer.ts), and where alerts go.
  */
 import { findDepartment } from '../departments/index.ts';
 import { notifyCoordinationOffice } from '../notifications/index.ts';
 import type { Config } from '../platform/config.ts';
 import { perPlatform, type Platform } from '../platform/platform.ts';
 import type { Alert, AlertSink } from './oversight.ts';
-import { backgroundPass, DEFAULT_SEQUENCER, drain, type SequencerOptions } from './sequencer.ts';
+import { appendMigratedPending, DEFAULT_INDEXER, indexBatch, type IndexerOptions } from './indexer.ts';
+import { latestTreeHead } from './log.ts';
 import type { TreeHead } from './treeHead.ts';
 
-/** Settings: how often the sequencer runs, how often a tree head is re-signed, alert thresholds. */
+/** What `sequence` and the background indexer take (the indexer's options). */
+export type SequencerOptions = IndexerOptions;
+
+/** Settings: how often the indexer runs, how often a tree head is re-signed, alert thresholds. */
 function settings(config: Config): SequencerOptions & { intervalMs: number } {
   return {
-    ...DEFAULT_SEQUENCER,
+    ...DEFAULT_INDEXER,
     intervalMs: config.auditIntervalMs,
     treeHeadIntervalMs: config.auditTreeHeadSeconds * 1000,
     oversight: { factor: config.auditAlertFactor, floor: config.auditAlertFloor },
   };
 }
 
-/** Alerts go to the coordination office's inbox (the notifications capability), in the sequencer's transaction. */
+/** Alerts go to the coordination office's inbox (the notifications capability), in the indexer's transaction. */
 function inboxSink(platform: Platform): AlertSink {
   return async (tx, alerts) => {
     for (const alert of alerts) {
@@ -61,13 +65,37 @@ const optionsOf = (platform: Platform, overrides: Partial<SequencerOptions> = {}
   ...overrides,
 });
 
+/** Per platform: one pass at a time in this process (the advisory lock covers other processes). */
+const running = new WeakMap<Platform, Promise<unknown>>();
+
+function exclusive<T>(platform: Platform, work: () => Promise<T>): Promise<T> {
+  const previous = running.get(platform) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  running.set(platform, next);
+  return next;
+}
+
+/** Indexes what the log holds (waiting for another process's pass rather than skipping it, when `wait`). */
+async function catchUp(platform: Platform, options: SequencerOptions, wait: boolean): Promise<TreeHead | undefined> {
+  await appendMigratedPending(platform);
+  for (;;) {
+    const pass = await indexBatch(platform, options, wait);
+    if (!pass.ran || pass.indexedSize >= pass.treeSize) return pass.treeHead;
+  }
+}
+
 /**
- * Sequences every committed entry into the tree now and returns the newest signed tree head
- * (signing the first one if the log has none). The server does this in the background every
- * ~200 ms; tests, the CLI and benchmarks call it on demand.
+ * Brings every entry appended so far under a signed tree head, indexed for the log's searches and
+ * counted for oversight, and returns the newest tree head (signing the first one if the log has
+ * none yet); `sequenced` is how many entries the new head covers beyond the one before. The server
+ * does this in the background every ~200 ms; tests, the CLI and benchmarks call it on demand.
  */
-export async function sequence(platform: Platform, overrides: Partial<SequencerOptions> = {}): Promise<{ sequenced: number; treeHead: TreeHead }> {
-  return drain(platform, optionsOf(platform, overrides));
+export function sequence(platform: Platform, overrides: Partial<SequencerOptions> = {}): Promise<{ sequenced: number; treeHead: TreeHead }> {
+  return exclusive(platform, async () => {
+    const before = (await latestTreeHead(platform.store))?.treeSize ?? 0;
+    const treeHead = (await catchUp(platform, optionsOf(platform, overrides), true))!;
+    return { sequenced: Math.max(0, treeHead.treeSize - before), treeHead };
+  });
 }
 
 /** When the background sequencer last completed a pass (for /health/ready). */
@@ -81,14 +109,14 @@ export function startSequencer(platform: Platform): () => Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    current = backgroundPass(platform, options)
+    current = exclusive(platform, () => catchUp(platform, options, false))
       .then(() => {
         health.lastPassAt = Date.now();
         health.lastError = null;
       })
       .catch((error: unknown) => {
         health.lastError = error instanceof Error ? error.message : String(error);
-        platform.log.warn({ err: error }, 'audit: sequencing failed; trying again at the next interval');
+        platform.log.warn({ err: error }, 'audit: indexing failed; trying again at the next interval');
       })
       .finally(() => {
         if (stopped) return;
@@ -103,8 +131,10 @@ export function startSequencer(platform: Platform): () => Promise<void> {
     health.running = false;
     if (timer) clearTimeout(timer);
     await current;
-    // What the other capabilities wrote while stopping (they stop first) goes into the tree too.
-    await backgroundPass(platform, options).catch((error: unknown) => platform.log.warn({ err: error }, 'audit: the last sequencing pass failed; entries stay pending until the next start'));
+    // What the other capabilities wrote while stopping (they stop first) is indexed and under a tree head too.
+    await exclusive(platform, () => catchUp(platform, options, false)).catch((error: unknown) =>
+      platform.log.warn({ err: error }, 'audit: the last indexing pass failed; the next start catches up'),
+    );
   };
 }
 

@@ -1,14 +1,18 @@
 /**
- * `certbridge audit verify`: recomputes the whole log from storage — streaming, a chunk of
- * entries at a time, with O(log n) memory for the tree — and checks, in log order:
- * - every entry is present (no gap), is canonical RFC 8785 JSON, and hashes to its stored leaf;
- * - the query columns of every entry say what the entry says;
- * - every stored perfect-subtree node equals the node recomputed from the entries;
- * - every signed tree head verifies with a log key and its root equals the recomputed root;
- * - nothing is stored beyond the tree (rows past its size, odd-level nodes);
+ * `certbridge audit verify`: recomputes the whole log from storage — one consistent snapshot (a
+ * repeatable-read transaction), streamed a bundle at a time, with O(log n) memory for the tree — and
+ * checks, in log order:
+ * - every entry is present (every full bundle, the partial bundle's parts without a gap), is
+ *   canonical RFC 8785 JSON, and hashes to the leaf stored at its index (the level-0 tile);
+ * - every stored tile hash above the leaves equals the root of the 256 hashes below it, recomputed;
+ * - every signed tree head verifies with a log key and its root equals the recomputed root at its
+ *   size; the state's root and the signed checkpoint equal the recomputed root of the whole log;
+ * - the derived indexes say what the entries say: the postings of holders, departments and types,
+ *   the days' position ranges and the access counts;
+ * - nothing is stored beyond the tree (bundles, parts, tile hashes past its size);
  * - optionally, a tree head exported earlier (what an outside witness keeps) is a prefix of the
- *   log: its root equals the recomputed root at its size, and the consistency proof the log
- *   gives from its size to the current one verifies (RFC 9162 §2.1.4.2).
+ *   log: its root equals the recomputed root at its size, and the consistency proof the log gives
+ *   from its size to the current one verifies (RFC 9162 §2.1.4.2).
  * It names the first entry where anything differs.
  *
  * Everything is read in one repeatable-read, read-only transaction, bounded by the tree size read
@@ -16,12 +20,19 @@
  * tree size read first and the leaves read later disagreed — a false alarm of tampering ("entry
  * 39782 lies outside the tree of 39782 entries") in 8 of 10 runs beside a server at 50 requests/s.
  */
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { chinaDate } from '../platform/chinaTime.ts';
+import { verificationKeyFromJwk, type PublicJwk, type VerificationKey } from '../platform/crypto/keys.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
-import { verificationKeyFromJwk, type PublicJwk, type VerificationKey } from '../platform/crypto/keys.ts';
-import { canonicalJson, columnsOf, parseEntry, type EntryColumns } from './entries.ts';
-import { Frontier, isStoredLevel, leafHash, verifyConsistency } from './merkle.ts';
-import { asBuffer, consistencyProof, currentTreeSize, rootAt, toTreeHead } from './log.ts';
+import { checkpointProblem, ed25519PublicKey, parseCheckpoint } from './checkpoint.ts';
+import { canonicalJson, columnsOf, parseEntry } from './entries.ts';
+import { consistencyProof, rootAt, toTreeHead } from './log.ts';
+import { Frontier, leafHash, verifyConsistency } from './merkle.ts';
+import { decodePositions, type PostingKind } from './postings.ts';
+import { asBuffer } from './storage.ts';
+import { decodeBundle, HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.ts';
 import { treeHeadProblem, type TreeHead } from './treeHead.ts';
 
 /** A tree head as a witness keeps it: the API's JSON, with the log key's JWK when exported by the CLI. */
@@ -42,28 +53,10 @@ export interface VerifyReport {
   entriesChecked: number;
   nodesChecked: number;
   treeHeadsChecked: number;
-  /** Entries committed but not yet sequenced into the tree. */
+  /** Entries in the log that the indexer has not read yet (so no tree head of the history covers them). */
   pending: number;
   problem?: VerifyProblem;
   exported?: { treeSize: number; rootHash: string; consistent: boolean };
-}
-
-interface EntryRow {
-  leaf_index: number;
-  entry_id: number;
-  hash: Uint8Array;
-  /** Null when the entry row is gone. */
-  id: number | null;
-  entry: string;
-  type: string;
-  at: Date;
-  department: string | null;
-  client_id: string | null;
-  purpose: string | null;
-  outcome: string | null;
-  holder_code: string | null;
-  agreement_id: string | null;
-  license_type: string | null;
 }
 
 interface HeadRow {
@@ -89,16 +82,11 @@ const range = (level: number, index: number) => {
   return { first: index * width, last: (index + 1) * width - 1 };
 };
 
-const COLUMN_NAMES: [keyof EntryColumns, keyof EntryRow][] = [
-  ['type', 'type'],
-  ['department', 'department'],
-  ['clientId', 'client_id'],
-  ['purpose', 'purpose'],
-  ['outcome', 'outcome'],
-  ['holderCode', 'holder_code'],
-  ['agreementId', 'agreement_id'],
-  ['licenseType', 'license_type'],
-];
+const KIND_NAMES: Record<PostingKind, string> = { h: 'holder', d: 'department', t: 'type' };
+
+/** A fingerprint of "position p is listed under (kind, key)": summed per bundle, so that any difference shows. */
+const fingerprint = (kind: string, key: string, position: number): bigint =>
+  createHash('sha256').update(`${kind}\u0000${key}\u0000${position}`).digest().readBigUInt64BE(0);
 
 /** Pages through the signed tree heads in size order, verifying each signature once. */
 class HeadCursor {
@@ -107,20 +95,11 @@ class HeadCursor {
   private after = -1;
   private done = false;
   checked = 0;
-  private readonly keys = new Map<string, VerificationKey | undefined>();
 
   constructor(
-    private readonly platform: Platform,
     private readonly db: Queryable,
+    private readonly keys: ReadonlyMap<string, VerificationKey>,
   ) {}
-
-  private async key(kid: string): Promise<VerificationKey | undefined> {
-    if (!this.keys.has(kid)) {
-      const key = await this.platform.keys.verificationKey(kid, this.db);
-      this.keys.set(kid, key?.purpose === 'audit' ? key : undefined);
-    }
-    return this.keys.get(kid);
-  }
 
   /** The next head (in size order) if its size is ≤ `size`. */
   async nextUpTo(size: number): Promise<TreeHead | undefined> {
@@ -142,7 +121,7 @@ class HeadCursor {
     if (!head || head.treeSize > size) return undefined;
     this.buffer.shift();
     this.checked++;
-    const problem = treeHeadProblem(head, await this.key(head.keyId));
+    const problem = treeHeadProblem(head, this.keys.get(head.keyId));
     if (problem) fail(head.treeSize, `the tree head of size ${head.treeSize} signed at ${new Date(head.timestamp).toISOString()} is not authentic: ${problem}`);
     return head;
   }
@@ -153,20 +132,32 @@ class HeadCursor {
   }
 }
 
-type VerifyOptions = { exported?: ExportedTreeHead; chunk?: number; onProgress?: (done: number, total: number) => void };
-
-export async function verifyLog(platform: Platform, options: VerifyOptions = {}): Promise<VerifyReport> {
-  return platform.store.transaction(async (tx) => {
-    await tx.query('set transaction isolation level repeatable read, read only');
-    return verifySnapshot(platform, tx, options);
+export async function verifyLog(
+  platform: Platform,
+  options: { exported?: ExportedTreeHead; chunk?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<VerifyReport> {
+  // The log's keys, before the snapshot opens (the embedded store has one connection).
+  const keys = new Map<string, VerificationKey>();
+  for (const jwk of await platform.keys.publicKeys(['audit'])) {
+    const key = verificationKeyFromJwk(jwk);
+    keys.set(key.kid, key);
+  }
+  return platform.store.transaction(async (db) => {
+    await db.query('set transaction isolation level repeatable read, read only');
+    return verifySnapshot(db, keys, options);
   });
 }
 
-async function verifySnapshot(platform: Platform, db: Queryable, options: VerifyOptions): Promise<VerifyReport> {
-  const chunk = options.chunk ?? 5000;
-  const treeSize = await currentTreeSize(db);
-  const pending = Number((await db.query<{ n: number }>('select count(*)::bigint as n from audit_pending')).rows[0].n);
-  const heads = new HeadCursor(platform, db);
+async function verifySnapshot(
+  db: Queryable,
+  keys: ReadonlyMap<string, VerificationKey>,
+  options: { exported?: ExportedTreeHead; chunk?: number; onProgress?: (done: number, total: number) => void },
+): Promise<VerifyReport> {
+  const bundlesPerRead = Math.max(1, Math.ceil((options.chunk ?? 5000) / TILE_WIDTH));
+  const state = (await db.query<{ tree_size: number; root_hash: Uint8Array; checkpoint: string | null }>('select tree_size, root_hash, checkpoint from audit_state')).rows[0];
+  const treeSize = Number(state.tree_size);
+  const indexed = Number((await db.query<{ indexed_size: number }>('select indexed_size from audit_indexer')).rows[0].indexed_size);
+  const heads = new HeadCursor(db, keys);
   const frontier = Frontier.empty();
   let nodesChecked = 0;
   let lastGoodHead = 0;
@@ -178,7 +169,7 @@ async function verifySnapshot(platform: Platform, db: Queryable, options: Verify
     entriesChecked: frontier.size,
     nodesChecked,
     treeHeadsChecked: heads.checked,
-    pending,
+    pending: Math.max(0, treeSize - indexed),
     ...(problem ? { problem } : {}),
     ...(options.exported ? { exported: { treeSize: options.exported.treeSize, rootHash: options.exported.rootHash, consistent: !problem && exportedChecked } } : {}),
   });
@@ -209,71 +200,87 @@ async function verifySnapshot(platform: Platform, db: Queryable, options: Verify
     }
   };
 
+  // What the entries say the derived indexes must hold, gathered while streaming.
+  const expectedPostings = new Map<number, bigint>();
+  const days = new Map<string, { first: number; last: number }>();
+  const counts = new Map<string, { total: number; allowed: number }>();
+  const expect = (position: number, kind: PostingKind, key: string) => {
+    const bundle = Math.floor(position / TILE_WIDTH);
+    expectedPostings.set(bundle, (expectedPostings.get(bundle) ?? 0n) + fingerprint(kind, key, position));
+  };
+
   try {
-    if (options.exported) await checkExportedHead(platform, db, options.exported, treeSize);
+    if (options.exported) await checkExportedHead(keys, options.exported, treeSize);
     await checkHeadsAt(0);
-    for (let start = 0; start < treeSize; start += chunk) {
-      const end = Math.min(treeSize, start + chunk);
-      const [rows, stored] = await Promise.all([
-        db.query<EntryRow>(
-          `select l.leaf_index, l.entry_id, l.hash, e.id, e.entry, e.type, e.at, e.department, e.client_id, e.purpose, e.outcome,
-                  e.holder_code, e.agreement_id, e.license_type
-             from audit_leaves l left join audit_entries e on e.id = l.entry_id
-            where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
-          [start, end],
-        ),
-        storedNodesCompletedIn(db, start, end),
-      ]);
-      let next = start;
-      for (const row of rows.rows) {
-        const index = Number(row.leaf_index);
-        if (index !== next) fail(next, `entry ${next} is missing from the tree: its leaf row was deleted (or moved to another index)`);
-        if (row.id === null) fail(index, `entry ${index} is missing: its row (id ${row.entry_id}) was deleted`);
-        const hash = checkEntry(row, index, asBuffer(row.hash));
-        let completedProblem: VerifyProblem | undefined;
-        frontier.append(hash, (level, nodeIndex, computed) => {
-          if (completedProblem || level === 0 || !isStoredLevel(level)) return;
-          const have = stored.get(`${level}:${nodeIndex}`);
+    const bundleCount = Math.ceil(treeSize / TILE_WIDTH);
+    for (let first = 0; first < bundleCount; first += bundlesPerRead) {
+      const last = Math.min(bundleCount, first + bundlesPerRead) - 1;
+      const [bundles, tiles] = await Promise.all([readBundles(db, first, last, treeSize), readTiles(db, first, last)]);
+      for (let b = first; b <= last; b++) {
+        const start = b * TILE_WIDTH;
+        const count = Math.min(TILE_WIDTH, treeSize - start);
+        const read = bundles.get(b);
+        if (read === undefined) fail(start, `entries ${start}–${start + count - 1} are missing: their entry bundle ${b} was deleted`);
+        if (typeof read === 'string') fail(start, read);
+        const { entries: list, short } = read as StoredBundle;
+        const leaves = tiles.get(`0/${b}`);
+        for (let i = 0; i < count; i++) {
+          const index = start + i;
+          const stored = leaves && leaves.length >= (i + 1) * HASH_SIZE ? leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE) : undefined;
+          if (!stored) fail(index, `entry ${index} is missing from the tree: its leaf hash was deleted from tile 0/${b}`);
+          const bytes = list[i];
+          if (bytes === undefined) fail(index, `entry ${index} is missing: its entry bundle ${b} lacks it (it was deleted)`);
+          const hash = leafHash(bytes!);
           nodesChecked++;
-          const { first, last } = range(level, nodeIndex);
-          if (!have) completedProblem = { index: first, message: `tree node (level ${level}, index ${nodeIndex}) over entries ${first}–${last} is missing` };
-          else if (!have.equals(computed)) {
-            completedProblem = {
-              index: first,
-              message: `tree node (level ${level}, index ${nodeIndex}) does not match entries ${first}–${last}: one of them was altered together with its leaf hash, or the node itself was`,
-            };
+          if (!hash.equals(stored!)) {
+            const type = parseEntry(bytes!.toString('utf8'))?.type ?? 'unreadable';
+            fail(
+              index,
+              short[i]
+                ? `entry ${index} is missing: its entry bundle ${b} holds fewer entries than were written there (it was deleted)`
+                : `entry ${index} (${type}) does not hash to the leaf stored at index ${index}: the entry was edited, or entries were reordered`,
+            );
           }
-        });
-        if (completedProblem) throw new Found(completedProblem);
-        next = index + 1;
-        await checkHeadsAt(frontier.size);
+          checkEntry(bytes!, index);
+          let completedProblem: VerifyProblem | undefined;
+          frontier.append(hash, (height, node, computed) => {
+            if (completedProblem || height === 0 || height % TILE_HEIGHT !== 0) return;
+            const level = height / TILE_HEIGHT;
+            const tile = tiles.get(`${level}/${Math.floor(node / TILE_WIDTH)}`);
+            const at = (node % TILE_WIDTH) * HASH_SIZE;
+            const have = tile && tile.length >= at + HASH_SIZE ? tile.subarray(at, at + HASH_SIZE) : undefined;
+            nodesChecked++;
+            const { first: from, last: to } = range(height, node);
+            if (!have) completedProblem = { index: from, message: `tree node (level ${height}, index ${node}) over entries ${from}–${to} is missing from tile ${level}/${Math.floor(node / TILE_WIDTH)}` };
+            else if (!have.equals(computed)) {
+              completedProblem = {
+                index: from,
+                message: `tree node (level ${height}, index ${node}) does not match entries ${from}–${to}: one of them was altered together with its leaf hash, or the node itself was`,
+              };
+            }
+          });
+          if (completedProblem) throw new Found(completedProblem);
+          await checkHeadsAt(frontier.size);
+        }
+        if (list.length > count) fail(start + count, `entry ${start + count} lies outside the tree of ${treeSize} entries: it was inserted directly`);
+        if (leaves && leaves.length > count * HASH_SIZE) fail(start + count, `entry ${start + count} lies outside the tree of ${treeSize} entries: its leaf hash was inserted directly`);
       }
-      if (next !== end) fail(next, `entry ${next} is missing from the tree: its leaf row was deleted (or moved to another index)`);
-      options.onProgress?.(end, treeSize);
+      options.onProgress?.(Math.min(treeSize, (last + 1) * TILE_WIDTH), treeSize);
     }
-    const beyondLeaf = (await db.query<{ leaf_index: number }>('select leaf_index from audit_leaves where leaf_index >= $1 or leaf_index < 0 order by leaf_index limit 1', [treeSize])).rows[0];
-    if (beyondLeaf) fail(Number(beyondLeaf.leaf_index), `entry ${beyondLeaf.leaf_index} lies outside the tree of ${treeSize} entries: it was inserted directly`);
-    const stray = (
-      await db.query<{ id: number }>(
-        `select e.id from audit_entries e
-          where not exists (select 1 from audit_leaves l where l.entry_id = e.id) and not exists (select 1 from audit_pending p where p.id = e.id)
-          order by e.id limit 1`,
-      )
-    ).rows[0];
-    if (stray) fail(null, `the entry row with id ${stray.id} is neither in the tree nor waiting for it: it was inserted directly`);
-    const beyondNode = (
-      await db.query<{ level: number; idx: number }>(
-        'select level, idx from audit_nodes where level % 2 <> 0 or level < 2 or level > 62 or idx < 0 or idx >= ($1::bigint >> level) order by level, idx limit 1',
-        [treeSize],
-      )
-    ).rows[0];
-    if (beyondNode) {
-      fail(range(beyondNode.level, Number(beyondNode.idx)).first, `tree node (level ${beyondNode.level}, index ${beyondNode.idx}) is not part of the tree of ${treeSize} entries: it was inserted directly`);
-    }
+    await checkPartialTiles(db, treeSize);
+    await checkNothingBeyond(db, treeSize);
     const lost = await heads.beyond(treeSize);
     if (lost) {
       fail(treeSize, `a tree head of size ${lost.treeSize} was signed but the log has only ${treeSize} entries: entries ${treeSize}–${lost.treeSize - 1} were deleted`);
     }
+    const root = frontier.root();
+    if (!asBuffer(state.root_hash).equals(root)) {
+      fail(treeSize, `the log's state gives root ${asBuffer(state.root_hash).toString('hex')} at size ${treeSize}, but the entries hash to ${root.toString('hex')}: the state was edited`);
+    }
+    checkCheckpoint(state.checkpoint, keys, treeSize, root);
+    await checkPostings(db, treeSize, indexed, expectedPostings);
+    await checkDays(db, days);
+    await checkCounts(db, counts);
     if (options.exported) await checkConsistencyProof(db, options.exported, treeSize);
   } catch (error) {
     if (error instanceof Found) return report(error.problem);
@@ -281,55 +288,234 @@ async function verifySnapshot(platform: Platform, db: Queryable, options: Verify
   }
   return report();
 
-  /** Checks one entry against its stored leaf hash and its columns; returns its recomputed leaf hash. */
-  function checkEntry(row: EntryRow, index: number, storedLeaf: Buffer): Buffer {
-    const hash = leafHash(row.entry);
-    nodesChecked++;
-    if (!storedLeaf.equals(hash)) {
-      fail(index, `entry ${index} (${row.type}) does not hash to the leaf stored at index ${index}: the entry was edited, or entries were reordered`);
-    }
-    const entry = parseEntry(row.entry);
+  /** Checks one entry's form and gathers what the derived indexes must say about it. */
+  function checkEntry(bytes: Buffer, index: number): void {
+    const text = bytes.toString('utf8');
+    const entry = parseEntry(text);
     if (!entry) fail(index, `entry ${index} is not a JSON log entry: it was edited`);
-    if (canonicalJson(entry) !== row.entry) fail(index, `entry ${index} is not in RFC 8785 canonical form: it was edited`);
-    const columns = columnsOf(entry!);
-    for (const [field, column] of COLUMN_NAMES) {
-      if ((columns[field] ?? null) !== (row[column] ?? null)) {
-        fail(index, `entry ${index}: its ${column} column (${String(row[column])}) does not say what the entry says (${String(columns[field])}): the column was edited`);
-      }
+    if (canonicalJson(entry) !== text) fail(index, `entry ${index} is not in RFC 8785 canonical form: it was edited`);
+    const c = columnsOf(entry!);
+    if (index < indexed) {
+      expect(index, 't', c.type);
+      if (c.holderCode) expect(index, 'h', c.holderCode);
+      if (c.department) expect(index, 'd', c.department);
     }
-    if (new Date(row.at).getTime() !== Date.parse(columns.at)) {
-      fail(index, `entry ${index}: its at column (${new Date(row.at).toISOString()}) does not say what the entry says (${columns.at}): the column was edited`);
+    const at = new Date(c.at);
+    if (Number.isNaN(at.getTime())) return;
+    const day = chinaDate(at);
+    if (index < indexed) {
+      const span = days.get(day);
+      if (span) span.last = index;
+      else days.set(day, { first: index, last: index });
     }
-    return hash;
+    if (c.type === 'exchange.accessed') {
+      const operation = entry!.data.operation;
+      const key = [day, c.department ?? '', c.clientId ?? '', c.agreementId ?? '', c.licenseType ?? '', c.purpose ?? '', typeof operation === 'string' ? operation : ''].join('|');
+      const n = counts.get(key) ?? { total: 0, allowed: 0 };
+      n.total++;
+      if (c.outcome === 'allowed') n.allowed++;
+      counts.set(key, n);
+    }
   }
 }
 
-/** The stored nodes (even levels ≥ 2) completed by leaves [start, end). */
-async function storedNodesCompletedIn(db: Queryable, start: number, end: number): Promise<Map<string, Buffer>> {
+/** A bundle as stored: its entries by place (a hole where none is), and where a part or bundle holds fewer than were written. */
+interface StoredBundle {
+  entries: (Buffer | undefined)[];
+  short: boolean[];
+}
+
+/** Bundles `first`…`last` decoded (a message instead when one does not decode); the partial one from its parts. */
+async function readBundles(db: Queryable, first: number, last: number, treeSize: number): Promise<Map<number, StoredBundle | string>> {
+  const bundles = new Map<number, StoredBundle | string>();
+  const rows = await db.query<{ idx: number; data: Uint8Array; gzipped: boolean }>('select idx, data, gzipped from audit_bundles where idx >= $1 and idx <= $2', [first, last]);
+  for (const r of rows.rows) {
+    const b = Number(r.idx);
+    try {
+      const entries = decodeBundle(r.gzipped ? gunzipSync(asBuffer(r.data)) : asBuffer(r.data));
+      bundles.set(b, { entries, short: entries.map(() => entries.length < TILE_WIDTH) });
+    } catch (error) {
+      bundles.set(b, `entry bundle ${b} is not an entry bundle (${(error as Error).message}): it was edited`);
+    }
+  }
+  const tail = Math.floor(treeSize / TILE_WIDTH);
+  if (treeSize % TILE_WIDTH !== 0 && tail >= first && tail <= last) {
+    if (bundles.has(tail)) bundles.set(tail, `entry bundle ${tail} is stored as full, but the log has only ${treeSize} entries: it was inserted directly`);
+    else {
+      const start = tail * TILE_WIDTH;
+      const parts = await db.query<{ first: number; data: Uint8Array }>('select first, data from audit_bundle_parts where first >= $1 and first < $2 order by first', [start, treeSize]);
+      const entries: (Buffer | undefined)[] = Array.from({ length: treeSize - start });
+      const short: boolean[] = entries.map(() => false);
+      for (let i = 0; i < parts.rows.length; i++) {
+        const from = Number(parts.rows[i].first) - start;
+        const to = i + 1 < parts.rows.length ? Number(parts.rows[i + 1].first) - start : treeSize - start;
+        let decoded: Buffer[];
+        try {
+          decoded = decodeBundle(asBuffer(parts.rows[i].data));
+        } catch (error) {
+          bundles.set(tail, `the part of entry bundle ${tail} from entry ${parts.rows[i].first} is not an entry bundle (${(error as Error).message}): it was edited`);
+          return bundles;
+        }
+        decoded.slice(0, to - from).forEach((e, k) => (entries[from + k] = e));
+        for (let k = from; k < to; k++) short[k] = decoded.length < to - from;
+      }
+      bundles.set(tail, { entries, short });
+    }
+  }
+  return bundles;
+}
+
+/** The tiles of every level that bundles `first`…`last` reach (keyed `level/index`). */
+async function readTiles(db: Queryable, first: number, last: number): Promise<Map<string, Buffer>> {
   const levels: number[] = [];
   const lows: number[] = [];
   const highs: number[] = [];
-  for (let level = 2; 2 ** level <= end; level += 2) {
-    const width = 2 ** level;
-    // Node i completes with leaf (i+1)·width − 1.
-    const lo = Math.ceil((start + 1) / width) - 1;
-    const hi = Math.floor(end / width) - 1;
-    if (hi >= lo) {
-      levels.push(level);
-      lows.push(lo);
-      highs.push(hi);
-    }
+  for (let level = 0, lo = first, hi = last; level < 8; level++, lo = Math.floor(lo / TILE_WIDTH), hi = Math.floor(hi / TILE_WIDTH)) {
+    levels.push(level);
+    lows.push(lo);
+    highs.push(hi);
+    if (hi === 0 && level > 0) break;
   }
-  const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
-    `select n.level, n.idx, n.hash from unnest($1::smallint[], $2::bigint[], $3::bigint[]) as r(level, lo, hi)
-       join audit_nodes n on n.level = r.level and n.idx between r.lo and r.hi`,
+  const rows = await db.query<{ level: number; idx: number; hashes: Uint8Array }>(
+    `select t.level, t.idx, t.hashes from unnest($1::smallint[], $2::bigint[], $3::bigint[]) as r(level, lo, hi)
+       join audit_tiles t on t.level = r.level and t.idx between r.lo and r.hi`,
     [levels, lows, highs],
   );
-  return new Map(rows.rows.map((r) => [`${r.level}:${Number(r.idx)}`, asBuffer(r.hash)]));
+  return new Map(rows.rows.map((r) => [`${r.level}/${Number(r.idx)}`, asBuffer(r.hashes)]));
+}
+
+/** Tiles above level 0 hold no more hashes than the tree has complete subtrees of their height. */
+async function checkPartialTiles(db: Queryable, treeSize: number): Promise<void> {
+  const rows = await db.query<{ level: number; idx: number; n: number }>('select level, idx, octet_length(hashes) / 32 as n from audit_tiles where level > 0 order by level, idx');
+  for (const r of rows.rows) {
+    const level = Number(r.level);
+    const idx = Number(r.idx);
+    const complete = Math.floor(treeSize / TILE_WIDTH ** level);
+    const allowed = Math.max(0, Math.min(TILE_WIDTH, complete - idx * TILE_WIDTH));
+    if (Number(r.n) > allowed) {
+      const node = idx * TILE_WIDTH + allowed;
+      fail(range(level * TILE_HEIGHT, node).first, `tree node (level ${level * TILE_HEIGHT}, index ${node}) is not part of the tree of ${treeSize} entries: it was inserted directly`);
+    }
+  }
+}
+
+/** No bundle, part or leaf tile past the end of the tree. */
+async function checkNothingBeyond(db: Queryable, treeSize: number): Promise<void> {
+  const bundles = Math.ceil(treeSize / TILE_WIDTH);
+  const bundle = (await db.query<{ idx: number }>('select idx from audit_bundles where idx >= $1 or idx < 0 order by idx limit 1', [bundles])).rows[0];
+  if (bundle) fail(Number(bundle.idx) * TILE_WIDTH, `entry bundle ${bundle.idx} lies outside the tree of ${treeSize} entries: it was inserted directly`);
+  const part = (await db.query<{ first: number }>('select first from audit_bundle_parts where first >= $1 or first < $2 order by first limit 1', [treeSize, Math.floor(treeSize / TILE_WIDTH) * TILE_WIDTH])).rows[0];
+  if (part) fail(Number(part.first), `entry ${part.first} lies outside the tree of ${treeSize} entries: it was inserted directly`);
+  const tile = (await db.query<{ idx: number }>('select idx from audit_tiles where level = 0 and (idx >= $1 or idx < 0) order by idx limit 1', [bundles])).rows[0];
+  if (tile) fail(Number(tile.idx) * TILE_WIDTH, `entry ${Number(tile.idx) * TILE_WIDTH} lies outside the tree of ${treeSize} entries: its leaf hash was inserted directly`);
+}
+
+/** The newest checkpoint is signed by a log key and names the log as it is. */
+function checkCheckpoint(note: string | null, keys: ReadonlyMap<string, VerificationKey>, treeSize: number, root: Buffer): void {
+  if (note === null) return;
+  const parsed = parseCheckpoint(note);
+  if (!parsed) fail(treeSize, 'the stored checkpoint is not a signed checkpoint note: it was edited');
+  const problems = [...keys.values()].map((k) => checkpointProblem(note, ed25519PublicKey(k.publicJwk)));
+  if (!problems.some((p) => p === undefined)) fail(treeSize, `the stored checkpoint is not authentic: ${problems[problems.length - 1] ?? 'no log key'}`);
+  if (parsed!.treeSize !== treeSize || !parsed!.rootHash.equals(root)) {
+    fail(treeSize, `the stored checkpoint (size ${parsed!.treeSize}) does not match the log (size ${treeSize}, root ${root.toString('hex')}): the state was edited`);
+  }
+}
+
+/** The postings list exactly the entries the indexer read, each under its type, holder and department. */
+async function checkPostings(db: Queryable, treeSize: number, indexed: number, expected: Map<number, bigint>): Promise<void> {
+  const actual = new Map<number, bigint>();
+  let after = { kind: '', key: '', first: -1 };
+  for (;;) {
+    const rows = await db.query<{ kind: PostingKind; key: string; first: number; positions: Uint8Array }>(
+      `select kind, key, first, positions from audit_postings where (kind::text, key, first) > ($1, $2, $3) order by kind::text, key, first limit 2000`,
+      [after.kind, after.key, after.first],
+    );
+    for (const r of rows.rows) {
+      for (const p of decodePositions(Number(r.first), asBuffer(r.positions))) {
+        if (p >= indexed) fail(p, `the ${KIND_NAMES[r.kind]} index lists entry ${p} under ${r.key}, which the indexer has not read: the index was edited`);
+        const bundle = Math.floor(p / TILE_WIDTH);
+        actual.set(bundle, (actual.get(bundle) ?? 0n) + fingerprint(r.kind, r.key, p));
+      }
+    }
+    if (rows.rows.length < 2000) break;
+    const last = rows.rows[rows.rows.length - 1];
+    after = { kind: last.kind, key: last.key, first: Number(last.first) };
+  }
+  const bundles = [...new Set([...expected.keys(), ...actual.keys()])].sort((a, b) => a - b);
+  const differs = bundles.find((b) => (expected.get(b) ?? 0n) !== (actual.get(b) ?? 0n));
+  if (differs !== undefined) await pinpointPostings(db, treeSize, indexed, differs);
+}
+
+/** Names the first entry of bundle `b` whose postings differ from what it says. */
+async function pinpointPostings(db: Queryable, treeSize: number, indexed: number, b: number): Promise<never> {
+  const lo = b * TILE_WIDTH;
+  const hi = Math.min(lo + TILE_WIDTH, indexed) - 1;
+  const read = (await readBundles(db, b, b, treeSize)).get(b);
+  const want = new Map<number, Set<string>>();
+  if (read && typeof read !== 'string') {
+    for (let p = lo; p <= hi; p++) {
+      const entry = read.entries[p - lo] && parseEntry(read.entries[p - lo]!.toString('utf8'));
+      if (!entry) continue;
+      const c = columnsOf(entry);
+      want.set(p, new Set([`t\u0000${c.type}`, ...(c.holderCode ? [`h\u0000${c.holderCode}`] : []), ...(c.department ? [`d\u0000${c.department}`] : [])]));
+    }
+  }
+  const have = new Map<number, Set<string>>();
+  // Every row that starts before the bundle's end (a row's last position is only known decoded): the path of a failure only.
+  const rows = await db.query<{ kind: PostingKind; key: string; first: number; positions: Uint8Array }>('select kind, key, first, positions from audit_postings where first <= $1', [hi]);
+  for (const r of rows.rows) {
+    for (const p of decodePositions(Number(r.first), asBuffer(r.positions))) {
+      if (p < lo || p > hi) continue;
+      if (!have.has(p)) have.set(p, new Set());
+      have.get(p)!.add(`${r.kind}\u0000${r.key}`);
+    }
+  }
+  const name = (listing: string) => {
+    const [kind, key] = listing.split('\u0000');
+    return { kind: KIND_NAMES[kind as PostingKind], key };
+  };
+  for (let p = lo; p <= hi; p++) {
+    const expected = want.get(p) ?? new Set<string>();
+    const listed = have.get(p) ?? new Set<string>();
+    for (const k of expected) {
+      if (!listed.has(k)) fail(p, `entry ${p}: the ${name(k).kind} index does not list it under ${name(k).key}, which the entry names: the index was edited`);
+    }
+    for (const k of listed) {
+      if (!expected.has(k)) fail(p, `the ${name(k).kind} index lists entry ${p} under ${name(k).key}, which the entry does not name: the index was edited`);
+    }
+  }
+  return fail(lo, `the index of entries ${lo}–${hi} (postings of holders, departments or types) does not say what the entries say: it was edited`);
+}
+
+async function checkDays(db: Queryable, expected: Map<string, { first: number; last: number }>): Promise<void> {
+  const rows = await db.query<{ day: string; first: number; last: number }>('select day::text as day, first, last from audit_days');
+  const actual = new Map(rows.rows.map((r) => [r.day, { first: Number(r.first), last: Number(r.last) }]));
+  for (const day of new Set([...expected.keys(), ...actual.keys()])) {
+    const want = expected.get(day);
+    const have = actual.get(day);
+    if (!want || !have || want.first !== have.first || want.last !== have.last) {
+      fail(want?.first ?? have?.first ?? null, `the positions of ${day} (${have ? `${have.first}–${have.last}` : 'none'}) do not say what the entries say (${want ? `${want.first}–${want.last}` : 'none'}): the day index was edited`);
+    }
+  }
+}
+
+async function checkCounts(db: Queryable, expected: Map<string, { total: number; allowed: number }>): Promise<void> {
+  const rows = await db.query<{ key: string; total: number; allowed: number }>(
+    `select day::text || '|' || department || '|' || client_id || '|' || agreement_id || '|' || license_type || '|' || purpose || '|' || operation as key, total, allowed from audit_access_counts`,
+  );
+  const actual = new Map(rows.rows.map((r) => [r.key, { total: Number(r.total), allowed: Number(r.allowed) }]));
+  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
+    const want = expected.get(key) ?? { total: 0, allowed: 0 };
+    const have = actual.get(key) ?? { total: 0, allowed: 0 };
+    if (want.total !== have.total || want.allowed !== have.allowed) {
+      fail(null, `the access counts of ${key.split('|').slice(0, 3).join(' ')} (${have.total} accesses, ${have.allowed} allowed) do not say what the entries say (${want.total}, ${want.allowed}): the counts were edited`);
+    }
+  }
 }
 
 /** A witness's head must be authentic (with the key the witness kept, if it did) and not longer than the log. */
-async function checkExportedHead(platform: Platform, db: Queryable, head: ExportedTreeHead, treeSize: number): Promise<void> {
+async function checkExportedHead(keys: ReadonlyMap<string, VerificationKey>, head: ExportedTreeHead, treeSize: number): Promise<void> {
   let key: VerificationKey | undefined;
   if (head.jwk) {
     try {
@@ -337,10 +523,7 @@ async function checkExportedHead(platform: Platform, db: Queryable, head: Export
     } catch (error) {
       fail(null, `the exported tree head carries an unusable key: ${(error as Error).message}`);
     }
-  } else {
-    const known = await platform.keys.verificationKey(head.keyId, db);
-    key = known?.purpose === 'audit' ? known : undefined;
-  }
+  } else key = keys.get(head.keyId);
   const problem = treeHeadProblem(head, key);
   if (problem) fail(null, `the exported tree head is not authentic: ${problem}`);
   if (head.treeSize > treeSize) {

@@ -1,15 +1,16 @@
 /**
  * The figures of a month per department (考核的原始数据), each read where it is kept: the catalog
- * and the agreements from their records, lookups served and consumed from the sequenced audit log
- * (entries the sequencer has put in the Merkle tree, i.e. not pending — never a listener in the
+ * and the agreements from their records, lookups served and consumed from the audit log's access
+ * counts (kept per day as the log appends, rechecked by `audit verify` — never a listener in the
  * exchange's transaction), quality from src/quality, objections from src/objections, deliveries
- * from the deliveries' outbox. One set-based query per source, whatever the number of departments:
- * the month's audit entries are read once (see bench/evaluation.ts).
+ * from the deliveries' outbox. One set-based query per source, whatever the number of departments
+ * or of the month's accesses (see bench/evaluation.ts).
  */
 import { listDepartments } from '../departments/index.ts';
 import { coordinationOffices } from '../notifications/index.ts';
 import { objectionTimeliness } from '../objections/index.ts';
-import { chinaMonthBounds } from '../platform/chinaTime.ts';
+import { accessCounts } from '../audit/index.ts';
+import { chinaDate, chinaMonthBounds } from '../platform/chinaTime.ts';
 import { isPracticeCode } from '../platform/practiceCodes.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { departmentQualityScore } from '../quality/index.ts';
@@ -93,18 +94,18 @@ export async function monthFigures(db: Queryable, month: string): Promise<Depart
     if (f) f.lookups.requestedAccess = true;
   }
 
-  // The month's access records, once: records read per consumer and license type. A delivery of a
-  // subscribed event is an `exchange.accessed` entry too (operation "event"), counted apart.
-  const lookups = await db.query<{ consumer: string; license_type: string; records: string }>(
-    `select a.department as consumer, a.license_type, count(*)::text as records
-       from audit_entries a
-      where a.type = 'exchange.accessed' and a.at >= $1 and a.at < $2 and a.outcome = 'allowed'
-        and a.department is not null and a.license_type is not null
-        and strpos(a.entry, '"operation":"event"') = 0
-        and not exists (select 1 from audit_pending p where p.id = a.id)
-      group by 1, 2`,
-    [from, until],
-  );
+  // The month's access records, as the audit log counts them per day: records read (answered with
+  // data) per consumer and license type. A delivery of a subscribed event is an `exchange.accessed`
+  // entry too (operation "event"), counted apart.
+  const records = new Map<string, { consumer: string; license_type: string; records: number }>();
+  for (const c of await accessCounts(db, { from: chinaDate(from), to: chinaDate(until.getTime() - 1) })) {
+    if (c.operation === 'event' || !c.department || !c.licenseType || c.allowed === 0) continue;
+    const key = `${c.department}|${c.licenseType}`;
+    const known = records.get(key) ?? { consumer: c.department, license_type: c.licenseType, records: 0 };
+    known.records += c.allowed;
+    records.set(key, known);
+  }
+  const lookups = { rows: [...records.values()] };
   const providers = await db.query<{ license_type: string; owner: string }>(
     'select distinct on (license_type) license_type, owner_department as owner from catalog_resources where license_type is not null order by license_type, created_at',
   );

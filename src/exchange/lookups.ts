@@ -70,9 +70,29 @@ export interface BatchAnswer {
   results: BatchResult[];
 }
 
+/**
+ * Presentations made lately, per credential (a license version's, which never changes) and set of
+ * granted fields: the same consumer asks for the same licenses again and again, and a presentation
+ * (the disclosures decoded and chosen) is the costliest part of an answer. Bounded; the oldest go first.
+ */
+const presentations = new Map<string, { credential: string; fields: Record<string, unknown> }>();
+const MAX_PRESENTATIONS = 20_000;
+
+function presentationOf(credential: string, fields: readonly string[]): { credential: string; fields: Record<string, unknown> } {
+  const key = `${fields.join('\u0000')}\u0001${credential}`;
+  let presented = presentations.get(key);
+  if (!presented) {
+    presented = presentCredential(credential, fields);
+    if (presentations.size >= MAX_PRESENTATIONS) presentations.delete(presentations.keys().next().value!);
+    presentations.set(key, presented);
+  }
+  // The caller may change what it gets (it is serialised once): a shallow copy of the values.
+  return { credential: presented.credential, fields: { ...presented.fields } };
+}
+
 /** A license as the exchange answers it: the presented credential and the granted fields. */
 export function present(license: CurrentLicense, fields: readonly string[]): PresentedLicense {
-  const { credential, fields: values } = presentCredential(license.credential, fields);
+  const { credential, fields: values } = presentationOf(license.credential, fields);
   return {
     holderCode: license.holderCode,
     type: license.typeKey,

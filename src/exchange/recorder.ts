@@ -9,8 +9,8 @@
  * A record is its `exchange.accessed` event: what the audit log appends (one entry per holder
  * read) is the record, written once. A flush is ONE statement, committed on its own (no
  * BEGIN/COMMIT round trips): the quota counters of the charged agreements, with the audit log's
- * write folded in (see EventWrite). Should a listener that is not a plain writer hear these
- * events, the flush runs as a transaction that publishes them instead.
+ * append folded in (see FoldedWrite). Should a listener hear these events, or the log not fold
+ * (the embedded store), the flush runs as a transaction that publishes them instead.
  */
 import { DomainError } from '../platform/errors.ts';
 import { foldWrites, type DomainEvent, type DomainEvents } from '../platform/events.ts';
@@ -158,18 +158,26 @@ export class AccessRecorder {
       params: [charges.map((c) => c.key), charges.map((c) => c.day), charges.map((c) => c.count), shard],
       name: 'exchange.access',
     };
-    const writes = this.events.foldable(events);
-    let rows: QuotaRow[];
-    if (writes) {
-      const folded = foldWrites(statement, writes);
-      rows = (await this.store.query<QuotaRow>(folded.sql, folded.params, { name: folded.name })).rows;
-    } else {
-      rows = await this.store.transaction(async (tx) => {
-        const written = await tx.query<QuotaRow>(`with ${statement.ctes}\n${statement.select}`, statement.params, { name: statement.name });
-        await this.events.publish(tx, events);
-        return written.rows;
-      });
+    let rows: QuotaRow[] | undefined;
+    // Folded into one autocommit statement; run again (a few times at most) when the log's append
+    // was built on a state another process changed meanwhile.
+    for (let attempt = 0; attempt < 5 && !rows; attempt++) {
+      const fold = await this.events.fold(events);
+      if (!fold) break;
+      const folded = foldWrites(statement, fold.writes);
+      try {
+        rows = (await this.store.query<QuotaRow>(folded.sql, folded.params, { name: folded.name })).rows;
+      } catch (error) {
+        if (!fold.settle(error)) throw error;
+        continue;
+      }
+      fold.settle();
     }
+    rows ??= await this.store.transaction(async (tx) => {
+      const written = await tx.query<QuotaRow>(`with ${statement.ctes}\n${statement.select}`, statement.params, { name: statement.name });
+      await this.events.publish(tx, events);
+      return written.rows;
+    });
     const byKey = new Map(rows.map((r) => [`${r.basis_id}|${r.day}`, Number(r.used)]));
     return charges.map((c) => byKey.get(`${c.key}|${c.day}`) ?? 0);
   }

@@ -1,12 +1,14 @@
 /**
  * Usage of the exchange (用量统计): licenses read per China day, per consumer department and per
- * license type, counted from the audit log — an access record IS its `exchange.accessed` entries
- * (one per holder read), so these are the figures the log proves. Lookups and batches count each
- * holder asked for; deliveries of subscribed events (operation "event") are counted apart.
+ * license type, counted by the audit log as it appends — an access record IS its `exchange.accessed`
+ * entries (one per holder read), so these are the figures the log proves (`audit verify` rechecks
+ * the counts against the entries). Lookups and batches count each holder asked for; deliveries of
+ * subscribed events (operation "event") are counted apart.
  *
  * Decided by the policies (exchange:read-usage): a consumer department sees its own usage, the
  * coordination office any department's and the whole platform's.
  */
+import { accessCounts } from '../audit/index.ts';
 import { findDepartment } from '../departments/index.ts';
 import { CHINA_OFFSET_MS, chinaDate, chinaMidnight, isCalendarDate } from '../platform/chinaTime.ts';
 import { invalid } from '../platform/errors.ts';
@@ -69,17 +71,8 @@ function range(q: UsageQuery, now: Date): { from: string; to: string; start: num
   return { from, to, start, end };
 }
 
-interface Row {
-  day_number: number;
-  department: string | null;
-  license_type: string | null;
-  lookups: number;
-  allowed: number;
-  deliveries: number;
-}
-
 const zero = (): UsageCounts => ({ lookups: 0, allowed: 0, deliveries: 0 });
-function add(into: UsageCounts, r: Row): void {
+function add(into: UsageCounts, r: UsageCounts): void {
   into.lookups += r.lookups;
   into.allowed += r.allowed;
   into.deliveries += r.deliveries;
@@ -92,37 +85,26 @@ export async function exchangeUsage(platform: { store: Queryable }, principal: P
   const department = q.department ?? (!decide(principal, 'exchange:read-usage', PLATFORM).allowed && isStaff(principal) ? principal.departmentCode : undefined);
   authorize(principal, 'exchange:read-usage', department ? { type: 'Department', id: department } : PLATFORM);
 
-  const params: unknown[] = [new Date(start), new Date(end), CHINA_OFFSET_MS / 1000, DAY_MS / 1000];
-  if (department) params.push(department);
-  // The day in China time is arithmetic on the epoch (UTC+8 all year): no time zone data needed.
-  const rows = await platform.store.query<Row>(
-    `select floor((extract(epoch from at) + $3) / $4)::int as day_number, department, license_type,
-            count(*) filter (where not is_event)::int as lookups,
-            count(*) filter (where not is_event and outcome = 'allowed')::int as allowed,
-            count(*) filter (where is_event)::int as deliveries
-       from (select at, department, license_type, outcome, strpos(entry, '"operation":"event"') > 0 as is_event
-               from audit_entries
-              where type = 'exchange.accessed' and at >= $1 and at < $2 ${department ? 'and department = $5' : ''}) e
-      group by 1, 2, 3`,
-    params,
-  );
+  // The log's per-day access counts (kept by the audit log as it appends), not its entries.
+  const counts = await accessCounts(platform.store, { from, to, department });
 
   const totals = zero();
   const firstDay = Math.round((start + CHINA_OFFSET_MS) / DAY_MS);
   const dayCount = Math.round((end - start) / DAY_MS);
   const days = Array.from({ length: dayCount }, (_, i) => ({ day: dayOf(firstDay + i), ...zero() }));
+  const dayIndex = new Map(days.map((d, i) => [d.day, i]));
   const byDepartment = new Map<string, UsageCounts>();
   const byType = new Map<string, UsageCounts>();
-  for (const r of rows.rows) {
+  for (const c of counts) {
+    const event = c.operation === 'event';
+    const r: UsageCounts = { lookups: event ? 0 : c.total, allowed: event ? 0 : c.allowed, deliveries: event ? c.total : 0 };
     add(totals, r);
-    const day = days[r.day_number - firstDay];
+    const day = days[dayIndex.get(c.day) ?? -1];
     if (day) add(day, r);
-    const code = r.department ?? '';
-    if (!byDepartment.has(code)) byDepartment.set(code, zero());
-    add(byDepartment.get(code)!, r);
-    const type = r.license_type ?? '';
-    if (!byType.has(type)) byType.set(type, zero());
-    add(byType.get(type)!, r);
+    if (!byDepartment.has(c.department)) byDepartment.set(c.department, zero());
+    add(byDepartment.get(c.department)!, r);
+    if (!byType.has(c.licenseType)) byType.set(c.licenseType, zero());
+    add(byType.get(c.licenseType)!, r);
   }
   const most = (a: UsageCounts, b: UsageCounts) => b.lookups - a.lookups || b.deliveries - a.deliveries;
   const departments = await Promise.all(

@@ -502,7 +502,7 @@ export const SETTINGS = {
     group: AUDIT,
     env: 'CERTBRIDGE_AUDIT_INTERVAL_MS',
     shown: '`200`',
-    doc: 'how often the sequencer puts committed entries into the tree',
+    doc: 'how often the audit log\'s indexer reads what was appended (postings, oversight counts, a signed tree head)',
     fallback: () => 200,
     parse: integer(10, 600_000),
   }),

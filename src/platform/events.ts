@@ -41,9 +41,9 @@ export interface DomainEvent<T extends string = string, D extends object = objec
 export type EventListener<E extends DomainEvent = DomainEvent> = (tx: Queryable, events: readonly E[]) => Promise<void>;
 
 /**
- * What a writing listener adds for a publish: data-modifying common table expressions
- * (`name as (insert …)`, parameters numbered from $1), so that a publisher on a hot path can fold
- * them into its own statement — one round trip, no BEGIN/COMMIT — instead of running them after it.
+ * What an appender adds to a hot publisher's statement: data-modifying common table expressions
+ * (`name as (insert …)`, parameters numbered from $1), so that the publisher folds them into its
+ * own statement — one round trip, no BEGIN/COMMIT — instead of running them after it.
  */
 export interface EventWrite {
   ctes: string;
@@ -51,9 +51,6 @@ export interface EventWrite {
   /** The prepared statement's name for this SQL text (the same name always means the same text). */
   name: string;
 }
-
-/** A listener that only writes rows: given the events, the write, or nothing to write. */
-export type EventWriter<E extends DomainEvent = DomainEvent> = (events: readonly E[]) => EventWrite | undefined;
 
 /** A statement with writes folded in: the writes' CTEs first, then the statement's own. */
 export function foldWrites(statement: { ctes: string; select: string; params: unknown[]; name: string }, writes: readonly EventWrite[]): { sql: string; params: unknown[]; name: string } {
@@ -67,10 +64,34 @@ export function foldWrites(statement: { ctes: string; select: string; params: un
   return { sql: `with ${ctes.join(',\n')}\n${statement.select}`, params, name: [statement.name, ...writes.map((w) => w.name)].join('+') };
 }
 
+/**
+ * A write a hot publisher folds into its own autocommit statement (see foldWrites), built on what
+ * the writer knows of the database; `settle` must be told how that statement ended (no argument:
+ * committed). It returns true when the statement failed only because the write was built on a
+ * state another process changed meanwhile: then run the whole statement again, with a new fold.
+ */
+export interface FoldedWrite {
+  writes: EventWrite[];
+  settle(error?: unknown): boolean;
+}
+
+/**
+ * A listener that appends what it hears to a log the whole platform shares, and therefore must be
+ * the last write of the publisher's transaction (it holds the log's lock until the commit).
+ */
+export interface EventAppender<E extends DomainEvent = DomainEvent> {
+  /** Runs once per transaction, just before it commits, with every event published in it. */
+  beforeCommit(tx: Queryable, events: readonly E[]): Promise<void>;
+  /** The same append as a write for a hot publisher's own statement; undefined: publish in a transaction instead. */
+  fold(events: readonly E[]): Promise<FoldedWrite | undefined>;
+}
+
 /** Capabilities publish without knowing who listens; listeners register once at start. */
 export class DomainEvents {
   private readonly listeners: { prefix: string; listener: EventListener }[] = [];
-  private readonly writers: { prefix: string; writer: EventWriter }[] = [];
+  private readonly appenders: { prefix: string; appender: EventAppender }[] = [];
+  /** What each open transaction published so far, per appender (handed over just before it commits). */
+  private readonly published = new WeakMap<Queryable, Map<EventAppender, DomainEvent[]>>();
 
   /**
    * Listens to every event whose type starts with `prefix` (`''` for all). `E` is what the
@@ -80,41 +101,64 @@ export class DomainEvents {
     this.listeners.push({ prefix, listener: listener as unknown as EventListener });
   }
 
-  /** Like `on`, for a listener that only writes rows (see EventWrite). */
-  write<E extends DomainEvent>(prefix: string, writer: EventWriter<E>): void {
-    this.writers.push({ prefix, writer: writer as unknown as EventWriter });
+  /** Registers an appender (see EventAppender) for the events whose type starts with `prefix`. */
+  append<E extends DomainEvent>(prefix: string, appender: EventAppender<E>): void {
+    this.appenders.push({ prefix, appender: appender as unknown as EventAppender });
   }
 
   /** Runs the listeners in the caller's transaction; many events at once for bulk changes. */
   async publish(tx: Queryable, events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    for (const write of this.writesOf(events)) await tx.query(`with ${write.ctes} select 1`, write.params, { name: write.name });
+    for (const { prefix, appender } of this.appenders) {
+      const matching = matchingOf(prefix, events);
+      if (matching.length === 0) continue;
+      if (!tx.beforeCommit) throw new Error('events that are appended to the log must be published in a transaction');
+      let byAppender = this.published.get(tx);
+      if (!byAppender) this.published.set(tx, (byAppender = new Map()));
+      const pending = byAppender.get(appender);
+      if (pending) pending.push(...matching);
+      else {
+        const collected = [...matching];
+        byAppender.set(appender, collected);
+        tx.beforeCommit(() => {
+          byAppender.delete(appender);
+          return appender.beforeCommit(tx, collected);
+        });
+      }
+    }
     for (const { prefix, listener } of this.listeners) {
-      const matching = prefix === '' ? events : events.filter((e) => e.type.startsWith(prefix));
+      const matching = matchingOf(prefix, events);
       if (matching.length > 0) await listener(tx, matching);
     }
   }
 
   /**
-   * The writes of a publish, for a publisher that folds them into its own statement; undefined
-   * when a listener that is not a writer hears these events (the publisher must then `publish`
-   * in a transaction).
+   * The writes of a publish, for a publisher that folds them into its own autocommit statement;
+   * undefined when a listener hears these events or an appender cannot fold (the publisher must
+   * then `publish` in a transaction).
    */
-  foldable(events: readonly DomainEvent[]): EventWrite[] | undefined {
-    const heard = this.listeners.some(({ prefix }) => events.some((e) => e.type.startsWith(prefix)));
-    return heard ? undefined : this.writesOf(events);
-  }
-
-  private writesOf(events: readonly DomainEvent[]): EventWrite[] {
-    const writes: EventWrite[] = [];
-    for (const { prefix, writer } of this.writers) {
-      const matching = prefix === '' ? events : events.filter((e) => e.type.startsWith(prefix));
-      const write = matching.length > 0 ? writer(matching) : undefined;
-      if (write) writes.push(write);
+  async fold(events: readonly DomainEvent[]): Promise<FoldedWrite | undefined> {
+    if (this.listeners.some(({ prefix }) => events.some((e) => e.type.startsWith(prefix)))) return undefined;
+    const folds: FoldedWrite[] = [];
+    for (const { prefix, appender } of this.appenders) {
+      const matching = matchingOf(prefix, events);
+      if (matching.length === 0) continue;
+      const fold = await appender.fold(matching);
+      if (!fold) {
+        for (const f of folds) f.settle(new Error('not folded'));
+        return undefined;
+      }
+      folds.push(fold);
     }
-    return writes;
+    return {
+      writes: folds.flatMap((f) => f.writes),
+      // Every fold is told; the statement is run again if any of them asks.
+      settle: (error?: unknown) => folds.map((f) => f.settle(error)).some(Boolean),
+    };
   }
 }
+
+const matchingOf = (prefix: string, events: readonly DomainEvent[]) => (prefix === '' ? events : events.filter((e) => e.type.startsWith(prefix)));
 
 /** The system behind an actor name: a client id is a bare id; people, holders and the platform are prefixed (see actorOf). */
 export const clientOfActor = (actor: string): string | null => (actor.includes(':') || actor === 'system' || actor === 'public' ? null : actor);

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequence } from '../../src/audit/index.ts';
+import { Frontier, leafHash } from '../../src/audit/merkle.ts';
+import { decodeBundle } from '../../src/audit/tiles.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type Platform } from '../../src/platform/platform.ts';
 import { openPlatform } from '../../src/app/platform.ts';
@@ -41,6 +43,21 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
   } finally {
     await store.close();
   }
+}
+
+const asBuffer = (v: Uint8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+/** The entries of the partial bundle (this log has fewer than 256), as stored. */
+async function storedEntries(platform: Platform): Promise<Buffer[]> {
+  const parts = await platform.store.query<{ data: Uint8Array }>('select data from audit_bundle_parts order by first');
+  return parts.rows.flatMap((p) => decodeBundle(asBuffer(p.data)));
+}
+
+/** Rewrites the partial bundle in the database, as someone with access to it could. */
+async function rewriteEntries(platform: Platform, entries: Buffer[]): Promise<void> {
+  const data = Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from([e.length >> 8, e.length & 0xff]), e])));
+  await platform.store.query('delete from audit_bundle_parts');
+  await platform.store.query('insert into audit_bundle_parts (first, data) values (0, $1)', [data]);
 }
 
 async function addRound(platform: Platform, round: number) {
@@ -104,10 +121,9 @@ describe('certbridge audit', () => {
 
   it('verify: exit 1 naming the entry edited in the database', async () => {
     const original = await withPlatform(async (platform) => {
-      const where = 'id = (select entry_id from audit_leaves where leaf_index = 5)';
-      const row = (await platform.store.query<{ entry: string }>(`select entry from audit_entries where ${where}`)).rows[0];
-      await platform.store.query(`update audit_entries set entry = replace(entry, 'tax-system', 'no-system') where ${where}`);
-      return row.entry;
+      const entries = await storedEntries(platform);
+      await rewriteEntries(platform, entries.map((e, i) => (i === 5 ? Buffer.from(e.toString('utf8').replace('tax-system', 'no-system')) : e)));
+      return entries;
     });
     const result = await cli(['audit', 'verify'], env);
     expect(result.code).toBe(1);
@@ -116,17 +132,23 @@ describe('certbridge audit', () => {
     const json = await cli(['audit', 'verify', '--json'], env);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, problem: { index: 5 } });
-    await withPlatform((platform) => platform.store.query('update audit_entries set entry = $1 where id = (select entry_id from audit_leaves where leaf_index = 5)', [original]));
+    await withPlatform((platform) => rewriteEntries(platform, original));
     expect((await cli(['audit', 'verify'], env)).code).toBe(0);
   });
 
   it('only the witness notices entries cut from the end together with the tree heads that counted them', async () => {
     await withPlatform(async (platform) => {
-      await platform.store.query('delete from audit_entries where id in (select entry_id from audit_leaves where leaf_index >= 16)');
-      await platform.store.query('delete from audit_leaves where leaf_index >= 16');
-      await platform.store.query('delete from audit_nodes where idx >= (16 >> level)');
+      // As a careful attacker would: the entries, their leaf hashes, the heads that counted them, the
+      // state (its root recomputed, the checkpoint that could not be re-signed dropped) and the indexes.
+      const kept = (await storedEntries(platform)).slice(0, 16);
+      await rewriteEntries(platform, kept);
+      const frontier = Frontier.empty();
+      for (const e of kept) frontier.append(leafHash(e));
+      await platform.store.query('update audit_tiles set hashes = substring(hashes from 1 for 16 * 32) where level = 0 and idx = 0');
       await platform.store.query('delete from audit_tree_heads where tree_size > 16');
-      await platform.store.query('update audit_state set tree_size = 16');
+      await platform.store.query('update audit_state set tree_size = 16, root_hash = $1, checkpoint = null', [frontier.root()]);
+      await platform.store.exec('delete from audit_postings; delete from audit_days; update audit_indexer set indexed_size = 0');
+      await platform.store.query('update audit_access_counts set total = 4, allowed = 4');
     });
     // From storage alone the shorter log is self-consistent…
     const alone = await cli(['audit', 'verify'], env);

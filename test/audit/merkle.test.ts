@@ -157,13 +157,16 @@ describe('the Merkle tree against the RFC 6962 test vectors', () => {
   });
 });
 
-describe('proofs for every index and size up to 70, from even-level storage only', () => {
+/** The tiles (C2SP tlog-tiles: level L holds the hashes of height 8·L) that stored nodes lie in. */
+const tilesOf = (nodes: Map<string, { level: number; index: number }>) => new Set([...nodes.values()].map((n) => `${n.level / 8}/${Math.floor(n.index / 256)}`));
+
+describe('proofs for every index and size up to 70, from tile-level storage only', () => {
   const leafHashes = Array.from({ length: 70 }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
   const stored = storedTree(leafHashes);
 
-  it('stores leaves and even levels only, about 1.33 rows per leaf', () => {
-    expect([...stored.keys()].every((k) => Number(k.split(':')[0]) % 2 === 0)).toBe(true);
-    expect(stored.size).toBe(70 + 17 + 4 + 1); // levels 0, 2, 4, 6
+  it('stores the leaves and every eighth level only (below 256 leaves: the leaves)', () => {
+    expect([...stored.keys()].every((k) => Number(k.split(':')[0]) % 8 === 0)).toBe(true);
+    expect(stored.size).toBe(70);
   });
 
   it('inclusion: equals RFC 9162 PATH computed from the leaves, verifies independently, and fails when corrupted', () => {
@@ -171,8 +174,8 @@ describe('proofs for every index and size up to 70, from even-level storage only
       const root = mth(leafHashes.slice(0, size));
       for (let index = 0; index < size; index++) {
         const exprs = inclusionExprs(index, size);
-        // Each stored node a proof needs is one row; an odd level costs two.
-        expect(storedNodesOf(exprs).size).toBeLessThanOrEqual(2 * exprs.length + 2);
+        // What a proof needs lies in one tile here (a tree of fewer than 256 leaves has one).
+        expect(tilesOf(storedNodesOf(exprs)).size).toBeLessThanOrEqual(1);
         const path = exprs.map((e) => evaluate(e, stored));
         expect(hexes(path)).toEqual(hexes(referencePath(index, leafHashes.slice(0, size))));
         expect(independentlyVerifyInclusion(index, size, leafHashes[index], path, root)).toBe(true);
@@ -219,6 +222,38 @@ describe('proofs for every index and size up to 70, from even-level storage only
     expect(inclusionExprs(5, 2 ** 40 + 3).length).toBe(41);
     const right = inclusionExprs(2 ** 40 + 1, 2 ** 40 + 3);
     expect(right).toEqual([{ node: { level: 0, index: 2 ** 40 } }, { node: { level: 0, index: 2 ** 40 + 2 } }, { node: { level: 40, index: 0 } }]);
+  });
+});
+
+describe('proofs across tile boundaries (256 and 65,536 leaves), from tile-level storage only', () => {
+  const leafHashes = Array.from({ length: 65_600 }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
+  const stored = storedTree(leafHashes);
+
+  it('stores the leaves, one hash per 256 leaves at level 8 and one per 65,536 at level 16', () => {
+    const perLevel = new Map<number, number>();
+    for (const k of stored.keys()) perLevel.set(Number(k.split(':')[0]), (perLevel.get(Number(k.split(':')[0])) ?? 0) + 1);
+    expect(Object.fromEntries(perLevel)).toEqual({ 0: 65_600, 8: 256, 16: 1 });
+  });
+
+  it('gives RFC 9162 paths and consistency proofs at sizes around the boundaries, reading at most two tiles per level', () => {
+    for (const size of [255, 256, 257, 511, 512, 513, 65_536, 65_600]) {
+      const tree = leafHashes.slice(0, size);
+      const root = mth(tree);
+      // The reference paths walk all leaves: a few indexes on the big trees.
+      const indexes = size > 1000 ? [0, 65_535, size - 1] : [0, 1, 254, 255, 256, Math.floor(size / 2), size - 2, size - 1];
+      for (const index of indexes.filter((i) => i >= 0 && i < size)) {
+        const exprs = inclusionExprs(index, size);
+        expect(tilesOf(storedNodesOf(exprs)).size).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(size) / 8) + 1);
+        const path = exprs.map((e) => evaluate(e, stored));
+        expect(hexes(path), `${index} in ${size}`).toEqual(hexes(referencePath(index, tree)));
+        expect(verifyInclusion(index, size, leafHashes[index], path, root)).toBe(true);
+      }
+      for (const first of (size > 1000 ? [257, 65_536] : [1, 255, 256, 257]).filter((f) => f <= size)) {
+        const path = consistencyExprs(first, size).map((e) => evaluate(e, stored));
+        expect(hexes(path), `${first} → ${size}`).toEqual(hexes(referenceConsistency(first, tree)));
+        expect(independentlyVerifyConsistency(first, size, mth(leafHashes.slice(0, first)), root, path)).toBe(true);
+      }
+    }
   });
 });
 

@@ -1,20 +1,57 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sequence, verifyLog } from '../../src/audit/index.ts';
-import { Frontier, isStoredLevel, leafHash } from '../../src/audit/merkle.ts';
+import { Frontier, leafHash } from '../../src/audit/merkle.ts';
+import { decodePositions, encodeDeltas } from '../../src/audit/postings.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodeBundle } from '../../src/audit/tiles.ts';
 import { type TestPlatform, startTestPlatform } from '../support/platform.ts';
 import { accessEvent, HOLDERS, licenseEvent, publish } from './support.ts';
 
-// Edits, deletions and reorderings made directly in SQL, as someone with database access
-// could make them, and what `audit verify` says about each.
+// Edits, deletions and reorderings made directly in SQL, as someone with database access could
+// make them — to the entry bundles, the tiles of hashes, the indexes and the tree heads — and what
+// `audit verify` says about each.
 
-const TABLES = ['audit_entries', 'audit_pending', 'audit_leaves', 'audit_nodes', 'audit_tree_heads', 'audit_state'];
+const TABLES = ['audit_bundles', 'audit_bundle_parts', 'audit_tiles', 'audit_tree_heads', 'audit_state', 'audit_indexer', 'audit_postings', 'audit_days', 'audit_access_counts'];
 let t: TestPlatform;
 let size: number;
 let headSizes: number[];
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => t.platform.store.query<T>(text, params);
-/** The entry row behind leaf i. */
-const ENTRY = (i: number) => `id = (select entry_id from audit_leaves where leaf_index = ${i})`;
+const asBuffer = (v: Uint8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+/** The entries of the partial bundle (this log has fewer than 256), as stored. */
+async function storedEntries(): Promise<Buffer[]> {
+  const parts = await sql<{ data: Uint8Array }>('select data from audit_bundle_parts order by first');
+  return parts.rows.flatMap((p) => decodeBundle(asBuffer(p.data)));
+}
+
+/** Rewrites the partial bundle with `edit` applied to its entries (one part from entry 0). */
+async function rewriteEntries(edit: (entries: Buffer[]) => Buffer[]): Promise<void> {
+  const entries = edit(await storedEntries());
+  const data = Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from([e.length >> 8, e.length & 0xff]), e])));
+  await sql('delete from audit_bundle_parts');
+  await sql('insert into audit_bundle_parts (first, data) values (0, $1)', [data]);
+}
+
+const editEntry = (i: number, change: (text: string) => string) =>
+  rewriteEntries((entries) => entries.map((e, k) => (k === i ? Buffer.from(change(e.toString('utf8')), 'utf8') : e)));
+
+/** Rewrites the leaf hashes (the level-0 tile). */
+async function rewriteLeaves(edit: (hashes: Buffer[]) => Buffer[]): Promise<void> {
+  const tile = asBuffer((await sql<{ hashes: Uint8Array }>('select hashes from audit_tiles where level = 0 and idx = 0')).rows[0].hashes);
+  const hashes = Array.from({ length: tile.length / 32 }, (_, i) => tile.subarray(i * 32, i * 32 + 32));
+  await sql('update audit_tiles set hashes = $1 where level = 0 and idx = 0', [Buffer.concat(edit(hashes))]);
+}
+
+/** Rewrites the postings of one key. */
+async function rewritePostings(kind: string, key: string, edit: (positions: number[]) => number[]): Promise<void> {
+  const rows = await sql<{ first: number; positions: Uint8Array }>('select first, positions from audit_postings where kind = $1 and key = $2 order by first', [kind, key]);
+  const positions = edit(rows.rows.flatMap((r) => decodePositions(Number(r.first), asBuffer(r.positions))));
+  await sql('delete from audit_postings where kind = $1 and key = $2', [kind, key]);
+  if (positions.length > 0) {
+    await sql('insert into audit_postings (kind, key, first, positions) values ($1, $2, $3, $4)', [kind, key, positions[0], encodeDeltas(positions[0], positions.slice(1))]);
+  }
+}
 
 beforeAll(async () => {
   // The log of these tests starts empty: no issuer is registered (that would be entries of its own).
@@ -55,72 +92,54 @@ describe('audit verify against tampering in the database', () => {
 
   it('names an edited entry', async () => {
     // Each round is 4 license entries, 2 lookups, a batch of 3 and a denied lookup: entry 18 is a denied lookup.
-    await sql(`update audit_entries set entry = replace(entry, '"outcome":"denied"', '"outcome":"allowed"'), outcome = 'allowed' where ${ENTRY(18)}`);
+    await editEntry(18, (text) => text.replace('"outcome":"denied"', '"outcome":"allowed"'));
     expect(await verdict()).toEqual({ index: 18, message: expect.stringMatching(/^entry 18 \(exchange.accessed\) does not hash to the leaf stored at index 18: the entry was edited/) });
   });
 
   it('names a deleted entry', async () => {
-    await sql(`delete from audit_entries where ${ENTRY(33)}`);
-    expect(await verdict()).toEqual({ index: 33, message: expect.stringMatching(/^entry 33 is missing: its row \(id \d+\) was deleted/) });
-    await t.platform.store.exec('delete from audit_entries; insert into audit_entries select * from snap_audit_entries;');
+    await rewriteEntries((entries) => entries.filter((_, i) => i !== 33));
+    expect(await verdict()).toEqual({ index: 33, message: expect.stringMatching(/^entry 33 is missing: its entry bundle 0 holds fewer entries than were written there/) });
+    await t.platform.store.exec('delete from audit_bundle_parts; insert into audit_bundle_parts select * from snap_audit_bundle_parts;');
     // Its leaf, the last one, instead.
-    await sql('delete from audit_leaves where leaf_index = 49');
+    await rewriteLeaves((hashes) => hashes.slice(0, 49));
     expect(await verdict()).toEqual({ index: 49, message: expect.stringMatching(/^entry 49 is missing from the tree/) });
   });
 
   it('names the first of two reordered entries', async () => {
-    const ids = (await sql<{ entry_id: number }>('select entry_id from audit_leaves where leaf_index in (12, 13) order by leaf_index')).rows.map((r) => r.entry_id);
-    await sql('update audit_leaves set entry_id = -1 where leaf_index = 12');
-    await sql('update audit_leaves set entry_id = $1 where leaf_index = 13', [ids[0]]);
-    await sql('update audit_leaves set entry_id = $1 where leaf_index = 12', [ids[1]]);
+    await rewriteEntries((entries) => entries.map((e, i) => (i === 12 ? entries[13] : i === 13 ? entries[12] : e)));
     expect(await verdict()).toEqual({ index: 12, message: expect.stringMatching(/^entry 12 .* does not hash to the leaf stored at index 12/) });
-    // Or the rows swapped under their ids.
-    await t.platform.store.exec('delete from audit_leaves; insert into audit_leaves select * from snap_audit_leaves;');
-    await sql('update audit_entries set id = -1 where id = $1', [ids[0]]);
-    await sql('update audit_entries set id = $1 where id = $2', [ids[0], ids[1]]);
-    await sql('update audit_entries set id = $1 where id = -1', [ids[1]]);
+    // Or their leaf hashes swapped.
+    await t.platform.store.exec('delete from audit_bundle_parts; insert into audit_bundle_parts select * from snap_audit_bundle_parts;');
+    await rewriteLeaves((hashes) => hashes.map((h, i) => (i === 12 ? hashes[13] : i === 13 ? hashes[12] : h)));
     expect((await verdict()).index).toBe(12);
   });
 
-  it('names an entry whose query columns were edited (queries by department would lie)', async () => {
-    await sql(`update audit_entries set department = 'SOMEONE-ELSE' where ${ENTRY(7)}`);
-    expect(await verdict()).toEqual({ index: 7, message: expect.stringMatching(/^entry 7: its department column .* the column was edited/) });
-    await t.platform.store.exec('delete from audit_entries; insert into audit_entries select * from snap_audit_entries;');
-    await sql(`update audit_entries set holder_code = null where ${ENTRY(8)}`);
-    expect((await verdict()).index).toBe(8);
+  it('names an entry whose index entries were edited (searches by department or holder would lie)', async () => {
+    await rewritePostings('d', t.consumer.department.code, (positions) => positions.filter((p) => p !== 7));
+    expect(await verdict()).toEqual({ index: 7, message: expect.stringMatching(/^entry 7: the department index does not list it under .* the index was edited/) });
+    await t.platform.store.exec('delete from audit_postings; insert into audit_postings select * from snap_audit_postings;');
+    await rewritePostings('h', HOLDERS[1], (positions) => [...positions, 8].sort((a, b) => a - b));
+    expect(await verdict()).toEqual({ index: 8, message: expect.stringMatching(/^the holder index lists entry 8 under .* which the entry does not name/) });
   });
 
-  it('names the entries under an edited tree node', async () => {
-    await sql(`update audit_nodes set hash = sha256(hash) where level = 2 and idx = 3`);
-    expect(await verdict()).toEqual({ index: 12, message: expect.stringMatching(/^tree node \(level 2, index 3\) does not match entries 12–15/) });
-  });
-
-  it('catches an entry edited together with its leaf hash at the node above it', async () => {
-    const row = (await sql<{ entry: string }>(`select entry from audit_entries where ${ENTRY(25)}`)).rows[0];
-    const edited = row.entry.replaceAll('"outcome":"allowed"', '"outcome":"denied"');
-    expect(edited).not.toBe(row.entry);
-    await sql(`update audit_entries set entry = $1, outcome = $2 where ${ENTRY(25)}`, [edited, 'denied']);
-    await sql('update audit_leaves set hash = $1 where leaf_index = 25', [leafHash(Buffer.from(edited))]);
-    expect(await verdict()).toEqual({ index: 24, message: expect.stringMatching(/^tree node \(level 2, index 6\) does not match entries 24–27/) });
+  it('catches an entry edited together with its leaf hash by the signed tree heads (a log of one tile has no stored node above its leaves)', async () => {
+    const edited = (await storedEntries())[25].toString('utf8').replaceAll('"outcome":"allowed"', '"outcome":"denied"');
+    await editEntry(25, () => edited);
+    await rewriteLeaves((hashes) => hashes.map((h, i) => (i === 25 ? leafHash(Buffer.from(edited)) : h)));
+    expect(await verdict()).toEqual({ index: 20, message: expect.stringMatching(/^the tree head of size 30 .* does not match the entries: an entry between 20 and 29 was altered/) });
   });
 
   it('catches a rewrite of the whole tree from edited entries by the signed tree heads', async () => {
-    const row = (await sql<{ entry: string }>(`select entry from audit_entries where ${ENTRY(26)}`)).rows[0];
-    const edited = row.entry.replaceAll('"outcome":"allowed"', '"outcome":"denied"');
-    expect(edited).not.toBe(row.entry);
-    await sql(`update audit_entries set entry = $1, outcome = $2 where ${ENTRY(26)}`, [edited, 'denied']);
+    const entries = await storedEntries();
+    const edited = entries[26].toString('utf8').replaceAll('"outcome":"allowed"', '"outcome":"denied"');
+    expect(edited).not.toBe(entries[26].toString('utf8'));
+    await editEntry(26, () => edited);
     // Recompute every stored hash from the entries, as a careful attacker would.
-    const entries = (await sql<{ entry: string }>('select e.entry from audit_leaves l join audit_entries e on e.id = l.entry_id order by l.leaf_index')).rows;
+    const hashes = (await storedEntries()).map((e) => leafHash(e));
     const frontier = Frontier.empty();
-    const nodes: [number, number, Buffer][] = [];
-    for (const e of entries) frontier.append(leafHash(Buffer.from(e.entry)), (level, index, hash) => level > 0 && isStoredLevel(level) && nodes.push([level, index, hash]));
-    await sql(`update audit_leaves set hash = sha256('\\x00'::bytea || convert_to(e.entry, 'UTF8')) from audit_entries e where e.id = audit_leaves.entry_id`);
-    await sql('delete from audit_nodes');
-    await sql('insert into audit_nodes (level, idx, hash) select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])', [
-      nodes.map((n) => n[0]),
-      nodes.map((n) => n[1]),
-      nodes.map((n) => n[2]),
-    ]);
+    for (const h of hashes) frontier.append(h);
+    await rewriteLeaves(() => hashes);
+    await sql('update audit_state set root_hash = $1', [frontier.root()]);
     // The heads of size 30, 40, 50 were signed over the true entries: the last one that matches is 20.
     expect(await verdict()).toEqual({ index: 20, message: expect.stringMatching(/^the tree head of size 30 .* does not match the entries: an entry between 20 and 29 was altered/) });
   });
@@ -130,22 +149,69 @@ describe('audit verify against tampering in the database', () => {
     expect(await verdict()).toEqual({ index: 30, message: expect.stringContaining('the tree head of size 30') });
   });
 
+  it('catches an edited state or checkpoint', async () => {
+    await sql('update audit_state set root_hash = sha256(root_hash)');
+    expect(await verdict()).toEqual({ index: 50, message: expect.stringMatching(/^the log's state gives root .* the state was edited/) });
+    await t.platform.store.exec('delete from audit_state; insert into audit_state select * from snap_audit_state;');
+    await sql(`update audit_state set checkpoint = replace(checkpoint, E'\\n50\\n', E'\\n49\\n')`);
+    expect((await verdict()).message).toMatch(/^the stored checkpoint is not authentic/);
+  });
+
   it('catches deleted entries at the end of the log while a signed tree head still counts them', async () => {
-    await sql('delete from audit_entries where id in (select entry_id from audit_leaves where leaf_index >= 45)');
-    await sql('delete from audit_leaves where leaf_index >= 45');
-    await sql('delete from audit_nodes where idx >= (45 >> level)');
+    await rewriteEntries((entries) => entries.slice(0, 45));
+    await rewriteLeaves((hashes) => hashes.slice(0, 45));
     await sql('update audit_state set tree_size = 45');
     expect(await verdict()).toEqual({ index: 45, message: 'a tree head of size 50 was signed but the log has only 45 entries: entries 45–49 were deleted' });
   });
 
   it('catches rows inserted outside the tree', async () => {
-    const id = Number((await sql<{ id: number }>(`insert into audit_entries (entry, type, at) values ('{}', 'x', now()) returning id`)).rows[0].id);
-    expect(await verdict()).toEqual({ index: null, message: `the entry row with id ${id} is neither in the tree nor waiting for it: it was inserted directly` });
-    await sql('insert into audit_leaves (leaf_index, entry_id, hash) values (50, $1, $2)', [id, leafHash('{}')]);
-    expect(await verdict()).toEqual({ index: 50, message: expect.stringMatching(/^entry 50 lies outside the tree/) });
-    await sql('delete from audit_leaves where leaf_index = 50');
-    await sql('delete from audit_entries where id = $1', [id]);
-    await sql(`insert into audit_nodes (level, idx, hash) values (1, 3, sha256('\\x00'::bytea))`);
-    expect((await verdict()).message).toMatch(/^tree node \(level 1, index 3\) is not part of the tree/);
+    await sql(`insert into audit_bundle_parts (first, data) values (50, '\\x0002007b7d'::bytea)`);
+    expect(await verdict()).toEqual({ index: 50, message: 'entry 50 lies outside the tree of 50 entries: it was inserted directly' });
+    await sql('delete from audit_bundle_parts where first = 50');
+    await rewriteLeaves((hashes) => [...hashes, leafHash('{}')]);
+    expect(await verdict()).toEqual({ index: 50, message: expect.stringMatching(/^entry 50 lies outside the tree of 50 entries: its leaf hash was inserted directly/) });
+    await t.platform.store.exec('delete from audit_tiles; insert into audit_tiles select * from snap_audit_tiles;');
+    await sql(`insert into audit_tiles (level, idx, hashes) values (1, 0, sha256('\\x00'::bytea))`);
+    expect((await verdict()).message).toMatch(/^tree node \(level 8, index 0\) is not part of the tree/);
+  });
+});
+
+describe('audit verify against tampering in a log of more than one tile', () => {
+  let big: TestPlatform;
+  const bigSql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => big.platform.store.query<T>(text, params);
+
+  beforeAll(async () => {
+    big = await startTestPlatform({}, { authoriseIssuers: false });
+    for (let round = 0; round < 3; round++) {
+      await publish(
+        big.platform,
+        Array.from({ length: 200 }, (_, i) => accessEvent({ department: big.consumer.department.code, client: big.consumer.clientId, holders: [HOLDERS[i % 4]] })),
+      );
+    }
+    expect((await sequence(big.platform)).treeHead.treeSize).toBe(600);
+    for (const table of ['audit_bundles', 'audit_tiles']) await big.platform.store.exec(`create table snap_${table} as select * from ${table}`);
+  });
+  afterEach(async () => {
+    for (const table of ['audit_bundles', 'audit_tiles']) await big.platform.store.exec(`delete from ${table}; insert into ${table} select * from snap_${table};`);
+  });
+  afterAll(() => big.close());
+
+  it('names the entries under an edited tile hash above the leaves', async () => {
+    await bigSql(`update audit_tiles set hashes = overlay(hashes placing sha256(substring(hashes from 33 for 32)) from 33 for 32) where level = 1 and idx = 0`);
+    const report = await verifyLog(big.platform);
+    expect(report.problem).toEqual({ index: 256, message: expect.stringMatching(/^tree node \(level 8, index 1\) does not match entries 256–511/) });
+  });
+
+  it('catches an entry edited together with its leaf hash at the tile hash above it', async () => {
+    // Entry 5 of the first (full, compressed) bundle, and its leaf hash.
+    const row = (await bigSql<{ data: Uint8Array }>('select data from audit_bundles where idx = 0')).rows[0];
+    const entries = decodeBundle(gunzipSync(asBuffer(row.data)));
+    const edited = Buffer.from(entries[5].toString('utf8').replace('"outcome":"allowed"', '"outcome":"denied"'));
+    expect(edited.equals(entries[5])).toBe(false);
+    entries[5] = edited;
+    await bigSql('update audit_bundles set data = $1 where idx = 0', [gzipSync(Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from([e.length >> 8, e.length & 0xff]), e]))))]);
+    await bigSql('update audit_tiles set hashes = overlay(hashes placing $1 from 161 for 32) where level = 0 and idx = 0', [leafHash(edited)]);
+    const report = await verifyLog(big.platform);
+    expect(report.problem).toEqual({ index: 0, message: expect.stringMatching(/^tree node \(level 8, index 0\) does not match entries 0–255: one of them was altered together with its leaf hash/) });
   });
 });

@@ -4,6 +4,7 @@ import { createClient } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { api, startTestPlatform, type TestPlatform, OPERATOR } from '../support/platform.ts';
 import { testStoreKind } from '../support/store.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -57,7 +58,7 @@ describe("a department's systems", () => {
     expect((await api(t, 'POST', path(s.clientId, 'disable'), { token: t.issuer.token })).status).toBe(403);
     expect((await api(t, 'POST', path('cb-nobody', 'disable'), { token: t.coordinator.token })).status).toBe(404);
     expect((await api(t, 'POST', path(s.clientId, 'disable'), { token: t.coordinator.token })).status).toBe(200);
-    const types = (await t.platform.store.query<{ type: string }>(`select type from audit_entries where type like 'client.%' and entry like $1`, [`%${s.clientId}%`])).rows.map((r) => r.type);
+    const types = (await loggedEntries(t.platform.store)).filter((e) => e.entry.type.startsWith('client.') && JSON.stringify(e.entry).includes(s.clientId)).map((e) => e.entry.type);
     expect(types).toEqual(['client.disabled']);
   });
 

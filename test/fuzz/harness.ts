@@ -179,12 +179,15 @@ export function captureErrorLogs(log: Logger): { byRequest: Map<string, LoggedEr
  */
 export function recordsRejectedCalls(table: string): boolean {
   const listed = [
-    'audit_entries',
-    'audit_pending',
-    'audit_leaves',
-    'audit_nodes',
+    'audit_bundles',
+    'audit_bundle_parts',
+    'audit_tiles',
     'audit_tree_heads',
     'audit_state',
+    'audit_indexer',
+    'audit_postings',
+    'audit_days',
+    'audit_access_counts',
     'audit_access_daily',
     'audit_alerts',
   ];

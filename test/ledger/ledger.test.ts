@@ -16,6 +16,8 @@ import { browser, person } from '../people/support.ts';
 import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, issue, lookup } from '../exchange/support.ts';
 import { expectBalanced, post, setPrice, statement } from './support.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
+import { columnsOf } from '../../src/audit/entries.ts';
 
 let t: TestPlatform;
 let housing: TestClient;
@@ -113,12 +115,12 @@ describe('postings from the audit log', () => {
   });
 
   it('the source of each journal is its exchange.accessed entry in the sequenced log (one per holder of a batch)', async () => {
-    const sources = await t.platform.store.query<{ type: string; outcome: string; holder_code: string }>(
-      `select e.type, e.outcome, e.holder_code from ledger_journals j join audit_leaves l on l.leaf_index = j.source_index join audit_entries e on e.id = l.entry_id`,
-    );
-    expect(sources.rows).toHaveLength(6);
-    expect(sources.rows.every((r) => r.type === 'exchange.accessed' && r.outcome === 'allowed')).toBe(true);
-    expect(new Set(sources.rows.map((r) => r.holder_code))).toEqual(new Set(holders));
+    const indexes = (await t.platform.store.query<{ source_index: number }>('select source_index from ledger_journals')).rows.map((r) => Number(r.source_index));
+    const logged = new Map((await loggedEntries(t.platform.store)).map((e) => [e.index, columnsOf(e.entry)]));
+    const sources = indexes.map((i) => logged.get(i)!);
+    expect(sources).toHaveLength(6);
+    expect(sources.every((r) => r.type === 'exchange.accessed' && r.outcome === 'allowed')).toBe(true);
+    expect(new Set(sources.map((r) => r.holderCode))).toEqual(new Set(holders));
   });
 
   it('the ledger balances: debits equal credits, in total and per journal', async () => {
@@ -214,9 +216,9 @@ describe('corrections', () => {
     await expectBalanced(t);
 
     await sequence(t.platform);
-    const logged = await t.platform.store.query<{ entry: string }>(`select entry from audit_entries where type = 'ledger.corrected'`);
-    expect(logged.rows).toHaveLength(1);
-    expect(JSON.parse(logged.rows[0].entry)).toMatchObject({ actor: t.coordinator.clientId, data: { fen: 120, reason: '重复计费退回' } });
+    const logged = await loggedEntries(t.platform.store, ['ledger.corrected']);
+    expect(logged).toHaveLength(1);
+    expect(logged[0].entry).toMatchObject({ actor: t.coordinator.clientId, data: { fen: 120, reason: '重复计费退回' } });
   });
 
   it('corrections only for open months: the current one, and the previous through the closing day (red team: 1999-01 changed every later opening balance)', async () => {

@@ -1,5 +1,6 @@
 import { createPerson } from '../../src/people/index.ts';
 import { OPERATOR, type TestClient, type TestPlatform } from '../support/platform.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
 
 export interface Answer {
   status: number;
@@ -83,8 +84,7 @@ export async function person(t: TestPlatform, of: TestClient, role: 'issuer' | '
   return { username: created.username, password: created.password };
 }
 
-/** The audit log's entries of a type, parsed (the log's own rows, not an API). */
+/** The audit log's entries of a type, parsed (read through the log's facade, not an API). */
 export async function auditEntries(t: TestPlatform, type: string): Promise<any[]> {
-  const rows = await t.platform.store.query<{ entry: string }>('select entry from audit_entries where type = $1 order by id', [type]);
-  return rows.rows.map((r) => JSON.parse(r.entry));
+  return (await loggedEntries(t.platform.store, [type])).map((e) => e.entry);
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHolderAccount } from '../../src/holders/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { person } from '../people/support.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -67,8 +68,8 @@ describe('guessing secrets and passwords', () => {
     expect(slowed.body.code).toBe('sign-in-locked');
     expect(Number(slowed.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(slowed.headers.get('retry-after'))).toBeLessThanOrEqual(4);
-    const logged = await t.platform.store.query<{ entry: string }>(`select entry from audit_entries where type = 'security.locked-out'`);
-    expect(logged.rows.map((r) => JSON.parse(r.entry).data.account)).toContain(`person:${clerk.username}`);
+    const logged = await loggedEntries(t.platform.store, ['security.locked-out']);
+    expect(logged.map((e) => e.entry.data.account)).toContain(`person:${clerk.username}`);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await staffSignIn(clerk.username, clerk.password, '192.0.2.2')).status).toBe(200);
   });

@@ -97,6 +97,10 @@ const MATRIX: Row[] = [
   { action: 'inbox:update', resource: ownDepartment, label: "one's own department's inbox", expect: 'allow allow allow allow deny' },
   { action: 'inbox:read', resource: { type: 'Department', id: H }, label: "H's inbox", expect: 'deny deny deny allow deny' },
 
+  // ── audit: the log as C2SP tlog-tiles (tiles hold hashes only; entry bundles hold every entry) ──
+  { action: 'audit:read-tiles', resource: { type: 'AuditLog', id: 'certbridge' }, label: 'the tiles of hashes', expect: 'allow allow allow allow allow' },
+  { action: 'audit:read-bundles', resource: { type: 'AuditLog', id: 'certbridge' }, label: 'the entry bundles', expect: 'deny deny allow deny deny' },
+
   // ── exchange: add its rows here ──
   // (rows whose decision depends on facts in the context — agreements, authorisations, quota — are in EXCHANGE_CONTEXT_MATRIX at the end)
   { action: 'exchange:call', resource: { type: 'LicenseType', id: 'business-license', attrs: { key: 'business-license' } }, label: 'the business license type', expect: 'deny allow deny allow deny' },

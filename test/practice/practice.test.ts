@@ -11,6 +11,7 @@ import { isPracticeCode } from '../../src/platform/practiceCodes.ts';
 import { checkChanges } from '../../src/quality/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { auditEntries, browser, person, type Browser } from '../people/support.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ async function realCounts(department: string): Promise<Record<string, number>> {
   return {
     licenses: await count('select count(*) as n from licenses where issuer_code = $1'),
     agreements: await count('select count(*) as n from agreements where owner_department = $1 or consumer_department = $1'),
-    audit: await count("select count(*) as n from audit_entries where entry::jsonb -> 'facts' ->> 'department' = $1"),
+    audit: (await loggedEntries(t.platform.store)).filter((e) => e.entry.facts?.department === department).length,
     departments: await count("select count(*) as n from departments where code <> $1 and substr(code, 5, 4) <> '9999'"),
     catalog: await count("select count(*) as n from catalog_resources where owner_department <> $1 and substr(owner_department, 5, 4) <> '9999'"),
   };

@@ -3,6 +3,7 @@ import { createClient, registerDepartment } from '../../src/departments/index.ts
 import { signLicenseVersion } from '../../src/licenses/licenseRecords.ts';
 import { generateCreditCode, shippedLicenseType } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform, OPERATOR } from '../support/platform.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
 
 const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
@@ -62,7 +63,7 @@ describe('the registry of authorised issuers', () => {
     const amend = await api(t, 'POST', `/api/v1/licenses/${issued.body.identifier}/amend`, { token: bank.token, body: { data: { ...issued.body.data, name: '新名称有限公司' }, reason: 'x' } });
     expect(amend.status).toBe(403);
 
-    const types = (await t.platform.store.query<{ type: string }>(`select type from audit_entries where type like 'standards.issuer-%' order by id`)).rows.map((r) => r.type);
+    const types = (await loggedEntries(t.platform.store)).map((e) => e.entry.type).filter((type) => type.startsWith('standards.issuer-'));
     expect(types).toEqual(['standards.issuer-authorised', 'standards.issuer-authorised', 'standards.issuer-authorised', 'standards.issuer-withdrawn']);
   });
 

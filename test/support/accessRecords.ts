@@ -1,7 +1,9 @@
 /**
  * Access records as tests read them: a record is its `exchange.accessed` audit entries (one per
- * holder read), folded back into one row with the columns the old access table had.
+ * holder read), read through the audit log's facade and folded back into one row with the columns
+ * the old access table had.
  */
+import { followLog } from '../../src/audit/index.ts';
 import type { Queryable } from '../../src/platform/store/store.ts';
 
 export interface AccessRecordRow {
@@ -60,41 +62,44 @@ function fold(entries: readonly string[]): AccessRecordRow | undefined {
   };
 }
 
-// Entries are searched as text and parsed here: an entry may hold \u0000 (a caller's odd input,
-// escaped by canonical JSON), which PostgreSQL's jsonb refuses.
-const dataOf = (entry: string) => (JSON.parse(entry) as { data: AccessData }).data;
+/** Every `exchange.accessed` entry appended so far, in log order, read through the audit log's facade. */
+async function accessEntries(db: Queryable): Promise<AccessData[]> {
+  const found: AccessData[] = [];
+  for (let after = -1; ; ) {
+    const page = await followLog(db, after, 5000, ['exchange.accessed'], { through: 'appended' });
+    found.push(...page.entries.map((e) => e.entry.data as unknown as AccessData));
+    if (page.last === null) return found;
+    after = page.last;
+  }
+}
+
+function foldData(data: readonly AccessData[]): AccessRecordRow | undefined {
+  return fold(data.map((d) => JSON.stringify({ data: d })));
+}
 
 /** The record of one call, by its access id (X-CertBridge-Access-Id). */
 export async function accessRecord(db: Queryable, accessId: string): Promise<AccessRecordRow | undefined> {
-  const rows = await db.query<{ entry: string }>(`select entry from audit_entries where type = 'exchange.accessed' and strpos(entry, $1) > 0 order by id`, [
-    `"accessId":"${accessId}"`,
-  ]);
-  return fold(rows.rows.map((r) => r.entry));
+  return foldData((await accessEntries(db)).filter((d) => d.accessId === accessId));
 }
 
 /** The last record of a system's calls. */
 export async function lastAccess(db: Queryable, clientId: string): Promise<AccessRecordRow | undefined> {
-  const last = await db.query<{ entry: string }>(`select entry from audit_entries where type = 'exchange.accessed' and client_id = $1 order by id desc limit 1`, [clientId]);
-  if (!last.rows[0]) return undefined;
-  return accessRecord(db, dataOf(last.rows[0].entry).accessId);
+  const all = await accessEntries(db);
+  const last = all.filter((d) => d.client === clientId).at(-1);
+  return last ? foldData(all.filter((d) => d.accessId === last.accessId)) : undefined;
 }
 
 /** Every record whose basis names `basisId` (an agreement, authorisation or subscription id). */
 export async function accessRecordsByBasis(db: Queryable, basisId: string): Promise<AccessRecordRow[]> {
-  const rows = await db.query<{ entry: string }>(`select entry from audit_entries where type = 'exchange.accessed' and strpos(entry, $1) > 0 order by id`, [
-    JSON.stringify(basisId),
-  ]);
-  const byAccess = new Map<string, string[]>();
-  for (const { entry } of rows.rows) {
-    if (!dataOf(entry).basisIds.includes(basisId)) continue;
-    const id = dataOf(entry).accessId;
-    byAccess.set(id, [...(byAccess.get(id) ?? []), entry]);
+  const byAccess = new Map<string, AccessData[]>();
+  for (const d of await accessEntries(db)) {
+    if (!d.basisIds.includes(basisId)) continue;
+    byAccess.set(d.accessId, [...(byAccess.get(d.accessId) ?? []), d]);
   }
-  return [...byAccess.values()].map((entries) => fold(entries)!);
+  return [...byAccess.values()].map((data) => foldData(data)!);
 }
 
 /** Every record of a holder's data sent with events (deliveries). */
 export async function deliveryAccessRecords(db: Queryable, holderCode: string): Promise<AccessRecordRow[]> {
-  const rows = await db.query<{ entry: string }>(`select entry from audit_entries where type = 'exchange.accessed' and holder_code = $1 order by id`, [holderCode]);
-  return rows.rows.filter((r) => dataOf(r.entry).operation === 'event').map((r) => fold([r.entry])!);
+  return (await accessEntries(db)).filter((d) => d.holderCode === holderCode && d.operation === 'event').map((d) => foldData([d])!);
 }

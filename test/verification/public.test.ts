@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationTally } from '../../src/licenses/index.ts';
 import { buildLicenseIdentifier, parseLicenseIdentifier } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { loggedEntries } from '../support/auditEntries.ts';
+import { columnsOf } from '../../src/audit/entries.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -37,7 +39,7 @@ describe('public verification', () => {
   it('is counted in the audit log per holder, aggregated (one entry for many verifications)', async () => {
     const license = await issue();
     await verificationTally(t.platform).flush();
-    const before = (await t.platform.store.query<{ id: number }>('select coalesce(max(id), 0) as id from audit_entries')).rows[0].id;
+    const before = (await loggedEntries(t.platform.store)).length;
     const query = new URL(license.verificationUrl).search;
     for (let i = 0; i < 3; i++) expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}`)).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await api(t, 'GET', `/api/v1/verify/${license.identifier}${query}`)).status).toBe(200);
@@ -47,9 +49,9 @@ describe('public verification', () => {
     const unknown = buildLicenseIdentifier({ ...parsed.parts, serial: '99999999' });
     expect((await api(t, 'GET', `/api/v1/verify/${unknown}`)).status).toBe(404);
     expect(await verificationTally(t.platform).flush()).toBe(2);
-    const entries = (
-      await t.platform.store.query<{ entry: string; holder_code: string | null }>(`select entry, holder_code from audit_entries where type = 'verification.public' and id > $1 order by id`, [before])
-    ).rows.map((r) => ({ ...JSON.parse(r.entry).data, column: r.holder_code }));
+    const entries = (await loggedEntries(t.platform.store, ['verification.public']))
+      .filter((e) => e.index >= before)
+      .map((e) => ({ ...e.entry.data, column: columnsOf(e.entry).holderCode }));
     expect(entries).toEqual([
       expect.objectContaining({ holderCode: license.holder.code, column: license.holder.code, byIdentifier: 3, withCode: 2, withCredential: 1, notFound: 0 }),
       expect.objectContaining({ holderCode: null, notFound: 1 }),

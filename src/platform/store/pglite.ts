@@ -11,8 +11,9 @@ const parsers = {
   [types.NUMERIC]: (v: string) => Number(v),
 };
 
-function wrap(db: Pick<PGlite, 'query' | 'exec'>, effects?: (() => void)[]): Queryable {
+function wrap(db: Pick<PGlite, 'query' | 'exec'>, effects?: (() => void)[], hooks?: (() => Promise<void>)[]): Queryable {
   return {
+    ...(hooks ? { beforeCommit: (work: () => Promise<void>) => void hooks.push(work) } : {}),
     afterCommit(effect: () => void): void {
       if (effects) effects.push(effect);
       else effect();
@@ -48,7 +49,12 @@ export async function openPgliteStore(dataDir?: string, command = 'certbridge'):
     afterCommit: base.afterCommit,
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const effects: (() => void)[] = [];
-      const result = await db.transaction((tx) => work(wrap(tx, effects)));
+      const hooks: (() => Promise<void>)[] = [];
+      const result = await db.transaction(async (tx) => {
+        const done = await work(wrap(tx, effects, hooks));
+        for (let hook = hooks.shift(); hook; hook = hooks.shift()) await hook();
+        return done;
+      });
       for (const effect of effects) effect();
       return result;
     },

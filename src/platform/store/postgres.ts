@@ -27,8 +27,9 @@ export const storeUnavailable = (cause: unknown) =>
 
 const translate = (error: unknown): unknown => (isUnavailable(error) ? storeUnavailable(error) : error);
 
-function wrap(client: pg.Pool | pg.PoolClient, broken?: (error: unknown) => void, effects?: (() => void)[]): Queryable {
+function wrap(client: pg.Pool | pg.PoolClient, broken?: (error: unknown) => void, effects?: (() => void)[], hooks?: (() => Promise<void>)[]): Queryable {
   return {
+    ...(hooks ? { beforeCommit: (work: () => Promise<void>) => void hooks.push(work) } : {}),
     afterCommit(effect: () => void): void {
       if (effects) effects.push(effect);
       else effect();
@@ -125,16 +126,19 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Sto
       // A connection that failed is destroyed on release, not handed to the next caller.
       let failure: unknown;
       const effects: (() => void)[] = [];
+      const hooks: (() => Promise<void>)[] = [];
       const tx = wrap(
         client,
         (error) => {
           failure ??= error;
         },
         effects,
+        hooks,
       );
       try {
         await tx.query('begin');
         const result = await work(tx);
+        for (let hook = hooks.shift(); hook; hook = hooks.shift()) await hook();
         await tx.query('commit');
         for (const effect of effects) effect();
         return result;

@@ -24,6 +24,13 @@ export interface Queryable {
    * as dropping a cached answer, which must not happen while the change may still roll back.
    */
   afterCommit(effect: () => void): void;
+  /**
+   * Runs `work` inside the transaction just before it commits, after everything its caller wrote
+   * (hooks run in the order registered; one registered by a hook runs too). Its failure rolls the
+   * transaction back. Only on a transaction's handle: a write that must be the last of its
+   * transaction (the audit log's append, which holds the log's lock until the commit).
+   */
+  beforeCommit?(work: () => Promise<void>): void;
 }
 
 /** What a store tells a listener of its notification channel. */
