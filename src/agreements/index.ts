@@ -19,5 +19,5 @@ export {
 export type { Agreement, AgreementQuery, AgreementRequest, AgreementStatus, Comment, Decision, HistoryEntry, SharingContext } from './agreements.ts';
 export { activeGrantsForLicenseType, findActiveGrant, findActiveGrantsForResource, grantEndsAt, grantsForResource, type ActiveGrant } from './grants.ts';
 export { PURPOSES, findPurpose, isPurpose, type Purpose } from './purposes.ts';
-export { agreementStatistics, type AgreementStatistics } from './statistics.ts';
+export { agreementStatistics, requestTimelinessByOwner, requestingDepartments, type AgreementStatistics, type RequestTimeliness } from './statistics.ts';
 export type { AgreementEvent } from './events.ts';

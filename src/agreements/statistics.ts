@@ -107,3 +107,37 @@ export async function agreementStatistics(platform: { store: Queryable }, princi
     submittedPerDay,
   };
 }
+
+/** Requests a department had to answer in a month: counted once, when answered or, unanswered, when due. */
+export interface RequestTimeliness {
+  due: number;
+  answered: number;
+  onTime: number;
+  medianHoursToAnswer: number | null;
+}
+
+/** The month's requests to each owning department's resources that had to be answered (for the evaluation, 考核). */
+export async function requestTimelinessByOwner(db: Queryable, from: Date, until: Date): Promise<Map<string, RequestTimeliness>> {
+  const rows = await db.query<{ owner: string; due: number; answered: number; on_time: number; median_hours: number | null }>(
+    `select owner_department as owner, count(*)::int as due, count(decided_at)::int as answered,
+            count(*) filter (where decided_at <= due_at)::int as on_time,
+            percentile_cont(0.5) within group (order by extract(epoch from decided_at - submitted_at) / 3600) as median_hours
+       from agreements
+      where due_at is not null
+        and ((decided_at >= $1 and decided_at < $2) or (decided_at is null and due_at >= $1 and due_at < $2))
+      group by owner_department`,
+    [from, until],
+  );
+  return new Map(
+    rows.rows.map((r) => [
+      r.owner,
+      { due: r.due, answered: r.answered, onTime: r.on_time, medianHoursToAnswer: r.median_hours === null ? null : Math.round(Number(r.median_hours) * 10) / 10 },
+    ]),
+  );
+}
+
+/** Departments that had asked for access to any resource before `until`. */
+export async function requestingDepartments(db: Queryable, until: Date): Promise<Set<string>> {
+  const rows = await db.query<{ consumer: string }>('select distinct consumer_department as consumer from agreements where submitted_at < $1', [until]);
+  return new Set(rows.rows.map((r) => r.consumer));
+}

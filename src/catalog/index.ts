@@ -27,6 +27,7 @@ import type { LicenseTypeStandard } from '../standards/index.ts';
 export { ACCESS_MODES, CATALOG_CHANGES, SENSITIVITIES, SHARING_CLASSES, findResourceForLicenseType, getResource, resourcePolicyEntity, typeFieldsOf, validateResource } from './catalog.ts';
 export type { AccessMode, CatalogEntry, CatalogField, CatalogQuery, CatalogResource, ResourceInput, Sensitivity, SharingClass } from './catalog.ts';
 export type { CatalogEvent } from './events.ts';
+export { catalogCountsByOwner, licenseTypeProviders, type CatalogCounts } from './figures.ts';
 
 const CATALOG: PolicyResource = { type: 'Catalog', id: 'catalog' };
 

@@ -115,3 +115,14 @@ export async function redeliver(db: Queryable, scope: DeliveryScope, id: string)
   const existing = await getDelivery(db, scope, id);
   throw new DomainError('conflict', 'delivery-pending', `delivery ${existing.id} is still pending (attempt ${existing.attempts} done); it is sent again by itself`);
 }
+
+/** Finished deliveries to each department's subscriptions of events created in [from, until) (for the evaluation, 考核). */
+export async function subscriptionDeliveryCounts(db: Queryable, from: Date, until: Date): Promise<Map<string, { delivered: number; failed: number }>> {
+  const rows = await db.query<{ department: string; delivered: number; failed: number }>(
+    `select department_code as department, count(*) filter (where status = 'delivered')::int as delivered, count(*) filter (where status = 'dead')::int as failed
+       from outbox where target = 'subscription' and status in ('delivered', 'dead') and created_at >= $1 and created_at < $2
+      group by department_code`,
+    [from, until],
+  );
+  return new Map(rows.rows.map((r) => [r.department, { delivered: r.delivered, failed: r.failed }]));
+}

@@ -15,7 +15,7 @@ import { deleteWebhook, getWebhook, setWebhook, type DepartmentWebhook } from '.
 
 export { backoffDelay, cloudEvent, Deliverer, deliveryOptions, detachedJws, SIGNATURE_HEADER, type DeliveryOptions } from './deliverer.ts';
 export { MAX_SUBSCRIPTION_HOLDERS, type Subscription } from './subscriptions.ts';
-export type { Delivery, DeliveryAttempt, DeliveryStatus } from './deliveryLog.ts';
+export { subscriptionDeliveryCounts, type Delivery, type DeliveryAttempt, type DeliveryStatus } from './deliveryLog.ts';
 export type { DepartmentWebhook } from './webhooks.ts';
 export type { DeliveriesEvent } from './events.ts';
 

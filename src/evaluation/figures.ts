@@ -1,11 +1,14 @@
 /**
  * The figures of a month per department (考核的原始数据), each read where it is kept: the catalog
- * and the agreements from their records, lookups served and consumed from the audit log's access
+ * and the agreements through their facades, lookups served and consumed from the audit log's access
  * counts (kept per day as the log appends, rechecked by `audit verify` — never a listener in the
  * exchange's transaction), quality from src/quality, objections from src/objections, deliveries
- * from the deliveries' outbox. One set-based query per source, whatever the number of departments
+ * from the deliveries' log. One set-based query per source, whatever the number of departments
  * or of the month's accesses (see bench/evaluation.ts).
  */
+import { requestTimelinessByOwner, requestingDepartments } from '../agreements/index.ts';
+import { catalogCountsByOwner, licenseTypeProviders } from '../catalog/index.ts';
+import { subscriptionDeliveryCounts } from '../deliveries/index.ts';
 import { listDepartments } from '../departments/index.ts';
 import { coordinationOffices } from '../notifications/index.ts';
 import { objectionTimeliness } from '../objections/index.ts';
@@ -61,36 +64,16 @@ export async function monthFigures(db: Queryable, month: string): Promise<Depart
     ]),
   );
 
-  const catalog = await db.query<{ owner: string; published: number; unconditional: number; conditional: number; not_shared: number }>(
-    `select owner_department as owner, count(*)::int as published,
-            count(*) filter (where sharing_class = 'unconditional')::int as unconditional,
-            count(*) filter (where sharing_class = 'conditional')::int as conditional,
-            count(*) filter (where sharing_class = 'not-shared')::int as not_shared
-       from catalog_resources where created_at < $1 group by owner_department`,
-    [until],
-  );
-  for (const r of catalog.rows) {
-    const f = byCode.get(r.owner);
-    if (f) f.catalog = { published: r.published, unconditional: r.unconditional, conditional: r.conditional, notShared: r.not_shared };
+  for (const [owner, counts] of await catalogCountsByOwner(db, until)) {
+    const f = byCode.get(owner);
+    if (f) f.catalog = counts;
   }
-
-  const requests = await db.query<{ owner: string; due: number; answered: number; on_time: number; median_hours: number | null }>(
-    `select owner_department as owner, count(*)::int as due, count(decided_at)::int as answered,
-            count(*) filter (where decided_at <= due_at)::int as on_time,
-            percentile_cont(0.5) within group (order by extract(epoch from decided_at - submitted_at) / 3600) as median_hours
-       from agreements
-      where due_at is not null
-        and ((decided_at >= $1 and decided_at < $2) or (decided_at is null and due_at >= $1 and due_at < $2))
-      group by owner_department`,
-    [from, until],
-  );
-  for (const r of requests.rows) {
-    const f = byCode.get(r.owner);
-    if (f) f.requests = { due: r.due, answered: r.answered, onTime: r.on_time, medianHoursToAnswer: r.median_hours === null ? null : Math.round(Number(r.median_hours) * 10) / 10 };
+  for (const [owner, requests] of await requestTimelinessByOwner(db, from, until)) {
+    const f = byCode.get(owner);
+    if (f) f.requests = requests;
   }
-  const consumers = await db.query<{ consumer: string }>('select distinct consumer_department as consumer from agreements where submitted_at < $1', [until]);
-  for (const r of consumers.rows) {
-    const f = byCode.get(r.consumer);
+  for (const consumer of await requestingDepartments(db, until)) {
+    const f = byCode.get(consumer);
     if (f) f.lookups.requestedAccess = true;
   }
 
@@ -106,10 +89,7 @@ export async function monthFigures(db: Queryable, month: string): Promise<Depart
     records.set(key, known);
   }
   const lookups = { rows: [...records.values()] };
-  const providers = await db.query<{ license_type: string; owner: string }>(
-    'select distinct on (license_type) license_type, owner_department as owner from catalog_resources where license_type is not null order by license_type, created_at',
-  );
-  const providerOf = new Map(providers.rows.map((r) => [r.license_type, r.owner]));
+  const providerOf = await licenseTypeProviders(db);
   for (const r of lookups.rows) {
     const consumer = byCode.get(r.consumer);
     if (consumer) consumer.lookups.consumed += int(r.records);
@@ -117,15 +97,9 @@ export async function monthFigures(db: Queryable, month: string): Promise<Depart
     if (provider) provider.lookups.served += int(r.records);
   }
 
-  const deliveries = await db.query<{ department: string; delivered: number; failed: number }>(
-    `select department_code as department, count(*) filter (where status = 'delivered')::int as delivered, count(*) filter (where status = 'dead')::int as failed
-       from outbox where target = 'subscription' and status in ('delivered', 'dead') and created_at >= $1 and created_at < $2
-      group by department_code`,
-    [from, until],
-  );
-  for (const r of deliveries.rows) {
-    const f = byCode.get(r.department);
-    if (f) f.deliveries = { delivered: r.delivered, failed: r.failed };
+  for (const [department, counts] of await subscriptionDeliveryCounts(db, from, until)) {
+    const f = byCode.get(department);
+    if (f) f.deliveries = counts;
   }
 
   for (const f of byCode.values()) {

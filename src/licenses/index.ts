@@ -36,6 +36,7 @@ export { verificationContext, verifyLicenseCredential, type VerificationResult }
 export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
+export { countLicensesOfTypes, currentLicenseOfHolder, currentVersionsOf, currentVersionsPage, versionIdentifiers, type CurrentVersionRow } from './currentVersions.ts';
 export { currentLicenses, findCurrentLicense, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
 export {
   closeLicenseImports,

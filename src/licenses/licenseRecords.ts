@@ -4,6 +4,7 @@ import { licenseEvent } from './events.ts';
 import type { SigningKey } from '../platform/crypto/keys.ts';
 import { DomainError, invalid, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
+import { departmentNames } from '../departments/index.ts';
 import {
   buildLicenseIdentifier,
   checkHolderCode,
@@ -300,8 +301,14 @@ interface LicenseRow {
   updated_at: Date;
 }
 
-const LICENSE_COLUMNS = `l.id, l.type_key, l.type_version, l.type_code, l.issuer_code, d.name as issuer_name, l.holder_code, l.holder_code_type,
+const LICENSE_COLUMNS = `l.id, l.type_key, l.type_version, l.type_code, l.issuer_code, null::text as issuer_name, l.holder_code, l.holder_code_type,
   l.holder_name, l.current_version, l.status, l.valid_from, l.valid_until, l.created_at, l.updated_at`;
+
+/** The issuing departments' names, from the departments' facade (their table is theirs). */
+async function withIssuerNames<R extends LicenseRow>(db: Queryable, rows: R[]): Promise<R[]> {
+  const names = await departmentNames(db, rows.map((r) => r.issuer_code));
+  return rows.map((r) => ({ ...r, issuer_name: names.get(r.issuer_code) ?? null }));
+}
 
 /** Finds the license that a version identifier (any version's) belongs to. */
 export async function findLicenseRow(db: Queryable, identifier: string, lock = false): Promise<LicenseRow> {
@@ -315,13 +322,12 @@ export async function findLicenseRow(db: Queryable, identifier: string, lock = f
   const row = (
     await db.query<LicenseRow>(
       `select ${LICENSE_COLUMNS} from license_versions v join licenses l on l.id = v.license_id
-         left join departments d on d.code = l.issuer_code
         where v.identifier = $1 ${lock ? 'for update of l' : ''}`,
       [identifier],
     )
   ).rows[0];
   if (!row) throw notFound('license-not-found', `no license with identifier ${identifier}`);
-  return row;
+  return (await withIssuerNames(db, [row]))[0];
 }
 
 async function currentVersion(db: Queryable, licenseId: number, version: number) {
@@ -364,11 +370,10 @@ export async function listHolderLicenses(db: Queryable, holderCode: string, limi
   const rows = await db.query<LicenseRow & { identifier: string; data: LicenseData; credential: string }>(
     `select ${LICENSE_COLUMNS}, v.identifier, v.data, v.credential from licenses l
        join license_versions v on v.license_id = l.id and v.version = l.current_version
-       left join departments d on d.code = l.issuer_code
       where l.holder_code = $1 order by l.created_at desc, l.id desc limit $2`,
     [holderCode, limit],
   );
-  return rows.rows.map((row) => toLicense(row, row));
+  return (await withIssuerNames(db, rows.rows)).map((row) => toLicense(row, row));
 }
 
 export async function licenseIssuerOf(db: Queryable, identifier: string): Promise<string> {

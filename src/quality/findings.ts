@@ -5,6 +5,7 @@
  * uniqueness keys) in one upsert. Never one statement per license: the full pass runs over
  * millions.
  */
+import { versionIdentifiers } from '../licenses/index.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import type { LicenseTypeStandard } from '../standards/index.ts';
 import { evaluateVersion, formatMessage, holderKey, identityKey, normalizeValue, ruleWithCheck, type Check, type CheckedVersion } from './rules.ts';
@@ -259,18 +260,18 @@ export async function checkUniqueness(tx: Queryable, licenseTypes: readonly Lice
       const groups =
         scope !== 'all' && scope[keys].length === 0
           ? { rows: [] }
-          : await tx.query<{ license_id: string; version: number; department: string; holder_code: string; k: string; n: number; identifier: string }>(
+          : await tx.query<{ license_id: string; version: number; department: string; holder_code: string; k: string; n: number }>(
               `with g as (select ${column} as k, count(*)::int as n from quality_checked
                            where is_current and license_type = $1 and ${column} is not null ${keyFilter} group by 1 having count(*) > 1)
-               select c.license_id, c.version, c.department, c.holder_code, g.k, g.n, v.identifier
-                 from g join quality_checked c on c.license_type = $1 and c.is_current and c.${column} = g.k
-                 join license_versions v on v.license_id = c.license_id and v.version = c.version`,
+               select c.license_id, c.version, c.department, c.holder_code, g.k, g.n
+                 from g join quality_checked c on c.license_type = $1 and c.is_current and c.${column} = g.k`,
               params,
             );
+      const identifiers = await versionIdentifiers(tx, groups.rows.map((r) => ({ licenseId: Number(r.license_id), version: r.version })));
       const findings: NewFinding[] = groups.rows.map((r) => ({
         licenseId: Number(r.license_id),
         version: r.version,
-        identifier: r.identifier,
+        identifier: identifiers.get(`${r.license_id}:${r.version}`) ?? '',
         licenseType: type,
         department: r.department,
         holderCode: r.holder_code,

@@ -5,6 +5,7 @@
 // through the policies; the two score functions at the end take a Queryable for callers that have
 // already decided (the evaluation, the monthly report). See docs/quality.md.
 import { findDepartment } from '../departments/index.ts';
+import { currentLicenseOfHolder } from '../licenses/index.ts';
 import { notifyDepartment } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
 import { chinaDate, isMonth } from '../platform/chinaTime.ts';
@@ -147,14 +148,7 @@ export async function reportHeldValues(platform: Platform, principal: Principal,
   const actor = actorOf(principal);
   const reporter = await findDepartment(platform.store, department);
   return platform.store.transaction(async (tx) => {
-    const license = (
-      await tx.query<{ id: string; current_version: number; issuer_code: string; identifier: string; data: Record<string, unknown> | string }>(
-        `select l.id, l.current_version, l.issuer_code, v.identifier, v.data
-           from licenses l join license_versions v on v.license_id = l.id and v.version = l.current_version
-          where l.type_key = $1 and l.holder_code = $2 and l.status in ('valid', 'suspended')`,
-        [standard.key, input.holderCode],
-      )
-    ).rows[0];
+    const license = await currentLicenseOfHolder(tx, standard.key, input.holderCode);
     // The department receives these fields of the type: that the holder has no current license is no secret to it.
     if (!license) throw notFound('license-not-found', `the holder ${input.holderCode} has no current ${standard.key}`);
     const data = typeof license.data === 'string' ? (JSON.parse(license.data) as Record<string, unknown>) : license.data;

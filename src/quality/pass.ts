@@ -6,6 +6,7 @@
  * license, in batches read by key order, then the uniqueness rules as one grouping.
  */
 import { followLog } from '../audit/index.ts';
+import { countLicensesOfTypes, currentVersionsOf, currentVersionsPage } from '../licenses/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { checkUniqueness, checkVersions, evaluateBatch, writeBatch, type Written } from './findings.ts';
@@ -21,19 +22,6 @@ export const PASS_BATCH = 5000;
 export const FOLLOW_BATCH = 2000;
 
 const LICENSE_EVENTS = ['issued', 'amended', 'suspended', 'reinstated', 'revoked', 'cancelled', 'expired'].map((e) => `license.${e}`);
-
-const SELECT = `select l.id, l.type_key, l.type_version, l.issuer_code, l.holder_code, l.holder_code_type, l.status, l.current_version, v.identifier, v.data, v.created_at
-  from licenses l join license_versions v on v.license_id = l.id and v.version = l.current_version`;
-
-/**
- * One page of the full pass: the next PASS_BATCH licenses by id after $1. The bound is given on
- * both sides of the join (v.license_id > $1 as well as l.id > $1): a prepared statement is planned
- * generically after five runs, and the generic plan is a merge join of the two primary keys — with
- * the bound on licenses alone it walked license_versions from its first row on every page, so each
- * page cost more than the last (O(n²) over the pass: 2.7 s a page at 900,000 of 1,000,000 rows,
- * against 0.04 s with both bounds; EXPLAIN (ANALYZE, BUFFERS) in docs/benchmarks.md).
- */
-export const PASS_PAGE = `${SELECT.replace('v.data,', 'v.data::text as data,')} where l.id > $1 and v.license_id > $1 and l.type_key = any($3::text[]) order by l.id limit $2`;
 
 /**
  * The rules of the full pass in a worker thread (src/quality/evaluator.ts): a page's rows go there
@@ -98,9 +86,9 @@ export interface PassProgress {
 export async function fullPass(platform: Platform, actor: string, onProgress?: (p: PassProgress) => void): Promise<PassResult> {
   const started = new Date();
   const types = passTypes(platform);
-  const total = Number((await platform.store.query<{ n: string }>('select count(*) as n from licenses where type_key = any($1::text[])', [types.keys])).rows[0].n);
+  const total = await countLicensesOfTypes(platform.store, types.keys);
   const result = { licenses: 0, opened: 0, resolved: 0 };
-  const read = (after: number) => platform.store.query<VersionRow>(PASS_PAGE, [after, PASS_BATCH, types.keys], { name: 'quality.pass-page' });
+  const read = (after: number) => currentVersionsPage(platform.store, after, PASS_BATCH, types.keys);
   // On PostgreSQL three things overlap: the next page is read on one connection, the previous page
   // is written in its transaction on another, and this one is evaluated in a worker thread
   // (PageEvaluator) — the database, the rules' interpreter and `pg`'s parsing each keep a core busy. One write at a time, in key order. (The embedded store
@@ -115,7 +103,7 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   const evaluator = overlap ? new PageEvaluator(types) : undefined;
   try {
     for (;;) {
-      const rows = (await next).rows;
+      const rows = await next;
       const more = rows.length === PASS_BATCH;
       const last = rows.length > 0 ? Number(rows[rows.length - 1].id) : 0;
       if (more && overlap) {
@@ -166,8 +154,8 @@ async function followPage(platform: Platform, batch: number): Promise<Written & 
 
 /** Re-checks the licenses of these version identifiers (their current versions), uniqueness included. */
 export async function recheck(tx: Queryable, identifiers: readonly string[], typeOf: TypeOf): Promise<Written & { licenses: number }> {
-  const rows = await tx.query<VersionRow>(`${SELECT} where l.id in (select license_id from license_versions where identifier = any($1::text[]))`, [identifiers]);
-  const versions = rows.rows.map((r) => toVersion(r, typeOf)).filter((v) => v.standard !== undefined);
+  const rows = await currentVersionsOf(tx, identifiers);
+  const versions = rows.map((r) => toVersion(r, typeOf)).filter((v) => v.standard !== undefined);
   const written = await checkVersions(tx, versions);
   // Uniqueness by the rules of each type's newest version among the changed ones.
   const types = [...new Map(versions.map((v) => [v.licenseType, v.standard!])).values()];

@@ -1,23 +1,13 @@
 /** The rows the quality rules read (a license's current version) and the version they make. */
+import type { CurrentVersionRow } from '../licenses/index.ts';
 import type { LicenseTypeStandard } from '../standards/index.ts';
 import type { CheckedVersion } from './rules.ts';
 
 /** The type version a license version was issued under, as the caller knows them (the platform's registry; a worker's copy). */
 export type TypeOf = (key: string, version: string) => LicenseTypeStandard | undefined;
 
-export interface VersionRow {
-  id: string;
-  type_key: string;
-  type_version: string;
-  issuer_code: string;
-  holder_code: string;
-  holder_code_type: string;
-  status: string;
-  current_version: number;
-  identifier: string;
-  data: Record<string, unknown> | string;
-  created_at: Date | string;
-}
+/** A license's current version as the licenses' facade reads it for the rules. */
+export type VersionRow = CurrentVersionRow;
 
 export const toVersion = (r: VersionRow, typeOf: TypeOf): CheckedVersion => ({
   licenseId: Number(r.id),

@@ -48,5 +48,5 @@ export { checkDefinition, draftLicenseType, publishLicenseType, listLicenseTypes
 export { DIMENSIONS, QUALITY_CHECKS, isCheck, isVersionCheckName, ruleFields, type Check, type Dimension, type QualityRuleDefinition, type Severity } from './qualityChecks.ts';
 export { HOLDER_KINDS, type HolderKind } from './holderCodeTypes.ts';
 
-export { authoriseIssuer, isAuthorisedIssuer, issuerRegistry, listIssuers, recordAuthorisation, withdrawIssuer, type AuthorisedIssuer } from './issuers.ts';
+export { authoriseIssuer, isAuthorisedIssuer, issuerRegistry, listIssuers, provideDepartmentNames, recordAuthorisation, withdrawIssuer, type AuthorisedIssuer, type DepartmentNames } from './issuers.ts';
 export type { IssuerRegistryEvent, LicenseTypeEvent, StandardsEvent } from './events.ts';

@@ -58,9 +58,31 @@ const toIssuer = (r: Row): AuthorisedIssuer => ({
   createdAt: r.created_at.toISOString(),
 });
 
-const SELECT = `select i.id, i.license_type, i.department_code, d.name as department_name, i.legal_basis, i.valid_from, i.valid_until,
+const SELECT = `select i.id, i.license_type, i.department_code, null::text as department_name, i.legal_basis, i.valid_from, i.valid_until,
                        i.withdrawn_reason, i.created_by, i.created_at
-                  from license_type_issuers i left join departments d on d.code = i.department_code`;
+                  from license_type_issuers i`;
+
+/**
+ * Departments' names by code, answered by the departments capability: it builds on the standards
+ * (credit codes, divisions), so the standards cannot import it; it provides this when attached.
+ */
+export type DepartmentNames = (db: Queryable, codes: readonly string[]) => Promise<Map<string, string>>;
+const directories = new WeakMap<object, DepartmentNames>();
+
+export function provideDepartmentNames(platform: object, names: DepartmentNames): void {
+  directories.set(platform, names);
+}
+
+function departmentNamesOf(platform: object): DepartmentNames {
+  const names = directories.get(platform);
+  if (!names) throw new Error('no department directory: the departments capability is not attached to this platform');
+  return names;
+}
+
+async function named(platform: object, db: Queryable, rows: Row[]): Promise<AuthorisedIssuer[]> {
+  const names = await departmentNamesOf(platform)(db, rows.map((r) => r.department_code));
+  return rows.map((r) => toIssuer({ ...r, department_name: names.get(r.department_code) ?? null }));
+}
 
 const TOPIC = 'standards.issuers';
 
@@ -78,7 +100,9 @@ class IssuerRegistry {
   }
 
   all(): Promise<AuthorisedIssuer[]> {
-    const load = (this.loaded ??= this.platform.store.query<Row>(`${SELECT} order by i.license_type, i.valid_from, i.id`).then((r) => r.rows.map(toIssuer)));
+    const load = (this.loaded ??= this.platform.store
+      .query<Row>(`${SELECT} order by i.license_type, i.valid_from, i.id`)
+      .then((r) => named(this.platform, this.platform.store, r.rows)));
     // A failed load is not kept: the next question asks the store again.
     load.catch(() => {
       if (this.loaded === load) this.loaded = undefined;
@@ -125,7 +149,7 @@ export async function authoriseIssuer(platform: Platform, principal: Principal, 
   return platform.store.transaction(async (tx) => {
     const id = await recordAuthorisation(tx, platform, licenseType, { ...input, validFrom }, actor);
     if (id === undefined) throw conflict('issuer-exists', `department ${input.department} is already an authorised issuer of ${licenseType}`, '/department');
-    return toIssuer((await tx.query<Row>(`${SELECT} where i.id = $1`, [id])).rows[0]);
+    return (await named(platform, tx, (await tx.query<Row>(`${SELECT} where i.id = $1`, [id])).rows))[0];
   });
 }
 
@@ -142,8 +166,8 @@ export async function recordAuthorisation(
   actor: string,
   field = '/department',
 ): Promise<number | undefined> {
-  const department = (await tx.query<{ code: string }>('select code from departments where code = $1', [input.department])).rows[0];
-  if (!department) throw invalid('department-not-found', `no department with code ${input.department}`, field);
+  const known = await departmentNamesOf(platform)(tx, [input.department]);
+  if (!known.has(input.department)) throw invalid('department-not-found', `no department with code ${input.department}`, field);
   const open = await tx.query(
     `select 1 from license_type_issuers where license_type = $1 and department_code = $2 and (valid_until is null or valid_until >= $3) for update`,
     [licenseType, input.department, input.validFrom],
@@ -183,7 +207,7 @@ export async function withdrawIssuer(
     ).rows[0];
     if (!row) throw notFound('issuer-not-found', `department ${department} holds no open authorisation to issue ${licenseType}`);
     await publishChange(tx, ctx, 'standards.issuer-withdrawn', licenseType, department, actor, { reason: input.reason, validUntil });
-    return toIssuer((await tx.query<Row>(`${SELECT} where i.id = $1`, [row.id])).rows[0]);
+    return (await named(ctx, tx, (await tx.query<Row>(`${SELECT} where i.id = $1`, [row.id])).rows))[0];
   });
 }
 
