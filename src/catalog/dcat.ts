@@ -7,7 +7,8 @@ import type { AccessMode, CatalogEntry, SharingClass } from './catalog.ts';
  * one dcat:Dataset per resource, published by its owning department, one dcat:Distribution per
  * access mode. The sharing class maps onto the EU access-right vocabulary and is kept verbatim
  * as certbridge:sharingClass; fields and their sensitivity, which DCAT has no terms for, are
- * certbridge: terms defined in the @context.
+ * certbridge: terms defined in the @context. It conforms to the official DCAT-AP 3.0.0 SHACL shapes
+ * (test/catalog/dcatShacl.test.ts): every IRI valid, every object typed as the profile's range.
  */
 export const DCAT_CONTEXT = {
   dcat: 'http://www.w3.org/ns/dcat#',
@@ -18,14 +19,12 @@ export const DCAT_CONTEXT = {
   eli: 'http://data.europa.eu/eli/ontology#',
   owl: 'http://www.w3.org/2002/07/owl#',
   xsd: 'http://www.w3.org/2001/XMLSchema#',
+  hydra: 'http://www.w3.org/ns/hydra/core#',
   certbridge: 'https://certbridge.dev/ns#',
   'dct:issued': { '@type': 'xsd:dateTime' },
   'dct:modified': { '@type': 'xsd:dateTime' },
   'dcat:accessURL': { '@type': '@id' },
   'dcat:endpointURL': { '@type': '@id' },
-  'dcat:landingPage': { '@type': '@id' },
-  'dcat:mediaType': { '@type': '@id' },
-  'dct:accrualPeriodicity': { '@type': '@id' },
 } as const;
 
 const ACCESS_RIGHTS: Record<SharingClass, { uri: string; zh: string; en: string }> = {
@@ -61,13 +60,32 @@ const text = (zh: string, en: string) => [
   ...(en ? [{ '@value': en, '@language': 'en' }] : []),
 ];
 
+/**
+ * A node of a controlled vocabulary or a document, typed as DCAT-AP's range for the property (its
+ * SHACL shapes check the class): a media type, a frequency, a landing page.
+ */
+const typed = (iri: string, type: string) => ({ '@id': iri, '@type': type });
+
+/**
+ * The URL template of a lookup (a holder's code goes into the path), described as a Hydra IRI
+ * template rather than used as an IRI: `{holderCode}` is not a valid IRI.
+ */
+function lookupTemplate(base: string, licenseType: string) {
+  return {
+    '@type': 'hydra:IriTemplate',
+    'hydra:template': `${base}/api/v1/exchange/licenses/{holderCode}?type=${encodeURIComponent(licenseType)}`,
+    'hydra:variableRepresentation': { '@id': 'hydra:BasicRepresentation' },
+    'hydra:mapping': [{ '@type': 'hydra:IriTemplateMapping', 'hydra:variable': 'holderCode', 'hydra:required': true }],
+  };
+}
+
 function distribution(base: string, r: CatalogEntry, mode: AccessMode) {
   const licensed = r.licenseType !== null;
   const modes: Record<AccessMode, { zh: string; en: string; url: string; media: string }> = {
     query: {
       zh: '按主体查询',
       en: 'Lookup by holder',
-      url: licensed ? `${base}/api/v1/exchange/licenses/{holderCode}?type=${r.licenseType}` : `${base}/api/v1/catalog/${r.id}`,
+      url: licensed ? `${base}/api/v1/exchange/licenses` : `${base}/api/v1/catalog/${r.id}`,
       media: licensed ? 'application/dc+sd-jwt' : 'application/json',
     },
     subscription: { zh: '变更订阅', en: 'Change events (subscription)', url: `${base}/api/v1/subscriptions`, media: 'application/cloudevents+json' },
@@ -84,12 +102,13 @@ function distribution(base: string, r: CatalogEntry, mode: AccessMode) {
     '@type': 'dcat:Distribution',
     'dct:title': text(m.zh, m.en),
     'dcat:accessURL': m.url,
-    'dcat:mediaType': `https://www.iana.org/assignments/media-types/${m.media}`,
+    'dcat:mediaType': typed(`https://www.iana.org/assignments/media-types/${m.media}`, 'dct:MediaType'),
     'certbridge:accessMode': mode,
+    ...(mode === 'query' && r.licenseType ? { 'hydra:search': lookupTemplate(base, r.licenseType) } : {}),
     'dcat:accessService': {
       '@type': 'dcat:DataService',
       'dct:title': text(`CertBridge ${m.zh}服务`, `CertBridge ${m.en} service`),
-      'dcat:endpointURL': m.url.split('?')[0],
+      'dcat:endpointURL': m.url,
       'dcat:endpointDescription': { '@id': `${base}/docs/json` },
     },
   };
@@ -130,7 +149,9 @@ function dataset(base: string, r: CatalogEntry, owner: Department | undefined, t
     },
     'certbridge:sharingClass': r.sharingClass,
     ...(r.conditions ? { 'certbridge:conditions': r.conditions } : {}),
-    ...(r.legalBasis ? { 'dcatap:applicableLegislation': { '@type': 'eli:LegalResource', 'dct:title': { '@value': r.legalBasis, '@language': 'zh' } } } : {}),
+    ...(r.legalBasis
+      ? { 'dcatap:applicableLegislation': { '@id': `${base}/api/v1/catalog/${r.id}#legal-basis`, '@type': 'eli:LegalResource', 'dct:title': { '@value': r.legalBasis, '@language': 'zh' } } }
+      : {}),
     ...(standard
       ? {
           'dct:conformsTo': {
@@ -143,9 +164,9 @@ function dataset(base: string, r: CatalogEntry, owner: Department | undefined, t
         }
       : {}),
     'dcat:keyword': keywords,
-    ...(frequency ? { 'dct:accrualPeriodicity': `${FREQUENCY}${frequency}` } : {}),
+    ...(frequency ? { 'dct:accrualPeriodicity': typed(`${FREQUENCY}${frequency}`, 'dct:Frequency') } : {}),
     'certbridge:updateCycle': r.updateCycle,
-    'dcat:landingPage': `${base}/api/v1/catalog/${r.id}`,
+    'dcat:landingPage': typed(`${base}/api/v1/catalog/${r.id}`, 'foaf:Document'),
     'dcat:version': String(r.version),
     'dct:issued': r.createdAt,
     'dct:modified': r.updatedAt,

@@ -180,7 +180,7 @@ describe('DCAT-AP export', () => {
     expect(license['dct:conformsTo']['@id']).toBe(`${t.url}/api/v1/standards/license-types/business-license`);
     expect(license['dcatap:applicableLegislation']['dct:title']['@value']).toContain('政务数据共享条例');
     expect(license['dcat:keyword']).toContainEqual({ '@value': '营业执照', '@language': 'zh' });
-    expect(license['dct:accrualPeriodicity']).toBe('http://publications.europa.eu/resource/authority/frequency/CONT');
+    expect(license['dct:accrualPeriodicity']).toEqual({ '@id': 'http://publications.europa.eu/resource/authority/frequency/CONT', '@type': 'dct:Frequency' });
     expect(license['dcat:distribution'].map((d: any) => d['certbridge:accessMode'])).toEqual(['query', 'subscription', 'bulk']);
     for (const d of license['dcat:distribution']) {
       expect(d['@type']).toBe('dcat:Distribution');
