@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -33,3 +38,41 @@ it('serves an OpenAPI 3.1 document that a third-party validator accepts, coverin
   const html = await fetch(`${t.url}/docs`, { redirect: 'follow' });
   expect(html.status).toBe(200);
 });
+
+/** Runs a linter's CLI on the document; its exit code is non-zero when it finds problems, so the JSON report is read either way. */
+async function lint(command: string, args: string[]): Promise<string> {
+  try {
+    return (await promisify(execFile)(join('node_modules', '.bin', command), args, { maxBuffer: 64 * 1024 * 1024, timeout: 90_000 })).stdout;
+  } catch (error) {
+    const stdout = (error as { stdout?: string }).stdout;
+    if (!stdout) throw error;
+    return stdout;
+  }
+}
+
+it('passes Redocly (recommended) and Spectral (spectral:oas) with 0 errors; every operation has a unique operationId, a security requirement and problem responses', async () => {
+  const document = await (await fetch(`${t.url}/docs/json`)).json();
+  const operations = Object.entries(document.paths as Record<string, Record<string, { operationId?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>>).flatMap(
+    ([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, ...op })),
+  );
+  expect(operations.length).toBeGreaterThan(100);
+  const ids = operations.map((o) => o.operationId);
+  expect(ids.filter((id) => !id)).toEqual([]);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(operations.filter((o) => !Array.isArray(o.security)).map((o) => `${o.method} ${o.path}`)).toEqual([]);
+  expect(operations.filter((o) => !o.responses['400']?.content?.['application/problem+json']).map((o) => `${o.method} ${o.path}`)).toEqual([]);
+  // Public routes say so; the exchange asks for a token.
+  expect(operations.find((o) => o.path === '/api/v1/verify/{identifier}')?.security).toEqual([]);
+  expect(operations.find((o) => o.path === '/api/v1/exchange/licenses/{holderCode}')?.security).not.toEqual([]);
+
+  const dir = mkdtempSync(join(tmpdir(), 'certbridge-openapi-'));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, JSON.stringify(document));
+  writeFileSync(join(dir, '.spectral.yaml'), 'extends: ["spectral:oas"]\n');
+  const redocly = JSON.parse(await lint('redocly', ['lint', file, '--format=json', '--max-problems=2000'])) as { totals: { errors: number }; problems: { ruleId: string; severity: string; message: string }[] };
+  expect(redocly.problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+  expect(redocly.totals.errors).toBe(0);
+  const spectral = JSON.parse(await lint('spectral', ['lint', file, '--ruleset', join(dir, '.spectral.yaml'), '--format=json', '--quiet'])) as { code: string; severity: number; message: string }[];
+  // Spectral's severities: 0 error, 1 warning, 2 information, 3 hint.
+  expect(spectral.filter((p) => p.severity === 0).map((p) => `${p.code}: ${p.message}`)).toEqual([]);
+}, 180_000);

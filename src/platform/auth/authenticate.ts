@@ -55,6 +55,11 @@ const KIND_NAMES: Record<Principal['kind'], string> = {
   system: 'the platform',
 };
 
+/** How a route's pre-handler authenticates, read by the OpenAPI document (src/platform/http/openapi.ts). */
+export const AUTHENTICATION = Symbol('authentication');
+export type Authentication = 'required' | 'optional';
+const marked = <F extends object>(handler: F, how: Authentication): F => Object.assign(handler, { [AUTHENTICATION]: how });
+
 /**
  * The one pre-handler that authenticates a request: a valid bearer token (cached after its
  * first verification) of a principal of one of `kinds` (any kind when omitted), which passes
@@ -63,7 +68,7 @@ const KIND_NAMES: Record<Principal['kind'], string> = {
  * state-changing request must carry the session's CSRF token; a bearer token wins over a cookie.
  */
 export function authenticated(tokens: AccessTokens, kinds?: readonly Principal['kind'][]) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return marked(async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (!header) {
       const session = await sessionLookups.get(tokens)?.(request);
@@ -85,7 +90,7 @@ export function authenticated(tokens: AccessTokens, kinds?: readonly Principal['
     }
     request.principal = result.principal;
     if (kinds && !kinds.includes(result.principal.kind)) throw forbidden(`this route is for ${kinds.map((k) => KIND_NAMES[k]).join(' or ')}`);
-  };
+  }, 'required');
 }
 
 /**
@@ -96,7 +101,7 @@ export function authenticated(tokens: AccessTokens, kinds?: readonly Principal['
  */
 export function authenticatedIfPresent(tokens: AccessTokens) {
   const authenticate = authenticated(tokens);
-  return async (request: FastifyRequest): Promise<void> => {
+  return marked(async (request: FastifyRequest): Promise<void> => {
     if (request.headers.authorization !== undefined) {
       await authenticate(request);
       return;
@@ -105,7 +110,7 @@ export function authenticatedIfPresent(tokens: AccessTokens) {
     if (session && !(session instanceof DomainError) && (SAFE_METHODS.has(request.method) || csrfMatches(request, session.csrfToken))) {
       request.principal = session.principal;
     }
-  };
+  }, 'optional');
 }
 
 /** The authenticated principal of a route guarded by `authenticated`. */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { openApiDocument, openApiRoute } from './openapi.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
@@ -90,11 +91,15 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(swagger, {
+    transform: openApiRoute,
+    transformObject: (document) => openApiDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>),
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'CertBridge API',
         version: '0.1.0',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+        contact: { name: 'CertBridge' },
         description:
           'Sharing electronic certificates and licenses (电子证照) between government departments. Errors are RFC 9457 problems (application/problem+json) with a stable `code`, the `field` at fault and the `requestId` under which the server logged the request.',
       },
