@@ -69,7 +69,7 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
   const date = (v: string | undefined, field: string) => {
     if (v === undefined) return undefined;
     const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw invalid('validation-failed', `${field} must be an RFC 3339 date-time`, `querystring:/${field}`);
+    if (Number.isNaN(d.getTime())) throw invalid('validation-failed', `${field} must be an RFC 3339 date-time`, `/${field}`);
     return d;
   };
   const limit = q.limit ?? 100;

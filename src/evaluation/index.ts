@@ -26,7 +26,7 @@ export const MAX_TREND_MONTHS = 24;
 export const EARLIEST_MONTH = '2000-01';
 
 /** A month a board or a report may cover: from EARLIEST_MONTH to the current one (China time). */
-export function checkReportMonth(month: string | undefined, field = 'querystring:/month'): string {
+export function checkReportMonth(month: string | undefined, field = '/month'): string {
   const m = month ?? chinaMonth();
   if (!isMonth(m)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', field);
   if (m > chinaMonth()) throw invalid('month-in-future', `${m} has not begun`, field);
@@ -43,9 +43,9 @@ export async function readScoreboard(platform: Platform, principal: Principal, q
 /** Scores and ranks of the `months` months up to `to`, oldest first, for the trend chart. */
 export async function readTrend(platform: Platform, principal: Principal, query: { to?: string; months?: number }): Promise<{ months: { month: string; departments: { code: string; score: number | null; rank: number | null }[] }[] }> {
   authorize(principal, 'evaluation:read', PLATFORM);
-  const to = checkReportMonth(query.to, 'querystring:/to');
+  const to = checkReportMonth(query.to, '/to');
   const count = query.months ?? 6;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_TREND_MONTHS) throw invalid('validation-failed', `months must be 1 to ${MAX_TREND_MONTHS}`, 'querystring:/months');
+  if (!Number.isInteger(count) || count < 1 || count > MAX_TREND_MONTHS) throw invalid('validation-failed', `months must be 1 to ${MAX_TREND_MONTHS}`, '/months');
   const months = [];
   for (let i = count - 1; i >= 0; i--) {
     if (addMonths(to, -i) < EARLIEST_MONTH) continue;

@@ -277,7 +277,7 @@ export function lookupLicense(
   return call.finish(async () => {
     const { type, purpose } = call.checkCommon();
     if (!HOLDER_CODE.test(input.holderCode)) {
-      throw invalid('invalid-holder-code', `${input.holderCode} is not a holder code (a unified social credit code or a citizen id of 18 characters, or an organisation code of 9)`, 'params:/holderCode');
+      throw invalid('invalid-holder-code', `${input.holderCode} is not a holder code (a unified social credit code or a citizen id of 18 characters, or an organisation code of 9)`, '/holderCode');
     }
     const db = rt.platform.store;
     const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);

@@ -60,14 +60,14 @@ const dayOf = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().
 
 function range(q: UsageQuery, now: Date): { from: string; to: string; start: number; end: number } {
   for (const [name, value] of [['from', q.from], ['to', q.to]] as const) {
-    if (value !== undefined && !isCalendarDate(value)) throw invalid('validation-failed', `${name} must be a date (YYYY-MM-DD)`, `querystring:/${name}`);
+    if (value !== undefined && !isCalendarDate(value)) throw invalid('validation-failed', `${name} must be a date (YYYY-MM-DD)`, `/${name}`);
   }
   const to = q.to ?? chinaDate(now);
   const from = q.from ?? dayOf(Math.round((chinaMidnight(to)! + CHINA_OFFSET_MS) / DAY_MS) - (DEFAULT_USAGE_DAYS - 1));
   const start = chinaMidnight(from)!;
   const end = chinaMidnight(to, 1)!;
-  if (end <= start) throw invalid('validation-failed', 'from must not be after to', 'querystring:/from');
-  if ((end - start) / DAY_MS > MAX_USAGE_DAYS) throw invalid('validation-failed', `at most ${MAX_USAGE_DAYS} days at once`, 'querystring:/from');
+  if (end <= start) throw invalid('validation-failed', 'from must not be after to', '/from');
+  if ((end - start) / DAY_MS > MAX_USAGE_DAYS) throw invalid('validation-failed', `at most ${MAX_USAGE_DAYS} days at once`, '/from');
   return { from, to, start, end };
 }
 

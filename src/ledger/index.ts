@@ -47,10 +47,10 @@ export async function postCorrection(platform: Platform, principal: Principal, i
  */
 export async function readStatement(platform: Platform, principal: Principal, query: { department?: string; month?: string }): Promise<Statement> {
   const department = query.department ?? (isStaff(principal) ? principal.departmentCode : undefined);
-  if (!department) throw invalid('validation-failed', 'name the department', 'querystring:/department');
+  if (!department) throw invalid('validation-failed', 'name the department', '/department');
   authorize(principal, 'ledger:read-statement', { type: 'Department', id: department });
   const month = query.month ?? chinaMonth();
-  if (!isMonth(month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', 'querystring:/month');
+  if (!isMonth(month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', '/month');
   if (!(await findDepartment(platform.store, department))) throw notFound('department-not-found', `no department ${department}`);
   return buildStatement(platform.store, department, month);
 }

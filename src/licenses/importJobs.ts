@@ -105,7 +105,7 @@ function registryOf(platform: Platform): Registry {
 /** The format: the `format` parameter, else the media type, else the file name's extension. */
 export function importFormatOf(format: string | undefined, contentType: string | undefined, fileName: string | undefined): ImportJobFormat {
   if (format !== undefined) {
-    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw invalid('validation-failed', `querystring:/format must be one of ${IMPORT_FORMATS.join(', ')}`, 'querystring:/format');
+    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw invalid('validation-failed', `format must be one of ${IMPORT_FORMATS.join(', ')}`, '/format');
     return format as ImportJobFormat;
   }
   const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -215,7 +215,7 @@ async function onlyTypeIssuedBy(platform: Platform, department: string): Promise
   const types = [...new Set((await issuerRegistry(platform).all()).filter((i) => i.department === department && i.validFrom <= today && (i.validUntil === null || today <= i.validUntil)).map((i) => i.licenseType))];
   if (types.length === 1) return types[0];
   if (types.length === 0) throw forbidden(`department ${department} is an authorised issuer of no license type today`, {}, 'not-an-authorised-issuer');
-  throw invalid('missing-field', `department ${department} issues ${types.join(', ')}: name the license type (type)`, 'querystring:/type');
+  throw invalid('missing-field', `department ${department} issues ${types.join(', ')}: name the license type (type)`, '/type');
 }
 
 /**
@@ -224,7 +224,7 @@ async function onlyTypeIssuedBy(platform: Platform, department: string): Promise
  */
 export async function startLicenseImport(platform: Platform, principal: Principal, input: StartImport, body: Readable): Promise<ImportJobView> {
   const issuerCode = input.issuer ?? (isStaff(principal) ? principal.departmentCode : undefined);
-  if (issuerCode === undefined) throw invalid('missing-field', 'name the issuing department (issuer)', 'querystring:/issuer');
+  if (issuerCode === undefined) throw invalid('missing-field', 'name the issuing department (issuer)', '/issuer');
   const type = input.type ?? (await onlyTypeIssuedBy(platform, issuerCode));
   await authorizeImport(platform, principal, type, issuerCode);
   const format = importFormatOf(input.format, input.contentType, input.fileName);

@@ -101,9 +101,9 @@ export async function listLicenses(platform: Platform, principal: Principal, que
   } else {
     authorize(principal, 'license:list', registryOf(isStaff(principal) ? principal.departmentCode : undefined));
   }
-  if (query.type !== undefined && !findLicenseType(platform, query.type)) throw invalid('unknown-license-type', `unknown license type ${query.type}`, 'querystring:/type');
+  if (query.type !== undefined && !findLicenseType(platform, query.type)) throw invalid('unknown-license-type', `unknown license type ${query.type}`, '/type');
   if (query.issuedFrom !== undefined && query.issuedTo !== undefined && query.issuedFrom > query.issuedTo) {
-    throw invalid('validation-failed', 'querystring:/issuedFrom is after issuedTo', 'querystring:/issuedFrom');
+    throw invalid('validation-failed', 'issuedFrom is after issuedTo', '/issuedFrom');
   }
   const page = await listRegistry(platform.store, scope, query, licenseTypeRegistry(platform).all().map((t) => t.key));
   // A search for a holder is a read of its data (in its access log); one by name, of as many as it found.
@@ -241,7 +241,7 @@ export async function qrLink(platform: Platform, principal: Principal | undefine
   const row = await records.findLicenseRow(platform.store, identifier);
   const withCode = verificationUrl(platform.config.publicUrl, platform.keys, identifier);
   if (code !== undefined) {
-    if (!isVerificationCode(platform.keys, identifier, code)) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
+    if (!isVerificationCode(platform.keys, identifier, code)) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', '/code');
     return withCode;
   }
   const entitled =
@@ -278,7 +278,7 @@ export async function verifyIdentifier(platform: Platform, identifier: string, c
   }
   const version = versions.find((v) => v.identifier === identifier) ?? versions[versions.length - 1];
   const withCode = code !== undefined && isVerificationCode(platform.keys, version.identifier, code);
-  if (code !== undefined && !withCode) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', 'querystring:/code');
+  if (code !== undefined && !withCode) throw invalid('invalid-verification-code', 'that is not the verification code of this license version', '/code');
   const result = await verifyLicenseCredential(verificationContext(platform), version.credential);
   const holderCode = typeof result.license.holderCode === 'string' ? result.license.holderCode : '';
   const standard = typeOfCredential(platform, result);

@@ -109,7 +109,7 @@ export async function listRegistry(db: Queryable, issuerCode: string | undefined
   }
   if (query.name !== undefined && query.name.trim() !== '') {
     const name = query.name.trim();
-    if (name.length > REGISTRY_NAME_MAX) throw invalid('validation-failed', `querystring:/name must be at most ${REGISTRY_NAME_MAX} characters`, 'querystring:/name');
+    if (name.length > REGISTRY_NAME_MAX) throw invalid('validation-failed', `name must be at most ${REGISTRY_NAME_MAX} characters`, '/name');
     where.push(`l.holder_name ilike ${param(containsPattern(name))}`);
   }
   if (query.status !== undefined) where.push(`l.status = ${param(query.status)}`);

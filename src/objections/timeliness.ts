@@ -23,7 +23,7 @@ export interface ObjectionTimeliness {
 }
 
 export async function objectionTimeliness(db: Queryable, department: string, month: string): Promise<ObjectionTimeliness> {
-  if (!isMonth(month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', 'querystring:/month');
+  if (!isMonth(month)) throw invalid('validation-failed', 'month must be a month (YYYY-MM)', '/month');
   const { from, until } = chinaMonthBounds(month);
   const row = (
     await db.query<{ answered: number; on_time: number; open: number }>(

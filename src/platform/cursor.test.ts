@@ -45,7 +45,7 @@ describe('page cursors', () => {
     for (const [cursor, shape] of cases) {
       const error = refusal(cursor, shape);
       expect(error, cursor).toBeInstanceOf(DomainError);
-      expect(error).toMatchObject({ code: 'invalid-cursor', field: 'querystring:/cursor' });
+      expect(error).toMatchObject({ code: 'invalid-cursor', field: '/cursor' });
     }
   });
 });

@@ -46,7 +46,7 @@ function part(kind: CursorPart, value: unknown): unknown {
 }
 
 /** The values of a cursor of this shape; 400 `invalid-cursor` (naming `field`) for anything this list did not give. */
-export function decodeCursor<const T extends readonly CursorPart[]>(cursor: string, shape: T, field = 'querystring:/cursor'): CursorValues<T> {
+export function decodeCursor<const T extends readonly CursorPart[]>(cursor: string, shape: T, field = '/cursor'): CursorValues<T> {
   if (cursor.length > MAX_CURSOR || !BASE64URL.test(cursor)) throw refused(field);
   const bytes = Buffer.from(cursor, 'base64url');
   const text = bytes.toString('utf8');

@@ -34,7 +34,7 @@ const currentMonth = () => chinaDate().slice(0, 7);
 
 function checkMonth(month: string | undefined): string {
   const m = month ?? currentMonth();
-  if (!isMonth(m)) throw invalid('invalid-month', 'month must be a month (YYYY-MM) of the years 1900–2999', 'querystring:/month');
+  if (!isMonth(m)) throw invalid('invalid-month', 'month must be a month (YYYY-MM) of the years 1900–2999', '/month');
   return m;
 }
 
@@ -47,7 +47,7 @@ function readScope(principal: Principal, department: string | undefined): string
   // Naming none: every department for whoever may read them all (the policies say who), else one's own.
   if (decide(principal, 'quality:read', PLATFORM).allowed) return undefined;
   const own = isStaff(principal) ? principal.departmentCode : undefined;
-  if (!own) throw invalid('validation-failed', 'name the department', 'querystring:/department');
+  if (!own) throw invalid('validation-failed', 'name the department', '/department');
   authorize(principal, 'quality:read', { type: 'Department', id: own });
   return own;
 }

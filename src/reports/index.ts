@@ -30,7 +30,7 @@ export interface ReportFile {
 
 const PROVINCE: PolicyResource = { type: 'Platform', id: 'certbridge' };
 
-export async function monthlyReport(platform: Platform, principal: Principal, query: ReportQuery, fields = { month: 'querystring:/month', department: 'querystring:/department', format: 'querystring:/format' }): Promise<ReportFile> {
+export async function monthlyReport(platform: Platform, principal: Principal, query: ReportQuery, fields = { month: '/month', department: '/department', format: '/format' }): Promise<ReportFile> {
   checkReportMonth(query.month, fields.month);
   if (!(REPORT_FORMATS as readonly string[]).includes(query.format)) throw invalid('validation-failed', `format must be one of ${REPORT_FORMATS.join(', ')}`, fields.format);
   // Without a department: the province's report for whoever may read it, else one's own department's.

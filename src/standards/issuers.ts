@@ -124,7 +124,7 @@ export function isAuthorisedIssuer(platform: Platform, licenseType: string, depa
 }
 
 export async function listIssuers(platform: Platform, licenseType: string): Promise<AuthorisedIssuer[]> {
-  knownType(platform, licenseType, 'params:/type');
+  knownType(platform, licenseType, '/type');
   return (await issuerRegistry(platform).all()).filter((i) => i.licenseType === licenseType);
 }
 
@@ -140,7 +140,7 @@ export interface IssuerInput {
 
 /** Registers a department as an authorised issuer of a license type (the coordination office). */
 export async function authoriseIssuer(platform: Platform, principal: Principal, licenseType: string, input: IssuerInput): Promise<AuthorisedIssuer> {
-  knownType(platform, licenseType, 'params:/type');
+  knownType(platform, licenseType, '/type');
   authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } });
   const actor = actorOf(principal);
   const validFrom = input.validFrom ?? chinaDate();
@@ -191,7 +191,7 @@ export async function withdrawIssuer(
   department: string,
   input: { reason: string; validUntil?: string },
 ): Promise<AuthorisedIssuer> {
-  knownType(ctx, licenseType, 'params:/type');
+  knownType(ctx, licenseType, '/type');
   authorize(principal, 'issuer-registry:manage', { type: 'LicenseType', id: licenseType, attrs: { key: licenseType } });
   const actor = actorOf(principal);
   const validUntil = input.validUntil ?? chinaDate();

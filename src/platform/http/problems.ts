@@ -184,9 +184,33 @@ export function problemBody(failure: DomainError, requestId?: string): ProblemDe
   };
 }
 
+type PropertiesOf = { properties?: Record<string, unknown> } | undefined;
+const has = (schema: unknown, name: string) => Object.hasOwn((schema as PropertiesOf)?.properties ?? {}, name);
+
+/**
+ * Where a domain field came from on the wire. The domain names its inputs (`/month`, `/type`,
+ * `/purpose`) and knows nothing of HTTP; the route's schema says whether that input was the body's,
+ * the path's, the query's or a header (`purpose` ← `X-Purpose`), so the problem names
+ * `querystring:/month`, `params:/type` or `header:x-purpose`. Fields the edge already located, and
+ * body pointers, stay as they are.
+ */
+export function wireField(request: FastifyRequest, field: string | undefined): string | undefined {
+  if (!field?.startsWith('/')) return field;
+  const name = field.slice(1).split('/')[0];
+  const schema = request.routeOptions?.schema as Record<string, unknown> | undefined;
+  if (!schema || !name || has(schema.body, name)) return field;
+  if (has(schema.params, name)) return `params:${field}`;
+  if (has(schema.querystring, name)) return `querystring:${field}`;
+  const header = `x-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (has(schema.headers, header)) return `header:${header}`;
+  return field;
+}
+
 /** Answers `error` as a problem: the status of its reason, Retry-After and WWW-Authenticate where they apply. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const failure = failureOf(error);
+  const found = failureOf(error);
+  const field = wireField(request, found.field);
+  const failure = field === found.field ? found : found.withField(field);
   const status = statusOf(failure.reason);
   if (failure.reason === 'internal') request.log.error({ err: error, requestId: request.id }, 'unhandled error');
   if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
