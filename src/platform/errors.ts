@@ -17,6 +17,26 @@ export const FAILURE_REASONS = [
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
+/**
+ * The status an answer failing for this reason carries: the problem mapper at the edge answers it,
+ * and records that keep what a caller was answered (the exchange's access records) store it, so
+ * neither asks the HTTP layer.
+ */
+const STATUS: Record<FailureReason, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  'unsupported-media-type': 415,
+  'rate-limited': 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const statusOf = (reason: FailureReason): number => STATUS[reason];
+
 export interface FailureOptions {
   /** The input at fault, as a JSON pointer (`/data/name`) or `<where>:<pointer>` (`querystring:/limit`). */
   field?: string;

@@ -4,25 +4,12 @@
  * one, and the request id under which the server logged it.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type FailureReason } from '../errors.ts';
+import { DomainError, statusOf } from '../errors.ts';
 
 export const PROBLEM_JSON = 'application/problem+json';
 const MAX_DETAIL = 1000;
 
-const STATUS: Record<FailureReason, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  'not-found': 404,
-  conflict: 409,
-  'too-large': 413,
-  'unsupported-media-type': 415,
-  'rate-limited': 429,
-  unavailable: 503,
-  internal: 500,
-};
-
-export const statusOf = (reason: FailureReason): number => STATUS[reason];
+export { statusOf };
 
 export interface ProblemDetails {
   type: string;
