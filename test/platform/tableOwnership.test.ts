@@ -5,20 +5,12 @@
  * SQL comments and quoted text are dropped, and each table named after FROM, JOIN, INTO, UPDATE,
  * TABLE or DELETE FROM is checked against its owner.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import ts from 'typescript';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { files, literalsOf } from '../support/sourceLiterals.ts';
 
 const SRC = new URL('../../src/', import.meta.url).pathname;
-
-function files(dir: string, keep: (name: string) => boolean): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return files(path, keep);
-    return keep(name) ? [path] : [];
-  });
-}
 
 const folderOf = (path: string) => relative(SRC, path).split('/')[0];
 
@@ -31,19 +23,6 @@ function tableOwners(): Map<string, string> {
     }
   }
   return owners;
-}
-
-/** The text of every string and template literal of a source, `${…}` replaced by a placeholder. */
-export function literalsOf(source: string, fileName = 'source.ts'): string[] {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const found: string[] = [];
-  const visit = (node: ts.Node) => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) found.push(node.text);
-    else if (ts.isTemplateExpression(node)) found.push(node.head.text + node.templateSpans.map((s) => ` _expr_ ${s.literal.text}`).join(''));
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return found;
 }
 
 /** Tables a piece of SQL names, its comments and quoted text left out. */
