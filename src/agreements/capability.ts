@@ -8,32 +8,15 @@ import { agreementRoutes } from './routes.ts';
  * Every few minutes (CERTBRIDGE_AGREEMENT_SWEEP_SECONDS, default 300): escalate the requests
  * unanswered past their deadline, and expire the agreements whose term is over.
  */
-function startSweeps(platform: Platform): () => Promise<void> {
-  const seconds = platform.config.agreementSweepSeconds;
-  let running: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    running = running
-      .then(async () => {
-        const now = new Date();
-        await escalateOverdue(platform, now);
-        await expireAgreements(platform, now);
-      })
-      .catch((error: unknown) => {
-        platform.log.warn({ err: error }, 'agreements: the escalation/expiry sweep failed; trying again at the next sweep');
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, Math.max(1, seconds) * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+async function sweep(platform: Platform): Promise<void> {
+  const now = new Date();
+  await escalateOverdue(platform, now);
+  await expireAgreements(platform, now);
 }
 
 export const agreementsCapability: Capability = {
   name: 'agreements',
   migrations: [sqlMigration('agreements', '001_agreements', import.meta.url)],
   routes: agreementRoutes,
-  start: startSweeps,
+  jobs: [{ name: 'agreements.sweep', everyMs: (platform) => Math.max(1, platform.config.agreementSweepSeconds) * 1000, atStart: true, run: sweep }],
 };

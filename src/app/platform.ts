@@ -22,6 +22,7 @@ import { qualityCapability } from '../quality/capability.ts';
 import { PRACTICE_KIT } from '../demo/practiceKit.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
+import { startJobs } from '../platform/jobs.ts';
 import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
 import type { Migration } from '../platform/store/migrate.ts';
 import type { Logger } from '../platform/log.ts';
@@ -61,14 +62,16 @@ export async function openPlatform(config: Config, options: Store | { store?: St
 }
 
 /**
- * Starts every capability's background work (server only); returns one stop for all, which stops
- * them one after another in the list's order: the audit log, last, sequences what the others
- * wrote while stopping.
+ * Starts every capability's background work (server only): the jobs the kernel runs, then the
+ * capabilities' own loops. The one stop for all ends the jobs first, then the loops one after
+ * another in the list's order: the audit log, last, sequences what the others wrote while stopping.
  */
 export function startBackgroundWork(platform: Platform): () => Promise<void> {
   platform.changes.start();
+  const stopJobs = startJobs(platform, CAPABILITIES.flatMap((c) => c.jobs ?? []));
   const stops = CAPABILITIES.flatMap((c) => (c.start ? [c.start(platform)] : []));
   return async () => {
+    await stopJobs();
     for (const stop of stops) await stop();
     await platform.changes.stop();
   };

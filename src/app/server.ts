@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../platform/http/server.ts';
 import { webConsole } from '../platform/http/webConsole.ts';
+import { jobsReadiness } from '../platform/jobs.ts';
 import type { Platform } from '../platform/platform.ts';
 import { CAPABILITIES, MIGRATIONS } from './platform.ts';
 
@@ -10,7 +11,7 @@ export { PROBLEM_JSON } from '../platform/http/problems.ts';
 export async function buildServer(platform: Platform): Promise<FastifyInstance> {
   const app = await createHttpServer(platform, {
     migrations: MIGRATIONS,
-    readiness: CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : [])),
+    readiness: [jobsReadiness, ...CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : []))],
   });
   // Before the routes: a capability's public page (the QR link) answers the console to a browser.
   await app.register(webConsole);

@@ -1,7 +1,7 @@
 import type { Capability } from '../platform/capability.ts';
 import { systemPrincipal } from '../platform/auth/principal.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { followerHealth, startFollower } from './postings.ts';
+import { FOLLOW_INTERVAL_MS } from './postings.ts';
 import { ledgerRoutes } from './routes.ts';
 import { postLookups } from './index.ts';
 
@@ -10,13 +10,5 @@ export const ledgerCapability: Capability = {
   migrations: [sqlMigration('ledger', '001_ledger', import.meta.url)],
   routes: ledgerRoutes,
   // Follows the sequenced audit log and posts its lookups, as the platform's own background work.
-  start: (platform) => startFollower(platform, () => postLookups(platform, systemPrincipal('ledger'))),
-  // Ready while the follower keeps passing (one every interval; ten missed is not alive).
-  readiness: async (platform) => {
-    const health = followerHealth(platform);
-    if (!health.running) return { name: 'ledger-follower', ok: true, detail: 'not run by this process' };
-    const age = Date.now() - health.lastPassAt;
-    const ok = age <= 10 * health.intervalMs;
-    return { name: 'ledger-follower', ok, detail: ok ? `last pass ${age} ms ago` : `no pass for ${age} ms${health.lastError ? `: ${health.lastError}` : ''}` };
-  },
+  jobs: [{ name: 'ledger.post-lookups', everyMs: () => FOLLOW_INTERVAL_MS, run: (platform) => postLookups(platform, systemPrincipal('ledger')) }],
 };

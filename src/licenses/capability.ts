@@ -5,24 +5,7 @@ import { CURRENT_LICENSE_CHANGES, currentLicenses } from './currentLicenses.ts';
 import type { LicenseEvent } from './events.ts';
 import { expireDueLicenses } from './index.ts';
 import { licenseRoutes } from './routes.ts';
-import { startVerificationTally } from './verificationTally.ts';
-
-/** 到期: licenses whose business term has ended expire at start and every hour after. */
-function startExpiry(platform: Platform): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    running = running
-      .then(() => expireDueLicenses(platform))
-      .catch((error: unknown) => platform.log.warn({ err: error }, 'licenses: the expiry sweep failed; trying again in an hour'));
-  };
-  sweep();
-  const timer = setInterval(sweep, 3600_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}
+import { verificationTally } from './verificationTally.ts';
 
 /**
  * Every process forgets a remembered license once a change to it commits (see currentLicenses):
@@ -48,10 +31,10 @@ export const licensesCapability: Capability = {
   ],
   routes: licenseRoutes,
   attach: announceCurrentLicenseChanges,
-  start: (platform) => {
-    const stops = [startExpiry(platform), startVerificationTally(platform)];
-    return async () => {
-      await Promise.all(stops.map((stop) => stop()));
-    };
-  },
+  jobs: [
+    // 到期: licenses whose business term has ended expire at start and every hour after.
+    { name: 'licenses.expiry', everyMs: () => 3600_000, atStart: true, run: expireDueLicenses },
+    // Each process counts its own verifications and writes them every minute, and once more as it stops.
+    { name: 'licenses.verification-counts', everyMs: () => 60_000, everyProcess: true, run: (platform) => verificationTally(platform).flush() },
+  ],
 };

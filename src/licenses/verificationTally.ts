@@ -77,18 +77,3 @@ export class VerificationTally {
 }
 
 export const verificationTally = perPlatform((platform) => new VerificationTally(platform));
-
-/** Flushes the tally every minute (and once more at stop). */
-export function startVerificationTally(platform: Platform): () => Promise<void> {
-  const tally = verificationTally(platform);
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => tally.flush()).catch((error: unknown) => platform.log.warn({ err: error }, 'verification counts not written yet'));
-  }, 60_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-    await tally.flush().catch(() => undefined);
-  };
-}

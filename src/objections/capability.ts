@@ -8,32 +8,13 @@ import { objectionRoutes } from './routes.ts';
 /** How often unanswered objections past their deadline are escalated. */
 const CHECK_MS = 60_000;
 
-/**
- * Every minute: escalate the objections unanswered past their deadline. And the marks the
- * exchange reads are loaded at start, so the first lookup does not wait for them.
- */
-function startChecks(platform: Platform): () => Promise<void> {
-  let running: Promise<void> = objectionMarks(platform)
+/** The marks the exchange reads are loaded at start, so the first lookup does not wait for them. */
+function loadMarks(platform: Platform): () => Promise<void> {
+  const loading = objectionMarks(platform)
     .ready()
-    .then(
-      () => undefined,
-      (error: unknown) => platform.log.warn({ err: error }, 'objections: could not load the licenses under objection; the first lookup tries again'),
-    );
-  const check = () => {
-    running = running
-      .then(async () => {
-        await escalateOverdueObjections(platform, new Date());
-      })
-      .catch((error: unknown) => {
-        platform.log.warn({ err: error }, 'objections: the overdue check failed; trying again in a minute');
-      });
-  };
-  check();
-  const timer = setInterval(check, CHECK_MS);
-  timer.unref();
+    .catch((error: unknown) => platform.log.warn({ err: error }, 'objections: could not load the licenses under objection; the first lookup tries again'));
   return async () => {
-    clearInterval(timer);
-    await running;
+    await loading;
   };
 }
 
@@ -41,5 +22,6 @@ export const objectionsCapability: Capability = {
   name: 'objections',
   migrations: [sqlMigration('objections', '001_objections', import.meta.url)],
   routes: objectionRoutes,
-  start: startChecks,
+  jobs: [{ name: 'objections.overdue', everyMs: () => CHECK_MS, atStart: true, run: (platform) => escalateOverdueObjections(platform, new Date()) }],
+  start: loadMarks,
 };

@@ -1,27 +1,12 @@
 import { useSessions } from '../platform/auth/authenticate.ts';
 import type { Capability } from '../platform/capability.ts';
-import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { sweepSessions } from './index.ts';
 import { peopleRoutes } from './routes.ts';
 import { sessionLookup } from './sessionCookie.ts';
 
-const SWEEP_MS = 10 * 60_000;
-
 /** Ended sessions and abandoned OpenID Connect sign-ins are forgotten every ten minutes (lookups refuse them anyway). */
-function startSweep(platform: Platform): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(() => sweepSessions(platform.store, platform.config.sessionIdleMinutes))
-      .catch((error: unknown) => platform.log.warn({ err: error }, 'people: the session sweep failed; trying again later'));
-  }, SWEEP_MS);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}
+const SWEEP_MS = 10 * 60_000;
 
 export const peopleCapability: Capability = {
   name: 'people',
@@ -29,5 +14,5 @@ export const peopleCapability: Capability = {
   routes: peopleRoutes,
   // Every route that takes a bearer token takes a signed-in session too (with its CSRF token on changes).
   attach: (platform) => useSessions(platform.tokens, sessionLookup(platform)),
-  start: startSweep,
+  jobs: [{ name: 'people.session-sweep', everyMs: () => SWEEP_MS, run: (platform) => sweepSessions(platform.store, platform.config.sessionIdleMinutes) }],
 };

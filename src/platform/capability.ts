@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ReadinessCheck } from './http/health.ts';
+import type { BackgroundJob } from './jobs.ts';
 import type { Platform } from './platform.ts';
 import type { Migration } from './store/migrate.ts';
 
@@ -16,7 +17,9 @@ export interface Capability {
   attach?: (platform: Platform) => void;
   /** Loads what the capability keeps in memory before the platform is used (every process), after every capability attached. */
   open?: (platform: Platform) => Promise<void>;
-  /** Starts background work (timers, delivery, sequencing) in the server only; returns its stop. */
+  /** Background work the kernel runs in the server (one process at a time unless a job says otherwise). */
+  jobs?: readonly BackgroundJob[];
+  /** Starts background work that runs its own loop (delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
   /** A check `/health/ready` runs (is its background work alive?). */
   readiness?: ReadinessCheck;

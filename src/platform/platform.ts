@@ -28,6 +28,7 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
   sqlMigration('platform', '001_signing_keys', import.meta.url),
   sqlMigration('platform', '002_sign_in_failures', import.meta.url),
   sqlMigration('platform', '003_sign_in_delays', import.meta.url),
+  sqlMigration('platform', '004_job_leases', import.meta.url),
 ];
 
 /** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJobs } from '../../src/platform/jobs.ts';
 import { agreementsCapability } from '../../src/agreements/capability.ts';
 import { escalateOverdue, submitAgreement } from '../../src/agreements/index.ts';
 import { answerDeadline } from '../../src/platform/workingDays.ts';
@@ -68,7 +69,7 @@ describe('deadlines and escalation', () => {
     const id = submitted.body.id;
     await t.platform.store.query("update agreements set due_at = now() - interval '1 minute' where id = $1", [id]);
     expect((await api(t, 'GET', `/api/v1/agreements/${id}`, { token: hrss.token })).body).toMatchObject({ status: 'submitted', overdue: true });
-    const stop = agreementsCapability.start!(t.platform);
+    const stop = startJobs(t.platform, agreementsCapability.jobs!);
     await stop();
     expect((await api(t, 'GET', `/api/v1/agreements/${id}`, { token: hrss.token })).body).toMatchObject({ status: 'escalated', overdue: true });
   });

@@ -11,7 +11,6 @@ import { CAPABILITIES } from '../../src/app/platform.ts';
 import { chinaMonth } from '../../src/ledger/amounts.ts';
 import { openMonths } from '../../src/ledger/corrections.ts';
 import { addMonths } from '../../src/platform/chinaTime.ts';
-import { startFollower } from '../../src/ledger/postings.ts';
 import { browser, person } from '../people/support.ts';
 import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, issue, lookup } from '../exchange/support.ts';
@@ -296,22 +295,9 @@ describe('statements: who reads which', () => {
   });
 });
 
-describe('the follower in /health/ready', () => {
-  it('is ready while its passes succeed and not after ten intervals of failures, naming the error', async () => {
-    const readiness = CAPABILITIES.find((c) => c.name === 'ledger')!.readiness!;
-    expect(await readiness(t.platform)).toMatchObject({ name: 'ledger-follower', ok: true, detail: 'not run by this process' });
-    let failing = false;
-    const stop = startFollower(t.platform, async () => {
-      if (failing) throw new Error('the store is away');
-    }, 5);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(await readiness(t.platform)).toMatchObject({ ok: true, detail: expect.stringMatching(/^last pass \d+ ms ago$/) });
-      failing = true;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await readiness(t.platform)).toMatchObject({ ok: false, detail: expect.stringMatching(/^no pass for \d+ ms: the store is away$/) });
-    } finally {
-      await stop();
-    }
+describe('the follower as a job of the kernel', () => {
+  it('posts the lookups in one process at a time, every two seconds (its readiness is the kernel’s: test/platform/jobs.test.ts)', () => {
+    const jobs = CAPABILITIES.find((c) => c.name === 'ledger')!.jobs!;
+    expect(jobs.map((j) => ({ name: j.name, everyMs: j.everyMs(t.platform), everyProcess: j.everyProcess ?? false }))).toEqual([{ name: 'ledger.post-lookups', everyMs: 2000, everyProcess: false }]);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJobs } from '../../src/platform/jobs.ts';
 import { sequence } from '../../src/audit/index.ts';
 import { recordAccess, type AccessRecord } from '../../src/exchange/index.ts';
 import { ledgerCapability } from '../../src/ledger/capability.ts';
@@ -153,8 +154,8 @@ describe('the follower', () => {
     await expect(postLookups(t.platform, OPERATOR)).resolves.toMatchObject({ posted: 0 });
   });
 
-  it('runs as the capability’s background work (Capability.start) and stops', async () => {
-    const stop = ledgerCapability.start!(t.platform);
+  it('runs as the capability’s background job (run by the kernel) and stops', async () => {
+    const stop = startJobs(t.platform, ledgerCapability.jobs!);
     try {
       await recordAccess(t.platform, access('2026-05-03T00:00:00.000Z'));
       await sequence(t.platform);
