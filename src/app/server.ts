@@ -12,6 +12,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   const app = await createHttpServer(platform, {
     migrations: MIGRATIONS,
     readiness: [jobsReadiness, ...CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : []))],
+    webhooks: Object.assign({}, ...CAPABILITIES.map((c) => c.webhooks ?? {})),
   });
   // Before the routes: a capability's public page (the QR link) answers the console to a browser.
   await app.register(webConsole);

@@ -2,6 +2,7 @@ import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { deliveriesState } from './deliveriesState.ts';
 import { deliveryOptions } from './deliverer.ts';
+import { DELIVERED_EVENTS } from './openapi.ts';
 import { startDeliverer } from './index.ts';
 import { attachOutbox } from './outbox.ts';
 import { deliveryRoutes } from './routes.ts';
@@ -12,6 +13,7 @@ export const deliveriesCapability: Capability = {
   // split); this migration creates them where they do not exist yet.
   migrations: [sqlMigration('deliveries', '001_deliveries', import.meta.url), sqlMigration('deliveries', '002_subscription_grant', import.meta.url)],
   routes: deliveryRoutes,
+  webhooks: DELIVERED_EVENTS,
   attach: (platform) => attachOutbox(platform, () => deliveriesState(platform).deliverer?.nudge()),
   start(platform) {
     const deliverer = startDeliverer(platform, deliveryOptions(platform.config));

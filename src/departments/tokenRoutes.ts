@@ -34,6 +34,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
       schema: {
         tags: ['auth'],
         summary: 'Get an access token (client credentials, HTTP Basic client authentication)',
+        description:
+          'OAuth 2.0 client credentials (RFC 6749 § 4.4). Send the form `grant_type=client_credentials` with the client id and secret in HTTP Basic (preferred), or `client_id` and `client_secret` in the body; a JSON body is taken too.',
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        security: [{ basic: [] }, {}],
         body: Type.Object(
           {
             grant_type: Type.String(),

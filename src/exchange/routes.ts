@@ -1,3 +1,4 @@
+import type { OpenApiExtras } from '../platform/http/openapi.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
@@ -109,6 +110,16 @@ function onTheWire(error: unknown, typeAt: 'querystring:/type' | '/type'): unkno
   }
 }
 
+/**
+ * A lookup without X-Purpose is refused by the lookup itself (`missing-purpose`, recorded like any
+ * refused call), so the schema leaves the header optional and the document says it is required.
+ */
+const LOOKUP_DOCS: OpenApiExtras = {
+  requiredHeaders: ['x-purpose'],
+  limited: true,
+  responseHeaders: { 'X-CertBridge-Access-Id': 'The access record of this call: the holder sees it in "who used my data", your audit quotes it' },
+};
+
 export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
   const rt = exchangeRuntime(platform);
   const authenticatedClient = authenticated(platform.tokens, ['client']);
@@ -118,6 +129,7 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
     '/api/v1/exchange/licenses/:holderCode',
     {
       preHandler: authenticatedStaff,
+      config: { openapi: LOOKUP_DOCS },
       schema: {
         tags: ['exchange'],
         summary: "A holder's current license, with only the fields granted to the caller (共享交换)",
@@ -148,6 +160,7 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
     '/api/v1/exchange/licenses::batch',
     {
       preHandler: authenticatedClient,
+      config: { openapi: LOOKUP_DOCS },
       schema: {
         tags: ['exchange'],
         summary: `Many holders' current licenses at once (up to ${MAX_BATCH}), each with only the granted fields`,

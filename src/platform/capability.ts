@@ -21,6 +21,8 @@ export interface Capability {
   jobs?: readonly BackgroundJob[];
   /** Starts background work that runs its own loop (delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
+  /** Requests the platform sends to departments' systems (its events), as OpenAPI 3.1 `webhooks` entries. */
+  webhooks?: Record<string, unknown>;
   /** A check `/health/ready` runs (is its background work alive?). */
   readiness?: ReadinessCheck;
 }

@@ -16,7 +16,7 @@ import { addDepartment, catalogBusinessLicense, eventually, issue } from './supp
 const doc = readFileSync(new URL('../../docs/integration.md', import.meta.url), 'utf8');
 
 interface Block {
-  lang: 'sh' | 'js';
+  lang: 'sh' | 'js' | 'ts';
   code: string;
   skip: boolean;
   /** "6" for "# 6. Look up …", "verify.mjs" for "// verify.mjs — …". */
@@ -25,12 +25,12 @@ interface Block {
 
 function blocks(markdown: string): Block[] {
   const found: Block[] = [];
-  const fence = /(?:<!-- doc-test: skip[^>]*-->\s*\n)?```(sh|js)\n([\s\S]*?)```/g;
+  const fence = /(?:<!-- doc-test: skip[^>]*-->\s*\n)?```(sh|js|ts)\n([\s\S]*?)```/g;
   for (const m of markdown.matchAll(fence)) {
     const code = m[2];
     const first = code.split('\n')[0];
-    const name = m[1] === 'sh' ? (/^# (\d+)\./.exec(first)?.[1] ?? '') : (/^\/\/ (\S+\.mjs)/.exec(first)?.[1] ?? '');
-    found.push({ lang: m[1] as 'sh' | 'js', code, skip: m[0].startsWith('<!--'), name });
+    const name = m[1] === 'sh' ? (/^# (\d+)\./.exec(first)?.[1] ?? '') : (/^\/\/ (\S+\.(?:mjs|ts))/.exec(first)?.[1] ?? '');
+    found.push({ lang: m[1] as 'sh' | 'js' | 'ts', code, skip: m[0].startsWith('<!--'), name });
   }
   return found;
 }
@@ -47,7 +47,7 @@ const outputs = new Map<string, string>();
 
 /** A doc program, written next to this test so that `import … from 'jose'` resolves. */
 function program(name: string): string {
-  const code = blocks(doc).find((b) => b.lang === 'js' && b.name === name)?.code;
+  const code = blocks(doc).find((b) => b.lang !== 'sh' && b.name === name)?.code;
   if (!code) throw new Error(`docs/integration.md has no ${name}`);
   const file = join(here, `.doc-${process.pid}-${name}`);
   writeFileSync(file, code);
@@ -115,7 +115,7 @@ describe('docs/integration.md', () => {
   it('has its examples in order, numbered', () => {
     const sh = blocks(doc).filter((b) => b.lang === 'sh' && !b.skip);
     expect(sh.map((b) => b.name)).toEqual(Array.from({ length: sh.length }, (_, i) => String(i + 1)));
-    expect(blocks(doc).filter((b) => b.lang === 'js').map((b) => b.name)).toEqual(['verify.mjs', 'receiver.mjs']);
+    expect(blocks(doc).filter((b) => b.lang !== 'sh').map((b) => b.name)).toEqual(['lookup.ts', 'verify.mjs', 'receiver.mjs']);
   });
 
   it('runs, block by block, with the outputs the guide describes', async () => {
@@ -125,6 +125,14 @@ describe('docs/integration.md', () => {
         const verified = await run(process.execPath, [program('verify.mjs')], { cwd: work, env: { ...process.env, ...env } });
         expect(verified.status, verified.stderr).toBe(0);
         outputs.set('verify.mjs', verified.stdout);
+        // The typed client (@certbridge/client, a workspace of this repository) makes the same lookup.
+        const system = JSON.parse(readFileSync(join(work, 'client.json'), 'utf8')) as { clientId: string; clientSecret: string };
+        const typed = await run(process.execPath, ['--import', import.meta.resolve('tsx'), program('lookup.ts')], {
+          cwd: work,
+          env: { ...process.env, ...env, CLIENT_ID: system.clientId, CLIENT_SECRET: system.clientSecret },
+        });
+        expect(typed.status, typed.stderr).toBe(0);
+        outputs.set('lookup.ts', typed.stdout);
       }
       if (block.name === '11') {
         // The receiver of the guide got the event and checked its signature.
@@ -147,6 +155,7 @@ describe('docs/integration.md', () => {
     expect(looked).toMatchObject({ version: 1, status: 'valid', basis: 'agreement' });
     expect(Object.keys(looked.fields).sort()).toEqual(['name', 'registeredCapital']);
     expect(JSON.parse(outputs.get('verify.mjs')!)).toMatchObject({ holder, fields: looked.fields, identifier: looked.identifier });
+    expect(JSON.parse(outputs.get('lookup.ts')!)).toEqual({ accessId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'valid', fields: looked.fields });
     expect(json('7')).toEqual({ status: 403, code: 'no-agreement', resourceId: 'business-license', purpose: 'credit-supervision' });
     expect(json('8')).toEqual({ found: 1, notFound: 1, invalid: 1, forbidden: 0 });
     expect(json('8', 1).map((r: { result: string }) => r.result)).toEqual(['found', 'not-found', 'invalid']);

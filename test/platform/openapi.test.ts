@@ -76,3 +76,32 @@ it('passes Redocly (recommended) and Spectral (spectral:oas) with 0 errors; ever
   // Spectral's severities: 0 error, 1 warning, 2 information, 3 hint.
   expect(spectral.filter((p) => p.severity === 0).map((p) => `${p.code}: ${p.message}`)).toEqual([]);
 }, 180_000);
+
+it('describes what integrators meet beyond the schemas: the events as webhooks, X-Purpose as required, response headers, both token request forms', async () => {
+  const document = await (await fetch(`${t.url}/docs/json`)).json();
+  // The CloudEvents the platform sends, one webhook per type, with the signature header.
+  const amended = document.webhooks['cn.gov.certbridge.license.amended'].post;
+  expect(amended.requestBody.content['application/cloudevents+json'].schema.properties.type).toEqual({ const: 'cn.gov.certbridge.license.amended' });
+  expect(amended.parameters.map((p: { name: string }) => p.name)).toContain('X-CertBridge-Signature');
+  expect(Object.keys(document.webhooks)).toEqual(expect.arrayContaining(['cn.gov.certbridge.license.issued', 'cn.gov.certbridge.notification.created']));
+
+  const lookup = document.paths['/api/v1/exchange/licenses/{holderCode}'].get;
+  expect(lookup.parameters.find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'x-purpose')).toMatchObject({ required: true });
+  expect(Object.keys(lookup.responses['200'].headers)).toEqual(['X-Request-Id', 'X-CertBridge-Access-Id']);
+  expect(Object.keys(lookup.responses['429'].headers)).toEqual(['X-Request-Id', 'Retry-After']);
+  // Documented as required, still answered by the lookup itself: a problem naming the header.
+  const refused = await fetch(`${t.url}/api/v1/exchange/licenses/91370000MA3C9XXXXX?type=business-license`, { headers: { authorization: `Bearer ${t.consumer.token}` } });
+  expect(refused.status).toBe(400);
+  expect(await refused.json()).toMatchObject({ code: 'missing-purpose', field: 'header:x-purpose' });
+
+  const token = document.paths['/oauth/token'].post;
+  expect(Object.keys(token.requestBody.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+  expect(token.security).toEqual([{ basic: [] }, {}]);
+  const form = await fetch(`${t.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${t.consumer.clientId}:${t.consumer.clientSecret}`).toString('base64')}` },
+    body: 'grant_type=client_credentials',
+  });
+  expect(form.status).toBe(200);
+  expect(form.headers.get('x-request-id')).toBeTruthy();
+});

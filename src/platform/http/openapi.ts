@@ -6,7 +6,7 @@
  * refused at the edge, 401 and 403 where a principal is needed, 404 where the path names something,
  * 429 where a rate limit applies, 503 while the store is unreachable. Tags are declared once.
  */
-import type { FastifySchema, RouteOptions } from 'fastify';
+import type { FastifyContextConfig, FastifySchema, RouteOptions } from 'fastify';
 import { AUTHENTICATION, type Authentication } from '../auth/authenticate.ts';
 import { PROBLEM_JSON } from './problems.ts';
 
@@ -26,9 +26,12 @@ export const PROBLEM_SCHEMA = {
   additionalProperties: true,
 } as const;
 
+/** Every answer carries the id under which the server logged the request (an incoming one is kept). */
+const REQUEST_ID = { 'X-Request-Id': { type: 'string', description: 'The request id: the one sent, or one the server made; quote it when asking about a call' } };
+
 const problem = (description: string, headers?: Record<string, unknown>) => ({
   description,
-  ...(headers ? { headers } : {}),
+  headers: { ...REQUEST_ID, ...headers },
   content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
@@ -58,6 +61,24 @@ export function operationIdOf(method: string, url: string): string {
   return [method.toLowerCase(), ...words].map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
 }
 
+/**
+ * What a route adds to its documentation beyond its schema, in its `config.openapi`: headers the
+ * document marks required although the route checks them itself (to answer its own problem and
+ * record the refused call), and headers of its successful answers.
+ */
+export interface OpenApiExtras {
+  requiredHeaders?: readonly string[];
+  responseHeaders?: Readonly<Record<string, string>>;
+  /** The route applies a limit of its own (a daily quota): 429 with Retry-After is documented. */
+  limited?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    openapi?: OpenApiExtras;
+  }
+}
+
 function authenticationOf(route: RouteOptions): Authentication | undefined {
   const handlers = [route.preHandler, route.onRequest].flat().filter(Boolean) as unknown as Record<symbol, Authentication | undefined>[];
   return handlers.map((h) => h[AUTHENTICATION]).find(Boolean);
@@ -76,13 +97,18 @@ export function openApiRoute({ schema: given, url, route }: { schema: FastifySch
   const documentedUrl = wildcard ? `${url.slice(0, -1)}{path}` : url;
   const security: readonly Record<string, readonly string[]>[] = schema.security ?? (authentication === 'required' ? [{ bearer: [] }] : authentication === 'optional' ? [{}, { bearer: [] }] : []);
   const named = /[:{*]/.test(url);
-  const limited = Boolean((route.config as { rateLimit?: unknown } | undefined)?.rateLimit);
-  const response: Record<string, unknown> = { ...(schema.response ?? {}) };
+  
+  const extras = (route.config as FastifyContextConfig | undefined)?.openapi ?? {};
+  const limited = Boolean((route.config as { rateLimit?: unknown } | undefined)?.rateLimit) || extras.limited === true;
+  const successHeaders = { ...REQUEST_ID, ...Object.fromEntries(Object.entries(extras.responseHeaders ?? {}).map(([name, description]) => [name, { type: 'string', description }])) };
+  const response: Record<string, unknown> = Object.fromEntries(
+    Object.entries(schema.response ?? {}).map(([status, answer]) => [status, { ...(answer as object), headers: status.startsWith('2') ? successHeaders : REQUEST_ID }]),
+  );
   const add = (status: string, name: keyof typeof PROBLEM_RESPONSES) => {
     if (!(status in response)) response[status] = PROBLEM_RESPONSES[name];
   };
   // A route that documents no success answers with a body the schema does not describe (a file, a redirect, nothing).
-  if (!Object.keys(response).some((status) => status.startsWith('2'))) response['2XX'] = { description: 'Success (see the summary for what is answered)' };
+  if (!Object.keys(response).some((status) => status.startsWith('2'))) response['2XX'] = { description: 'Success (see the summary for what is answered)', headers: successHeaders };
   add('400', 'BadRequest');
   if (authentication === 'required') {
     add('401', 'Unauthenticated');
@@ -96,6 +122,9 @@ export function openApiRoute({ schema: given, url, route }: { schema: FastifySch
     schema: {
       ...schema,
       operationId: schema.operationId ?? operationIdOf(method, documentedUrl),
+      ...(extras.requiredHeaders && schema.headers
+        ? { headers: { ...(schema.headers as object), required: [...(((schema.headers as { required?: string[] }).required ?? []) as string[]), ...extras.requiredHeaders] } }
+        : {}),
       security,
       response,
       ...(wildcard

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import swaggerUi from '@fastify/swagger-ui';
 import { openApiDocument, openApiRoute } from './openapi.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -33,6 +34,8 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 export interface HttpServerOptions {
   migrations: readonly Migration[];
   readiness: readonly ReadinessCheck[];
+  /** The OpenAPI document's `webhooks` (the events the platform sends). */
+  webhooks?: Record<string, unknown>;
 }
 
 export async function createHttpServer(platform: Platform, options: HttpServerOptions): Promise<FastifyInstance> {
@@ -104,9 +107,12 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
           'Sharing electronic certificates and licenses (电子证照) between government departments. Errors are RFC 9457 problems (application/problem+json) with a stable `code`, the `field` at fault and the `requestId` under which the server logged the request.',
       },
       servers: [{ url: config.publicUrl }],
+      // Path item objects as the OpenAPI 3.1 document has them (built by the capabilities that send them).
+      webhooks: (options.webhooks ?? {}) as Record<string, OpenAPIV3_1.PathItemObject>,
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          basic: { type: 'http', scheme: 'basic', description: 'A system’s client id and secret (the token request only)' },
           clientCredentials: {
             type: 'oauth2',
             flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: {} } },
