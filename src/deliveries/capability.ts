@@ -13,6 +13,8 @@ export const deliveriesCapability: Capability = {
   migrations: [sqlMigration('deliveries', '001_deliveries', import.meta.url), sqlMigration('deliveries', '002_subscription_grant', import.meta.url)],
   routes: deliveryRoutes,
   attach: (platform) => attachOutbox(platform, () => deliveriesState(platform).deliverer?.nudge()),
+  // The key that signs deliveries is in the JWKS from the first start, so a subscriber can fetch it before the first event.
+  open: async (platform) => void (await platform.keys.activeKey('event', 'EdDSA')),
   start(platform) {
     const deliverer = startDeliverer(platform, deliveryOptions(platform.config));
     return () => deliverer.stop();

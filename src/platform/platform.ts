@@ -1,7 +1,7 @@
 import { AccessTokens } from './auth/tokens.ts';
 import { ChangeFeed } from './changes.ts';
 import { createLogger, type Logger } from './log.ts';
-import { loadMasterKey, type Config } from './config.ts';
+import { loadMasterKey, MasterKeyError, type Config } from './config.ts';
 import { KeyStore } from './crypto/keyStore.ts';
 import { DomainEvents } from './events.ts';
 import { migrate, sqlMigration, type Migration } from './store/migrate.ts';
@@ -33,9 +33,27 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
 /** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */
 export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, command: options.command }));
-  await migrate(store, [...KERNEL_MIGRATIONS, ...migrations]);
-  const keys = new KeyStore(store, loadMasterKey(config));
+  let masterKey: Buffer;
+  try {
+    await migrate(store, [...KERNEL_MIGRATIONS, ...migrations]);
+    masterKey = await checkedMasterKey(config, store);
+  } catch (error) {
+    // Whoever opened the store closes it: a refused start must end the process, not hold the folder.
+    if (!options.store) await store.close();
+    throw error;
+  }
+  const keys = new KeyStore(store, masterKey);
   return { config, store, keys, tokens: new AccessTokens(keys, config), events: new DomainEvents(), changes: new ChangeFeed(store), log: options.log ?? createLogger(config) };
+}
+
+/** The master key, refused (MasterKeyError) when missing or not the one the stored keys were sealed with. */
+async function checkedMasterKey(config: Config, store: Store): Promise<Buffer> {
+  const sealed = await KeyStore.oldestSealedKey(store);
+  const masterKey = loadMasterKey(config, sealed !== undefined);
+  if (sealed && !KeyStore.unseals(sealed, masterKey)) {
+    throw new MasterKeyError(`the master key does not unseal the stored signing keys (key ${sealed.kid}): give the key they were sealed with (CERTBRIDGE_MASTER_KEY or CERTBRIDGE_MASTER_KEY_FILE)`);
+  }
+  return masterKey;
 }
 
 /**
