@@ -41,6 +41,7 @@ function recorderStore(platform: Platform, connections: number): { store: Store;
     exec: async (sql: string) => (await get()).exec(sql),
     afterCommit: (effect: () => void) => effect(),
     transaction: async <T>(work: (tx: Queryable) => Promise<T>) => (await get()).transaction(work),
+    exclusive: async <T>(work: () => Promise<T>) => (await get()).exclusive(work),
     close: async () => {
       if (opened) await (await opened.catch(() => undefined))?.close();
     },

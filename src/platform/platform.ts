@@ -4,7 +4,7 @@ import { createLogger, type Logger } from './log.ts';
 import { loadMasterKey, MasterKeyError, type Config } from './config.ts';
 import { KeyStore } from './crypto/keyStore.ts';
 import { DomainEvents } from './events.ts';
-import { migrate, sqlMigration, type Migration } from './store/migrate.ts';
+import { migrate, refuseNewerSchema, refuseOlderSchema, schemaState, sqlMigration, type Migration } from './store/migrate.ts';
 import { openStore, type Store } from './store/store.ts';
 
 /**
@@ -30,12 +30,29 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
   sqlMigration('platform', '003_sign_in_delays', import.meta.url),
 ];
 
-/** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */
-export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
+/** How the kernel is opened: on a store of the caller's (closed by them), by whom, and whether it may migrate. */
+export interface OpenOptions {
+  store?: Store;
+  log?: Logger;
+  command?: string;
+  /**
+   * Apply the migrations not yet applied (default: yes, for tests and benchmarks). Off, a schema
+   * behind this binary is refused naming `certbridge migrate`; a newer one is refused either way.
+   */
+  migrate?: boolean;
+}
+
+/** Opens the store, applies (or checks) the kernel's and the given migrations, and builds the shared services. */
+export async function openKernel(config: Config, migrations: readonly Migration[], options: OpenOptions = {}): Promise<Platform> {
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, command: options.command }));
   let masterKey: Buffer;
   try {
-    await migrate(store, [...KERNEL_MIGRATIONS, ...migrations]);
+    const all = [...KERNEL_MIGRATIONS, ...migrations];
+    if (options.migrate === false) {
+      const state = await schemaState(store, all);
+      refuseNewerSchema(state, all);
+      refuseOlderSchema(state, all);
+    } else await migrate(store, all);
     masterKey = await checkedMasterKey(config, store);
   } catch (error) {
     // Whoever opened the store closes it: a refused start must end the process, not hold the folder.

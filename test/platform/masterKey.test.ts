@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 it('makes the master key in CERTBRIDGE_MASTER_KEY_FILE, outside the data folder, and the event signing key at the first start', async () => {
-  const server = await startServer({ env: { ...storeEnv(), CERTBRIDGE_MASTER_KEY: '', CERTBRIDGE_MASTER_KEY_FILE: keyFile } });
+  const server = await startServer({ env: { ...storeEnv(), CERTBRIDGE_MASTER_KEY: '', CERTBRIDGE_MASTER_KEY_FILE: keyFile }, args: ['--migrate'] });
   await server.kill('SIGTERM');
   expect(readFileSync(keyFile, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
   expect(existsSync(join(dataDir, 'master.key'))).toBe(false);

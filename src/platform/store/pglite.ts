@@ -58,6 +58,8 @@ export async function openPgliteStore(dataDir?: string, command = 'certbridge'):
       for (const effect of effects) effect();
       return result;
     },
+    // One process holds the folder: nobody else can be starting on it.
+    exclusive: <T>(work: () => Promise<T>) => work(),
     async close() {
       if (!db.closed) await db.close();
       lock?.release();
