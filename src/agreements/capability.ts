@@ -9,26 +9,16 @@ import { agreementRoutes } from './routes.ts';
  * unanswered past their deadline, and expire the agreements whose term is over.
  */
 function startSweeps(platform: Platform): () => Promise<void> {
-  const seconds = platform.config.agreementSweepSeconds;
-  let running: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    running = running
-      .then(async () => {
-        const now = new Date();
-        await escalateOverdue(platform, now);
-        await expireAgreements(platform, now);
-      })
-      .catch((error: unknown) => {
-        platform.log.warn({ err: error }, 'agreements: the escalation/expiry sweep failed; trying again at the next sweep');
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, Math.max(1, seconds) * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return platform.background.every(
+    'agreements-sweep',
+    Math.max(1, platform.config.agreementSweepSeconds) * 1000,
+    async () => {
+      const now = new Date();
+      await escalateOverdue(platform, now);
+      await expireAgreements(platform, now);
+    },
+    { atStart: true },
+  );
 }
 
 export const agreementsCapability: Capability = {

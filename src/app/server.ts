@@ -14,6 +14,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   });
   // Before the routes: a capability's public page (the QR link) answers the console to a browser.
   await app.register(webConsole);
+  for (const capability of CAPABILITIES) capability.metrics?.(platform);
   for (const capability of CAPABILITIES) {
     if (capability.routes) await app.register(capability.routes, { platform });
   }

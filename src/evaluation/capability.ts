@@ -12,13 +12,5 @@ export const evaluationCapability: Capability = {
   name: 'evaluation',
   migrations: [sqlMigration('evaluation', '001_evaluation', import.meta.url)],
   routes: evaluationRoutes,
-  start: (platform) => {
-    const timer = setInterval(() => {
-      recomputeScoreboard(platform, systemPrincipal('evaluation'), chinaMonth()).catch((error: unknown) =>
-        platform.log.warn({ err: error }, 'evaluation: recomputing the month’s scoreboard failed; trying again at the next interval'),
-      );
-    }, RECOMPUTE_MS);
-    timer.unref();
-    return async () => clearInterval(timer);
-  },
+  start: (platform) => platform.background.every('evaluation-recompute', RECOMPUTE_MS, () => recomputeScoreboard(platform, systemPrincipal('evaluation'), chinaMonth())),
 };

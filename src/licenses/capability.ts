@@ -9,19 +9,7 @@ import { startVerificationTally } from './verificationTally.ts';
 
 /** 到期: licenses whose business term has ended expire at start and every hour after. */
 function startExpiry(platform: Platform): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    running = running
-      .then(() => expireDueLicenses(platform))
-      .catch((error: unknown) => platform.log.warn({ err: error }, 'licenses: the expiry sweep failed; trying again in an hour'));
-  };
-  sweep();
-  const timer = setInterval(sweep, 3600_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return platform.background.every('licenses-expiry', 3600_000, () => expireDueLicenses(platform), { atStart: true });
 }
 
 /**

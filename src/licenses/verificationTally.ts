@@ -81,14 +81,9 @@ export const verificationTally = perPlatform((platform) => new VerificationTally
 /** Flushes the tally every minute (and once more at stop). */
 export function startVerificationTally(platform: Platform): () => Promise<void> {
   const tally = verificationTally(platform);
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => tally.flush()).catch((error: unknown) => platform.log.warn({ err: error }, 'verification counts not written yet'));
-  }, 60_000);
-  timer.unref();
+  const stop = platform.background.every('licenses-verification-tally', 60_000, () => tally.flush());
   return async () => {
-    clearInterval(timer);
-    await running;
+    await stop();
     await tally.flush().catch(() => undefined);
   };
 }

@@ -13,27 +13,13 @@ const CHECK_MS = 60_000;
  * exchange reads are loaded at start, so the first lookup does not wait for them.
  */
 function startChecks(platform: Platform): () => Promise<void> {
-  let running: Promise<void> = objectionMarks(platform)
+  const loaded = objectionMarks(platform)
     .ready()
-    .then(
-      () => undefined,
-      (error: unknown) => platform.log.warn({ err: error }, 'objections: could not load the licenses under objection; the first lookup tries again'),
-    );
-  const check = () => {
-    running = running
-      .then(async () => {
-        await escalateOverdueObjections(platform, new Date());
-      })
-      .catch((error: unknown) => {
-        platform.log.warn({ err: error }, 'objections: the overdue check failed; trying again in a minute');
-      });
-  };
-  check();
-  const timer = setInterval(check, CHECK_MS);
-  timer.unref();
+    .catch((error: unknown) => platform.log.warn({ err: error }, 'objections: could not load the licenses under objection; the first lookup tries again'));
+  const stop = platform.background.every('objections-overdue-check', CHECK_MS, () => escalateOverdueObjections(platform, new Date()), { atStart: true });
   return async () => {
-    clearInterval(timer);
-    await running;
+    await loaded;
+    await stop();
   };
 }
 

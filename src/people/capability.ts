@@ -10,17 +10,7 @@ const SWEEP_MS = 10 * 60_000;
 
 /** Ended sessions and abandoned OpenID Connect sign-ins are forgotten every ten minutes (lookups refuse them anyway). */
 function startSweep(platform: Platform): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(() => sweepSessions(platform.store, platform.config.sessionIdleMinutes))
-      .catch((error: unknown) => platform.log.warn({ err: error }, 'people: the session sweep failed; trying again later'));
-  }, SWEEP_MS);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return platform.background.every('people-session-sweep', SWEEP_MS, () => sweepSessions(platform.store, platform.config.sessionIdleMinutes));
 }
 
 export const peopleCapability: Capability = {

@@ -18,6 +18,8 @@ export interface Capability {
   open?: (platform: Platform) => Promise<void>;
   /** Starts background work (timers, delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
+  /** Registers the capability's metrics on `platform.metrics` (server only, once). */
+  metrics?: (platform: Platform) => void;
   /** A check `/health/ready` runs (is its background work alive?). */
   readiness?: ReadinessCheck;
 }

@@ -243,6 +243,17 @@ export const SETTINGS = {
     fallback: () => [] as string[],
     parse: allowList,
   }),
+  metricsToken: setting<string | undefined>({
+    group: SECURITY,
+    env: 'CERTBRIDGE_METRICS_TOKEN',
+    shown: 'unset',
+    doc: 'bearer token that lets a scraper read `/metrics` from another machine (at least 32 characters); unset, `/metrics` answers only direct loopback requests',
+    fallback: () => undefined,
+    parse: (s) => {
+      if (s.trim().length < 32) throw new Error('must be at least 32 characters');
+      return s.trim();
+    },
+  }),
   corsOrigins: setting({
     group: SECURITY,
     env: 'CERTBRIDGE_CORS_ORIGINS',

@@ -1,4 +1,6 @@
 import { AccessTokens } from './auth/tokens.ts';
+import { BackgroundWork } from './background.ts';
+import { Registry } from './metrics.ts';
 import { ChangeFeed } from './changes.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadMasterKey, MasterKeyError, type Config } from './config.ts';
@@ -21,6 +23,10 @@ export interface Platform {
   changes: ChangeFeed;
   /** Logs of background work and of the server (pino). */
   log: Logger;
+  /** The server's background workers, as `/health/ready` and `/metrics` report them. */
+  background: BackgroundWork;
+  /** The Prometheus registry `/metrics` serves. */
+  metrics: Registry;
 }
 
 /** The kernel's own tables (signing keys), migrated before any capability's. */
@@ -60,7 +66,18 @@ export async function openKernel(config: Config, migrations: readonly Migration[
     throw error;
   }
   const keys = new KeyStore(store, masterKey);
-  return { config, store, keys, tokens: new AccessTokens(keys, config), events: new DomainEvents(), changes: new ChangeFeed(store), log: options.log ?? createLogger(config) };
+  const log = options.log ?? createLogger(config);
+  return {
+    config,
+    store,
+    keys,
+    tokens: new AccessTokens(keys, config),
+    events: new DomainEvents(),
+    changes: new ChangeFeed(store),
+    log,
+    background: new BackgroundWork(log),
+    metrics: new Registry(),
+  };
 }
 
 /** The master key, refused (MasterKeyError) when missing or not the one the stored keys were sealed with. */

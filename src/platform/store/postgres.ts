@@ -152,6 +152,7 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Sto
         client.release(failure instanceof Error ? failure : failure === undefined ? undefined : true);
       }
     },
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     async exclusive<T>(work: () => Promise<T>): Promise<T> {
       // A connection of its own, outside the pool (a pool of one would deadlock the work), holds
       // the session lock; if this process dies, PostgreSQL ends the session and frees the lock.

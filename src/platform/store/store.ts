@@ -58,6 +58,8 @@ export interface Store extends Queryable {
    * once on an empty database must do one at a time (migrate, seed). The others wait.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** The pool's connections now (PostgreSQL), for metrics. */
+  poolUse?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
