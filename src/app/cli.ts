@@ -53,6 +53,20 @@ storeOptions(
   await migrateCommand(await configOf(options), options, print);
 });
 
+storeOptions(
+  program
+    .command('backup')
+    .description('write a consistent copy of the embedded store to a file, also while the server runs (without the master key; PostgreSQL: pg_dump)')
+    .requiredOption('--out <file>', 'the file to write (a gzip-compressed tar)'),
+).action(async (options: StoreFlags & { out: string }) => {
+  const { backupCommand } = await import('./commands/backup.ts');
+  await backupCommand(await configOf(options), options, print);
+});
+storeOptions(program.command('restore <file>').description('restore a backup into the data folder (--data-dir), which must be new or empty')).action(async (file: string, options: StoreFlags) => {
+  const { restoreCommand } = await import('./commands/backup.ts');
+  await restoreCommand(await configOf(options), file, print);
+});
+
 const departments = program.command('departments').description('the registry of departments');
 storeOptions(departments.command('list').description('list the departments').option('--json', 'print JSON')).action(async (options: StoreFlags & { json?: boolean }) => {
   const { callServer, runningServer, withPlatform } = await import('./commands/store.ts');

@@ -19,6 +19,7 @@ import { boundSchema, compileValidator, EDGE_BOUNDS, rawClientError, rejectHosti
 import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { httpMetrics, kernelMetrics } from '../metrics.ts';
 import { metricsRoute } from './metricsRoute.ts';
+import { backupRoute } from './backupRoute.ts';
 import { PROBLEM_JSON, problemBody, sendProblem } from './problems.ts';
 import { securityHeaders } from './security.ts';
 import { isConsoleNavigation, sendConsolePage } from './webConsole.ts';
@@ -132,5 +133,6 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   await app.register(healthRoutes, { platform, migrations: options.migrations, checks: options.readiness });
   await app.register(metricsRoute, { platform });
+  await app.register(backupRoute, { platform });
   return app;
 }

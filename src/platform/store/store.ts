@@ -58,6 +58,8 @@ export interface Store extends Queryable {
    * once on an empty database must do one at a time (migrate, seed). The others wait.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** A consistent copy of the embedded store, gzip'd tar (`certbridge backup`); PostgreSQL has its own tools. */
+  backup?(): Promise<Buffer>;
   /** The pool's connections now (PostgreSQL), for metrics. */
   poolUse?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
