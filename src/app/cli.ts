@@ -34,10 +34,37 @@ storeOptions(
     .description('start the platform (HTTP API, docs at /docs, health at /health/ready)')
     .option('--port <n>', 'port to listen on', (v) => Number(v))
     .option('--host <host>', 'address to listen on')
-    .option('--demo', 'seed the demo province (S Province) when the store is empty'),
-).action(async (options: StoreFlags & { port?: number; host?: string; demo?: boolean }) => {
+    .option('--demo', 'seed the demo province (S Province) when the store is empty')
+    .option('--migrate', 'apply pending migrations before serving (default on the embedded store, off on PostgreSQL)')
+    .option('--no-migrate', 'refuse to start on a schema with pending migrations'),
+).action(async (options: StoreFlags & { port?: number; host?: string; demo?: boolean; migrate?: boolean }) => {
   const { serve } = await import('./commands/serve.ts');
   await serve(await configOf(options), options);
+});
+
+storeOptions(
+  program
+    .command('migrate')
+    .description('upgrade the schema: apply the pending migrations (one node, once, before the new release serves); commands never migrate')
+    .option('--dry-run', 'list the migrations that would be applied, apply none')
+    .option('--json', 'print JSON'),
+).action(async (options: StoreFlags & { dryRun?: boolean; json?: boolean }) => {
+  const { migrateCommand } = await import('./commands/migrate.ts');
+  await migrateCommand(await configOf(options), options, print);
+});
+
+storeOptions(
+  program
+    .command('backup')
+    .description('write a consistent copy of the embedded store to a file, also while the server runs (without the master key; PostgreSQL: pg_dump)')
+    .requiredOption('--out <file>', 'the file to write (a gzip-compressed tar)'),
+).action(async (options: StoreFlags & { out: string }) => {
+  const { backupCommand } = await import('./commands/backup.ts');
+  await backupCommand(await configOf(options), options, print);
+});
+storeOptions(program.command('restore <file>').description('restore a backup into the data folder (--data-dir), which must be new or empty')).action(async (file: string, options: StoreFlags) => {
+  const { restoreCommand } = await import('./commands/backup.ts');
+  await restoreCommand(await configOf(options), file, print);
 });
 
 const departments = program.command('departments').description('the registry of departments');

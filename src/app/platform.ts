@@ -23,9 +23,8 @@ import { PRACTICE_KIT } from '../demo/practiceKit.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
 import { startJobs } from '../platform/jobs.ts';
-import { KERNEL_MIGRATIONS, openKernel, type Platform } from '../platform/platform.ts';
+import { KERNEL_MIGRATIONS, openKernel, type OpenOptions, type Platform } from '../platform/platform.ts';
 import type { Migration } from '../platform/store/migrate.ts';
-import type { Logger } from '../platform/log.ts';
 import type { Store } from '../platform/store/store.ts';
 import { standardsCapability } from '../standards/capability.ts';
 
@@ -53,7 +52,7 @@ export const CAPABILITIES: readonly Capability[] = [
 export const MIGRATIONS: readonly Migration[] = [...KERNEL_MIGRATIONS, ...CAPABILITIES.flatMap((c) => c.migrations)];
 
 /** Opens the kernel with every capability's tables and lets each capability attach its listeners. */
-export async function openPlatform(config: Config, options: Store | { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
+export async function openPlatform(config: Config, options: Store | OpenOptions = {}): Promise<Platform> {
   const opened = 'kind' in options ? { store: options } : options;
   const platform = await openKernel(config, CAPABILITIES.flatMap((c) => c.migrations), opened);
   for (const capability of CAPABILITIES) capability.attach?.(platform);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../platform/http/server.ts';
 import { webConsole } from '../platform/http/webConsole.ts';
-import { jobsReadiness } from '../platform/jobs.ts';
 import type { Platform } from '../platform/platform.ts';
 import { CAPABILITIES, MIGRATIONS } from './platform.ts';
 
@@ -11,11 +10,12 @@ export { PROBLEM_JSON } from '../platform/http/problems.ts';
 export async function buildServer(platform: Platform): Promise<FastifyInstance> {
   const app = await createHttpServer(platform, {
     migrations: MIGRATIONS,
-    readiness: [jobsReadiness, ...CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : []))],
+    readiness: CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : [])),
     webhooks: Object.assign({}, ...CAPABILITIES.map((c) => c.webhooks ?? {})),
   });
   // Before the routes: a capability's public page (the QR link) answers the console to a browser.
   await app.register(webConsole);
+  for (const capability of CAPABILITIES) capability.metrics?.(platform);
   for (const capability of CAPABILITIES) {
     if (capability.routes) await app.register(capability.routes, { platform });
   }

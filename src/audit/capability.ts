@@ -1,4 +1,6 @@
 import type { Capability } from '../platform/capability.ts';
+import { scrapedGauge } from '../platform/metrics.ts';
+import { logSize } from './size.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { logAppender } from './appender.ts';
 import { auditRoutes } from './routes.ts';
@@ -16,6 +18,15 @@ export const auditCapability: Capability = {
   // The appender's signing key, read before anything is appended.
   open: (platform) => logAppender(platform).ready(),
   start: startSequencer,
+  metrics: (platform) =>
+    scrapedGauge(platform.metrics, 'certbridge_audit_log_entries', 'entries of the audit log: appended (all), and read by its indexer (indexed); the difference is the sequencing lag', ['state'], async () => {
+      const size = await logSize(platform.store);
+      return [
+        { labels: { state: 'appended' }, value: size.entries },
+        { labels: { state: 'indexed' }, value: size.indexed },
+        { labels: { state: 'unindexed' }, value: size.entries - size.indexed },
+      ];
+    }),
   // Ready while the indexer keeps passing (a pass every CERTBRIDGE_AUDIT_INTERVAL_MS; more than ten missed is not alive).
   readiness: async (platform) => {
     const health = sequencerHealth(platform);

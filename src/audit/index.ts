@@ -5,6 +5,7 @@
 export type { TreeHead } from './treeHead.ts';
 export type { Alert } from './oversight.ts';
 export { sequence } from './sequencing.ts';
+export { logSize } from './size.ts';
 export { followLog, type FollowedEntry, type FollowedPage } from './follow.ts';
 export { verifyLog, type VerifyReport } from './verifyLog.ts';
 export { inclusionProof, consistencyProof, latestTreeHead, rootAt } from './log.ts';

@@ -1,5 +1,6 @@
 import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
+import { scrapedGauge } from '../platform/metrics.ts';
 import { deliveriesState } from './deliveriesState.ts';
 import { deliveryOptions } from './deliverer.ts';
 import { DELIVERED_EVENTS } from './openapi.ts';
@@ -15,6 +16,13 @@ export const deliveriesCapability: Capability = {
   routes: deliveryRoutes,
   webhooks: DELIVERED_EVENTS,
   attach: (platform) => attachOutbox(platform, () => deliveriesState(platform).deliverer?.nudge()),
+  // The key that signs deliveries is in the JWKS from the first start, so a subscriber can fetch it before the first event.
+  open: async (platform) => void (await platform.keys.activeKey('event', 'EdDSA')),
+  metrics: (platform) =>
+    scrapedGauge(platform.metrics, 'certbridge_outbox_entries', 'events in the outbox waiting to be delivered (pending) and given up after every retry (dead)', ['status'], async () => {
+      const rows = (await platform.store.query<{ status: string; n: number }>("select status, count(*)::int as n from outbox where status in ('pending', 'dead') group by status")).rows;
+      return ['pending', 'dead'].map((status) => ({ labels: { status }, value: rows.find((r) => r.status === status)?.n ?? 0 }));
+    }),
   start(platform) {
     const deliverer = startDeliverer(platform, deliveryOptions(platform.config));
     return () => deliverer.stop();

@@ -14,6 +14,7 @@
  * - Signature: a detached JWS (RFC 7515 appendix F) over the exact body, with the platform's
  *   event key (EdDSA; published in /.well-known/jwks.json), in `X-CertBridge-Signature`.
  */
+import type { WorkerBeat } from '../platform/background.ts';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config.ts';
 import { outboundPolicy } from '../platform/http/outbound.ts';
@@ -112,6 +113,7 @@ export class Deliverer {
   private loop?: Promise<void>;
   private wake?: () => void;
   private timer?: NodeJS.Timeout;
+  private beat?: WorkerBeat;
   readonly options: DeliveryOptions;
 
   constructor(
@@ -124,12 +126,14 @@ export class Deliverer {
   start(): this {
     if (this.running) return this;
     this.running = true;
+    this.beat = this.platform.background.track('deliverer', this.options.pollMs);
     this.loop = this.run();
     return this;
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.beat?.stopped();
     this.wake?.();
     await this.loop;
   }
@@ -145,8 +149,10 @@ export class Deliverer {
       let sent = 0;
       try {
         sent = await this.deliverDue();
-      } catch {
+        this.beat?.passed();
+      } catch (error) {
         // The store is unavailable: try again at the next poll.
+        this.beat?.failed(error);
       }
       if (sent === 0 && this.running) {
         await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import type { Capability } from '../platform/capability.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { exchangeRuntime } from './exchangeState.ts';
+import { accessCounter, exchangeRuntime } from './exchangeState.ts';
 import { exchangeRoutes } from './routes.ts';
 
 export const exchangeCapability: Capability = {
@@ -14,6 +14,7 @@ export const exchangeCapability: Capability = {
   routes: exchangeRoutes,
   // The grant cache listens to agreement and catalog changes from the start, in every process.
   attach: (platform) => void exchangeRuntime(platform),
+  metrics: (platform) => void accessCounter(platform),
   start: (platform) => async () => {
     // The server still answers until it closes: the recorder's connections stay open for it (the process ends them).
     await exchangeRuntime(platform).recorder.drained();

@@ -1,5 +1,6 @@
 import { AGREEMENT_CHANGES } from '../agreements/index.ts';
 import { CATALOG_CHANGES } from '../catalog/index.ts';
+import { Counter } from '../platform/metrics.ts';
 import { perPlatform, type Platform } from '../platform/platform.ts';
 import { openStore, type Queryable, type Store } from '../platform/store/store.ts';
 import { GrantCache } from './grantCache.ts';
@@ -41,12 +42,24 @@ function recorderStore(platform: Platform, connections: number): { store: Store;
     exec: async (sql: string) => (await get()).exec(sql),
     afterCommit: (effect: () => void) => effect(),
     transaction: async <T>(work: (tx: Queryable) => Promise<T>) => (await get()).transaction(work),
+    exclusive: async <T>(work: () => Promise<T>) => (await get()).exclusive(work),
     close: async () => {
       if (opened) await (await opened.catch(() => undefined))?.close();
     },
   };
   return { store, close: () => store.close() };
 }
+
+/** Lookups, batches and event deliveries by outcome and, when refused, the problem's code (a bounded set). */
+export const accessCounter = perPlatform(
+  (platform) =>
+    new Counter({
+      name: 'certbridge_exchange_accesses_total',
+      help: 'exchange accesses (lookup, batch, event) by outcome and refusal reason (the problem code; none when allowed)',
+      labelNames: ['operation', 'outcome', 'reason'],
+      registers: [platform.metrics],
+    }),
+);
 
 /** The exchange's state of a platform: made on first use; agreement and catalog changes empty its grant cache as they commit. */
 export const exchangeRuntime = perPlatform((platform): ExchangeRuntime => {
@@ -62,7 +75,11 @@ export const exchangeRuntime = perPlatform((platform): ExchangeRuntime => {
     platform,
     grants,
     quotas,
-    recorder: new AccessRecorder(own.store, platform.events, quotas, { maxBatch: platform.config.accessBatch, maxInFlight: flushes }),
+    recorder: new AccessRecorder(own.store, platform.events, quotas, {
+      maxBatch: platform.config.accessBatch,
+      maxInFlight: flushes,
+      onRecord: (r) => accessCounter(platform).inc({ operation: r.operation, outcome: r.outcome, reason: r.problem ?? 'none' }),
+    }),
     close: own.close,
   };
 });

@@ -57,6 +57,8 @@ export interface RecorderOptions {
   maxBatch: number;
   /** Flushes in flight at once (each is one transaction on its own connection). */
   maxInFlight: number;
+  /** Told of every record as it is queued (the metrics' count of accesses by outcome and reason). */
+  onRecord?: (record: AccessRecord) => void;
 }
 
 
@@ -83,6 +85,7 @@ export class AccessRecorder {
 
   /** Resolves once the record (and its quota charge) committed; rejects if it could not be. */
   record(record: AccessRecord, charge?: QuotaCharge): Promise<void> {
+    this.options.onRecord?.(record);
     return new Promise((resolve, reject) => {
       this.queue.push({ record, charge, resolve, reject });
       this.schedule();

@@ -23,6 +23,8 @@ export interface Capability {
   start?: (platform: Platform) => () => Promise<void>;
   /** Requests the platform sends to departments' systems (its events), as OpenAPI 3.1 `webhooks` entries. */
   webhooks?: Record<string, unknown>;
+  /** Registers the capability's metrics on `platform.metrics` (server only, once). */
+  metrics?: (platform: Platform) => void;
   /** A check `/health/ready` runs (is its background work alive?). */
   readiness?: ReadinessCheck;
 }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { SigningAlgorithm } from './crypto/keys.ts';
 
 /** A setting that cannot be used as given, with every reason at once. */
@@ -207,9 +207,17 @@ export const SETTINGS = {
     group: SECURITY,
     env: 'CERTBRIDGE_MASTER_KEY',
     shown: 'file',
-    doc: '64 hex chars; seals the signing keys at rest. Without it a key is created in `<data-dir>/master.key`',
+    doc: '64 hex chars; seals the signing keys at rest (else read from CERTBRIDGE_MASTER_KEY_FILE)',
     fallback: () => undefined,
     parse: masterKey,
+  }),
+  masterKeyFile: setting<string | undefined>({
+    group: SECURITY,
+    env: 'CERTBRIDGE_MASTER_KEY_FILE',
+    shown: '`<data-dir>/master.key`',
+    doc: 'file holding the master key (64 hex chars), best outside the data folder so that its backups do not carry it; created on the first start of an empty store, never beside sealed keys',
+    fallback: () => undefined,
+    parse: (s) => (s.trim() === '' ? undefined : resolve(s.trim())),
   }),
   signingAlgorithm: setting<SigningAlgorithm>({
     group: SECURITY,
@@ -234,6 +242,17 @@ export const SETTINGS = {
     doc: 'addresses or CIDRs of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs) and whose `X-Forwarded-Proto` says the browser came over TLS (session cookies are then `Secure`); unset trusts none',
     fallback: () => [] as string[],
     parse: allowList,
+  }),
+  metricsToken: setting<string | undefined>({
+    group: SECURITY,
+    env: 'CERTBRIDGE_METRICS_TOKEN',
+    shown: 'unset',
+    doc: 'bearer token that lets a scraper read `/metrics` from another machine (at least 32 characters); unset, `/metrics` answers only direct loopback requests',
+    fallback: () => undefined,
+    parse: (s) => {
+      if (s.trim().length < 32) throw new Error('must be at least 32 characters');
+      return s.trim();
+    },
   }),
   corsOrigins: setting({
     group: SECURITY,
@@ -591,15 +610,28 @@ export function configTable(): string {
   return rows.join('\n');
 }
 
+/** The master key is missing or is not the one the stored signing keys were sealed with: the server must not start. */
+export class MasterKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MasterKeyError';
+  }
+}
+
 /**
  * The key that encrypts signing keys at rest. It never lives in the database: it comes from
- * CERTBRIDGE_MASTER_KEY or from `<dataDir>/master.key`, created once.
+ * CERTBRIDGE_MASTER_KEY, or from a file (CERTBRIDGE_MASTER_KEY_FILE, else `<dataDir>/master.key`).
+ * A new key is made only for a store that holds no sealed key yet (`sealedKeysExist` false): a
+ * key made beside sealed keys could never unseal them, and the next start would fail far from the cause.
  */
-export function loadMasterKey(config: Pick<Config, 'dataDir' | 'masterKey'>): Buffer {
+export function loadMasterKey(config: Pick<Config, 'dataDir' | 'masterKey' | 'masterKeyFile'>, sealedKeysExist: boolean): Buffer {
   if (config.masterKey) return Buffer.from(config.masterKey, 'hex');
-  const file = join(config.dataDir, 'master.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  mkdirSync(config.dataDir, { recursive: true });
+  const file = config.masterKeyFile ?? join(config.dataDir, 'master.key');
+  if (existsSync(file)) return readKeyFile(file);
+  if (sealedKeysExist) {
+    throw new MasterKeyError(`the store holds sealed signing keys but no master key was given (no ${file}): set CERTBRIDGE_MASTER_KEY or CERTBRIDGE_MASTER_KEY_FILE to the key they were sealed with`);
+  }
+  mkdirSync(dirname(file), { recursive: true });
   const key = randomBytes(32);
   try {
     writeFileSync(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
@@ -607,6 +639,12 @@ export function loadMasterKey(config: Pick<Config, 'dataDir' | 'masterKey'>): Bu
   } catch (error) {
     // Another process created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    return readKeyFile(file);
   }
+}
+
+function readKeyFile(file: string): Buffer {
+  const text = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new MasterKeyError(`${file} does not hold a master key (64 hexadecimal characters)`);
+  return Buffer.from(text, 'hex');
 }

@@ -1,14 +1,13 @@
 /**
  * Background work run by the kernel: a capability declares its jobs (`name`, how often, `run`) and
- * the platform runs them, one loop each, with the same error handling, health and readiness for
- * all. A job that must run in one process at a time (followers of the audit log, sweeps) holds a
+ * the platform runs them, one loop each, with the same error handling, and reports each to
+ * `platform.background` (so `/health/ready` and `/metrics` show every job this process runs). A job that must run in one process at a time (followers of the audit log, sweeps) holds a
  * lease in `job_leases`: with several processes on one database exactly one runs it, and when that
  * process dies another takes it over once the lease lapses (LEASE_MS). Work every process must do
  * for itself (flushing its own counters) says `everyProcess`.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { HealthCheck } from './http/health.ts';
 import { perPlatform, type Platform } from './platform.ts';
 
 export interface BackgroundJob {
@@ -23,21 +22,6 @@ export interface BackgroundJob {
   everyProcess?: boolean;
 }
 
-/** How a job is doing in this process, for /health/ready and the metrics. */
-export interface JobState {
-  name: string;
-  everyMs: number;
-  /** Whether the job runs in one process at a time (under a lease) rather than in every process. */
-  leased: boolean;
-  /** Whether this process runs it: holds its lease, or it is an every-process job. */
-  held: boolean;
-  runs: number;
-  failures: number;
-  /** When the last run ended without error (or the job started), ms since the epoch. */
-  lastSuccessAt: number;
-  lastError: string | null;
-}
-
 /** How long a lease lasts unless renewed: another process takes the job over at most this long after its holder died. */
 export const LEASE_MS = 10_000;
 /** How often a holder renews its lease while a run is under way. */
@@ -45,11 +29,6 @@ const RENEW_MS = 3_000;
 
 /** Who holds a platform's leases: host, pid and a random part (a pid is reused across restarts; two platforms of one process are two holders). */
 const holderOf = perPlatform((): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`);
-
-const states = perPlatform((): Map<string, JobState> => new Map());
-
-/** The states of the jobs this process runs. */
-export const jobStates = (platform: Platform): JobState[] => [...states(platform).values()];
 
 /** What taking a lease tells: whether this holder has it, and whether the job is due (by the last run of any holder). */
 interface Lease {
@@ -95,43 +74,26 @@ async function releaseLease(platform: Platform, name: string): Promise<void> {
 function startJob(platform: Platform, job: BackgroundJob): () => Promise<void> {
   const everyMs = job.everyMs(platform);
   const leased = job.everyProcess !== true;
-  const state: JobState = { name: job.name, everyMs, leased, held: !leased, runs: 0, failures: 0, lastSuccessAt: Date.now(), lastError: null };
-  states(platform).set(job.name, state);
+  const health = platform.background.track(job.name, everyMs);
+  let held = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
 
-  const runOnce = async () => {
-    try {
-      await job.run(platform);
-      if (state.lastError !== null) platform.log.info({ job: job.name }, `${job.name}: works again`);
-      state.lastSuccessAt = Date.now();
-      state.lastError = null;
-    } catch (error) {
-      // Said once per run of failures (readiness keeps saying it), not at every interval.
-      if (state.lastError === null) platform.log.warn({ err: error, job: job.name }, `${job.name} failed; trying again at every interval`);
-      state.failures++;
-      state.lastError = error instanceof Error ? error.message : String(error);
-    } finally {
-      state.runs++;
-    }
-  };
+  const runOnce = () => job.run(platform).then(health.passed, health.failed);
 
   const beat = async () => {
     let lease: Lease;
     try {
       lease = await takeLease(platform, job.name, everyMs);
     } catch (error) {
-      state.held = false;
-      state.lastError = `cannot take the lease: ${(error as Error).message}`;
+      // The store is away: the job is not run, and readiness says so once it has missed enough passes.
+      health.failed(new Error(`cannot take the lease: ${(error as Error).message}`));
       return;
     }
-    if (!lease.held) {
-      state.held = false;
-      return;
-    }
-    if (!state.held) state.lastSuccessAt = Date.now();
-    state.held = true;
+    held = lease.held;
+    if (!held) return health.elsewhere();
+    health.holding();
     if (lease.neverRun && !job.atStart) return markRun(platform, job.name);
     if (!lease.neverRun && !lease.due) return;
     // A long run (the daily full pass) keeps its lease; a failed renewal is tried again at the next beat.
@@ -167,8 +129,8 @@ function startJob(platform: Platform, job: BackgroundJob): () => Promise<void> {
     if (timer) clearTimeout(timer);
     await current;
     if (!leased) await runOnce();
-    else if (state.held) await releaseLease(platform, job.name).catch(() => undefined);
-    states(platform).delete(job.name);
+    else if (held) await releaseLease(platform, job.name).catch(() => undefined);
+    health.stopped();
   };
 }
 
@@ -183,21 +145,4 @@ export function startJobs(platform: Platform, jobs: readonly BackgroundJob[]): (
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };
-}
-
-/**
- * Ready while every job this process holds keeps succeeding: one that has not succeeded for ten of
- * its intervals fails the check, named with its last error. Jobs held elsewhere are that process's
- * to report.
- */
-export async function jobsReadiness(platform: Platform): Promise<HealthCheck> {
-  const now = Date.now();
-  const held = jobStates(platform).filter((s) => s.held);
-  const stale = held.filter((s) => now - s.lastSuccessAt > 10 * s.everyMs);
-  if (stale.length > 0) {
-    return { name: 'background-jobs', ok: false, detail: stale.map((s) => `${s.name}: no success for ${now - s.lastSuccessAt} ms${s.lastError ? ` (${s.lastError})` : ''}`).join('; ') };
-  }
-  const leased = jobStates(platform).filter((s) => s.leased);
-  const here = leased.filter((s) => s.held);
-  return { name: 'background-jobs', ok: true, detail: `${here.length} of ${leased.length} leased jobs run here${here.length > 0 ? `: ${here.map((s) => s.name).join(', ')}` : ''}` };
 }

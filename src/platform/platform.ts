@@ -1,10 +1,12 @@
 import { AccessTokens } from './auth/tokens.ts';
+import { BackgroundWork } from './background.ts';
+import { Registry } from './metrics.ts';
 import { ChangeFeed } from './changes.ts';
 import { createLogger, type Logger } from './log.ts';
-import { loadMasterKey, type Config } from './config.ts';
+import { loadMasterKey, MasterKeyError, type Config } from './config.ts';
 import { KeyStore } from './crypto/keyStore.ts';
 import { DomainEvents } from './events.ts';
-import { migrate, sqlMigration, type Migration } from './store/migrate.ts';
+import { migrate, refuseNewerSchema, refuseOlderSchema, schemaState, sqlMigration, type Migration } from './store/migrate.ts';
 import { openStore, type Store } from './store/store.ts';
 
 /**
@@ -21,6 +23,10 @@ export interface Platform {
   changes: ChangeFeed;
   /** Logs of background work and of the server (pino). */
   log: Logger;
+  /** The server's background workers, as `/health/ready` and `/metrics` report them. */
+  background: BackgroundWork;
+  /** The Prometheus registry `/metrics` serves. */
+  metrics: Registry;
 }
 
 /** The kernel's own tables (signing keys), migrated before any capability's. */
@@ -31,12 +37,58 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
   sqlMigration('platform', '004_job_leases', import.meta.url),
 ];
 
-/** Opens the store, applies the kernel's and the given migrations, and builds the shared services. */
-export async function openKernel(config: Config, migrations: readonly Migration[], options: { store?: Store; log?: Logger; command?: string } = {}): Promise<Platform> {
+/** How the kernel is opened: on a store of the caller's (closed by them), by whom, and whether it may migrate. */
+export interface OpenOptions {
+  store?: Store;
+  log?: Logger;
+  command?: string;
+  /**
+   * Apply the migrations not yet applied (default: yes, for tests and benchmarks). Off, a schema
+   * behind this binary is refused naming `certbridge migrate`; a newer one is refused either way.
+   */
+  migrate?: boolean;
+}
+
+/** Opens the store, applies (or checks) the kernel's and the given migrations, and builds the shared services. */
+export async function openKernel(config: Config, migrations: readonly Migration[], options: OpenOptions = {}): Promise<Platform> {
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, command: options.command }));
-  await migrate(store, [...KERNEL_MIGRATIONS, ...migrations]);
-  const keys = new KeyStore(store, loadMasterKey(config));
-  return { config, store, keys, tokens: new AccessTokens(keys, config), events: new DomainEvents(), changes: new ChangeFeed(store), log: options.log ?? createLogger(config) };
+  let masterKey: Buffer;
+  try {
+    const all = [...KERNEL_MIGRATIONS, ...migrations];
+    if (options.migrate === false) {
+      const state = await schemaState(store, all);
+      refuseNewerSchema(state, all);
+      refuseOlderSchema(state, all);
+    } else await migrate(store, all);
+    masterKey = await checkedMasterKey(config, store);
+  } catch (error) {
+    // Whoever opened the store closes it: a refused start must end the process, not hold the folder.
+    if (!options.store) await store.close();
+    throw error;
+  }
+  const keys = new KeyStore(store, masterKey);
+  const log = options.log ?? createLogger(config);
+  return {
+    config,
+    store,
+    keys,
+    tokens: new AccessTokens(keys, config),
+    events: new DomainEvents(),
+    changes: new ChangeFeed(store),
+    log,
+    background: new BackgroundWork(log),
+    metrics: new Registry(),
+  };
+}
+
+/** The master key, refused (MasterKeyError) when missing or not the one the stored keys were sealed with. */
+async function checkedMasterKey(config: Config, store: Store): Promise<Buffer> {
+  const sealed = await KeyStore.oldestSealedKey(store);
+  const masterKey = loadMasterKey(config, sealed !== undefined);
+  if (sealed && !KeyStore.unseals(sealed, masterKey)) {
+    throw new MasterKeyError(`the master key does not unseal the stored signing keys (key ${sealed.kid}): give the key they were sealed with (CERTBRIDGE_MASTER_KEY or CERTBRIDGE_MASTER_KEY_FILE)`);
+  }
+  return masterKey;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Capability } from '../platform/capability.ts';
 import { systemPrincipal } from '../platform/auth/principal.ts';
 import { chinaDate } from '../platform/chinaTime.ts';
+import { followerLag } from '../platform/metrics.ts';
+import { logSize } from '../audit/index.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { checkChanges, runFullPass } from './index.ts';
 import { lastPassDay } from './pass.ts';
@@ -18,6 +20,11 @@ export const qualityCapability: Capability = {
     sqlMigration('quality', '003_suspected_reports', import.meta.url),
   ],
   routes: qualityRoutes,
+  metrics: (platform) =>
+    followerLag(platform.metrics, 'quality', async () => {
+      const cursor = Number((await platform.store.query<{ last_index: number }>('select last_index from quality_cursor')).rows[0].last_index);
+      return (await logSize(platform.store)).entries - (cursor + 1);
+    }),
   // The rules run on every change (a follower of the audit log) and once a day over every license.
   jobs: [
     { name: 'quality.follow-changes', everyMs: () => FOLLOW_INTERVAL_MS, run: (platform) => checkChanges(platform, systemPrincipal('quality')) },

@@ -45,6 +45,7 @@ function countingStore() {
     exec: (sql) => inner.exec(sql),
     afterCommit: (effect) => inner.afterCommit(effect),
     close: () => inner.close(),
+    exclusive: (work) => inner.exclusive(work),
     query: (sql, params, options) => {
       counts.statements++;
       return t.platform.store.query(sql, params, options);

@@ -99,8 +99,10 @@ describe('store commands', () => {
     const result = await cli(['departments', 'list', '--json', '--data-dir', dataDir], { DATABASE_URL: '' });
     expect(JSON.parse(result.stdout)[0].code).toBe(department.code);
     const empty = mkdtempSync(join(tmpdir(), 'certbridge-cli-empty-'));
+    // An empty folder holds no schema, and commands never migrate: it says what to run.
     const none = await cli(['departments', 'list', '--json', '--data-dir', empty], { DATABASE_URL: '' });
-    expect(JSON.parse(none.stdout)).toEqual([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/schema is at version 0.*certbridge migrate/);
     rmSync(empty, { recursive: true, force: true });
   });
 

@@ -1,24 +1,46 @@
 /** `certbridge serve`: the platform's HTTP server with its background work, and the demo when asked. */
 import type { Config } from '../../platform/config.ts';
+import type { Platform } from '../../platform/platform.ts';
 
 const bar = (fraction: number, width = 30) => `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}]`;
 
-export async function serve(config: Config, options: { demo?: boolean }): Promise<void> {
-  const [{ openPlatform, startBackgroundWork }, { buildServer }] = await Promise.all([import('../platform.ts'), import('../server.ts')]);
+async function seedDemoProvince(platform: Platform): Promise<void> {
+  const { seedDemo } = await import('../../demo/seed.ts');
+  const tty = process.stdout.isTTY;
+  const seeded = await seedDemo(platform, 5000, (done, total) => {
+    if (tty) process.stdout.write(`\rseeding the demo province: ${bar(done / total)} ${done}/${total} business licenses${done === total ? '\n' : ''}`);
+    else if (done === total || done % 2500 === 0) process.stdout.write(`seeding the demo province: ${done}/${total} business licenses\n`);
+  });
+  if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
+  // The people who sign in to the console (again on a store seeded before the demo had them).
+  await (await import('../../demo/accounts.ts')).seedDemoAccounts(platform);
+}
+
+/**
+ * `migrate`: apply the migrations (default on the embedded store, which one process opens; off on
+ * PostgreSQL, where an upgrade is a step of its own, `certbridge migrate`, taken once for all nodes).
+ */
+export async function serve(config: Config, options: { demo?: boolean; migrate?: boolean }): Promise<void> {
+  const [{ openPlatform, startBackgroundWork }, { buildServer }, { openStore }] = await Promise.all([
+    import('../platform.ts'),
+    import('../server.ts'),
+    import('../../platform/store/store.ts'),
+  ]);
   const where = config.databaseUrl ? `PostgreSQL (${new URL(config.databaseUrl).host})` : `embedded PGlite in ${config.dataDir}`;
   process.stdout.write(`CertBridge: opening the store: ${where}\n`);
-  const platform = await openPlatform(config, { command: 'serve' });
-  if (options.demo) {
-    const { seedDemo } = await import('../../demo/seed.ts');
-    const tty = process.stdout.isTTY;
-    const seeded = await seedDemo(platform, 5000, (done, total) => {
-      if (tty) process.stdout.write(`\rseeding the demo province: ${bar(done / total)} ${done}/${total} business licenses${done === total ? '\n' : ''}`);
-      else if (done === total || done % 2500 === 0) process.stdout.write(`seeding the demo province: ${done}/${total} business licenses\n`);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, command: 'serve' });
+  const migrate = options.migrate ?? !config.databaseUrl;
+  // Nodes starting at once on one database take turns to migrate and seed: the first does it, the others wait and find it done.
+  const platform = await store
+    .exclusive(async () => {
+      const opened = await openPlatform(config, { store, command: 'serve', migrate });
+      if (options.demo) await seedDemoProvince(opened);
+      return opened;
+    })
+    .catch(async (error: unknown) => {
+      await store.close();
+      throw error;
     });
-    if (!seeded) process.stdout.write('the store already holds data: demo not seeded again\n');
-    // The people who sign in to the console (again on a store seeded before the demo had them).
-    await (await import('../../demo/accounts.ts')).seedDemoAccounts(platform);
-  }
   const app = await buildServer(platform);
   await app.listen({ host: config.host, port: config.port });
   // The CLI beside this server finds it, and its operator token, in the data folder's lock.

@@ -41,7 +41,8 @@ export function runningServer(config: Config): (LockHolder & { url: string; oper
 /** Opens the platform for one command and closes it afterwards; a held folder is an error naming its holder. */
 export async function withPlatform<T>(config: Config, command: string, work: (platform: Platform) => Promise<T>): Promise<T> {
   const { openPlatform } = await import('../platform.ts');
-  const platform = await openPlatform(config, { command, log: createLogger(config, 'stderr') });
+  // Commands never migrate: an upgrade is `certbridge migrate` (or `serve --migrate`), on purpose.
+  const platform = await openPlatform(config, { command, log: createLogger(config, 'stderr'), migrate: false });
   try {
     return await work(platform);
   } finally {

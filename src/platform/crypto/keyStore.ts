@@ -145,6 +145,22 @@ export class KeyStore {
     return secret;
   }
 
+  /** The oldest sealed key, to check a master key against before anything is signed; undefined on a store that holds none. */
+  static async oldestSealedKey(db: Queryable): Promise<StoredKeyMaterial | undefined> {
+    const row = (await db.query<KeyRow>('select kid, alg, public_jwk, private_key_enc, retired_at from signing_keys order by created_at limit 1')).rows[0];
+    return row && { kid: row.kid, alg: row.alg, publicJwk: row.public_jwk, privateKeyEncrypted: row.private_key_enc };
+  }
+
+  /** Whether `masterKey` unseals `stored` (AES-GCM cannot tell a wrong key from a damaged one: both refuse). */
+  static unseals(stored: StoredKeyMaterial, masterKey: Buffer): boolean {
+    try {
+      loadSigningKey(stored, masterKey);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Public halves for a JWKS document. */
   async publicKeys(purposes: KeyPurpose[]): Promise<PublicJwk[]> {
     const rows = await this.db.query<{ public_jwk: PublicJwk }>(

@@ -1,6 +1,6 @@
 /**
  * Health for load balancers and operators: `/health/live` (the process answers) and
- * `/health/ready` (the store answers, every migration is applied, background work is alive).
+ * `/health/ready` (the store answers, every migration is applied, every background worker is alive).
  * Ready is what a load balancer should route on; a 503 names each failing check.
  */
 import type { FastifyInstance } from 'fastify';
@@ -50,7 +50,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { platform: Platf
       },
     },
     async (_request, reply) => {
-      const checks = [...(await storeCheck(opts.platform, opts.migrations))];
+      const checks = [...(await storeCheck(opts.platform, opts.migrations)), ...opts.platform.background.checks()];
       for (const check of opts.checks) {
         try {
           checks.push(await check(opts.platform));

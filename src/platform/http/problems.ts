@@ -47,6 +47,8 @@ const TITLES: Record<string, string> = {
   'locked-out': 'Temporarily locked after repeated failures',
   'rate-limited': 'Too many requests: try again later',
   forbidden: 'Not allowed',
+  'backup-not-embedded': 'PostgreSQL is backed up with its own tools',
+  'metrics-forbidden': 'Metrics are served on this machine or with the metrics token',
   'not-an-authorised-issuer': 'The department is not an authorised issuer of this license type',
   'not-found': 'Not found',
   'department-not-found': 'Department not found',

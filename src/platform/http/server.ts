@@ -1,7 +1,7 @@
 /**
  * The HTTP server every capability's routes are registered on, with what no route should do for
  * itself: the problem mapper, the edge checks on input, security headers and CORS, request ids,
- * logging, health, and the OpenAPI document at /docs.
+ * logging, health, metrics, and the OpenAPI document at /docs.
  */
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
@@ -18,6 +18,9 @@ import type { Platform } from '../platform.ts';
 import type { Migration } from '../store/migrate.ts';
 import { boundSchema, compileValidator, EDGE_BOUNDS, rawClientError, rejectHostileCoercion, rejectHostileInput } from './edge.ts';
 import { healthRoutes, type ReadinessCheck } from './health.ts';
+import { httpMetrics, kernelMetrics } from '../metrics.ts';
+import { metricsRoute } from './metricsRoute.ts';
+import { backupRoute } from './backupRoute.ts';
 import { PROBLEM_JSON, problemBody, sendProblem } from './problems.ts';
 import { securityHeaders } from './security.ts';
 import { isConsoleNavigation, sendConsolePage } from './webConsole.ts';
@@ -27,6 +30,9 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
+
+/** A request id taken from X-Request-Id: what ids look like (UUIDs, trace ids), never what could forge a log line. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The largest request body a route takes unless it says otherwise (a license with its data is a few KB). */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -44,7 +50,11 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     loggerInstance: platform.log as FastifyBaseLogger,
     // One line per request at debug (below), not Fastify's two at info.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    genReqId: () => randomUUID(),
+    // A request id the caller (or the load balancer) gave is kept, so one id follows a request across systems.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Path parameters are bounded by the edge's own limit (a longer one is a problem, not a bare 414).
@@ -67,7 +77,12 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const http = httpMetrics(platform.metrics);
+  kernelMetrics(platform.metrics, platform.store, platform.background);
   app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    http.requests.inc(labels);
+    http.duration.observe(labels, reply.elapsedTime / 1000);
     request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
@@ -123,5 +138,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   await app.register(healthRoutes, { platform, migrations: options.migrations, checks: options.readiness });
+  await app.register(metricsRoute, { platform });
+  await app.register(backupRoute, { platform });
   return app;
 }

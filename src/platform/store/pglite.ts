@@ -2,6 +2,7 @@ import '../wasmCalls.ts';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { dumpPglite } from './backup.ts';
 import { DataDirLock } from './dataDirLock.ts';
 import type { Queryable, QueryResult, Store } from './store.ts';
 
@@ -58,6 +59,9 @@ export async function openPgliteStore(dataDir?: string, command = 'certbridge'):
       for (const effect of effects) effect();
       return result;
     },
+    backup: () => dumpPglite(db),
+    // One process holds the folder: nobody else can be starting on it.
+    exclusive: <T>(work: () => Promise<T>) => work(),
     async close() {
       if (!db.closed) await db.close();
       lock?.release();

@@ -27,6 +27,9 @@ export const storeUnavailable = (cause: unknown) =>
 
 const translate = (error: unknown): unknown => (isUnavailable(error) ? storeUnavailable(error) : error);
 
+/** The advisory lock one starting process holds while it migrates and seeds (the others wait). */
+const START_LOCK = 7261002;
+
 function wrap(client: pg.Pool | pg.PoolClient, broken?: (error: unknown) => void, effects?: (() => void)[], hooks?: (() => Promise<void>)[]): Queryable {
   return {
     ...(hooks ? { beforeCommit: (work: () => Promise<void>) => void hooks.push(work) } : {}),
@@ -147,6 +150,25 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Sto
         throw error;
       } finally {
         client.release(failure instanceof Error ? failure : failure === undefined ? undefined : true);
+      }
+    },
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
+    async exclusive<T>(work: () => Promise<T>): Promise<T> {
+      // A connection of its own, outside the pool (a pool of one would deadlock the work), holds
+      // the session lock; if this process dies, PostgreSQL ends the session and frees the lock.
+      const holder = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      holder.on('error', () => undefined);
+      try {
+        await holder.connect();
+        await holder.query('select pg_advisory_lock($1)', [START_LOCK]);
+      } catch (error) {
+        await holder.end().catch(() => undefined);
+        throw translate(error);
+      }
+      try {
+        return await work();
+      } finally {
+        await holder.end().catch(() => undefined);
       }
     },
     async close() {

@@ -52,6 +52,16 @@ export interface Store extends Queryable {
    * alone may open. Returns the stop.
    */
   listen?(channel: string, handlers: ChannelHandlers): () => Promise<void>;
+  /**
+   * Runs `work` while no other process starting on this store runs its own (PostgreSQL: a session
+   * advisory lock, freed when the work ends or the process dies): what several nodes starting at
+   * once on an empty database must do one at a time (migrate, seed). The others wait.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** A consistent copy of the embedded store, gzip'd tar (`certbridge backup`); PostgreSQL has its own tools. */
+  backup?(): Promise<Buffer>;
+  /** The pool's connections now (PostgreSQL), for metrics. */
+  poolUse?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 

@@ -1,0 +1,76 @@
+/**
+ * Keys at start, as an operator meets them: the master key kept outside the data folder
+ * (CERTBRIDGE_MASTER_KEY_FILE), the event signing key there from the first start, and a server or
+ * command that refuses, with exit code 2 and one line, to start on sealed keys without their key
+ * or with another one — creating no key beside them. Real processes of the compiled CLI, both stores.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openStore } from '../../src/platform/store/store.ts';
+import { startServer, REPO_ROOT } from '../support/serverProcess.ts';
+import { createTestStore } from '../support/store.ts';
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/certbridge.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, CERTBRIDGE_MASTER_KEY: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const root = mkdtempSync(join(tmpdir(), 'certbridge-master-key-'));
+const dataDir = join(root, 'data');
+const keyFile = join(root, 'secrets', 'master.key');
+let databaseUrl = '';
+let drop = async () => undefined as void;
+const storeEnv = () => ({ CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
+
+beforeAll(async () => {
+  const test = await createTestStore();
+  // Only the database is kept (PostgreSQL): the processes under test open it themselves.
+  if (test.url) {
+    databaseUrl = test.url;
+    drop = test.drop;
+  } else await test.store.close();
+});
+
+afterAll(async () => {
+  await drop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+it('makes the master key in CERTBRIDGE_MASTER_KEY_FILE, outside the data folder, and the event signing key at the first start', async () => {
+  const server = await startServer({ env: { ...storeEnv(), CERTBRIDGE_MASTER_KEY: '', CERTBRIDGE_MASTER_KEY_FILE: keyFile }, args: ['--migrate'] });
+  await server.kill('SIGTERM');
+  expect(readFileSync(keyFile, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+  expect(existsSync(join(dataDir, 'master.key'))).toBe(false);
+  const store = databaseUrl ? await openStore({ databaseUrl }) : await openStore({ dataDir });
+  const purposes = (await store.query<{ purpose: string }>('select purpose from signing_keys')).rows.map((r) => r.purpose);
+  await store.close();
+  expect(purposes).toContain('event');
+});
+
+it('refuses to start without the master key of the sealed keys: exit code 2, one line, no new key file', async () => {
+  const started = Date.now();
+  const serve = await cli(['serve', '--port', '0'], storeEnv());
+  expect(serve.code).toBe(2);
+  expect(serve.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: the store holds sealed signing keys but no master key was given .*CERTBRIDGE_MASTER_KEY_FILE/)]);
+  expect(Date.now() - started).toBeLessThan(30_000);
+  // A command neither: it must not make a key beside the sealed ones (it once made ./data/master.key).
+  const command = await cli(['departments', 'list'], storeEnv());
+  expect(command.code).toBe(2);
+  expect(command.stderr).toMatch(/no master key was given/);
+  expect(existsSync(join(dataDir, 'master.key'))).toBe(false);
+});
+
+it('refuses to start with a wrong master key: exit code 2 and one line naming the key it cannot unseal', async () => {
+  const serve = await cli(['serve', '--port', '0'], { ...storeEnv(), CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32) });
+  expect(serve.code).toBe(2);
+  expect(serve.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: the master key does not unseal the stored signing keys \(key [A-Za-z0-9_-]+\)/)]);
+  // The right key, from its file, starts it again.
+  const server = await startServer({ env: { ...storeEnv(), CERTBRIDGE_MASTER_KEY_FILE: keyFile } });
+  await server.kill('SIGTERM');
+});
