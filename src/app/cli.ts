@@ -67,6 +67,17 @@ storeOptions(program.command('restore <file>').description('restore a backup int
   await restoreCommand(await configOf(options), file, print);
 });
 
+const masterKey = program.command('master-key').description('the key that seals the signing keys at rest');
+storeOptions(
+  masterKey
+    .command('rotate')
+    .description('seal every signing key again under a new master key (every server stopped); the new key is read from the file, or made there')
+    .requiredOption('--new-key-file <file>', 'the new master key (64 hex characters), made when the file does not exist'),
+).action(async (options: StoreFlags & { newKeyFile: string }) => {
+  const { rotateMasterKeyCommand } = await import('./commands/masterKey.ts');
+  await rotateMasterKeyCommand(await configOf(options), options, print);
+});
+
 const departments = program.command('departments').description('the registry of departments');
 storeOptions(departments.command('list').description('list the departments').option('--json', 'print JSON')).action(async (options: StoreFlags & { json?: boolean }) => {
   const { callServer, runningServer, withPlatform } = await import('./commands/store.ts');

@@ -26,8 +26,13 @@ export interface WorkerBeat {
   elsewhere(): void;
 }
 
-/** A worker is alive while its last good pass is no older than ten intervals (at least five seconds). */
+/**
+ * A worker is alive while its last good pass is no older than ten intervals, and at least thirty
+ * seconds: one long pass on a loaded machine (a deliverer's first pass over a seeded outbox) must
+ * not take a node out of the load balancer.
+ */
 const MISSED_PASSES = 10;
+const AT_LEAST_MS = 30_000;
 
 export class BackgroundWork {
   private readonly workers = new Map<string, WorkerState>();
@@ -105,7 +110,7 @@ export class BackgroundWork {
       .filter((w) => w.running)
       .map((w) => {
         const age = now - w.lastPassAt;
-        const ok = age <= Math.max(MISSED_PASSES * w.intervalMs, 5_000);
+        const ok = age <= Math.max(MISSED_PASSES * w.intervalMs, AT_LEAST_MS);
         return { name: w.name, ok, detail: ok ? `last pass ${age} ms ago` : `no pass for ${age} ms${w.lastError ? `: ${w.lastError}` : ''}` };
       });
   }

@@ -2,13 +2,15 @@
  * Keys at start, as an operator meets them: the master key kept outside the data folder
  * (CERTBRIDGE_MASTER_KEY_FILE), the event signing key there from the first start, and a server or
  * command that refuses, with exit code 2 and one line, to start on sealed keys without their key
- * or with another one — creating no key beside them. Real processes of the compiled CLI, both stores.
+ * or with another one — creating no key beside them; `master-key rotate` re-seals them. Real processes of the compiled CLI, both stores.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KeyStore } from '../../src/platform/crypto/keyStore.ts';
+import type { PublicJwk } from '../../src/platform/crypto/keys.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { startServer, REPO_ROOT } from '../support/serverProcess.ts';
 import { createTestStore } from '../support/store.ts';
@@ -73,4 +75,19 @@ it('refuses to start with a wrong master key: exit code 2 and one line naming th
   // The right key, from its file, starts it again.
   const server = await startServer({ env: { ...storeEnv(), CERTBRIDGE_MASTER_KEY_FILE: keyFile } });
   await server.kill('SIGTERM');
+});
+
+it('master-key rotate seals every signing key under a new key: the old one is refused after, the new one opens them all', async () => {
+  const newKeyFile = join(root, 'secrets', 'master-2027.key');
+  const rotated = await cli(['master-key', 'rotate', '--new-key-file', newKeyFile], { ...storeEnv(), CERTBRIDGE_MASTER_KEY_FILE: keyFile });
+  expect(rotated.code, rotated.stderr).toBe(0);
+  expect(rotated.stdout).toMatch(/^\d+ signing keys sealed under the new master key \(made in /);
+  expect((await cli(['departments', 'list'], { ...storeEnv(), CERTBRIDGE_MASTER_KEY_FILE: keyFile })).stderr).toMatch(/does not unseal the stored signing keys/);
+  expect((await cli(['departments', 'list', '--json'], { ...storeEnv(), CERTBRIDGE_MASTER_KEY_FILE: newKeyFile })).code).toBe(0);
+  const next = Buffer.from(readFileSync(newKeyFile, 'utf8'), 'hex');
+  const store = databaseUrl ? await openStore({ databaseUrl }) : await openStore({ dataDir });
+  const rows = (await store.query<{ kid: string; alg: 'EdDSA' | 'SM2'; public_jwk: PublicJwk; private_key_enc: string }>('select kid, alg, public_jwk, private_key_enc from signing_keys')).rows;
+  await store.close();
+  expect(rows.length).toBeGreaterThan(1);
+  for (const row of rows) expect(KeyStore.unseals({ kid: row.kid, alg: row.alg, publicJwk: row.public_jwk, privateKeyEncrypted: row.private_key_enc }, next), row.kid).toBe(true);
 });

@@ -117,8 +117,13 @@ describe.runIf(testStoreKind() === 'postgres')('nodes starting at once on an emp
       const nodes = await Promise.all([1, 2].map(() => startServer({ env: nodeEnv, args: ['--migrate', '--demo'], readyTimeoutMs: 120_000 })));
       try {
         for (const node of nodes) {
-          const ready = await fetch(`${node.url}/health/ready`);
-          expect(ready.status, node.output()).toBe(200);
+          // Ready once its background workers made their first passes (slower on a loaded machine).
+          let ready = await fetch(`${node.url}/health/ready`);
+          for (const deadline = Date.now() + 30_000; ready.status !== 200 && Date.now() < deadline; ready = await fetch(`${node.url}/health/ready`)) {
+            await ready.text();
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          expect(ready.status, `${await ready.text()}\n${node.output()}`).toBe(200);
           expect(node.output()).not.toMatch(/already registered/);
         }
         const [a, b] = await Promise.all(nodes.map(async (n) => (await (await fetch(`${n.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }));

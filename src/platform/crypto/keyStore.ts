@@ -1,6 +1,8 @@
 import { hkdfSync } from 'node:crypto';
 import type { Queryable } from '../store/store.ts';
 import {
+  decryptAtRest,
+  encryptAtRest,
   generateSigningKey,
   loadSigningKey,
   verificationKeyFromJwk,
@@ -149,6 +151,24 @@ export class KeyStore {
   static async oldestSealedKey(db: Queryable): Promise<StoredKeyMaterial | undefined> {
     const row = (await db.query<KeyRow>('select kid, alg, public_jwk, private_key_enc, retired_at from signing_keys order by created_at limit 1')).rows[0];
     return row && { kid: row.kid, alg: row.alg, publicJwk: row.public_jwk, privateKeyEncrypted: row.private_key_enc };
+  }
+
+  /**
+   * Seals every stored private key again under `next` (master key rotation), in one transaction:
+   * all of them move, or none does. Every process must then use `next`; one still running with
+   * the old key would seal a new key under it (so the nodes are stopped first).
+   */
+  static async reseal(db: Queryable, current: Buffer, next: Buffer): Promise<number> {
+    const rows = (await db.query<{ kid: string; private_key_enc: string }>('select kid, private_key_enc from signing_keys order by created_at for update')).rows;
+    for (const row of rows) {
+      const raw = decryptAtRest(current, row.private_key_enc, row.kid);
+      try {
+        await db.query('update signing_keys set private_key_enc = $2 where kid = $1', [row.kid, encryptAtRest(next, raw, row.kid)]);
+      } finally {
+        raw.fill(0);
+      }
+    }
+    return rows.length;
   }
 
   /** Whether `masterKey` unseals `stored` (AES-GCM cannot tell a wrong key from a damaged one: both refuse). */
