@@ -302,6 +302,18 @@ export const SETTINGS = {
     fallback: () => 30,
     parse: integer(1, 100_000),
   }),
+  redisUrl: setting<string | undefined>({
+    group: SECURITY,
+    env: 'CERTBRIDGE_REDIS_URL',
+    shown: 'unset',
+    doc: 'a Redis (`redis://host:6379/0`) through which every server process counts the per-address request limits together (public verification, number checks, sign-in addresses); unset, each process counts its own. If Redis is unreachable the limits are not applied rather than requests refused',
+    fallback: () => undefined,
+    parse: (s) => {
+      const url = new URL(s.trim());
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('must be a redis:// or rediss:// URL');
+      return url.toString();
+    },
+  }),
   verifyRatePerMinute: setting({
     group: SECURITY,
     env: 'CERTBRIDGE_VERIFY_RATE',

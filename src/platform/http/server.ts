@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import { DomainError, rateLimited } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Migration } from '../store/migrate.ts';
@@ -42,6 +43,24 @@ export interface HttpServerOptions {
   readiness: readonly ReadinessCheck[];
   /** The OpenAPI document's `webhooks` (the events the platform sends). */
   webhooks?: Record<string, unknown>;
+}
+
+/**
+ * The Redis the request-rate limits count in. Fail fast, never queue: while it is unreachable a
+ * request is not held up (the limit is skipped, said once in the log), and it reconnects by itself.
+ */
+function sharedCounter(url: string, log: Platform['log']): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) log.warn({ err: error }, 'the shared rate-limit counter (CERTBRIDGE_REDIS_URL) is unreachable: limits are not applied until it is back');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('the shared rate-limit counter is back');
+    down = false;
+  });
+  return redis;
 }
 
 export async function createHttpServer(platform: Platform, options: HttpServerOptions): Promise<FastifyInstance> {
@@ -98,11 +117,15 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   );
 
   await securityHeaders(app, config);
+  const redis = config.redisUrl ? sharedCounter(config.redisUrl, platform.log) : undefined;
+  if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
   // Request-rate limits per client address, for the routes that ask for one (config.rateLimit):
   // public and unauthenticated routes, whose cost anyone can impose.
   await app.register(rateLimit, {
     global: false,
     groupId: 'default',
+    // With several server processes, one count per address for all of them (CERTBRIDGE_REDIS_URL).
+    ...(redis ? { redis, nameSpace: 'certbridge-rate-limit:', skipOnError: true } : {}),
     addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false },
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false, 'retry-after': true },
     errorResponseBuilder: (_request, context) => rateLimited('rate-limited', `too many requests from this address: ${context.max} a ${context.after === '1 minute' ? 'minute' : 'window'}; try again in ${context.after}`, context.ttl / 1000),
