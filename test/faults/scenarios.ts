@@ -688,3 +688,130 @@ export async function webhookDown(kind: StoreKind, options: WebhookDownOptions):
     await store.cleanup();
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Several nodes as one (issue 19, part 4): two servers on one PostgreSQL behind a real HAProxy
+ * (Debian's, health-checking `/health/ready` as deploy/haproxy/haproxy.cfg does, retrying a request
+ * whose connection failed on the other node); one node killed with SIGKILL under issuance load
+ * through the proxy. The other serves on: every license acknowledged with 201 exists and verifies
+ * through the proxy, the background jobs the dead node held are taken over (job_leases), the audit
+ * log verifies.
+ */
+export async function nodeKillBehindProxy(options: { acknowledgedBefore: number; acknowledgedAfter: number; concurrency: number }) {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const store = await prepareStore('postgres');
+  const dir = mkdtempSync(join(tmpdir(), 'certbridge-haproxy-drill-'));
+  const nodes: ServerProcess[] = [];
+  let proxy: ReturnType<typeof spawn> | undefined;
+  let load: ReturnType<typeof startLoad> | undefined;
+  let proxyOutput = '';
+  try {
+    const client = await issuerOn(store);
+    nodes.push(...(await Promise.all([0, 1].map(() => startServer({ env: store.env, args: ['--migrate'] })))));
+    const port = await freePort();
+    const config = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      config,
+      [
+        'global',
+        '    maxconn 2000',
+        'defaults',
+        '    mode http',
+        '    timeout connect 2s',
+        '    timeout client 30s',
+        '    timeout server 30s',
+        '    retries 3',
+        // A request whose connection failed goes to the other node: it was never sent. (Not one cut off
+        // mid-answer: it may have been committed, and an issuance is not to be sent twice.)
+        '    retry-on conn-failure',
+        '    option redispatch 1',
+        'frontend certbridge',
+        `    bind 127.0.0.1:${port}`,
+        '    option forwardfor',
+        '    default_backend nodes',
+        'backend nodes',
+        '    balance roundrobin',
+        '    option httpchk GET /health/ready',
+        '    http-check expect status 200',
+        '    default-server inter 500ms fall 2 rise 2',
+        ...nodes.map((n, i) => `    server node${i + 1} 127.0.0.1:${n.port} check`),
+        '',
+      ].join('\n'),
+    );
+    proxy = spawn('/usr/sbin/haproxy', ['-db', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proxy.stdout!.on('data', (c: Buffer) => (proxyOutput += c.toString()));
+    proxy.stderr!.on('data', (c: Buffer) => (proxyOutput += c.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    const bearer = await token(url, client);
+    load = startLoad({ url: () => url, token: () => bearer }, { concurrency: options.concurrency, pauseOnFailureMs: 50 });
+    await load.untilAcknowledged(options.acknowledgedBefore, 120_000);
+
+    const db = new pg.Client({ connectionString: store.databaseUrl });
+    await db.connect();
+    const heldBy = async (name: string) => Number((await db.query<{ holder: string }>('select holder from job_leases where name = $1', [name])).rows[0]?.holder.split(':')[1]);
+    // Kill the node that holds the quality follower, so the drill sees its work move too.
+    const holder = await heldBy('quality.follow-changes');
+    const victim = nodes.find((n) => n.pid === holder) ?? nodes[0];
+    const survivor = nodes.find((n) => n !== victim)!;
+    const killedAt = now();
+    await victim.kill('SIGKILL');
+    const acknowledgedAtKill = load.acknowledged().length;
+    await load.untilAcknowledged(acknowledgedAtKill + options.acknowledgedAfter, 120_000);
+    const afterKill = load.results.filter((r) => r.startedAt >= killedAt);
+    const firstAfter = afterKill.filter((r) => r.status === 201).map((r) => r.endedAt).sort((a, b) => a - b)[0];
+    let takeoverMs = -1;
+    const deadline = now() + 30_000;
+    while (now() < deadline) {
+      if ((await heldBy('quality.follow-changes')) === survivor.pid) {
+        takeoverMs = now() - killedAt;
+        break;
+      }
+      await sleep(100);
+    }
+    await db.end();
+    await load.stop();
+    const results = load.results;
+    load = undefined;
+    const acknowledged = results.filter((r) => r.status === 201);
+    const survival = await checkSurvivors(url, bearer, acknowledged);
+    expect(survivor.alive()).toBe(true);
+    await survivor.kill('SIGTERM', 20_000);
+    const audit = await auditVerify(store);
+
+    printFigures('a node killed behind HAProxy (PostgreSQL, private cluster)', {
+      nodes: 2,
+      'concurrent issuers (through the proxy)': options.concurrency,
+      'requests sent': results.length,
+      answers: tally(results),
+      'answers after the kill': tally(afterKill),
+      'acknowledged in all': acknowledged.length,
+      'first 201 after the kill': firstAfter === undefined ? 'none' : ms(firstAfter - killedAt),
+      'quality follower taken over after': takeoverMs < 0 ? 'not within 30 s' : ms(takeoverMs),
+      'acknowledged and found again': `${survival.checked - survival.missing.length} of ${acknowledged.length}`,
+      'acknowledged and verifying valid': `${survival.checked - survival.notValid.length} of ${acknowledged.length}`,
+      'audit verify --json': `exit ${audit.code}, ${audit.report?.treeSize} entries in the tree, ${audit.report?.pending} pending`,
+    });
+    // What a client may see: its license acknowledged, or a refusal it can retry (the node died mid-request: 502/503 from the proxy).
+    const unexpected = results.filter((r) => ![201, 0, 502, 503].includes(r.status));
+    expect(unexpected.map((r) => `${r.status} ${r.code ?? ''}`)).toEqual([]);
+    expect(survival.missing, 'acknowledged licenses missing after a node died').toEqual([]);
+    expect(survival.notValid, 'acknowledged licenses that do not verify after a node died').toEqual([]);
+    expect(takeoverMs, 'the surviving node takes the dead one’s background work over').toBeGreaterThan(0);
+    expect(audit.code, `audit verify failed:\n${audit.raw.stdout}\n${audit.raw.stderr}`).toBe(0);
+  } catch (error) {
+    for (const node of nodes) showServerOutput(node, error);
+    process.stdout.write(`--- haproxy\n${proxyOutput.slice(-5000)}\n`);
+    throw error;
+  } finally {
+    await load?.stop().catch(() => undefined);
+    proxy?.kill('SIGKILL');
+    for (const node of nodes) await node.kill('SIGKILL');
+    await store.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
