@@ -17,12 +17,13 @@ import { createServer as createHttpServer } from 'node:http';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { agreementRequest, businessLicenseResource } from '../agreements/support.ts';
-import { freePort } from '../support/pgCluster.ts';
+import { freePort, postgresBinDir as postgresBinDirOf } from '../support/pgCluster.ts';
 import { licenseRequest } from '../support/platform.ts';
 import { startServer, type ServerProcess } from '../support/serverProcess.ts';
 import {
   auditVerify,
   call,
+  cli,
   checkSurvivors,
   createClientWithCli,
   issueOnce,
@@ -813,5 +814,141 @@ export async function nodeKillBehindProxy(options: { acknowledgedBefore: number;
     for (const node of nodes) await node.kill('SIGKILL');
     await store.cleanup();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The pgBackRest drill (issue 19, part 6): a full backup of a private cluster archiving its WAL
+ * through pgBackRest (Debian's package), licenses issued before and after a chosen moment, and a
+ * point-in-time restore to that moment into a new data folder on a new port. On the restored
+ * database a server proves what an operator must know: `audit verify` passes against the tree
+ * head exported before the moment, the licenses of before verify, those of after are not there,
+ * new issuance works.
+ */
+export async function pgBackRestDrill() {
+  const { execFileSync } = await import('node:child_process');
+  const { appendFileSync, chownSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const store = await prepareStore('postgres', {}, { archive_mode: 'on', wal_level: 'replica', max_wal_senders: 2 });
+  const cluster = store.cluster!;
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  const asPostgres = (tool: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', tool, ...args], { cwd: cluster.dir, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const home = join(cluster.dir, 'pgbackrest');
+  for (const sub of ['', 'repo', 'log', 'lock']) {
+    mkdirSync(join(home, sub), { recursive: true });
+    chownSync(join(home, sub), uid, gid);
+  }
+  const conf = join(home, 'pgbackrest.conf');
+  writeFileSync(
+    conf,
+    [
+      '[global]',
+      `repo1-path=${join(home, 'repo')}`,
+      `log-path=${join(home, 'log')}`,
+      `lock-path=${join(home, 'lock')}`,
+      'start-fast=y',
+      'log-level-console=warn',
+      'log-level-file=off',
+      '[drill]',
+      `pg1-path=${join(cluster.dir, 'data')}`,
+      `pg1-port=${cluster.port}`,
+      `pg1-socket-path=${cluster.dir}`,
+      '',
+    ].join('\n'),
+  );
+  chownSync(conf, uid, gid);
+  const backRest = (...args: string[]) => asPostgres('pgbackrest', [`--config=${conf}`, '--stanza=drill', ...args]);
+  const restoredData = join(cluster.dir, 'restored');
+  const servers: ServerProcess[] = [];
+  let restoredUp = false;
+  try {
+    const admin = new pg.Client({ connectionString: cluster.url() });
+    await admin.connect();
+    await admin.query(`alter system set archive_command = 'pgbackrest --config=${conf} --stanza=drill archive-push %p'`);
+    await admin.query('select pg_reload_conf()');
+    backRest('stanza-create');
+    backRest('check');
+    const client = await issuerOn(store);
+    const backupStarted = now();
+    backRest('backup', '--type=full');
+    const backupMs = now() - backupStarted;
+
+    const server = await startServer({ env: store.env, args: ['--migrate'] });
+    servers.push(server);
+    const bearer = await token(server.url, client);
+    const before = [];
+    for (let i = 0; i < 3; i++) before.push(await issueOnce(server.url, bearer));
+    // The log is sequenced every 100 ms here: wait for the tree head to cover what was issued, then export it.
+    await sleep(1_000);
+    const treeHead = join(home, 'tree-head.json');
+    const exported = await cli(['audit', 'export-tree-head', '--out', treeHead], store.env);
+    expect(exported.code, exported.stderr).toBe(0);
+    await sleep(500);
+    const target = (await admin.query<{ t: string }>("select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' as t")).rows[0].t;
+    await sleep(500);
+    const after = [];
+    for (let i = 0; i < 2; i++) after.push(await issueOnce(server.url, bearer));
+    await admin.query('select pg_switch_wal()');
+    backRest('check'); // returns once the switched WAL segment is in the archive
+    await admin.end();
+    await server.kill('SIGTERM', 20_000);
+    servers.length = 0;
+
+    // Restore into a new folder, to the moment, and start it beside the original on its own port.
+    mkdirSync(restoredData, { mode: 0o700 });
+    chownSync(restoredData, uid, gid);
+    const restoreStarted = now();
+    backRest('restore', `--pg1-path=${restoredData}`, '--type=time', `--target=${target}`, '--target-action=promote');
+    const port = await freePort();
+    appendFileSync(restoredData + '/postgresql.auto.conf', `\nport = ${port}\narchive_mode = off\n`);
+    asPostgres(join(postgresBinDirOf(), 'pg_ctl'), ['-D', restoredData, 'start', '-w', '-t', '120', '-l', join(home, 'restored.log')]);
+    restoredUp = true;
+    const restoreMs = now() - restoreStarted;
+    const restoredUrl = `postgres://postgres@127.0.0.1:${port}/certbridge`;
+    const env = { ...store.env, DATABASE_URL: restoredUrl };
+
+    const verified = await cli(['audit', 'verify', '--json', '--from-tree-head', treeHead], env);
+    const again = await startServer({ env });
+    servers.push(again);
+    const verdicts = [];
+    for (const issued of before) {
+      const verdict = await call(again.url, 'POST', '/api/v1/verify', { body: { credential: issued.credential } });
+      verdicts.push(verdict.body?.valid === true);
+    }
+    const bearerAgain = await token(again.url, client);
+    const afterFound = [];
+    for (const issued of after) afterFound.push((await call(again.url, 'GET', `/api/v1/licenses/${issued.identifier}`, { token: bearerAgain })).status);
+    const fresh = await call(again.url, 'POST', '/api/v1/licenses', { token: bearerAgain, body: licenseRequest() });
+
+    printFigures('pgBackRest full backup + WAL archive, point-in-time restore (private cluster)', {
+      pgbackrest: asPostgres('pgbackrest', ['version']).trim(),
+      'full backup took': ms(backupMs),
+      'restore to the moment and start took': ms(restoreMs),
+      'licenses before the moment, verifying after the restore': `${verdicts.filter(Boolean).length} of ${before.length}`,
+      'licenses after the moment, answered after the restore': afterFound.join(', '),
+      'audit verify --from-tree-head': `exit ${verified.code}`,
+      'new issuance on the restored database': fresh.status,
+    });
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verdicts).toEqual(before.map(() => true));
+    expect(afterFound).toEqual(after.map(() => 404));
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(201);
+  } catch (error) {
+    for (const server of servers) showServerOutput(server, error);
+    throw error;
+  } finally {
+    for (const server of servers) await server.kill('SIGKILL');
+    if (restoredUp) {
+      try {
+        asPostgres(join(postgresBinDirOf(), 'pg_ctl'), ['-D', restoredData, 'stop', '-m', 'immediate', '-w']);
+      } catch {
+        // already down
+      }
+    }
+    await store.cleanup();
   }
 }
