@@ -13,7 +13,7 @@ import { KeyStore } from '../../src/platform/crypto/keyStore.ts';
 import type { PublicJwk } from '../../src/platform/crypto/keys.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { startServer, REPO_ROOT } from '../support/serverProcess.ts';
-import { createTestStore } from '../support/store.ts';
+import { storeForProcesses } from '../support/store.ts';
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -27,16 +27,11 @@ const root = mkdtempSync(join(tmpdir(), 'certbridge-master-key-'));
 const dataDir = join(root, 'data');
 const keyFile = join(root, 'secrets', 'master.key');
 let databaseUrl = '';
-let drop = async () => undefined as void;
+let drop: () => Promise<void> = async () => undefined;
 const storeEnv = () => ({ CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
 
 beforeAll(async () => {
-  const test = await createTestStore();
-  // Only the database is kept (PostgreSQL): the processes under test open it themselves.
-  if (test.url) {
-    databaseUrl = test.url;
-    drop = test.drop;
-  } else await test.store.close();
+  ({ databaseUrl, drop } = await storeForProcesses());
 });
 
 afterAll(async () => {

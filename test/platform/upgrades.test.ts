@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/app/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { REPO_ROOT, startServer } from '../support/serverProcess.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { createTestStore, storeForProcesses, testStoreKind } from '../support/store.ts';
 
 const MASTER_KEY = 'cd'.repeat(32);
 
@@ -28,7 +28,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 const root = mkdtempSync(join(tmpdir(), 'certbridge-upgrades-'));
 const dataDir = join(root, 'data');
 let databaseUrl = '';
-let drop = async () => undefined as void;
+let drop: () => Promise<void> = async () => undefined;
 const env = () => ({ CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
 
 /** Runs `sql` on the store the processes use (the embedded one only while none of them holds it). */
@@ -51,11 +51,7 @@ const appliedCount = async () => {
 };
 
 beforeAll(async () => {
-  const test = await createTestStore();
-  if (test.url) {
-    databaseUrl = test.url;
-    drop = test.drop;
-  } else await test.store.close();
+  ({ databaseUrl, drop } = await storeForProcesses());
 });
 
 afterAll(async () => {

@@ -36,3 +36,15 @@ export async function createTestStore(): Promise<{ store: Store; url?: string; d
     },
   };
 }
+
+/**
+ * A store for tests whose processes under test open it themselves: on PostgreSQL a fresh database
+ * (its URL; `drop` removes it), on the embedded store nothing (an empty URL: each process opens
+ * its data folder).
+ */
+export async function storeForProcesses(): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
+  const test = await createTestStore();
+  if (test.url) return { databaseUrl: test.url, drop: test.drop };
+  await test.store.close();
+  return { databaseUrl: '', drop: async () => undefined };
+}
