@@ -30,6 +30,7 @@ import {
   ms,
   newDepartment,
   now,
+  MASTER_KEY,
   prepareStore,
   printFigures,
   registerDepartments,
@@ -950,5 +951,194 @@ export async function pgBackRestDrill() {
       }
     }
     await store.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * PostgreSQL high availability (issue 19, part 5): Patroni (Debian's) with one etcd managing a
+ * primary and a synchronous standby in a temporary folder, HAProxy routing to whichever Patroni
+ * says is the primary (GET /primary, as deploy/haproxy does: `pg` has no libpq multi-host), a
+ * CertBridge node on it under issuance load; the primary (Patroni and its postmaster) killed with
+ * SIGKILL. The standby is promoted, the node reconnects by itself, no acknowledged license is
+ * lost (synchronous replication), the audit log verifies; the time without writes is measured.
+ */
+export async function patroniFailover(options: { acknowledgedBefore: number; acknowledgedAfter: number; concurrency: number }) {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'certbridge-patroni-'));
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, uid, gid);
+  const children: ReturnType<typeof spawn>[] = [];
+  const logs = new Map<string, string>();
+  const run = (name: string, command: string, args: string[]) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    logs.set(name, '');
+    const keep = (c: Buffer) => logs.set(name, (logs.get(name)! + c.toString()).slice(-20_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    children.push(child);
+    return child;
+  };
+  const [etcdClient, etcdPeer, haPort] = [await freePort(), await freePort(), await freePort()];
+  const members = [];
+  for (const name of ['pg1', 'pg2']) members.push({ name, port: await freePort(), rest: await freePort(), data: join(dir, name) });
+  const restOf = (m: { rest: number }, path: string) => fetch(`http://127.0.0.1:${m.rest}${path}`).then((r) => r.status).catch(() => 0);
+  let server: ServerProcess | undefined;
+  let load: ReturnType<typeof startLoad> | undefined;
+  try {
+    run('etcd', '/usr/bin/etcd', [
+      '--name=e1', `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=http://127.0.0.1:${etcdClient}`, `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+      `--initial-cluster=e1=http://127.0.0.1:${etcdPeer}`,
+    ]);
+    const bin = postgresBinDirOf();
+    for (const m of members) {
+      const file = join(dir, `${m.name}.yml`);
+      writeFileSync(
+        file,
+        [
+          'scope: certbridge-drill',
+          `name: ${m.name}`,
+          `restapi: { listen: '127.0.0.1:${m.rest}', connect_address: '127.0.0.1:${m.rest}' }`,
+          `etcd3: { hosts: '127.0.0.1:${etcdClient}' }`,
+          'bootstrap:',
+          '  dcs:',
+          '    ttl: 10',
+          '    loop_wait: 2',
+          '    retry_timeout: 5',
+          '    synchronous_mode: true',
+          '    postgresql:',
+          '      use_pg_rewind: false',
+          "      parameters: { wal_level: replica, max_wal_senders: 5, max_replication_slots: 5, hot_standby: 'on', max_connections: 100 }",
+          '  initdb: [{ encoding: UTF8 }, { locale: C }]',
+          "  pg_hba: ['host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust', 'local all all trust']",
+          'postgresql:',
+          `  listen: '127.0.0.1:${m.port}'`,
+          `  connect_address: '127.0.0.1:${m.port}'`,
+          `  data_dir: '${m.data}'`,
+          `  bin_dir: '${bin}'`,
+          `  pgpass: '${join(dir, `pgpass-${m.name}`)}'`,
+          '  authentication: { superuser: { username: postgres }, replication: { username: postgres } }',
+          `  parameters: { unix_socket_directories: '${dir}' }`,
+          '',
+        ].join('\n'),
+      );
+      chownSync(file, uid, gid);
+      run(m.name, 'runuser', ['-u', 'postgres', '--', '/usr/bin/patroni', file]);
+      // The first bootstraps the cluster; the second then clones it as its standby.
+      const deadline = now() + 90_000;
+      while ((await restOf(m, m === members[0] ? '/primary' : '/sync')) !== 200) {
+        if (now() > deadline) throw new Error(`${m.name} did not come up as ${m === members[0] ? 'primary' : 'synchronous standby'}`);
+        await sleep(500);
+      }
+    }
+    const haproxyConfig = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      haproxyConfig,
+      [
+        'defaults',
+        '    mode tcp',
+        '    timeout connect 2s',
+        '    timeout client 30m',
+        '    timeout server 30m',
+        'listen postgres_primary',
+        `    bind 127.0.0.1:${haPort}`,
+        '    option httpchk GET /primary',
+        '    http-check expect status 200',
+        '    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions',
+        ...members.map((m) => `    server ${m.name} 127.0.0.1:${m.port} check port ${m.rest}`),
+        '',
+      ].join('\n'),
+    );
+    run('haproxy', '/usr/sbin/haproxy', ['-db', '-f', haproxyConfig]);
+    const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${members[0].port}/postgres` });
+    await admin.connect();
+    await admin.query('create database certbridge');
+    await admin.end();
+
+    const databaseUrl = `postgres://postgres@127.0.0.1:${haPort}/certbridge`;
+    const env = { CERTBRIDGE_MASTER_KEY: MASTER_KEY, CERTBRIDGE_DATA_DIR: join(dir, 'node'), CERTBRIDGE_AUDIT_INTERVAL_MS: '100', CERTBRIDGE_VERIFY_RATE: '1000000', DATABASE_URL: databaseUrl };
+    const store: FaultStore = { kind: 'postgres', env, databaseUrl, dataDir: join(dir, 'node'), cleanup: async () => undefined };
+    server = await startServer({ env, args: ['--migrate'] });
+    const client = await issuerOn(store);
+    const bearer = await token(server.url, client);
+    const running = server;
+    load = startLoad({ url: () => running.url, token: () => bearer }, { concurrency: options.concurrency, pauseOnFailureMs: 100 });
+    await load.untilAcknowledged(options.acknowledgedBefore, 120_000);
+
+    // Kill the primary: its Patroni first (so nothing restarts it), then its postmaster.
+    const primary = members[0];
+    const postmaster = Number(readFileSync(join(primary.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const killedAt = now();
+    // (runuser's child, not runuser itself: found by its configuration file)
+    execFileSync('pkill', ['-9', '-f', `patroni ${join(dir, `${primary.name}.yml`)}`]);
+    execFileSync('kill', ['-9', String(postmaster)]);
+    const acknowledgedAtKill = load.acknowledged().length;
+    const standby = members[1];
+    while ((await restOf(standby, '/primary')) !== 200) {
+      if (now() - killedAt > 90_000) throw new Error('the standby was not promoted within 90 s');
+      await sleep(200);
+    }
+    const promotedMs = now() - killedAt;
+    await load.untilAcknowledged(acknowledgedAtKill + options.acknowledgedAfter, 180_000);
+    await load.stop();
+    const results = load.results;
+    load = undefined;
+    const acknowledged = results.filter((r) => r.status === 201);
+    const lastBefore = Math.max(...acknowledged.filter((r) => r.endedAt <= killedAt).map((r) => r.endedAt));
+    const firstAfter = Math.min(...acknowledged.filter((r) => r.startedAt >= killedAt).map((r) => r.endedAt));
+    const survival = await checkSurvivors(server.url, bearer, acknowledged);
+    expect(server.alive(), 'the node survives the failover').toBe(true);
+    await server.kill('SIGTERM', 20_000);
+    server = undefined;
+    const audit = await auditVerify(store);
+
+    printFigures('PostgreSQL primary killed under load (Patroni + etcd, synchronous standby, HAProxy on /primary)', {
+      patroni: execFileSync('/usr/bin/patroni', ['--version'], { encoding: 'utf8' }).trim(),
+      'concurrent issuers': options.concurrency,
+      'requests sent': results.length,
+      answers: tally(results),
+      'acknowledged before the kill': acknowledgedAtKill,
+      'standby promoted after': ms(promotedMs),
+      'time without writes (last 201 before → first 201 after)': ms(firstAfter - lastBefore),
+      'acknowledged and found again': `${survival.checked - survival.missing.length} of ${acknowledged.length}`,
+      'acknowledged and verifying valid': `${survival.checked - survival.notValid.length} of ${acknowledged.length}`,
+      'audit verify --json': `exit ${audit.code}, ${audit.report?.treeSize} entries in the tree, ${audit.report?.pending} pending`,
+    });
+    // While there is no primary the node answers 503 store-unavailable (retry) or the request is cut off; never a 500.
+    expect(results.filter((r) => ![201, 0, 503].includes(r.status)).map((r) => `${r.status} ${r.code ?? ''}`)).toEqual([]);
+    expect(survival.missing, 'acknowledged licenses lost in the failover').toEqual([]);
+    expect(survival.notValid).toEqual([]);
+    expect(audit.code, `audit verify failed:\n${audit.raw.stdout}\n${audit.raw.stderr}`).toBe(0);
+  } catch (error) {
+    showServerOutput(server, error);
+    for (const [name, log] of logs) process.stdout.write(`--- ${name}\n${log.slice(-4000)}\n`);
+    throw error;
+  } finally {
+    await load?.stop().catch(() => undefined);
+    await server?.kill('SIGKILL');
+    for (const m of members) {
+      try {
+        execFileSync('pkill', ['-9', '-f', `patroni ${join(dir, `${m.name}.yml`)}`]);
+      } catch {
+        // not running
+      }
+    }
+    for (const child of children.reverse()) child.kill('SIGKILL');
+    for (const m of members) {
+      try {
+        process.kill(Number(readFileSync(join(m.data, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGKILL');
+      } catch {
+        // not running
+      }
+    }
+    await sleep(500);
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,8 +8,10 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-// SQLSTATE: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, and class 08 (connection exception).
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+// SQLSTATE: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections,
+// read_only_sql_transaction (a connection still on a primary that became a standby, or reached one,
+// during a failover), and class 08 (connection exception).
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '25006']);
 const CONNECTION_MESSAGES = /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect|Connection refused/i;
 
 /** Whether `error` means the database cannot be reached right now (rather than a fault of the query). */
