@@ -67,6 +67,9 @@ it('types validate: exit 0 for a valid definition; exit 1 naming every error by 
 it('types publish, types list and check number on the store: a published type is served and its numbers checked', async () => {
   const doc = join(dir, 'permit.json');
   writeFileSync(doc, JSON.stringify({ ...food.definition, key: 'cli-food-permit', name: '命令行许可证', typeCode: '11100000MB0143028R904', issuers: [] }));
+  // Commands never migrate: the operator makes the schema first.
+  const migrated = await cli(['migrate']);
+  expect(migrated.code, migrated.stderr).toBe(0);
   const published = await cli(['types', 'publish', doc, '--json']);
   expect(published.code, published.stderr).toBe(0);
   expect(JSON.parse(published.stdout)).toMatchObject({ key: 'cli-food-permit', version: '1.0.0', status: 'published' });
