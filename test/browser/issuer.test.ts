@@ -172,7 +172,10 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
       ['住所', 'domicile'],
       ['经营范围', 'businessScope'],
     ] as const) {
-      await dialog.getByLabel(label, { exact: true }).fill(String(e.data[field]));
+      const input = dialog.getByLabel(label, { exact: true });
+      await input.fill(String(e.data[field]));
+      // A date is chosen in a date picker: typed, then Enter.
+      if (field === 'establishedOn') await input.press('Enter');
     }
     await dialog.getByRole('button', { name: /签\s*发/ }).click();
     await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('/issuer/licenses/');

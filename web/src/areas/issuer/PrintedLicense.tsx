@@ -11,23 +11,10 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, isCalendarDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { fieldTitle, useStandard } from './shared.tsx';
+import { fieldTitle, useStandard, type LicenseView } from './shared.tsx';
 
-export interface LicenseView {
-  identifier: string;
-  version: number;
-  status: 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
-  type: string;
-  typeCode: string;
-  issuer: { code: string; name: string };
-  holder: { code: string; codeType: string; name: string };
-  validFrom: string;
-  validUntil: string | null;
-  data: Record<string, unknown>;
-  issuedAt: string;
-  updatedAt: string;
-  verificationUrl: string;
-}
+export type { LicenseView };
+
 
 const BUSINESS_LEFT = ['name', 'entityType', 'legalRepresentative', 'businessScope'];
 const BUSINESS_RIGHT = ['registeredCapital', 'establishedOn', 'businessTerm', 'domicile'];

@@ -157,7 +157,6 @@ export default function RegistryPage() {
       </Typography.Paragraph>
       {issuing ? (
         <IssueLicenseDialog
-          type="business-license"
           onClose={() => setIssuing(false)}
           onIssued={(identifier) => navigate(`/issuer/licenses/${encodeURIComponent(identifier)}`)}
         />
