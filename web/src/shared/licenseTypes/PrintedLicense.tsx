@@ -6,14 +6,14 @@
  * issuer's detail page, the holder's "my licenses", the public verification page and the
  * coordination office's preview of a draft all show this one component.
  */
-import { Col, Row } from 'antd';
+import { Col, Row, Skeleton } from 'antd';
 import type { CSSProperties, ReactNode } from 'react';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, isCalendarDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import './messages.ts';
-import { fieldTitle, type DisplayEntry, type LicenseTypeStandard } from './standard.ts';
+import { fieldTitle, useStandard, type DisplayEntry, type LicenseTypeStandard } from './standard.ts';
 
 export interface PrintedLicenseData {
   identifier?: string;
@@ -196,4 +196,10 @@ export function PrintedLicense({
       ) : null}
     </article>
   );
+}
+
+/** The printed license of a license of a published type: its standard loaded first. */
+export function PrintedLicenseOfType({ type, ...props }: { type: string; license: PrintedLicenseData; stamp?: string }) {
+  const standard = useStandard(type);
+  return standard ? <PrintedLicense standard={standard} {...props} /> : <Skeleton active paragraph={{ rows: 6 }} />;
 }
