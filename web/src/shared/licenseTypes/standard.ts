@@ -198,3 +198,25 @@ export function fieldProblemText(problem: { detail?: string; problems?: unknown 
   }
   return undefined;
 }
+
+/** Every published type's standard (empty until they load): to title fields whose type a record does not say. */
+export function useAllStandards(): LicenseTypeStandard[] {
+  const [list, setList] = useState<LicenseTypeStandard[]>([]);
+  useEffect(() => {
+    let live = true;
+    licenseTypes()
+      .then((types) => Promise.all(types.map((type) => standardOf(type.key))))
+      .then((all) => live && setList(all))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return list;
+}
+
+/** A field's title from the standard of `type` when given, else from the first type that has the field. */
+export function fieldTitleIn(standards: readonly LicenseTypeStandard[], name: string, language: string, type?: unknown): string {
+  const standard = standards.find((s) => s.key === type && name in s.dataSchema.properties) ?? standards.find((s) => name in s.dataSchema.properties);
+  return fieldTitle(standard, name, language);
+}
