@@ -102,7 +102,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     expect(await printed.locator('[data-field="holderCode"]').textContent()).toBe(license.holder.code);
     expect(await printed.locator('[data-field="name"]').textContent()).toBe(license.data.name);
     expect(await printed.locator('[data-field="establishedOn"]').textContent()).toBe('2016年4月12日');
-    expect(await printed.locator('[data-field="businessTerm"]').textContent()).toBe('2016年4月12日 至 长期');
+    expect(await printed.locator('[data-field="businessTermFrom:businessTermTo"]').textContent()).toBe('2016年4月12日 至 长期');
     // The labels are the standard's, in the printed order.
     expect(await printed.locator('dt').allTextContents()).toEqual(['名称', '类型', '法定代表人', '经营范围', '注册资本', '成立日期', '营业期限', '住所']);
     // The QR code is an image the server rendered, loaded.
@@ -172,7 +172,10 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
       ['住所', 'domicile'],
       ['经营范围', 'businessScope'],
     ] as const) {
-      await dialog.getByLabel(label, { exact: true }).fill(String(e.data[field]));
+      const input = dialog.getByLabel(label, { exact: true });
+      await input.fill(String(e.data[field]));
+      // A date is chosen in a date picker: typed, then Enter.
+      if (field === 'establishedOn') await input.press('Enter');
     }
     await dialog.getByRole('button', { name: /签\s*发/ }).click();
     await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('/issuer/licenses/');

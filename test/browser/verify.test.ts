@@ -66,7 +66,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the public verification page (Chromium)')
     expect(await field(desktop, 'holderCode')).toBe(license.holder.code);
     expect(await field(desktop, 'identifier')).toBe(license.identifier);
     expect(await field(desktop, 'establishedOn')).toBe('2015年3月9日');
-    expect(await field(desktop, 'businessTermTo')).toBe('长期');
+    // The business term is printed as a range: an open end is 长期.
+    expect(await field(desktop, 'businessTermFrom:businessTermTo')).toBe('2015年3月9日 至 长期');
     expect(await field(desktop, 'validity')).toBe('2015年3月9日 至 长期');
     expect(await field(desktop, 'iat')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
     // Nothing shown as an epoch number, and the checks are listed, all passed.

@@ -15,6 +15,7 @@ const Dashboard = lazy(() => import('./Dashboard.tsx'));
 const EscalationsPage = lazy(() => import('./EscalationsPage.tsx'));
 const DepartmentsPage = lazy(() => import('./DepartmentsPage.tsx'));
 const IssuersPage = lazy(() => import('./IssuersPage.tsx'));
+const LicenseTypesPage = lazy(() => import('./LicenseTypesPage.tsx'));
 const AuditPage = lazy(() => import('./AuditPage.tsx'));
 const ObjectionsPage = lazy(() => import('../../shared/objections/ObjectionsPage.tsx'));
 const QualityDashboard = lazy(() => import('../../shared/quality/QualityPages.tsx').then((m) => ({ default: m.QualityDashboard })));
@@ -34,6 +35,7 @@ export default function CoordinatorArea() {
         escalations: page(<EscalationsPage />),
         objections: page(<ObjectionsPage mode="coordinator" />),
         departments: page(<DepartmentsPage />),
+        licenseTypes: page(<LicenseTypesPage />),
         issuers: page(<IssuersPage />),
         audit: page(<AuditPage />),
         quality: page(<QualityDashboard selectDepartment />),

@@ -7,7 +7,8 @@ import { api, problemMessage } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { PageLoading } from '../../shared/PageLoading.tsx';
 import { checkEntry, verifyTreeHeadSignature, type EntryCheck, type InclusionProof, type PublicJwk, type SignatureCheck, type TreeHead } from './merkle.ts';
-import { fieldTitle, loadStandard, nameIn, useHolder, useLanguage, type LicenseTypeStandard } from './portal.ts';
+import { fieldTitleIn, useAllStandards } from '../../shared/licenseTypes/standard.ts';
+import { nameIn, useHolder, useLanguage } from './portal.ts';
 
 /** A use of the holder's data (GET /api/v1/holders/:holderCode/access-log): a system's access, a department's report, a read by staff. */
 interface Access {
@@ -50,12 +51,8 @@ export default function AccessLogPage() {
   const [error, setError] = useState<string>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [proofs, setProofs] = useState<Record<number, ProofState>>({});
-  const [standard, setStandard] = useState<LicenseTypeStandard>();
+  const standards = useAllStandards();
   const [round, setRound] = useState(0);
-
-  useEffect(() => {
-    loadStandard('business-license').then(setStandard, () => undefined);
-  }, []);
 
   // The tree head, and its signature checked with the published log key.
   useEffect(() => {
@@ -263,7 +260,7 @@ export default function AccessLogPage() {
                   </Descriptions.Item>
                   {item.fields.length > 0 ? (
                     <Descriptions.Item label={t('accessLog.fields')} span={{ xs: 1, sm: 1, md: 3 }}>
-                      {item.fields.map((f) => fieldTitle(standard, f, language)).join(language === 'en' ? ', ' : '、')}
+                      {item.fields.map((f) => fieldTitleIn(standards, f, language, (item.entry.data as { type?: unknown } | undefined)?.type)).join(language === 'en' ? ', ' : '、')}
                     </Descriptions.Item>
                   ) : null}
                 </Descriptions>

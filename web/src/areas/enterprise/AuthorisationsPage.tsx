@@ -7,7 +7,8 @@ import { api, problemMessage } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { PageLoading } from '../../shared/PageLoading.tsx';
 import { ToneTag } from './ToneTag.tsx';
-import { fieldTitle, lastDayOf, loadDepartments, loadPurposes, loadStandard, nameIn, useHolder, useLanguage, useLoaded, type LicenseTypeStandard, type Named } from './portal.ts';
+import { fieldTitle, fieldTitleIn, typeName, useAllStandards, useLicenseTypes, useStandard } from '../../shared/licenseTypes/standard.ts';
+import { lastDayOf, loadDepartments, loadPurposes, nameIn, useHolder, useLanguage, useLoaded, type Named } from './portal.ts';
 
 /** GET /api/v1/holders/:holderCode/authorisations */
 interface Authorisation {
@@ -25,13 +26,13 @@ interface Authorisation {
 }
 
 interface GrantForm {
+  type?: string;
   department: string;
   purpose: string;
   fields: string[];
   validUntil: Dayjs;
 }
 
-const TYPE = 'business-license';
 const STATUS_TONES = { active: 'green', expired: 'default', revoked: 'red' } as const;
 
 /** 授权管理: the enterprise's authorisations — the list, a new one, revoking one. */
@@ -44,15 +45,17 @@ export default function AuthorisationsPage() {
   const base = `/api/v1/holders/${encodeURIComponent(holderCode)}/authorisations`;
   const [list, reload] = useLoaded((signal) => api<Authorisation[]>(base, { signal }), [base]);
   const [lookups] = useLoaded(async () => {
-    const [departments, purposes, standard] = await Promise.all([loadDepartments(), loadPurposes(), loadStandard(TYPE)]);
-    return { departments, purposes, standard };
+    const [departments, purposes] = await Promise.all([loadDepartments(), loadPurposes()]);
+    return { departments, purposes };
   }, []);
   const departments = lookups.state === 'loaded' ? lookups.data.departments : [];
   const purposes = lookups.state === 'loaded' ? lookups.data.purposes : [];
-  const standard: LicenseTypeStandard | undefined = lookups.state === 'loaded' ? lookups.data.standard : undefined;
-  const allFields = useMemo(() => Object.keys(standard?.dataSchema.properties ?? {}), [standard]);
-
+  const types = useLicenseTypes();
+  const standards = useAllStandards();
   const [form] = Form.useForm<GrantForm>();
+  const chosenType = Form.useWatch('type', form) ?? types[0]?.key;
+  const standard = useStandard(chosenType);
+  const allFields = useMemo(() => Object.keys(standard?.dataSchema.properties ?? {}), [standard]);
   const [granting, setGranting] = useState(false);
   const [grantError, setGrantError] = useState<string>();
   const [revoking, setRevoking] = useState<Authorisation>();
@@ -61,9 +64,13 @@ export default function AuthorisationsPage() {
   const [revokeError, setRevokeError] = useState<string>();
 
   useEffect(() => {
-    if (allFields.length > 0 && !form.isFieldTouched('fields')) form.setFieldValue('fields', allFields);
+    if (types.length > 0 && !form.getFieldValue('type')) form.setFieldValue('type', types[0].key);
+  }, [types, form]);
+  useEffect(() => {
+    if (allFields.length > 0) form.setFieldValue('fields', allFields);
   }, [allFields, form]);
 
+  const allFieldsOf = (type: string) => Object.keys(standards.find((x) => x.key === type)?.dataSchema.properties ?? {});
   const named = (items: Named[], code: string) => nameIn(language, items.find((i) => i.code === code)) ?? code;
   const granteeName = (a: Authorisation) => ('department' in a.grantee ? named(departments, a.grantee.department) : a.grantee.clientId);
 
@@ -73,7 +80,7 @@ export default function AuthorisationsPage() {
     try {
       await api<Authorisation>(base, {
         method: 'POST',
-        body: { grantee: { department: values.department }, purpose: values.purpose, type: TYPE, fields: values.fields, validUntil: values.validUntil.format('YYYY-MM-DD') },
+        body: { grantee: { department: values.department }, purpose: values.purpose, type: values.type ?? chosenType, fields: values.fields, validUntil: values.validUntil.format('YYYY-MM-DD') },
       });
       void message.success(t('authorisations.grant.granted', { grantee: named(departments, values.department) }));
       form.resetFields(['department', 'purpose']);
@@ -132,6 +139,9 @@ export default function AuthorisationsPage() {
             </Form.Item>
             <Form.Item name="purpose" label={t('authorisations.grant.purpose')} rules={[{ required: true, message: t('authorisations.grant.required') }]} style={{ flex: '1 1 220px', minWidth: 0 }}>
               <Select placeholder={t('authorisations.grant.purposePlaceholder')} options={purposes.map((p) => ({ value: p.code, label: nameIn(language, p) }))} loading={lookups.state === 'loading'} />
+            </Form.Item>
+            <Form.Item name="type" label={t('authorisations.grant.type')} style={{ flex: '1 1 200px', minWidth: 0 }}>
+              <Select options={types.map((x) => ({ value: x.key, label: typeName(x, language) }))} />
             </Form.Item>
             <Form.Item name="validUntil" label={t('authorisations.grant.validUntil')} rules={[{ required: true, message: t('authorisations.grant.required') }]} style={{ flex: '0 1 200px' }}>
               <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(tomorrow)} allowClear={false} />
@@ -200,9 +210,9 @@ export default function AuthorisationsPage() {
                       </div>
                       <div>
                         {t('authorisations.fields')}:{' '}
-                        {allFields.length > 0 && allFields.every((f) => a.fields.includes(f))
+                        {allFieldsOf(a.type).length > 0 && allFieldsOf(a.type).every((f) => a.fields.includes(f))
                           ? t('authorisations.allFields')
-                          : a.fields.map((f) => fieldTitle(standard, f, language)).join(language === 'en' ? ', ' : '、')}
+                          : a.fields.map((f) => fieldTitleIn(standards, f, language, a.type)).join(language === 'en' ? ', ' : '、')}
                       </div>
                       <div>
                         {t('authorisations.createdAt')}: {formatInstant(a.createdAt, language)}

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { ObjectionForm } from '../../shared/objections/ObjectionForm.tsx';
 import { PageLoading } from '../../shared/PageLoading.tsx';
-import { PrintedLicense } from './PrintedLicense.tsx';
+import { PrintedLicenseOfType } from '../../shared/licenseTypes/PrintedLicense.tsx';
 import { useHolder, useLoaded, type HeldLicense, type LicenseStatus } from './portal.ts';
 import { ToneTag, type Tone } from './ToneTag.tsx';
 
@@ -65,7 +65,7 @@ export default function LicensesPage() {
                 </Button>
               }
             >
-              <PrintedLicense license={license} />
+              <PrintedLicenseOfType type={license.type} license={license} stamp={license.status === 'valid' ? undefined : t(`statuses.${license.status}`)} />
               <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, overflowWrap: 'anywhere', fontSize: 13 }}>
                 {t('licenses.identifier')}: <Typography.Text copyable={{ text: license.identifier }}>{license.identifier}</Typography.Text> · {t('licenses.version', { version: license.version })} · {t('licenses.issuer')}: {license.issuer.name}
               </Typography.Paragraph>

@@ -73,33 +73,6 @@ let departments: Promise<Named[]> | undefined;
 export const loadPurposes = () => (purposes ??= api<Named[]>('/api/v1/purposes').catch((e: unknown) => ((purposes = undefined), Promise.reject(e))));
 export const loadDepartments = () => (departments ??= api<Named[]>('/api/v1/departments').catch((e: unknown) => ((departments = undefined), Promise.reject(e))));
 
-interface FieldSchema {
-  title?: string;
-  'x-title-en'?: string;
-}
-export interface LicenseTypeStandard {
-  key: string;
-  name: string;
-  nameEn: string;
-  dataSchema: { properties: Record<string, FieldSchema>; required?: string[] };
-}
-const standards = new Map<string, Promise<LicenseTypeStandard>>();
-/** A license type's standard (public): its fields' titles in both languages and their order. */
-export function loadStandard(type: string): Promise<LicenseTypeStandard> {
-  if (!standards.has(type)) {
-    const loading = api<LicenseTypeStandard>(`/api/v1/standards/license-types/${encodeURIComponent(type)}`);
-    loading.catch(() => standards.delete(type));
-    standards.set(type, loading);
-  }
-  return standards.get(type)!;
-}
-
-/** A field's title from the standard, in the reader's language (the key when the standard does not name it). */
-export const fieldTitle = (standard: LicenseTypeStandard | undefined, key: string, language: Language): string => {
-  const field = standard?.dataSchema.properties[key];
-  return (language === 'en' ? field?.['x-title-en'] ?? field?.title : field?.title ?? field?.['x-title-en']) ?? key;
-};
-
 /**
  * The last day (China time, YYYY-MM-DD) an authorisation runs: the platform keeps the end as the
  * instant it stops — midnight after the day given — so a date shown is the day before that instant.

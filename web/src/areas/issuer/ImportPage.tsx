@@ -4,18 +4,18 @@
  * bar (the upload, then the rows), the summary, and the report of rejected rows to download.
  */
 import { DownloadOutlined, FileTextOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Col, Flex, Progress, Row, Statistic, Table, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Flex, Form, Progress, Row, Select, Statistic, Table, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Problem } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { EmptyText, issuerProblem, useStandard } from './shared.tsx';
+import { typeName } from '../../shared/licenseTypes/standard.ts';
+import { EmptyText, issuerProblem, useIssuableTypes, useStandard } from './shared.tsx';
 
 /** The platform's bound on an upload (src/licenses/importJobs.ts IMPORT_MAX_BYTES). */
 const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_MB = MAX_BYTES / 1024 / 1024;
-const LICENSE_TYPE = 'business-license';
 const POLL_MS = 500;
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -143,7 +143,11 @@ function RecentImports({ refresh }: { refresh: number }) {
 
 export default function ImportPage() {
   const { t } = useTranslation('issuer');
-  const standard = useStandard(LICENSE_TYPE);
+  const language = currentLanguage();
+  const types = useIssuableTypes();
+  const [chosen, setChosen] = useState<string>();
+  const type = chosen ?? types?.[0]?.key;
+  const standard = useStandard(type);
   const [file, setFile] = useState<File>();
   const [legacy, setLegacy] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
@@ -157,14 +161,17 @@ export default function ImportPage() {
     };
   }, []);
 
-  const columns = ['creditCode', ...(standard ? Object.keys(standard.dataSchema.properties) : [])];
+  // The holder's code column (creditCode for types held under credit codes), holderName when the
+  // type's data does not carry the holder's name, then the type's fields (docs/license-types.md).
+  const holderColumns = standard ? [standard.holder.codeTypes.every((c) => c === 'uscc') ? 'creditCode' : 'holderCode', ...(standard.holder.nameField ? [] : ['holderName'])] : [];
+  const columns = [...holderColumns, ...(standard ? Object.keys(standard.dataSchema.properties) : [])];
 
   const downloadTemplate = () => {
     const blob = new Blob([`\uFEFF${columns.join(',')}\n`], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
-    a.download = 'business-license-template.csv';
+    a.download = `${type}-template.csv`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
@@ -185,13 +192,13 @@ export default function ImportPage() {
   }, []);
 
   const start = async () => {
-    if (!file) {
+    if (!file || !type) {
       setError(t('import.chooseFirst'));
       return;
     }
     setError(undefined);
     setPhase({ kind: 'uploading', percent: 0 });
-    const query = new URLSearchParams({ type: LICENSE_TYPE, fileName: file.name });
+    const query = new URLSearchParams({ type, fileName: file.name });
     const extension = extensionOf(file.name);
     query.set('format', extension === 'jsonl' ? 'ndjson' : extension);
     if (legacy) query.set('acceptLegacyCodes', 'true');
@@ -221,6 +228,18 @@ export default function ImportPage() {
       <Card style={{ marginBottom: 16 }}>
         {phase.kind === 'idle' ? (
           <>
+            <Form layout="vertical" component="div">
+              <Form.Item label={t('import.type')} htmlFor="import-type" style={{ maxWidth: 360 }}>
+                <Select
+                  id="import-type"
+                  value={type}
+                  loading={types === undefined}
+                  notFoundContent={t('issue.noTypes')}
+                  options={(types ?? []).map((x) => ({ value: x.key, label: typeName(x, language) }))}
+                  onChange={(key: string) => setChosen(key)}
+                />
+              </Form.Item>
+            </Form>
             <Alert
               type="info"
               showIcon

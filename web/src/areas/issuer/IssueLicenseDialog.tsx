@@ -1,97 +1,121 @@
 /**
- * 设立: issuing one license from the console (POST /api/v1/licenses): the holder's credit code and
- * the registered particulars, the fields and their labels from the standard; what the platform
- * refuses (a bad code, a missing field) is said on the form.
+ * 设立: issuing one license from the console (POST /api/v1/licenses). The issuer first chooses a
+ * type among the published types its department may issue; the form is generated from that
+ * type's dataSchema (LicenseDataForm), with the holder's code above it. What the platform refuses
+ * is said on the field it names (a JSON pointer: /data/<field> or /holder/code).
  */
-import { App as AntApp, Alert, Col, Form, Input, Modal, Row } from 'antd';
+import { App as AntApp, Alert, Form, Input, Modal, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { api, ApiError } from '../../app/api.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { fieldTitle, issuerProblem, useStandard } from './shared.tsx';
+import { fieldOfPointer, LicenseDataForm, type LicenseData } from '../../shared/licenseTypes/LicenseDataForm.tsx';
+import { fieldProblemText, holderCodeTitle, typeName, useStandard } from '../../shared/licenseTypes/standard.ts';
+import { issuerProblem, useIssuableTypes } from './shared.tsx';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+const FORM = 'issue-license';
 
-interface Values {
-  holderCode: string;
-  data: Record<string, string | undefined>;
-}
-
-export function IssueLicenseDialog({ type, onClose, onIssued }: { type: string; onClose: () => void; onIssued: (identifier: string) => void }) {
+export function IssueLicenseDialog({ onClose, onIssued }: { onClose: () => void; onIssued: (identifier: string) => void }) {
   const { t } = useTranslation('issuer');
   const { message } = AntApp.useApp();
   const language = currentLanguage();
+  const types = useIssuableTypes();
+  const [chosen, setChosen] = useState<string>();
+  const type = chosen ?? (types?.length === 1 ? types[0].key : undefined);
   const standard = useStandard(type);
+  const [holder] = Form.useForm<{ holderCode: string }>();
+  const [data, setData] = useState<LicenseData>({});
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const fields = standard ? Object.keys(standard.dataSchema.properties) : [];
-  const required = new Set(standard?.dataSchema.required ?? []);
+  const onlyCreditCodes = standard?.holder.codeTypes.every((c) => c === 'uscc') ?? true;
 
-  const submit = async (values: Values) => {
+  const submit = async (values: LicenseData) => {
+    let holderCode: string;
+    try {
+      holderCode = (await holder.validateFields()).holderCode.trim().toUpperCase();
+    } catch {
+      return;
+    }
     setBusy(true);
     setError(undefined);
-    const data: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(values.data ?? {})) {
-      const text = value?.trim();
-      if (text) data[name] = text;
-      else if (name === 'businessTermTo') data[name] = null;
-    }
     try {
-      const issued = await api<{ identifier: string }>('/api/v1/licenses', { method: 'POST', body: { type, holder: { code: values.holderCode.trim().toUpperCase() }, data } });
+      const issued = await api<{ identifier: string }>('/api/v1/licenses', { method: 'POST', body: { type, holder: { code: holderCode }, data: values } });
       void message.success(t('issue.done'));
       onIssued(issued.identifier);
     } catch (e) {
-      setError(issuerProblem(e, t));
+      const problem = e instanceof ApiError ? e.problem : undefined;
+      const field = fieldOfPointer(problem?.field);
+      const text = (problem && fieldProblemText(problem as { problems?: unknown }, language)) ?? issuerProblem(e, t);
+      if (field && standard?.dataSchema.properties[field]) setServerErrors({ [field]: text });
+      else if (problem?.field?.startsWith('/holder')) holder.setFields([{ name: 'holderCode', errors: [text] }]);
+      else setError(text);
     } finally {
       setBusy(false);
     }
   };
 
+  const title = standard ? typeName(standard, language) : undefined;
   return (
     <Modal
       open
-      title={t('issue.title')}
+      title={title ? t('issue.titleOf', { type: title }) : t('issue.title')}
       okText={t('issue.ok')}
       cancelText={t('actions.cancelButton')}
-      okButtonProps={{ loading: busy, htmlType: 'submit', form: 'issue-license', disabled: !standard }}
+      okButtonProps={{ loading: busy, htmlType: 'submit', form: FORM, disabled: !standard }}
       onOk={() => undefined}
       onCancel={onClose}
       destroyOnHidden
-      width={760}
+      width={800}
     >
       <Alert type="info" showIcon title={t('issue.explain')} style={{ marginBottom: 16 }} />
-      <Form id="issue-license" name="issue" layout="vertical" onFinish={(values: Values) => void submit(values)}>
-        <Form.Item
-          name="holderCode"
-          label={t('registry.holderCode')}
-          normalize={(value: string) => value?.toUpperCase()}
-          rules={[
-            { required: true, message: t('issue.codeRequired') },
-            { pattern: CREDIT_CODE, message: t('registry.badCode') },
-          ]}
-        >
-          <Input maxLength={18} autoComplete="off" style={{ fontFamily: 'monospace' }} />
+      <Form form={holder} name="issueHolder" layout="vertical" component="div">
+        <Form.Item label={t('issue.type')} required>
+          <Select
+            aria-label={t('issue.type')}
+            value={type}
+            placeholder={t('issue.chooseType')}
+            loading={types === undefined}
+            notFoundContent={t('issue.noTypes')}
+            options={(types ?? []).map((x) => ({ value: x.key, label: typeName(x, language) }))}
+            onChange={(key: string) => {
+              setChosen(key);
+              setData({});
+              setServerErrors({});
+              setError(undefined);
+            }}
+          />
         </Form.Item>
-        <Row gutter={16}>
-          {fields.map((name) => {
-            const schema = standard?.dataSchema.properties[name];
-            const date = schema?.format === 'date';
-            const long = (schema?.maxLength ?? 0) > 500;
-            const rules = [
-              ...(required.has(name) ? [{ required: true, whitespace: true, message: t('issue.fieldRequired', { field: fieldTitle(standard, name, language) }) }] : []),
-              ...(date ? [{ pattern: DATE, message: 'YYYY-MM-DD' }] : []),
-            ];
-            return (
-              <Col xs={24} md={long ? 24 : 12} key={name}>
-                <Form.Item name={['data', name]} label={fieldTitle(standard, name, language)} rules={rules} extra={name === 'businessTermTo' ? t('actions.longTermHint') : undefined}>
-                  {long ? <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={schema?.maxLength} /> : <Input maxLength={schema?.maxLength} placeholder={date ? 'YYYY-MM-DD' : undefined} />}
-                </Form.Item>
-              </Col>
-            );
-          })}
-        </Row>
+        {standard ? (
+          <Form.Item
+            name="holderCode"
+            label={holderCodeTitle(standard, language)}
+            normalize={(value: string) => value?.toUpperCase()}
+            rules={[
+              { required: true, whitespace: true, message: t('issue.codeRequired', { field: holderCodeTitle(standard, language) }) },
+              ...(onlyCreditCodes ? [{ pattern: CREDIT_CODE, message: t('registry.badCode') }] : []),
+            ]}
+          >
+            <Input maxLength={18} autoComplete="off" style={{ fontFamily: 'monospace' }} />
+          </Form.Item>
+        ) : null}
       </Form>
+      {standard ? (
+        <LicenseDataForm
+          key={standard.key}
+          id={FORM}
+          standard={standard}
+          formData={data}
+          serverErrors={serverErrors}
+          onChange={(next, field) => {
+            setData(next);
+            if (field && serverErrors[field]) setServerErrors(({ [field]: _, ...rest }) => rest);
+          }}
+          onSubmit={(values) => void submit(values)}
+          onError={() => void holder.validateFields().catch(() => undefined)}
+        />
+      ) : null}
       {error ? <Alert type="error" showIcon title={error} role="alert" /> : null}
     </Modal>
   );

@@ -4,13 +4,14 @@
  * history and the audit log). Which actions are offered follows the status (the platform decides
  * again: a refused one says why).
  */
-import { App as AntApp, Alert, Button, Col, Flex, Form, Input, Modal, Row, Typography } from 'antd';
+import { App as AntApp, Alert, Button, Flex, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { api, ApiError } from '../../app/api.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import type { LicenseView } from './PrintedLicense.tsx';
-import { fieldTitle, issuerProblem, useStandard } from './shared.tsx';
+import { fieldOfPointer, LicenseDataForm, type LicenseData } from '../../shared/licenseTypes/LicenseDataForm.tsx';
+import { fieldProblemText } from '../../shared/licenseTypes/standard.ts';
+import { issuerProblem, useStandard, type LicenseView } from './shared.tsx';
 
 export type Action = 'suspend' | 'reinstate' | 'revoke' | 'cancel' | 'amend';
 
@@ -23,42 +24,46 @@ const ALLOWED: Record<LicenseView['status'], Action[]> = {
   expired: [],
 };
 const DANGEROUS = new Set<Action>(['revoke', 'cancel']);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const FORM = 'license-action';
 
-interface Values {
-  reason: string;
-  data?: Record<string, string>;
-}
+/** The license's data as the form starts from it (an open end, null, is an empty field). */
+const formDataOf = (data: LicenseData): LicenseData => Object.fromEntries(Object.entries(data).filter(([, value]) => value !== null && value !== undefined));
 
 function ActionDialog({ license, action, onClose, onDone }: { license: LicenseView; action: Action; onClose: () => void; onDone: (license: LicenseView) => void }) {
   const { t } = useTranslation('issuer');
   const { message } = AntApp.useApp();
   const language = currentLanguage();
-  const standard = useStandard(action === 'amend' ? license.type : undefined);
-  const [form] = Form.useForm<Values>();
+  const amending = action === 'amend';
+  // 变更: the form generated from the type's data schema (the newest version; the platform keeps
+  // the license's own version when its data does not fit the newest).
+  const standard = useStandard(amending ? license.type : undefined);
+  const [form] = Form.useForm<{ reason: string }>();
+  const [data, setData] = useState<LicenseData>(() => formDataOf(license.data));
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const editable = standard ? Object.keys(standard.dataSchema.properties) : [];
-  const current = (name: string) => {
-    const value = license.data[name];
-    return value === null || value === undefined ? '' : String(value);
-  };
 
-  const submit = async (values: Values) => {
+  const submit = async (values: LicenseData | undefined) => {
     setError(undefined);
-    let body: unknown = { reason: values.reason.trim() };
-    if (action === 'amend') {
-      const changed: Record<string, unknown> = {};
-      for (const name of editable) {
-        const value = (values.data?.[name] ?? '').trim();
-        if (value === current(name)) continue;
-        changed[name] = value === '' ? null : value;
+    let reason: string;
+    try {
+      reason = (await form.validateFields()).reason.trim();
+    } catch {
+      return;
+    }
+    let body: unknown = { reason };
+    if (values) {
+      const changed: LicenseData = {};
+      for (const name of new Set([...Object.keys(values), ...Object.keys(license.data)])) {
+        const before = license.data[name] ?? null;
+        const after = values[name] === undefined || values[name] === '' ? null : values[name];
+        if (JSON.stringify(before) !== JSON.stringify(after)) changed[name] = after;
       }
       if (Object.keys(changed).length === 0) {
         setError(t('actions.nothingChanged'));
         return;
       }
-      body = { data: changed, reason: values.reason.trim() };
+      body = { data: changed, reason };
     }
     setBusy(true);
     try {
@@ -66,7 +71,11 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
       void message.success(t(`actions.done.${action}`));
       onDone(updated);
     } catch (e) {
-      setError(issuerProblem(e, t));
+      const problem = e instanceof ApiError ? e.problem : undefined;
+      const field = fieldOfPointer(problem?.field);
+      const text = (problem && fieldProblemText(problem as { problems?: unknown }, language)) ?? issuerProblem(e, t);
+      if (amending && field && standard?.dataSchema.properties[field]) setServerErrors({ [field]: text });
+      else setError(text);
     } finally {
       setBusy(false);
     }
@@ -78,10 +87,10 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
       title={t(`actions.confirm.${action}`)}
       okText={t(`actions.ok.${action}`)}
       cancelText={t('actions.cancelButton')}
-      okButtonProps={{ danger: DANGEROUS.has(action), loading: busy, htmlType: 'submit', form: 'license-action' }}
+      okButtonProps={{ danger: DANGEROUS.has(action), loading: busy, htmlType: 'submit', form: FORM, disabled: amending && !standard }}
       onCancel={onClose}
       destroyOnHidden
-      width={action === 'amend' ? 760 : 520}
+      width={amending ? 800 : 520}
       // The form's own submit (okButton above) validates and sends.
       onOk={() => undefined}
     >
@@ -93,36 +102,21 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
           {license.identifier}
         </Typography.Text>
       </Typography.Paragraph>
-      <Form
-        id="license-action"
-        name="licenseAction"
-        form={form}
-        layout="vertical"
-        onFinish={(values) => void submit(values)}
-        initialValues={{ data: Object.fromEntries(editable.map((name) => [name, current(name)])) }}
-        key={editable.length}
-      >
-        {action === 'amend' ? (
-          <Row gutter={16}>
-            {editable.map((name) => {
-              const schema = standard?.dataSchema.properties[name];
-              const date = schema?.format === 'date';
-              const long = (schema?.maxLength ?? 0) > 500;
-              return (
-                <Col xs={24} md={long ? 24 : 12} key={name}>
-                  <Form.Item
-                    name={['data', name]}
-                    label={fieldTitle(standard, name, language)}
-                    extra={name === 'businessTermTo' ? t('actions.longTermHint') : undefined}
-                    rules={date ? [{ pattern: DATE, message: 'YYYY-MM-DD' }] : undefined}
-                  >
-                    {long ? <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={schema?.maxLength} /> : <Input maxLength={schema?.maxLength} placeholder={date ? 'YYYY-MM-DD' : undefined} />}
-                  </Form.Item>
-                </Col>
-              );
-            })}
-          </Row>
-        ) : null}
+      {amending && standard ? (
+        <LicenseDataForm
+          id={FORM}
+          standard={standard}
+          formData={data}
+          serverErrors={serverErrors}
+          onChange={(next, field) => {
+            setData(next);
+            if (field && serverErrors[field]) setServerErrors(({ [field]: _, ...rest }) => rest);
+          }}
+          onSubmit={(values) => void submit(values)}
+          onError={() => void form.validateFields().catch(() => undefined)}
+        />
+      ) : null}
+      <Form id={amending ? undefined : FORM} name="licenseAction" form={form} layout="vertical" component={amending ? 'div' : 'form'} onFinish={() => void submit(undefined)}>
         <Form.Item name="reason" label={t('actions.reason')} rules={[{ required: true, whitespace: true, message: t('actions.reasonRequired') }]}>
           <Input.TextArea rows={3} maxLength={2000} showCount placeholder={t('actions.reasonPlaceholder')} />
         </Form.Item>

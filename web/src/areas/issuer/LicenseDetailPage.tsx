@@ -10,8 +10,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError } from '../../app/api.ts';
 import { LicenseActions } from './LicenseActions.tsx';
 import { EventHistory, VersionHistory, type LicenseEvent, type LicenseVersion } from './LicenseHistory.tsx';
-import { PrintedLicense, type LicenseView } from './PrintedLicense.tsx';
-import { isAbort, issuerProblem, StatusTag } from './shared.tsx';
+import { PrintedLicenseOfType } from '../../shared/licenseTypes/PrintedLicense.tsx';
+import { isAbort, issuerProblem, StatusTag, type LicenseView } from './shared.tsx';
 
 interface Loaded {
   /** The identifier in the URL it was loaded for (an older version's leads to the license too). */
@@ -100,7 +100,7 @@ export default function LicenseDetailPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
           <Card title={t('detail.printed')}>
-            <PrintedLicense license={license} />
+            <PrintedLicenseOfType type={license.type} license={license} />
           </Card>
         </Col>
         <Col xs={24} xl={8}>

@@ -46,8 +46,10 @@ export function VersionHistory({ type, versions }: { type: string; versions: Lic
   const language = currentLanguage();
   const standard = useStandard(type);
   const order = standard ? Object.keys(standard.dataSchema.properties) : [];
+  // The end of a printed range (营业期限至) left empty is open-ended: 长期.
+  const openEnds = new Set(standard?.display.fields.flatMap((entry) => (entry.range ? [entry.range[1]] : [])) ?? []);
   const show = (field: string, value: unknown) => {
-    if (value === null && field === 'businessTermTo') return common('longTerm');
+    if (value === null && openEnds.has(field)) return common('longTerm');
     if (value === undefined || value === null || value === '') return t('detail.empty');
     if (isCalendarDate(value)) return formatDate(value, language);
     return typeof value === 'object' ? JSON.stringify(value) : String(value);

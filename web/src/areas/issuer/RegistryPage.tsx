@@ -12,6 +12,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
+import { typeName, useLicenseTypes } from '../../shared/licenseTypes/standard.ts';
 import { IssueLicenseDialog } from './IssueLicenseDialog.tsx';
 import { EmptyText, isAbort, issuerProblem, StatusTag, type LicenseStatus } from './shared.tsx';
 
@@ -35,9 +36,10 @@ interface RegistryPage {
 
 const STATUSES: LicenseStatus[] = ['valid', 'suspended', 'revoked', 'cancelled', 'expired'];
 const PAGE_SIZES = [20, 50, 100];
-const FILTERS = ['holderCode', 'name', 'status', 'issuedFrom', 'issuedTo'] as const;
+const FILTERS = ['type', 'holderCode', 'name', 'status', 'issuedFrom', 'issuedTo'] as const;
 
 interface FormValues {
+  type?: string;
   holderCode?: string;
   name?: string;
   status?: LicenseStatus;
@@ -51,6 +53,7 @@ export default function RegistryPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const [issuing, setIssuing] = useState(false);
+  const types = useLicenseTypes();
   const [form] = Form.useForm<FormValues>();
   // On a phone: name (with the code under it), status and date; no sideways scrolling.
   const wide = Grid.useBreakpoint().sm ?? true;
@@ -76,6 +79,7 @@ export default function RegistryPage() {
 
   useEffect(() => {
     form.setFieldsValue({
+      type: filters.type,
       holderCode: filters.holderCode,
       name: filters.name,
       status: filters.status as LicenseStatus | undefined,
@@ -96,6 +100,7 @@ export default function RegistryPage() {
 
   const search = (values: FormValues) => {
     const next = new URLSearchParams();
+    if (values.type) next.set('type', values.type);
     const code = values.holderCode?.trim().toUpperCase();
     if (code) next.set('holderCode', code);
     if (values.name?.trim()) next.set('name', values.name.trim());
@@ -157,7 +162,6 @@ export default function RegistryPage() {
       </Typography.Paragraph>
       {issuing ? (
         <IssueLicenseDialog
-          type="business-license"
           onClose={() => setIssuing(false)}
           onIssued={(identifier) => navigate(`/issuer/licenses/${encodeURIComponent(identifier)}`)}
         />
@@ -165,6 +169,11 @@ export default function RegistryPage() {
       <Card style={{ marginBottom: 16 }} data-tour="registry-filters">
         <Form form={form} name="registrySearch" layout="vertical" onFinish={search} role="search" aria-label={t('registry.title')}>
           <Row gutter={16}>
+            <Col xs={24} sm={12} lg={6}>
+              <Form.Item name="type" label={t('registry.type')}>
+                <Select allowClear placeholder={t('registry.anyType')} options={types.map((x) => ({ value: x.key, label: typeName(x, language) }))} />
+              </Form.Item>
+            </Col>
             <Col xs={24} sm={12} lg={6}>
               <Form.Item
                 name="holderCode"
@@ -179,7 +188,7 @@ export default function RegistryPage() {
                 <Input allowClear maxLength={100} placeholder={t('registry.namePlaceholder')} autoComplete="off" />
               </Form.Item>
             </Col>
-            <Col xs={24} sm={12} lg={4}>
+            <Col xs={24} sm={12} lg={6}>
               <Form.Item name="status" label={t('registry.status')}>
                 <Select allowClear placeholder={t('registry.anyStatus')} options={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />
               </Form.Item>

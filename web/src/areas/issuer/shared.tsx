@@ -4,6 +4,8 @@ import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, problemMessage } from '../../app/api.ts';
+import { useSession } from '../../app/session.tsx';
+import { licenseTypes, type LicenseTypeSummary } from '../../shared/licenseTypes/standard.ts';
 
 export type LicenseStatus = 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
 
@@ -36,58 +38,60 @@ export function issuerProblem(error: unknown, t: TFunction): string {
   return problemMessage(error, t);
 }
 
+/** A license as the issuer's API gives it (GET /api/v1/licenses/{identifier}). */
+export interface LicenseView {
+  identifier: string;
+  version: number;
+  status: 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
+  type: string;
+  typeCode: string;
+  issuer: { code: string; name: string };
+  holder: { code: string; codeType: string; name: string };
+  validFrom: string;
+  validUntil: string | null;
+  data: Record<string, unknown>;
+  issuedAt: string;
+  updatedAt: string;
+  verificationUrl: string;
+}
+
 export { EmptyText } from '../../shared/EmptyText.tsx';
 
 export const isAbort = (error: unknown) => (error as Error | undefined)?.name === 'AbortError';
 
-interface FieldSchema {
-  title?: string;
-  'x-title-en'?: string;
-  format?: string;
-  type?: string | string[];
-  maxLength?: number;
-}
+export { fieldTitle, useStandard } from '../../shared/licenseTypes/standard.ts';
+export type { LicenseTypeStandard as LicenseStandard } from '../../shared/licenseTypes/standard.ts';
 
-export interface LicenseStandard {
-  key: string;
-  name: string;
-  nameEn: string;
-  dataSchema: { properties: Record<string, FieldSchema>; required?: string[] };
-}
-
-const standards = new Map<string, Promise<LicenseStandard>>();
-
-/** A license type's standard (public, GET /api/v1/standards/license-types/{key}), once per page load. */
-export function standardOf(key: string): Promise<LicenseStandard> {
-  let standard = standards.get(key);
-  if (!standard) {
-    standard = api<LicenseStandard>(`/api/v1/standards/license-types/${encodeURIComponent(key)}`);
-    standard.catch(() => standards.delete(key));
-    standards.set(key, standard);
-  }
-  return standard;
-}
-
-export function useStandard(key: string | undefined | null): LicenseStandard | undefined {
-  const [standard, setStandard] = useState<LicenseStandard>();
+/**
+ * The published types the signed-in department may issue today: those whose registry of
+ * authorised issuers (GET /api/v1/standards/license-types/{key}/issuers) lists it, valid today.
+ * In practice mode every published type (the practice copy issues what its department may).
+ * Undefined while loading.
+ */
+export function useIssuableTypes(): LicenseTypeSummary[] | undefined {
+  const { principal } = useSession();
+  const department = principal?.kind === 'person' ? principal.departmentCode : undefined;
+  const practice = principal?.kind === 'person' && principal.practice === true;
+  const [types, setTypes] = useState<LicenseTypeSummary[]>();
   useEffect(() => {
-    if (!key) return;
     let live = true;
-    // Without it the fields keep their names: nothing depends on it.
-    standardOf(key)
-      .then((s) => live && setStandard(s))
-      .catch(() => undefined);
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    licenseTypes(true)
+      .then((all) =>
+        Promise.all(
+          all.map(async (type) => {
+            const issuers = await api<{ department: string; validFrom: string; validUntil: string | null }[]>(`/api/v1/standards/license-types/${encodeURIComponent(type.key)}/issuers`);
+            return practice || issuers.some((i) => i.department === department && i.validFrom <= today && (i.validUntil === null || i.validUntil >= today)) ? type : undefined;
+          }),
+        ),
+      )
+      .then((list) => live && setTypes(list.filter((x): x is LicenseTypeSummary => x !== undefined)))
+      .catch(() => live && setTypes([]));
     return () => {
       live = false;
     };
-  }, [key]);
-  return standard;
-}
-
-/** The title of a field in the standard, in the user's language (its name when unknown). */
-export function fieldTitle(standard: LicenseStandard | undefined, name: string, language: string): string {
-  const field = standard?.dataSchema.properties[name];
-  return (language === 'en' ? field?.['x-title-en'] : field?.title) ?? field?.title ?? name;
+  }, [department, practice]);
+  return types;
 }
 
 interface Department {

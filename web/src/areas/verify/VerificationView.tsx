@@ -18,7 +18,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatDate, formatInstant, isCalendarDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { standardOf, type LicenseStandard } from './licenseStandard.ts';
+import { PrintedLicense } from '../../shared/licenseTypes/PrintedLicense.tsx';
+import { standardOfCredential, type LicenseTypeStandard } from '../../shared/licenseTypes/standard.ts';
 import { decidingFailure, supersededBy, verdictOf, type Verdict, type Verification } from './verdict.ts';
 
 const LOOK: Record<Verdict, { color: string; background: string; border: string; icon: ReactNode }> = {
@@ -62,12 +63,12 @@ function VerdictBanner({ verification, checkedAt }: { verification: Verification
   );
 }
 
-function useStandard(license: Record<string, unknown>): LicenseStandard | undefined {
-  const [standard, setStandard] = useState<LicenseStandard>();
+function useStandard(license: Record<string, unknown>): LicenseTypeStandard | undefined {
+  const [standard, setStandard] = useState<LicenseTypeStandard>();
   useEffect(() => {
     let cancelled = false;
-    // Without it the fields keep their names: the verdict does not depend on it.
-    standardOf(license)
+    // Without it the claims are listed by their names: the verdict does not depend on it.
+    standardOfCredential(license)
       .then((s) => !cancelled && setStandard(s))
       .catch(() => undefined);
     return () => {
@@ -87,7 +88,7 @@ function Particulars({ verification }: { verification: Verification }) {
   const fieldTitles = standard?.dataSchema.properties ?? {};
 
   const show = (name: string, value: unknown): ReactNode => {
-    if (value === null || value === undefined || value === '') return name === 'businessTermTo' ? common('longTerm') : '—';
+    if (value === null || value === undefined || value === '') return '—';
     if (name === 'iat' && typeof value === 'number') return formatInstant(value, language);
     if (isCalendarDate(value)) return formatDate(value, language);
     if (typeof value === 'object') return JSON.stringify(value);
@@ -99,8 +100,11 @@ function Particulars({ verification }: { verification: Verification }) {
     return (language === 'en' ? title?.['x-title-en'] : title?.title) ?? title?.title ?? name;
   };
 
+  // With its type known, the license's fields are shown as printed (from the type's layout); the
+  // credential's own claims (identifier, version, validity, issuer, time of issue) are listed.
+  const printed = standard ? new Set([...Object.keys(fieldTitles), ...(standard.display.number === '$holderCode' ? ['holderCode'] : [])]) : new Set<string>();
   const businessOrder = Object.keys(fieldTitles);
-  const names = Object.keys(license).filter((name) => !HIDDEN.has(name));
+  const names = Object.keys(license).filter((name) => !HIDDEN.has(name) && !printed.has(name));
   const ordered = [
     ...LEADING.filter((name) => names.includes(name)),
     ...businessOrder.filter((name) => names.includes(name) && !LEADING.includes(name)),
@@ -140,6 +144,18 @@ function Particulars({ verification }: { verification: Verification }) {
         style={{ marginBottom: 16 }}
         title={genuine ? t(`disclosure.${verification.disclosure}`) : t('disclosure.claimsOnly')}
       />
+      {standard ? (
+        <div style={{ marginBottom: 16 }}>
+          <PrintedLicense
+            standard={standard}
+            onlyPresent
+            license={{
+              holder: { code: String(license.holderCode ?? '') },
+              data: Object.fromEntries(Object.entries(license).filter(([name]) => name in fieldTitles)),
+            }}
+          />
+        </div>
+      ) : null}
       <Descriptions bordered size="small" column={screens.md ? 2 : 1} layout={screens.sm ? 'horizontal' : 'vertical'} items={items} styles={{ label: { width: screens.md ? 150 : undefined } }} />
     </Card>
   );
