@@ -3,6 +3,8 @@
  * codes of the platform in plain language. An area keeps its own words in its folder
  * (`registerMessages`), so they load with its chunk.
  */
+import { PROBLEM_MESSAGES } from './problemMessages.ts';
+
 export const common = {
   'zh-CN': {
     appName: '电子证照共享平台',
@@ -32,6 +34,7 @@ export const common = {
     time: { seconds: '{{count}} 秒', minutes: '{{count}} 分钟' },
     longTerm: '长期',
     problems: {
+      ...PROBLEM_MESSAGES['zh-CN'],
       unexpected: '发生了意外错误：{{detail}}',
       'network-error': '无法连接平台，请检查网络后重试。',
       'rate-limited': '请求过于频繁，请 {{wait}}后再试。',
@@ -50,7 +53,7 @@ export const common = {
       'license-not-found': '未找到该证照：请核对证照标识。',
       'invalid-license-identifier': '证照标识格式不正确（应为 GB/T 36904 电子证照标识，如 1.2.156.3005.2.…）。',
       'invalid-verification-code': '核验码不正确：请核对证照上二维码旁印制的核验码。',
-      'malformed-credential': '这不是电子营业执照凭证：请粘贴完整的凭证文本（以 eyJ 开头，以 ~ 结尾）。',
+      'malformed-credential': '这不是电子证照凭证：请粘贴完整的凭证文本（以 eyJ 开头，以 ~ 结尾）。',
       'validation-failed': '提交的内容不符合要求{{field}}。',
       'payload-too-large': '提交的内容过长。',
       'invalid-characters': '提交的内容包含不允许的字符。',
@@ -92,6 +95,7 @@ export const common = {
     time: { seconds: '{{count}} s', minutes: '{{count}} min' },
     longTerm: 'Open-ended',
     problems: {
+      ...PROBLEM_MESSAGES.en,
       unexpected: 'Something unexpected happened: {{detail}}',
       'network-error': 'The platform cannot be reached. Check the network and try again.',
       'rate-limited': 'Too many requests. Try again in {{wait}}.',
@@ -110,7 +114,7 @@ export const common = {
       'license-not-found': 'No such license: check the identifier.',
       'invalid-license-identifier': 'That is not a license identifier (GB/T 36904, such as 1.2.156.3005.2.…).',
       'invalid-verification-code': 'Wrong verification code: check the code printed beside the QR code.',
-      'malformed-credential': 'That is not a business license credential: paste the whole text (it starts with eyJ and ends with ~).',
+      'malformed-credential': 'That is not a license credential: paste the whole text (it starts with eyJ and ends with ~).',
       'validation-failed': 'What was sent is not acceptable{{field}}.',
       'payload-too-large': 'What was sent is too long.',
       'invalid-characters': 'What was sent contains characters that are not allowed.',
