@@ -232,19 +232,21 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     await page.getByRole('heading', { level: 1, name: '共享申请' }).waitFor();
     const row = page.locator('.ant-table-row', { hasText: '营业执照' });
     await row.waitFor();
-    expect(await row.textContent()).toContain('国家税务总局山东省税务局');
+    await expect.poll(() => row.textContent()).toContain('国家税务总局山东省税务局');
     await screenshot(page, 'issuer-requests');
     await checkAccessibility(page, 'the sharing requests');
 
     await row.getByRole('button', { name: /审\s*核/ }).click();
     const drawer = page.getByRole('dialog', { name: '共享申请详情' });
     await drawer.waitFor();
+    // The request and the type's standard (which titles the fields) load after the drawer opens.
+    await drawer.getByText('税务登记时核验企业登记信息').waitFor();
     const text = await drawer.textContent();
     expect(text).toContain('税务登记时核验企业登记信息');
     expect(text).toContain('《中华人民共和国税收征收管理法》');
     expect(text).toContain('有条件共享');
     // The fields asked for, titled by the standard, with their sensitivity.
-    expect(await drawer.locator('[data-requested-field="legalRepresentative"]').textContent()).toBe('法定代表人 · 内部');
+    await expect.poll(() => drawer.locator('[data-requested-field="legalRepresentative"]').textContent()).toBe('法定代表人 · 内部');
     await screenshot(page, 'issuer-request-drawer');
     await checkAccessibility(page, 'a sharing request');
 
