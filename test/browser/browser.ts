@@ -115,3 +115,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
   return (await page.evaluate(`({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })`)) as { scrollWidth: number; innerWidth: number };
 }
+
+/** Signs a person in through the console's sign-in page at `base` and waits until it lands on `next`. */
+export async function signInAs(page: Page, base: string, who: { username: string; password: string }, next: string): Promise<void> {
+  await page.goto(new URL(`/sign-in?next=${encodeURIComponent(next)}`, base).href);
+  await page.getByLabel('用户名').fill(who.username);
+  await page.getByLabel('密码').fill(who.password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((url) => url.pathname === next);
+}

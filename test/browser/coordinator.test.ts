@@ -11,7 +11,7 @@ import { sequence } from '../../src/audit/index.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { person } from '../people/support.ts';
 import { addDepartment, agreement, agreementRequest, catalogBusinessLicense, issue, lookup } from '../exchange/support.ts';
-import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
+import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signInAs, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -19,13 +19,7 @@ let desktop: ConsolePage;
 let office: { username: string; password: string };
 let escalatedId: string;
 
-async function signIn(page: Page, who: { username: string; password: string }, next = '/coordinator') {
-  await page.goto(new URL(`/sign-in?next=${encodeURIComponent(next)}`, t.url).href);
-  await page.getByLabel('用户名').fill(who.username);
-  await page.getByLabel('密码').fill(who.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.waitForURL((url) => url.pathname === next);
-}
+const signIn = (page: Page, who: { username: string; password: string }, next = '/coordinator') => signInAs(page, t.url, who, next);
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;

@@ -9,20 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedLicenseType } from '../../src/standards/index.ts';
 import { person } from '../people/support.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, launchBrowser, openPage, titled, type ConsolePage } from './browser.ts';
+import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, launchBrowser, openPage, signInAs, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
 let desktop: ConsolePage;
 let office: { username: string; password: string };
 
-async function signIn(page: Page, who: { username: string; password: string }, next: string) {
-  await page.goto(new URL(`/sign-in?next=${encodeURIComponent(next)}`, t.url).href);
-  await page.getByLabel('用户名').fill(who.username);
-  await page.getByLabel('密码').fill(who.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.waitForURL((url) => url.pathname === next);
-}
+const signIn = (page: Page, who: { username: string; password: string }, next: string) => signInAs(page, t.url, who, next);
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;

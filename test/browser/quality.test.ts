@@ -14,7 +14,7 @@ import { checkChanges } from '../../src/quality/index.ts';
 import { addDepartment, agreement, catalogBusinessLicense, issue } from '../exchange/support.ts';
 import { person } from '../people/support.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
+import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signInAs, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -24,13 +24,7 @@ let faulty: { identifier: string; holder: { code: string } };
 let rogue: Awaited<ReturnType<typeof addDepartment>>;
 const month = chinaMonth();
 
-async function signIn(page: Page, who: { username: string; password: string }, next: string) {
-  await page.goto(new URL(`/sign-in?next=${encodeURIComponent(next)}`, t.url).href);
-  await page.getByLabel('用户名').fill(who.username);
-  await page.getByLabel('密码').fill(who.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.waitForURL((url) => url.pathname === next);
-}
+const signIn = (page: Page, who: { username: string; password: string }, next: string) => signInAs(page, t.url, who, next);
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
