@@ -306,7 +306,7 @@ export const SETTINGS = {
     group: SECURITY,
     env: 'CERTBRIDGE_REDIS_URL',
     shown: 'unset',
-    doc: 'a Redis (`redis://host:6379/0`) through which every server process counts the per-address request limits together (public verification, number checks, sign-in addresses); unset, each process counts its own. If Redis is unreachable the limits are not applied rather than requests refused',
+    doc: 'a Redis (`redis://host:6379/0`) through which every server process counts the per-address request limits together (public verification, number checks); unset, each process counts its own. Failed sign-ins are counted in the database, shared by every process either way. If Redis is unreachable the limits are not applied rather than requests refused',
     fallback: () => undefined,
     parse: (s) => {
       const url = new URL(s.trim());

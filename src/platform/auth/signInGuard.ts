@@ -17,9 +17,9 @@
  *   failures in ten minutes (429 `too-many-attempts`), counted apart for people and for systems:
  *   no number of failed staff sign-ins behind a department's proxy slows its systems' tokens.
  *
- * Every refusal comes before any secret is hashed, so a flood costs no CPU. Per-address counts are
- * kept behind `FailureCounts` (this process's memory; a store shared by the nodes can take its
- * place); per-account state is in the database, shared by every process.
+ * Every refusal comes before any secret is hashed, so a flood costs no CPU. Per-address counts and
+ * per-account state are both in the database, shared by every server process (several nodes behind
+ * a load balancer count one allowance, not one each).
  */
 import type { Config } from '../config.ts';
 import { rateLimited } from '../errors.ts';
@@ -48,38 +48,40 @@ function lockedOutEvent(lockOut: LockOut, at: Date): LockOutEvent {
   return { type: 'security.locked-out', subject: lockOut.account, actor: 'system', at, facts: { department: null, clientId: null, holderCodes: holderCode ? [holderCode] : [] }, data: lockOut };
 }
 
-/** Failures counted per key in a fixed window: what the per-address limit needs, and all a shared store must offer. */
+/** Failures counted per key in a fixed window: what the per-address limit needs. */
 export interface FailureCounts {
   /** The failures of a key in its current window, and when that window ends (epoch ms); zero when none. */
-  read(key: string, now: number): { failures: number; until: number };
+  read(key: string): Promise<{ failures: number; until: number }>;
   /** Counts a failure of a key (a new window of `windowMs` when none is open). */
-  add(key: string, now: number, windowMs: number): void;
+  add(key: string, windowMs: number): Promise<void>;
 }
 
+/** Windows ended this long ago are deleted now and then, as failures are counted. */
+const FORGET_AFTER_MS = 60 * 60_000;
+
 /**
- * In this process's memory, bounded: when full, the keys written longest ago are forgotten one by
- * one (never the whole table, which would hand an attacker a fresh start by flooding it).
+ * In the store, shared by every server process on it (and kept across restarts): windows by the
+ * database's clock, one statement each, so two nodes counting at once neither lose a failure nor
+ * open two windows. Rows are made only by failures; ended windows are deleted by the failures that
+ * come later (one in a hundred), so a flood of addresses leaves at most an hour of rows.
  */
-export class MemoryFailureCounts implements FailureCounts {
-  private readonly windows = new Map<string, { failures: number; until: number }>();
+export class StoreFailureCounts implements FailureCounts {
+  constructor(private readonly store: Store) {}
 
-  constructor(private readonly maxKeys = 100_000) {}
-
-  read(key: string, now: number): { failures: number; until: number } {
-    const seen = this.windows.get(key);
-    return seen && seen.until > now ? seen : { failures: 0, until: now };
+  async read(key: string): Promise<{ failures: number; until: number }> {
+    const row = (await this.store.query<{ failures: number; until: Date }>('select failures, window_ends as until from sign_in_address_failures where key = $1 and window_ends > now()', [key])).rows[0];
+    return row ? { failures: row.failures, until: row.until.getTime() } : { failures: 0, until: Date.now() };
   }
 
-  add(key: string, now: number, windowMs: number): void {
-    const seen = this.windows.get(key);
-    // Deleted and set again: the map's order is the order of last writes, the oldest first.
-    this.windows.delete(key);
-    this.windows.set(key, seen && seen.until > now ? { failures: seen.failures + 1, until: seen.until } : { failures: 1, until: now + windowMs });
-    while (this.windows.size > this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
-  }
-
-  get size(): number {
-    return this.windows.size;
+  async add(key: string, windowMs: number): Promise<void> {
+    await this.store.query(
+      `insert into sign_in_address_failures (key, failures, window_ends) values ($1, 1, now() + make_interval(secs => $2))
+       on conflict (key) do update set
+         failures = case when sign_in_address_failures.window_ends > now() then sign_in_address_failures.failures + 1 else 1 end,
+         window_ends = case when sign_in_address_failures.window_ends > now() then sign_in_address_failures.window_ends else excluded.window_ends end`,
+      [key, windowMs / 1000],
+    );
+    if (Math.random() < 0.01) await this.store.query('delete from sign_in_address_failures where window_ends < now() - make_interval(secs => $1)', [FORGET_AFTER_MS / 1000]);
   }
 }
 
@@ -101,7 +103,7 @@ export class SignInGuard {
     private readonly store: Store,
     private readonly events: DomainEvents,
     private readonly config: GuardConfig,
-    private readonly addresses: FailureCounts = new MemoryFailureCounts(),
+    private readonly addresses: FailureCounts = new StoreFailureCounts(store),
   ) {}
 
   /** The wait after the n-th failure in a row (none before `signInMaxFailures`). */
@@ -114,7 +116,7 @@ export class SignInGuard {
   async check(account: string, address: string): Promise<void> {
     const now = Date.now();
     const key = addressKey(address);
-    const seen = this.addresses.read(`${poolOf(account)} ${key}`, now);
+    const seen = await this.addresses.read(`${poolOf(account)} ${key}`);
     if (seen.failures >= this.config.signInAddressFailures) {
       throw rateLimited('too-many-attempts', 'too many failed sign-ins from this address; wait before trying again', (seen.until - now) / 1000);
     }
@@ -129,7 +131,7 @@ export class SignInGuard {
   /** Counts a failure; `known` when the account exists (unknown ones are counted per address only). */
   async failed(account: string, address: string, known: boolean): Promise<void> {
     const now = Date.now();
-    this.addresses.add(`${poolOf(account)} ${addressKey(address)}`, now, ADDRESS_WINDOW_MS);
+    await this.addresses.add(`${poolOf(account)} ${addressKey(address)}`, ADDRESS_WINDOW_MS);
     if (!known || !limitsAccount(account)) return;
     await this.store.transaction(async (tx) => {
       const { failures } = (
