@@ -1,13 +1,18 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { OperatorPrincipal } from '../src/platform/auth/principal.ts';
-import { createClient, registerDepartment } from '../src/departments/index.ts';
+import { decideAgreement, submitAgreement } from '../src/agreements/index.ts';
+import { registerResource } from '../src/catalog/index.ts';
+import { createClient, findDepartment, registerDepartment } from '../src/departments/index.ts';
+import type { ClientPrincipal } from '../src/policy/index.ts';
+import { seededRandom } from '../src/demo/synthetic.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Platform } from '../src/platform/platform.ts';
-import { openPlatform } from '../src/app/platform.ts';
-import { authoriseIssuer, generateCreditCode } from '../src/standards/index.ts';
+import { MIGRATIONS, openPlatform } from '../src/app/platform.ts';
+import { authoriseIssuer, generateCreditCode, shippedLicenseType } from '../src/standards/index.ts';
 
 export type BenchStore = 'pglite' | 'postgres';
 
@@ -100,3 +105,71 @@ export function machine(): string {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Each migration's SQL, fingerprinted: a kept bench database is seeded again when a migration it
+ * ran has changed since (or is gone); migrations added since are simply applied when it opens.
+ */
+export const schemaFingerprint = JSON.stringify(Object.fromEntries(MIGRATIONS.map((m) => [m.id, createHash('sha256').update(`${m.id}\n${m.sql}`).digest('hex')])));
+
+/** The purpose of the exchange benches' agreement. */
+export const EXCHANGE_PURPOSE = 'tax-administration';
+
+export interface ExchangeParties {
+  issuer: { code: string; name: string };
+  owner: ClientPrincipal;
+  consumer: ClientPrincipal;
+}
+
+/**
+ * The market regulator (issuer, system bench-samr) and the tax service (consumer, bench-tax) of the
+ * exchange benches, registered once per database: the same codes in every run, so a kept database
+ * is recognised by bench:exchange, bench:scale and bench:soak alike.
+ */
+export async function exchangeParties(platform: Platform): Promise<ExchangeParties> {
+  const random = seededRandom(20250301);
+  const code = () => generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000', random });
+  const samr = { code: code(), name: '山东省市场监督管理局', nameEn: 'Shandong AMR', level: 'province' as const, region: '370000' };
+  const tax = { code: code(), name: '国家税务总局山东省税务局', nameEn: 'Shandong Provincial Tax Service', level: 'province' as const, region: '370000' };
+  if (!(await findDepartment(platform.store, samr.code))) {
+    await registerDepartment(platform, OPERATOR, samr);
+    await registerDepartment(platform, OPERATOR, tax);
+    await createClient(platform, OPERATOR, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
+    await createClient(platform, OPERATOR, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
+    await authoriseIssuer(platform, OPERATOR, 'business-license', { department: samr.code, legalBasis: 'bench', validFrom: '2000-01-01' });
+  }
+  return {
+    issuer: { code: samr.code, name: samr.name },
+    owner: { kind: 'client', clientId: 'bench-samr', departmentCode: samr.code, roles: ['issuer'] },
+    consumer: { kind: 'client', clientId: 'bench-tax', departmentCode: tax.code, roles: ['consumer'] },
+  };
+}
+
+/** The tax service's active agreement on the business license (granting `granted`), made and approved once. */
+export async function exchangeAgreement(platform: Platform, owner: ClientPrincipal, consumer: ClientPrincipal, granted: readonly string[]): Promise<string> {
+  const existing = await platform.store.query<{ id: string }>("select id from agreements where consumer_department = $1 and status = 'active' limit 1", [consumer.departmentCode]);
+  if (existing.rows[0]) return existing.rows[0].id;
+  const standard = shippedLicenseType('business-license');
+  await registerResource(platform, owner, {
+    ownerDepartment: owner.departmentCode,
+    title: '营业执照',
+    titleEn: 'Business license',
+    licenseType: 'business-license',
+    fields: Object.keys((standard.dataSchema as { properties: Record<string, unknown> }).properties).map((name) => ({ name, sensitivity: 'internal' as const })),
+    sharingClass: 'conditional',
+    conditions: '依法履职所需',
+    updateCycle: 'realtime',
+    accessModes: ['query', 'subscription', 'bulk'],
+  }).catch(() => undefined);
+  const submitted = await submitAgreement(platform, consumer, {
+    resourceId: 'business-license',
+    purpose: EXCHANGE_PURPOSE,
+    purposeDescription: '税务登记时核验企业登记信息',
+    legalBasis: '《中华人民共和国税收征收管理法》',
+    fields: [...granted, 'legalRepresentative'],
+    expectedDailyVolume: 100_000_000,
+    validUntil: '2099-12-31',
+  });
+  await decideAgreement(platform, owner, submitted.id, { decision: 'approve', reason: 'bench', fields: [...granted] });
+  return submitted.id;
+}

@@ -6,25 +6,20 @@
  * (group commit, with the `exchange.accessed` events the audit log appends in the same
  * transaction). Then the same lookups from a bare Fastify route and a bare node:http server that only read the row: the ceiling.
  *
- *   npm run bench:exchange -- [--count 1000000] [--seconds 10] [--connections 64] [--workers 1|2] [--pg-socket <dir> | --pg-tcp] [--fresh] [--seed-only] [--profile] [--without-records]
+ *   npm run bench:exchange -- [--count 1000000] [--signed-every N] [--seconds 10] [--connections 64] [--workers 1|2] [--pg-socket <dir> | --pg-tcp] [--fresh] [--seed-only] [--profile] [--without-records]
  *
  * The seeded database (`certbridge_bench_exchange_<count>` on the local PostgreSQL) is kept
  * between runs (seeding a million licenses takes minutes); --fresh seeds it again.
  * Target: at least the rate of a bare node:http server doing one indexed read (ratio ≥ 1.0), p99 ≤ 25 ms.
  */
-import { OPERATOR } from './common.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import cluster from 'node:cluster';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { decideAgreement, submitAgreement } from '../src/agreements/index.ts';
-import { registerResource } from '../src/catalog/index.ts';
-import { createClient, findDepartment, registerDepartment } from '../src/departments/index.ts';
 import { syntheticEnterprises } from '../src/demo/synthetic.ts';
 import { currentCheckpoint, sequence } from '../src/audit/index.ts';
 import { exchangeRuntime } from '../src/exchange/index.ts';
@@ -34,12 +29,11 @@ import { prepareLicenseData } from '../src/licenses/licenseData.ts';
 import { workerSigner } from '../src/licenses/signing.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Platform } from '../src/platform/platform.ts';
-import { MIGRATIONS, openPlatform, startBackgroundWork } from '../src/app/platform.ts';
+import { openPlatform, startBackgroundWork } from '../src/app/platform.ts';
 import { buildServer } from '../src/app/server.ts';
 import type { ClientPrincipal } from '../src/policy/index.ts';
-import { authoriseIssuer, generateCreditCode, shippedLicenseType } from '../src/standards/index.ts';
-import { seededRandom } from '../src/demo/synthetic.ts';
-import { fmt, machine, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
+import { shippedLicenseType } from '../src/standards/index.ts';
+import { EXCHANGE_PURPOSE, exchangeAgreement, exchangeParties, fmt, machine, numberArg, POSTGRES_ADMIN_URL, schemaFingerprint } from './common.ts';
 
 const BUSINESS_LICENSE = shippedLicenseType('business-license');
 
@@ -57,7 +51,7 @@ const workers = numberArg('workers', 1);
 const MASTER_KEY = 'be'.repeat(32);
 // The signing keys in the kept database are sealed with this key: every run (and the server) uses it.
 process.env.CERTBRIDGE_MASTER_KEY = MASTER_KEY;
-const PURPOSE = 'tax-administration';
+const PURPOSE = EXCHANGE_PURPOSE;
 const GRANTED = ['name', 'registeredCapital', 'establishedOn'];
 
 const databaseName = `${process.env.BENCH_DB_PREFIX ?? 'certbridge_bench'}_exchange_${count}`;
@@ -132,13 +126,6 @@ async function serve(port: number): Promise<void> {
 // Driver role: seed (or reuse) the database, start the server, run the load.
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Each migration's SQL, fingerprinted: a kept database is seeded again when a migration it ran
- * has changed since (or is gone); migrations added since are simply applied when the platform opens.
- */
-const migrationHash = (m: { id: string; sql: string }) => createHash('sha256').update(`${m.id}\n${m.sql}`).digest('hex');
-const schemaFingerprint = JSON.stringify(Object.fromEntries(MIGRATIONS.map((m) => [m.id, migrationHash(m)])));
-
 async function keptSchemaIsCurrent(): Promise<boolean> {
   const client = new pg.Client({ connectionString: databaseUrl });
   try {
@@ -174,21 +161,7 @@ interface Setup {
 }
 
 async function seed(platform: Platform): Promise<Setup> {
-  const random = seededRandom(20250301);
-  const code = () => generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000', random });
-  const samr = { code: code(), name: '山东省市场监督管理局', nameEn: 'Shandong AMR', level: 'province' as const, region: '370000' };
-  const tax = { code: code(), name: '国家税务总局山东省税务局', nameEn: 'Shandong Provincial Tax Service', level: 'province' as const, region: '370000' };
-  if (!(await findDepartment(platform.store, samr.code))) {
-    await registerDepartment(platform, OPERATOR, samr);
-    await registerDepartment(platform, OPERATOR, tax);
-    await createClient(platform, OPERATOR, { departmentCode: samr.code, roles: ['issuer'], clientId: 'bench-samr', secret: 'bench-samr-secret' });
-    await createClient(platform, OPERATOR, { departmentCode: tax.code, roles: ['consumer'], clientId: 'bench-tax', secret: 'bench-tax-secret' });
-    await authoriseIssuer(platform, OPERATOR, 'business-license', { department: samr.code, legalBasis: 'bench', validFrom: '2000-01-01' });
-  }
-  const issuer = { code: samr.code, name: samr.name };
-  const owner: ClientPrincipal = { kind: 'client', clientId: 'bench-samr', departmentCode: samr.code, roles: ['issuer'] };
-  const consumer: ClientPrincipal = { kind: 'client', clientId: 'bench-tax', departmentCode: tax.code, roles: ['consumer'] };
-
+  const { issuer, owner, consumer } = await exchangeParties(platform);
   const have = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from licenses')).rows[0].n);
   if (have < count) {
     const sealed = await platform.keys.sealedActiveKey('license', platform.config.signingAlgorithm, issuer.code);
@@ -213,35 +186,7 @@ async function seed(platform: Platform): Promise<Setup> {
     await signer.close();
     await platform.store.query('analyze');
   }
-
-  const existing = await platform.store.query<{ id: string }>("select id from agreements where consumer_department = $1 and status = 'active' limit 1", [tax.code]);
-  if (existing.rows[0]) return { consumer, agreementId: existing.rows[0].id };
-  await registerResource(
-    platform,
-    owner,
-    {
-      ownerDepartment: samr.code,
-      title: '营业执照',
-      titleEn: 'Business license',
-      licenseType: 'business-license',
-      fields: Object.keys((BUSINESS_LICENSE.dataSchema as { properties: Record<string, unknown> }).properties).map((name) => ({ name, sensitivity: 'internal' as const })),
-      sharingClass: 'conditional',
-      conditions: '依法履职所需',
-      updateCycle: 'realtime',
-      accessModes: ['query', 'subscription', 'bulk'],
-    },
-  ).catch(() => undefined);
-  const submitted = await submitAgreement(platform, consumer, {
-    resourceId: 'business-license',
-    purpose: PURPOSE,
-    purposeDescription: '税务登记时核验企业登记信息',
-    legalBasis: '《中华人民共和国税收征收管理法》',
-    fields: [...GRANTED, 'legalRepresentative'],
-    expectedDailyVolume: 100_000_000,
-    validUntil: '2099-12-31',
-  });
-  await decideAgreement(platform, owner, submitted.id, { decision: 'approve', reason: 'bench', fields: GRANTED });
-  return { consumer, agreementId: submitted.id };
+  return { consumer, agreementId: await exchangeAgreement(platform, owner, consumer, GRANTED) };
 }
 
 function startServer(port: number, withoutRecords = flag('without-records')): Promise<ChildProcess> {
@@ -378,8 +323,12 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const licenses = Number((await platform.store.query<{ n: number }>('select count(*)::int as n from licenses')).rows[0].n);
-  // A random tenth of the holders, shuffled: lookups spread over the whole table.
-  const codes = (await platform.store.query<{ holder_code: string }>('select holder_code from licenses where id % 10 = 3')).rows.map((r) => r.holder_code);
+  // A random tenth of the holders, shuffled: lookups spread over the whole table. On a database
+  // loaded by bench:scale only every --signed-every-th license has a credential of its own: those.
+  const signedEvery = numberArg('signed-every', 0);
+  const codes = (
+    await platform.store.query<{ holder_code: string }>(signedEvery > 0 ? 'select holder_code from licenses where id % $1 = 0' : 'select holder_code from licenses where id % 10 = 3', signedEvery > 0 ? [signedEvery] : [])
+  ).rows.map((r) => r.holder_code);
   for (let i = codes.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [codes[i], codes[j]] = [codes[j], codes[i]];
