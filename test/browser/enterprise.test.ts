@@ -91,7 +91,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
     expectNoConsoleErrors(desktop, 'my licenses');
   });
 
-  it('who used my data: the tax bureau’s access, its proof checked in the page against the signed tree head', async () => {
+  it('who used my data: the tax bureau’s access in plain words, proven in the page against the signed tree head, the proof on demand', async () => {
     const { page } = desktop;
     await page.getByRole('menuitem', { name: /数据使用记录/ }).click();
     await page.getByRole('heading', { level: 1, name: '数据使用记录' }).waitFor();
@@ -99,16 +99,29 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
     await access.waitFor();
     expect(await access.textContent()).toContain(t.consumer.department.name);
     expect(await access.textContent()).toContain('税收征管');
-    // Both checks are done in the browser: the head's Ed25519 signature and the entry's inclusion proof.
-    await page.locator('[data-testid="head-signature"][data-state="valid"]').waitFor();
+    // Both checks are done in the browser (the head's Ed25519 signature, each entry's inclusion
+    // proof) and said in plain words; the hashes are not on the page until asked for.
+    const summary = page.locator('[data-testid="verification-summary"][data-state="proven"]');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('没有被删除或改动');
     await access.locator('[data-testid="proof-state"][data-state="valid"]').waitFor();
-    expect(await access.getByTestId('proof-state').textContent()).toBe('证明有效');
+    expect(await access.getByTestId('proof-state').textContent()).toBe('已核对');
+    const shown = await page.locator('main').innerText();
+    for (const jargon of ['签名树头', '根哈希', '叶子哈希', '包含证明']) expect(shown, jargon).not.toContain(jargon);
     await screenshot(page, 'enterprise-access-log');
     await checkAccessibility(page, 'who used my data');
+    // For whoever wants it: the head and its signature, and the entry's place and digest.
+    await page.getByRole('button', { name: '查看核对细节' }).click();
+    await page.locator('[data-testid="head-signature"][data-state="valid"]').waitFor();
+    await access.getByRole('button', { name: '查看证明' }).click();
+    const details = access.getByTestId('proof-details');
+    await details.waitFor();
+    expect(await details.textContent()).toMatch(/叶子哈希.*[0-9a-f]{64}/);
+    await checkAccessibility(page, 'who used my data, with the proof shown');
     expectNoConsoleErrors(desktop, 'who used my data');
   });
 
-  it('a tampered entry is caught in the page: the proof is marked invalid', async () => {
+  it('a tampered entry is caught in the page: the record marked as not passing, and the summary says so', async () => {
     const { page } = desktop;
     // The platform (or anyone between) changes what the entry says; the page recomputes its leaf hash.
     await page.route('**/api/v1/holders/*/access-log*', async (route) => {
@@ -120,7 +133,10 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
     await page.reload();
     const access = page.getByTestId('access').first();
     await access.locator('[data-testid="proof-state"][data-state="invalid"]').waitFor();
-    expect(await access.getByTestId('proof-state').textContent()).toBe('证明无效');
+    expect(await access.getByTestId('proof-state').textContent()).toBe('核对未通过');
+    const summary = page.locator('[data-testid="verification-summary"][data-state="failed"]');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('可能被改动');
     await page.unroute('**/api/v1/holders/*/access-log*');
     desktop.clearConsole();
   });

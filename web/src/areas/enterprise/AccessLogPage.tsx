@@ -53,6 +53,9 @@ export default function AccessLogPage() {
   const [proofs, setProofs] = useState<Record<number, ProofState>>({});
   const standards = useAllStandards();
   const [round, setRound] = useState(0);
+  // The proof's technical words are there for whoever asks; the clerk reads the summary.
+  const [showDetails, setShowDetails] = useState(false);
+  const [openProofs, setOpenProofs] = useState<Set<number>>(new Set());
 
   // The tree head, and its signature checked with the published log key.
   useEffect(() => {
@@ -157,6 +160,25 @@ export default function AccessLogPage() {
     );
   }
 
+  const summary = ((): { state: 'checking' | 'proven' | 'failed' | 'unchecked'; count: number } => {
+    if (head.state === 'failed') return { state: 'unchecked', count: items?.length ?? 0 };
+    if (head.state === 'loaded' && head.signature !== 'checking' && !headSignatureOk) return { state: 'failed', count: items?.length ?? 0 };
+    const states = (items ?? []).map((item) => (proofs[item.index] ?? { state: 'checking' }).state);
+    const invalid = states.filter((s) => s === 'invalid').length;
+    if (invalid > 0) return { state: 'failed', count: invalid };
+    if (head.state !== 'loaded' || head.signature === 'checking' || states.includes('checking')) return { state: 'checking', count: 0 };
+    const unchecked = states.filter((s) => s === 'error').length;
+    return unchecked > 0 ? { state: 'unchecked', count: unchecked } : { state: 'proven', count: 0 };
+  })();
+  const summaryType = { checking: 'info', proven: 'success', failed: 'error', unchecked: 'warning' } as const;
+
+  const toggleProof = (index: number) =>
+    setOpenProofs((current) => {
+      const open = new Set(current);
+      if (!open.delete(index)) open.add(index);
+      return open;
+    });
+
   const outcomeTone = (outcome: string | null) => (outcome === 'allowed' ? 'blue' : outcome === 'denied' ? 'volcano' : 'default');
 
   return (
@@ -166,7 +188,29 @@ export default function AccessLogPage() {
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('accessLog.intro')}</Typography.Paragraph>
 
-      <Card title={t('accessLog.head.title')} size="small" style={{ marginBottom: 16 }}>
+      {items && items.length > 0 ? (
+        <Alert
+          data-testid="verification-summary"
+          data-state={summary.state}
+          type={summaryType[summary.state]}
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t(`accessLog.summary.${summary.state}`, { count: summary.count })}
+          description={summary.state === 'proven' ? t('accessLog.summary.provenDetail') : undefined}
+          action={
+            <Button size="small" onClick={() => setShowDetails((shown) => !shown)} aria-expanded={showDetails}>
+              {t(showDetails ? 'accessLog.summary.hideDetails' : 'accessLog.summary.showDetails')}
+            </Button>
+          }
+        />
+      ) : null}
+
+      {showDetails || (items && items.length === 0) ? (
+      <Card title={t('accessLog.summary.detailsTitle')} size="small" style={{ marginBottom: 16 }}>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+          {t('accessLog.technical')}
+        </Typography.Paragraph>
+        <Typography.Text strong>{t('accessLog.head.title')}</Typography.Text>
         {head.state === 'loading' ? <Typography.Text>{common('loading')}</Typography.Text> : null}
         {head.state === 'failed' ? <Alert type="warning" showIcon title={t('accessLog.head.failed')} description={head.message} /> : null}
         {head.state === 'loaded' ? (
@@ -202,6 +246,7 @@ export default function AccessLogPage() {
           </Descriptions>
         ) : null}
       </Card>
+      ) : null}
 
       {error ? (
         <Alert
@@ -253,17 +298,35 @@ export default function AccessLogPage() {
                 <Descriptions size="small" column={{ xs: 1, sm: 1, md: 3 }} style={{ marginTop: 8 }}>
                   <Descriptions.Item label={t('accessLog.system')}>{item.system.name ?? item.system.clientId ?? (item.kind === 'read' ? String(item.entry.actor ?? '') : null) ?? t('accessLog.unknown')}</Descriptions.Item>
                   <Descriptions.Item label={t('accessLog.purpose')}>{nameIn(language, item.purpose) ?? item.purpose.code ?? t('accessLog.unknown')}</Descriptions.Item>
-                  <Descriptions.Item label={t('accessLog.proof.leafHash')}>
-                    <Tooltip title={t('accessLog.proof.index', { index: item.index })}>
-                      <Typography.Text code>{item.leafHash.slice(0, 16)}…</Typography.Text>
-                    </Tooltip>
-                  </Descriptions.Item>
                   {item.fields.length > 0 ? (
                     <Descriptions.Item label={t('accessLog.fields')} span={{ xs: 1, sm: 1, md: 3 }}>
                       {item.fields.map((f) => fieldTitleIn(standards, f, language, (item.entry.data as { type?: unknown } | undefined)?.type)).join(language === 'en' ? ', ' : '、')}
                     </Descriptions.Item>
                   ) : null}
                 </Descriptions>
+                <Button size="small" style={{ marginTop: 4 }} onClick={() => toggleProof(item.index)} aria-expanded={openProofs.has(item.index)}>
+                  {t(openProofs.has(item.index) ? 'accessLog.proof.hide' : 'accessLog.proof.show')}
+                </Button>
+                {openProofs.has(item.index) ? (
+                  <Descriptions size="small" column={1} bordered data-testid="proof-details">
+                    <Descriptions.Item label={t('accessLog.proof.position')}>{t('accessLog.proof.index', { index: item.index })}</Descriptions.Item>
+                    <Descriptions.Item label={t('accessLog.proof.leafHash')}>
+                      <Typography.Text code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>
+                        {item.leafHash}
+                      </Typography.Text>
+                    </Descriptions.Item>
+                    {treeHead ? (
+                      <Descriptions.Item label={t('accessLog.proof.inHead')}>
+                        {t('accessLog.proof.headOf', { size: treeHead.treeSize.toLocaleString(language) })}
+                        <div>
+                          <Typography.Text code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>
+                            {treeHead.rootHash}
+                          </Typography.Text>
+                        </div>
+                      </Descriptions.Item>
+                    ) : null}
+                  </Descriptions>
+                ) : null}
               </List.Item>
             )}
           />
