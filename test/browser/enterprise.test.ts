@@ -207,6 +207,26 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
       await screenshot(page, name);
       await checkAccessibility(page, `${path} on a phone`);
     }
+    // The header is one row: the menu button beside the organisation, neither covering the other.
+    const header = page.locator('header');
+    const headerBox = (await header.boundingBox())!;
+    expect(headerBox.height, 'the header on a phone').toBeLessThanOrEqual(64);
+    const menuButton = header.getByRole('button', { name: '菜单' });
+    const buttonBox = (await menuButton.boundingBox())!;
+    const titleBox = (await header.locator('strong').first().boundingBox())!;
+    expect(buttonBox.x + buttonBox.width, 'the menu button ends before the title starts').toBeLessThanOrEqual(titleBox.x);
+    // The menu and the account are in the drawer: a page reached from it, then sign-out there.
+    await menuButton.click();
+    const panel = page.getByTestId('account-panel');
+    await panel.waitFor();
+    await checkAccessibility(page, 'the menu drawer on a phone');
+    await screenshot(page, 'enterprise-menu-drawer-phone');
+    await page.getByRole('menuitem', { name: /授权管理/ }).click();
+    await page.getByRole('heading', { level: 1, name: '授权管理' }).waitFor();
+    await panel.waitFor({ state: 'hidden' });
+    await menuButton.click();
+    await panel.getByRole('button', { name: /退出登录/ }).click();
+    await page.waitForURL(/\/sign-in/);
     expectNoConsoleErrors(phone, 'the enterprise portal on a phone');
     await phone.context.close();
   });

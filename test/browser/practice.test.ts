@@ -127,6 +127,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('practice mode (Chromium)'), () => {
     const phone = await openPage(browser, { viewport: PHONE, mobile: true });
     const clerk = await person(t, t.issuer, 'issuer', '赵练习');
     await signIn(phone, clerk.username, clerk.password);
+    // On a phone the header is one row; practice mode is in the menu's drawer with the account.
+    await phone.page.getByRole('button', { name: '菜单' }).click();
     await phone.page.locator('[data-practice-switch]').click();
     await phone.page.locator('[data-practice-banner]').waitFor();
     await screenshot(phone.page, 'practice-banner-phone');

@@ -1,10 +1,12 @@
 /**
  * The frame of the signed-in console: a side menu with the areas the principal works in (one
  * group per area), a header with the organisation, the language and sign-out, and the page.
- * On a phone the menu folds away behind a button.
+ * On a phone (and a narrow tablet) the header is one row — the menu button and the organisation —
+ * and the menu, with the account's name, practice mode, language and sign-out, opens in a drawer:
+ * nothing wraps into a second row and nothing covers the title.
  */
-import { LogoutOutlined, SafetyCertificateFilled, UserOutlined } from '@ant-design/icons';
-import { App as AntApp, Button, Flex, Grid, Layout, Menu, Tag, Typography, type MenuProps } from 'antd';
+import { LogoutOutlined, MenuOutlined, SafetyCertificateFilled, UserOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, Drawer, Flex, Grid, Layout, Menu, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -30,7 +32,8 @@ export default function AppShell() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const phone = !screens.lg;
-  const [collapsed, setCollapsed] = useState(phone);
+  const [collapsed, setCollapsed] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
 
   const areas = useMemo(() => (principal ? areasOf(principal) : []), [principal]);
   const items = useMemo<MenuProps['items']>(
@@ -67,60 +70,96 @@ export default function AppShell() {
     }
   };
 
+  const brand = (
+    <Link to="/" aria-label={t('appNameShort')} style={{ display: 'flex', alignItems: 'center', gap: 10, height: 64, paddingInline: collapsed && !phone ? 20 : 16, color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
+      <SafetyCertificateFilled aria-hidden style={{ fontSize: 24, color: '#fff' }} />
+      {collapsed && !phone ? null : <span style={{ fontSize: 16, fontWeight: 600 }}>{t('appNameShort')}</span>}
+    </Link>
+  );
+  const menu = (
+    <Menu
+      theme="dark"
+      mode="inline"
+      items={items}
+      selectedKeys={selected ? [selected] : []}
+      onClick={() => {
+        if (phone) setDrawerOpen(false);
+      }}
+    />
+  );
+  const roles = (
+    <Flex gap={4} wrap>
+      {roleTags(principal, t).map((role) => (
+        <Tag key={role} color="blue" style={{ marginInlineEnd: 0 }}>
+          {role}
+        </Tag>
+      ))}
+    </Flex>
+  );
+  const signOutButton = (
+    <Button icon={<LogoutOutlined aria-hidden />} onClick={() => void onSignOut()}>
+      {t('signOut')}
+    </Button>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        breakpoint="lg"
-        collapsedWidth={phone ? 0 : 64}
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        width={232}
-        aria-label={t('menu')}
-        style={phone ? { position: 'fixed', height: '100vh', zIndex: 20, left: 0, top: 0 } : undefined}
-      >
-        <Link to="/" aria-label={t('appNameShort')} style={{ display: 'flex', alignItems: 'center', gap: 10, height: 64, paddingInline: collapsed ? 20 : 16, color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
-          <SafetyCertificateFilled aria-hidden style={{ fontSize: 24, color: '#fff' }} />
-          {collapsed ? null : <span style={{ fontSize: 16, fontWeight: 600 }}>{t('appNameShort')}</span>}
-        </Link>
-        <Menu
-          theme="dark"
-          mode="inline"
-          items={items}
-          selectedKeys={selected ? [selected] : []}
-          onClick={() => {
-            if (phone) setCollapsed(true);
-          }}
-        />
-      </Layout.Sider>
+      {phone ? (
+        <Drawer
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          placement="left"
+          size={280}
+          closable={false}
+          title={null}
+          styles={{ body: { padding: 0, background: BRAND.deepBlue, display: 'flex', flexDirection: 'column' }, section: { background: BRAND.deepBlue } }}
+          aria-label={t('menu')}
+        >
+          {brand}
+          {menu}
+          <Flex vertical gap={8} style={{ padding: 16, marginTop: 'auto', background: '#fff' }} data-testid="account-panel">
+            <Typography.Text>
+              <UserOutlined aria-hidden /> {name}
+            </Typography.Text>
+            {roles}
+            <PracticeSwitch />
+            <LanguageSwitch />
+            {signOutButton}
+          </Flex>
+        </Drawer>
+      ) : (
+        <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} collapsedWidth={64} width={232} aria-label={t('menu')}>
+          {brand}
+          {menu}
+        </Layout.Sider>
+      )}
       <Layout>
-        <Layout.Header style={{ borderBottom: `3px solid ${BRAND.blue}`, height: 'auto', minHeight: 64, lineHeight: 1.4, paddingLeft: phone ? 56 : 16 }}>
-          <Flex align="center" justify="space-between" gap={12} wrap style={{ minHeight: 61 }}>
-            <Flex vertical style={{ minWidth: 0 }}>
-              <Typography.Text strong style={{ fontSize: 16 }} ellipsis>
+        <Layout.Header style={{ borderBottom: `3px solid ${BRAND.blue}`, height: 'auto', minHeight: phone ? 56 : 64, lineHeight: 1.4, paddingInline: phone ? 8 : 16 }}>
+          {phone ? (
+            <Flex align="center" gap={8} style={{ minHeight: 53 }}>
+              <Button type="text" icon={<MenuOutlined aria-hidden />} aria-label={t('menu')} aria-expanded={drawerOpen} onClick={() => setDrawerOpen(true)} />
+              <Typography.Text strong style={{ fontSize: 16, flex: 1, minWidth: 0 }} ellipsis>
                 {organisation}
               </Typography.Text>
-              <Flex gap={4} wrap>
-                {roleTags(principal, t).map((role) => (
-                  <Tag key={role} color="blue" style={{ marginInlineEnd: 0 }}>
-                    {role}
-                  </Tag>
-                ))}
-              </Flex>
             </Flex>
-            <Flex align="center" gap={8} wrap>
-              {phone ? null : (
+          ) : (
+            <Flex align="center" justify="space-between" gap={12} wrap style={{ minHeight: 61 }}>
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text strong style={{ fontSize: 16 }} ellipsis>
+                  {organisation}
+                </Typography.Text>
+                {roles}
+              </Flex>
+              <Flex align="center" gap={8} wrap>
                 <Typography.Text>
                   <UserOutlined aria-hidden /> {name}
                 </Typography.Text>
-              )}
-              <PracticeSwitch />
-              <LanguageSwitch />
-              <Button icon={<LogoutOutlined aria-hidden />} onClick={() => void onSignOut()}>
-                {t('signOut')}
-              </Button>
+                <PracticeSwitch />
+                <LanguageSwitch />
+                {signOutButton}
+              </Flex>
             </Flex>
-          </Flex>
+          )}
         </Layout.Header>
         <Layout.Content style={{ padding: phone ? 12 : 24 }}>
           <PracticeBanner />

@@ -86,7 +86,7 @@ function Enterprises() {
         <Flex vertical gap={4} style={{ maxWidth: 360 }}>
           {unlicensed.map((e) => (
             <Typography.Text key={e.holderCode}>
-              <Typography.Text code copyable>
+              <Typography.Text code copyable className="cb-code">
                 {e.holderCode}
               </Typography.Text>{' '}
               {e.name}

@@ -127,7 +127,7 @@ export default function RegistryPage() {
             {name}
           </Link>
           {wide ? null : (
-            <div style={{ fontFamily: 'monospace', fontSize: 12, color: '#595959' }} className="cb-break">
+            <div style={{ fontFamily: 'monospace', fontSize: 12, color: '#595959' }} className="cb-code">
               {item.holderCode}
             </div>
           )}

@@ -343,7 +343,7 @@ export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
       title: t('list.holder'),
       render: (_, o) => (
         <>
-          <div>{o.holderCode}</div>
+          <div className="cb-code">{o.holderCode}</div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }} className="cb-break">
             {o.licenseIdentifier}
           </Typography.Text>
