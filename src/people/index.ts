@@ -296,7 +296,7 @@ export async function sessionOf(platform: Platform, sessionId: string): Promise<
       await deleteSession(platform.store, found.idHash);
       return undefined;
     }
-    const real = personPrincipal(owner);
+    const real = { ...personPrincipal(owner), session: found.idHash };
     return {
       idHash: found.idHash,
       principal: (await practiceResolvers.get(platform)?.(real)) ?? real,

@@ -49,21 +49,21 @@ export async function currentCopy(db: Queryable, personId: string, lock = false)
   return row ? toCopy(row) : undefined;
 }
 
-/** The current copy of a person in practice mode (one read per request of their sessions). */
-export async function practisingCopy(db: Queryable, personId: string): Promise<Pick<Copy, 'serial' | 'role' | 'departments'> | undefined> {
+/** The current copy of a person whose session is in practice mode (one read per request of the session). */
+export async function practisingCopy(db: Queryable, personId: string, session: string): Promise<Pick<Copy, 'serial' | 'role' | 'departments'> | undefined> {
   const row = (
     await db.query<{ serial: number; role: Slot; departments: string[] }>(
-      `select c.serial, c.role, c.departments from practice_people p
-         join practice_copies c on c.person_id = p.person_id and c.retired_at is null
-        where p.person_id = $1`,
-      [personId],
+      `select c.serial, c.role, c.departments from practice_sessions s
+         join practice_copies c on c.person_id = s.person_id and c.retired_at is null
+        where s.session_hash = $2 and s.person_id = $1`,
+      [personId, session],
     )
   ).rows[0];
   return row ? { serial: Number(row.serial), role: row.role, departments: row.departments } : undefined;
 }
 
-export async function isPractising(db: Queryable, personId: string): Promise<boolean> {
-  return (await db.query('select 1 from practice_people where person_id = $1', [personId])).rows.length > 0;
+export async function isPractising(db: Queryable, session: string): Promise<boolean> {
+  return (await db.query('select 1 from practice_sessions where session_hash = $1', [session])).rows.length > 0;
 }
 
 /** Retires the person's current copy (if any) and makes `copy` current. */
@@ -75,9 +75,14 @@ export async function replaceCopy(db: Queryable, copy: Omit<Copy, 'createdAt'>):
   );
 }
 
-export async function setPractising(db: Queryable, personId: string, on: boolean): Promise<boolean> {
+export async function setPractising(db: Queryable, personId: string, session: string, on: boolean): Promise<boolean> {
   const changed = on
-    ? await db.query('insert into practice_people (person_id) values ($1) on conflict (person_id) do nothing', [personId])
-    : await db.query('delete from practice_people where person_id = $1', [personId]);
+    ? await db.query('insert into practice_sessions (session_hash, person_id) values ($1, $2) on conflict (session_hash) do nothing', [session, personId])
+    : await db.query('delete from practice_sessions where session_hash = $1', [session]);
   return changed.rowCount > 0;
+}
+
+/** Sessions end (signed out, idle, disabled) without telling practice mode: their rows are forgotten after a week, longer than any session lives. */
+export async function forgetEndedPracticeSessions(db: Queryable): Promise<void> {
+  await db.query("delete from practice_sessions where since < now() - interval '7 days'");
 }

@@ -41,20 +41,23 @@ const PLATFORM = { type: 'Platform', id: 'certbridge' };
 const kits = new WeakMap<Platform, PracticeKit>();
 
 /** The person behind a principal, as they really are: their real department and role. */
-async function realPerson(platform: Platform, principal: Principal): Promise<{ personId: string; username: string; departmentCode: string; role: Slot }> {
+async function realPerson(platform: Platform, principal: Principal): Promise<{ personId: string; username: string; departmentCode: string; role: Slot; session: string }> {
   authorize(principal, 'practice:use', PLATFORM);
   const person = principal as PersonPrincipal;
+  // Practice mode belongs to a console session: a person's principal always comes with one.
+  if (!person.session) throw forbidden('practice mode is for staff signed in to the console');
+  const session = person.session;
   if (person.practice) {
     const copy = await currentCopy(platform.store, person.personId);
-    if (copy) return { personId: person.personId, username: person.username, departmentCode: copy.departmentCode, role: copy.role };
+    if (copy) return { personId: person.personId, username: person.username, departmentCode: copy.departmentCode, role: copy.role, session };
   }
   const role = person.roles.find((r): r is Slot => (SLOTS as readonly string[]).includes(r));
   if (!role) throw forbidden('practice mode is for staff with the issuer, consumer or coordinator role');
-  return { personId: person.personId, username: person.username, departmentCode: person.departmentCode, role };
+  return { personId: person.personId, username: person.username, departmentCode: person.departmentCode, role, session };
 }
 
-async function view(platform: Platform, personId: string): Promise<PracticeView> {
-  const practice = await isPractising(platform.store, personId);
+async function view(platform: Platform, personId: string, session: string): Promise<PracticeView> {
+  const practice = await isPractising(platform.store, session);
   const copy = await currentCopy(platform.store, personId);
   if (!copy) return { practice, copy: null };
   const departments = await Promise.all(
@@ -86,12 +89,13 @@ async function newCopy(platform: Platform, person: { personId: string; username:
 /** Whether the person is in practice mode, and their copy (a person signed in to the console). */
 export async function practiceState(platform: Platform, principal: Principal): Promise<PracticeView> {
   const person = await realPerson(platform, principal);
-  return view(platform, person.personId);
+  return view(platform, person.personId, person.session);
 }
 
 /**
- * Switches practice mode on (the person's copy is seeded the first time) or off, for every session
- * of the person; recorded under the person, in their real department, with `practice: true`.
+ * Switches practice mode on (the person's copy is seeded the first time) or off, for this console
+ * session (every tab of it; a new sign-in starts in real work); recorded under the person, in their
+ * real department, with `practice: true`.
  */
 export async function switchPractice(platform: Platform, principal: Principal, on: boolean): Promise<PracticeView> {
   const person = await realPerson(platform, principal);
@@ -104,9 +108,9 @@ export async function switchPractice(platform: Platform, principal: Principal, o
       if (!copy) await replaceCopy(tx, seeded);
     }
     const serial = copy?.serial ?? seeded?.serial ?? 0;
-    if (await setPractising(tx, person.personId, on)) await platform.events.publish(tx, [practiceEvent(on ? 'practice.started' : 'practice.ended', person, serial)]);
+    if (await setPractising(tx, person.personId, person.session, on)) await platform.events.publish(tx, [practiceEvent(on ? 'practice.started' : 'practice.ended', person, serial)]);
   });
-  return view(platform, person.personId);
+  return view(platform, person.personId, person.session);
 }
 
 /**
@@ -123,7 +127,7 @@ export async function resetPractice(platform: Platform, principal: Principal): P
     await replaceCopy(tx, seeded);
     await platform.events.publish(tx, [practiceEvent('practice.reset', person, seeded.serial, previous?.serial)]);
   });
-  return view(platform, person.personId);
+  return view(platform, person.personId, person.session);
 }
 
 // ── the guard: the practice range and the real one never meet ──
@@ -165,7 +169,8 @@ export function attachPractice(platform: Platform, kit: PracticeKit): void {
     for (const event of events) guardAgreement(event);
   });
   usePractice(platform, async (person) => {
-    const copy = await practisingCopy(platform.store, person.personId);
+    if (!person.session) return undefined;
+    const copy = await practisingCopy(platform.store, person.personId, person.session);
     if (!copy) return undefined;
     return { ...person, departmentCode: copy.departments[SLOTS.indexOf(copy.role)], roles: [copy.role], practice: true, practiceDepartments: copy.departments };
   });

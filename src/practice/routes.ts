@@ -7,7 +7,7 @@ import { practiceState, resetPractice, switchPractice } from './index.ts';
 const Role = Type.Union([Type.Literal('issuer'), Type.Literal('consumer'), Type.Literal('coordinator')]);
 
 const PracticeSchema = Type.Object({
-  practice: Type.Boolean({ description: "Whether the person's sessions act in their practice copy now" }),
+  practice: Type.Boolean({ description: 'Whether this console session acts in the practice copy now (a new sign-in starts in real work)' }),
   copy: Type.Union([
     Type.Null(),
     Type.Object({
@@ -54,7 +54,7 @@ export const practiceRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         security,
         summary: 'Switch practice mode on or off (staff signed in to the console; send X-CSRF-Token)',
         description:
-          "On: the person's sessions act for their practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. Recorded in the audit log under the person with practice: true.",
+          "On: this console session (every tab of it) acts for the person's practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. Recorded in the audit log under the person with practice: true.",
         body: Type.Object({ on: Type.Boolean() }, { additionalProperties: false }),
         response: { 200: PracticeSchema },
       },

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPracticeCode } from '../../src/platform/practiceCodes.ts';
 import { person } from '../people/support.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
+import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signInAs, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -122,6 +122,75 @@ describe.skipIf(!HAS_CHROMIUM)(titled('practice mode (Chromium)'), () => {
     expect(await realState()).toEqual(before);
     expectNoConsoleErrors(desktop, 'practice mode');
   }, 240_000);
+
+  it('is a property of the session: its colours and banner from the first page drawn, after a reload and in a second tab; a new sign-in is real work; every page of each role works in it', async () => {
+    for (const [role, of, home] of [
+      ['issuer', t.issuer, '/issuer'],
+      ['consumer', t.consumer, '/consumer'],
+      ['coordinator', t.coordinator, '/coordinator'],
+    ] as const) {
+      const tab = await openPage(browser);
+      const { page } = tab;
+      const clerk = await person(t, of, role, `会话${role}`);
+      await signInAs(page, t.url, clerk, home);
+      const mode = page.locator('[data-practice-mode]');
+      expect(await mode.getAttribute('data-practice-mode')).toBe('off');
+      // The real home page's requests answered first (one in flight when the session switches is refused: the page is left).
+      await page.waitForLoadState('networkidle');
+      await page.locator('[data-practice-switch]').click();
+      await page.locator('[data-practice-banner]').waitFor();
+      expect(await mode.getAttribute('data-practice-mode')).toBe('on');
+
+      // A reload: the session says practice before anything is drawn — the first frame of the shell is practice's.
+      await page.reload();
+      await mode.waitFor();
+      expect(await mode.getAttribute('data-practice-mode'), `${role} after a reload`).toBe('on');
+      expect(await page.locator('[data-practice-banner]').count()).toBe(1);
+      // A second tab of the same session: practice too.
+      const second = await tab.context.newPage();
+      await second.goto(new URL(home, t.url).href);
+      await second.locator('[data-practice-mode="on"]').waitFor();
+      await second.locator('[data-practice-banner]').waitFor();
+      await second.close();
+
+      // Every page of the role's menu works in practice: no refusal, no error.
+      const items = await page.locator('.ant-layout-sider [role="menuitem"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+      expect(items.length, role).toBeGreaterThan(2);
+      for (const href of items) {
+        await page.goto(new URL(href, t.url).href);
+        await page
+          .locator('main h1, main h2')
+          .first()
+          .waitFor()
+          .catch(() => {
+            throw new Error(`${role} ${href} in practice: no page heading (${page.url()})`);
+          });
+        await page.locator('[data-practice-banner]').waitFor();
+        // What the page loads, loaded (a refusal shows as an error alert or 无权 text).
+        await page.waitForLoadState('networkidle');
+        const text = await page.locator('main').innerText();
+        expect(text, `${role} ${href} in practice`).not.toMatch(/无权|当前账号无权/);
+        expect(await page.locator('main .ant-alert-error').count(), `${role} ${href} in practice: an error alert`).toBe(0);
+      }
+      await screenshot(page, `practice-${role}`);
+      await checkAccessibility(page, `${role} in practice mode`);
+      // The province's ranking is real departments' figures: left out of practice, and says so when typed in.
+      expect(items).not.toContain(`${home}/evaluation`);
+      await page.goto(new URL(`${home}/evaluation`, t.url).href);
+      await page.getByTestId('real-only').waitFor();
+      expect(await page.getByTestId('real-only').textContent()).toContain('练习模式下没有这个页面');
+
+      // Signed out and in again (a new session): real work, the real colours, no banner.
+      await page.getByRole('button', { name: /退出登录/ }).click();
+      await page.waitForURL(/\/sign-in/);
+      await signInAs(page, t.url, clerk, home);
+      await mode.waitFor();
+      expect(await mode.getAttribute('data-practice-mode'), `${role} signed in again`).toBe('off');
+      expect(await page.locator('[data-practice-banner]').count()).toBe(0);
+      expectNoConsoleErrors(tab, `${role} in practice mode`);
+      await tab.context.close();
+    }
+  }, 600_000);
 
   it('the banner fits a phone', async () => {
     const phone = await openPage(browser, { viewport: PHONE, mobile: true });

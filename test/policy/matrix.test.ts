@@ -314,7 +314,10 @@ describe('policy matrix: practice mode', () => {
   // What a practice principal may do on something no department owns: read the catalog, list
   // agreements (the facades show it its copy's), issue (a guard keeps the holder in the copy).
   const neutral = (action: string, resource: PolicyResource) =>
-    (action === 'catalog:read' && resource.type === 'Catalog') || (action === 'agreement:list' && resource.type === 'Platform') || (action === 'license:issue' && resource.type === 'LicenseType');
+    (action === 'catalog:read' && resource.type === 'Catalog') ||
+    (action === 'agreement:list' && resource.type === 'Platform') ||
+    (action === 'objection:list' && resource.type === 'Platform') ||
+    (action === 'license:issue' && resource.type === 'LicenseType');
 
   const outside = MATRIX.flatMap((row) =>
     COLUMNS.filter((who) => PRINCIPALS[who].kind === 'client').map((who) => ({ ...row, who })),

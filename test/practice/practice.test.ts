@@ -82,6 +82,25 @@ describe('switching practice mode on and off', () => {
     expect(started[0].data).toMatchObject({ practice: true, username, serial: copy.serial });
   });
 
+  it('is a property of the session: another sign-in of the same person, and the next one, start in real work', async () => {
+    const of = t.issuer;
+    const account = await person(t, of, 'issuer', '练习 会话');
+    const first = browser(t);
+    const second = browser(t);
+    expect((await first.signIn(account.username, account.password)).status).toBe(200);
+    expect((await second.signIn(account.username, account.password)).status).toBe(200);
+    expect((await first.request('POST', '/api/v1/session/practice', { body: { on: true } })).body.practice).toBe(true);
+    expect((await first.request('GET', '/api/v1/session')).body.principal).toMatchObject({ practice: true });
+    // The other session (another browser) stays in real work, and says so.
+    expect((await second.request('GET', '/api/v1/session')).body.principal).toMatchObject({ practice: false, departmentCode: of.department.code });
+    expect((await second.request('GET', '/api/v1/session/practice')).body.practice).toBe(false);
+    // Signed out and in again: real work, whatever the last session was doing.
+    expect((await first.request('DELETE', '/api/v1/session')).status).toBe(204);
+    const again = await first.signIn(account.username, account.password);
+    expect(again.body.principal).toMatchObject({ practice: false, departmentCode: of.department.code });
+    expect((await first.request('GET', '/api/v1/session')).body.principal).toMatchObject({ practice: false });
+  });
+
   it('needs the CSRF token of the session, and a person (a system has no practice mode)', async () => {
     const { b } = await signedIn('consumer');
     expect((await b.request('POST', '/api/v1/session/practice', { body: { on: true }, csrf: false })).status).toBe(403);

@@ -23,6 +23,8 @@ export interface PersonPrincipal {
   username: string;
   departmentCode: string;
   roles: readonly string[];
+  /** The console session it acts in (its id's hash): practice mode is a property of the session. */
+  session?: string;
   /** In practice mode the person acts in a sandbox copy of the department. */
   practice?: boolean;
   /** In practice mode: the departments of the person's practice copy, the only ones they act on (src/practice). */

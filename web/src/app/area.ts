@@ -16,6 +16,8 @@ export interface AreaMenuItem {
   /** Key of the label in the area's namespace (`menu.<key>`). */
   key: string;
   icon: ReactNode;
+  /** The page shows real departments' figures (a province's ranking): not in practice mode, where it is left out of the menu and says so. */
+  realOnly?: true;
 }
 
 type Words = { title: string; menu: Record<string, string> } & Record<string, unknown>;

@@ -20,6 +20,11 @@ export const common = {
     language: '语言',
     languages: { 'zh-CN': '简体中文', en: 'English' },
     menu: '菜单',
+    realOnly: {
+      title: '练习模式下没有这个页面',
+      subtitle: '这个页面显示的是全省真实部门的数据，不在练习副本里。退出练习模式即可查看。',
+      back: '回到练习首页',
+    },
     verifyLink: '核验电子营业执照',
     notFound: { title: '页面不存在', subtitle: '您访问的页面不存在或已被移除。' },
     forbidden: { title: '无权访问', subtitle: '当前账号没有使用此功能的权限。' },
@@ -81,6 +86,11 @@ export const common = {
     language: 'Language',
     languages: { 'zh-CN': '简体中文', en: 'English' },
     menu: 'Menu',
+    realOnly: {
+      title: 'This page is not part of practice mode',
+      subtitle: "It shows the real departments' figures of the province, which are not in the practice copy. Leave practice mode to see it.",
+      back: 'Back to the practice home page',
+    },
     verifyLink: 'Verify a business license',
     notFound: { title: 'Page not found', subtitle: 'The page you asked for does not exist or was removed.' },
     forbidden: { title: 'Not allowed', subtitle: 'This account may not use this part of the console.' },

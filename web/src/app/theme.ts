@@ -30,3 +30,17 @@ export const theme: ThemeConfig = {
     Menu: { darkItemBg: BRAND.deepBlue, darkSubMenuItemBg: '#0b2444', darkItemSelectedBg: BRAND.blue, darkItemColor: 'rgba(255, 255, 255, 0.85)' },
   },
 };
+
+/**
+ * Practice mode's colours (练习模式): amber and brown where the console is blue, from the first page
+ * drawn to the last, so that practice cannot be mistaken for real work even before the banner is read.
+ */
+export const PRACTICE = { accent: '#ad4e00', deep: '#4a2800', deeper: '#3a1f00', selected: '#874000', body: '#fff7e6' } as const;
+
+export const practiceTheme: ThemeConfig = {
+  token: { colorPrimary: PRACTICE.accent, colorLink: PRACTICE.accent },
+  components: {
+    Layout: { siderBg: PRACTICE.deep, triggerBg: PRACTICE.deeper, bodyBg: PRACTICE.body },
+    Menu: { darkItemBg: PRACTICE.deep, darkSubMenuItemBg: PRACTICE.deeper, darkItemSelectedBg: PRACTICE.selected },
+  },
+};

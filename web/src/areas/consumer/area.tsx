@@ -16,7 +16,7 @@ export const consumerArea: AreaDefinition = {
     { path: 'subscriptions', key: 'subscriptions', icon: <ApiOutlined /> },
     { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
     { path: 'statements', key: 'statements', icon: <AccountBookOutlined /> },
-    { path: 'evaluation', key: 'scoreboard', icon: <TrophyOutlined /> },
+    { path: 'evaluation', key: 'scoreboard', icon: <TrophyOutlined />, realOnly: true },
   ],
   words: {
     'zh-CN': { title: '证照使用', menu: { catalog: '资源目录', agreements: '我的共享协议', lookup: '证照查询', usage: '用量统计', subscriptions: '订阅与推送', objections: '我的数据异议', statements: '月度对账单', scoreboard: '考核排名' } },

@@ -17,7 +17,7 @@ export const issuerArea: AreaDefinition = {
     { path: 'quality', key: 'quality', icon: <LineChartOutlined /> },
     { path: 'quality/findings', key: 'findings', icon: <UnorderedListOutlined /> },
     { path: 'statements', key: 'statements', icon: <AccountBookOutlined /> },
-    { path: 'evaluation', key: 'scoreboard', icon: <TrophyOutlined /> },
+    { path: 'evaluation', key: 'scoreboard', icon: <TrophyOutlined />, realOnly: true },
   ],
   words: {
     'zh-CN': { title: '证照签发', menu: { registry: '证照登记簿', import: '批量导入', requests: '共享申请', objections: '数据异议', inbox: '部门消息', quality: '数据质量', findings: '质量问题', statements: '月度对账单', scoreboard: '考核排名' } },
