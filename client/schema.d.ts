@@ -1867,7 +1867,7 @@ export interface paths {
         put?: never;
         /**
          * Switch practice mode on or off (staff signed in to the console; send X-CSRF-Token)
-         * @description On: the person's sessions act for their practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. Recorded in the audit log under the person with practice: true.
+         * @description On: this console session (every tab of it) acts for the person's practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. Recorded in the audit log under the person with practice: true.
          */
         post: operations["postSessionPractice"];
         delete?: never;
@@ -14345,7 +14345,7 @@ export interface operations {
                             };
                             serial: number;
                         };
-                        /** @description Whether the person's sessions act in their practice copy now */
+                        /** @description Whether this console session acts in the practice copy now (a new sign-in starts in real work) */
                         practice: boolean;
                     };
                 };
@@ -14446,7 +14446,7 @@ export interface operations {
                             };
                             serial: number;
                         };
-                        /** @description Whether the person's sessions act in their practice copy now */
+                        /** @description Whether this console session acts in the practice copy now (a new sign-in starts in real work) */
                         practice: boolean;
                     };
                 };
@@ -14545,7 +14545,7 @@ export interface operations {
                             };
                             serial: number;
                         };
-                        /** @description Whether the person's sessions act in their practice copy now */
+                        /** @description Whether this console session acts in the practice copy now (a new sign-in starts in real work) */
                         practice: boolean;
                     };
                 };
