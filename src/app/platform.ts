@@ -22,6 +22,7 @@ import { qualityCapability } from '../quality/capability.ts';
 import { PRACTICE_KIT } from '../demo/practiceKit.ts';
 import type { Capability } from '../platform/capability.ts';
 import type { Config } from '../platform/config.ts';
+import { followerJobs } from '../platform/followers.ts';
 import { startJobs } from '../platform/jobs.ts';
 import { KERNEL_MIGRATIONS, openKernel, type OpenOptions, type Platform } from '../platform/platform.ts';
 import type { Migration } from '../platform/store/migrate.ts';
@@ -48,6 +49,9 @@ export const CAPABILITIES: readonly Capability[] = [
   practiceCapability(PRACTICE_KIT),
 ];
 
+/** Every capability's followers of the audit log. */
+export const FOLLOWERS = CAPABILITIES.flatMap((c) => c.followers ?? []);
+
 /** Every migration, kernel first, in the order they run. */
 export const MIGRATIONS: readonly Migration[] = [...KERNEL_MIGRATIONS, ...CAPABILITIES.flatMap((c) => c.migrations)];
 
@@ -61,13 +65,13 @@ export async function openPlatform(config: Config, options: Store | OpenOptions 
 }
 
 /**
- * Starts every capability's background work (server only): the jobs the kernel runs, then the
- * capabilities' own loops. The one stop for all ends the jobs first, then the loops one after
+ * Starts every capability's background work (server only): the jobs and followers the kernel runs,
+ * then the capabilities' own loops. The one stop for all ends the jobs first, then the loops one after
  * another in the list's order: the audit log, last, sequences what the others wrote while stopping.
  */
 export function startBackgroundWork(platform: Platform): () => Promise<void> {
   platform.changes.start();
-  const stopJobs = startJobs(platform, CAPABILITIES.flatMap((c) => c.jobs ?? []));
+  const stopJobs = startJobs(platform, [...CAPABILITIES.flatMap((c) => c.jobs ?? []), ...followerJobs(FOLLOWERS)]);
   const stops = CAPABILITIES.flatMap((c) => (c.start ? [c.start(platform)] : []));
   return async () => {
     await stopJobs();

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { followerMetrics } from '../platform/followers.ts';
 import { createHttpServer } from '../platform/http/server.ts';
 import { webConsole } from '../platform/http/webConsole.ts';
 import type { Platform } from '../platform/platform.ts';
-import { CAPABILITIES, MIGRATIONS } from './platform.ts';
+import { CAPABILITIES, FOLLOWERS, MIGRATIONS } from './platform.ts';
 
 export { PROBLEM_JSON } from '../platform/http/problems.ts';
 
@@ -16,6 +17,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   // Before the routes: a capability's public page (the QR link) answers the console to a browser.
   await app.register(webConsole);
   for (const capability of CAPABILITIES) capability.metrics?.(platform);
+  followerMetrics(platform, FOLLOWERS);
   for (const capability of CAPABILITIES) {
     if (capability.routes) await app.register(capability.routes, { platform });
   }

@@ -1,5 +1,7 @@
 import type { Capability } from '../platform/capability.ts';
+import { provideLogReader } from '../platform/followers.ts';
 import { scrapedGauge } from '../platform/metrics.ts';
+import { followLog } from './follow.ts';
 import { logSize } from './size.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { logAppender } from './appender.ts';
@@ -14,7 +16,11 @@ export const auditCapability: Capability = {
     sqlMigration('audit', '003_bundles_and_tiles', import.meta.url),
   ],
   routes: auditRoutes,
-  attach: (platform) => platform.events.append('', logAppender(platform)),
+  attach: (platform) => {
+    platform.events.append('', logAppender(platform));
+    // The kernel runs the other capabilities' followers of the log through this reader.
+    provideLogReader(platform, { read: (db, after, limit, types) => followLog(db, after, limit, types), size: async (db) => (await logSize(db)).entries });
+  },
   // The appender's signing key, read before anything is appended.
   open: (platform) => logAppender(platform).ready(),
   start: startSequencer,

@@ -4,17 +4,18 @@
  * one record per access and nothing else. Each `exchange.accessed` entry answered with data (one
  * per holder read, so a batch counts one record per holder) is a journal: the consumer department
  * is debited and the resource's owner credited the price of one record on the China day of the
- * lookup. The follower keeps its own cursor (the last leaf index processed) in the same
- * transaction as its postings, and a journal is unique on its source entry: a pass run twice, or
- * by two processes at once, never posts a lookup twice.
+ * lookup. The kernel runs the follower (src/platform/followers.ts): its place in the log moves in the
+ * same transaction as its postings, and a journal is unique on its source entry besides: a pass run
+ * twice, or by two processes at once, never posts a lookup twice.
  *
  * Not posted: deliveries of subscribed events (counted apart, as the usage figures do), lookups of
  * a department's own resource, and lookups on a day no price covers (the cursor passes them: a
  * price set later does not reach back; a correction journal does).
  */
-import { followLog, type FollowedEntry } from '../audit/index.ts';
+import type { FollowedEntry } from '../audit/index.ts';
 import { findResourceForLicenseType } from '../catalog/index.ts';
 import { chinaDate } from '../platform/chinaTime.ts';
+import { catchUp, type Follower, type LogPage } from '../platform/followers.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { PriceBook } from './prices.ts';
@@ -85,46 +86,25 @@ const INSERT = `with input as (
   union all
   select j.id, i.provider, i.consumer, 0, i.fen, i.resource_id, i.month, i.source, 1, i.price_id from journals j join input i on i.source = j.source_index`;
 
-/** One page of the log in one transaction: its postings and the cursor move together. */
-async function postPage(platform: Platform, batch: number): Promise<{ posted: number; unpriced: number; lastIndex: number; read: number }> {
-  return platform.store.transaction(async (tx) => {
-    // The row lock makes followers in other processes take turns; each then reads the cursor as committed.
-    const cursor = Number((await tx.query<{ last_index: number }>('select last_index from ledger_cursor for update')).rows[0].last_index);
-    const page = await followLog(tx, cursor, batch, ['exchange.accessed']);
-    if (page.last === null) return { posted: 0, unpriced: 0, lastIndex: cursor, read: 0 };
-    const { postings, unpriced } = await postingsOf(tx, page.entries);
-    let posted = 0;
-    if (postings.length > 0) {
-      const col = <K extends keyof Posting>(k: K) => postings.map((p) => p[k]);
-      const written = await tx.query(INSERT, [col('source'), col('consumer'), col('provider'), col('resourceId'), col('fen'), col('priceId'), col('at'), col('month')], { name: 'ledger.post' });
-      posted = written.rowCount / 2;
-    }
-    await tx.query('update ledger_cursor set last_index = $1, updated_at = now()', [page.last]);
-    return { posted, unpriced, lastIndex: page.last, read: page.last - cursor };
-  });
+/** One page of the log, in the kernel's transaction that then moves the follower's place. */
+async function postPage(tx: Queryable, page: LogPage<FollowedEntry>): Promise<{ posted: number; unpriced: number }> {
+  const { postings, unpriced } = await postingsOf(tx, page.entries);
+  if (postings.length === 0) return { posted: 0, unpriced };
+  const col = <K extends keyof Posting>(k: K) => postings.map((p) => p[k]);
+  const written = await tx.query(INSERT, [col('source'), col('consumer'), col('provider'), col('resourceId'), col('fen'), col('priceId'), col('at'), col('month')], { name: 'ledger.post' });
+  return { posted: written.rowCount / 2, unpriced };
 }
 
-/** Per platform: one pass at a time in this process (the cursor's row lock covers other processes). */
-const running = new WeakMap<Platform, Promise<unknown>>();
+/** The follower of the lookups, as the kernel runs it (a leased job) and a pass by hand does. */
+export const lookupsFollower: Follower<FollowedEntry, { posted: number; unpriced: number }> = {
+  name: 'ledger.post-lookups',
+  types: ['exchange.accessed'],
+  batch: POST_BATCH,
+  apply: postPage,
+};
 
-/** Posts everything the log has sequenced since the cursor, page by page. */
-export function postFromLog(platform: Platform, batch = POST_BATCH): Promise<PostResult> {
-  const previous = running.get(platform) ?? Promise.resolve();
-  const next = previous
-    .catch(() => undefined)
-    .then(async () => {
-      const total: PostResult = { posted: 0, unpriced: 0, lastIndex: -1 };
-      for (;;) {
-        const page = await postPage(platform, batch);
-        total.posted += page.posted;
-        total.unpriced += page.unpriced;
-        total.lastIndex = page.lastIndex;
-        if (page.read < batch) return total;
-      }
-    });
-  running.set(platform, next);
-  return next;
+/** Posts everything the log has sequenced since the follower's place, page by page. */
+export async function postFromLog(platform: Platform, batch = POST_BATCH): Promise<PostResult> {
+  const { lastIndex, results } = await catchUp(platform, lookupsFollower, batch);
+  return { posted: results.reduce((n, r) => n + r.posted, 0), unpriced: results.reduce((n, r) => n + r.unpriced, 0), lastIndex };
 }
-
-/** How often the server's follower looks for newly sequenced entries (the sequencer runs every ~200 ms). */
-export const FOLLOW_INTERVAL_MS = 2000;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ReadinessCheck } from './http/health.ts';
+import type { Follower } from './followers.ts';
 import type { BackgroundJob } from './jobs.ts';
 import type { Platform } from './platform.ts';
 import type { Migration } from './store/migrate.ts';
@@ -19,6 +20,8 @@ export interface Capability {
   open?: (platform: Platform) => Promise<void>;
   /** Background work the kernel runs in the server (one process at a time unless a job says otherwise). */
   jobs?: readonly BackgroundJob[];
+  /** Followers of the audit log the kernel runs in the server (each a leased job, its place in `follower_cursors`). */
+  followers?: readonly Follower<never>[];
   /** Starts background work that runs its own loop (delivery, sequencing) in the server only; returns its stop. */
   start?: (platform: Platform) => () => Promise<void>;
   /** Requests the platform sends to departments' systems (its events), as OpenAPI 3.1 `webhooks` entries. */

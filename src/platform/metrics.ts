@@ -65,24 +65,3 @@ export function httpMetrics(registry: Registry) {
     }),
   };
 }
-
-const followerReaders = new WeakMap<Registry, Map<string, () => Promise<number>>>();
-
-/**
- * A follower of the audit log reports how many entries it has still to read
- * (`certbridge_follower_lag_entries{follower}`: one family for every follower).
- */
-export function followerLag(registry: Registry, follower: string, behind: () => Promise<number>): void {
-  let readers = followerReaders.get(registry);
-  if (!readers) {
-    const all = new Map<string, () => Promise<number>>();
-    followerReaders.set(registry, all);
-    readers = all;
-    scrapedGauge(registry, 'certbridge_follower_lag_entries', 'entries of the audit log each follower (ledger, quality) has still to read', ['follower'], async () => {
-      const values = [];
-      for (const [name, read] of all) values.push({ labels: { follower: name }, value: await read() });
-      return values;
-    });
-  }
-  readers.set(follower, behind);
-}

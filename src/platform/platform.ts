@@ -36,6 +36,7 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
   sqlMigration('platform', '003_sign_in_delays', import.meta.url),
   sqlMigration('platform', '004_job_leases', import.meta.url),
   sqlMigration('platform', '005_sign_in_addresses', import.meta.url),
+  sqlMigration('platform', '006_follower_cursors', import.meta.url),
 ];
 
 /** How the kernel is opened: on a store of the caller's (closed by them), by whom, and whether it may migrate. */

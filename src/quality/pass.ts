@@ -1,12 +1,14 @@
 /**
- * When the rules run. On every change of a license: a follower of the sequenced audit log (as the
- * ledger's postings do) re-checks the licenses the `license.*` entries since its cursor name, and
- * moves its cursor in the same transaction as the findings — never a listener inside the licenses'
- * transaction. And in a full pass (`certbridge quality run`, and the server once a day): every
- * license, in batches read by key order, then the uniqueness rules as one grouping.
+ * When the rules run. On every change of a license: a follower of the sequenced audit log run by the
+ * kernel (src/platform/followers.ts, as the ledger's postings are) re-checks the licenses the
+ * `license.*` entries since its place name, and the kernel moves its place in the same transaction
+ * as the findings — never a listener inside the licenses' transaction. And in a full pass
+ * (`certbridge quality run`, and the server once a day): every license, in batches read by key
+ * order, then the uniqueness rules as one grouping.
  */
-import { followLog } from '../audit/index.ts';
+import type { FollowedEntry } from '../audit/index.ts';
 import { countLicensesOfTypes, currentVersionsOf, currentVersionsPage } from '../licenses/index.ts';
+import { catchUp, type Follower, type LogPage } from '../platform/followers.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { checkUniqueness, checkVersions, evaluateBatch, writeBatch, type Written } from './findings.ts';
@@ -138,19 +140,19 @@ export async function fullPass(platform: Platform, actor: string, onProgress?: (
   return { ...unique, ms: Date.now() - started.getTime() };
 }
 
-/** One page of the log in one transaction: the changed licenses re-checked and the cursor moved together. */
-async function followPage(platform: Platform, batch: number): Promise<Written & { read: number; licenses: number }> {
-  return platform.store.transaction(async (tx) => {
-    // The row lock makes followers in other processes take turns.
-    const cursor = Number((await tx.query<{ last_index: number }>('select last_index from quality_cursor for update')).rows[0].last_index);
-    const page = await followLog(tx, cursor, batch, LICENSE_EVENTS);
-    if (page.last === null) return { opened: 0, resolved: 0, read: 0, licenses: 0 };
-    const identifiers = [...new Set(page.entries.filter((e) => !e.columns.licenseType || findLicenseType(platform, e.columns.licenseType)).map((e) => e.entry.subject))];
-    const written = identifiers.length > 0 ? await recheck(tx, identifiers, registryTypeOf(platform)) : { opened: 0, resolved: 0, licenses: 0 };
-    await tx.query('update quality_cursor set last_index = $1, updated_at = now()', [page.last]);
-    return { ...written, read: page.last - cursor };
-  });
+/** One page of the log, in the kernel's transaction that then moves the follower's place: the changed licenses re-checked. */
+async function followPage(tx: Queryable, page: LogPage<FollowedEntry>, platform: Platform): Promise<FollowResult> {
+  const identifiers = [...new Set(page.entries.filter((e) => !e.columns.licenseType || findLicenseType(platform, e.columns.licenseType)).map((e) => e.entry.subject))];
+  return identifiers.length > 0 ? recheck(tx, identifiers, registryTypeOf(platform)) : { opened: 0, resolved: 0, licenses: 0 };
 }
+
+/** The follower of license changes, as the kernel runs it (a leased job) and a pass by hand does. */
+export const changesFollower: Follower<FollowedEntry, FollowResult> = {
+  name: 'quality.follow-changes',
+  types: LICENSE_EVENTS,
+  batch: FOLLOW_BATCH,
+  apply: followPage,
+};
 
 /** Re-checks the licenses of these version identifiers (their current versions), uniqueness included. */
 export async function recheck(tx: Queryable, identifiers: readonly string[], typeOf: TypeOf): Promise<Written & { licenses: number }> {
@@ -176,26 +178,10 @@ export interface FollowResult extends Written {
   licenses: number;
 }
 
-/** Per platform: one follower pass at a time in this process (the cursor's row lock covers other processes). */
-const running = new WeakMap<Platform, Promise<unknown>>();
-
-/** Re-checks every license changed since the cursor, page by page. */
-export function followChanges(platform: Platform, batch = FOLLOW_BATCH): Promise<FollowResult> {
-  const previous = running.get(platform) ?? Promise.resolve();
-  const next = previous
-    .catch(() => undefined)
-    .then(async () => {
-      const total: FollowResult = { licenses: 0, opened: 0, resolved: 0 };
-      for (;;) {
-        const page = await followPage(platform, batch);
-        total.licenses += page.licenses;
-        total.opened += page.opened;
-        total.resolved += page.resolved;
-        if (page.read < batch) return total;
-      }
-    });
-  running.set(platform, next);
-  return next;
+/** Re-checks every license changed since the follower's place, page by page. */
+export async function followChanges(platform: Platform, batch = FOLLOW_BATCH): Promise<FollowResult> {
+  const { results } = await catchUp(platform, changesFollower, batch);
+  return results.reduce((total, r) => ({ licenses: total.licenses + r.licenses, opened: total.opened + r.opened, resolved: total.resolved + r.resolved }), { licenses: 0, opened: 0, resolved: 0 });
 }
 
 /** The day (China date) of the last full pass, or undefined when none has run. */

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequence } from '../../src/audit/index.ts';
 import { CAPABILITIES } from '../../src/app/platform.ts';
+import { followerJobs } from '../../src/platform/followers.ts';
 import { chinaMonth } from '../../src/ledger/amounts.ts';
 import { openMonths } from '../../src/ledger/corrections.ts';
 import { addMonths } from '../../src/platform/chinaTime.ts';
@@ -128,7 +129,7 @@ describe('postings from the audit log', () => {
 
   it('a second pass, and a pass from the start of the log, post nothing again', async () => {
     expect((await post(t)).posted).toBe(0);
-    await t.platform.store.query('update ledger_cursor set last_index = -1');
+    await t.platform.store.query("update follower_cursors set last_index = -1 where name = 'ledger.post-lookups'");
     const again = await post(t);
     expect(again.posted).toBe(0);
     expect(again.lastIndex).toBe(first.lastIndex + (again.lastIndex - first.lastIndex));
@@ -295,9 +296,11 @@ describe('statements: who reads which', () => {
   });
 });
 
-describe('the follower as a job of the kernel', () => {
-  it('posts the lookups in one process at a time, every two seconds (its readiness is the kernel’s: test/platform/jobs.test.ts)', () => {
-    const jobs = CAPABILITIES.find((c) => c.name === 'ledger')!.jobs!;
+describe('the follower run by the kernel', () => {
+  it('posts the lookups as a follower the kernel runs in one process at a time, every two seconds (test/platform/followers.test.ts)', () => {
+    const followers = CAPABILITIES.find((c) => c.name === 'ledger')!.followers!;
+    expect(followers.map((f) => ({ name: f.name, types: f.types }))).toEqual([{ name: 'ledger.post-lookups', types: ['exchange.accessed'] }]);
+    const jobs = followerJobs(followers);
     expect(jobs.map((j) => ({ name: j.name, everyMs: j.everyMs(t.platform), everyProcess: j.everyProcess ?? false }))).toEqual([{ name: 'ledger.post-lookups', everyMs: 2000, everyProcess: false }]);
   });
 });

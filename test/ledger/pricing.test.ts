@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs } from '../../src/platform/jobs.ts';
+import { followerJobs } from '../../src/platform/followers.ts';
 import { sequence } from '../../src/audit/index.ts';
 import { recordAccess, type AccessRecord } from '../../src/exchange/index.ts';
 import { ledgerCapability } from '../../src/ledger/capability.ts';
@@ -117,7 +118,7 @@ describe('the follower', () => {
   it('re-run from the start of the log in small pages, it posts nothing twice', async () => {
     const journals = async () => Number((await t.platform.store.query<{ n: number }>('select count(*)::int as n from ledger_journals')).rows[0].n);
     const before = await journals();
-    await t.platform.store.query('update ledger_cursor set last_index = -1');
+    await t.platform.store.query("update follower_cursors set last_index = -1 where name = 'ledger.post-lookups'");
     const again = await postFromLog(t.platform, 3);
     expect(again.posted).toBe(0);
     expect(again.lastIndex).toBeGreaterThan(10);
@@ -154,8 +155,8 @@ describe('the follower', () => {
     await expect(postLookups(t.platform, OPERATOR)).resolves.toMatchObject({ posted: 0 });
   });
 
-  it('runs as the capability’s background job (run by the kernel) and stops', async () => {
-    const stop = startJobs(t.platform, ledgerCapability.jobs!);
+  it('runs as the capability’s follower (a job of the kernel) and stops', async () => {
+    const stop = startJobs(t.platform, followerJobs(ledgerCapability.followers!));
     try {
       await recordAccess(t.platform, access('2026-05-03T00:00:00.000Z'));
       await sequence(t.platform);

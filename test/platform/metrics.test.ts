@@ -75,7 +75,7 @@ it('serves the metrics the runbook alerts on, parsed as Prometheus text', async 
   const log = family(families, 'certbridge_audit_log_entries');
   expect(log.samples.find((m) => m.labels.state === 'appended')!.value).toBeGreaterThan(0);
   expect(log.samples.map((m) => m.labels.state).sort()).toEqual(['appended', 'indexed', 'unindexed']);
-  expect(family(families, 'certbridge_follower_lag_entries').samples.map((m) => m.labels.follower).sort()).toEqual(['ledger', 'quality']);
+  expect(family(families, 'certbridge_follower_lag_entries').samples.map((m) => m.labels.follower).sort()).toEqual(['ledger.post-lookups', 'quality.follow-changes']);
   expect(family(families, 'certbridge_outbox_entries').samples.map((m) => m.labels.status).sort()).toEqual(['dead', 'pending']);
   expect(family(families, 'certbridge_db_pool_connections').samples.length).toBeGreaterThan(0);
   expect(family(families, 'certbridge_worker_last_pass_age_seconds').samples.map((m) => m.labels.worker)).toContain('deliverer');
