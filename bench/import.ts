@@ -1,9 +1,10 @@
 /**
  * bench:import — a department's file of --rows synthetic business licenses (default 1,000,000)
  * imported into issued, signed licenses through the real import path (CSV parsing, mapping,
- * validation, signing on worker threads, multi-row inserts), on PostgreSQL and on the embedded
- * store. Targets (issue 8): ≥ 15,000 licenses/s on PostgreSQL on a quiet machine, and at least
- * 0.25 × the Ed25519 signing rate of all cores, measured in the same run (the ceiling: one worker
+ * validation and signing on worker threads, COPY on PostgreSQL, multi-row inserts on the embedded
+ * store), on PostgreSQL and on the embedded store. It prints the import's CPU too (the importing
+ * process's and, on a local PostgreSQL, its backends'), steadier than the rate on a shared machine.
+ * Targets (issue 8): ≥ 15,000 licenses/s on PostgreSQL on a quiet machine, and at least 0.25 × the Ed25519 signing rate of all cores, measured in the same run (the ceiling: one worker
  * thread per core signing a license-sized payload with node:crypto for two seconds).
  *
  * `--type food-business-license` (issue 15) imports, in the same run and on the same store, a file
@@ -11,7 +12,7 @@
  * reports its rate as a ratio to the business license's (target: within 10 %).
  */
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { seededRandom, syntheticEnterprises, syntheticFoodLicense } from '../src/demo/synthetic.ts';
@@ -70,6 +71,27 @@ async function signingCeiling(seconds = 2): Promise<number> {
   return counts.reduce((a, b) => a + b, 0) / seconds;
 }
 
+/**
+ * CPU seconds used so far by the PostgreSQL backends serving `database`, read from /proc: the
+ * server must run on this machine (undefined otherwise). With the importing process's own CPU it
+ * gives the import's cost in CPU, which other work on a shared machine moves far less than the rate.
+ */
+function backendCpuSeconds(database: string): number | undefined {
+  let seconds: number | undefined;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!command.startsWith('postgres: ') || !command.includes(` ${database} `)) continue;
+      // utime and stime, in clock ticks (100 per second on Linux), after the command in parentheses.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      seconds = (seconds ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // a process that ended meanwhile, or no /proc
+    }
+  }
+  return seconds;
+}
+
 const file = await syntheticCsv('business-license', rows);
 process.stdout.write(`input: ${file} (${fmt(rows)} rows, ${(statSync(file).size / 1e6).toFixed(0)} MB)\n`);
 const secondFile = secondType === 'business-license' ? undefined : await syntheticCsv(secondType, rows);
@@ -81,7 +103,14 @@ for (const store of storesFromArgs()) {
   const ceilingBefore = await signingCeiling();
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
+  const database = bench.databaseUrl ? new URL(bench.databaseUrl).pathname.slice(1) : undefined;
+  const backendsBefore = database ? backendCpuSeconds(database) : undefined;
+  const cpuBefore = process.cpuUsage();
   const summary = await importLicenses(bench.platform, file, { type: 'business-license', issuer: bench.issuer.code, report: `${file}.${store}.rejected.csv` });
+  const cpu = process.cpuUsage(cpuBefore);
+  const processCpu = (cpu.user + cpu.system) / 1e6;
+  const backendsAfter = database ? backendCpuSeconds(database) : undefined;
+  const backendCpu = backendsBefore !== undefined && backendsAfter !== undefined ? backendsAfter - backendsBefore : 0;
   clearInterval(sampler);
   const rate = summary.issued / (summary.elapsedMs / 1000);
   const ceilingAfter = await signingCeiling();
@@ -99,6 +128,7 @@ for (const store of storesFromArgs()) {
             `  ${secondType}: issued ${fmt(second.issued)} of ${fmt(second.rows)} rows (rejected ${fmt(second.rejected)}) in ${(second.elapsedMs / 1000).toFixed(1)} s: ${fmt(secondRate)} licenses/s = ${(secondRate / rate).toFixed(3)} × the business license's rate (target ≥ 0.90)`,
           ]
         : []),
+      `  CPU of the import: importing process ${processCpu.toFixed(1)} s (all threads)${database ? ` + PostgreSQL backends ${backendCpu.toFixed(1)} s` : ''}: ${fmt(summary.issued / (processCpu + backendCpu))} licenses per CPU-second`,
       `  load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
       `  peak RSS of the importing process: ${(peakRss / 1e6).toFixed(0)} MB`,
       `  re-run of the same file: issued ${fmt(again.issued)}, already issued ${fmt(again.alreadyIssued)}, ${(again.elapsedMs / 1000).toFixed(1)} s`,

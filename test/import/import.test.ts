@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationContext, verifyLicenseCredential } from '../../src/licenses/index.ts';
 import { ImportFileError, importLicenses, type ImportOptions } from '../../src/licenses/import/index.ts';
-import { divisions } from '../../src/standards/index.ts';
+import { allocateLicenseIds, insertIssuedLicenses, signingTypeOf, signLicenseVersion, type PreparedLicense } from '../../src/licenses/licenseRecords.ts';
+import { prepareLicenseData } from '../../src/licenses/licenseData.ts';
+import { divisions, findLicenseType } from '../../src/standards/index.ts';
 import { ENTITY_TYPES } from '../../src/demo/entityTypes.ts';
 import type { SyntheticEnterprise } from '../../src/demo/synthetic.ts';
 import {
@@ -297,5 +299,62 @@ describe('signing and the issuer', () => {
     await expect(importLicenses(t.platform, path, options())).rejects.toThrow(/several departments issue business-license.*--issuer/);
     await expect(importLicenses(t.platform, path, options({ issuer: consumer.code }))).rejects.toThrow(/not an authorised issuer of business-license/);
     expect(await importLicenses(t.platform, path, options({ issuer: t.issuer.code }))).toMatchObject({ issued: 1 });
+  });
+});
+
+describe('checking on the signing threads, writing by COPY', () => {
+  const withIssuer = (extra: Partial<ImportOptions> = {}) => options({ issuer: t.issuer.code, ...extra });
+  const verdicts = (report: string) => parseReport(readFileSync(report, 'utf8')).map((r) => [r.row, r.field, r.code, r.severity, r.reason, r.creditCode]);
+
+  it('rejects the same rows for the same reasons on worker threads as on the reading thread', async () => {
+    const e = enterprises(6, 4001);
+    const rows = [
+      standardRow(e[0]),
+      standardRow(e[1], { creditCode: `${e[1].creditCode.slice(0, 4)}I${e[1].creditCode.slice(5)}` }),
+      standardRow(e[2], { establishedOn: '2023-02-30', registeredCapital: '100' }),
+      standardRow(e[0], { name: '另一个名称有限公司' }),
+      standardRow(e[3], { creditCode: legacyVariant(e[3].creditCode) }),
+      standardRow(e[4], { legalRepresentative: '', name: '' }),
+      standardRow(e[5], { businessTermFrom: '2020-01-01', businessTermTo: '2019-01-01' }),
+    ];
+    const inline = await importLicenses(t.platform, writeFile(t.dir, 'inline.csv', toCsv(STANDARD_COLUMNS, rows)), withIssuer({ signer: 'inline' }));
+    // The same rows again: the valid ones are now already issued, a later row of their holder still a duplicate.
+    const workers = await importLicenses(t.platform, writeFile(t.dir, 'workers-check.csv', toCsv(STANDARD_COLUMNS, rows)), withIssuer({ signer: 'workers', batchSize: 3 }));
+    expect(workers).toMatchObject({ rows: 7, issued: 0, alreadyIssued: inline.issued, rejected: inline.rejected });
+    expect(verdicts(workers.report!)).toEqual(verdicts(inline.report!));
+    expect(verdicts(inline.report!).map((v) => v[2])).toContain('duplicate-in-file');
+  });
+
+  it('keeps tabs, backslashes and line breaks of a batch large enough for COPY', async () => {
+    const e = enterprises(150, 4002);
+    const scope = '一般项目：\t软件开发\\技术服务；\r\n信息咨询。';
+    const path = writeFile(t.dir, 'copy.csv', toCsv(STANDARD_COLUMNS, e.map((x) => standardRow(x, { businessScope: scope, name: `${x.data.name}\\分公司` }))));
+    expect(await importLicenses(t.platform, path, withIssuer({ signer: 'workers' }))).toMatchObject({ rows: 150, issued: 150, rejected: 0 });
+    expect(await licenseData(e[149].creditCode)).toMatchObject({ businessScope: scope, name: `${e[149].data.name}\\分公司` });
+    const row = await t.platform.store.query<{ holder_name: string; status: string; version: number }>(
+      `select l.holder_name, l.status, e.version from licenses l join license_events e on e.license_id = l.id and e.event = 'issued' where l.holder_code = $1`,
+      [e[0].creditCode],
+    );
+    expect(row.rows).toEqual([{ holder_name: `${e[0].data.name}\\分公司`, status: 'valid', version: 1 }]);
+  });
+
+  it('writes a batch without a holder that got a license after the batch was checked', async () => {
+    const e = enterprises(120, 4003);
+    await importLicenses(t.platform, writeFile(t.dir, 'meanwhile.csv', toCsv(STANDARD_COLUMNS, [standardRow(e[5])])), withIssuer());
+    const before = await licenseCount(t.platform.store);
+    const standard = findLicenseType(t.platform, 'business-license')!;
+    const type = signingTypeOf(standard);
+    const issuer = { code: t.issuer.code, name: t.issuer.name };
+    const key = await t.platform.keys.activeKey('license', t.platform.config.signingAlgorithm, issuer.code);
+    const ids = await allocateLicenseIds(t.platform.store, e.length);
+    const prepared: PreparedLicense[] = e.map((x, i) => {
+      const holder = { code: x.creditCode, codeType: '001', name: x.data.name };
+      const data = prepareLicenseData(standard, x.data, { issuerName: issuer.name });
+      const signed = signLicenseVersion(key, t.platform.config.publicUrl, { id: ids[i], version: 1, standard: type, issuer, holder, data, issuedAt: new Date() });
+      return { id: ids[i], standard: type, issuer, holder, data, ...signed, kid: key.kid };
+    });
+    const written = await t.platform.store.transaction((tx) => insertIssuedLicenses(tx, prepared, 'test', t.platform.events));
+    expect(written).toEqual(ids.filter((_, i) => i !== 5));
+    expect(await licenseCount(t.platform.store)).toBe(before + 119);
   });
 });

@@ -13,12 +13,12 @@ import { findLicenseType, licenseTypesOf, listIssuers, type LicenseTypeStandard 
 import { existingHolders, issueInBulk, type ValidatedLicense } from '../bulk.ts';
 import { chinaDate } from '../../platform/chinaTime.ts';
 import type { Issuer, LicenseContext } from '../licenseRecords.ts';
-import { inlineSigner, workerSigner, type LicenseSigner } from '../signing.ts';
+import { inlineSigner, workerSigner, type LicenseSigner, type RowCheckJob } from '../signing.ts';
 import { ImportFileError } from './errors.ts';
 import { holderFieldOf, HOLDER_NAME_FIELD, loadMapping, RecordMapper, validateMapping, type Mapping } from './mapping.ts';
 import { formatOf, readRecords, type ImportFormat, type SourceRow } from './readers.ts';
 import { RejectedRowsReport } from './report.ts';
-import { checkRow, type RowCheckContext } from './validate.ts';
+import { checkRowAlone, settleRow, type RowCheck, type RowCheckOptions } from './validate.ts';
 
 export interface ImportOptions {
   /** License type key (GET /api/v1/license-types). */
@@ -65,6 +65,8 @@ export interface ImportProgress {
 /** Above this size signing moves to worker threads: their start-up pays off from a few thousand rows. */
 export const WORKER_SIGNING_BYTES = 2 * 1024 * 1024;
 const DEFAULT_BATCH_SIZE = 1000;
+/** Chunks of rows being checked ahead of the one settled. */
+const CHECKS_AHEAD = 2;
 const MAX_BATCH_SIZE = 50_000;
 
 /** A file error found after rows were processed: carries what was done up to there. */
@@ -174,14 +176,16 @@ export async function importLicenses(
   const first = await rows.next();
 
   const report = new RejectedRowsReport(reportPath);
-  const check: RowCheckContext = {
+  const checkOptions: RowCheckOptions = {
     standard,
     mapper,
     issuerName: issuer.name,
     today: chinaDate(),
     acceptLegacyCodes: options.acceptLegacyCodes ?? false,
-    seen: new Map(),
   };
+  const { issuerName, today, acceptLegacyCodes } = checkOptions;
+  const job: Omit<RowCheckJob, 'rows'> = { definition: standard.definition, mapping, issuerName, today, acceptLegacyCodes };
+  const settling = { standard, mapper, seen: new Map<string, number>() };
   let fatal: unknown;
 
   const holderCodeColumn = mapper.columnOf(holderFieldOf(standard));
@@ -191,16 +195,34 @@ export async function importLicenses(
     return typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined;
   };
 
-  /** Checks a chunk of rows whose holders have no license yet, and yields the valid ones in batches. */
-  async function* checkChunk(chunk: SourceRow[], known: Set<string>, pending: ValidatedLicense[]): AsyncGenerator<ValidatedLicense[]> {
-    for (const row of chunk) {
+  interface CheckedChunk {
+    rows: SourceRow[];
+    known: Set<string>;
+    /** The checks of the rows whose holders have no license yet, in file order. */
+    checks: RowCheck[];
+  }
+
+  /** Looks up a chunk's holders that already have a license, and checks the other rows (on the signing threads when they sign). */
+  async function checkChunk(rows: SourceRow[], signer: LicenseSigner): Promise<CheckedChunk> {
+    const codes = [...new Set(rows.map(rawCode).filter((c): c is string => c !== undefined))];
+    const known = codes.length > 0 ? await existingHolders(ctx.store, standard.key, codes) : new Set<string>();
+    const fresh = rows.filter((row) => !known.has(rawCode(row) ?? ''));
+    const checks = signer.check ? await signer.check({ ...job, rows: fresh }) : fresh.map((row) => checkRowAlone(checkOptions, row));
+    return { rows, known, checks };
+  }
+
+  /** Settles a chunk's rows in file order (duplicates depend on it), and yields the valid ones in batches. */
+  async function* settleChunk({ rows, known, checks }: CheckedChunk, pending: ValidatedLicense[]): AsyncGenerator<ValidatedLicense[]> {
+    let next = 0;
+    for (const row of rows) {
       counts.rows++;
       const code = rawCode(row);
-      if (code !== undefined && known.has(code) && !check.seen.has(code)) {
-        check.seen.set(code, row.rowNumber);
+      if (code !== undefined && known.has(code) && !settling.seen.has(code)) {
+        settling.seen.set(code, row.rowNumber);
         counts.alreadyIssued++;
       } else {
-        const outcome = checkRow(check, row);
+        // A later row of a holder already issued was not sent to be checked: it is checked here.
+        const outcome = settleRow(settling, code !== undefined && known.has(code) ? checkRowAlone(checkOptions, row) : checks[next++]);
         if (outcome.problems.length > 0) {
           await report.add(row, outcome.holderCode, outcome.problems);
           counts.warnings += outcome.problems.filter((p) => p.severity === 'warning').length;
@@ -213,24 +235,34 @@ export async function importLicenses(
     }
   }
 
-  async function* batches(): AsyncGenerator<ValidatedLicense[]> {
+  async function* batches(signer: LicenseSigner): AsyncGenerator<ValidatedLicense[]> {
     const pending: ValidatedLicense[] = [];
-    let chunk: SourceRow[] = [];
-    const flush = async function* () {
-      const codes = [...new Set(chunk.map(rawCode).filter((c): c is string => c !== undefined))];
-      const known = codes.length > 0 ? await existingHolders(ctx.store, standard.key, codes) : new Set<string>();
-      yield* checkChunk(chunk, known, pending);
-      chunk = [];
+    // The next chunks are checked while this one is settled and signed: checking waits on workers.
+    const checking: Promise<CheckedChunk>[] = [];
+    const startCheck = (rows: SourceRow[]) => {
+      const checked = checkChunk(rows, signer);
+      checked.catch(() => undefined); // awaited in turn below; a failure is not unhandled meanwhile
+      checking.push(checked);
     };
+    let chunk: SourceRow[] = [];
     try {
       for (let next = first; !next.done; next = await rows.next()) {
         chunk.push(next.value);
-        if (chunk.length >= batchSize) yield* flush();
+        if (chunk.length >= batchSize) {
+          startCheck(chunk);
+          chunk = [];
+        }
+        if (checking.length > CHECKS_AHEAD) yield* settleChunk(await checking.shift()!, pending);
       }
-      if (chunk.length > 0) yield* flush();
+      if (chunk.length > 0) startCheck(chunk);
     } catch (error) {
       // Stop reading, but let the batches in flight finish: what was valid up to here is issued.
       fatal = error;
+    }
+    try {
+      for (let checked = checking.shift(); checked; checked = checking.shift()) yield* settleChunk(await checked, pending);
+    } catch (error) {
+      fatal ??= error;
     }
     if (pending.length > 0) yield pending;
   }
@@ -240,7 +272,7 @@ export async function importLicenses(
   try {
     const signer = await openSigner(ctx, issuer, useWorkers);
     try {
-      await issueInBulk(ctx, standard, issuer, batches(), signer, actor, (outcome) => {
+      await issueInBulk(ctx, standard, issuer, batches(signer), signer, actor, (outcome) => {
         counts.issued += outcome.issued;
         counts.alreadyIssued += outcome.existing;
         progress();

@@ -25,6 +25,9 @@ export interface RowCheckContext {
   seen: Map<string, number>;
 }
 
+/** What checking a row on its own needs (no `seen`: see RowCheck). */
+export type RowCheckOptions = Omit<RowCheckContext, 'seen'>;
+
 export interface RowOutcome {
   /** The holder's code as given. */
   holderCode?: string;
@@ -35,7 +38,7 @@ export interface RowOutcome {
 }
 
 /** The holder code's problems and the GB/T 36903 code type it was read as (the first kind the type accepts that it is). */
-function holderCodeProblems(ctx: RowCheckContext, code: string | undefined): { codeType: string; problems: RowProblem[] } {
+function holderCodeProblems(ctx: RowCheckOptions, code: string | undefined): { codeType: string; problems: RowProblem[] } {
   const field = holderFieldOf(ctx.standard);
   const base = { field, column: ctx.mapper.columnOf(field) };
   const kinds = ctx.standard.holder.codeTypes;
@@ -54,7 +57,7 @@ function holderCodeProblems(ctx: RowCheckContext, code: string | undefined): { c
   return { codeType, problems: creditCodeProblems(ctx, code, base) };
 }
 
-function creditCodeProblems(ctx: RowCheckContext, code: string, base: { field: string; column: string }): RowProblem[] {
+function creditCodeProblems(ctx: RowCheckOptions, code: string, base: { field: string; column: string }): RowProblem[] {
   const check = checkCreditCode(code);
   if (check.valid) return [];
   if (check.legacy) {
@@ -81,7 +84,7 @@ function errorField(error: ErrorObject): string {
   return error.instancePath.replace(/^\//, '').split('/')[0];
 }
 
-function schemaProblem(ctx: RowCheckContext, error: ErrorObject): RowProblem {
+function schemaProblem(ctx: RowCheckOptions, error: ErrorObject): RowProblem {
   const field = errorField(error);
   const column = ctx.mapper.columnOf(field);
   const described = describeField(ctx.standard, field);
@@ -90,7 +93,14 @@ function schemaProblem(ctx: RowCheckContext, error: ErrorObject): RowProblem {
   return { severity: 'error', field, column, code: 'invalid-license-data', reason: `${described} ${error.message ?? 'is invalid'}` };
 }
 
-function dataProblems(ctx: RowCheckContext, input: LicenseData, already: RowProblem[]): { data?: LicenseData; problems: RowProblem[] } {
+interface DataCheck {
+  /** The normalisers' refusals, then the schema's problems (one per field not already faulty). */
+  problems: RowProblem[];
+  /** Set when neither found a problem and no error came before: prepareLicenseData's data, or its refusal. */
+  prepared?: { data: LicenseData } | { problem: RowProblem };
+}
+
+function dataProblems(ctx: RowCheckOptions, input: LicenseData, already: RowProblem[]): DataCheck {
   const problems: RowProblem[] = [];
   const faulty = new Set(already.map((p) => p.field));
   // The same normalising and defaults as prepareLicenseData, so that the all-errors pass judges the same data.
@@ -111,11 +121,11 @@ function dataProblems(ctx: RowCheckContext, input: LicenseData, already: RowProb
   }
   if (problems.length > 0 || already.length > 0) return { problems };
   try {
-    return { data: prepareLicenseData(ctx.standard, input, { issuerName: ctx.issuerName, today: ctx.today }, ''), problems };
+    return { problems, prepared: { data: prepareLicenseData(ctx.standard, input, { issuerName: ctx.issuerName, today: ctx.today }, '') } };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const field = (error.field ?? '').replace(/^\//, '').split('/')[0] || 'data';
-    return { problems: [{ severity: 'error', field, column: ctx.mapper.columnOf(field), code: error.code, reason: error.message.replace(/^\//, '') }] };
+    return { problems, prepared: { problem: { severity: 'error', field, column: ctx.mapper.columnOf(field), code: error.code, reason: error.message.replace(/^\//, '') } } };
   }
 }
 
@@ -124,7 +134,7 @@ function dataProblems(ctx: RowCheckContext, input: LicenseData, already: RowProb
  * the row's problem: it is reported like any other, and never reaches the store, where it would
  * fail the whole batch.
  */
-function textProblems(ctx: RowCheckContext, record: Record<string, unknown>): RowProblem[] {
+function textProblems(ctx: RowCheckOptions, record: Record<string, unknown>): RowProblem[] {
   const problems: RowProblem[] = [];
   for (const [column, value] of Object.entries(record)) {
     const why = typeof value === 'string' ? badText(value) : undefined;
@@ -133,47 +143,94 @@ function textProblems(ctx: RowCheckContext, record: Record<string, unknown>): Ro
   return problems;
 }
 
-/** Maps and checks one source row. Rows are checked in file order (duplicates depend on it). */
-export function checkRow(ctx: RowCheckContext, row: SourceRow): RowOutcome {
+/**
+ * What one row's check finds on its own, without the rows before it: everything but the in-file
+ * duplicate. Plain data, so that it runs on a worker thread (validation is most of the reading
+ * thread's work) and the reading thread only settles duplicates, in file order (settleRow).
+ */
+export interface RowCheck {
+  rowNumber: number;
+  /** The holder's code as given. */
+  holderCode?: string;
+  /** The record could not be read: `problems` is the whole verdict, no duplicate check. */
+  malformed?: true;
+  /** The holder code's, the mapping's and the text's problems, then the data's. */
+  problems: RowProblem[];
+  /** How many of `problems` come before the data's (where a duplicate's problem goes). */
+  leading: number;
+  /** When nothing above is an error: prepareLicenseData's refusal, a missing holder name, or the license. */
+  outcome?: { problem: RowProblem } | { license: ValidatedLicense };
+}
+
+/** Maps and checks one source row, but for duplicates in the file (see RowCheck). */
+export function checkRowAlone(ctx: RowCheckOptions, row: SourceRow): RowCheck {
   const holderField = holderFieldOf(ctx.standard);
   if (row.malformed) {
     const holderCode = row.record[ctx.mapper.columnOf(holderField)];
     return {
+      rowNumber: row.rowNumber,
       holderCode: typeof holderCode === 'string' ? holderCode : undefined,
+      malformed: true,
       problems: [{ severity: 'error', field: 'record', column: '', code: 'malformed-record', reason: row.malformed }],
+      leading: 1,
     };
   }
   const mapped = ctx.mapper.map(row.record);
   const code = mapped.holderCode;
   const mappedCode = mapped.problems.some((p) => p.field === holderField);
   const holder = holderCodeProblems(ctx, code);
-  const problems = [...(mappedCode ? [] : holder.problems), ...mapped.problems, ...textProblems(ctx, row.record)];
-  if (code !== undefined) {
-    const first = ctx.seen.get(code);
-    if (first !== undefined) {
-      problems.push({
-        severity: 'error',
-        field: holderField,
-        column: ctx.mapper.columnOf(holderField),
-        code: 'duplicate-in-file',
-        reason: `duplicate in file, first at row ${first}`,
-      });
-    } else {
-      ctx.seen.set(code, row.rowNumber);
-    }
-  }
-  const errors = problems.filter((p) => p.severity === 'error');
-  const checked = dataProblems(ctx, mapped.data, errors);
-  problems.push(...checked.problems);
-  if (!checked.data || problems.some((p) => p.severity === 'error')) return { holderCode: code, problems };
-  const name = mapped.holderName ?? licenseFacts(ctx.standard, checked.data, code!).holderName;
+  const leading = [...(mappedCode ? [] : holder.problems), ...mapped.problems, ...textProblems(ctx, row.record)];
+  const checked = dataProblems(ctx, mapped.data, leading.filter((p) => p.severity === 'error'));
+  const problems = [...leading, ...checked.problems];
+  const base = { rowNumber: row.rowNumber, holderCode: code, problems, leading: leading.length };
+  if (!checked.prepared) return base;
+  if ('problem' in checked.prepared) return { ...base, outcome: checked.prepared };
+  const data = checked.prepared.data;
+  const name = mapped.holderName ?? licenseFacts(ctx.standard, data, code!).holderName;
   if (name === undefined) {
-    problems.push({ severity: 'error', field: HOLDER_NAME_FIELD, column: ctx.mapper.columnOf(HOLDER_NAME_FIELD), code: 'missing-field', reason: `${describeField(ctx.standard, HOLDER_NAME_FIELD)} is required` });
-    return { holderCode: code, problems };
+    return {
+      ...base,
+      outcome: {
+        problem: { severity: 'error', field: HOLDER_NAME_FIELD, column: ctx.mapper.columnOf(HOLDER_NAME_FIELD), code: 'missing-field', reason: `${describeField(ctx.standard, HOLDER_NAME_FIELD)} is required` },
+      },
+    };
   }
-  return {
-    holderCode: code,
-    problems,
-    license: { holder: { code: code!, codeType: holder.codeType, name }, data: checked.data, source: row.rowNumber },
+  return { ...base, outcome: { license: { holder: { code: code!, codeType: holder.codeType, name }, data, source: row.rowNumber } } };
+}
+
+/**
+ * A row's verdict once the rows before it are known: a holder code seen earlier in the file
+ * rejects the row (its problem goes before the data's, as the report has always listed them).
+ * Rows are settled in file order.
+ */
+export function settleRow(ctx: Pick<RowCheckContext, 'standard' | 'mapper' | 'seen'>, check: RowCheck): RowOutcome {
+  const { holderCode, problems } = check;
+  if (check.malformed || holderCode === undefined) return verdict(check);
+  const first = ctx.seen.get(holderCode);
+  if (first === undefined) {
+    ctx.seen.set(holderCode, check.rowNumber);
+    return verdict(check);
+  }
+  const holderField = holderFieldOf(ctx.standard);
+  const duplicate: RowProblem = {
+    severity: 'error',
+    field: holderField,
+    column: ctx.mapper.columnOf(holderField),
+    code: 'duplicate-in-file',
+    reason: `duplicate in file, first at row ${first}`,
   };
+  // The holder's code is no data field, so the data's problems found without the duplicate stand.
+  return { holderCode, problems: [...problems.slice(0, check.leading), duplicate, ...problems.slice(check.leading)] };
+}
+
+function verdict(check: RowCheck): RowOutcome {
+  const { holderCode, problems, outcome } = check;
+  if (!outcome) return { holderCode, problems };
+  if ('problem' in outcome) return { holderCode, problems: [...problems, outcome.problem] };
+  return { holderCode, problems, license: outcome.license };
+}
+
+/** Maps and checks one source row. Rows are checked in file order (duplicates depend on it). */
+export function checkRow(ctx: RowCheckContext, row: SourceRow): RowOutcome {
+  return settleRow(ctx, checkRowAlone(ctx, row));
 }

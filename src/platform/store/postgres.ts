@@ -1,4 +1,7 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { DomainError } from '../errors.ts';
 import type { ChannelHandlers, Queryable, QueryResult, Store } from './store.ts';
 
@@ -35,6 +38,21 @@ const START_LOCK = 7261002;
 function wrap(client: pg.Pool | pg.PoolClient, broken?: (error: unknown) => void, effects?: (() => void)[], hooks?: (() => Promise<void>)[]): Queryable {
   return {
     ...(hooks ? { beforeCommit: (work: () => Promise<void>) => void hooks.push(work) } : {}),
+    // Only a transaction's handle (hooks) holds one connection of its own, as COPY needs.
+    ...(hooks
+      ? {
+          async copyFrom(sql: string, data: string): Promise<number> {
+            const copy = (client as pg.PoolClient).query(copyFromStdin(sql));
+            try {
+              await pipeline(Readable.from([data]), copy);
+              return copy.rowCount;
+            } catch (error) {
+              if (isUnavailable(error)) broken?.(error);
+              throw translate(error);
+            }
+          },
+        }
+      : {}),
     afterCommit(effect: () => void): void {
       if (effects) effects.push(effect);
       else effect();

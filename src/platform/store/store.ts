@@ -31,6 +31,12 @@ export interface Queryable {
    * transaction (the audit log's append, which holds the log's lock until the commit).
    */
   beforeCommit?(work: () => Promise<void>): void;
+  /**
+   * Streams `data` (COPY text format) into `COPY … FROM STDIN` and returns the rows written. Only on
+   * a PostgreSQL transaction's handle: bulk loads (the import) parse rows without a statement's
+   * parameters. Undefined on the embedded store, which has no COPY from the client; callers insert.
+   */
+  copyFrom?(sql: string, data: string): Promise<number>;
 }
 
 /** What a store tells a listener of its notification channel. */
