@@ -111,7 +111,7 @@ export const consumerMessages = {
       accessId: '审计记录号',
       licenseStatuses: { valid: '有效', suspended: '已暂停', revoked: '已吊销', cancelled: '已注销', expired: '已过期' },
       suspendedWarning: '该证照已被暂停，暂停期间不具有效力：请勿凭此办理业务。',
-      suspendedWarningDetail: '以下为暂停前登记的事项。如需了解暂停原因，请联系发证机关。',
+      suspendedWarningDetail: '以下为该证照的登记事项，仅供参考。如需了解暂停原因，请联系发证机关。',
       minimised: '仅显示协议授予的 {{count}} 个字段',
     },
     usage: {
@@ -249,7 +249,7 @@ export const consumerMessages = {
       accessId: 'Audit record',
       licenseStatuses: { valid: 'Valid', suspended: 'Suspended', revoked: 'Revoked', cancelled: 'Cancelled', expired: 'Expired' },
       suspendedWarning: 'This license is suspended and has no effect while suspended: do not accept it.',
-      suspendedWarningDetail: 'Below are its particulars as registered before the suspension. Ask the issuing authority for the reason.',
+      suspendedWarningDetail: 'Its registered particulars below are for reference only. Ask the issuing authority for the reason.',
       minimised: 'Only the {{count}} fields the agreement grants are shown',
     },
     usage: {
