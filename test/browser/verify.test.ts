@@ -223,6 +223,15 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the public verification page (Chromium)')
         const [warningTop, verdictTop] = await Promise.all([warning.boundingBox(), p.page.locator('#verdict').boundingBox()]);
         expect(warningTop!.y).toBeLessThan(verdictTop!.y);
 
+        // The same in English.
+        await p.page.getByRole('button', { name: 'English' }).click();
+        await expect.poll(() => p.page.locator('#verdict').textContent()).toBe('Changed (not the latest version)');
+        expect(await p.page.getByTestId('current-status').textContent()).toBe('Latest version: Suspended');
+        expect(await warning.textContent()).toContain('This license is suspended');
+        await checkAccessibility(p.page, 'the verification page (older version, in English)');
+        await p.page.getByRole('button', { name: '中文' }).click();
+        await expect.poll(() => p.page.locator('#verdict').textContent()).toBe('已变更（非最新版本）');
+
         // The current version, suspended: 已暂停 with the same warning.
         await p.page.goto(v2.verificationUrl);
         expect(await verdictOn(p)).toBe('已暂停');
