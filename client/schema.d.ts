@@ -2140,6 +2140,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/verify/holders/{creditCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A holder's current licenses by its unified social credit code: the verdict and status of each, no license data (public, no account)
+         * @description For a counterparty that has only the credit code. A code that fails its GB 32100 check is answered 400 `invalid-credit-code`, with `expectedCheckChar` when the check character is what is wrong. No license: an empty list (the answer says nothing else about the holder).
+         */
+        get: operations["getVerifyHoldersByCreditCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -15850,12 +15870,17 @@ export interface operations {
                             detail: string;
                             passed: boolean;
                         }[];
+                        /** @description Whether this is the current version of the license. false: its particulars changed since (变更); do not take this version as the license in force */
+                        current?: boolean;
+                        currentStatus?: "valid" | "suspended" | "revoked" | "cancelled" | "expired";
                         /** @description credential: what the presented credential discloses; public: the public fields (with the verification code); none: the verdict only */
                         disclosure: "credential" | "public" | "none";
                         license: {
                             [key: string]: unknown;
                         };
                         status: "valid" | "suspended" | "revoked" | "cancelled" | "expired";
+                        /** @description The identifier of the current version, when this one was superseded */
+                        supersededBy?: string;
                         valid: boolean;
                     };
                 };
@@ -15928,13 +15953,108 @@ export interface operations {
                             detail: string;
                             passed: boolean;
                         }[];
+                        /** @description Whether this is the current version of the license. false: its particulars changed since (变更); do not take this version as the license in force */
+                        current?: boolean;
+                        currentStatus?: "valid" | "suspended" | "revoked" | "cancelled" | "expired";
                         /** @description credential: what the presented credential discloses; public: the public fields (with the verification code); none: the verdict only */
                         disclosure: "credential" | "public" | "none";
                         license: {
                             [key: string]: unknown;
                         };
                         status: "valid" | "suspended" | "revoked" | "cancelled" | "expired";
+                        /** @description The identifier of the current version, when this one was superseded */
+                        supersededBy?: string;
                         valid: boolean;
+                    };
+                };
+            };
+            /** @description The request was refused at the edge or by the domain: `code` says why, `field` where */
+            400: {
+                headers: {
+                    /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description What the path names does not exist (or is not visible to the principal) */
+            404: {
+                headers: {
+                    /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store is unreachable for now */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVerifyHoldersByCreditCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unified social credit code (GB 32100), 18 characters */
+                creditCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        holderCode: string;
+                        licenses: {
+                            /** @description The current version (GET /api/v1/verify/{identifier} gives its verdict and checks) */
+                            identifier: string;
+                            licenseName: string;
+                            licenseNameEn?: string;
+                            status: "valid" | "suspended" | "revoked" | "cancelled" | "expired";
+                            /** @description License type key */
+                            type: string;
+                            /** @description In force: status valid and within its validity */
+                            valid: boolean;
+                            /** @description Calendar date in China */
+                            validFrom: string;
+                            /** @description null: 长期 (no end) */
+                            validUntil: string | null;
+                        }[];
                     };
                 };
             };

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { findActiveAuthorisations, type ActiveAuthorisation } from '../holders/index.ts';
-import { presentCredential } from '../licenses/index.ts';
+import { creditCodeFailure, presentCredential, readsAsCreditCode } from '../licenses/index.ts';
 import type { LicenseStatus } from '../licenses/index.ts';
 import { DomainError, invalid, statusOf, type FailureReason } from '../platform/errors.ts';
 import type { StaffPrincipal } from '../policy/index.ts';
 import { actorOf } from '../platform/auth/principal.ts';
-import { findLicenseType, licenseTypeFields } from '../standards/index.ts';
+import { checkCreditCode, findLicenseType, licenseTypeFields } from '../standards/index.ts';
 import { decide } from '../policy/index.ts';
 import type { ActiveGrant } from './grantCache.ts';
 import { currentLicenses, type CurrentLicense } from '../licenses/index.ts';
@@ -278,6 +278,11 @@ export function lookupLicense(
     if (!HOLDER_CODE.test(input.holderCode)) {
       throw invalid('invalid-holder-code', `${input.holderCode} is not a holder code (a unified social credit code or a citizen id of 18 characters, or an organisation code of 9)`, '/holderCode');
     }
+    // A mistyped credit code is named as such (with its check character), not answered "no such license".
+    // Only a wrong check character can be a real holder's (early codes, imported with a warning): that
+    // one is refused below, after the agreement check, and only when no license is held under it.
+    const creditCheck = readsAsCreditCode(rt.platform, type, input.holderCode) ? checkCreditCode(input.holderCode) : undefined;
+    if (creditCheck && !creditCheck.valid && !creditCheck.legacy) throw creditCodeFailure(creditCheck, '/holderCode');
     const db = rt.platform.store;
     const grant = await rt.grants.findGrant(principal.departmentCode, type, purpose);
     let fields: string[];
@@ -297,6 +302,7 @@ export function lookupLicense(
     }
     // Practice data (练习模式) is never served: the practice range is not a real holder.
     const license = isPracticeCode(input.holderCode) ? undefined : await currentLicenses(rt.platform).find(type, input.holderCode);
+    if (!license && creditCheck?.legacy) throw creditCodeFailure(creditCheck, '/holderCode');
     if (!license) throw new DomainError('not-found', 'license-not-found', `holder ${input.holderCode} has no ${type}`);
     call.record.fields = fields;
     // From memory (no query): the licenses under an open objection.

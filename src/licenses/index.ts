@@ -34,6 +34,7 @@ export type { LicenseStatus } from './lifecycle.ts';
 import type { LicenseStatus } from './lifecycle.ts';
 export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verifyLicense.ts';
 export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
+export { creditCodeFailure, readsAsCreditCode, verifyHolder, type HolderLicenseVerdict, type HolderVerification } from './verifyHolder.ts';
 export { verificationTally } from './verificationTally.ts';
 export { presentCredential, parseCredential } from './credential.ts';
 export { countLicensesOfTypes, currentLicenseOfHolder, currentVersionsOf, currentVersionsPage, versionIdentifiers, type CurrentVersionRow } from './currentVersions.ts';

@@ -20,6 +20,7 @@ import {
   rotateKey,
   statusListToken,
   verifyCredential,
+  verifyHolder,
   verifyIdentifier,
 } from './index.ts';
 import { licenseImportRoutes } from './importRoutes.ts';
@@ -64,6 +65,27 @@ const VerificationSchema = Type.Object({
   }),
   checks: Type.Array(Type.Object({ check: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
   license: AnyObject,
+  current: Type.Optional(
+    Type.Boolean({ description: 'Whether this is the current version of the license. false: its particulars changed since (变更); do not take this version as the license in force' }),
+  ),
+  supersededBy: Type.Optional(Type.String({ description: 'The identifier of the current version, when this one was superseded' })),
+  currentStatus: Type.Optional(StatusSchema),
+});
+
+const HolderVerificationSchema = Type.Object({
+  holderCode: Type.String(),
+  licenses: Type.Array(
+    Type.Object({
+      type: Type.String({ description: 'License type key' }),
+      licenseName: Type.String(),
+      licenseNameEn: Type.Optional(Type.String()),
+      identifier: Type.String({ description: 'The current version (GET /api/v1/verify/{identifier} gives its verdict and checks)' }),
+      valid: Type.Boolean({ description: 'In force: status valid and within its validity' }),
+      status: StatusSchema,
+      validFrom: Type.String({ description: 'Calendar date in China' }),
+      validUntil: Type.Union([Type.String(), Type.Null()], { description: 'null: 长期 (no end)' }),
+    }),
+  ),
 });
 
 export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
@@ -347,6 +369,25 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
       // The same URL has two representations: a cache must key on Accept.
       varyOnAccept(reply);
       return verifyIdentifier(platform, request.params.identifier, request.query.code);
+    },
+  );
+
+  app.get(
+    '/api/v1/verify/holders/:creditCode',
+    {
+      config: publicRate,
+      schema: {
+        tags: ['verification'],
+        summary: "A holder's current licenses by its unified social credit code: the verdict and status of each, no license data (public, no account)",
+        description:
+          'For a counterparty that has only the credit code. A code that fails its GB 32100 check is answered 400 `invalid-credit-code`, with `expectedCheckChar` when the check character is what is wrong. No license: an empty list (the answer says nothing else about the holder).',
+        params: Type.Object({ creditCode: Type.String({ maxLength: 64, description: 'Unified social credit code (GB 32100), 18 characters' }) }),
+        response: { 200: HolderVerificationSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return verifyHolder(platform, request.params.creditCode);
     },
   );
 

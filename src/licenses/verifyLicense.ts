@@ -24,6 +24,16 @@ export interface VerificationResult {
   checks: VerificationCheck[];
   /** The always-disclosed metadata and the business fields this credential discloses. */
   license: Record<string, unknown>;
+  /**
+   * Whether this is the license's current version (absent when the platform holds no such license).
+   * An older version stays genuine (`valid` may be true) but its particulars are no longer the
+   * license's: a relying party must not take it as the license in force.
+   */
+  current?: boolean;
+  /** The current version's identifier, when this one was superseded (an amendment, 变更). */
+  supersededBy?: string;
+  /** The status of the license as it stands now (its current version's), beside this version's. */
+  currentStatus?: LicenseStatus;
 }
 
 /**
@@ -129,7 +139,7 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   });
 
   const reference = statusReference(claims.status);
-  const state = reference ? await licenseState(ctx.db, reference.listId, reference.idx) : undefined;
+  const state = reference ? await licenseState(ctx.db, reference.listId, reference.idx, chinaDate(now)) : undefined;
   const status = reference && state ? await ctx.statusLists.statusAt(reference.listId, reference.idx, state.revision) : undefined;
   checks.push(
     status === undefined
@@ -167,7 +177,9 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   const effective: LicenseStatus = status && status !== 'valid' ? status : ended ? 'expired' : 'valid';
   const valid = BINDING.every((name) => checks.find((c) => c.check === name)?.passed) && effective === 'valid';
   const metadata = Object.fromEntries(Object.entries(claims).filter(([name]) => !SD_JWT_MECHANICS.has(name)));
-  return { valid, status: effective, checks, license: { ...metadata, ...disclosed } };
+  // Said in fields of their own, not only in a check's detail: a page must never show an old version as 有效.
+  const currency = latest && state?.currentStatus ? { current: latest === claims.identifier, ...(latest === claims.identifier ? {} : { supersededBy: latest }), currentStatus: state.currentStatus } : {};
+  return { valid, status: effective, checks, license: { ...metadata, ...disclosed }, ...currency };
 }
 
 const malformed = (error: Error) =>
@@ -202,16 +214,22 @@ function statusReference(reference: unknown): { listId: number; idx: number } | 
   return { listId, idx: ref.idx };
 }
 
-/** The list's revision and the license's current version, in one round trip (the license id is list × size + index). */
-async function licenseState(db: Queryable, listId: number, idx: number): Promise<{ revision: number; currentVersion?: number }> {
+/**
+ * The list's revision, the license's current version and its status now, in one round trip (the
+ * license id is list × size + index).
+ */
+async function licenseState(db: Queryable, listId: number, idx: number, today: string): Promise<{ revision: number; currentVersion?: number; currentStatus?: LicenseStatus }> {
   const row = (
-    await db.query<{ revision: number | null; current_version: number | null }>(
-      `select (select revision from status_lists where id = $1) as revision,
-              (select current_version from licenses where id = $2) as current_version`,
+    await db.query<{ revision: number | null; current_version: number | null; status: LicenseStatus | null; valid_until: string | null }>(
+      `select (select revision from status_lists where id = $1) as revision, l.current_version, l.status, l.valid_until
+         from (select 1) as one left join licenses l on l.id = $2`,
       [listId, listId * STATUS_LIST_SIZE + idx],
     )
   ).rows[0];
-  return { revision: Number(row?.revision ?? 0), currentVersion: row?.current_version ?? undefined };
+  // As the exchange reads it: a license whose term ended reads as expired even before the expiry job ran.
+  const ended = row?.valid_until != null && row.valid_until < today;
+  const currentStatus = row?.status ? (ended && (row.status === 'valid' || row.status === 'suspended') ? 'expired' : row.status) : undefined;
+  return { revision: Number(row?.revision ?? 0), currentVersion: row?.current_version ?? undefined, currentStatus };
 }
 
 /** The identifier of another version of the same license: only the version segment and the check differ. */

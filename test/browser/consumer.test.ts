@@ -168,6 +168,54 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the consumer’s console (Chromium)'), ()
     expectNoConsoleErrors(desktop, 'usage and subscriptions');
   });
 
+  // After the usage test: these lookups count in the department's usage.
+  for (const [width, viewport, mobile] of [
+    ['1366 px', { width: 1366, height: 900 }, false],
+    ['375 px', PHONE, true],
+  ] as const) {
+    it(`at ${width}: a mistyped credit code is named on its field with the expected check character; a suspended license is a warning at the top of the result`, async () => {
+      const suspended = await issue(t);
+      const p = await openPage(browser, { viewport, mobile });
+      try {
+        await signIn(p.page, clerk, '/consumer/lookup');
+        await p.page.getByRole('heading', { level: 1, name: '证照查询' }).waitFor();
+        await choose(p.page, '共享协议', /营业执照.*税收征管/);
+        const code = suspended.holder.code;
+        const typo = code.slice(0, 17) + (code[17] === '1' ? '2' : '1');
+        await p.page.getByLabel('统一社会信用代码').fill(typo);
+        await p.page.getByRole('button', { name: /查\s*询/ }).click();
+        const fieldError = p.page.locator('.ant-form-item-explain-error');
+        await expect.poll(() => fieldError.textContent()).toContain(`第 18 位校验码应为“${code[17]}”`);
+        // Not the old answer: the holder is not said to have no license.
+        expect(await p.page.getByText('该主体没有此类证照').count()).toBe(0);
+        expect(await p.page.getByTestId('lookup-result').count()).toBe(0);
+        // The deliberate 400 is the only console error.
+        expect(p.errors.filter((e) => !(e.includes('400') && e.includes('/api/v1/exchange/licenses/')))).toEqual([]);
+        p.clearConsole();
+
+        const changed = await api(t, 'POST', `/api/v1/licenses/${suspended.identifier}/suspend`, { token: t.issuer.token, body: { reason: '歇业' } });
+        expect(changed.status).toBe(200);
+        await p.page.getByLabel('统一社会信用代码').fill(code);
+        await p.page.getByRole('button', { name: /查\s*询/ }).click();
+        const result = p.page.getByTestId('lookup-result');
+        await result.waitFor();
+        const warning = result.getByTestId('suspended-warning');
+        await warning.waitFor();
+        expect(await warning.getAttribute('class')).toContain('ant-alert-warning');
+        expect(await warning.textContent()).toContain('该证照已被暂停，暂停期间不具有效力');
+        // At the top: above the fields.
+        const [top, firstField] = await Promise.all([warning.boundingBox(), result.locator('[data-field]').first().boundingBox()]);
+        expect(top!.y).toBeLessThan(firstField!.y);
+        expect((await horizontalOverflow(p.page)).scrollWidth).toBeLessThanOrEqual(viewport.width);
+        await screenshot(p.page, `consumer-lookup-suspended-${viewport.width}`);
+        await checkAccessibility(p.page, 'the counter lookup (suspended)');
+        expectNoConsoleErrors(p, 'the counter lookup (suspended)');
+      } finally {
+        await p.context.close();
+      }
+    });
+  }
+
   it('is usable at phone width', async () => {
     const phone = await openPage(browser, { viewport: PHONE, mobile: true });
     await signIn(phone.page, clerk, '/consumer/lookup');

@@ -14,9 +14,11 @@ import {
   openPage,
   PHONE,
   screenshot,
+  signInAs,
   titled,
   type ConsolePage,
 } from './browser.ts';
+import { person } from '../people/support.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -35,8 +37,24 @@ afterAll(async () => {
 async function issue(overrides: Record<string, unknown> = {}) {
   const r = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest(overrides) });
   expect(r.status).toBe(201);
-  return r.body as { identifier: string; credential: string; verificationUrl: string; holder: { name: string; code: string }; data: Record<string, unknown> };
+  return r.body as { identifier: string; credential: string; verificationUrl: string; holder: { name: string; code: string }; data: Record<string, unknown>; validFrom: string };
 }
+
+/** A status change of a license, by its issuer's system. */
+async function change(identifier: string, action: 'suspend' | 'reinstate' | 'amend', body: Record<string, unknown> = { reason: '歇业' }) {
+  const r = await api(t, 'POST', `/api/v1/licenses/${identifier}/${action}`, { token: t.issuer.token, body });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as { identifier: string; verificationUrl: string };
+}
+
+/** The errors of a page's console but the deliberate 400 answers of `path` (a browser logs every failed fetch). */
+function expectOnlyDeliberate400s(p: ConsolePage, path: string, where: string) {
+  const others = p.errors.filter((e) => !(e.includes('400') && e.includes(path)));
+  expect(others, `browser console errors on ${where}`).toEqual([]);
+  p.clearConsole();
+}
+
+const WIDE = { width: 1366, height: 900 };
 
 /** The verdict the page shows, once it shows one. */
 async function verdictOn(p: ConsolePage): Promise<string> {
@@ -155,7 +173,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the public verification page (Chromium)')
       await checkAccessibility(phone.page, 'the verification page on a phone');
 
       await phone.page.goto(new URL('/verify', t.url).href);
-      await phone.page.getByRole('tab', { name: '核验链接或证照标识' }).waitFor();
+      await phone.page.getByRole('tab', { name: '链接或标识' }).waitFor();
       size = await horizontalOverflow(phone.page);
       expect(size.scrollWidth, 'page width of the form').toBeLessThanOrEqual(size.innerWidth);
       await screenshot(phone.page, 'verify-form-phone');
@@ -173,4 +191,136 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the public verification page (Chromium)')
       await phone.context.close();
     }
   });
+  for (const [width, viewport, mobile] of [
+    ['1366 px', WIDE, false],
+    ['375 px', PHONE, true],
+  ] as const) {
+    it(`at ${width}: an older version says 已变更 (never 有效) with the latest version's status; a suspended license is a warning at the top`, async () => {
+      const license = await issue();
+      const p = await openPage(browser, { viewport, mobile });
+      try {
+        const v2 = await change(license.identifier, 'amend', { data: { registeredCapital: '900万元人民币' }, reason: '增资' });
+        await p.page.goto(license.verificationUrl);
+        expect(await verdictOn(p)).toBe('已变更（非最新版本）');
+        await expect.poll(() => p.page.getByTestId('current-status').textContent()).toBe('最新版本状态：有效');
+        // Never a green 有效 verdict for the old registered capital.
+        expect(await p.page.locator('#verdict').getAttribute('data-verdict')).toBe('changed');
+        expect(await p.page.locator('h2#verdict').filter({ hasText: /^有效$/ }).count()).toBe(0);
+        expect(await p.page.getByText(v2.identifier).count()).toBeGreaterThan(0);
+        expect(await p.page.getByTestId('suspended-warning').count()).toBe(0);
+        expect((await horizontalOverflow(p.page)).scrollWidth).toBeLessThanOrEqual(viewport.width);
+        await screenshot(p.page, `verify-changed-${viewport.width}`);
+        await checkAccessibility(p.page, 'the verification page (older version)');
+
+        await change(v2.identifier, 'suspend');
+        await p.page.reload();
+        expect(await verdictOn(p)).toBe('已变更（非最新版本）');
+        await expect.poll(() => p.page.getByTestId('current-status').textContent()).toBe('最新版本状态：已暂停');
+        // The warning comes first, above the verdict.
+        const warning = p.page.getByTestId('suspended-warning');
+        await warning.waitFor();
+        expect(await warning.textContent()).toContain('该证照已被暂停，暂停期间不具有效力');
+        const [warningTop, verdictTop] = await Promise.all([warning.boundingBox(), p.page.locator('#verdict').boundingBox()]);
+        expect(warningTop!.y).toBeLessThan(verdictTop!.y);
+
+        // The same in English.
+        await p.page.getByRole('button', { name: 'English' }).click();
+        await expect.poll(() => p.page.locator('#verdict').textContent()).toBe('Changed (not the latest version)');
+        expect(await p.page.getByTestId('current-status').textContent()).toBe('Latest version: Suspended');
+        expect(await warning.textContent()).toContain('This license is suspended');
+        await checkAccessibility(p.page, 'the verification page (older version, in English)');
+        await p.page.getByRole('button', { name: '中文' }).click();
+        await expect.poll(() => p.page.locator('#verdict').textContent()).toBe('已变更（非最新版本）');
+
+        // The current version, suspended: 已暂停 with the same warning.
+        await p.page.goto(v2.verificationUrl);
+        expect(await verdictOn(p)).toBe('已暂停');
+        await p.page.getByTestId('suspended-warning').waitFor();
+        await screenshot(p.page, `verify-suspended-${viewport.width}`);
+        await checkAccessibility(p.page, 'the verification page (suspended)');
+        expectNoConsoleErrors(p, 'the verification page (older version, suspended)');
+        await change(v2.identifier, 'reinstate', { reason: '恢复营业' });
+      } finally {
+        await p.context.close();
+      }
+    });
+
+    it(`at ${width}: look-up by credit code gives each license's verdict only; a mistyped code names its check character on the field`, async () => {
+      const license = await issue();
+      const p = await openPage(browser, { viewport, mobile });
+      try {
+        await p.page.goto(new URL('/verify', t.url).href);
+        await p.page.getByRole('tab', { name: '信用代码' }).click();
+        const input = p.page.getByRole('textbox', { name: '统一社会信用代码' });
+        const code = license.holder.code;
+        const typo = code.slice(0, 17) + (code[17] === '1' ? '2' : '1');
+        await input.fill(typo);
+        await p.page.getByRole('button', { name: /核\s*验/ }).last().click();
+        const error = p.page.locator('.ant-form-item-explain-error');
+        await expect.poll(() => error.textContent()).toContain(`第 18 位校验码应为“${code[17]}”`);
+        expect(await p.page.getByTestId('holder-result').count()).toBe(0);
+        expectOnlyDeliberate400s(p, '/api/v1/verify/holders/', 'the credit code look-up (mistyped)');
+
+        await input.fill(code.toLowerCase());
+        await p.page.getByRole('button', { name: /核\s*验/ }).last().click();
+        const result = p.page.getByTestId('holder-result');
+        await result.waitFor();
+        await expect.poll(() => result.locator('[data-license="business-license"] [data-status]').textContent()).toBe('有效');
+        expect(await result.textContent()).toContain('营业执照');
+        // The verdict only: nothing of the license's content.
+        for (const value of [license.data.name, license.data.registeredCapital, license.data.legalRepresentative]) expect(await result.getByText(String(value)).count()).toBe(0);
+        expect(await result.getByTestId('suspended-warning').count()).toBe(0);
+
+        await change(license.identifier, 'suspend');
+        await p.page.getByRole('button', { name: /核\s*验/ }).last().click();
+        await expect.poll(() => result.locator('[data-status]').first().textContent()).toBe('已暂停');
+        await result.getByTestId('suspended-warning').waitFor();
+        expect((await horizontalOverflow(p.page)).scrollWidth).toBeLessThanOrEqual(viewport.width);
+        await screenshot(p.page, `verify-holder-${viewport.width}`);
+        await checkAccessibility(p.page, 'the credit code look-up');
+
+        // Its link leads to the license's verdict.
+        await result.getByRole('link', { name: '核验详情' }).click();
+        expect(await verdictOn(p)).toBe('已暂停');
+        expectNoConsoleErrors(p, 'the credit code look-up');
+      } finally {
+        await p.context.close();
+      }
+    });
+
+    it(`at ${width}: the printed license shows the verification code (核验码) beside the QR code, and the code verifies`, async () => {
+      const license = await issue();
+      const clerk = await person(t, t.issuer, 'issuer', '王 登记');
+      const p = await openPage(browser, { viewport, mobile });
+      try {
+        await signInAs(p.page, t.url, clerk, '/issuer');
+        await p.page.goto(new URL(`/issuer/licenses/${encodeURIComponent(license.identifier)}`, t.url).href);
+        const printed = p.page.getByTestId('printed-license');
+        const code = printed.locator('[data-field="verificationCode"]');
+        await code.waitFor();
+        const expected = new URL(license.verificationUrl).searchParams.get('code')!;
+        expect((await code.textContent())!.replace(/\s/g, '')).toBe(expected);
+        expect(await code.textContent()).toMatch(/^\w{4} \w{4} \w{4} \w{4}$/);
+        expect(await printed.locator('figcaption').textContent()).toContain('核验码');
+        // Beside the QR code: within the same figure, right under the image.
+        const [qr, box] = await Promise.all([printed.locator('[data-qr]').boundingBox(), code.boundingBox()]);
+        expect(box!.y).toBeGreaterThan(qr!.y);
+        expect(box!.y - (qr!.y + qr!.height)).toBeLessThan(60);
+        expect((await horizontalOverflow(p.page)).scrollWidth).toBeLessThanOrEqual(viewport.width);
+        await screenshot(p.page, `printed-license-code-${viewport.width}`);
+        expectNoConsoleErrors(p, 'the printed license');
+
+        // Typed as printed (with its spaces) into the public page, it opens the public particulars.
+        await p.page.goto(new URL('/verify', t.url).href);
+        await p.page.getByLabel('核验链接或电子证照标识').fill(license.identifier);
+        await p.page.getByLabel('核验码（选填）').fill(expected.replace(/(.{4})(?=.)/g, '$1 '));
+        await p.page.getByRole('button', { name: /核\s*验/ }).last().click();
+        expect(await verdictOn(p)).toBe('有效');
+        await expect.poll(() => field(p, 'name')).toBe(license.data.name);
+        expectNoConsoleErrors(p, 'the verification page (typed code)');
+      } finally {
+        await p.context.close();
+      }
+    });
+  }
 });

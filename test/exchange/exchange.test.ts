@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/platform/events.ts';
 import { secondsToChinaMidnight } from '../../src/platform/chinaTime.ts';
+import { generateCreditCode } from '../../src/standards/index.ts';
 import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
 import { accessRecord as readAccessRecord, lastAccess as readLastAccess } from '../support/accessRecords.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, disclosures, issue, lookup, verifyAsConsumer } from './support.ts';
@@ -138,10 +139,27 @@ describe('the exchange API', () => {
   });
 
   it('says not found for a holder without a license, after the agreement check', async () => {
-    const nobody = '91370100MA3C0000X0'.slice(0, 17) + '1';
+    const nobody = generateCreditCode({ divisionCode: '370100' });
     const answer = await lookup(t, t.consumer, nobody, 'tax-administration');
     expect(answer.status).toBe(404);
     expect(answer.body.code).toBe('license-not-found');
+  });
+
+  it('names the check character of a mistyped credit code (400 invalid-credit-code), not "no such license"', async () => {
+    const license = await issue(t);
+    const code = license.holder.code;
+    const typo = code.slice(0, 17) + (code[17] === '1' ? '2' : '1');
+    const answer = await lookup(t, t.consumer, typo, 'tax-administration');
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'invalid-credit-code', field: 'params:/holderCode', expectedCheckChar: code[17] });
+    expect(answer.body.detail).toContain(`should be '${code[17]}'`);
+    // A typo in the body of the code: its organisation-code check fails as well (and the expected last character is named).
+    const swapped = code.slice(0, 9) + code[10] + code[9] + code.slice(11);
+    if (swapped !== code) {
+      const inner = await lookup(t, t.consumer, swapped, 'tax-administration');
+      expect(inner.status).toBe(400);
+      expect(inner.body.code).toBe('invalid-credit-code');
+    }
   });
 
   it('shows the license status (a suspended license is answered as suspended), and the current version', async () => {

@@ -440,7 +440,7 @@ function dictionaryOf(f: Fixtures): Dictionary {
 function pathValues(op: Operation, name: string, f: Fixtures): string[] {
   const p = op.path;
   if (name === 'identifier') return [f.identifier];
-  if (name === 'holderCode') return [f.holderCode];
+  if (name === 'holderCode' || name === 'creditCode') return [f.holderCode];
   if (name === 'key') return ['business-license'];
   if (name === 'index') return ['0'];
   if (name === 'code') return p.includes('/webhook') ? [t.consumer.department.code] : [t.issuer.department.code, t.consumer.department.code];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verificationContext, verifyLicenseCredential } from '../../src/licenses/index.ts';
+import { verificationContext, verifyHolder, verifyLicenseCredential } from '../../src/licenses/index.ts';
 import { ImportFileError, importLicenses, type ImportOptions } from '../../src/licenses/import/index.ts';
 import { allocateLicenseIds, insertIssuedLicenses, signingTypeOf, signLicenseVersion, type PreparedLicense } from '../../src/licenses/licenseRecords.ts';
 import { prepareLicenseData } from '../../src/licenses/licenseData.ts';
@@ -112,6 +112,9 @@ describe('import of a standard-header CSV', () => {
     const [warning] = parseReport(readFileSync(summary.report!, 'utf8'));
     expect(warning).toMatchObject({ row: '1', field: 'creditCode', code: 'legacy-credit-code', severity: 'warning', creditCode: legacy });
     expect(await issuedBy(t.platform.store, 'import:legacy.csv')).toEqual([legacy, b.creditCode].sort());
+    // The public look-up by credit code answers for such a holder (a check-character failure refuses only a code that holds nothing).
+    expect((await verifyHolder(t.platform, legacy)).licenses).toMatchObject([{ type: 'business-license', status: 'valid', valid: true }]);
+    await expect(verifyHolder(t.platform, legacyVariant(b.creditCode))).rejects.toMatchObject({ code: 'invalid-credit-code', details: { expectedCheckChar: b.creditCode[17] } });
   });
 
   it('tolerates a BOM and CRLF, and removes a stale report when there is nothing to report', async () => {

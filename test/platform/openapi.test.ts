@@ -30,6 +30,7 @@ it('serves an OpenAPI 3.1 document that a third-party validator accepts, coverin
     '/api/v1/licenses/{identifier}/revoke',
     '/api/v1/verify',
     '/api/v1/verify/{identifier}',
+    '/api/v1/verify/holders/{creditCode}',
     '/api/v1/standards/license-types',
     '/.well-known/jwks.json',
   ]) {
@@ -63,6 +64,7 @@ it('passes Redocly (recommended) and Spectral (spectral:oas) with 0 errors; ever
   expect(operations.filter((o) => !o.responses['400']?.content?.['application/problem+json']).map((o) => `${o.method} ${o.path}`)).toEqual([]);
   // Public routes say so; the exchange asks for a token.
   expect(operations.find((o) => o.path === '/api/v1/verify/{identifier}')?.security).toEqual([]);
+  expect(operations.find((o) => o.path === '/api/v1/verify/holders/{creditCode}')?.security).toEqual([]);
   expect(operations.find((o) => o.path === '/api/v1/exchange/licenses/{holderCode}')?.security).not.toEqual([]);
 
   const dir = mkdtempSync(join(tmpdir(), 'certbridge-openapi-'));

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationTally } from '../../src/licenses/index.ts';
-import { buildLicenseIdentifier, parseLicenseIdentifier } from '../../src/standards/index.ts';
+import { buildLicenseIdentifier, generateCreditCode, parseLicenseIdentifier } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { loggedEntries } from '../support/auditEntries.ts';
 import { columnsOf } from '../../src/audit/entries.ts';
@@ -56,6 +56,42 @@ describe('public verification', () => {
       expect.objectContaining({ holderCode: license.holder.code, column: license.holder.code, byIdentifier: 3, withCode: 2, withCredential: 1, notFound: 0 }),
       expect.objectContaining({ holderCode: null, notFound: 1 }),
     ]);
+  });
+
+  it("by credit code: the verdicts of the holder's current licenses, no license data; a mistyped code names its check character", async () => {
+    const license = await issue();
+    const amended = await api(t, 'POST', `/api/v1/licenses/${license.identifier}/amend`, { token: t.issuer.token, body: { data: { registeredCapital: '300万元人民币' }, reason: '增资' } });
+    expect(amended.status).toBe(200);
+    expect((await api(t, 'POST', `/api/v1/licenses/${license.identifier}/suspend`, { token: t.issuer.token, body: { reason: '歇业' } })).status).toBe(200);
+    const r = await api(t, 'GET', `/api/v1/verify/holders/${license.holder.code}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-ratelimit-limit')).toBe('25');
+    expect(r.body).toEqual({
+      holderCode: license.holder.code,
+      licenses: [
+        {
+          type: 'business-license',
+          licenseName: '营业执照',
+          licenseNameEn: expect.any(String),
+          identifier: amended.body.identifier,
+          valid: false,
+          status: 'suspended',
+          validFrom: license.validFrom,
+          validUntil: license.validUntil,
+        },
+      ],
+    });
+    for (const leak of ['registeredCapital', 'legalRepresentative', 'domicile', '"name"', '300万元']) expect(JSON.stringify(r.body)).not.toContain(leak);
+
+    const code: string = license.holder.code;
+    const typo = code.slice(0, 17) + (code[17] === '1' ? '2' : '1');
+    const bad = await api(t, 'GET', `/api/v1/verify/holders/${typo}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'invalid-credit-code', field: 'params:/creditCode', expectedCheckChar: code[17] });
+    expect((await api(t, 'GET', '/api/v1/verify/holders/abc')).body.code).toBe('invalid-credit-code');
+    // A well-formed code of nobody: an empty list, nothing else.
+    const nobody = generateCreditCode({ divisionCode: '370100' });
+    expect((await api(t, 'GET', `/api/v1/verify/holders/${nobody}`)).body).toEqual({ holderCode: nobody, licenses: [] });
   });
 
   it('is rate-limited per client address: 429 with Retry-After, as a problem', async () => {

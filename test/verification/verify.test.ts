@@ -307,17 +307,26 @@ describe('an amended license', () => {
     expect(old.body.status).toBe('valid');
     expectAllBindingChecksPassed(old.body);
     expect(checkOf(old.body, 'current-version')).toEqual({ check: 'current-version', passed: false, detail: `superseded by ${v2.identifier}` });
+    // Said in fields of its own too: a page must not show the old version as the license in force.
+    expect(old.body).toMatchObject({ current: false, supersededBy: v2.identifier, currentStatus: 'valid' });
     expect(old.body.license.domicile).toBe(v1.data.domicile);
 
     const current = await verifyCredential(v2.credential);
     expect(current.body.valid).toBe(true);
     expect(checkOf(current.body, 'current-version').passed).toBe(true);
+    expect(current.body).toMatchObject({ current: true, currentStatus: 'valid' });
+    expect(current.body).not.toHaveProperty('supersededBy');
     expect(current.body.license.domicile).toBe('山东省济南市历下区经十路200号');
 
     // the QR of the old version verifies the old version
     const scanOld = await verifyIdentifier(v1.identifier);
     expect(scanOld.body.license.identifier).toBe(v1.identifier);
     expect(checkOf(scanOld.body, 'current-version').passed).toBe(false);
+    expect(scanOld.body).toMatchObject({ current: false, supersededBy: v2.identifier, currentStatus: 'valid' });
+
+    await change(v2.identifier, 'suspend');
+    expect((await verifyIdentifier(v1.identifier)).body).toMatchObject({ status: 'suspended', current: false, currentStatus: 'suspended' });
+    await change(v2.identifier, 'reinstate');
 
     await change(v2.identifier, 'revoke');
     for (const credential of [v1.credential, v2.credential]) {

@@ -124,6 +124,17 @@ export function problemMessage(error: unknown, t: TFunction): string {
   return generic ? (detail ? `${generic}（${detail}）` : generic) : detail || t('common:problems.unexpected', { detail: `HTTP ${problem.status}` });
 }
 
+/**
+ * A credit code the platform refused (`invalid-credit-code`), said on its field: with the check
+ * character it expected, when the platform names one (a typo is the usual cause), else the problem's
+ * message. Undefined for any other failure.
+ */
+export function creditCodeProblem(error: unknown, code: string, t: TFunction): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'invalid-credit-code') return undefined;
+  const expected = (error.problem as Problem & { expectedCheckChar?: unknown }).expectedCheckChar;
+  return typeof expected === 'string' ? t('common:creditCodeCheckChar', { expected, found: code.slice(-1) }) : problemMessage(error, t);
+}
+
 /** "3 分钟" / "3 minutes", from seconds. */
 export function waitText(seconds: number, t: TFunction): string {
   return seconds >= 90 ? t('common:time.minutes', { count: Math.ceil(seconds / 60) }) : t('common:time.seconds', { count: Math.ceil(seconds) });

@@ -38,6 +38,7 @@ export const common = {
     footer: '电子证照共享平台 · 由 CertBridge 提供技术支持',
     time: { seconds: '{{count}} 秒', minutes: '{{count}} 分钟' },
     longTerm: '长期',
+    creditCodeCheckChar: '统一社会信用代码校验不通过：按前 17 位计算，第 18 位校验码应为“{{expected}}”，输入的是“{{found}}”。请核对整个代码是否输错。',
     problems: {
       ...PROBLEM_MESSAGES['zh-CN'],
       unexpected: '发生了意外错误：{{detail}}',
@@ -104,6 +105,7 @@ export const common = {
     footer: 'License Sharing Platform · powered by CertBridge',
     time: { seconds: '{{count}} s', minutes: '{{count}} min' },
     longTerm: 'Open-ended',
+    creditCodeCheckChar: 'This unified social credit code fails its check: from its first 17 characters the 18th (the check character) should be “{{expected}}”, not “{{found}}”. Check the whole code for a typo.',
     problems: {
       ...PROBLEM_MESSAGES.en,
       unexpected: 'Something unexpected happened: {{detail}}',

@@ -7,7 +7,7 @@
 import { Alert, Button, Card, Descriptions, Flex, Form, Input, Select, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { api, creditCodeProblem } from '../../app/api.ts';
 import { ObjectionForm } from '../../shared/objections/ObjectionForm.tsx';
 import { purposeName, sharingProblem, useFieldTitles, useLoad, usePurposes, type Agreement } from './sharing.tsx';
 
@@ -67,7 +67,10 @@ export default function LookupPage() {
         }),
       );
     } catch (e) {
-      setError(sharingProblem(e, t));
+      // A mistyped credit code is said on its field, with the check character the platform expected.
+      const onField = creditCodeProblem(e, holderCode.trim().toUpperCase(), t);
+      if (onField) form.setFields([{ name: 'holderCode', errors: [onField] }]);
+      else setError(sharingProblem(e, t));
     } finally {
       setBusy(false);
     }
@@ -109,6 +112,16 @@ export default function LookupPage() {
             </Button>
           }
         >
+          {answer.status === 'suspended' ? (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="suspended-warning"
+              title={<strong>{t('lookup.suspendedWarning')}</strong>}
+              description={t('lookup.suspendedWarningDetail')}
+              style={{ marginBottom: 12, fontSize: 16 }}
+            />
+          ) : null}
           {answer.underObjection ? <Alert type="warning" showIcon title={objections('underObjection')} style={{ marginBottom: 12 }} data-testid="under-objection" /> : null}
           <Flex gap={8} align="center" style={{ marginBottom: 12 }} wrap>
             <Tag style={{ color: STATUS_COLOR[answer.status], fontSize: 14, padding: '2px 10px' }} data-status={answer.status}>

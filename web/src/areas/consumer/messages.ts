@@ -110,6 +110,8 @@ export const consumerMessages = {
       basisAuthorisation: '企业授权',
       accessId: '审计记录号',
       licenseStatuses: { valid: '有效', suspended: '已暂停', revoked: '已吊销', cancelled: '已注销', expired: '已过期' },
+      suspendedWarning: '该证照已被暂停，暂停期间不具有效力：请勿凭此办理业务。',
+      suspendedWarningDetail: '以下为该证照的登记事项，仅供参考。如需了解暂停原因，请联系发证机关。',
       minimised: '仅显示协议授予的 {{count}} 个字段',
     },
     usage: {
@@ -246,6 +248,8 @@ export const consumerMessages = {
       basisAuthorisation: 'Holder’s authorisation',
       accessId: 'Audit record',
       licenseStatuses: { valid: 'Valid', suspended: 'Suspended', revoked: 'Revoked', cancelled: 'Cancelled', expired: 'Expired' },
+      suspendedWarning: 'This license is suspended and has no effect while suspended: do not accept it.',
+      suspendedWarningDetail: 'Its registered particulars below are for reference only. Ask the issuing authority for the reason.',
       minimised: 'Only the {{count}} fields the agreement grants are shown',
     },
     usage: {

@@ -5,6 +5,7 @@
 import {
   CheckCircleFilled,
   ClockCircleFilled,
+  HistoryOutlined,
   CloseCircleFilled,
   InfoCircleFilled,
   MinusCircleFilled,
@@ -29,6 +30,7 @@ const LOOK: Record<Verdict, { color: string; background: string; border: string;
   cancelled: { color: '#434343', background: '#f5f5f5', border: '#8c8c8c', icon: <MinusCircleFilled /> },
   expired: { color: '#874d00', background: '#fffbe6', border: '#faad14', icon: <ClockCircleFilled /> },
   invalid: { color: '#a8071a', background: '#fff1f0', border: '#f5222d', icon: <WarningFilled /> },
+  changed: { color: '#874d00', background: '#fffbe6', border: '#faad14', icon: <HistoryOutlined /> },
 };
 
 /** Claims that are the credential's machinery or repeat another field: not shown as particulars. */
@@ -40,7 +42,9 @@ const TRAILING = ['issuerName', 'issuerCode', 'iat'];
 function VerdictBanner({ verification, checkedAt }: { verification: Verification; checkedAt: Date }) {
   const { t } = useTranslation('verify');
   const verdict = verdictOf(verification);
-  const look = LOOK[verdict];
+  // An older version of a license no longer in force takes the colour of what the license is now.
+  const now = verification.currentStatus ?? verification.status;
+  const look = verdict === 'changed' && now !== 'valid' ? LOOK[now] : LOOK[verdict];
   const failure = verdict === 'invalid' ? decidingFailure(verification) : undefined;
   return (
     <section
@@ -56,6 +60,12 @@ function VerdictBanner({ verification, checkedAt }: { verification: Verification
           {t(`verdicts.${verdict}`)}
         </h2>
       </Flex>
+      {verdict === 'changed' ? (
+        // The license as it stands now, beside the verdict: what a clerk must act on.
+        <Typography.Paragraph strong style={{ fontSize: 18, margin: '10px 0 0', color: '#262626' }} data-testid="current-status">
+          {t('currentStatus', { status: t(`verdicts.${verification.currentStatus ?? verification.status}`) })}
+        </Typography.Paragraph>
+      ) : null}
       <Typography.Paragraph style={{ fontSize: 16, margin: '12px 0 4px', color: '#262626' }}>{t(`explanations.${verdict}`)}</Typography.Paragraph>
       {failure ? <Typography.Paragraph style={{ margin: '0 0 4px', color: '#262626' }}>{t('invalidBecause', { check: t(`checkNames.${failure}`) })}</Typography.Paragraph> : null}
       <Typography.Text style={{ color: '#595959', fontSize: 13 }}>{t('checkedAt', { time: formatInstant(checkedAt, currentLanguage()) })}</Typography.Text>
@@ -203,11 +213,28 @@ function Checks({ verification }: { verification: Verification }) {
   );
 }
 
+/** A suspended license is a warning above everything else: it looks genuine, and has no effect while suspended. */
+export function SuspendedWarning() {
+  const { t } = useTranslation('verify');
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="suspended-warning"
+      style={{ marginBottom: 16, fontSize: 16 }}
+      title={<strong>{t('suspendedWarning.title')}</strong>}
+      description={t('suspendedWarning.description')}
+    />
+  );
+}
+
 export function VerificationView({ verification, checkedAt }: { verification: Verification; checkedAt: Date }) {
   const { t } = useTranslation('verify');
   const newer = supersededBy(verification);
+  const suspended = verdictOf(verification) !== 'invalid' && (verification.currentStatus ?? verification.status) === 'suspended';
   return (
     <div role="status" aria-live="polite">
+      {suspended ? <SuspendedWarning /> : null}
       <VerdictBanner verification={verification} checkedAt={checkedAt} />
       {newer ? (
         <Alert

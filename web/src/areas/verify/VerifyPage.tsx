@@ -3,9 +3,9 @@
  * code's own link /api/v1/verify/{identifier}?code=…, which the platform answers with this page
  * when a browser opens it (and with JSON to a program). The page asks the same API:
  * GET /api/v1/verify/{identifier}[?code=] for a link or identifier, POST /api/v1/verify for a
- * pasted credential (docs/verify.md).
+ * pasted credential, GET /api/v1/verify/holders/{creditCode} for a credit code (docs/verify.md).
  */
-import { Button, Card, Flex, Form, Input, Result, Tabs, Typography } from 'antd';
+import { Button, Card, Flex, Form, Grid, Input, Result, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
@@ -15,6 +15,7 @@ import { PublicLayout } from '../../shared/PublicLayout.tsx';
 import './messages.ts';
 import { looksLikeCredential, parseVerifyInput, type Verification } from './verdict.ts';
 import { VerificationView } from './VerificationView.tsx';
+import { HolderLookup } from './HolderLookup.tsx';
 
 /** A verification or why there is none, for the link in the URL it answers (`for`; none for a pasted credential). */
 type Outcome = ({ verification: Verification; checkedAt: Date } | { error: string }) & { for?: string };
@@ -28,6 +29,7 @@ function VerifyForm({ onCredential }: { onCredential: (credential: string) => Pr
   const { t } = useTranslation('verify');
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
+  const screens = Grid.useBreakpoint();
 
   const byLink = ({ link, code }: { link: string; code?: string }) => {
     const target = parseVerifyInput(link);
@@ -48,6 +50,8 @@ function VerifyForm({ onCredential }: { onCredential: (credential: string) => Pr
   return (
     <Card>
       <Tabs
+        // Three tabs fit a phone's width only with short labels and a narrower gutter (else a "more" menu appears).
+        tabBarGutter={screens.sm ? undefined : 16}
         items={[
           {
             key: 'link',
@@ -69,6 +73,11 @@ function VerifyForm({ onCredential }: { onCredential: (credential: string) => Pr
                 </Button>
               </Form>
             ),
+          },
+          {
+            key: 'holder',
+            label: t('tabs.holder'),
+            children: <HolderLookup />,
           },
           {
             key: 'credential',

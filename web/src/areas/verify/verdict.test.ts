@@ -37,8 +37,18 @@ describe('the verdict', () => {
   it('names the newer version of a superseded one', () => {
     const v = verification();
     v.checks.push({ check: 'current-version', passed: false, detail: 'superseded by 1.2.156.3005.2.X.Y.00000001.002.Z' });
-    expect(verdictOf(v)).toBe('valid');
+    // Genuine, but never 有效: its particulars are no longer the license's.
+    expect(verdictOf(v)).toBe('changed');
     expect(supersededBy(v)).toBe('1.2.156.3005.2.X.Y.00000001.002.Z');
+  });
+
+  it('is changed (已变更) for an older version, whatever the status; forged still wins', () => {
+    const older = { current: false, supersededBy: '1.2.156.3005.2.X.Y.00000001.002.Z' };
+    expect(verdictOf(verification({ ...older, currentStatus: 'valid' }))).toBe('changed');
+    expect(verdictOf(verification({ ...older, status: 'suspended', currentStatus: 'suspended' }, ['status-list']))).toBe('changed');
+    expect(supersededBy(verification(older))).toBe(older.supersededBy);
+    expect(verdictOf(verification(older, ['signature']))).toBe('invalid');
+    expect(verdictOf(verification({ current: true, currentStatus: 'valid' }))).toBe('valid');
   });
 });
 

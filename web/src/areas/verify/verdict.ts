@@ -13,9 +13,15 @@ export interface Verification {
   disclosure: 'credential' | 'public' | 'none';
   checks: { check: CheckName | string; passed: boolean; detail: string }[];
   license: Record<string, unknown>;
+  /** false for an older version of an amended license (absent when the platform holds no such license). */
+  current?: boolean;
+  supersededBy?: string;
+  /** The license's status now (its current version's). */
+  currentStatus?: LicenseStatus;
 }
 
-export type Verdict = LicenseStatus | 'invalid';
+/** `changed`: a genuine but older version (变更): its particulars are no longer the license's. */
+export type Verdict = LicenseStatus | 'changed' | 'invalid';
 
 /** The checks that say whether the credential is what the issuer signed, by an issuer that could sign it. */
 const GENUINE: readonly string[] = ['format', 'signature', 'issuer-key', 'issuer-authorised', 'schema'];
@@ -23,6 +29,8 @@ const GENUINE: readonly string[] = ['format', 'signature', 'issuer-key', 'issuer
 export function verdictOf(verification: Verification): Verdict {
   const failed = (name: string) => verification.checks.some((c) => c.check === name && !c.passed);
   if (GENUINE.some(failed)) return 'invalid';
+  // Never 有效 for an older version: what it says (a former capital, a former domicile) is not the license now.
+  if (isSuperseded(verification)) return 'changed';
   if (verification.status !== 'valid') return verification.status;
   // Valid status but not valid: a binding check failed (no usable status list, not yet in force).
   return verification.valid ? 'valid' : 'invalid';
@@ -33,8 +41,14 @@ export function decidingFailure(verification: Verification): string | undefined 
   return verification.checks.find((c) => !c.passed && c.check !== 'current-version')?.check;
 }
 
+/** Whether this is an older version (the platform says so in `current`, and in the `current-version` check). */
+export function isSuperseded(verification: Verification): boolean {
+  return verification.current === false || verification.checks.some((c) => c.check === 'current-version' && !c.passed);
+}
+
 /** The identifier of the newer version when this one was superseded (an amendment, 变更). */
 export function supersededBy(verification: Verification): string | undefined {
+  if (verification.supersededBy) return verification.supersededBy;
   const check = verification.checks.find((c) => c.check === 'current-version');
   if (!check || check.passed) return undefined;
   return /superseded by (\S+)/.exec(check.detail)?.[1];

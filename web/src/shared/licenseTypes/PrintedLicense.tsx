@@ -2,7 +2,8 @@
  * A license as it is printed, from its type's `display` (docs/license-types.md): the number at the
  * top (the type's own or the holder's code), the title, the fields in the layout's order in two
  * columns (left, right) or across the page (full), a range ("from 至 to", an empty end 长期), the
- * footer fields under the seal, and the QR code that leads to the public verification. The
+ * footer fields under the seal, and the QR code that leads to the public verification with the
+ * verification code (核验码) printed beside it, as on the PDF (src/licenses/print.ts). The
  * issuer's detail page, the holder's "my licenses", the public verification page and the
  * coordination office's preview of a draft all show this one component.
  */
@@ -20,6 +21,23 @@ export interface PrintedLicenseData {
   version?: number;
   holder: { code: string };
   data: Record<string, unknown>;
+  /** The public verification link (with its code): the code is printed beside the QR code. */
+  verificationUrl?: string;
+}
+
+/**
+ * The verification code (核验码) of a link, in groups of four as printed (the platform forgives the
+ * spaces when it is typed back); undefined when the link carries none.
+ */
+export function printedVerificationCode(verificationUrl: string | undefined): string | undefined {
+  if (!verificationUrl) return undefined;
+  let code: string | null;
+  try {
+    code = new URL(verificationUrl, 'https://certbridge.invalid').searchParams.get('code');
+  } catch {
+    return undefined;
+  }
+  return code ? (code.match(/.{1,4}/g) ?? []).join(' ') : undefined;
 }
 
 const RED = '#a8071a';
@@ -121,6 +139,8 @@ export function PrintedLicense({
   const number = holderNumber ? license.holder.code : data[display.number];
   const numberField = holderNumber ? 'holderCode' : display.number;
   const footer = display.footer.filter((name) => !onlyPresent || name in data);
+  // A counterparty without a QR scanner types the identifier and this code into the public page.
+  const code = printedVerificationCode(license.verificationUrl);
 
   return (
     <article aria-labelledby={titleId} data-printed-license={standard.key} data-testid="printed-license" style={styles.sheet}>
@@ -147,7 +167,18 @@ export function PrintedLicense({
                 style={{ display: 'block', background: '#fff' }}
                 data-qr
               />
-              <figcaption style={{ fontSize: 12, color: '#434343' }}>{t('qrHint')}</figcaption>
+              <figcaption style={{ fontSize: 12, color: '#434343' }}>
+                {t('qrHint')}
+                {code ? (
+                  <div style={{ marginTop: 2, color: '#141414' }}>
+                    {t('verificationCode')}
+                    <br />
+                    <span data-field="verificationCode" style={{ fontFamily: 'monospace', fontSize: 13, fontWeight: 600, whiteSpace: 'nowrap' }}>
+                      {code}
+                    </span>
+                  </div>
+                ) : null}
+              </figcaption>
             </figure>
           </Col>
         ) : null}
