@@ -1768,7 +1768,7 @@ export interface paths {
         };
         /**
          * A monthly report (月度报告) as PDF or CSV: a department’s, or the province’s
-         * @description Without `department`: the province’s report for the coordination office, one’s own department’s for anyone else. Scoreboard and trend, quality, objections answered on time and the ledger (debits and credits to the fen).
+         * @description Without `department`: the province’s report for the coordination office, one’s own department’s for anyone else. Scoreboard and trend, quality, objections answered on time and the ledger (debits and credits to the fen, in yuan). In one language: Chinese, or English with `lang=en`.
          */
         get: operations["getReportsMonthly"];
         put?: never;
@@ -13891,6 +13891,8 @@ export interface operations {
                 /** @description A department's code */
                 department?: string;
                 format?: "pdf" | "csv";
+                /** @description the one language of the file: zh (Chinese) or en (English) */
+                lang?: "zh" | "en";
                 /** @description YYYY-MM (China time) */
                 month: string;
             };
