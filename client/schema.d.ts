@@ -15849,7 +15849,14 @@ export interface operations {
                     "application/json": {
                         checks: {
                             check: string;
+                            /** @description what the check found, a stable code to key a reader’s words by (e.g. status-revoked, key-not-of-issuer, not-yet-valid) */
+                            code: string;
+                            /** @description the same in technical English */
                             detail: string;
+                            /** @description values the words name (a date, a key id, a status) */
+                            params?: {
+                                [key: string]: string;
+                            };
                             passed: boolean;
                         }[];
                         /** @description credential: what the presented credential discloses; public: the public fields (with the verification code); none: the verdict only */
@@ -15927,7 +15934,14 @@ export interface operations {
                     "application/json": {
                         checks: {
                             check: string;
+                            /** @description what the check found, a stable code to key a reader’s words by (e.g. status-revoked, key-not-of-issuer, not-yet-valid) */
+                            code: string;
+                            /** @description the same in technical English */
                             detail: string;
+                            /** @description values the words name (a date, a key id, a status) */
+                            params?: {
+                                [key: string]: string;
+                            };
                             passed: boolean;
                         }[];
                         /** @description credential: what the presented credential discloses; public: the public fields (with the verification code); none: the verdict only */
