@@ -1768,7 +1768,7 @@ export interface paths {
         };
         /**
          * A monthly report (月度报告) as PDF or CSV: a department’s, or the province’s
-         * @description Without `department`: the province’s report for the coordination office, one’s own department’s for anyone else. Scoreboard and trend, quality, objections answered on time and the ledger (debits and credits to the fen).
+         * @description Without `department`: the province’s report for the coordination office, one’s own department’s for anyone else. Scoreboard and trend, quality, objections answered on time and the ledger (debits and credits to the fen, in yuan). In one language: Chinese, or English with `lang=en`.
          */
         get: operations["getReportsMonthly"];
         put?: never;
@@ -13911,6 +13911,8 @@ export interface operations {
                 /** @description A department's code */
                 department?: string;
                 format?: "pdf" | "csv";
+                /** @description the one language of the file: zh (Chinese) or en (English) */
+                lang?: "zh" | "en";
                 /** @description YYYY-MM (China time) */
                 month: string;
             };
@@ -15867,7 +15869,14 @@ export interface operations {
                     "application/json": {
                         checks: {
                             check: string;
+                            /** @description what the check found, a stable code to key a reader’s words by (e.g. status-revoked, key-not-of-issuer, not-yet-valid) */
+                            code: string;
+                            /** @description the same in technical English */
                             detail: string;
+                            /** @description values the words name (a date, a key id, a status) */
+                            params?: {
+                                [key: string]: string;
+                            };
                             passed: boolean;
                         }[];
                         /** @description Whether this is the current version of the license. false: its particulars changed since (变更); do not take this version as the license in force */
@@ -15950,7 +15959,14 @@ export interface operations {
                     "application/json": {
                         checks: {
                             check: string;
+                            /** @description what the check found, a stable code to key a reader’s words by (e.g. status-revoked, key-not-of-issuer, not-yet-valid) */
+                            code: string;
+                            /** @description the same in technical English */
                             detail: string;
+                            /** @description values the words name (a date, a key id, a status) */
+                            params?: {
+                                [key: string]: string;
+                            };
                             passed: boolean;
                         }[];
                         /** @description Whether this is the current version of the license. false: its particulars changed since (变更); do not take this version as the license in force */

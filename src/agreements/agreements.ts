@@ -242,13 +242,24 @@ const departmentLabel = async (db: Queryable, code: string) => {
   return { zh: d?.name ?? code, en: d?.nameEn ?? code };
 };
 
+/** The granted fields' titles in both languages, by the resource's catalog entry; a field it does not title keeps its name. */
+async function grantedFieldTitles(db: Queryable, r: AgreementRow): Promise<{ zh: string[]; en: string[] }> {
+  const granted = r.granted_fields ?? [];
+  if (granted.length === 0) return { zh: [], en: [] };
+  const byName = new Map((await getResource(db, r.resource_id).catch(() => undefined))?.fields.map((f) => [f.name, f]) ?? []);
+  return { zh: granted.map((f) => byName.get(f)?.title ?? f), en: granted.map((f) => byName.get(f)?.titleEn ?? f) };
+}
+
 /** The notice of a step, in both languages. */
 async function notice(db: Queryable, r: AgreementRow, step: Step, toConsumer = false): Promise<{ title: string; titleEn: string }> {
   const consumer = await departmentLabel(db, r.consumer_department);
   const purpose = findPurpose(r.purpose);
   const what = `「${r.resource_title}」（${consumer.zh}，用途：${purpose?.name ?? r.purpose}）`;
   const whatEn = `${r.resource_title} for ${consumer.en} (purpose: ${purpose?.nameEn ?? r.purpose})`;
-  const fields = (r.granted_fields ?? []).join(', ');
+  // A person reads the fields' titles (the catalog's, from the type's standard), not their keys.
+  const titles = await grantedFieldTitles(db, r);
+  const fields = titles.zh.join('、');
+  const fieldsEn = titles.en.join(', ');
   const reason = step.reason ? `：${step.reason}` : '';
   const reasonEn = step.reason ? `: ${step.reason}` : '';
   switch (step.event) {
@@ -258,9 +269,9 @@ async function notice(db: Queryable, r: AgreementRow, step: Step, toConsumer = f
       }
       return { title: `新的共享申请${what}，请于 ${r.due_date} 前答复`, titleEn: `New sharing request: ${whatEn}; answer due ${r.due_date}` };
     case 'granted':
-      return { title: `无条件共享已开通${what}，字段：${fields}`, titleEn: `Unconditional sharing granted: ${whatEn}; fields: ${fields}` };
+      return { title: `无条件共享已开通${what}，字段：${fields}`, titleEn: `Unconditional sharing granted: ${whatEn}; fields: ${fieldsEn}` };
     case 'approved':
-      return { title: `共享申请已批准并生效${what}，授予字段：${fields}`, titleEn: `Sharing request approved and active: ${whatEn}; fields granted: ${fields}` };
+      return { title: `共享申请已批准并生效${what}，授予字段：${fields}`, titleEn: `Sharing request approved and active: ${whatEn}; fields granted: ${fieldsEn}` };
     case 'rejected':
       return { title: `共享申请被拒绝${what}${reason}`, titleEn: `Sharing request rejected: ${whatEn}${reasonEn}` };
     case 'escalated':
@@ -273,7 +284,7 @@ async function notice(db: Queryable, r: AgreementRow, step: Step, toConsumer = f
     case 'appeal-upheld':
       return { title: `申诉裁决：维持拒绝（终局）${what}${reason}`, titleEn: `Appeal decided, rejection upheld (final): ${whatEn}${reasonEn}` };
     case 'appeal-overturned':
-      return { title: `申诉裁决：撤销拒绝，共享已生效${what}，授予字段：${fields}`, titleEn: `Appeal decided, rejection overturned and sharing active: ${whatEn}; fields: ${fields}` };
+      return { title: `申诉裁决：撤销拒绝，共享已生效${what}，授予字段：${fields}`, titleEn: `Appeal decided, rejection overturned and sharing active: ${whatEn}; fields: ${fieldsEn}` };
     case 'revoked':
       return { title: `共享协议已撤销${what}${reason}`, titleEn: `Sharing agreement revoked: ${whatEn}${reasonEn}` };
     case 'suspended':

@@ -302,8 +302,9 @@ storeOptions(
     .requiredOption('--month <YYYY-MM>', 'the month (China time)')
     .option('--department <code>', "a department's code (default: the province's report)")
     .addOption(new Option('--format <format>', 'pdf or csv').choices(['pdf', 'csv']).default('pdf'))
+    .addOption(new Option('--lang <lang>', 'the language of the file: zh (Chinese) or en (English)').choices(['zh', 'en']).default('zh'))
     .requiredOption('--out <file>', 'the file to write'),
-).action(async (options: StoreFlags & { month: string; department?: string; format: string; out: string }) => {
+).action(async (options: StoreFlags & { month: string; department?: string; format: string; lang: string; out: string }) => {
   const [{ downloadFromServer, operator, runningServer, withPlatform }, { monthlyReportPath, runMonthlyReport, writeReportFile }] = await Promise.all([
     import('./commands/store.ts'),
     import('../reports/commands.ts'),

@@ -20,8 +20,8 @@ function resourceClass(fields: readonly CatalogField[]): SharingClass {
   return classes.has('conditional') ? 'conditional' : classes.has('unconditional') ? 'unconditional' : 'not-shared';
 }
 
-const CONDITIONS =
-  '仅限申请部门依法履行职责所需；只使用协议授予的字段，用于协议载明的用途；不得向第三方提供。 / Only for the statutory duties of the requesting department; only the granted fields, only for the stated purpose; no onward sharing.';
+// In the provider's words, in Chinese like the rest of what it writes in the catalog (one text, not two languages joined).
+const CONDITIONS = '仅限申请部门依法履行职责所需；只使用协议授予的字段，用于协议载明的用途；不得向第三方提供。';
 
 const typeFieldsFrom = (type: TypeFacts): TypeFields => new Map(type.fields.map((f) => [f.name, { title: f.title, titleEn: f.titleEn }]));
 

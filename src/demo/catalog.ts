@@ -51,7 +51,7 @@ export function demoCatalog(d: DemoCatalogDepartments): DemoResource[] {
         { name: 'contributionStatus', sensitivity: 'sensitive', title: '缴费状态', titleEn: 'Contribution status' },
       ],
       sharingClass: 'conditional',
-      conditions: '仅限社会保险、税收征管与信用监管用途；不含个人参保明细。 / For social insurance, tax administration and credit supervision only; no individual records.',
+      conditions: '仅限社会保险、税收征管与信用监管用途；不含个人参保明细。',
       legalBasis: '《中华人民共和国社会保险法》；《政务数据共享条例》',
       updateCycle: 'monthly',
       accessModes: ['query'],

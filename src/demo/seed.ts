@@ -119,3 +119,12 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
   await seedDemoActivity(ctx, principal, holders);
   return true;
 }
+
+/** The demo names its province (Shandong, whose division codes it uses) unless the operator named one. */
+export function withDemoProvince<C extends { provinceName: string; provinceNameEn: string }>(config: C, env: NodeJS.ProcessEnv = process.env): C {
+  return {
+    ...config,
+    provinceName: env.CERTBRIDGE_PROVINCE_NAME ? config.provinceName : DEMO_PROVINCE.name,
+    provinceNameEn: env.CERTBRIDGE_PROVINCE_NAME_EN ? config.provinceNameEn : DEMO_PROVINCE.nameEn,
+  };
+}

@@ -63,7 +63,15 @@ const VerificationSchema = Type.Object({
   disclosure: Type.Union([Type.Literal('credential'), Type.Literal('public'), Type.Literal('none')], {
     description: 'credential: what the presented credential discloses; public: the public fields (with the verification code); none: the verdict only',
   }),
-  checks: Type.Array(Type.Object({ check: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
+  checks: Type.Array(
+    Type.Object({
+      check: Type.String(),
+      passed: Type.Boolean(),
+      code: Type.String({ description: 'what the check found, a stable code to key a reader’s words by (e.g. status-revoked, key-not-of-issuer, not-yet-valid)' }),
+      params: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'values the words name (a date, a key id, a status)' })),
+      detail: Type.String({ description: 'the same in technical English' }),
+    }),
+  ),
   license: AnyObject,
   current: Type.Optional(
     Type.Boolean({ description: 'Whether this is the current version of the license. false: its particulars changed since (变更); do not take this version as the license in force' }),

@@ -15,6 +15,10 @@ export type CheckName = 'format' | 'signature' | 'issuer-key' | 'issuer-authoris
 export interface VerificationCheck {
   check: CheckName;
   passed: boolean;
+  /** What the check found, as a stable code a reader's words are keyed by (the console has them in Chinese and English); `params` fill them. */
+  code: string;
+  params?: Record<string, string>;
+  /** The same in technical English, for logs and scripts. */
   detail: string;
 }
 
@@ -59,7 +63,7 @@ export function discloseOnly(result: VerificationResult, disclosure: Disclosure,
     return { ...result, license: shown, disclosure };
   }
   const checks = result.checks.map((c) =>
-    c.check === 'validity-window' ? { ...c, detail: c.passed ? 'within its validity window' : 'outside its validity window' } : c,
+    c.check === 'validity-window' ? { check: c.check, passed: c.passed, code: c.passed ? 'within-validity' : 'outside-validity', detail: c.passed ? 'within its validity window' : 'outside its validity window' } : c,
   );
   return { ...result, checks, license: { identifier: l.identifier, licenseName: l.licenseName ?? standard?.name ?? null }, disclosure };
 }
@@ -100,28 +104,35 @@ const BINDING: readonly CheckName[] = ['format', 'signature', 'issuer-key', 'iss
 export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string, now = new Date()): Promise<VerificationResult> {
   const kid = headerKid(sdJwt);
   const key = kid ? await ctx.keys.verificationKey(kid) : undefined;
-  const checks: VerificationCheck[] = [{ check: 'format', passed: true, detail: 'SD-JWT VC (application/dc+sd-jwt)' }];
+  const checks: VerificationCheck[] = [{ check: 'format', passed: true, code: 'sd-jwt-vc', detail: 'SD-JWT VC (application/dc+sd-jwt)' }];
   let claims: Record<string, unknown>;
   let disclosed: Record<string, unknown> = {};
   try {
     const verified = verifyCredentialSignature(sdJwt, (k): VerificationKey | undefined => (k === kid ? key : undefined));
     claims = verified.payload;
     disclosed = verified.disclosed;
-    checks.push({ check: 'signature', passed: true, detail: `${String(verified.header.alg)} signature and ${Object.keys(disclosed).length} disclosures verified` });
+    const [alg, disclosures] = [String(verified.header.alg), String(Object.keys(disclosed).length)];
+    checks.push({ check: 'signature', passed: true, code: 'signature-valid', params: { alg, disclosures }, detail: `${alg} signature and ${disclosures} disclosures verified` });
   } catch (error) {
     if (error instanceof CredentialFormatError) throw malformed(error);
     // Not genuine: still decode it, to say what it claims and what its status list says.
     claims = parseCredential(sdJwt).payload;
-    checks.push({ check: 'signature', passed: false, detail: `${(error as { code?: string }).code ?? 'invalid'}: ${(error as Error).message}` });
+    checks.push({ check: 'signature', passed: false, code: 'signature-invalid', detail: `${(error as { code?: string }).code ?? 'invalid'}: ${(error as Error).message}` });
   }
 
   const keyOwner = key?.purpose === 'license' ? key.owner : undefined;
   checks.push(
     !key
-      ? { check: 'issuer-key', passed: false, detail: `key ${kid || '(none)'} is not a key of this platform` }
+      ? { check: 'issuer-key', passed: false, code: 'key-unknown', params: { kid: kid ?? '' }, detail: `key ${kid || '(none)'} is not a key of this platform` }
       : keyOwner !== claims.issuerCode
-        ? { check: 'issuer-key', passed: false, detail: `key ${kid} does not belong to issuer ${String(claims.issuerCode)}` }
-        : { check: 'issuer-key', passed: true, detail: `key ${kid} of ${keyOwner}${key.retired ? ' (retired, was active when signed)' : ''}` },
+        ? { check: 'issuer-key', passed: false, code: 'key-not-of-issuer', params: { kid: kid ?? '', issuer: String(claims.issuerCode) }, detail: `key ${kid} does not belong to issuer ${String(claims.issuerCode)}` }
+        : {
+            check: 'issuer-key',
+            passed: true,
+            code: key.retired ? 'key-of-issuer-retired' : 'key-of-issuer',
+            params: { kid: kid ?? '', issuer: keyOwner ?? '' },
+            detail: `key ${kid} of ${keyOwner}${key.retired ? ' (retired, was active when signed)' : ''}`,
+          },
   );
 
   const versions = typeof claims.vct === 'string' ? ctx.typeVersions(claims.vct) : [];
@@ -133,6 +144,8 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   checks.push({
     check: 'issuer-authorised',
     passed: authorised,
+    code: authorised ? 'issuer-authorised' : 'issuer-not-authorised',
+    params: { issuer: issuerCode, type: typeKey, date: issuedOn ?? '' },
     detail: authorised
       ? `${issuerCode} was an authorised issuer of ${typeKey} on ${issuedOn}`
       : `${issuerCode || '(no issuer)'} was not an authorised issuer of ${typeKey || '(unknown type)'}${issuedOn ? ` on ${issuedOn}` : ''}`,
@@ -143,8 +156,8 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   const status = reference && state ? await ctx.statusLists.statusAt(reference.listId, reference.idx, state.revision) : undefined;
   checks.push(
     status === undefined
-      ? { check: 'status-list', passed: false, detail: 'no usable status list reference' }
-      : { check: 'status-list', passed: status === 'valid', detail: `status list says ${status}` },
+      ? { check: 'status-list', passed: false, code: 'no-status-reference', detail: 'no usable status list reference' }
+      : { check: 'status-list', passed: status === 'valid', code: `status-${status}`, detail: `status list says ${status}` },
   );
 
   const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -153,6 +166,8 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   checks.push({
     check: 'validity-window',
     passed: !notYet && !ended,
+    code: notYet ? 'not-yet-valid' : ended ? 'validity-ended' : 'within-validity',
+    params: { from: String(claims.validFrom), until: claims.validUntil ? String(claims.validUntil) : '', today: chinaDate(now) },
     detail: `valid from ${String(claims.validFrom)} until ${claims.validUntil ? String(claims.validUntil) : '长期 (no end)'}; today is ${chinaDate(now)}`,
   });
 
@@ -161,8 +176,10 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
   const errors = versions.length > 0 && !fits ? schemaErrors(versions[versions.length - 1], disclosed, 'partial') : [];
   checks.push(
     versions.length === 0
-      ? { check: 'schema', passed: false, detail: `unknown license type ${String(claims.vct)}` }
-      : { check: 'schema', passed: fits !== undefined, detail: fits ? `conforms to ${fits.key} ${fits.version}` : errors.map((e) => `${e.instancePath} ${e.message}`).join('; ') },
+      ? { check: 'schema', passed: false, code: 'unknown-type', params: { type: String(claims.vct) }, detail: `unknown license type ${String(claims.vct)}` }
+      : fits
+        ? { check: 'schema', passed: true, code: 'conforms', params: { type: fits.key, version: fits.version }, detail: `conforms to ${fits.key} ${fits.version}` }
+        : { check: 'schema', passed: false, code: 'does-not-conform', params: { fields: errors.map((e) => e.instancePath.slice(1) || '/').join(', ') }, detail: errors.map((e) => `${e.instancePath} ${e.message}`).join('; ') },
   );
 
   const latest = state?.currentVersion ? currentIdentifier(String(claims.identifier), state.currentVersion) : undefined;
@@ -170,6 +187,8 @@ export async function verifyLicenseCredential(ctx: VerifyContext, sdJwt: string,
     checks.push({
       check: 'current-version',
       passed: latest === claims.identifier,
+      code: latest === claims.identifier ? 'current-version' : 'superseded',
+      params: { identifier: latest },
       detail: latest === claims.identifier ? 'this is the current version' : `superseded by ${latest}`,
     });
   }

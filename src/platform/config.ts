@@ -142,6 +142,12 @@ const SHARING = 'Sharing and exchange';
 const DELIVERY = 'Event deliveries (subscriptions, webhooks)';
 const AUDIT = 'Audit log';
 
+function provinceName(v: string): string {
+  const name = v.trim();
+  if (name === '' || name.length > 40) throw new Error(`must be 1 to 40 characters, not "${v}"`);
+  return name;
+}
+
 export const SETTINGS = {
   dataDir: setting({
     group: SERVER,
@@ -433,13 +439,17 @@ export const SETTINGS = {
     group: SHARING,
     env: 'CERTBRIDGE_PROVINCE_NAME',
     shown: '`S省`',
-    doc: 'the name of the province the platform serves, as the monthly reports title it ([docs/evaluation.md](docs/evaluation.md))',
+    doc: 'the name of the province the platform serves, as the monthly reports title it ([docs/evaluation.md](docs/evaluation.md)); the demo (`serve --demo`) says `山东省` unless set',
     fallback: () => 'S省',
-    parse: (v: string) => {
-      const name = v.trim();
-      if (name === '' || name.length > 40) throw new Error(`must be 1 to 40 characters, not "${v}"`);
-      return name;
-    },
+    parse: provinceName,
+  }),
+  provinceNameEn: setting({
+    group: SHARING,
+    env: 'CERTBRIDGE_PROVINCE_NAME_EN',
+    shown: '`Province S`',
+    doc: 'the same name in English, for the reports asked for in English (`lang=en`); the demo says `Shandong Province` unless set',
+    fallback: () => 'Province S',
+    parse: provinceName,
   }),
   agreementSweepSeconds: setting({
     group: SHARING,

@@ -20,7 +20,7 @@ import { findLicenseType } from '../standards/index.ts';
 import { insertFindings } from './findings.ts';
 import { confirmedEvent, dismissedEvent, notedEvent, reportedEvent } from './events.ts';
 import { followChanges, fullPass, type FollowResult, type PassProgress, type PassResult } from './pass.ts';
-import { formatMessage, normalizeValue, ruleWithCheck, type Dimension } from './rules.ts';
+import { fieldTitles, formatMessage, normalizeValue, ruleWithCheck, type Dimension } from './rules.ts';
 import { qualityScoresOf, scoreSummary, type QualityScore } from './scores.ts';
 
 export { departmentQualityScore, qualityScoresOf, type QualityScore } from './scores.ts';
@@ -197,8 +197,8 @@ export async function reportHeldValues(platform: Platform, principal: Principal,
       await notifyDepartment(tx, platform, {
         department: license.issuer_code,
         kind: 'quality.reported',
-        title: `多个部门一致报告持证主体 ${input.holderCode} 的 ${corroborated.join('、')} 与证照不一致`,
-        titleEn: `Departments independently report that ${corroborated.join(', ')} of holder ${input.holderCode} differ from the license`,
+        title: `多个部门一致报告持证主体 ${input.holderCode} 的${fieldTitles(standard, corroborated).zh}与证照不一致`,
+        titleEn: `Departments independently report that ${fieldTitles(standard, corroborated).en} of holder ${input.holderCode} differ from the license`,
         link: `/api/v1/quality/findings?licenseIdentifier=${encodeURIComponent(license.identifier)}`,
         actor,
       });

@@ -95,11 +95,15 @@ export function ruleWithCheck(standard: LicenseTypeStandard, check: Check): Rule
 
 const propertiesOf = (standard: LicenseTypeStandard) => standard.dataSchema.properties as Record<string, { title?: string; 'x-title-en'?: string }>;
 
+/** Fields as a person reads them: their titles in the type's standard, joined in each language (a field without one keeps its name). */
+export function fieldTitles(standard: LicenseTypeStandard | undefined, fields: readonly string[]): { zh: string; en: string } {
+  const props = standard ? propertiesOf(standard) : {};
+  return { zh: fields.map((f) => props[f]?.title ?? f).join('、'), en: fields.map((f) => props[f]?.['x-title-en'] ?? f).join(', ') };
+}
+
 /** Fills `{name}` placeholders; `{fields}` is the fields' titles in the message's language. */
 export function formatMessage(rule: Rule, standard: LicenseTypeStandard | undefined, fields: readonly string[], values: Record<string, string | number> = {}): { messageZh: string; messageEn: string } {
-  const props = standard ? propertiesOf(standard) : {};
-  const zh = fields.map((f) => props[f]?.title ?? f).join('、');
-  const en = fields.map((f) => props[f]?.['x-title-en'] ?? f).join(', ');
+  const { zh, en } = fieldTitles(standard, fields);
   const fill = (text: string, fieldText: string) => text.replace(/\{(\w+)\}/g, (whole, key: string) => (key === 'fields' ? fieldText : key in values ? String(values[key]) : whole));
   return { messageZh: fill(rule.message['zh-CN'], zh), messageEn: fill(rule.message.en, en) };
 }

@@ -1,5 +1,5 @@
 /**
- * `certbridge report monthly --month YYYY-MM [--department <code>] --format pdf|csv --out <file>`:
+ * `certbridge report monthly --month YYYY-MM [--department <code>] --format pdf|csv [--lang zh|en] --out <file>`:
  * the operator writes a monthly report to a file (after sequencing what is committed, so it
  * counts every lookup made so far), or — beside a server holding the embedded store — the file the
  * server's API answers. The file is written whole or not at all.
@@ -9,16 +9,17 @@ import { sequence } from '../audit/index.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { monthlyReport, type ReportFormat } from './index.ts';
+import type { ReportLanguage } from './labels.ts';
 
-export async function runMonthlyReport(platform: Platform, principal: Principal, options: { month: string; department?: string; format: string; out: string }): Promise<void> {
+export async function runMonthlyReport(platform: Platform, principal: Principal, options: { month: string; department?: string; format: string; lang?: string; out: string }): Promise<void> {
   await sequence(platform);
-  const file = await monthlyReport(platform, principal, { month: options.month, department: options.department, format: options.format as ReportFormat }, { month: '--month', department: '--department', format: '--format' });
+  const file = await monthlyReport(platform, principal, { month: options.month, department: options.department, format: options.format as ReportFormat, lang: (options.lang ?? 'zh') as ReportLanguage }, { month: '--month', department: '--department', format: '--format', lang: '--lang' });
   writeReportFile(options.out, file);
 }
 
 /** The API path of the same report, for the CLI beside a running server. */
-export const monthlyReportPath = (options: { month: string; department?: string; format: string }): string =>
-  `/api/v1/reports/monthly?${new URLSearchParams({ month: options.month, format: options.format, ...(options.department ? { department: options.department } : {}) })}`;
+export const monthlyReportPath = (options: { month: string; department?: string; format: string; lang?: string }): string =>
+  `/api/v1/reports/monthly?${new URLSearchParams({ month: options.month, format: options.format, ...(options.department ? { department: options.department } : {}), ...(options.lang ? { lang: options.lang } : {}) })}`;
 
 export function writeReportFile(out: string, file: { contentType: string; body: Buffer }): void {
   const partial = `${out}.partial`;

@@ -9,6 +9,7 @@ import type { Platform } from '../platform/platform.ts';
 import { recordRead } from '../platform/reads.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { monthlyReportCsv } from './csv.ts';
+import { REPORT_LANGUAGES, type ReportLanguage } from './labels.ts';
 import { gatherMonthlyReport } from './monthly.ts';
 import { monthlyReportPdf } from './pdf.ts';
 
@@ -20,6 +21,8 @@ export interface ReportQuery {
   /** A department's report; absent: the province's (the coordination office), or one's own department's. */
   department?: string;
   format: ReportFormat;
+  /** The one language of the file: Chinese unless English is asked for. */
+  lang: ReportLanguage;
 }
 
 export interface ReportFile {
@@ -30,9 +33,10 @@ export interface ReportFile {
 
 const PROVINCE: PolicyResource = { type: 'Platform', id: 'certbridge' };
 
-export async function monthlyReport(platform: Platform, principal: Principal, query: ReportQuery, fields = { month: '/month', department: '/department', format: '/format' }): Promise<ReportFile> {
+export async function monthlyReport(platform: Platform, principal: Principal, query: ReportQuery, fields = { month: '/month', department: '/department', format: '/format', lang: '/lang' }): Promise<ReportFile> {
   checkReportMonth(query.month, fields.month);
   if (!(REPORT_FORMATS as readonly string[]).includes(query.format)) throw invalid('validation-failed', `format must be one of ${REPORT_FORMATS.join(', ')}`, fields.format);
+  if (!(REPORT_LANGUAGES as readonly string[]).includes(query.lang)) throw invalid('validation-failed', `lang must be one of ${REPORT_LANGUAGES.join(', ')}`, fields.lang);
   // Without a department: the province's report for whoever may read it, else one's own department's.
   const department = query.department ?? (isStaff(principal) && !decide(principal, 'report:read', PROVINCE).allowed ? principal.departmentCode : undefined);
   authorize(principal, 'report:read', department === undefined ? PROVINCE : { type: 'Department', id: department });
@@ -41,9 +45,9 @@ export async function monthlyReport(platform: Platform, principal: Principal, qu
   if (department !== undefined && report.sections.length === 0) {
     throw notFound('department-not-evaluated', `department ${department} is not evaluated (the coordination office runs the evaluation)`);
   }
-  const name = `certbridge-${query.month}-${department ?? 'province'}.${query.format}`;
-  await recordRead(platform, principal, { what: 'report', subject: `${query.month}/${department ?? 'province'}/${query.format}` });
+  const name = `certbridge-${query.month}-${department ?? 'province'}${query.lang === 'en' ? '-en' : ''}.${query.format}`;
+  await recordRead(platform, principal, { what: 'report', subject: `${query.month}/${department ?? 'province'}/${query.format}/${query.lang}` });
   return query.format === 'pdf'
-    ? { fileName: name, contentType: 'application/pdf', body: await monthlyReportPdf(report, platform.config.provinceName) }
-    : { fileName: name, contentType: 'text/csv; charset=utf-8', body: monthlyReportCsv(report) };
+    ? { fileName: name, contentType: 'application/pdf', body: await monthlyReportPdf(report, { name: platform.config.provinceName, nameEn: platform.config.provinceNameEn }, query.lang) }
+    : { fileName: name, contentType: 'text/csv; charset=utf-8', body: monthlyReportCsv(report, query.lang) };
 }

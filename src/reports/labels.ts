@@ -1,4 +1,4 @@
-/** The words of the reports: Chinese first, English beside it (the reports go to both readers). */
+/** The words of the reports: a report is in one language, Chinese unless English is asked for. */
 import type { Indicator } from '../evaluation/index.ts';
 import type { Dimension } from '../quality/index.ts';
 
@@ -21,12 +21,18 @@ export const DIMENSION_LABELS: Record<Dimension, { zh: string; en: string }> = {
   uniqueness: { zh: '唯一性', en: 'Uniqueness' },
 };
 
-/** Fen as yuan with two decimals, by integer arithmetic (never a float): 123456 → "1,234.56". */
-export function yuan(fen: number): string {
+export const REPORT_LANGUAGES = ['zh', 'en'] as const;
+export type ReportLanguage = (typeof REPORT_LANGUAGES)[number];
+
+/**
+ * Fen as yuan with two decimals, by integer arithmetic (never a float): 123456 → "1,234.56";
+ * without grouping (for a CSV cell a spreadsheet reads as a number) → "1234.56".
+ */
+export function yuan(fen: number, grouping = true): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100).toLocaleString('en-US');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
+  const whole = Math.floor(abs / 100);
+  return `${sign}${grouping ? whole.toLocaleString('en-US') : whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** A mark or score, or a dash when it does not apply. */

@@ -115,7 +115,10 @@ describe('a conditional resource: request, decision, grant', () => {
     expect(await findActiveGrantsForResource(t.platform.store, { departmentCode: t.consumer.department.code, resourceId: 'business-license' })).toEqual([grant]);
 
     // Both parties were told; the events carry the same facts.
-    expect((await inbox(t.consumer)).items.find((n: any) => n.agreementId === id && n.kind === 'agreement.approved')?.title).toContain('name, legalRepresentative');
+    // The fields by their titles in the type's standard, not their keys.
+    const notice = (await inbox(t.consumer)).items.find((n: any) => n.agreementId === id && n.kind === 'agreement.approved');
+    expect(notice?.title).toContain('授予字段：名称、法定代表人');
+    expect(notice?.titleEn).toContain('fields granted: Name, Legal representative');
     expect((await inbox(t.issuer)).items.some((n: any) => n.agreementId === id && n.kind === 'agreement.approved')).toBe(true);
     const types = events.filter((e) => e.subject === id).map((e) => e.type);
     expect(types).toEqual(['agreement.submitted', 'agreement.approved', 'agreement.activated']);

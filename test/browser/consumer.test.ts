@@ -158,6 +158,9 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the consumer’s console (Chromium)'), ()
     expect(usage.totals.lookups).toBe(1);
     expect((await figure.locator('.ant-statistic-content-value').textContent())?.trim()).toBe(String(usage.totals.lookups));
     await page.locator('[role="img"][aria-label="每日查询次数折线图"] svg').waitFor();
+    // The split per license type names the type, not its key.
+    await page.getByRole('cell', { name: '营业执照' }).waitFor();
+    expect(await page.getByRole('cell', { name: 'business-license' }).count()).toBe(0);
     await screenshot(page, 'consumer-usage');
     await checkAccessibility(page, 'usage');
 

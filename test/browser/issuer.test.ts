@@ -262,13 +262,17 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     expectNoConsoleErrors(desktop, 'deciding a sharing request');
   }, 120_000);
 
-  it('the inbox shows the department’s notifications and marks one read', async () => {
+  it('the inbox shows the department’s notifications (fields by their titles) and marks one read', async () => {
     const { page } = desktop;
     desktop.clearConsole();
     await page.goto(url('/issuer/inbox'));
     await page.getByRole('heading', { level: 1, name: '部门消息' }).waitFor();
     const unread = page.locator('[data-notification][data-read="false"]').first();
     await unread.waitFor();
+    // The approval's notice names the granted fields by their titles in the type's standard, not their keys.
+    const approvedNotice = page.locator('[data-notification]', { hasText: '共享申请已批准并生效' }).first();
+    await expect.poll(() => approvedNotice.textContent()).toContain('授予字段：名称、法定代表人、注册资本');
+    expect(await approvedNotice.textContent()).not.toMatch(/legalRepresentative|registeredCapital/);
     await screenshot(page, 'issuer-inbox');
     await checkAccessibility(page, 'the inbox');
     const id = await unread.getAttribute('data-notification');

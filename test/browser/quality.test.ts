@@ -66,7 +66,9 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
     expect(await statistic(page, '已检查证照')).toBe('3');
     expect(await statistic(page, '计分中的问题')).toBe(String(board.openFindings));
     await page.locator('[role="img"][aria-label="近六个月数据质量总分折线图"] svg').waitFor();
-    await page.getByRole('cell', { name: 'business-license' }).first().waitFor();
+    // The license type by its name, not its key.
+    await page.getByRole('cell', { name: '营业执照' }).first().waitFor();
+    expect(await page.getByRole('cell', { name: 'business-license' }).count()).toBe(0);
     await screenshot(page, 'issuer-quality');
     await checkAccessibility(page, 'the quality dashboard');
     expectNoConsoleErrors(desktop, 'the quality dashboard');
@@ -114,6 +116,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
 
     const rogueRow = table.locator('.ant-table-row').filter({ hasText: rogueTarget.holder.code });
     await rogueRow.getByRole('button', { name: '驳回该部门报告' }).click();
+    // The department by its name, not its credit code.
+    await page.getByText(`部门 ${rogue.department.name} 对本部门证照报告`).waitFor();
     await page.getByLabel('驳回理由').fill('报告名称与登记档案不符');
     await page.getByRole('button', { name: /全部驳回/ }).click();
     await page.getByText('已驳回 1 个问题').waitFor();
@@ -133,6 +137,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
       const own = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
       await expect.poll(() => statistic(page, '已检查证照')).toBe('3');
       expect(await statistic(page, '总分')).toBe(own.score.toFixed(1));
+      // Each row names its department and type, not their codes.
+      await expect.poll(() => page.locator('.ant-table-row').first().textContent()).toContain(`${t.issuer.department.name}营业执照`);
       await checkAccessibility(page, 'the coordination office’s quality dashboard');
       expectNoConsoleErrors(office, 'the coordination office’s quality dashboard');
       // Its findings page lists the reporting departments, the one whose report was dismissed among them.

@@ -105,6 +105,9 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the public verification page (Chromium)')
     expect(await verdictOn(desktop)).toBe('已吊销');
     expect(await page.locator('[data-check="status-list"]').getAttribute('data-passed')).toBe('false');
     expect(await page.locator('[data-check="status-list"]').textContent()).toContain('状态列表显示：已吊销');
+    // Every check's line in Chinese (by its code), not the platform's technical English.
+    expect(await page.locator('[data-check-code="status-revoked"]').textContent()).toBe('状态列表显示：已吊销');
+    expect(await page.locator('[data-check]').allTextContents()).not.toContainEqual(expect.stringMatching(/status list says|signature and|conforms to|key \S+ of/));
     await screenshot(page, 'verify-revoked');
     await checkAccessibility(page, 'the verification page (revoked)');
     expectNoConsoleErrors(desktop, 'the verification page (revoked)');

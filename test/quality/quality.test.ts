@@ -225,7 +225,10 @@ describe('consistency: a consumer department reports what it holds', () => {
     const counted = (await api(t, 'GET', `/api/v1/quality/scores?month=${month}`, { token: t.issuer.token })).body;
     expect(counted.openFindings).toBe(before.openFindings + 3);
     expect(counted.dimensions.consistency).toBeLessThan(before.dimensions.consistency);
-    expect((await api(t, 'GET', '/api/v1/inbox', { token: t.issuer.token })).body.items.length).toBe(inboxBefore + 1);
+    const told = (await api(t, 'GET', '/api/v1/inbox', { token: t.issuer.token })).body.items;
+    expect(told.length).toBe(inboxBefore + 1);
+    // The field by its title in the type's standard, not its key.
+    expect(told.find((n: { kind: string }) => n.kind === 'quality.reported').title).toBe(`多个部门一致报告持证主体 ${licenses[0].holder.code} 的名称与证照不一致`);
 
     // The issuer dismisses the rogue's reports in one action: only the independent department's finding still counts.
     const dismissed = await api(t, 'POST', '/api/v1/quality/reports/dismissals', { token: t.issuer.token, body: { department: rogue.department.code, reason: '该部门报告的名称均为错误数据' } });

@@ -130,8 +130,8 @@ it('certbridge evaluation run and report monthly write the month: the scoreboard
   expect(csv.code, csv.stderr).toBe(0);
   expect(csv.stdout).toMatch(/^wrote .*province\.csv \(\d+ bytes, text\/csv\)/);
   const rows = csvRows(readFileSync(csvFile, 'utf8'));
-  expect(rows.find((r) => r.department_code === CONSUMER)).toMatchObject({ ledger_debits_fen: '100', lookups_consumed: '2' });
-  expect(rows.find((r) => r.department_code === PROVIDER)).toMatchObject({ ledger_credits_fen: '100', lookups_served: '2' });
+  expect(rows.find((r) => r.部门代码 === CONSUMER)).toMatchObject({ '借方（元）': '1.00', 使用调用条数: '2' });
+  expect(rows.find((r) => r.部门代码 === PROVIDER)).toMatchObject({ '贷方（元）': '1.00', 提供调用条数: '2' });
 
   const pdfFile = join(dataDir, 'provider.pdf');
   const pdf = await cli(['report', 'monthly', '--month', month, '--department', PROVIDER, '--format', 'pdf', '--out', pdfFile]);

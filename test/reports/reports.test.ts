@@ -4,6 +4,7 @@
  * CSV matching the scoreboard and its statement, and who may read which.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDemoProvince } from '../../src/demo/seed.ts';
 import { chinaMonth } from '../../src/platform/chinaTime.ts';
 import { agreement, batch, catalogBusinessLicense, issue } from '../exchange/support.ts';
 import { post, setPrice } from '../ledger/support.ts';
@@ -14,7 +15,8 @@ let t: TestPlatform;
 const month = chinaMonth();
 
 beforeAll(async () => {
-  t = await startTestPlatform();
+  // The province as configured (CERTBRIDGE_PROVINCE_NAME, …_EN) titles its report.
+  t = await startTestPlatform({ CERTBRIDGE_PROVINCE_NAME: '山东省', CERTBRIDGE_PROVINCE_NAME_EN: 'Shandong Province' });
   await catalogBusinessLicense(t);
   await agreement(t, t.consumer, { fields: ['name'] });
   await setPrice(t, { fenPerRecord: 35, validFrom: '2000-01-01' });
@@ -39,8 +41,10 @@ describe('monthly reports', () => {
     // The font travels inside the file (a subset of Noto Sans SC), so any reader shows the Chinese.
     expect(Buffer.from(pdf.bytes).toString('latin1')).toMatch(/\/FontFile2|\/FontFile3/);
     const text = await pdfText(pdf.bytes);
-    expect(text).toContain('S省电子证照共享月度报告');
-    expect(text).toContain('考核排名');
+    expect(text).toContain('山东省电子证照共享月度报告');
+    expect(text).toContain('一、考核排名');
+    // One language throughout: no English heading beside the Chinese.
+    expect(text).not.toMatch(/Ranking|Data quality|Objections|Department|Score/);
     expect(text).toContain(t.issuer.department.name);
     expect(text).toContain(t.consumer.department.name);
     // Three records at 0.35 yuan: debits and credits of ¥1.05 each.
@@ -56,11 +60,13 @@ describe('monthly reports', () => {
     const text = new TextDecoder().decode(csv.bytes);
     const rows = csvRows(text);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ month, department_code: t.consumer.department.code, department_name: t.consumer.department.name, lookups_consumed: '3', ledger_debits_fen: '105', ledger_credits_fen: '0' });
+    // Chinese headers; the ledger's amounts in yuan with two decimals (the consumer's balance is negative, a number, not quoted).
+    expect(rows[0]).toMatchObject({ 月份: month, 部门代码: t.consumer.department.code, 部门名称: t.consumer.department.name, 使用调用条数: '3', '借方（元）': '1.05', '贷方（元）': '0.00', '期末余额（元）': '-1.05' });
+    expect(Object.keys(rows[0]).join('')).not.toMatch(/[a-z]/i);
     const board = await fetch(`${t.url}/api/v1/evaluation/scoreboard?month=${month}`, { headers: { authorization: `Bearer ${t.consumer.token}` } }).then((r) => r.json());
     const mine = board.departments.find((d: { code: string }) => d.code === t.consumer.department.code);
-    expect(rows[0].score).toBe(String(mine.score));
-    expect(rows[0].rank).toBe(String(mine.rank));
+    expect(rows[0].考核得分).toBe(String(mine.score));
+    expect(rows[0].排名).toBe(String(mine.rank));
   });
 
   it("a department's PDF names its score and rank", async () => {
@@ -71,19 +77,43 @@ describe('monthly reports', () => {
     expect(text).toMatch(/本月考核得分 \d+(\.\d)?，在 \d+ 个部门中排名第 \d+/);
     expect(text).toContain('共享补偿对账单');
     // A section per license type, named from its definition, with the department's licenses of it.
-    expect(text).toContain('各类证照 License types');
-    expect(text).toMatch(/营业执照 Business license\s+\d+/);
+    expect(text).toContain('三、各类证照');
+    expect(text).toMatch(/营业执照\s*\d+/);
+    expect(text).not.toMatch(/License types|Business license|Ledger statement/);
+  });
+
+  it('in English when asked: every heading, the CSV headers and the names in English', async () => {
+    const pdf = await download(`/api/v1/reports/monthly?month=${month}&department=${t.issuer.department.code}&lang=en`, t.issuer.token);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="certbridge-${month}-${t.issuer.department.code}-en.pdf"`);
+    const text = await pdfText(pdf.bytes);
+    expect(text).toContain(`${t.issuer.department.nameEn}: monthly report of license sharing`);
+    expect(text).toContain('3. License types');
+    expect(text).toContain('6. Ledger statement');
+    expect(text).not.toMatch(/[\u4e00-\u9fff]/);
+    const province = await pdfText((await download(`/api/v1/reports/monthly?month=${month}&lang=en`, t.coordinator.token)).bytes);
+    expect(province).toContain('Shandong Province: monthly report of license sharing');
+    expect(province).toContain('debits ¥1.05, credits ¥1.05: balanced to the fen');
+    const csv = csvRows(new TextDecoder().decode((await download(`/api/v1/reports/monthly?month=${month}&format=csv&lang=en`, t.consumer.token)).bytes));
+    expect(csv[0]).toMatchObject({ Month: month, 'Department code': t.consumer.department.code, Department: t.consumer.department.nameEn, 'Debits (yuan)': '1.05' });
+    expect((await download(`/api/v1/reports/monthly?month=${month}&lang=fr`, t.consumer.token)).status).toBe(400);
   });
 
   it("nobody reads another department's report or the province's but the coordination office; bad queries are refused", async () => {
     expect((await download(`/api/v1/reports/monthly?month=${month}&department=${t.issuer.department.code}&format=csv`, t.consumer.token)).status).toBe(403);
     // Without a department a consumer gets its own department's, never the province's.
     const own = await download(`/api/v1/reports/monthly?month=${month}&format=csv`, t.consumer.token);
-    expect(csvRows(new TextDecoder().decode(own.bytes)).map((r) => r.department_code)).toEqual([t.consumer.department.code]);
+    expect(csvRows(new TextDecoder().decode(own.bytes)).map((r) => r.部门代码)).toEqual([t.consumer.department.code]);
     const bad = await fetch(`${t.url}/api/v1/reports/monthly?month=${month}&format=docx`, { headers: { authorization: `Bearer ${t.coordinator.token}` } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe('querystring:/format');
     const unknown = await fetch(`${t.url}/api/v1/reports/monthly?month=${month}&department=91370000MA3C5K7X2P`, { headers: { authorization: `Bearer ${t.coordinator.token}` } });
     expect(unknown.status).toBe(404);
+  });
+
+  it('the demo names its province Shandong unless the operator named one', () => {
+    const unnamed = { provinceName: 'S省', provinceNameEn: 'Province S' };
+    expect(withDemoProvince(unnamed, {})).toEqual({ provinceName: '山东省', provinceNameEn: 'Shandong Province' });
+    expect(withDemoProvince({ provinceName: '江苏省', provinceNameEn: 'Jiangsu' }, { CERTBRIDGE_PROVINCE_NAME: '江苏省', CERTBRIDGE_PROVINCE_NAME_EN: 'Jiangsu' })).toEqual({ provinceName: '江苏省', provinceNameEn: 'Jiangsu' });
   });
 });

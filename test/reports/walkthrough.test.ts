@@ -90,7 +90,7 @@ it('a reported mismatch becomes a finding and an objection, accepted into a new 
   expect(response.status).toBe(200);
   const text = await pdfText(new Uint8Array(await response.arrayBuffer()));
   expect(text).toContain('到期数据异议 1 件，按时答复 1 件（100.0%）');
-  expect(text).toContain('数据质量 Data quality');
+  expect(text).toContain('四、数据质量');
   // The ranking table's row of the issuer: rank, name, score.
   expect(text).toContain(`${issuerRow.rank} ${t.issuer.department.name} ${issuerRow.score.toFixed(1)}`);
   expect(text).toContain(issuerRow.figures.quality.toFixed(1));

@@ -120,6 +120,8 @@ describe('a license type that is not in the repository', () => {
     const resource = await api(t, 'GET', `/api/v1/catalog/${KEY}`, { token: vet.token });
     expect(resource.status).toBe(200);
     expect(resource.body).toMatchObject({ ownerDepartment: t.issuer.department.code, licenseType: KEY, sharingClass: 'conditional' });
+    // Its conditions are one sentence in Chinese, not Chinese and English joined.
+    expect(resource.body.conditions).toBe('仅限申请部门依法履行职责所需；只使用协议授予的字段，用于协议载明的用途；不得向第三方提供。');
     expect(resource.body.fields.find((f: { name: string }) => f.name === 'veterinarian')).toMatchObject({ sharingClass: 'not-shared' });
     // And the audit log has the publication (once sequenced, as the server does every 200 ms).
     await sequence(t.platform);

@@ -24,6 +24,8 @@ const BINDING_CHECKS = ['format', 'signature', 'issuer-key', 'issuer-authorised'
 interface Check {
   check: string;
   passed: boolean;
+  code: string;
+  params?: Record<string, string>;
   detail: string;
 }
 
@@ -129,7 +131,7 @@ describe('POST /api/v1/verify', () => {
         expect(response.status).toBe(200);
         expect(response.body.status).toBe(status);
         expect(response.body.valid).toBe(status === 'valid');
-        expect(checkOf(response.body, 'status-list')).toMatchObject({ passed: status === 'valid', detail: `status list says ${status}` });
+        expect(checkOf(response.body, 'status-list')).toMatchObject({ passed: status === 'valid', code: `status-${status}`, detail: `status list says ${status}` });
         // the signature stays good: the credential is genuine, only its status changed
         expect(checkOf(response.body, 'signature').passed).toBe(true);
       }
@@ -306,7 +308,7 @@ describe('an amended license', () => {
     expect(old.body.valid).toBe(true);
     expect(old.body.status).toBe('valid');
     expectAllBindingChecksPassed(old.body);
-    expect(checkOf(old.body, 'current-version')).toEqual({ check: 'current-version', passed: false, detail: `superseded by ${v2.identifier}` });
+    expect(checkOf(old.body, 'current-version')).toEqual({ check: 'current-version', passed: false, code: 'superseded', params: { identifier: v2.identifier }, detail: `superseded by ${v2.identifier}` });
     // Said in fields of its own too: a page must not show the old version as the license in force.
     expect(old.body).toMatchObject({ current: false, supersededBy: v2.identifier, currentStatus: 'valid' });
     expect(old.body.license.domicile).toBe(v1.data.domicile);
@@ -350,6 +352,8 @@ describe('expiry', () => {
     expect(before.body.status).toBe('expired');
     expect(checkOf(before.body, 'validity-window')).toMatchObject({ passed: false });
     expect(checkOf(before.body, 'validity-window').detail).toContain(`until ${yesterday}`);
+    // A stable code with the dates, for the reader's words (the console's, in Chinese or English).
+    expect(checkOf(before.body, 'validity-window')).toMatchObject({ passed: false, code: 'validity-ended', params: { until: yesterday } });
     expect(checkOf(before.body, 'signature').passed).toBe(true);
     expect(checkOf(before.body, 'status-list').passed).toBe(true);
 

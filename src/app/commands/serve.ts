@@ -20,7 +20,8 @@ async function seedDemoProvince(platform: Platform): Promise<void> {
  * `migrate`: apply the migrations (default on the embedded store, which one process opens; off on
  * PostgreSQL, where an upgrade is a step of its own, `certbridge migrate`, taken once for all nodes).
  */
-export async function serve(config: Config, options: { demo?: boolean; migrate?: boolean }): Promise<void> {
+export async function serve(configured: Config, options: { demo?: boolean; migrate?: boolean }): Promise<void> {
+  const config = options.demo ? (await import('../../demo/seed.ts')).withDemoProvince(configured) : configured;
   const [{ openPlatform, startBackgroundWork }, { buildServer }, { openStore }] = await Promise.all([
     import('../platform.ts'),
     import('../server.ts'),

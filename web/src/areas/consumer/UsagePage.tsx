@@ -6,7 +6,9 @@ import { Alert, Card, Col, Row, Segmented, Statistic, Table, Typography } from '
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
+import { currentLanguage } from '../../app/i18n.ts';
 import { EChart } from '../../shared/EChart.tsx';
+import { typeName, useLicenseTypes } from '../../shared/licenseTypes/standard.ts';
 import { useLoad } from './sharing.tsx';
 
 export interface UsageCounts {
@@ -51,6 +53,7 @@ export default function UsagePage() {
   const [days, setDays] = useState(30);
   const { data, error, loading } = useLoad((signal) => api<UsageReport>('/api/v1/exchange/usage', { query: lastDays(days), signal }), [days]);
   const option = useMemo(() => usageOption(data, t), [data, t]);
+  const types = useLicenseTypes();
 
   return (
     <>
@@ -86,7 +89,8 @@ export default function UsagePage() {
               pagination={false}
               dataSource={data?.licenseTypes ?? []}
               columns={[
-                { title: t('usage.licenseType'), dataIndex: 'licenseType' },
+                // The type's name, not its key (the key for a type no longer served).
+                { title: t('usage.licenseType'), dataIndex: 'licenseType', render: (key: string) => typeName(types.find((x) => x.key === key), currentLanguage(), key) },
                 { title: t('usage.lookups'), dataIndex: 'lookups' },
                 { title: t('usage.allowed'), dataIndex: 'allowed' },
                 { title: t('usage.deliveries'), dataIndex: 'deliveries' },

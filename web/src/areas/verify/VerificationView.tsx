@@ -201,8 +201,9 @@ function Checks({ verification }: { verification: Verification }) {
                   </span>
                 </Typography.Text>
                 <div>{i18n.exists(`verify:${resultKey}`) ? t(resultKey, { status }) : check.detail}</div>
-                <Typography.Text className="cb-break" style={{ color: '#595959', fontSize: 12 }}>
-                  {check.detail}
+                <Typography.Text className="cb-break" style={{ color: '#595959', fontSize: 12 }} data-check-code={check.code}>
+                  {/* What the check found in the reader's language, by its code; the technical English only for a code this console does not know. */}
+                  {check.code && i18n.exists(`verify:checkCodes.${check.code}`) ? t(`checkCodes.${check.code}`, check.params ?? {}) : check.detail}
                 </Typography.Text>
               </div>
             </li>

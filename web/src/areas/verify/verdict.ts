@@ -11,7 +11,8 @@ export interface Verification {
   valid: boolean;
   status: LicenseStatus;
   disclosure: 'credential' | 'public' | 'none';
-  checks: { check: CheckName | string; passed: boolean; detail: string }[];
+  /** `code` (and `params`) say what a check found, for the reader's words; `detail` is technical English. */
+  checks: { check: CheckName | string; passed: boolean; code?: string; params?: Record<string, string>; detail: string }[];
   license: Record<string, unknown>;
   /** false for an older version of an amended license (absent when the platform holds no such license). */
   current?: boolean;

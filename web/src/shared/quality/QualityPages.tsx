@@ -16,6 +16,7 @@ import { api, problemMessage } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage, registerMessages } from '../../app/i18n.ts';
 import { EmptyText } from '../EmptyText.tsx';
+import { typeName, useLicenseTypes } from '../licenseTypes/standard.ts';
 import { qualityMessages } from './messages.ts';
 
 registerMessages('quality', qualityMessages);
@@ -71,12 +72,25 @@ interface Reporter {
 }
 
 /** The coordination office's department selector (all departments, or one). */
-function DepartmentSelect({ value, onChange }: { value: string | undefined; onChange: (v: string | undefined) => void }) {
-  const { t } = useTranslation('quality');
-  const [departments, setDepartments] = useState<{ code: string; name: string; nameEn: string }[]>([]);
+type Department = { code: string; name: string; nameEn: string };
+
+/** The registry of departments (the coordination office's pages), to name them rather than show their codes. */
+function useDepartments(): Department[] {
+  const [departments, setDepartments] = useState<Department[]>([]);
   useEffect(() => {
-    api<{ code: string; name: string; nameEn: string }[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
+    api<Department[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
   }, []);
+  return departments;
+}
+
+/** A department's name in the console's language, its code until the registry has loaded. */
+const departmentName = (departments: Department[], code: string, language: string): string => {
+  const d = departments.find((x) => x.code === code);
+  return d ? (language === 'en' ? d.nameEn : d.name) : code;
+};
+
+function DepartmentSelect({ value, onChange, departments }: { value: string | undefined; onChange: (v: string | undefined) => void; departments: Department[] }) {
+  const { t } = useTranslation('quality');
   const en = currentLanguage() === 'en';
   return (
     <Select
@@ -94,6 +108,9 @@ export function QualityDashboard({ selectDepartment = false }: { selectDepartmen
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
   const [department, setDepartment] = useState<string>();
   const [board, setBoard] = useState<ScoreBoard>();
+  const types = useLicenseTypes();
+  const departments = useDepartments();
+  const language = currentLanguage();
   const [error, setError] = useState<string>();
   useEffect(() => {
     const controller = new AbortController();
@@ -111,7 +128,7 @@ export function QualityDashboard({ selectDepartment = false }: { selectDepartmen
       <Typography.Title level={2}>{t('dashboard.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('dashboard.intro')}</Typography.Paragraph>
       <Space wrap>
-        {selectDepartment && <DepartmentSelect value={department} onChange={setDepartment} />}
+        {selectDepartment && <DepartmentSelect value={department} onChange={setDepartment} departments={departments} />}
         <DatePicker picker="month" aria-label={t('month')} allowClear={false} value={dayjs(`${month}-01`)} onChange={(d) => d && setMonth(d.format('YYYY-MM'))} />
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
@@ -154,8 +171,8 @@ export function QualityDashboard({ selectDepartment = false }: { selectDepartmen
               scroll={{ x: true }}
               locale={{ emptyText: <EmptyText>{t('dashboard.noScore')}</EmptyText> }}
               columns={[
-                ...(selectDepartment ? [{ title: t('department'), dataIndex: 'department' }] : []),
-                { title: t('dashboard.columns.licenseType'), dataIndex: 'licenseType' },
+                ...(selectDepartment ? [{ title: t('department'), render: (_: unknown, r: ScoreRow) => departmentName(departments, r.department, language) }] : []),
+                { title: t('dashboard.columns.licenseType'), render: (_: unknown, r: ScoreRow) => typeName(types.find((x) => x.key === r.licenseType), language, r.licenseType) },
                 { title: t('dashboard.columns.score'), dataIndex: 'score' },
                 ...DIMENSIONS.map((d) => ({ title: t(`dimensions.${d}`), render: (_: unknown, r: ScoreRow) => r.dimensions[d] })),
                 { title: t('dashboard.columns.licenses'), dataIndex: 'licenses' },
@@ -182,6 +199,7 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
   const [noting, setNoting] = useState<Finding>();
   const [note, setNote] = useState('');
   const [dismissing, setDismissing] = useState<string>();
+  const departments = useDepartments();
   const [reason, setReason] = useState('');
   const [reload, setReload] = useState(0);
 
@@ -259,7 +277,7 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
     <Flex vertical gap="middle">
       <Typography.Title level={2}>{t('findings.title')}</Typography.Title>
       <Space wrap>
-        {selectDepartment && <DepartmentSelect value={department} onChange={setDepartment} />}
+        {selectDepartment && <DepartmentSelect value={department} onChange={setDepartment} departments={departments} />}
         <Select
           aria-label={t('findings.dimension')}
           style={{ minWidth: 140 }}
@@ -324,7 +342,7 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
         onOk={() => void dismiss()}
         onCancel={() => setDismissing(undefined)}
       >
-        <Typography.Paragraph>{t('findings.dismissIntro', { department: dismissing ?? '' })}</Typography.Paragraph>
+        <Typography.Paragraph>{t('findings.dismissIntro', { department: dismissing ? departmentName(departments, dismissing, currentLanguage()) : '' })}</Typography.Paragraph>
         <Form layout="vertical">
           <Form.Item label={t('findings.dismissReason')}>
             <Input.TextArea aria-label={t('findings.dismissReason')} value={reason} maxLength={2000} rows={3} onChange={(e) => setReason(e.target.value)} />

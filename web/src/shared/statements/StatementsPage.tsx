@@ -86,11 +86,12 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
   const selected = departments.find((d) => d.code === department);
   const reportUrl = useMemo(
     () => (format: 'pdf' | 'csv') => {
-      const params = new URLSearchParams({ month, format });
+      // The report in the console's language, all in that one language.
+      const params = new URLSearchParams({ month, format, lang: en ? 'en' : 'zh' });
       if (department) params.set('department', department);
       return `/api/v1/reports/monthly?${params.toString()}`;
     },
-    [month, department],
+    [month, department, en],
   );
   const download = async (format: 'pdf' | 'csv') => {
     setDownloading(format);
