@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES } from '../../src/app/openapiExamples.ts';
+import { SUMMARIES_ZH } from '../../src/app/openapiZh.ts';
+import { operationsOf } from '../../src/platform/http/openapi.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+const CJK = /[\u4e00-\u9fff]/;
+
+let t: TestPlatform;
+let document: Record<string, unknown>;
+beforeAll(async () => {
+  t = await startTestPlatform();
+  document = await (await fetch(`${t.url}/docs/json`)).json();
+});
+afterAll(() => t.close());
+
+type Media = { schema?: object; examples?: Record<string, { value: unknown }> };
+
+describe('the Chinese summaries', () => {
+  it('every operation has one, with Chinese characters, and the map names no operation that is gone', () => {
+    const operations = operationsOf(document);
+    expect(operations.length).toBeGreaterThan(100);
+    const without = operations.filter(({ operation }) => !CJK.test(String(operation['x-summary-zh'] ?? ''))).map(({ method, path, operation }) => `${operation.operationId} (${method} ${path})`);
+    expect(without).toEqual([]);
+    const ids = new Set(operations.map(({ operation }) => operation.operationId));
+    expect(Object.keys(SUMMARIES_ZH).filter((id) => !ids.has(id))).toEqual([]);
+    expect(Object.keys(EXAMPLES).filter((id) => !ids.has(id))).toEqual([]);
+  });
+});
+
+describe('the examples', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  /** Every example of a media type, checked against the media type's schema (the document's components reachable for $ref). */
+  const invalid = (where: string, media: Media) =>
+    Object.entries(media.examples ?? {}).flatMap(([name, example]) => {
+      const validate = ajv.compile({ ...media.schema, components: (document as { components: unknown }).components });
+      return validate(example.value) ? [] : [`${where} ${name}: ${ajv.errorsText(validate.errors)}`];
+    });
+
+  it('every operation with a JSON request body has an example on each of its media types', () => {
+    const missing = operationsOf(document)
+      .filter(({ operation }) => operation.requestBody?.content?.['application/json'])
+      .flatMap(({ operation }) => Object.entries(operation.requestBody!.content!).filter(([, media]) => !(media as Media).examples).map(([type]) => `${operation.operationId} ${type}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('the main operations show an answer too', () => {
+    const answered = new Set(
+      operationsOf(document)
+        .filter(({ operation }) => Object.values(operation.responses ?? {}).some((r) => (r.content?.['application/json'] as Media | undefined)?.examples))
+        .map(({ operation }) => operation.operationId),
+    );
+    for (const id of ['postOauthToken', 'postLicenses', 'getLicensesByIdentifier', 'postVerify', 'getExchangeLicensesByHolderCode']) expect(answered).toContain(id);
+  });
+
+  it('every example fits its operation’s schema (ajv, JSON Schema 2020-12)', () => {
+    const errors = operationsOf(document).flatMap(({ operation }) => [
+      ...Object.entries(operation.requestBody?.content ?? {}).flatMap(([type, media]) => invalid(`${operation.operationId} request ${type}`, media as Media)),
+      ...Object.entries(operation.responses ?? {}).flatMap(([status, answer]) => Object.entries(answer.content ?? {}).flatMap(([type, media]) => invalid(`${operation.operationId} ${status} ${type}`, media as Media))),
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('the license type example is a definition the platform accepts (its own schema)', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../src/standards/typeDefinition.schema.json', import.meta.url), 'utf8'));
+    const validate = ajv.compile(schema);
+    expect(validate(EXAMPLES.postLicenseTypes.request!.value), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  it('an example that does not fit is caught', () => {
+    expect(invalid('postLicenses', { schema: operationsOf(document).find(({ operation }) => operation.operationId === 'postLicenses')!.operation.requestBody!.content!['application/json'].schema as object, examples: { bad: { value: { type: 'business-license' } } } })).toHaveLength(1);
+  });
+});
