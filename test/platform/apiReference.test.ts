@@ -29,6 +29,17 @@ describe('the Chinese summaries', () => {
     expect(Object.keys(SUMMARIES_ZH).filter((id) => !ids.has(id))).toEqual([]);
     expect(Object.keys(EXAMPLES).filter((id) => !ids.has(id))).toEqual([]);
   });
+
+  it('the Chinese document has them as the summaries, and a Chinese title', async () => {
+    const response = await fetch(`${t.url}/api/openapi.zh.json`);
+    expect(response.status).toBe(200);
+    const zh = await response.json();
+    expect(zh.info.title).toBe('CertBridge 电子证照共享平台 API');
+    const operations = operationsOf(zh);
+    expect(operations.length).toBe(operationsOf(document).length);
+    expect(operations.filter(({ operation }) => !CJK.test(operation.summary ?? '') || operation.summary !== operation['x-summary-zh']).map(({ operation }) => operation.operationId)).toEqual([]);
+    expect(zh.paths['/api/v1/licenses'].post.summary).toBe('颁发证照');
+  });
 });
 
 describe('the examples', () => {
@@ -73,5 +84,42 @@ describe('the examples', () => {
 
   it('an example that does not fit is caught', () => {
     expect(invalid('postLicenses', { schema: operationsOf(document).find(({ operation }) => operation.operationId === 'postLicenses')!.operation.requestBody!.content!['application/json'].schema as object, examples: { bad: { value: { type: 'business-license' } } } })).toHaveLength(1);
+  });
+});
+
+describe('the reference pages', () => {
+  it.each([
+    ['/api/reference', 'CertBridge API', 'en'],
+    ['/api/reference/zh', 'CertBridge 电子证照共享平台 API', 'zh-CN'],
+  ])('%s answers an HTML page with the title and the logo, loading only this origin’s scripts', async (path, title, language) => {
+    const response = await fetch(`${t.url}${path}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await response.text();
+    expect(html).toContain(`<title>${title}</title>`);
+    expect(html).toContain(`<html lang="${language}">`);
+    expect(html).toMatch(/<img src="\/api\/reference\/logo\.svg" alt="CertBridge"/);
+    // No inline script (the CSP would refuse it); every script is served here.
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => /src="([^"]+)"/.exec(m[1])?.[1]);
+    expect(scripts).not.toContain(undefined);
+    for (const src of scripts) {
+      const script = await fetch(`${t.url}${src}`);
+      expect(script.status).toBe(200);
+      // Read to the end: a body left unread holds the connection open past the server's close.
+      expect((await script.text()).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('serves the logo and keeps the docs route', async () => {
+    const logo = await fetch(`${t.url}/api/reference/logo.svg`);
+    expect(logo.status).toBe(200);
+    expect(logo.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await logo.text()).toMatch(/^<svg/);
+    const docs = await fetch(`${t.url}/docs`, { redirect: 'follow' });
+    expect(docs.status).toBe(200);
+    await docs.text();
+    // The pages and the Chinese document are not operations of the API.
+    expect(Object.keys(document.paths as object).filter((p) => p.startsWith('/api/reference') || p.startsWith('/api/openapi'))).toEqual([]);
   });
 });

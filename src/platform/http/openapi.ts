@@ -195,3 +195,18 @@ export function openApiDocument(document: Record<string, unknown>, documentation
     },
   };
 }
+
+/** The document for Chinese readers: each operation's Chinese summary as its summary, the title in Chinese. */
+export function chineseDocument(document: Record<string, unknown>, title: string): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
+  return {
+    ...document,
+    info: { ...(document.info as object), title },
+    paths: Object.fromEntries(
+      Object.entries(paths).map(([path, ops]) => [
+        path,
+        Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, typeof op['x-summary-zh'] === 'string' ? { ...op, summary: op['x-summary-zh'] } : op])),
+      ]),
+    ),
+  };
+}
