@@ -24,6 +24,8 @@ const SCRIPT = `window.addEventListener('load', function () {
     deepLinking: true,
     validatorUrl: null,
     docExpansion: 'list',
+    // A box that narrows the list by tag: there are some 150 operations.
+    filter: true,
     defaultModelsExpandDepth: -1,
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
