@@ -30,11 +30,12 @@ describe('the Chinese summaries', () => {
     expect(Object.keys(EXAMPLES).filter((id) => !ids.has(id))).toEqual([]);
   });
 
-  it('the Chinese document has them as the summaries, and a Chinese title', async () => {
+  it('the Chinese document has them as the summaries, and a Chinese title and description', async () => {
     const response = await fetch(`${t.url}/api/openapi.zh.json`);
     expect(response.status).toBe(200);
     const zh = await response.json();
     expect(zh.info.title).toBe('CertBridge 电子证照共享平台 API');
+    expect(zh.info.description).toMatch(/^政府部门之间共享电子证照/);
     const operations = operationsOf(zh);
     expect(operations.length).toBe(operationsOf(document).length);
     expect(operations.filter(({ operation }) => !CJK.test(operation.summary ?? '') || operation.summary !== operation['x-summary-zh']).map(({ operation }) => operation.operationId)).toEqual([]);

@@ -196,12 +196,12 @@ export function openApiDocument(document: Record<string, unknown>, documentation
   };
 }
 
-/** The document for Chinese readers: each operation's Chinese summary as its summary, the title in Chinese. */
-export function chineseDocument(document: Record<string, unknown>, title: string): Record<string, unknown> {
+/** The document for Chinese readers: each operation's Chinese summary as its summary, the title and description in Chinese. */
+export function chineseDocument(document: Record<string, unknown>, info: { title: string; description: string }): Record<string, unknown> {
   const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
   return {
     ...document,
-    info: { ...(document.info as object), title },
+    info: { ...(document.info as object), ...info },
     paths: Object.fromEntries(
       Object.entries(paths).map(([path, ops]) => [
         path,

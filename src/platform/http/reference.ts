@@ -12,6 +12,10 @@ import { chineseDocument } from './openapi.ts';
 
 export const REFERENCE_TITLES = { en: 'CertBridge API', zh: 'CertBridge 电子证照共享平台 API' } as const;
 
+/** The document's description for Chinese readers (the English one is in server.ts). */
+const DESCRIPTION_ZH =
+  '政府部门之间共享电子证照。出错时按 RFC 9457 返回问题详情（application/problem+json），其中 `code` 为稳定的原因代码，`field` 指出出错的输入，`requestId` 为服务器记录该请求所用的编号。';
+
 /** The console's icon (web/public, at the root of the checkout: the same from src/ and from dist/). */
 const LOGO = readFileSync(new URL('../../../web/public/favicon.svg', import.meta.url));
 
@@ -69,5 +73,5 @@ export async function referencePages(app: FastifyInstance, { staticPrefix }: { s
   app.get('/api/reference/reference.js', hide, async (_request, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT));
   app.get('/api/reference/logo.svg', hide, async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600').send(LOGO));
   let chinese: Record<string, unknown> | undefined;
-  app.get('/api/openapi.zh.json', hide, async () => (chinese ??= chineseDocument(app.swagger() as unknown as Record<string, unknown>, REFERENCE_TITLES.zh)));
+  app.get('/api/openapi.zh.json', hide, async () => (chinese ??= chineseDocument(app.swagger() as unknown as Record<string, unknown>, { title: REFERENCE_TITLES.zh, description: DESCRIPTION_ZH })));
 }
