@@ -69,6 +69,18 @@ describe('the examples', () => {
     for (const id of ['postOauthToken', 'postLicenses', 'getLicensesByIdentifier', 'postVerify', 'getExchangeLicensesByHolderCode']) expect(answered).toContain(id);
   });
 
+  it('every example of the map lands in the document (no request example on an operation without a body, no answer on an undocumented status)', () => {
+    const byId = new Map(operationsOf(document).map(({ operation }) => [operation.operationId, operation]));
+    const dropped = Object.entries(EXAMPLES).flatMap(([id, { request, response }]) => {
+      const operation = byId.get(id);
+      return [
+        ...(request && !Object.values(operation?.requestBody?.content ?? {}).some((media) => (media as Media).examples) ? [`${id} request`] : []),
+        ...(response && !(operation?.responses?.[response.status]?.content?.['application/json'] as Media | undefined)?.examples ? [`${id} ${response.status}`] : []),
+      ];
+    });
+    expect(dropped).toEqual([]);
+  });
+
   it('every example fits its operation’s schema (ajv, JSON Schema 2020-12)', () => {
     const errors = operationsOf(document).flatMap(({ operation }) => [
       ...Object.entries(operation.requestBody?.content ?? {}).flatMap(([type, media]) => invalid(`${operation.operationId} request ${type}`, media as Media)),
