@@ -3,6 +3,8 @@ import { followerMetrics } from '../platform/followers.ts';
 import { createHttpServer } from '../platform/http/server.ts';
 import { webConsole } from '../platform/http/webConsole.ts';
 import type { Platform } from '../platform/platform.ts';
+import { EXAMPLES } from './openapiExamples.ts';
+import { SUMMARIES_ZH } from './openapiZh.ts';
 import { CAPABILITIES, FOLLOWERS, MIGRATIONS } from './platform.ts';
 
 export { PROBLEM_JSON } from '../platform/http/problems.ts';
@@ -13,6 +15,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     migrations: MIGRATIONS,
     readiness: CAPABILITIES.flatMap((c) => (c.readiness ? [c.readiness] : [])),
     webhooks: Object.assign({}, ...CAPABILITIES.map((c) => c.webhooks ?? {})),
+    documentation: { summariesZh: SUMMARIES_ZH, examples: EXAMPLES },
   });
   // Before the routes: a capability's public page (the QR link) answers the console to a browser.
   await app.register(webConsole);

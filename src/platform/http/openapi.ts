@@ -134,17 +134,79 @@ export function openApiRoute({ schema: given, url, route }: { schema: FastifySch
   };
 }
 
-/** @fastify/swagger's `transformObject`: every tag used declared once, the problem schema a component. */
-export function openApiDocument(document: Record<string, unknown>): Record<string, unknown> {
-  const paths = (document.paths ?? {}) as Record<string, Record<string, { tags?: string[] }>>;
+/** An example of a request or response body: a few words saying what it shows, and the body. */
+export interface OpenApiExample {
+  summary: string;
+  value: unknown;
+}
+
+/**
+ * What the composition root adds to the document by operationId, kept apart from the routes (many
+ * hands edit those): the Chinese summary of every operation (`x-summary-zh`; the Chinese reference
+ * page shows it as the operation's title), an example request body (on every media type of the
+ * body) and an example of the main success answer (on its JSON media type).
+ */
+export interface OpenApiDocumentation {
+  summariesZh: Readonly<Record<string, string>>;
+  examples: Readonly<Record<string, { request?: OpenApiExample; response?: OpenApiExample & { status: string } }>>;
+}
+
+interface Operation {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  requestBody?: { content?: Record<string, Record<string, unknown>> };
+  responses?: Record<string, { content?: Record<string, Record<string, unknown>> }>;
+  [key: string]: unknown;
+}
+
+/** The operations of a document: method, path and the operation object. */
+export function operationsOf(document: Record<string, unknown>): { method: string; path: string; operation: Operation }[] {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
+  return Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, operation]) => ({ method, path, operation })));
+}
+
+function documented(operation: Operation, documentation: OpenApiDocumentation): Operation {
+  const id = operation.operationId ?? '';
+  const zh = Object.hasOwn(documentation.summariesZh, id) ? documentation.summariesZh[id] : undefined;
+  const { request, response } = Object.hasOwn(documentation.examples, id) ? documentation.examples[id] : {};
+  const requestBody = request && operation.requestBody?.content
+    ? { ...operation.requestBody, content: Object.fromEntries(Object.entries(operation.requestBody.content).map(([type, media]) => [type, { ...media, examples: { [id]: request } }])) }
+    : operation.requestBody;
+  const answer = response && operation.responses?.[response.status];
+  const responses = answer && answer.content?.['application/json']
+    ? { ...operation.responses, [response.status]: { ...answer, content: { ...answer.content, 'application/json': { ...answer.content['application/json'], examples: { [id]: { summary: response.summary, value: response.value } } } } } }
+    : operation.responses;
+  return { ...operation, ...(zh ? { 'x-summary-zh': zh } : {}), ...(requestBody ? { requestBody } : {}), ...(responses ? { responses } : {}) };
+}
+
+/** @fastify/swagger's `transformObject`: every tag used declared once, the problem schema a component, the documentation by operationId applied. */
+export function openApiDocument(document: Record<string, unknown>, documentation: OpenApiDocumentation = { summariesZh: {}, examples: {} }): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
   const used = [...new Set(Object.values(paths).flatMap((ops) => Object.values(ops).flatMap((op) => op.tags ?? [])))].sort();
   const components = (document.components ?? {}) as Record<string, Record<string, unknown>>;
   return {
     ...document,
+    paths: Object.fromEntries(Object.entries(paths).map(([path, ops]) => [path, Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, documented(op, documentation)]))])),
     tags: used.map((name) => ({ name })),
     components: {
       ...components,
       schemas: { ...(components.schemas ?? {}), Problem: PROBLEM_SCHEMA },
     },
+  };
+}
+
+/** The document for Chinese readers: each operation's Chinese summary as its summary, the title and description in Chinese. */
+export function chineseDocument(document: Record<string, unknown>, info: { title: string; description: string }): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>;
+  return {
+    ...document,
+    info: { ...(document.info as object), ...info },
+    paths: Object.fromEntries(
+      Object.entries(paths).map(([path, ops]) => [
+        path,
+        Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, typeof op['x-summary-zh'] === 'string' ? { ...op, summary: op['x-summary-zh'] } : op])),
+      ]),
+    ),
   };
 }

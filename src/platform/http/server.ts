@@ -1,14 +1,15 @@
 /**
  * The HTTP server every capability's routes are registered on, with what no route should do for
  * itself: the problem mapper, the edge checks on input, security headers and CORS, request ids,
- * logging, health, metrics, and the OpenAPI document at /docs.
+ * logging, health, metrics, the OpenAPI document at /docs and the API reference pages at /api/reference.
  */
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import swaggerUi from '@fastify/swagger-ui';
-import { openApiDocument, openApiRoute } from './openapi.ts';
+import { openApiDocument, openApiRoute, type OpenApiDocumentation } from './openapi.ts';
+import { referencePages } from './reference.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
@@ -43,6 +44,8 @@ export interface HttpServerOptions {
   readiness: readonly ReadinessCheck[];
   /** The OpenAPI document's `webhooks` (the events the platform sends). */
   webhooks?: Record<string, unknown>;
+  /** Chinese summaries and examples by operationId (the composition root's). */
+  documentation?: OpenApiDocumentation;
 }
 
 /**
@@ -133,7 +136,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(swagger, {
     transform: openApiRoute,
-    transformObject: (document) => openApiDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>),
+    transformObject: (document) => openApiDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>, options.documentation),
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -160,6 +163,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  await referencePages(app, { staticPrefix: '/docs/static' });
   await app.register(healthRoutes, { platform, migrations: options.migrations, checks: options.readiness });
   await app.register(metricsRoute, { platform });
   await app.register(backupRoute, { platform });
