@@ -133,9 +133,9 @@ export const EXAMPLES: OpenApiDocumentation['examples'] = {
         status: 'valid',
         disclosure: 'credential',
         checks: [
-          { check: 'signature', passed: true, detail: 'signed by the issuer’s key samr-1' },
-          { check: 'issuer', passed: true, detail: '山东省市场监督管理局 is an authorised issuer of business-license' },
-          { check: 'status', passed: true, detail: 'valid in the status list' },
+          { check: 'signature', passed: true, code: 'signature-valid', params: { alg: 'ES256', disclosures: '13' }, detail: 'ES256 signature and 13 disclosures verified' },
+          { check: 'issuer-authorised', passed: true, code: 'issuer-authorised', detail: 'the issuer is authorised for business-license' },
+          { check: 'status-list', passed: true, code: 'status-valid', detail: 'status list says valid' },
         ],
         license: { identifier: LICENSE, type: 'business-license', name: '青岛华信农业发展有限公司' },
       },

@@ -67,6 +67,7 @@ export const SUMMARIES_ZH: Readonly<Record<string, string>> = {
   // 核验与密钥
   postVerify: '核验证照凭证（公开，无需账号）',
   getVerifyByIdentifier: '按证照标识核验证照（扫码核验，公开，无需账号）',
+  getVerifyHoldersByCreditCode: '按统一社会信用代码查询主体现行证照的核验结论（公开，只含状态，不含证照内容）',
   getStatusListsById: '获取证照状态列表令牌',
   getWellKnownJwksJson: '获取发证机关、状态列表和事件推送的公钥（JWKS）',
   getWellKnownJwtVcIssuer: '获取 SD-JWT VC 签发方元数据',
