@@ -108,7 +108,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('practice mode (Chromium)'), () => {
     // Reset: the copy starts over, without the license issued in it.
     await banner.getByRole('button', { name: /重置练习/ }).click();
     await page.getByRole('button', { name: /确\s*定/ }).click();
-    await page.getByText('练习副本已重置').waitFor();
+    // Seeding a fresh copy signs its licenses: seconds on a quiet machine, more under CI's load.
+    await page.getByText('练习副本已重置').waitFor({ timeout: 90_000 });
     await page.getByRole('table').waitFor();
     await page.waitForFunction((code) => !document.body.innerText.includes(code), issued.holderCode);
 
