@@ -21,7 +21,7 @@ import { gzip } from 'node:zlib';
 import { chinaDate } from '../platform/chinaTime.ts';
 import type { DomainEvent, EventAppender, EventWrite, FoldedWrite } from '../platform/events.ts';
 import { perPlatform, type Platform } from '../platform/platform.ts';
-import type { Queryable } from '../platform/store/store.ts';
+import type { Queryable, Store } from '../platform/store/store.ts';
 import { prepareEvents, type PreparedEntry } from './entries.ts';
 import { originOf, signCheckpoint } from './checkpoint.ts';
 import { leafHash } from './merkle.ts';
@@ -176,7 +176,7 @@ export class LogAppender implements EventAppender {
     const release = await this.turn();
     let step: { write: EventWrite; next: LogState };
     try {
-      const base = this.state ?? (await stateOf(this.platform.store, await readState(this.platform.store)));
+      const base = this.state ?? (await snapshotState(this.platform.store));
       step = await this.write(base, batch);
     } catch (error) {
       this.state = undefined;
@@ -235,6 +235,18 @@ export class LogAppender implements EventAppender {
 
 async function stateOf(db: Queryable, row: StateRow): Promise<LogState> {
   return { ...(await loadEdge(db, row)), root: asBuffer(row.root_hash), origin: row.origin };
+}
+
+/**
+ * The state and its edge read in one snapshot, for a fold (which holds no lock): read in two
+ * statements, another process's append could commit between them — the size of one and the
+ * partial bundle of the other (bench:soak met it as a 500 on a lookup).
+ */
+function snapshotState(store: Store): Promise<LogState> {
+  return store.transaction(async (db) => {
+    await db.query('set transaction isolation level repeatable read, read only');
+    return stateOf(db, await readState(db));
+  });
 }
 
 /** The one appender of each platform (process). */
