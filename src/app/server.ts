@@ -3,7 +3,7 @@ import { followerMetrics } from '../platform/followers.ts';
 import { createHttpServer } from '../platform/http/server.ts';
 import { webConsole } from '../platform/http/webConsole.ts';
 import type { Platform } from '../platform/platform.ts';
-import { EXAMPLES } from './openapiExamples.ts';
+import { EXAMPLES } from '../demo/openapiExamples.ts';
 import { SUMMARIES_ZH } from './openapiZh.ts';
 import { CAPABILITIES, FOLLOWERS, MIGRATIONS } from './platform.ts';
 

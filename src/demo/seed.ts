@@ -1,6 +1,7 @@
 import type { OperatorPrincipal } from '../platform/auth/principal.ts';
 import { createClient, findDepartment, registerDepartment, type Department } from '../departments/index.ts';
 import { issueMany } from '../licenses/index.ts';
+import { SETTINGS } from '../platform/config.ts';
 import type { Platform } from '../platform/platform.ts';
 import { registerLicenseTypeResource } from '../catalog/index.ts';
 import { authoriseIssuer, DEMO_PROVINCE, findLicenseType, generateCreditCode } from '../standards/index.ts';
@@ -120,11 +121,11 @@ export async function seedDemo(ctx: Platform, enterprises = 5000, onProgress: (d
   return true;
 }
 
-/** The demo names its province (Shandong, whose division codes it uses) unless the operator named one. */
-export function withDemoProvince<C extends { provinceName: string; provinceNameEn: string }>(config: C, env: NodeJS.ProcessEnv = process.env): C {
+/** The demo names its province (Shandong, whose division codes it uses) unless the operator named one (a name other than the setting's fallback). */
+export function withDemoProvince<C extends { provinceName: string; provinceNameEn: string }>(config: C): C {
   return {
     ...config,
-    provinceName: env.CERTBRIDGE_PROVINCE_NAME ? config.provinceName : DEMO_PROVINCE.name,
-    provinceNameEn: env.CERTBRIDGE_PROVINCE_NAME_EN ? config.provinceNameEn : DEMO_PROVINCE.nameEn,
+    provinceName: config.provinceName === SETTINGS.provinceName.fallback({}) ? DEMO_PROVINCE.name : config.provinceName,
+    provinceNameEn: config.provinceNameEn === SETTINGS.provinceNameEn.fallback({}) ? DEMO_PROVINCE.nameEn : config.provinceNameEn,
   };
 }

@@ -58,10 +58,10 @@ export function readsAsCreditCode(platform: Platform, type: string, code: string
 export async function verifyHolder(platform: Platform, creditCode: string, today = chinaDate()): Promise<HolderVerification> {
   const check = checkCreditCode(creditCode);
   // Only a wrong check character can be a real holder's (early codes, imported with a warning): refused when it holds nothing.
-  if (!check.valid && !check.legacy) throw creditCodeFailure(check, 'params:/creditCode');
+  if (!check.valid && !check.legacy) throw creditCodeFailure(check, '/creditCode');
   // Practice data (练习模式) is never public: a practice code holds nothing here.
   const held = isPracticeCode(creditCode) ? [] : await listHolderLicenses(platform.store, creditCode, MAX_LISTED);
-  if (!check.valid && held.length === 0) throw creditCodeFailure(check, 'params:/creditCode');
+  if (!check.valid && held.length === 0) throw creditCodeFailure(check, '/creditCode');
   const licenses = held.map((l): HolderLicenseVerdict => {
     // As the exchange reads it: a license whose term ended is expired even before the expiry job ran.
     const ended = l.validUntil !== null && l.validUntil < today;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES } from '../../src/app/openapiExamples.ts';
+import { EXAMPLES } from '../../src/demo/openapiExamples.ts';
 import { SUMMARIES_ZH } from '../../src/app/openapiZh.ts';
 import { operationsOf } from '../../src/platform/http/openapi.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

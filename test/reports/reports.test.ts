@@ -113,7 +113,7 @@ describe('monthly reports', () => {
 
   it('the demo names its province Shandong unless the operator named one', () => {
     const unnamed = { provinceName: 'S省', provinceNameEn: 'Province S' };
-    expect(withDemoProvince(unnamed, {})).toEqual({ provinceName: '山东省', provinceNameEn: 'Shandong Province' });
-    expect(withDemoProvince({ provinceName: '江苏省', provinceNameEn: 'Jiangsu' }, { CERTBRIDGE_PROVINCE_NAME: '江苏省', CERTBRIDGE_PROVINCE_NAME_EN: 'Jiangsu' })).toEqual({ provinceName: '江苏省', provinceNameEn: 'Jiangsu' });
+    expect(withDemoProvince(unnamed)).toEqual({ provinceName: '山东省', provinceNameEn: 'Shandong Province' });
+    expect(withDemoProvince({ provinceName: '江苏省', provinceNameEn: 'Jiangsu' })).toEqual({ provinceName: '江苏省', provinceNameEn: 'Jiangsu' });
   });
 });
