@@ -173,3 +173,32 @@ export async function exchangeAgreement(platform: Platform, owner: ClientPrincip
   await decideAgreement(platform, owner, submitted.id, { decision: 'approve', reason: 'bench', fields: [...granted] });
   return submitted.id;
 }
+
+/**
+ * A bench database kept between runs (bench:scale, bench:soak: loading millions takes long): made
+ * unless it exists (`fresh` drops it first); `dropAtEnd` drops it unless `keep`.
+ */
+export async function keptBenchDatabase(name: string, options: { fresh: boolean; keep: boolean }, say: (line: string) => void): Promise<{ dropAtEnd: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rows.length > 0;
+    if (exists && options.fresh) await admin.query(`drop database ${name} with (force)`);
+    if (!exists || options.fresh) await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    dropAtEnd: async () => {
+      if (options.keep) return say(`kept: ${name}`);
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+      say(`dropped: ${name}`);
+    },
+  };
+}

@@ -19,7 +19,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { FOLLOWERS, openPlatform, startBackgroundWork } from '../src/app/platform.ts';
 import { catchUp } from '../src/platform/followers.ts';
 import { buildServer } from '../src/app/server.ts';
@@ -29,7 +28,7 @@ import { listRegistry } from '../src/licenses/registry.ts';
 import { fullPass, PASS_BATCH } from '../src/quality/pass.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import type { Platform } from '../src/platform/platform.ts';
-import { exchangeParties, fmt, machine, numberArg, POSTGRES_ADMIN_URL, schemaFingerprint } from './common.ts';
+import { exchangeParties, fmt, keptBenchDatabase, machine, numberArg, POSTGRES_ADMIN_URL, schemaFingerprint } from './common.ts';
 import { loadSyntheticLicenses } from './syntheticLicenses.ts';
 
 const argv = process.argv.slice(2);
@@ -119,20 +118,8 @@ async function sizes(platform: Platform): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [databaseName])).rows.length > 0;
-  if (exists && flag('fresh')) await admin.query(`drop database ${databaseName} with (force)`);
-  if (!exists || flag('fresh')) await admin.query(`create database ${databaseName}`);
-  await admin.end();
-  const dropAtEnd = async () => {
-    if (flag('keep')) return say(`kept: ${databaseName}`);
-    const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await c.connect();
-    await c.query(`drop database if exists ${databaseName} with (force)`);
-    await c.end();
-    say(`dropped: ${databaseName}`);
-  };
+  const { dropAtEnd } = await keptBenchDatabase(databaseName, { fresh: flag('fresh'), keep: flag('keep') }, say);
+
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void dropAtEnd().finally(() => process.exit(1)));
 
   say(`bench:scale on PostgreSQL (${machine()}): ${fmt(count)} business licenses, every ${signedEvery}th signed; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -18,7 +18,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { openPlatform, startBackgroundWork } from '../src/app/platform.ts';
 import { buildServer } from '../src/app/server.ts';
 import { sequence } from '../src/audit/index.ts';
@@ -26,7 +25,7 @@ import { verificationCode } from '../src/licenses/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import type { Platform } from '../src/platform/platform.ts';
 import { seededRandom, syntheticEnterprise } from '../src/demo/synthetic.ts';
-import { EXCHANGE_PURPOSE, exchangeAgreement, exchangeParties, fmt, machine, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
+import { EXCHANGE_PURPOSE, exchangeAgreement, exchangeParties, fmt, machine, keptBenchDatabase, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
 import { creditCodeOf, loadSyntheticLicenses } from './syntheticLicenses.ts';
 
 const argv = process.argv.slice(2);
@@ -103,19 +102,8 @@ const MIX: [Operation, number][] = [
 ];
 
 async function main(): Promise<void> {
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [databaseName])).rows.length > 0;
-  if (exists && flag('fresh')) await admin.query(`drop database ${databaseName} with (force)`);
-  if (!exists || flag('fresh')) await admin.query(`create database ${databaseName}`);
-  await admin.end();
-  const dropAtEnd = async () => {
-    if (flag('keep')) return say(`kept: ${databaseName}`);
-    const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await c.connect();
-    await c.query(`drop database if exists ${databaseName} with (force)`);
-    await c.end();
-  };
+  const { dropAtEnd } = await keptBenchDatabase(databaseName, { fresh: flag('fresh'), keep: flag('keep') }, say);
+
 
   say(`bench:soak on PostgreSQL (${machine()}): ${fmt(licenses)} licenses, ${minutes} min, ${connections} connections; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const platform = await open();
