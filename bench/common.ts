@@ -91,6 +91,11 @@ export async function dropDatabaseOf(databaseUrl: string | undefined): Promise<v
   if (!databaseUrl) return;
   const name = new URL(databaseUrl).pathname.slice(1);
   if (!/^certbridge_bench_\d+$/.test(name)) throw new Error(`not a bench database: ${name}`);
+  await dropDatabaseNamed(name);
+}
+
+/** Drops a database of the local PostgreSQL by name, whoever is still connected to it. */
+async function dropDatabaseNamed(name: string): Promise<void> {
   const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await c.connect();
   try {
@@ -191,14 +196,20 @@ export async function keptBenchDatabase(name: string, options: { fresh: boolean;
   return {
     dropAtEnd: async () => {
       if (options.keep) return say(`kept: ${name}`);
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
+      await dropDatabaseNamed(name);
       say(`dropped: ${name}`);
     },
   };
+}
+
+/** The URL of a database of the local PostgreSQL (the admin URL with another database). */
+export function benchDatabaseUrl(name: string): string {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The platform on a kept bench database, as a server process opens it (a data folder of its own for what is not in the database). */
+export function openOnDatabase(databaseUrl: string): Promise<Platform> {
+  return openPlatform(loadConfig({ dataDir: mkdtempSync(join(tmpdir(), 'certbridge-bench-')), databaseUrl }, { ...process.env, DATABASE_URL: databaseUrl }));
 }

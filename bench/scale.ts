@@ -14,21 +14,18 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { FOLLOWERS, openPlatform, startBackgroundWork } from '../src/app/platform.ts';
+import { FOLLOWERS, startBackgroundWork } from '../src/app/platform.ts';
 import { catchUp } from '../src/platform/followers.ts';
 import { buildServer } from '../src/app/server.ts';
 import { sequence } from '../src/audit/index.ts';
 import { currentVersionsPage, verificationCode } from '../src/licenses/index.ts';
 import { listRegistry } from '../src/licenses/registry.ts';
 import { fullPass, PASS_BATCH } from '../src/quality/pass.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import type { Platform } from '../src/platform/platform.ts';
-import { exchangeParties, fmt, keptBenchDatabase, machine, numberArg, POSTGRES_ADMIN_URL, schemaFingerprint } from './common.ts';
+import { benchDatabaseUrl, exchangeParties, fmt, keptBenchDatabase, machine, numberArg, openOnDatabase, schemaFingerprint } from './common.ts';
 import { loadSyntheticLicenses } from './syntheticLicenses.ts';
 
 const argv = process.argv.slice(2);
@@ -41,16 +38,10 @@ process.env.CERTBRIDGE_MASTER_KEY = MASTER_KEY;
 // Every verification comes from 127.0.0.1: the per-address limit is lifted for the run.
 process.env.CERTBRIDGE_VERIFY_RATE = '1000000';
 const databaseName = `${process.env.BENCH_DB_PREFIX ?? 'certbridge_bench'}_exchange_${count}`;
-const databaseUrl = (() => {
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
+const databaseUrl = benchDatabaseUrl(databaseName);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function open(): Promise<Platform> {
-  return openPlatform(loadConfig({ dataDir: mkdtempSync(join(tmpdir(), 'certbridge-bench-')), databaseUrl }, { ...process.env, DATABASE_URL: databaseUrl }));
-}
+const open = () => openOnDatabase(databaseUrl);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n: number) => `${n.toFixed(1)} ms`;

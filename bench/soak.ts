@@ -14,18 +14,15 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { openPlatform, startBackgroundWork } from '../src/app/platform.ts';
+import { startBackgroundWork } from '../src/app/platform.ts';
 import { buildServer } from '../src/app/server.ts';
 import { sequence } from '../src/audit/index.ts';
 import { verificationCode } from '../src/licenses/index.ts';
-import { loadConfig } from '../src/platform/config.ts';
-import type { Platform } from '../src/platform/platform.ts';
 import { seededRandom, syntheticEnterprise } from '../src/demo/synthetic.ts';
-import { EXCHANGE_PURPOSE, exchangeAgreement, exchangeParties, fmt, machine, keptBenchDatabase, numberArg, POSTGRES_ADMIN_URL } from './common.ts';
+import { benchDatabaseUrl, EXCHANGE_PURPOSE, exchangeAgreement, exchangeParties, fmt, keptBenchDatabase, machine, numberArg, openOnDatabase } from './common.ts';
 import { creditCodeOf, loadSyntheticLicenses } from './syntheticLicenses.ts';
 
 const argv = process.argv.slice(2);
@@ -41,16 +38,10 @@ process.env.CERTBRIDGE_TOKEN_TTL = '3600';
 // The subscriber's webhook listens on 127.0.0.1, which subscriptions may not call unless allowed.
 process.env.CERTBRIDGE_CALLBACK_ALLOW = '127.0.0.1/32';
 const databaseName = `${process.env.BENCH_DB_PREFIX ?? 'certbridge_bench'}_soak_${licenses}`;
-const databaseUrl = (() => {
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
+const databaseUrl = benchDatabaseUrl(databaseName);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function open(): Promise<Platform> {
-  return openPlatform(loadConfig({ dataDir: mkdtempSync(join(tmpdir(), 'certbridge-bench-')), databaseUrl }, { ...process.env, DATABASE_URL: databaseUrl }));
-}
+const open = () => openOnDatabase(databaseUrl);
 
 async function serve(): Promise<void> {
   const platform = await open();
