@@ -22,7 +22,7 @@ import { catchUp } from '../src/platform/followers.ts';
 import { buildServer } from '../src/app/server.ts';
 import { sequence } from '../src/audit/index.ts';
 import { currentVersionsPage, verificationCode } from '../src/licenses/index.ts';
-import { listRegistry } from '../src/licenses/registry.ts';
+import { listRegistry } from '../src/licenses/registry/registry.ts';
 import { fullPass, PASS_BATCH } from '../src/quality/pass.ts';
 import type { Platform } from '../src/platform/platform.ts';
 import { benchDatabaseUrl, exchangeParties, fmt, keptBenchDatabase, machine, numberArg, openOnDatabase, schemaFingerprint } from './common.ts';

@@ -17,10 +17,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Platform } from '../src/platform/platform.ts';
 import { seededRandom, syntheticEnterprise, syntheticEnterprises } from '../src/demo/synthetic.ts';
-import { insertIssuedLicenses, signingTypeOf, type PreparedLicense } from '../src/licenses/licenseRecords.ts';
-import { prepareLicenseData } from '../src/licenses/licenseData.ts';
-import { workerSigner } from '../src/licenses/signing.ts';
-import { STATUS_LIST_SIZE } from '../src/licenses/statusLists.ts';
+import { insertIssuedLicenses, signingTypeOf, type PreparedLicense } from '../src/licenses/lifecycle/licenseRecords.ts';
+import { prepareLicenseData } from '../src/licenses/lifecycle/licenseData.ts';
+import { workerSigner } from '../src/licenses/credentials/signing.ts';
+import { STATUS_LIST_SIZE } from '../src/licenses/statusLists/statusLists.ts';
 import { buildLicenseIdentifier, creditCodeCheckChar, organizationCodeCheckChar, shippedLicenseType } from '../src/standards/index.ts';
 import { fmt } from './common.ts';
 

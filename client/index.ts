@@ -16,6 +16,16 @@ export type { components, operations, paths };
 export type Problem = components['schemas']['Problem'];
 export type CertBridgeClient = Client<paths>;
 
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : undefined;
+type Success<O> = O extends { responses: infer R } ? R[Extract<keyof R, 200 | 201 | 202 | 204>] : never;
+type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';
+
+/** The JSON answer of an operation on success, e.g. `Answer<'/api/v1/holders/{holderCode}/licenses', 'get'>`. */
+export type Answer<P extends keyof paths, M extends Method & keyof paths[P] = 'get' & keyof paths[P]> = JsonOf<Success<paths[P][M]>>;
+
+/** The JSON body an operation takes, e.g. `Body<'/api/v1/departments', 'post'>`. */
+export type Body<P extends keyof paths, M extends Method & keyof paths[P]> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
 export interface ClientOptions {
   /** An access token (`clientCredentialsToken`), sent as `Authorization: Bearer …` on every call. */
   token?: string;

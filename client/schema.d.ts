@@ -1121,7 +1121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One version of a license type: its definition as drafted or published */
+        /** One version of a license type: its definition as drafted or published, and the standard it compiles to (a draft's preview) */
         get: operations["getLicenseTypesByKeyVersionsByVersion"];
         put?: never;
         post?: never;
@@ -1866,8 +1866,8 @@ export interface paths {
         get: operations["getSessionPractice"];
         put?: never;
         /**
-         * Switch practice mode on or off (staff signed in to the console; send X-CSRF-Token)
-         * @description On: this console session (every tab of it) acts for the person's practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. Recorded in the audit log under the person with practice: true.
+         * Switch practice mode on or off (staff or an enterprise signed in to the console; send X-CSRF-Token)
+         * @description On: this console session (every tab of it) acts for the person's practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. An enterprise acts as the example enterprise of a practice copy of its own (seeded with a license of the copy's issuer), whose licenses it sees and objects to. Recorded in the audit log under the person with practice: true.
          */
         post: operations["postSessionPractice"];
         delete?: never;
@@ -2430,15 +2430,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (see the summary for what is answered) */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        keys: ({
+                            alg?: string;
+                            crv?: string;
+                            kid?: string;
+                            kty: string;
+                            use?: string;
+                            x?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
                 };
             };
             /** @description The request was refused at the edge or by the domain: `code` says why, `field` where */
@@ -2547,6 +2558,7 @@ export interface operations {
                                 appealedAt: string;
                                 decidedAt: string | null;
                                 decidedBy: string | null;
+                                decidedByName: string | null;
                                 decisionReason: string | null;
                                 reason: string;
                                 status: "pending" | "upheld" | "overturned";
@@ -2555,6 +2567,7 @@ export interface operations {
                             decision: {
                                 decidedAt: string;
                                 decidedBy: string;
+                                decidedByName: string | null;
                                 decision: "approve" | "reject";
                                 reason: string | null;
                             } | null;
@@ -2568,6 +2581,7 @@ export interface operations {
                             history?: {
                                 actor: string;
                                 actorDepartment: string | null;
+                                actorName: string | null;
                                 at: string;
                                 data: {
                                     [key: string]: unknown;
@@ -2584,6 +2598,7 @@ export interface operations {
                             purpose: string;
                             purposeDescription: string;
                             requestedBy: string;
+                            requestedByName: string | null;
                             requestedFields: string[];
                             resourceId: string;
                             resourceTitle: string;
@@ -2684,6 +2699,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -2692,6 +2708,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -2705,6 +2722,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -2721,6 +2739,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -2805,6 +2824,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -2813,6 +2833,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -2826,6 +2847,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -2842,6 +2864,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -2943,6 +2966,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -2951,6 +2975,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -2964,6 +2989,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -2980,6 +3006,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -3085,6 +3112,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -3093,6 +3121,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -3106,6 +3135,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -3122,6 +3152,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -3409,6 +3440,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -3417,6 +3449,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -3430,6 +3463,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -3446,6 +3480,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -3547,6 +3582,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -3555,6 +3591,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -3568,6 +3605,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -3584,6 +3622,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -3685,6 +3724,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -3693,6 +3733,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -3706,6 +3747,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -3722,6 +3764,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -3823,6 +3866,7 @@ export interface operations {
                             appealedAt: string;
                             decidedAt: string | null;
                             decidedBy: string | null;
+                            decidedByName: string | null;
                             decisionReason: string | null;
                             reason: string;
                             status: "pending" | "upheld" | "overturned";
@@ -3831,6 +3875,7 @@ export interface operations {
                         decision: {
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "approve" | "reject";
                             reason: string | null;
                         } | null;
@@ -3844,6 +3889,7 @@ export interface operations {
                         history?: {
                             actor: string;
                             actorDepartment: string | null;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -3860,6 +3906,7 @@ export interface operations {
                         purpose: string;
                         purposeDescription: string;
                         requestedBy: string;
+                        requestedByName: string | null;
                         requestedFields: string[];
                         resourceId: string;
                         resourceTitle: string;
@@ -4205,6 +4252,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description The name the entry's actor goes by (a person's, an enterprise's; null for a system): beside the entry, which the hashes cover */
+                            actorName: string | null;
                             /** @description The log entry: {type, subject, actor, at, data} */
                             entry: {
                                 [key: string]: unknown;
@@ -4286,6 +4335,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The name the entry's actor goes by (a person's, an enterprise's; null for a system): beside the entry, which the hashes cover */
+                        actorName: string | null;
                         /** @description The log entry: {type, subject, actor, at, data} */
                         entry: {
                             [key: string]: unknown;
@@ -4863,6 +4914,7 @@ export interface operations {
                         items: {
                             accessModes: ("query" | "subscription" | "bulk")[];
                             conditions: string | null;
+                            conditionsEn: string | null;
                             createdAt: string;
                             dataset: string | null;
                             description: string;
@@ -4957,6 +5009,7 @@ export interface operations {
                 "application/json": {
                     accessModes: ("query" | "subscription" | "bulk")[];
                     conditions?: string | null;
+                    conditionsEn?: string | null;
                     dataset?: string | null;
                     description?: string;
                     descriptionEn?: string;
@@ -5001,6 +5054,7 @@ export interface operations {
                     "application/json": {
                         accessModes: ("query" | "subscription" | "bulk")[];
                         conditions: string | null;
+                        conditionsEn: string | null;
                         createdAt: string;
                         dataset: string | null;
                         description: string;
@@ -5173,6 +5227,7 @@ export interface operations {
                     "application/json": {
                         accessModes: ("query" | "subscription" | "bulk")[];
                         conditions: string | null;
+                        conditionsEn: string | null;
                         createdAt: string;
                         dataset: string | null;
                         description: string;
@@ -5276,6 +5331,7 @@ export interface operations {
                 "application/json": {
                     accessModes: ("query" | "subscription" | "bulk")[];
                     conditions?: string | null;
+                    conditionsEn?: string | null;
                     dataset?: string | null;
                     description?: string;
                     descriptionEn?: string;
@@ -5320,6 +5376,7 @@ export interface operations {
                     "application/json": {
                         accessModes: ("query" | "subscription" | "bulk")[];
                         conditions: string | null;
+                        conditionsEn: string | null;
                         createdAt: string;
                         dataset: string | null;
                         description: string;
@@ -5423,6 +5480,7 @@ export interface operations {
                 "application/json": {
                     accessModes?: ("query" | "subscription" | "bulk")[];
                     conditions?: string | null;
+                    conditionsEn?: string | null;
                     dataset?: string | null;
                     description?: string;
                     descriptionEn?: string;
@@ -5467,6 +5525,7 @@ export interface operations {
                     "application/json": {
                         accessModes: ("query" | "subscription" | "bulk")[];
                         conditions: string | null;
+                        conditionsEn: string | null;
                         createdAt: string;
                         dataset: string | null;
                         description: string;
@@ -5582,6 +5641,7 @@ export interface operations {
                         resource: {
                             accessModes: ("query" | "subscription" | "bulk")[];
                             conditions: string | null;
+                            conditionsEn: string | null;
                             dataset: string | null;
                             description: string;
                             descriptionEn: string;
@@ -9567,6 +9627,10 @@ export interface operations {
                             fen: number;
                             kind: "lookup" | "correction";
                             records: number;
+                            resource: {
+                                title: string;
+                                titleEn: string;
+                            } | null;
                             resourceId: string | null;
                         }[];
                         month: string;
@@ -9776,15 +9840,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (see the summary for what is answered) */
-            "2XX": {
+            /** @description The current version's definition, its properties alongside key, current and history (none while only drafts exist) */
+            200: {
                 headers: {
                     /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        current: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            key: string;
+                            name: string;
+                            nameEn: string;
+                            publishedAt: string | null;
+                            publishedBy: string | null;
+                            status: "draft" | "published";
+                            typeCode: string;
+                            vct: string;
+                            version: string;
+                        } | null;
+                        history: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            key: string;
+                            name: string;
+                            nameEn: string;
+                            publishedAt: string | null;
+                            publishedBy: string | null;
+                            status: "draft" | "published";
+                            typeCode: string;
+                            vct: string;
+                            version: string;
+                        }[];
+                        key: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description The request was refused at the edge or by the domain: `code` says why, `field` where */
@@ -9924,15 +10020,119 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (see the summary for what is answered) */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        key: string;
+                        name: string;
+                        nameEn: string;
+                        publishedAt: string | null;
+                        publishedBy: string | null;
+                        standard: {
+                            dataSchema: {
+                                properties: {
+                                    [key: string]: {
+                                        description?: string;
+                                        enum?: unknown[];
+                                        format?: string;
+                                        maxLength?: number;
+                                        title?: string;
+                                        type?: string | string[];
+                                        "x-title-en"?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                required?: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            defaults: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                            display: {
+                                fields: {
+                                    field?: string;
+                                    placement?: "left" | "right" | "full";
+                                    /** @description The first and the last field of a range printed as one */
+                                    range?: string[];
+                                    title?: string;
+                                    titleEn?: string;
+                                }[];
+                                footer: string[];
+                                /** @description A data field, or "$holderCode" */
+                                number: string;
+                                numberTitle: string;
+                                numberTitleEn: string;
+                                title: string;
+                                titleEn: string;
+                            };
+                            holder: {
+                                /** @description What the holder's code is called (统一社会信用代码, 公民身份号码, 组织机构代码) */
+                                codeTitle: string;
+                                codeTitleEn: string;
+                                codeTypes: string[];
+                                nameField?: string;
+                            };
+                            href: string;
+                            issueDate?: string;
+                            issuers: {
+                                department: string;
+                                legalBasis: string;
+                            }[];
+                            key: string;
+                            legalBasis: string | null;
+                            lifecycle: {
+                                [key: string]: {
+                                    name: string;
+                                    nameEn: string;
+                                };
+                            };
+                            metadataSchema: {
+                                [key: string]: unknown;
+                            };
+                            name: string;
+                            nameEn: string;
+                            number?: {
+                                field: string;
+                                pattern?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            publicFields: string[];
+                            quality: {
+                                [key: string]: unknown;
+                            }[];
+                            sharing: {
+                                [key: string]: "unconditional" | "conditional" | "none";
+                            };
+                            typeCode: string;
+                            validity: {
+                                from?: string;
+                                to?: string;
+                            };
+                            vct: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        status: "draft" | "published";
+                        typeCode: string;
+                        vct: string;
+                        version: string;
+                    };
                 };
             };
             /** @description The request was refused at the edge or by the domain: `code` says why, `field` where */
@@ -10693,6 +10893,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         actor: string | null;
+                        /** @description The actor by name (a member of staff, an enterprise, a system), when they have one */
+                        actorName: string | null;
                         at: string;
                         event: string;
                         reason: string | null;
@@ -11362,6 +11564,8 @@ export interface operations {
                         change: string;
                         createdAt: string;
                         createdBy: string | null;
+                        /** @description Who made the version, by name (a member of staff, an enterprise, a system), when they have one */
+                        createdByName: string | null;
                         credential: string;
                         data: {
                             [key: string]: unknown;
@@ -11455,6 +11659,7 @@ export interface operations {
                         bytesRead: number;
                         createdAt: string;
                         createdBy: string;
+                        createdByName: string | null;
                         elapsedMs: number;
                         error: string | null;
                         fileName: string;
@@ -11555,6 +11760,7 @@ export interface operations {
                         bytesRead: number;
                         createdAt: string;
                         createdBy: string;
+                        createdByName: string | null;
                         elapsedMs: number;
                         error: string | null;
                         fileName: string;
@@ -11647,6 +11853,7 @@ export interface operations {
                         bytesRead: number;
                         createdAt: string;
                         createdBy: string;
+                        createdByName: string | null;
                         elapsedMs: number;
                         error: string | null;
                         fileName: string;
@@ -11844,6 +12051,7 @@ export interface operations {
                                 byCoordinationOffice: boolean;
                                 decidedAt: string;
                                 decidedBy: string;
+                                decidedByName: string | null;
                                 decision: "accept" | "reject";
                                 reason: string | null;
                             } | null;
@@ -11859,6 +12067,7 @@ export interface operations {
                             evidence: {
                                 addedAt: string;
                                 addedBy: string;
+                                addedByName: string | null;
                                 contentType: string;
                                 /** @description Its number on the objection: GET …/evidence/{n} downloads it */
                                 n: number;
@@ -11874,6 +12083,7 @@ export interface operations {
                             final: boolean;
                             history?: {
                                 actor: string;
+                                actorName: string | null;
                                 at: string;
                                 data: {
                                     [key: string]: unknown;
@@ -11892,6 +12102,7 @@ export interface operations {
                             licenseType: string;
                             licenseVersion: number;
                             objectedBy: string;
+                            objectedByName: string | null;
                             objector: {
                                 department: string | null;
                                 holderCode: string | null;
@@ -12004,6 +12215,7 @@ export interface operations {
                             byCoordinationOffice: boolean;
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "accept" | "reject";
                             reason: string | null;
                         } | null;
@@ -12019,6 +12231,7 @@ export interface operations {
                         evidence: {
                             addedAt: string;
                             addedBy: string;
+                            addedByName: string | null;
                             contentType: string;
                             /** @description Its number on the objection: GET …/evidence/{n} downloads it */
                             n: number;
@@ -12034,6 +12247,7 @@ export interface operations {
                         final: boolean;
                         history?: {
                             actor: string;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -12052,6 +12266,7 @@ export interface operations {
                         licenseType: string;
                         licenseVersion: number;
                         objectedBy: string;
+                        objectedByName: string | null;
                         objector: {
                             department: string | null;
                             holderCode: string | null;
@@ -12147,6 +12362,7 @@ export interface operations {
                             byCoordinationOffice: boolean;
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "accept" | "reject";
                             reason: string | null;
                         } | null;
@@ -12162,6 +12378,7 @@ export interface operations {
                         evidence: {
                             addedAt: string;
                             addedBy: string;
+                            addedByName: string | null;
                             contentType: string;
                             /** @description Its number on the objection: GET …/evidence/{n} downloads it */
                             n: number;
@@ -12177,6 +12394,7 @@ export interface operations {
                         final: boolean;
                         history?: {
                             actor: string;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -12195,6 +12413,7 @@ export interface operations {
                         licenseType: string;
                         licenseVersion: number;
                         objectedBy: string;
+                        objectedByName: string | null;
                         objector: {
                             department: string | null;
                             holderCode: string | null;
@@ -12312,6 +12531,7 @@ export interface operations {
                             byCoordinationOffice: boolean;
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "accept" | "reject";
                             reason: string | null;
                         } | null;
@@ -12327,6 +12547,7 @@ export interface operations {
                         evidence: {
                             addedAt: string;
                             addedBy: string;
+                            addedByName: string | null;
                             contentType: string;
                             /** @description Its number on the objection: GET …/evidence/{n} downloads it */
                             n: number;
@@ -12342,6 +12563,7 @@ export interface operations {
                         final: boolean;
                         history?: {
                             actor: string;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -12360,6 +12582,7 @@ export interface operations {
                         licenseType: string;
                         licenseVersion: number;
                         objectedBy: string;
+                        objectedByName: string | null;
                         objector: {
                             department: string | null;
                             holderCode: string | null;
@@ -12473,6 +12696,7 @@ export interface operations {
                             byCoordinationOffice: boolean;
                             decidedAt: string;
                             decidedBy: string;
+                            decidedByName: string | null;
                             decision: "accept" | "reject";
                             reason: string | null;
                         } | null;
@@ -12488,6 +12712,7 @@ export interface operations {
                         evidence: {
                             addedAt: string;
                             addedBy: string;
+                            addedByName: string | null;
                             contentType: string;
                             /** @description Its number on the objection: GET …/evidence/{n} downloads it */
                             n: number;
@@ -12503,6 +12728,7 @@ export interface operations {
                         final: boolean;
                         history?: {
                             actor: string;
+                            actorName: string | null;
                             at: string;
                             data: {
                                 [key: string]: unknown;
@@ -12521,6 +12747,7 @@ export interface operations {
                         licenseType: string;
                         licenseVersion: number;
                         objectedBy: string;
+                        objectedByName: string | null;
                         objector: {
                             department: string | null;
                             holderCode: string | null;
@@ -12622,6 +12849,7 @@ export interface operations {
                     "application/json": {
                         addedAt: string;
                         addedBy: string;
+                        addedByName: string | null;
                         contentType: string;
                         /** @description Its number on the objection: GET …/evidence/{n} downloads it */
                         n: number;
@@ -13243,6 +13471,7 @@ export interface operations {
                             explainable: boolean;
                             fields: string[];
                             holderCode: string;
+                            holderName: string | null;
                             id: number;
                             /** @description The license version the rule failed on (GB/T 36904) */
                             identifier: string;
@@ -13349,6 +13578,7 @@ export interface operations {
                         explainable: boolean;
                         fields: string[];
                         holderCode: string;
+                        holderName: string | null;
                         id: number;
                         /** @description The license version the rule failed on (GB/T 36904) */
                         identifier: string;
@@ -13466,6 +13696,7 @@ export interface operations {
                         explainable: boolean;
                         fields: string[];
                         holderCode: string;
+                        holderName: string | null;
                         id: number;
                         /** @description The license version the rule failed on (GB/T 36904) */
                         identifier: string;
@@ -14013,13 +14244,16 @@ export interface operations {
                             kind: "person";
                             name: string;
                             practice: boolean;
-                            roles: string[];
+                            roles: ("issuer" | "consumer" | "coordinator")[];
                             username: string;
                         } | {
+                            /** @description The enterprise the session acts as: in practice mode, the example enterprise of its practice copy */
                             holderCode: string;
                             /** @enum {string} */
                             kind: "holder";
                             name: string;
+                            /** @description Whether the session is in practice mode (练习模式) */
+                            practice: boolean;
                         };
                     };
                 };
@@ -14089,13 +14323,16 @@ export interface operations {
                             kind: "person";
                             name: string;
                             practice: boolean;
-                            roles: string[];
+                            roles: ("issuer" | "consumer" | "coordinator")[];
                             username: string;
                         } | {
+                            /** @description The enterprise the session acts as: in practice mode, the example enterprise of its practice copy */
                             holderCode: string;
                             /** @enum {string} */
                             kind: "holder";
                             name: string;
+                            /** @description Whether the session is in practice mode (练习模式) */
+                            practice: boolean;
                         };
                     };
                 };
@@ -14346,7 +14583,7 @@ export interface operations {
                         copy: null | {
                             /** Format: date-time */
                             createdAt: string;
-                            /** @description The department the person acts for in practice */
+                            /** @description The department the person acts for in practice (an enterprise's: the copy's issuer) */
                             departmentCode: string;
                             departments: {
                                 code: string;
@@ -14360,6 +14597,8 @@ export interface operations {
                                 /** @description Seeded with a business license; the others are there to issue one to */
                                 seededLicense: boolean;
                             }[];
+                            /** @description The enterprise an enterprise acts as in practice (its copy's example enterprise); null for staff */
+                            holderCode: string | null;
                             /** @description The copy's catalog resources */
                             resources: {
                                 licenses: string;
@@ -14447,7 +14686,7 @@ export interface operations {
                         copy: null | {
                             /** Format: date-time */
                             createdAt: string;
-                            /** @description The department the person acts for in practice */
+                            /** @description The department the person acts for in practice (an enterprise's: the copy's issuer) */
                             departmentCode: string;
                             departments: {
                                 code: string;
@@ -14461,6 +14700,8 @@ export interface operations {
                                 /** @description Seeded with a business license; the others are there to issue one to */
                                 seededLicense: boolean;
                             }[];
+                            /** @description The enterprise an enterprise acts as in practice (its copy's example enterprise); null for staff */
+                            holderCode: string | null;
                             /** @description The copy's catalog resources */
                             resources: {
                                 licenses: string;
@@ -14546,7 +14787,7 @@ export interface operations {
                         copy: null | {
                             /** Format: date-time */
                             createdAt: string;
-                            /** @description The department the person acts for in practice */
+                            /** @description The department the person acts for in practice (an enterprise's: the copy's issuer) */
                             departmentCode: string;
                             departments: {
                                 code: string;
@@ -14560,6 +14801,8 @@ export interface operations {
                                 /** @description Seeded with a business license; the others are there to issue one to */
                                 seededLicense: boolean;
                             }[];
+                            /** @description The enterprise an enterprise acts as in practice (its copy's example enterprise); null for staff */
+                            holderCode: string | null;
                             /** @description The copy's catalog resources */
                             resources: {
                                 licenses: string;
@@ -14675,15 +14918,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (see the summary for what is answered) */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        nameEn: string;
+                    }[];
                 };
             };
             /** @description The request was refused at the edge or by the domain: `code` says why, `field` where */
@@ -14777,15 +15024,102 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (see the summary for what is answered) */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     /** @description The request id: the one sent, or one the server made; quote it when asking about a call */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        dataSchema: {
+                            properties: {
+                                [key: string]: {
+                                    description?: string;
+                                    enum?: unknown[];
+                                    format?: string;
+                                    maxLength?: number;
+                                    title?: string;
+                                    type?: string | string[];
+                                    "x-title-en"?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            required?: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        defaults: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        display: {
+                            fields: {
+                                field?: string;
+                                placement?: "left" | "right" | "full";
+                                /** @description The first and the last field of a range printed as one */
+                                range?: string[];
+                                title?: string;
+                                titleEn?: string;
+                            }[];
+                            footer: string[];
+                            /** @description A data field, or "$holderCode" */
+                            number: string;
+                            numberTitle: string;
+                            numberTitleEn: string;
+                            title: string;
+                            titleEn: string;
+                        };
+                        holder: {
+                            /** @description What the holder's code is called (统一社会信用代码, 公民身份号码, 组织机构代码) */
+                            codeTitle: string;
+                            codeTitleEn: string;
+                            codeTypes: string[];
+                            nameField?: string;
+                        };
+                        href: string;
+                        issueDate?: string;
+                        issuers: {
+                            department: string;
+                            legalBasis: string;
+                        }[];
+                        key: string;
+                        legalBasis: string | null;
+                        lifecycle: {
+                            [key: string]: {
+                                name: string;
+                                nameEn: string;
+                            };
+                        };
+                        metadataSchema: {
+                            [key: string]: unknown;
+                        };
+                        name: string;
+                        nameEn: string;
+                        number?: {
+                            field: string;
+                            pattern?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        publicFields: string[];
+                        quality: {
+                            [key: string]: unknown;
+                        }[];
+                        sharing: {
+                            [key: string]: "unconditional" | "conditional" | "none";
+                        };
+                        typeCode: string;
+                        validity: {
+                            from?: string;
+                            to?: string;
+                        };
+                        vct: string;
+                        version: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description The request was refused at the edge or by the domain: `code` says why, `field` where */

@@ -4,7 +4,7 @@ import { findDepartment } from '../departments/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
 import type { ChangeFeed } from '../platform/changes.ts';
 import type { DomainEvents } from '../platform/events.ts';
-import { agreementEvent } from './events.ts';
+import { agreementEvent, type AgreementStep } from './events.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
 import { isPracticeCode, notPracticeSql } from '../platform/practiceCodes.ts';
 import type { Queryable, Store } from '../platform/store/store.ts';
@@ -25,7 +25,7 @@ export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 type Change = 'approve' | 'reject' | 'escalate' | 'activate' | 'revoke' | 'suspend' | 'reinstate' | 'expire' | 'overturn';
 
-const TRANSITIONS: Record<Change, { from: readonly AgreementStatus[]; to: AgreementStatus; event: string }> = {
+const TRANSITIONS: Record<Change, { from: readonly AgreementStatus[]; to: AgreementStatus; event: AgreementStep }> = {
   approve: { from: ['submitted', 'escalated'], to: 'approved', event: 'approved' },
   reject: { from: ['submitted', 'escalated'], to: 'rejected', event: 'rejected' },
   escalate: { from: ['submitted'], to: 'escalated', event: 'escalated' },
@@ -231,11 +231,14 @@ async function view(db: Queryable, id: string, now: Date): Promise<Agreement> {
 
 /** One step of an agreement's life: a history row, a domain event, notices to the departments concerned. */
 interface Step {
-  event: string;
+  event: AgreementStep;
   status: AgreementStatus;
   reason?: string | null;
   data?: Record<string, unknown>;
 }
+
+/** What a notice tells: a step, or what several steps amount to (无条件共享开通, 申诉维持, 申诉改判). */
+type NoticeEvent = AgreementStep | 'granted' | 'appeal-upheld' | 'appeal-overturned';
 
 const departmentLabel = async (db: Queryable, code: string) => {
   const d = await findDepartment(db, code);
@@ -251,7 +254,7 @@ async function grantedFieldTitles(db: Queryable, r: AgreementRow): Promise<{ zh:
 }
 
 /** The notice of a step, in both languages. */
-async function notice(db: Queryable, r: AgreementRow, step: Step, toConsumer = false): Promise<{ title: string; titleEn: string }> {
+async function notice(db: Queryable, r: AgreementRow, step: Omit<Step, 'event'> & { event: NoticeEvent }, toConsumer = false): Promise<{ title: string; titleEn: string }> {
   const consumer = await departmentLabel(db, r.consumer_department);
   const purpose = findPurpose(r.purpose);
   const what = `「${r.resource_title}」（${consumer.zh}，用途：${purpose?.name ?? r.purpose}）`;
@@ -300,7 +303,7 @@ async function notice(db: Queryable, r: AgreementRow, step: Step, toConsumer = f
   }
 }
 
-function stepEvent(type: string, r: AgreementRow, actor: string, at: Date, step: Step) {
+function stepEvent(type: AgreementStep, r: AgreementRow, actor: string, at: Date, step: Step) {
   return agreementEvent(
     type,
     {
@@ -333,7 +336,7 @@ async function record(
   who: { actor: string; department: string | null },
   at: Date,
   recipients: { coordinator?: boolean },
-  noticeEvent?: string,
+  noticeEvent?: NoticeEvent,
 ): Promise<void> {
   for (const step of steps) {
     await tx.query(
@@ -700,7 +703,10 @@ export async function listAgreements(db: Queryable, principal: Principal, q: Agr
     return `$${params.length}`;
   };
   const own = departmentOf(principal) ?? '';
-  if (!decide(principal, 'coordination:oversee', PLATFORM).allowed) {
+  if (principal.kind === 'person' && principal.practice && decide(principal, 'practice:oversee-copy', PLATFORM).allowed) {
+    // The coordination office in practice mode (练习模式) oversees its copy: the agreements between the copy's departments.
+    where.push(`owner_department = any(${param([...(principal.practiceDepartments ?? [])])}::text[])`);
+  } else if (!decide(principal, 'coordination:oversee', PLATFORM).allowed) {
     const me = param(own);
     where.push(`(consumer_department = ${me} or owner_department = ${me})`);
   } else {

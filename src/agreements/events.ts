@@ -15,10 +15,12 @@ export interface AgreementChange {
   [detail: string]: unknown;
 }
 
-/** `agreement.submitted`, `agreement.approved`, `agreement.activated`, `agreement.commented`, … */
-export type AgreementEvent = DomainEvent<`agreement.${string}`, AgreementChange>;
+/** The steps of an agreement, each an event `agreement.<step>` (提交, 批准, 驳回, 上报, 生效, 撤销, 暂停, 恢复, 到期, 申诉, 申诉决定, 评论). */
+export type AgreementStep = 'submitted' | 'approved' | 'rejected' | 'escalated' | 'activated' | 'revoked' | 'suspended' | 'reinstated' | 'expired' | 'appealed' | 'appeal-decided' | 'commented';
 
-export function agreementEvent(step: string, change: AgreementChange, actor: string, at: Date): AgreementEvent {
+export type AgreementEvent = DomainEvent<`agreement.${AgreementStep}`, AgreementChange>;
+
+export function agreementEvent(step: AgreementStep, change: AgreementChange, actor: string, at: Date): AgreementEvent {
   return {
     type: `agreement.${step}`,
     subject: change.agreementId,

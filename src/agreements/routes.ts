@@ -18,6 +18,7 @@ import {
 } from './agreements.ts';
 import { PURPOSES } from './purposes.ts';
 import { agreementStatistics } from './statistics.ts';
+import { namedAgreement, namedAgreements } from './names.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 // Spelled out: TypeBox infers the static type of a literal tuple union, not of a mapped array.
@@ -43,6 +44,7 @@ const AgreementSchema = Type.Object({
   ownerDepartment: Type.String(),
   consumerDepartment: Type.String(),
   requestedBy: Type.String(),
+  requestedByName: Nullable(Type.String({ description: 'The name the requester goes by: a person’s (null for a department’s system)' })),
   purpose: Type.String(),
   purposeDescription: Type.String(),
   legalBasis: Type.String(),
@@ -57,7 +59,7 @@ const AgreementSchema = Type.Object({
   overdue: Type.Boolean(),
   escalatedAt: Nullable(Type.String()),
   decision: Nullable(
-    Type.Object({ decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), reason: Nullable(Type.String()), decidedBy: Type.String(), decidedAt: Type.String() }),
+    Type.Object({ decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), reason: Nullable(Type.String()), decidedBy: Type.String(), decidedByName: Nullable(Type.String()), decidedAt: Type.String() }),
   ),
   appeal: Nullable(
     Type.Object({
@@ -66,6 +68,7 @@ const AgreementSchema = Type.Object({
       appealedAt: Type.String(),
       decidedAt: Nullable(Type.String()),
       decidedBy: Nullable(Type.String()),
+      decidedByName: Nullable(Type.String()),
       decisionReason: Nullable(Type.String()),
     }),
   ),
@@ -77,6 +80,7 @@ const AgreementSchema = Type.Object({
         event: Type.String(),
         status: Status,
         actor: Type.String(),
+        actorName: Nullable(Type.String()),
         actorDepartment: Nullable(Type.String()),
         reason: Nullable(Type.String()),
         data: Nullable(Type.Object({}, { additionalProperties: true })),
@@ -147,7 +151,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
       },
     },
     async (request, reply) => {
-      const agreement = await submitAgreement(platform, principalOf(request), request.body);
+      const agreement = await namedAgreement(platform, submitAgreement(platform, principalOf(request), request.body));
       reply.status(201).header('location', `/api/v1/agreements/${agreement.id}`);
       return agreement;
     },
@@ -183,7 +187,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
         }
       }
       const page = await listAgreements(platform.store, principalOf(request), { ...filters, status: statuses as AgreementStatus[], limit, offset });
-      return { ...page, limit, offset };
+      return { ...page, items: await namedAgreements(platform, page.items), limit, offset };
     },
   );
 
@@ -217,7 +221,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
   app.get(
     '/api/v1/agreements/:id',
     { preHandler: signedIn, schema: { tags, security, summary: 'One agreement with its history', params: Id, response: { 200: AgreementSchema } } },
-    (request) => readAgreement(platform.store, principalOf(request), request.params.id),
+    (request) => namedAgreement(platform, readAgreement(platform.store, principalOf(request), request.params.id)),
   );
 
   app.post(
@@ -234,7 +238,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
         response: { 200: AgreementSchema },
       },
     },
-    (request) => decideAgreement(platform, principalOf(request), request.params.id, request.body),
+    (request) => namedAgreement(platform, decideAgreement(platform, principalOf(request), request.params.id, request.body)),
   );
 
   app.post(
@@ -243,7 +247,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
       preHandler: signedIn,
       schema: { tags, security, summary: 'Appeal a rejection to the coordination office (consumer; once)', params: Id, body: Reason, response: { 200: AgreementSchema } },
     },
-    (request) => appealAgreement(platform, principalOf(request), request.params.id, request.body.reason),
+    (request) => namedAgreement(platform, appealAgreement(platform, principalOf(request), request.params.id, request.body.reason)),
   );
 
   app.post(
@@ -259,7 +263,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
         response: { 200: AgreementSchema },
       },
     },
-    (request) => decideAppeal(platform, principalOf(request), request.params.id, request.body),
+    (request) => namedAgreement(platform, decideAppeal(platform, principalOf(request), request.params.id, request.body)),
   );
 
   const changes = [
@@ -271,7 +275,7 @@ export const agreementRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> 
     app.post(
       `/api/v1/agreements/:id/${change}`,
       { preHandler: signedIn, schema: { tags, security, summary, params: Id, body: Reason, response: { 200: AgreementSchema } } },
-      (request) => changeAgreementStatus(platform, principalOf(request), request.params.id, change, request.body.reason),
+      (request) => namedAgreement(platform, changeAgreementStatus(platform, principalOf(request), request.params.id, change, request.body.reason)),
     );
   }
 

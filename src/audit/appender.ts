@@ -25,10 +25,11 @@ import type { Queryable, Store } from '../platform/store/store.ts';
 import { prepareEvents, type PreparedEntry } from './entries.ts';
 import { originOf, signCheckpoint } from './checkpoint.ts';
 import { leafHash } from './merkle.ts';
-import { asBuffer, loadEdge, readState, type StateRow } from './storage.ts';
-import { bundleRecord, integrate, type TreeEdge } from './tiles.ts';
+import { asBuffer, loadEdge, logCache, readState, type StateRow } from './storage.ts';
+import { bundleRecord, integrate, type Integrated, type TreeEdge } from './tiles.ts';
 
 const gzipAsync = promisify(gzip);
+const EMPTY = Buffer.alloc(0);
 
 /** What the database raises when a folded append was built on a state another process changed. */
 export const LOG_MOVED = 'CB409';
@@ -58,7 +59,7 @@ function batchOf(entries: PreparedEntry[]): Batch | undefined {
 }
 
 // Written with every batch; each CTE waits for the state row (they read audit_state_upd), so the row
-// is always the first lock a batch takes. Parameters: see Appender.write.
+// is always the first lock a batch takes. Parameters: see LogAppender.write.
 const APPEND = `audit_state_upd as (
     update audit_state set tree_size = $1, root_hash = $2, origin = $3, checkpoint = $4
      where tree_size = $5 and root_hash = $6
@@ -79,10 +80,11 @@ const APPEND = `audit_state_upd as (
     delete from audit_bundle_parts where first >= $13 and first < $14 and exists (select 1 from audit_state_upd)
   ),
   audit_tiled as (
-    insert into audit_tiles (level, idx, hashes)
-    select t.level, t.idx, substring($17::bytea from t.o::int + 1 for t.n::int) from unnest($15::smallint[], $16::bigint[], $18::bigint[], $19::bigint[]) as t(level, idx, o, n)
+    insert into audit_tiles (level, idx, hashes, inner_hashes)
+    select t.level, t.idx, substring($17::bytea from t.o::int + 1 for t.n::int), nullif(substring($29::bytea from t.io::int + 1 for t.inn::int), ''::bytea)
+      from unnest($15::smallint[], $16::bigint[], $18::bigint[], $19::bigint[], $30::bigint[], $31::bigint[]) as t(level, idx, o, n, io, inn)
      where exists (select 1 from audit_state_upd)
-    on conflict (level, idx) do update set hashes = excluded.hashes
+    on conflict (level, idx) do update set hashes = excluded.hashes, inner_hashes = excluded.inner_hashes
   ),
   audit_counted as (
     insert into audit_access_counts as c (day, department, client_id, agreement_id, license_type, purpose, operation, total, allowed)
@@ -162,6 +164,7 @@ export class LogAppender implements EventAppender {
       const version = ++this.version;
       tx.afterCommit(() => {
         if (this.version === version) this.state = step.next;
+        this.remember(step.bundles);
       });
     } finally {
       release();
@@ -174,7 +177,7 @@ export class LogAppender implements EventAppender {
     const batch = batchOf(prepareEvents(events));
     if (!batch) return { writes: [], settle: () => false };
     const release = await this.turn();
-    let step: { write: EventWrite; next: LogState };
+    let step: Awaited<ReturnType<LogAppender['write']>>;
     try {
       const base = this.state ?? (await snapshotState(this.platform.store));
       step = await this.write(base, batch);
@@ -191,20 +194,32 @@ export class LogAppender implements EventAppender {
         settled = true;
         this.version++;
         this.state = error === undefined ? step.next : undefined;
+        if (error === undefined) this.remember(step.bundles);
         release();
         return error !== undefined && (error as { code?: unknown }).code === LOG_MOVED;
       },
     };
   }
 
-  /** The batch integrated into `base`: the write and the state after it. */
-  private async write(base: LogState, batch: Batch): Promise<{ write: EventWrite; next: LogState }> {
+  /**
+   * The bundles a committed batch completed, kept in memory as if read: the indexer and the
+   * followers read them next, and a full bundle never changes (only called after the commit).
+   */
+  private remember(bundles: Integrated['bundles']): void {
+    const cache = logCache(this.platform);
+    for (const b of bundles) cache.bundles.set(String(b.index), b.records.map((r) => r.subarray(2)));
+  }
+
+  /** The batch integrated into `base`: the write, the state after it and the bundles it completes. */
+  private async write(base: LogState, batch: Batch): Promise<{ write: EventWrite; next: LogState; bundles: Integrated['bundles'] }> {
     const done = integrate(base, batch.leaves, batch.records);
     const key = await this.platform.keys.activeKey('audit', 'EdDSA');
     const origin = base.origin ?? originOf(this.platform.config.publicUrl);
     const checkpoint = signCheckpoint(key, { origin, treeSize: done.next.size, rootHash: done.root });
     const bundles = packed(await Promise.all(done.bundles.map((b) => gzipAsync(Buffer.concat(b.records), { level: 6 }))));
     const tiles = packed(done.tiles.map((t) => t.hashes));
+    // A full tile's inner levels (none for a partial one: an empty slice, stored as null).
+    const inner = packed(done.tiles.map((t) => t.inner ?? EMPTY));
     const firstFull = done.bundles.length > 0 ? done.bundles[0].index * 256 : 0;
     const lastFull = done.bundles.length > 0 ? (done.bundles[done.bundles.length - 1].index + 1) * 256 : 0;
     const params = [
@@ -228,8 +243,11 @@ export class LogAppender implements EventAppender {
       tiles.offsets,
       tiles.lengths,
       ...countsOf(batch.entries),
+      inner.data,
+      inner.offsets,
+      inner.lengths,
     ];
-    return { write: { ctes: APPEND, params, name: 'audit.append' }, next: { ...done.next, root: done.root, origin } };
+    return { write: { ctes: APPEND, params, name: 'audit.append' }, next: { ...done.next, root: done.root, origin }, bundles: done.bundles };
   }
 }
 

@@ -3,6 +3,7 @@ import { provideLogReader } from '../platform/followers.ts';
 import { scrapedGauge } from '../platform/metrics.ts';
 import { followLog } from './follow.ts';
 import { logSize } from './size.ts';
+import { logCache } from './storage.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
 import { logAppender } from './appender.ts';
 import { auditRoutes } from './routes.ts';
@@ -14,12 +15,14 @@ export const auditCapability: Capability = {
     sqlMigration('audit', '001_audit', import.meta.url),
     sqlMigration('audit', '002_append_in_sql', import.meta.url),
     sqlMigration('audit', '003_bundles_and_tiles', import.meta.url),
+    sqlMigration('audit', '004_tile_inner_levels', import.meta.url),
   ],
   routes: auditRoutes,
   attach: (platform) => {
     platform.events.append('', logAppender(platform));
     // The kernel runs the other capabilities' followers of the log through this reader.
-    provideLogReader(platform, { read: (db, after, limit, types) => followLog(db, after, limit, types), size: async (db) => (await logSize(db)).entries });
+    // The followers read what the indexer just read (and the appender just wrote): full bundles from memory.
+    provideLogReader(platform, { read: (db, after, limit, types) => followLog(db, after, limit, types, { cache: logCache(platform) }), size: async (db) => (await logSize(db)).entries });
   },
   // The appender's signing key, read before anything is appended.
   open: (platform) => logAppender(platform).ready(),

@@ -12,7 +12,7 @@ import type { Queryable } from '../platform/store/store.ts';
 import { columnsOf, parseEntry, type AuditEntry, type EntryColumns } from './entries.ts';
 import { indexedSize } from './indexer.ts';
 import { postingsBetween } from './postings.ts';
-import { currentTreeSize, readEntriesAt, readEntryRange } from './storage.ts';
+import { currentTreeSize, readEntriesAt, readEntryRange, type LogCache } from './storage.ts';
 
 export interface FollowedEntry {
   /** The entry's leaf index: its place in the tree, what a follower remembers. */
@@ -34,9 +34,16 @@ export interface FollowedPage {
  * of `types` (all when omitted; found through the type postings, so a follower of rare types reads
  * only those) are returned. `last` is where the next page starts, even when no entry of these types
  * was among the leaves read. `through: 'appended'` reads up to the last entry appended instead
- * (tools and tests that look for an entry just written; types are then filtered as read).
+ * (tools and tests that look for an entry just written; types are then filtered as read). With
+ * `cache`, full bundles come from the server's memory when read (or appended) lately.
  */
-export async function followLog(db: Queryable, after: number, limit: number, types?: readonly string[], options: { through?: 'indexed' | 'appended' } = {}): Promise<FollowedPage> {
+export async function followLog(
+  db: Queryable,
+  after: number,
+  limit: number,
+  types?: readonly string[],
+  options: { through?: 'indexed' | 'appended'; cache?: LogCache } = {},
+): Promise<FollowedPage> {
   const appended = options.through === 'appended';
   const end = Math.min(appended ? await currentTreeSize(db) : await indexedSize(db), after + 1 + limit);
   if (end <= after + 1) return { entries: [], last: null };
@@ -47,10 +54,10 @@ export async function followLog(db: Queryable, after: number, limit: number, typ
   };
   if (types && !appended) {
     const positions = await postingsBetween(db, 't', types, after, end - 1);
-    const found = await readEntriesAt(db, positions, end);
+    const found = await readEntriesAt(db, positions, end, options.cache);
     for (const p of positions) add(p, found.get(p));
   } else {
-    (await readEntryRange(db, after + 1, end)).forEach((bytes, i) => add(after + 1 + i, bytes));
+    (await readEntryRange(db, after + 1, end, options.cache)).forEach((bytes, i) => add(after + 1 + i, bytes));
   }
   return { entries, last: end - 1 };
 }

@@ -12,3 +12,4 @@ export { inclusionProof, consistencyProof, latestTreeHead, rootAt } from './log.
 export { accessCounts, type AccessCount } from './counts.ts';
 export { currentCheckpoint, logVerifierKey, readBundle, readTile } from './tileReaders.ts';
 export { accessAlerts, currentTreeHead, holderAccessLog, proveConsistency, proveInclusion, readEntry, searchEntries, treeHeads, type EntrySearch } from './logReaders.ts';
+export { AUDIT_ENTRY_TYPES, type AuditEntryType } from './entryTypes.ts';

@@ -16,7 +16,7 @@ import { columnsOf, parseEntry, type EntryColumns, type PreparedEntry } from './
 import { insertTreeHead, latestTreeHead, rootAt } from './log.ts';
 import { countAccesses, DEFAULT_OVERSIGHT, type AccessGroup, type AlertSink, type OversightOptions } from './oversight.ts';
 import { addPostings, type PostingKind } from './postings.ts';
-import { asBuffer, readEntryRange, readState } from './storage.ts';
+import { asBuffer, logCache, readEntryRange, readState } from './storage.ts';
 import { signTreeHead, type TreeHead } from './treeHead.ts';
 
 /** Advisory lock key of the indexer ("audi" in ASCII), taken in its transaction. */
@@ -111,7 +111,7 @@ export async function indexBatch(platform: Platform, options: IndexerOptions, wa
     const to = Math.min(state.tree_size, from + options.batchSize);
     if (to > from) {
       const derived = new Derived();
-      const entries = await readEntryRange(tx, from, to);
+      const entries = await readEntryRange(tx, from, to, logCache(platform));
       entries.forEach((bytes, i) => {
         // An entry that does not parse was altered in storage: `audit verify` names it; the index skips it.
         const entry = parseEntry(bytes.toString('utf8'));

@@ -1,31 +1,37 @@
 /**
  * Reading the stored log: nodes, roots, proofs, entries and tree heads. Every proof is one query
  * for the few tiles (at most two per tile level) that hold the O(log n) nodes it needs, whatever
- * the size of the log; full tiles, with their levels hashed up, are kept in memory.
+ * the size of the log, with no hashing: full tiles are read with their stored inner levels; only
+ * the partial tiles of the right edge are hashed up. Both are kept in memory (see evaluateAll).
  */
 import { invalid, notFound } from '../platform/errors.ts';
 import type { Queryable } from '../platform/store/store.ts';
 import { consistencyExprs, EMPTY_ROOT, evaluate, inclusionExprs, nodeHash, nodeKey, rootExpr, type HashExpr, type NodeId } from './merkle.ts';
 import { parseEntry, type AuditEntry } from './entries.ts';
-import { asBuffer, currentTreeSize, fetchTiles, readEntriesAt, type LogCache } from './storage.ts';
-import { HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, tileHashes, tileOf } from './tiles.ts';
+import { asBuffer, currentTreeSize, fetchTilesWithInner, readEntriesAt, type LogCache } from './storage.ts';
+import { HASH_SIZE, INNER_HASHES, innerOffset, partialWidth, TILE_HEIGHT, TILE_WIDTH, tileOf, type TileId } from './tiles.ts';
 import type { TreeHead } from './treeHead.ts';
 
 /**
- * A tile with the levels of the subtree it spans hashed up: `levels[0]` its hashes, `levels[k]` the
- * roots of its complete runs of 2^k of them (32 bytes each, one buffer per level). Any perfect node
- * of heights 8·L … 8·L + 7 is one of them; a full tile's levels never change (255 hashes), so the
- * server keeps them.
+ * A tile with the levels of the subtree it spans: `levels[0]` its hashes, `levels[k]` the roots of
+ * its complete runs of 2^k of them (32 bytes each, one buffer per height up to 7). Any perfect node
+ * of heights 8·L … 8·L + 7 is one of them. A full tile's inner levels are stored with it (tiles.ts
+ * innerLevels) and never change, so the server keeps them; a partial tile's (or a full tile's stored
+ * before they were) are hashed up here.
  */
 type TileLevels = Buffer[];
 
-function levelsOf(data: Buffer): TileLevels {
+function levelsOf(data: Buffer, inner: Buffer | null): TileLevels {
   const levels: TileLevels = [data];
-  for (let k = 1; k <= TILE_HEIGHT; k++) {
-    const below = tileHashes(levels[k - 1]);
-    const up: Buffer[] = [];
-    for (let i = 0; i + 1 < below.length; i += 2) up.push(nodeHash(below[i], below[i + 1]));
-    levels.push(Buffer.concat(up));
+  if (inner && data.length === TILE_WIDTH * HASH_SIZE && inner.length === INNER_HASHES * HASH_SIZE) {
+    for (let h = 1; h < TILE_HEIGHT; h++) levels.push(inner.subarray(innerOffset(h) * HASH_SIZE, innerOffset(h + 1) * HASH_SIZE));
+    return levels;
+  }
+  for (let h = 1; h < TILE_HEIGHT; h++) {
+    const below = levels[h - 1];
+    const up = Buffer.allocUnsafe(Math.floor(below.length / (2 * HASH_SIZE)) * HASH_SIZE);
+    for (let i = 0; i < up.length; i += HASH_SIZE) nodeHash(below.subarray(2 * i, 2 * i + HASH_SIZE), below.subarray(2 * i + HASH_SIZE, 2 * i + 2 * HASH_SIZE)).copy(up, i);
+    levels.push(up);
   }
   return levels;
 }
@@ -49,24 +55,34 @@ function placeOf({ level, index }: NodeId): { tile: string; level: number; index
   return { tile: `${tileLevel}/${tileIndex}`, level: tileLevel, index: tileIndex, height, at: (first % TILE_WIDTH) / 2 ** height };
 }
 
-/** Evaluates several expression lists with one fetch of the tiles their nodes lie in. */
-export async function evaluateAll(db: Queryable, lists: readonly (readonly (HashExpr | undefined)[])[], cache?: LogCache): Promise<(Buffer | undefined)[][]> {
+/**
+ * Evaluates several expression lists over the tree of `size` leaves (every node they name lies in
+ * it) with one fetch of the tiles their nodes lie in that are not in memory. A tile is kept in
+ * memory as full, or as a partial tile of the width the tree of `size` has: its first hashes never
+ * change, so every proof against the same tree size (the newest tree head's, mostly) finds the
+ * right edge in memory too.
+ */
+export async function evaluateAll(db: Queryable, size: number, lists: readonly (readonly (HashExpr | undefined)[])[], cache?: LogCache): Promise<(Buffer | undefined)[][]> {
   const places = new Map<string, ReturnType<typeof placeOf>>();
   for (const node of lists.flatMap((list) => nodesOf(list))) places.set(nodeKey(node.level, node.index), placeOf(node));
   const levels = new Map<string, TileLevels>();
-  const missing: { level: number; index: number }[] = [];
+  const missing = new Map<string, TileId & { width: number }>();
+  const cacheKey = (key: string, width: number) => (width === TILE_WIDTH ? key : `${key}.p/${width}`);
   for (const place of places.values()) {
-    if (levels.has(place.tile)) continue;
-    const known = cache?.levels.get(place.tile);
+    if (levels.has(place.tile) || missing.has(place.tile)) continue;
+    const width = Math.floor(size / TILE_WIDTH ** (place.level + 1)) === place.index ? partialWidth(size, place.level) || TILE_WIDTH : TILE_WIDTH;
+    // A tile now full holds the first hashes of the partial one too (tiles only grow).
+    const known = cache?.levels.get(cacheKey(place.tile, width)) ?? (width < TILE_WIDTH ? cache?.levels.get(place.tile) : undefined);
     if (known) levels.set(place.tile, known);
-    else if (!missing.some((m) => m.level === place.level && m.index === place.index)) missing.push({ level: place.level, index: place.index });
+    else missing.set(place.tile, { level: place.level, index: place.index, width });
   }
-  for (const [key, data] of await fetchTiles(db, missing, cache)) {
-    // A partial tile's levels are kept under its width (the right edge, asked for by every proof until the log grows).
-    const partialKey = `${key}.p/${data.length / HASH_SIZE}`;
-    const tileLevels = (data.length < TILE_WIDTH * HASH_SIZE ? cache?.levels.get(partialKey) : undefined) ?? levelsOf(data);
+  const fetched = await fetchTilesWithInner(db, [...missing.values()]);
+  for (const [key, { hashes, inner }] of fetched) {
+    const tileLevels = levelsOf(hashes, inner);
     levels.set(key, tileLevels);
-    cache?.levels.set(data.length === TILE_WIDTH * HASH_SIZE ? key : partialKey, tileLevels);
+    const full = hashes.length === TILE_WIDTH * HASH_SIZE;
+    const width = missing.get(key)!.width;
+    if (full || hashes.length >= width * HASH_SIZE) cache?.levels.set(cacheKey(key, full ? TILE_WIDTH : width), tileLevels);
   }
   const nodes = new Map<string, Buffer>();
   for (const [key, place] of places) {
@@ -77,7 +93,7 @@ export async function evaluateAll(db: Queryable, lists: readonly (readonly (Hash
 }
 
 export async function rootAt(db: Queryable, size: number, cache?: LogCache): Promise<Buffer> {
-  const [[root]] = await evaluateAll(db, [[rootExpr(size)]], cache);
+  const [[root]] = await evaluateAll(db, size, [[rootExpr(size)]], cache);
   return root ?? EMPTY_ROOT;
 }
 
@@ -102,6 +118,7 @@ export async function inclusionProofs(db: Queryable, indexes: readonly number[],
   }
   const paths = await evaluateAll(
     db,
+    treeSize,
     indexes.map((i) => inclusionExprs(i, treeSize)),
     cache,
   );
@@ -115,7 +132,7 @@ export async function inclusionProof(db: Queryable, index: number, treeSize: num
 export async function consistencyProof(db: Queryable, first: number, second: number, cache?: LogCache): Promise<{ first: number; second: number; path: string[] }> {
   if (first > second) throw invalid('invalid-tree-size', `first (${first}) must not be greater than second (${second})`, 'first');
   checkTreeSize(second, await currentTreeSize(db), 'second');
-  const [path] = await evaluateAll(db, [consistencyExprs(first, second)], cache);
+  const [path] = await evaluateAll(db, second, [consistencyExprs(first, second)], cache);
   return { first, second, path: path.map((h) => h!.toString('hex')) };
 }
 

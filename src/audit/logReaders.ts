@@ -4,6 +4,7 @@
  */
 import { findPurpose } from '../agreements/index.ts';
 import { departmentSystems, listDepartments } from '../departments/index.ts';
+import { actorNamesOf } from '../platform/actorNames.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import { invalid } from '../platform/errors.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -47,7 +48,8 @@ export async function readEntry(platform: Platform, principal: Principal, index:
   const stored = await getEntry(platform.store, index, logCache(platform));
   authorize(principal, 'audit:read-entry', entryResource(stored.index, stored.entry));
   await recordRead(platform, principal, { what: 'audit-entry', subject: String(stored.index), holderCode: columnsOf(stored.entry).holderCode ?? undefined });
-  return { index: stored.index, entry: stored.entry, leafHash: hexLeaf(stored.text) };
+  const names = await actorNamesOf(platform, [stored.entry.actor]);
+  return { index: stored.index, entry: stored.entry, actorName: names.get(stored.entry.actor) ?? null, leafHash: hexLeaf(stored.text) };
 }
 
 export interface EntrySearch {
@@ -86,8 +88,10 @@ export async function searchEntries(platform: Platform, principal: Principal, q:
     .join('&');
   await recordRead(platform, principal, { what: 'audit-search', subject: filters || 'all', holderCode: q.holder, count: rows.length });
   const last = rows[rows.length - 1];
+  // Beside the entry, never in it: the entry is what the log's hashes cover.
+  const names = await actorNamesOf(platform, rows.map((r) => r.entry.actor));
   return {
-    items: rows.map((r) => ({ index: r.index, entry: r.entry, leafHash: hexLeaf(r.text) })),
+    items: rows.map((r) => ({ index: r.index, entry: r.entry, actorName: names.get(r.entry.actor) ?? null, leafHash: hexLeaf(r.text) })),
     next: rows.length === limit && last.index > 0 ? last.index : null,
   };
 }

@@ -28,6 +28,7 @@ const EntrySchema = Type.Object({}, { additionalProperties: true, description: '
 const EntryView = Type.Object({
   index: Type.Integer(),
   entry: EntrySchema,
+  actorName: Type.Union([Type.String(), Type.Null()], { description: "The name the entry's actor goes by (a person's, an enterprise's; null for a system): beside the entry, which the hashes cover" }),
   leafHash: Type.String({ description: 'Hex SHA-256(0x00 ‖ RFC 8785 bytes of entry)' }),
 });
 

@@ -97,6 +97,26 @@ export async function fetchTiles(db: Queryable, ids: Iterable<TileId>, cache?: L
   return found;
 }
 
+/** A tile as stored: its hashes, and a full tile's inner levels (null when it has none stored). */
+export interface StoredTile {
+  hashes: Buffer;
+  inner: Buffer | null;
+}
+
+/** Tiles by (level, index) with their inner levels, in one query (what proofs read). */
+export async function fetchTilesWithInner(db: Queryable, ids: readonly TileId[]): Promise<Map<string, StoredTile>> {
+  const found = new Map<string, StoredTile>();
+  if (ids.length === 0) return found;
+  const rows = await db.query<{ level: number; idx: number; hashes: Uint8Array; inner_hashes: Uint8Array | null }>(
+    `select t.level, t.idx, t.hashes, t.inner_hashes from unnest($1::smallint[], $2::bigint[]) as w(level, idx)
+       join audit_tiles t on t.level = w.level and t.idx = w.idx`,
+    [ids.map((t) => t.level), ids.map((t) => t.index)],
+    { name: 'audit.tiles-inner' },
+  );
+  for (const r of rows.rows) found.set(`${r.level}/${Number(r.idx)}`, { hashes: asBuffer(r.hashes), inner: r.inner_hashes ? asBuffer(r.inner_hashes) : null });
+  return found;
+}
+
 /** The tree's edge (partial tiles, right edge, partial bundle) for the state read. */
 export async function loadEdge(db: Queryable, state: StateRow): Promise<TreeEdge> {
   const size = state.tree_size;

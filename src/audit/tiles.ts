@@ -23,9 +23,10 @@ export interface TileId {
   index: number;
 }
 
-/** A tile to store: its hashes, concatenated (32 bytes each, 1–256 of them). */
+/** A tile to store: its hashes, concatenated (32 bytes each, 1–256 of them), and a full tile's inner levels. */
 export interface TileWrite extends TileId {
   hashes: Buffer;
+  inner?: Buffer;
 }
 
 /** `<N>` of a tlog-tiles path: zero-padded groups of three digits, all but the last prefixed with `x`. */
@@ -132,6 +133,33 @@ export function perfectRoot(hashes: readonly Buffer[]): Buffer {
   return level[0];
 }
 
+/** Hashes in a full tile's inner levels: heights 1–7 of its subtree, 128 + 64 + … + 2. */
+export const INNER_HASHES = TILE_WIDTH - 2;
+
+/** Where height `h` (1–7) starts in a full tile's inner levels, in hashes. */
+export const innerOffset = (h: number): number => TILE_WIDTH - 2 ** (TILE_HEIGHT + 1 - h);
+
+/**
+ * The inner levels of a full tile: the roots of its runs of 2, 4, … 128 hashes, height 1 first (254
+ * hashes). Stored with the tile, so that a proof reads the nodes between tile levels instead of
+ * hashing them up from the tile's 256 hashes.
+ */
+export function innerLevels(hashes: Buffer): Buffer {
+  if (hashes.length !== TILE_WIDTH * HASH_SIZE) throw new Error('inner levels are those of a full tile');
+  const inner = Buffer.allocUnsafe(INNER_HASHES * HASH_SIZE);
+  let below = hashes;
+  let at = 0;
+  for (let h = 1; h < TILE_HEIGHT; h++) {
+    const start = at;
+    for (let i = 0; i + 2 * HASH_SIZE <= below.length; i += 2 * HASH_SIZE) {
+      nodeHash(below.subarray(i, i + HASH_SIZE), below.subarray(i + HASH_SIZE, i + 2 * HASH_SIZE)).copy(inner, at);
+      at += HASH_SIZE;
+    }
+    below = inner.subarray(start, at);
+  }
+  return inner;
+}
+
 /** The hashes of a tile's bytes. */
 export const tileHashes = (data: Buffer): Buffer[] => Array.from({ length: Math.floor(data.length / HASH_SIZE) }, (_, i) => data.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
 
@@ -213,7 +241,8 @@ export function integrate(edge: TreeEdge, leaves: readonly Buffer[], records: re
       edges[level].push(hash);
       changed.add(level);
       if (edges[level].length === TILE_WIDTH) {
-        full.push({ level, index: tileOf(node), hashes: Buffer.concat(edges[level]) });
+        const hashes = Buffer.concat(edges[level]);
+        full.push({ level, index: tileOf(node), hashes, inner: innerLevels(hashes) });
         edges[level] = [];
       }
     });

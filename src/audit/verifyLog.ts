@@ -4,7 +4,8 @@
  * checks, in log order:
  * - every entry is present (every full bundle, the partial bundle's parts without a gap), is
  *   canonical RFC 8785 JSON, and hashes to the leaf stored at its index (the level-0 tile);
- * - every stored tile hash above the leaves equals the root of the 256 hashes below it, recomputed;
+ * - every stored tile hash above the leaves equals the root of the 256 hashes below it, recomputed,
+ *   and so does every node of a full tile's stored inner levels (what proofs are read from);
  * - every signed tree head verifies with a log key and its root equals the recomputed root at its
  *   size; the state's root and the signed checkpoint equal the recomputed root of the whole log;
  * - the derived indexes say what the entries say: the postings of holders, departments and types,
@@ -32,7 +33,7 @@ import { consistencyProof, rootAt, toTreeHead } from './log.ts';
 import { Frontier, leafHash, verifyConsistency } from './merkle.ts';
 import { decodePositions, type PostingKind } from './postings.ts';
 import { asBuffer } from './storage.ts';
-import { decodeBundle, HASH_SIZE, TILE_HEIGHT, TILE_WIDTH } from './tiles.ts';
+import { decodeBundle, HASH_SIZE, innerOffset, TILE_HEIGHT, TILE_WIDTH } from './tiles.ts';
 import { treeHeadProblem, type TreeHead } from './treeHead.ts';
 
 /** A tree head as a witness keeps it: the API's JSON, with the log key's JWK when exported by the CLI. */
@@ -200,6 +201,10 @@ async function verifySnapshot(
     }
   };
 
+  // The first stored inner level of a full tile that differs from the recomputed node; reported after
+  // the stream, so that an edited entry or tile hash is named as such (it changes the levels above it too).
+  let innerProblem: VerifyProblem | undefined;
+
   // What the entries say the derived indexes must hold, gathered while streaming.
   const expectedPostings = new Map<number, bigint>();
   const days = new Map<string, { first: number; last: number }>();
@@ -215,7 +220,7 @@ async function verifySnapshot(
     const bundleCount = Math.ceil(treeSize / TILE_WIDTH);
     for (let first = 0; first < bundleCount; first += bundlesPerRead) {
       const last = Math.min(bundleCount, first + bundlesPerRead) - 1;
-      const [bundles, tiles] = await Promise.all([readBundles(db, first, last, treeSize), readTiles(db, first, last)]);
+      const [bundles, { tiles, inner }] = await Promise.all([readBundles(db, first, last, treeSize), readTiles(db, first, last)]);
       for (let b = first; b <= last; b++) {
         const start = b * TILE_WIDTH;
         const count = Math.min(TILE_WIDTH, treeSize - start);
@@ -244,7 +249,11 @@ async function verifySnapshot(
           checkEntry(bytes!, index);
           let completedProblem: VerifyProblem | undefined;
           frontier.append(hash, (height, node, computed) => {
-            if (completedProblem || height === 0 || height % TILE_HEIGHT !== 0) return;
+            if (completedProblem || height === 0) return;
+            if (height % TILE_HEIGHT !== 0) {
+              if (!innerProblem) innerProblem = innerNodeProblem(inner, height, node, computed);
+              return;
+            }
             const level = height / TILE_HEIGHT;
             const tile = tiles.get(`${level}/${Math.floor(node / TILE_WIDTH)}`);
             const at = (node % TILE_WIDTH) * HASH_SIZE;
@@ -267,6 +276,8 @@ async function verifySnapshot(
       }
       options.onProgress?.(Math.min(treeSize, (last + 1) * TILE_WIDTH), treeSize);
     }
+    // A stored inner level that alone differs (the tiles and entries agree): proofs would carry it.
+    if (innerProblem) throw new Found(innerProblem);
     await checkPartialTiles(db, treeSize);
     await checkNothingBeyond(db, treeSize);
     const lost = await heads.beyond(treeSize);
@@ -365,8 +376,8 @@ async function readBundles(db: Queryable, first: number, last: number, treeSize:
   return bundles;
 }
 
-/** The tiles of every level that bundles `first`…`last` reach (keyed `level/index`). */
-async function readTiles(db: Queryable, first: number, last: number): Promise<Map<string, Buffer>> {
+/** The tiles of every level that bundles `first`…`last` reach, and the inner levels of the full ones (keyed `level/index`). */
+async function readTiles(db: Queryable, first: number, last: number): Promise<{ tiles: Map<string, Buffer>; inner: Map<string, Buffer> }> {
   const levels: number[] = [];
   const lows: number[] = [];
   const highs: number[] = [];
@@ -376,12 +387,34 @@ async function readTiles(db: Queryable, first: number, last: number): Promise<Ma
     highs.push(hi);
     if (hi === 0 && level > 0) break;
   }
-  const rows = await db.query<{ level: number; idx: number; hashes: Uint8Array }>(
-    `select t.level, t.idx, t.hashes from unnest($1::smallint[], $2::bigint[], $3::bigint[]) as r(level, lo, hi)
+  const rows = await db.query<{ level: number; idx: number; hashes: Uint8Array; inner_hashes: Uint8Array | null }>(
+    `select t.level, t.idx, t.hashes, t.inner_hashes from unnest($1::smallint[], $2::bigint[], $3::bigint[]) as r(level, lo, hi)
        join audit_tiles t on t.level = r.level and t.idx between r.lo and r.hi`,
     [levels, lows, highs],
   );
-  return new Map(rows.rows.map((r) => [`${r.level}/${Number(r.idx)}`, asBuffer(r.hashes)]));
+  const tiles = new Map<string, Buffer>();
+  const inner = new Map<string, Buffer>();
+  for (const r of rows.rows) {
+    const key = `${r.level}/${Number(r.idx)}`;
+    tiles.set(key, asBuffer(r.hashes));
+    if (r.inner_hashes) inner.set(key, asBuffer(r.inner_hashes));
+  }
+  return { tiles, inner };
+}
+
+/** A full tile's stored inner node at `height` (not a multiple of 8) that is missing or differs from the one recomputed. */
+function innerNodeProblem(inner: Map<string, Buffer>, height: number, node: number, computed: Buffer): VerifyProblem | undefined {
+  const level = Math.floor(height / TILE_HEIGHT);
+  const k = height % TILE_HEIGHT;
+  const tile = Math.floor((node * 2 ** k) / TILE_WIDTH);
+  const stored = inner.get(`${level}/${tile}`);
+  // Tiles written before inner levels were stored (or partial ones) have none: proofs hash them up.
+  if (!stored) return undefined;
+  const at = (innerOffset(k) + (node % (TILE_WIDTH / 2 ** k))) * HASH_SIZE;
+  const have = stored.length >= at + HASH_SIZE ? stored.subarray(at, at + HASH_SIZE) : undefined;
+  if (have?.equals(computed)) return undefined;
+  const { first: from, last: to } = range(height, node);
+  return { index: from, message: `tree node (level ${height}, index ${node}) stored among the inner levels of tile ${level}/${tile} does not match entries ${from}–${to}: it was altered` };
 }
 
 /** Tiles above level 0 hold no more hashes than the tree has complete subtrees of their height. */

@@ -5,7 +5,7 @@ import { catalogRoutes } from './routes.ts';
 
 export const catalogCapability: Capability = {
   name: 'catalog',
-  migrations: [sqlMigration('catalog', '001_catalog', import.meta.url)],
+  migrations: [sqlMigration('catalog', '001_catalog', import.meta.url), sqlMigration('catalog', '002_conditions_en', import.meta.url)],
   routes: catalogRoutes,
   attach: attachLicenseTypeResources,
 };

@@ -37,7 +37,9 @@ export interface CatalogResource {
   dataset: string | null;
   fields: CatalogField[];
   sharingClass: SharingClass;
+  /** The sharing conditions (Chinese), and the same in English (null: not written in English). */
   conditions: string | null;
+  conditionsEn: string | null;
   legalBasis: string | null;
   updateCycle: string;
   accessModes: AccessMode[];
@@ -62,6 +64,7 @@ export interface ResourceInput {
   fields: CatalogField[];
   sharingClass: SharingClass;
   conditions?: string | null;
+  conditionsEn?: string | null;
   legalBasis?: string | null;
   updateCycle: string;
   accessModes: AccessMode[];
@@ -101,6 +104,7 @@ interface ResourceRow {
   fields: CatalogField[];
   sharing_class: SharingClass;
   conditions: string | null;
+  conditions_en: string | null;
   legal_basis: string | null;
   update_cycle: string;
   access_modes: AccessMode[];
@@ -111,7 +115,7 @@ interface ResourceRow {
 }
 
 const COLUMNS = `id, owner_department, title, title_en, description, description_en, license_type, dataset, fields,
-  sharing_class, conditions, legal_basis, update_cycle, access_modes, service_level, version, created_at, updated_at`;
+  sharing_class, conditions, conditions_en, legal_basis, update_cycle, access_modes, service_level, version, created_at, updated_at`;
 
 function toEntry(r: ResourceRow): CatalogEntry {
   return {
@@ -126,6 +130,7 @@ function toEntry(r: ResourceRow): CatalogEntry {
     fields: r.fields,
     sharingClass: r.sharing_class,
     conditions: r.conditions,
+    conditionsEn: r.conditions_en,
     legalBasis: r.legal_basis,
     updateCycle: r.update_cycle,
     accessModes: r.access_modes,
@@ -191,6 +196,8 @@ export function validateResource(input: ResourceInput, typeFields: TypeFields | 
     description: input.description ?? '',
     descriptionEn: input.descriptionEn ?? '',
     conditions: blank(input.conditions) ? null : input.conditions,
+    // English conditions without the Chinese ones would be shown to no one: they go with them.
+    conditionsEn: blank(input.conditions) || blank(input.conditionsEn) ? null : input.conditionsEn,
     legalBasis: blank(input.legalBasis) ? null : input.legalBasis,
     serviceLevel: input.serviceLevel ?? {},
     fields: fields.map((f) => ({
@@ -245,8 +252,8 @@ export async function createResource(
     const row = await tx.query<ResourceRow>(
       `insert into catalog_resources (id, owner_department, title, title_en, description, description_en, license_type, dataset, fields,
                                       sharing_class, conditions, legal_basis, update_cycle, access_modes, service_level, version,
-                                      created_by, updated_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)
+                                      created_by, updated_by, conditions_en)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, $17)
        on conflict do nothing
        returning ${COLUMNS}`,
       [
@@ -266,6 +273,7 @@ export async function createResource(
         r.accessModes,
         JSON.stringify(r.serviceLevel),
         actor,
+        r.conditionsEn,
       ],
     );
     if (row.rows.length === 0) throw (await clashes()) ?? conflict('resource-exists', `the catalog already has a resource ${id}`, '/id');
@@ -287,6 +295,7 @@ const editable = (r: CatalogResource | ResourceInput) => ({
   fields: r.fields,
   sharingClass: r.sharingClass,
   conditions: r.conditions ?? null,
+  conditionsEn: r.conditionsEn ?? null,
   legalBasis: r.legalBasis ?? null,
   updateCycle: r.updateCycle,
   accessModes: r.accessModes,
@@ -322,7 +331,7 @@ export async function updateResource(
     const row = await tx.query<ResourceRow>(
       `update catalog_resources set title = $2, title_en = $3, description = $4, description_en = $5, dataset = $6, fields = $7,
               sharing_class = $8, conditions = $9, legal_basis = $10, update_cycle = $11, access_modes = $12, service_level = $13,
-              version = version + 1, updated_at = now(), updated_by = $14
+              version = version + 1, updated_at = now(), updated_by = $14, conditions_en = $15
         where id = $1 returning ${COLUMNS}`,
       [
         id,
@@ -339,6 +348,7 @@ export async function updateResource(
         r.accessModes,
         JSON.stringify(r.serviceLevel),
         actor,
+        r.conditionsEn,
       ],
     );
     const entry = toEntry(row.rows[0]);

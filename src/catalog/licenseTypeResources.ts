@@ -20,8 +20,9 @@ function resourceClass(fields: readonly CatalogField[]): SharingClass {
   return classes.has('conditional') ? 'conditional' : classes.has('unconditional') ? 'unconditional' : 'not-shared';
 }
 
-// In the provider's words, in Chinese like the rest of what it writes in the catalog (one text, not two languages joined).
+// In the provider's words, in Chinese, and in English for readers of the English console (two texts, not two languages joined).
 const CONDITIONS = '仅限申请部门依法履行职责所需；只使用协议授予的字段，用于协议载明的用途；不得向第三方提供。';
+const CONDITIONS_EN = 'Only as the requesting department needs to perform its statutory duties; only the fields the agreement grants, for the purpose it states; never passed on to a third party.';
 
 const typeFieldsFrom = (type: TypeFacts): TypeFields => new Map(type.fields.map((f) => [f.name, { title: f.title, titleEn: f.titleEn }]));
 
@@ -51,6 +52,7 @@ export async function syncLicenseTypeResource(platform: Platform, tx: Queryable,
         fields,
         sharingClass,
         conditions: sharingClass === 'conditional' ? CONDITIONS : null,
+        conditionsEn: sharingClass === 'conditional' ? CONDITIONS_EN : null,
         legalBasis: type.legalBasis ?? (sharingClass === 'not-shared' ? type.name : null),
         updateCycle: 'realtime',
         accessModes: ['query', 'subscription', 'bulk'],
@@ -71,6 +73,7 @@ export async function syncLicenseTypeResource(platform: Platform, tx: Queryable,
       fields,
       sharingClass,
       conditions: current.conditions ?? (sharingClass === 'conditional' ? CONDITIONS : null),
+      conditionsEn: current.conditions === null ? (sharingClass === 'conditional' ? CONDITIONS_EN : null) : current.conditionsEn,
       legalBasis: current.legalBasis ?? type.legalBasis,
       reason: `license type ${type.key} ${type.version} published`,
     },

@@ -52,6 +52,7 @@ export function demoCatalog(d: DemoCatalogDepartments): DemoResource[] {
       ],
       sharingClass: 'conditional',
       conditions: '仅限社会保险、税收征管与信用监管用途；不含个人参保明细。',
+      conditionsEn: 'Only for social insurance, tax administration and credit supervision; no individual contribution details.',
       legalBasis: '《中华人民共和国社会保险法》；《政务数据共享条例》',
       updateCycle: 'monthly',
       accessModes: ['query'],

@@ -159,7 +159,7 @@ export const EXAMPLES: OpenApiDocumentation['examples'] = {
   postPeopleByUsernameEnable: { request: { summary: 'No body fields', value: {} } },
   postCatalog: { request: { summary: 'The tax office’s tax credit rating', value: { id: 'tax-credit-rating', ...RESOURCE } } },
   putCatalogById: { request: { summary: 'The resource, monthly from now on', value: { ...RESOURCE, updateCycle: 'monthly' } } },
-  patchCatalogById: { request: { summary: 'Shared on conditions from now on', value: { sharingClass: 'conditional', conditions: '仅限税收征管、信用监管用途' } } },
+  patchCatalogById: { request: { summary: 'Shared on conditions from now on', value: { sharingClass: 'conditional', conditions: '仅限税收征管、信用监管用途', conditionsEn: 'Only for tax administration and credit supervision' } } },
   postAgreements: {
     request: {
       summary: 'The tax office asks for business licenses',

@@ -24,14 +24,14 @@ export function demoDepartments(): (Department & { key: string; roles: string[];
     system,
   });
   return [
-    gov('coordinator', '山东省大数据局', 'Shandong Big Data Bureau (coordination office)', ['coordinator'], 'Sharing coordination console'),
-    gov('samr', '山东省市场监督管理局', 'Shandong Administration for Market Regulation', ['issuer', 'consumer'], 'Market entity registration system'),
-    gov('tax', '国家税务总局山东省税务局', 'Shandong Provincial Tax Service', ['consumer'], 'Golden Tax system'),
-    gov('hrss', '山东省人力资源和社会保障厅', 'Shandong Department of Human Resources and Social Security', ['consumer'], 'Social insurance registration system'),
-    gov('police', '山东省公安厅', 'Shandong Public Security Department', ['consumer'], 'Public security business system'),
-    gov('housing', '山东省住房和城乡建设厅', 'Shandong Department of Housing and Urban-Rural Development', ['consumer'], 'Construction market supervision system'),
-    gov('health', '山东省卫生健康委员会', 'Shandong Health Commission', ['consumer'], 'Food safety risk monitoring system'),
-    gov('education', '山东省教育厅', 'Shandong Department of Education', ['consumer'], 'School canteen supervision system'),
+    gov('coordinator', '山东省大数据局', 'Shandong Big Data Bureau (coordination office)', ['coordinator'], '共享协调管理平台'),
+    gov('samr', '山东省市场监督管理局', 'Shandong Administration for Market Regulation', ['issuer', 'consumer'], '市场主体登记系统'),
+    gov('tax', '国家税务总局山东省税务局', 'Shandong Provincial Tax Service', ['consumer'], '金税系统'),
+    gov('hrss', '山东省人力资源和社会保障厅', 'Shandong Department of Human Resources and Social Security', ['consumer'], '社会保险登记系统'),
+    gov('police', '山东省公安厅', 'Shandong Public Security Department', ['consumer'], '公安业务系统'),
+    gov('housing', '山东省住房和城乡建设厅', 'Shandong Department of Housing and Urban-Rural Development', ['consumer'], '建筑市场监管系统'),
+    gov('health', '山东省卫生健康委员会', 'Shandong Health Commission', ['consumer'], '食品安全风险监测系统'),
+    gov('education', '山东省教育厅', 'Shandong Department of Education', ['consumer'], '学校食堂监管系统'),
     {
       key: 'bank',
       code: generateCreditCode({ registrationAuthority: '9', category: '1', divisionCode: '370100', random }),
@@ -40,7 +40,7 @@ export function demoDepartments(): (Department & { key: string; roles: string[];
       level: 'province' as const,
       region: DEMO_PROVINCE.code,
       roles: ['consumer'],
-      system: 'Corporate account opening system',
+      system: '对公开户系统',
     },
   ];
 }

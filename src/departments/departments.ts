@@ -83,6 +83,13 @@ export async function departmentNames(db: Queryable, codes: readonly string[]): 
   return new Map(rows.rows.map((r) => [r.code, r.name]));
 }
 
+/** The names of departments' systems, by client id (disabled ones too: they still did what they did). */
+export async function clientNames(db: Queryable, clientIds: readonly string[]): Promise<Map<string, string>> {
+  if (clientIds.length === 0) return new Map();
+  const rows = await db.query<{ client_id: string; name: string }>('select client_id, name from clients where client_id = any($1::text[])', [[...new Set(clientIds)]]);
+  return new Map(rows.rows.map((r) => [r.client_id, r.name]));
+}
+
 export async function getDepartment(db: Queryable, code: string): Promise<Department> {
   const department = await findDepartment(db, code);
   if (!department) throw notFound('department-not-found', `no department with code ${code}`);
@@ -109,7 +116,8 @@ export async function insertClient(
   const department = await getDepartment(db, input.departmentCode);
   const clientId = input.clientId ?? `cb-${randomBytes(9).toString('base64url')}`;
   const clientSecret = input.secret ?? newClientSecret();
-  const name = input.name ?? `${department.nameEn} system`;
+  // A name as clerks and enterprises read it (the usage log), unless the operator gave one.
+  const name = input.name ?? `${department.name}业务系统`;
   await db.query(
     'insert into clients (client_id, department_code, name, secret_hash, roles) values ($1, $2, $3, $4, $5)',
     [clientId, department.code, name, await hashSecret(clientSecret), roles],

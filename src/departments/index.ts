@@ -5,7 +5,7 @@ import type { Queryable } from '../platform/store/store.ts';
 import { authorize } from '../policy/index.ts';
 import { departmentOfClient, getClient, insertClient, insertDepartment, listClientRecords, listClients, type Client, type ClientRecord, type Department } from './departments.ts';
 
-export { ROLES, departmentNames, disableClient, enableClient, findDepartment, getDepartment, listDepartments, rotateClientSecret } from './departments.ts';
+export { ROLES, clientNames, departmentNames, disableClient, enableClient, findDepartment, getDepartment, listDepartments, rotateClientSecret } from './departments.ts';
 export type { Client, ClientRecord, Department, Role } from './departments.ts';
 export type { ClientEvent } from './events.ts';
 

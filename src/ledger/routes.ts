@@ -40,6 +40,7 @@ const StatementSchema = Type.Object({
     Type.Object({
       kind: Type.Union([Type.Literal('lookup'), Type.Literal('correction')]),
       resourceId: Nullable(Type.String()),
+      resource: Nullable(Type.Object({ title: Type.String(), titleEn: Type.String() }, { description: "The resource's titles in the catalog: what a reader reads" })),
       counterparty: Party,
       records: Type.Integer(),
       debits: Fen('Debits'),

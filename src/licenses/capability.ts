@@ -1,11 +1,11 @@
 import type { Capability } from '../platform/capability.ts';
 import type { Platform } from '../platform/platform.ts';
 import { sqlMigration } from '../platform/store/migrate.ts';
-import { CURRENT_LICENSE_CHANGES, currentLicenses } from './currentLicenses.ts';
+import { CURRENT_LICENSE_CHANGES, currentLicenses } from './registry/currentLicenses.ts';
 import type { LicenseEvent } from './events.ts';
 import { expireDueLicenses } from './index.ts';
 import { licenseRoutes } from './routes.ts';
-import { verificationTally } from './verificationTally.ts';
+import { verificationTally } from './verification/verificationTally.ts';
 
 /**
  * Every process forgets a remembered license once a change to it commits (see currentLicenses):

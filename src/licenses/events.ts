@@ -1,7 +1,7 @@
 /** The licenses capability's events: what other capabilities (the outbox, the audit log) receive. */
 import { clientOfActor, type DomainEvent } from '../platform/events.ts';
-import type { LicenseEvent as LifecycleEvent, LicenseStatus } from './lifecycle.ts';
-import type { LicenseData } from './licenseData.ts';
+import type { LicenseEvent as LifecycleEvent, LicenseStatus } from './lifecycle/lifecycle.ts';
+import type { LicenseData } from './lifecycle/licenseData.ts';
 
 export interface LicenseChange {
   identifier: string;

@@ -1,6 +1,7 @@
 // The licenses capability (its facade): issuance, lifecycle, versions, credentials, status lists,
 // verification, QR codes and keys. Every function that reads or changes a license takes the
 // principal and decides through the policies; verification is public by design.
+import { actorNamesOf, nameIn } from '../platform/actorNames.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
 import type { KeyPurpose } from '../platform/crypto/keyStore.ts';
 import { DomainError, invalid } from '../platform/errors.ts';
@@ -11,34 +12,34 @@ import type { Queryable } from '../platform/store/store.ts';
 import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { getDepartment } from '../departments/index.ts';
 import { findLicenseType, licenseTypeRegistry } from '../standards/index.ts';
-import { issueInBulk, type ValidatedLicense } from './bulk.ts';
+import { issueInBulk, type ValidatedLicense } from './lifecycle/bulk.ts';
 import { importLicenses, resolveIssuer, type ImportOptions, type ImportProgress, type ImportSummary } from './import/importer.ts';
-import { licenseFacts, prepareLicenseData } from './licenseData.ts';
-import { checkHolder } from './licenseRecords.ts';
+import { licenseFacts, prepareLicenseData } from './lifecycle/licenseData.ts';
+import { checkHolder } from './lifecycle/licenseRecords.ts';
 import { actingDepartment, authorizeImport, authorizeIssuing, licenseEntity } from './licenses.ts';
-import { inlineSigner } from './signing.ts';
-import * as records from './licenseRecords.ts';
-import type { LifecycleChange } from './lifecycle.ts';
-import { holderNameOf as registryHolderName, listRegistry, type RegistryPage, type RegistryQuery } from './registry.ts';
-import { statusListsOf } from './statusLists.ts';
-import { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
-import { printedLicensePdf } from './print.ts';
-import { licenseQrPng } from './qr.ts';
-import { verificationTally } from './verificationTally.ts';
-import { discloseOnly, verificationContext, verifyLicenseCredential, type Disclosure, type VerificationResult } from './verifyLicense.ts';
+import { inlineSigner } from './credentials/signing.ts';
+import * as records from './lifecycle/licenseRecords.ts';
+import type { LifecycleChange } from './lifecycle/lifecycle.ts';
+import { holderNamesOf as registryHolderNames, listRegistry, type RegistryPage, type RegistryQuery } from './registry/registry.ts';
+import { statusListsOf } from './statusLists/statusLists.ts';
+import { isVerificationCode, verificationCode, verificationUrl } from './verification/verificationCode.ts';
+import { printedLicensePdf } from './verification/print.ts';
+import { licenseQrPng } from './verification/qr.ts';
+import { verificationTally } from './verification/verificationTally.ts';
+import { discloseOnly, verificationContext, verifyLicenseCredential, type Disclosure, type VerificationResult } from './verification/verifyLicense.ts';
 
-export { STATUS_LIST_SIZE, statusListsOf } from './statusLists.ts';
+export { STATUS_LIST_SIZE, statusListsOf } from './statusLists/statusLists.ts';
 export { isLicenseEvent, type LicenseChange, type LicenseEvent, type LicensesEvent, type VerificationEvent } from './events.ts';
-export type { IssueRequest, License, LicenseVersion } from './licenseRecords.ts';
-export type { LicenseStatus } from './lifecycle.ts';
-import type { LicenseStatus } from './lifecycle.ts';
-export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verifyLicense.ts';
-export { isVerificationCode, verificationCode, verificationUrl } from './verificationCode.ts';
-export { creditCodeFailure, readsAsCreditCode, verifyHolder, type HolderLicenseVerdict, type HolderVerification } from './verifyHolder.ts';
-export { verificationTally } from './verificationTally.ts';
-export { presentCredential, parseCredential } from './credential.ts';
-export { countLicensesOfTypes, currentLicenseOfHolder, currentVersionsOf, currentVersionsPage, versionIdentifiers, type CurrentVersionRow } from './currentVersions.ts';
-export { currentLicenses, findCurrentLicense, findVersionCredential, issuersOfHolder, type CurrentLicense } from './currentLicenses.ts';
+export type { IssueRequest, License, LicenseVersion } from './lifecycle/licenseRecords.ts';
+export type { LicenseStatus } from './lifecycle/lifecycle.ts';
+import type { LicenseStatus } from './lifecycle/lifecycle.ts';
+export { verificationContext, verifyLicenseCredential, type VerificationResult } from './verification/verifyLicense.ts';
+export { isVerificationCode, verificationCode, verificationUrl } from './verification/verificationCode.ts';
+export { creditCodeFailure, readsAsCreditCode, verifyHolder, type HolderLicenseVerdict, type HolderVerification } from './verification/verifyHolder.ts';
+export { verificationTally } from './verification/verificationTally.ts';
+export { presentCredential, parseCredential } from './credentials/credential.ts';
+export { countLicensesOfTypes, currentLicenseOfHolder, currentVersionsOf, currentVersionsPage, versionIdentifiers, type CurrentVersionRow } from './registry/currentVersions.ts';
+export { currentLicenses, findCurrentLicense, findVersionCredential, issuersOfHolder, type CurrentLicense } from './registry/currentLicenses.ts';
 export {
   closeLicenseImports,
   IMPORT_FORMATS,
@@ -49,8 +50,8 @@ export {
   startLicenseImport,
   type ImportJobView,
   type StartImport,
-} from './importJobs.ts';
-export { REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry.ts';
+} from './import/importJobs.ts';
+export { REGISTRY_DEFAULT_LIMIT, REGISTRY_MAX_LIMIT, REGISTRY_NAME_MAX, type RegistryItem, type RegistryPage, type RegistryQuery } from './registry/registry.ts';
 
 /** A license as its issuer, the coordination office and its holder see it: with its verification link (and code). */
 export type LicenseView = records.License & { verificationUrl: string };
@@ -116,9 +117,12 @@ export async function listLicenses(platform: Platform, principal: Principal, que
   return page;
 }
 
+/** The names holders go by on their newest licenses, by holder code, in one query (a holder without a license is left out). */
+export const holderNamesOf = (platform: Platform, holderCodes: readonly string[]): Promise<Map<string, string>> =>
+  registryHolderNames(platform.store, holderCodes, licenseTypeRegistry(platform).all().map((t) => t.key));
+
 /** The name a holder goes by on its newest license (the console greets a signed-in enterprise by it). */
-export const holderNameOf = (platform: Platform, holderCode: string): Promise<string | undefined> =>
-  registryHolderName(platform.store, holderCode, licenseTypeRegistry(platform).all().map((t) => t.key));
+export const holderNameOf = async (platform: Platform, holderCode: string): Promise<string | undefined> => (await holderNamesOf(platform, [holderCode])).get(holderCode);
 
 /** How many licenses of each type and status a department issued (all departments' without one): the monthly report's sections per type. */
 export async function licenseCountsByType(platform: Platform, issuerCode?: string): Promise<{ type: string; status: LicenseStatus; count: number }[]> {
@@ -151,21 +155,24 @@ export async function heldLicenses(platform: Platform, principal: Principal, hol
   return (await records.listHolderLicenses(platform.store, holderCode, HELD_LICENSES_MAX)).map((license) => withLink(platform, license));
 }
 
-/** Every version of a license, oldest first; versions are immutable. */
-export async function licenseVersions(platform: Platform, principal: Principal, identifier: string): Promise<records.LicenseVersion[]> {
+/** Every version of a license, oldest first; versions are immutable. Who made each, by name beside the actor. */
+export async function licenseVersions(platform: Platform, principal: Principal, identifier: string): Promise<(records.LicenseVersion & { createdByName: string | null })[]> {
   await authorizeRead(platform, principal, identifier);
   const versions = await records.listVersions(platform.store, identifier);
   if (principal.kind === 'person') {
     const row = await records.findLicenseRow(platform.store, identifier);
     await recordRead(platform, principal, { what: 'license-versions', subject: identifier, holderCode: row.holder_code, licenseType: row.type_key, count: versions.length });
   }
-  return versions;
+  const names = await actorNamesOf(platform, versions.map((v) => v.createdBy));
+  return versions.map((v) => ({ ...v, createdByName: nameIn(names, v.createdBy) }));
 }
 
-/** The lifecycle events of a license, oldest first. */
+/** The lifecycle events of a license, oldest first, each actor's name beside it. */
 export async function licenseHistory(platform: Platform, principal: Principal, identifier: string) {
   await authorizeRead(platform, principal, identifier);
-  return records.listEvents(platform.store, identifier);
+  const events = await records.listEvents(platform.store, identifier);
+  const names = await actorNamesOf(platform, events.map((e) => e.actor));
+  return events.map((e) => ({ ...e, actorName: nameIn(names, e.actor) }));
 }
 
 /**

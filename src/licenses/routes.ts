@@ -23,8 +23,8 @@ import {
   verifyHolder,
   verifyIdentifier,
 } from './index.ts';
-import { licenseImportRoutes } from './importRoutes.ts';
-import { licenseQrPng, licenseQrSvg } from './qr.ts';
+import { licenseImportRoutes } from './import/importRoutes.ts';
+import { licenseQrPng, licenseQrSvg } from './verification/qr.ts';
 
 const Identifier = Type.Object({ identifier: Type.String({ description: 'GB/T 36904 e-license identifier (any version)' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
@@ -246,6 +246,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
               credential: Type.String(),
               createdAt: Type.String(),
               createdBy: Type.Union([Type.String(), Type.Null()]),
+              createdByName: Type.Union([Type.String(), Type.Null()], { description: 'Who made the version, by name (a member of staff, an enterprise, a system), when they have one' }),
             }),
           ),
         },
@@ -270,6 +271,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
               event: Type.String(),
               reason: Type.Union([Type.String(), Type.Null()]),
               actor: Type.Union([Type.String(), Type.Null()]),
+              actorName: Type.Union([Type.String(), Type.Null()], { description: 'The actor by name (a member of staff, an enterprise, a system), when they have one' }),
               at: Type.String(),
             }),
           ),
@@ -413,7 +415,22 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = 
 
   app.get(
     '/.well-known/jwks.json',
-    { schema: { tags: ['verification'], summary: 'Public keys of license issuers, of the status lists and of event deliveries (JWKS)' } },
+    {
+      schema: {
+        tags: ['verification'],
+        summary: 'Public keys of license issuers, of the status lists and of event deliveries (JWKS)',
+        response: {
+          200: Type.Object({
+            keys: Type.Array(
+              Type.Object(
+                { kty: Type.String(), kid: Type.Optional(Type.String()), alg: Type.Optional(Type.String()), use: Type.Optional(Type.String()), crv: Type.Optional(Type.String()), x: Type.Optional(Type.String()) },
+                { additionalProperties: true, description: 'A public JWK (RFC 7517): other members as the key type has them' },
+              ),
+            ),
+          }),
+        },
+      },
+    },
     async () => {
       // The status list key is otherwise created when the first list is served: publish it before that,
       // or a verifier holding this JWKS cannot check the first status list it fetches.

@@ -12,6 +12,7 @@ import { findActiveGrant, PURPOSES } from '../agreements/index.ts';
 import { findDepartment } from '../departments/index.ts';
 import { amendLicense, amendLicenseOnFinalDecision, findCurrentLicense, findVersionCredential, parseCredential, presentCredential } from '../licenses/index.ts';
 import { coordinationOffices, notify, type NotificationInput } from '../notifications/index.ts';
+import { actorNamesOf } from '../platform/actorNames.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { recordRead } from '../platform/reads.ts';
@@ -56,6 +57,8 @@ export interface EvidenceFile {
   size: number;
   sha256: string;
   addedBy: string;
+  /** The name the actor goes by (people and enterprises; null for a system): what a reader reads. */
+  addedByName: string | null;
   addedAt: string;
 }
 
@@ -63,6 +66,7 @@ export interface HistoryEntry {
   event: string;
   status: ObjectionStatus;
   actor: string;
+  actorName: string | null;
   reason: string | null;
   data: Record<string, unknown> | null;
   at: string;
@@ -80,6 +84,8 @@ export interface Objection {
   issuerCode: string;
   objector: { kind: 'department' | 'holder'; department: string | null; holderCode: string | null };
   objectedBy: string;
+  /** The name the objector's actor goes by (a person's, an enterprise's; null for a system). */
+  objectedByName: string | null;
   fields: string[];
   reason: string;
   evidenceText: string | null;
@@ -92,7 +98,7 @@ export interface Objection {
   /** The issuer's answer (accept or reject); null while unanswered, and for an overdue one decided by the coordination office. */
   answeredAt: string | null;
   answeredOnTime: boolean | null;
-  decision: { decision: 'accept' | 'reject'; reason: string | null; decidedBy: string; decidedAt: string; byCoordinationOffice: boolean } | null;
+  decision: { decision: 'accept' | 'reject'; reason: string | null; decidedBy: string; decidedByName: string | null; decidedAt: string; byCoordinationOffice: boolean } | null;
   escalation: { kind: 'objector' | 'overdue'; reason: string | null; at: string } | null;
   /** The new version an accepted objection made. */
   amendment: { identifier: string; version: number } | null;
@@ -163,6 +169,7 @@ function toObjection(r: Row, evidence: EvidenceFile[], now: Date): Objection {
     issuerCode: r.issuer_code,
     objector: { kind: r.objector_kind, department: r.objector_department, holderCode: r.objector_holder },
     objectedBy: r.objected_by,
+    objectedByName: null,
     fields: r.fields,
     reason: r.reason,
     evidenceText: r.evidence_text,
@@ -178,6 +185,7 @@ function toObjection(r: Row, evidence: EvidenceFile[], now: Date): Objection {
           decision: r.decision,
           reason: r.decision_reason,
           decidedBy: r.decided_by ?? 'system',
+          decidedByName: null,
           decidedAt: r.decided_at!.toISOString(),
           byCoordinationOffice: r.escalated_at !== null && r.decided_at !== null && r.decided_at.getTime() >= r.escalated_at.getTime(),
         }
@@ -206,7 +214,7 @@ interface EvidenceRow {
   added_by: string;
   added_at: Date;
 }
-const toEvidence = (e: EvidenceRow): EvidenceFile => ({ n: e.n, name: e.name, contentType: e.content_type, size: e.size, sha256: e.sha256, addedBy: e.added_by, addedAt: e.added_at.toISOString() });
+const toEvidence = (e: EvidenceRow): EvidenceFile => ({ n: e.n, name: e.name, contentType: e.content_type, size: e.size, sha256: e.sha256, addedBy: e.added_by, addedByName: null, addedAt: e.added_at.toISOString() });
 
 async function evidenceOf(db: Queryable, ids: string[]): Promise<Map<string, EvidenceFile[]>> {
   const byId = new Map<string, EvidenceFile[]>(ids.map((id) => [id, []]));
@@ -221,12 +229,30 @@ async function history(db: Queryable, id: string): Promise<HistoryEntry[]> {
     'select event, status, actor, reason, data, at from objection_history where objection_id = $1 order by id',
     [id],
   );
-  return rows.rows.map((h) => ({ ...h, at: h.at.toISOString() }));
+  return rows.rows.map((h) => ({ ...h, actorName: null, at: h.at.toISOString() }));
 }
 
-async function view(db: Queryable, id: string, now: Date): Promise<Objection> {
+/** Objections with the names of the people (and enterprises) they name beside the actors: what a clerk reads. */
+async function named(platform: Platform, objections: Objection[]): Promise<Objection[]> {
+  const names = await actorNamesOf(
+    platform,
+    objections.flatMap((o) => [o.objectedBy, o.decision?.decidedBy, ...o.evidence.map((e) => e.addedBy), ...(o.history ?? []).map((h) => h.actor)]),
+  );
+  const name = (actor: string) => names.get(actor) ?? null;
+  return objections.map((o) => ({
+    ...o,
+    objectedByName: name(o.objectedBy),
+    decision: o.decision && { ...o.decision, decidedByName: name(o.decision.decidedBy) },
+    evidence: o.evidence.map((e) => ({ ...e, addedByName: name(e.addedBy) })),
+    ...(o.history ? { history: o.history.map((h) => ({ ...h, actorName: name(h.actor) })) } : {}),
+  }));
+}
+
+async function view(platform: Platform, id: string, now: Date): Promise<Objection> {
+  const db = platform.store;
   const r = await loadRow(db, id);
-  return { ...toObjection(r, (await evidenceOf(db, [id])).get(id)!, now), history: await history(db, id) };
+  const [objection] = await named(platform, [{ ...toObjection(r, (await evidenceOf(db, [id])).get(id)!, now), history: await history(db, id) }]);
+  return objection;
 }
 
 /** A step's text, in both languages. */
@@ -418,7 +444,7 @@ export async function submitObjection(platform: Platform, principal: Principal, 
     });
     return id;
   });
-  return view(platform.store, id, now);
+  return view(platform, id, now);
 }
 
 /** The version number an older identifier names (its credential says it). */
@@ -432,7 +458,7 @@ async function versionOf(db: Queryable, identifier: string, fallback: number): P
 export async function readObjection(platform: Platform, principal: Principal, id: string, now: Date = new Date()): Promise<Objection> {
   const r = await loadRow(platform.store, id);
   authorize(principal, 'objection:read', objectionEntity(r));
-  return view(platform.store, id, now);
+  return view(platform, id, now);
 }
 
 export interface ObjectionQuery {
@@ -483,7 +509,7 @@ export async function listObjections(platform: Platform, principal: Principal, q
   // The SQL scope and the policies agree; asking the policies per row keeps them the only judge.
   const visible = page.filter((r) => decide(principal, 'objection:read', objectionEntity(r)).allowed);
   const evidence = await evidenceOf(platform.store, visible.map((r) => r.id));
-  return { items: visible.map((r) => toObjection(r, evidence.get(r.id)!, now)), nextCursor: rows.rows.length > limit ? encodeListCursor(page[page.length - 1]) : null };
+  return { items: await named(platform, visible.map((r) => toObjection(r, evidence.get(r.id)!, now))), nextCursor: rows.rows.length > limit ? encodeListCursor(page[page.length - 1]) : null };
 }
 
 /** The objector adds an evidence file (kept with its SHA-256) while the objection is not final. */
@@ -498,14 +524,14 @@ export async function addEvidence(
   if (file.content.length > MAX_EVIDENCE_BYTES) {
     throw new DomainError('too-large', 'evidence-too-large', `an evidence file is at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB`, { details: { maxBytes: MAX_EVIDENCE_BYTES } });
   }
-  return platform.store.transaction(async (tx) => {
+  const added = await platform.store.transaction(async (tx) => {
     const r = await loadRow(tx, id, true);
     authorize(principal, 'objection:add-evidence', objectionEntity(r));
     if (r.final || r.status === 'accepted') throw conflict('objection-closed', `the objection is ${r.status}${r.final ? ' (final)' : ''}: no more evidence`, undefined, { status: r.status });
     const count = (await tx.query<{ n: number }>('select coalesce(max(n), 0)::int as n from objection_evidence where objection_id = $1', [id])).rows[0].n;
     if (count >= MAX_EVIDENCE_FILES) throw conflict('too-many-evidence-files', `an objection keeps at most ${MAX_EVIDENCE_FILES} evidence files`);
     const sha256 = createHash('sha256').update(file.content).digest('hex');
-    const added = await tx.query<EvidenceRow>(
+    const inserted = await tx.query<EvidenceRow>(
       `insert into objection_evidence (objection_id, n, name, content_type, size, sha256, content, added_by, added_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${EVIDENCE_COLUMNS}`,
       [id, count + 1, file.name, file.contentType, file.content.length, sha256, file.content, actorOf(principal), now],
@@ -518,8 +544,9 @@ export async function addEvidence(
       data: { n: count + 1, name: file.name, contentType: file.contentType, size: file.content.length, sha256 },
       at: now,
     });
-    return toEvidence(added.rows[0]);
+    return toEvidence(inserted.rows[0]);
   });
+  return { ...added, addedByName: (await actorNamesOf(platform, [added.addedBy])).get(added.addedBy) ?? null };
 }
 
 /** An evidence file, for the parties (and the coordination office). */
@@ -610,7 +637,7 @@ export async function decideObjection(platform: Platform, principal: Principal, 
       coordinator: final,
     });
   });
-  return view(platform.store, id, now);
+  return view(platform, id, now);
 }
 
 /** The objector escalates a rejection to the coordination office, once. */
@@ -627,7 +654,7 @@ export async function escalateObjection(platform: Platform, principal: Principal
     );
     await record(platform, tx, updated.rows[0], { events: ['objections.escalated'], notice: 'escalated', actor: actorOf(principal), reason, data: { kind: 'objector' }, at: now, coordinator: true });
   });
-  return view(platform.store, id, now);
+  return view(platform, id, now);
 }
 
 /**

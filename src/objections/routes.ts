@@ -30,6 +30,7 @@ const EvidenceSchema = Type.Object({
   size: Type.Integer({ description: 'Bytes' }),
   sha256: Type.String({ description: 'SHA-256 of the file, hex' }),
   addedBy: Type.String(),
+  addedByName: Nullable(Type.String({ description: 'The name the actor goes by: a person’s, an enterprise’s (null for a system)' })),
   addedAt: Type.String(),
 });
 
@@ -44,6 +45,7 @@ const ObjectionSchema = Type.Object({
   issuerCode: Type.String({ description: 'The issuing department, who answers' }),
   objector: Type.Object({ kind: Type.Union([Type.Literal('department'), Type.Literal('holder')]), department: Nullable(Type.String()), holderCode: Nullable(Type.String()) }),
   objectedBy: Type.String(),
+  objectedByName: Nullable(Type.String({ description: 'The name the objector goes by: a person’s, an enterprise’s (null for a system)' })),
   fields: Type.Array(Type.String()),
   reason: Type.String(),
   evidenceText: Nullable(Type.String()),
@@ -59,6 +61,7 @@ const ObjectionSchema = Type.Object({
       decision: Type.Union([Type.Literal('accept'), Type.Literal('reject')]),
       reason: Nullable(Type.String()),
       decidedBy: Type.String(),
+      decidedByName: Nullable(Type.String()),
       decidedAt: Type.String(),
       byCoordinationOffice: Type.Boolean(),
     }),
@@ -69,7 +72,7 @@ const ObjectionSchema = Type.Object({
   updatedAt: Type.String(),
   history: Type.Optional(
     Type.Array(
-      Type.Object({ event: Type.String(), status: Status, actor: Type.String(), reason: Nullable(Type.String()), data: Nullable(Type.Object({}, { additionalProperties: true })), at: Type.String() }),
+      Type.Object({ event: Type.String(), status: Status, actor: Type.String(), actorName: Nullable(Type.String()), reason: Nullable(Type.String()), data: Nullable(Type.Object({}, { additionalProperties: true })), at: Type.String() }),
     ),
   ),
 });

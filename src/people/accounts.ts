@@ -130,6 +130,13 @@ export async function getPerson(db: Queryable, username: string, lock = false): 
   return person;
 }
 
+/** The names of the accounts of these usernames (those that exist, disabled ones included: they acted once). */
+export async function namesOf(db: Queryable, usernames: readonly string[]): Promise<Map<string, string>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await db.query<{ username: string; name: string }>('select username, name from people where username = any($1::text[])', [usernames]);
+  return new Map(rows.rows.map((r) => [r.username, r.name]));
+}
+
 export async function listPeopleOf(db: Queryable, departmentCode: string): Promise<Person[]> {
   const rows = await db.query<Omit<PersonRow, 'password_hash'>>(`select ${COLUMNS} from people where department_code = $1 order by username`, [departmentCode]);
   return rows.rows.map(toPerson);

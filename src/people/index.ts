@@ -2,9 +2,9 @@
 // signed-in sessions of the console, for staff and for license holders (enterprises) alike, with a
 // password or through an OpenID Connect provider. Managing accounts takes the principal and
 // decides through the policies; signing in is public and guarded by the sign-in limits.
-import { findDepartment, getDepartment } from '../departments/index.ts';
+import { clientNames, findDepartment, getDepartment } from '../departments/index.ts';
 import { authenticateHolderSignIn, changePassword, holderAccountActive, MIN_PASSWORD_LENGTH } from '../holders/index.ts';
-import { holderNameOf } from '../licenses/index.ts';
+import { holderNameOf, holderNamesOf } from '../licenses/index.ts';
 import { signInGuard } from '../platform/auth/signInGuard.ts';
 import { actorOf, type HolderPrincipal, type PersonPrincipal, type Principal } from '../platform/auth/principal.ts';
 import { DomainError, forbidden, invalid, rateLimited, unauthenticated } from '../platform/errors.ts';
@@ -22,12 +22,14 @@ import {
   insertPerson,
   isHolderLike,
   listPeopleOf,
+  namesOf,
   normalizeUsername,
   recordSignIn,
   setDisabled,
   setPassword,
   type Person,
   type PersonIdentity,
+  type PersonRole,
 } from './accounts.ts';
 import { oidcLinkedEvent, passwordChangedEvent, personEvent, sessionEvent, signInFailedEvent, type SessionSubject } from './events.ts';
 import { beginOidc, completeOidc, oidcEnabled } from './oidc.ts';
@@ -158,12 +160,34 @@ export const disablePerson = (platform: Platform, principal: Principal, username
 
 export const enablePerson = (platform: Platform, principal: Principal, username: string) => changePerson(platform, principal, username, false, undefined);
 
+/**
+ * The names actors go by, as records and events write them (actorOf), in one query per kind: a
+ * member of staff (`person:<username>`) by the name of their account, an enterprise
+ * (`holder:<code>`) by the name on its newest license, a department's system (its client id) by
+ * the name it was registered under. The operator and the platform's own jobs have none and are
+ * left out: what a reader sees of them stays the actor. The kernel's actorNamesOf answers with
+ * this (see capability.ts).
+ */
+export async function actorNames(platform: Platform, actors: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const ofKind = (kind: string) => actors.filter((a) => a.startsWith(kind)).map((a) => a.slice(kind.length));
+  const [people, holders, systems] = await Promise.all([
+    namesOf(platform.store, ofKind('person:')),
+    holderNamesOf(platform, ofKind('holder:')),
+    clientNames(platform.store, actors.filter((a) => !/^(person|holder|operator):/.test(a) && a !== 'system')),
+  ]);
+  return new Map([
+    ...[...people].map(([username, name]) => [`person:${username}`, name] as const),
+    ...[...holders].map(([code, name]) => [`holder:${code}`, name] as const),
+    ...systems,
+  ]);
+}
+
 // ── sessions ──
 
 /** Who a session signs in, as the console shows it. */
 export type SessionPrincipalView =
-  | { kind: 'person'; username: string; name: string; departmentCode: string; departmentName: string; roles: string[]; practice: boolean }
-  | { kind: 'holder'; holderCode: string; name: string };
+  | { kind: 'person'; username: string; name: string; departmentCode: string; departmentName: string; roles: PersonRole[]; practice: boolean }
+  | { kind: 'holder'; holderCode: string; name: string; practice: boolean };
 
 /** A signed-in session: the cookie's id (never stored), its CSRF token, when it ends if unused, and who. */
 export interface SignedIn {
@@ -195,7 +219,7 @@ const personPrincipal = (p: Pick<PersonIdentity, 'personId' | 'username' | 'depa
  * acting for a department of their practice copy. The practice capability registers how, once per
  * platform; without it a person is always their real self.
  */
-export type PracticeResolver = (person: PersonPrincipal) => Promise<PersonPrincipal | undefined>;
+export type PracticeResolver = (signedIn: PersonPrincipal | HolderPrincipal) => Promise<PersonPrincipal | HolderPrincipal | undefined>;
 const practiceResolvers = new WeakMap<Platform, PracticeResolver>();
 export function usePractice(platform: Platform, resolver: PracticeResolver): void {
   practiceResolvers.set(platform, resolver);
@@ -228,13 +252,14 @@ async function startSession(platform: Platform, owner: SessionOwner, subject: Se
   return { ...secrets, expiresAt: endsAt.toISOString() };
 }
 
+// An account's role was checked against PERSON_ROLES when it was made (accounts.ts).
 async function personView(platform: Platform, person: { username: string; name: string; departmentCode: string; role: string }): Promise<SessionPrincipalView> {
   const department = await findDepartment(platform.store, person.departmentCode);
-  return { kind: 'person', username: person.username, name: person.name, departmentCode: person.departmentCode, departmentName: department?.name ?? person.departmentCode, roles: [person.role], practice: false };
+  return { kind: 'person', username: person.username, name: person.name, departmentCode: person.departmentCode, departmentName: department?.name ?? person.departmentCode, roles: [person.role as PersonRole], practice: false };
 }
 
-async function holderView(platform: Platform, holderCode: string): Promise<SessionPrincipalView> {
-  return { kind: 'holder', holderCode, name: (await holderNameOf(platform, holderCode)) ?? holderCode };
+async function holderView(platform: Platform, holderCode: string, practice = false): Promise<SessionPrincipalView> {
+  return { kind: 'holder', holderCode, name: (await holderNameOf(platform, holderCode)) ?? holderCode, practice };
 }
 
 /**
@@ -308,9 +333,10 @@ export async function sessionOf(platform: Platform, sessionId: string): Promise<
     await deleteSession(platform.store, found.idHash);
     return undefined;
   }
+  const holder: HolderPrincipal = { kind: 'holder', holderCode: owner.holderCode, accountId: owner.holderAccount, session: found.idHash };
   return {
     idHash: found.idHash,
-    principal: { kind: 'holder', holderCode: owner.holderCode, accountId: owner.holderAccount },
+    principal: (await practiceResolvers.get(platform)?.(holder)) ?? holder,
     subject: { kind: 'holder', holderCode: owner.holderCode },
     expiresAt: found.endsAt.toISOString(),
   };
@@ -318,7 +344,7 @@ export async function sessionOf(platform: Platform, sessionId: string): Promise<
 
 /** What GET /api/v1/session shows of a live session. */
 export async function describeSession(platform: Platform, session: LiveSession): Promise<SessionPrincipalView> {
-  if (session.principal.kind === 'holder') return holderView(platform, session.principal.holderCode);
+  if (session.principal.kind === 'holder') return holderView(platform, session.principal.holderCode, session.principal.practice === true);
   const person = await getPerson(platform.store, session.principal.username);
   const view = await personView(platform, person);
   if (view.kind !== 'person' || !session.principal.practice) return view;

@@ -43,10 +43,15 @@ const PrincipalSchema = Type.Union([
     name: Type.String(),
     departmentCode: Type.String(),
     departmentName: Type.String(),
-    roles: Type.Array(Type.String()),
+    roles: Type.Array(Role),
     practice: Type.Boolean(),
   }),
-  Type.Object({ kind: Type.Literal('holder'), holderCode: Type.String(), name: Type.String() }),
+  Type.Object({
+    kind: Type.Literal('holder'),
+    holderCode: Type.String({ description: 'The enterprise the session acts as: in practice mode, the example enterprise of its practice copy' }),
+    name: Type.String(),
+    practice: Type.Boolean({ description: 'Whether the session is in practice mode (练习模式)' }),
+  }),
 ]);
 
 const SessionSchema = Type.Object({

@@ -39,9 +39,13 @@ export class BackgroundWork {
 
   constructor(private readonly log: Logger) {}
 
-  /** Registers a worker that runs its own loop; it reports through the returned beat. */
-  track(name: string, intervalMs: number): WorkerBeat {
-    const state: WorkerState = { name, intervalMs, running: true, lastPassAt: Date.now(), lastError: null };
+  /**
+   * Registers a worker that runs its own loop; it reports through the returned beat. A worker that
+   * must first take a lease starts `running: false`, so that until it holds the lease no other
+   * process's job is reported as this one's.
+   */
+  track(name: string, intervalMs: number, options: { running?: boolean } = {}): WorkerBeat {
+    const state: WorkerState = { name, intervalMs, running: options.running ?? true, lastPassAt: Date.now(), lastError: null };
     this.workers.set(name, state);
     return {
       passed: () => {

@@ -74,7 +74,7 @@ async function releaseLease(platform: Platform, name: string): Promise<void> {
 function startJob(platform: Platform, job: BackgroundJob): () => Promise<void> {
   const everyMs = job.everyMs(platform);
   const leased = job.everyProcess !== true;
-  const health = platform.background.track(job.name, everyMs);
+  const health = platform.background.track(job.name, everyMs, { running: !leased });
   let held = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -50,7 +50,11 @@ function principalEntity(principal: Principal): cedar.EntityJson {
         parents: [],
       };
     case 'holder':
-      return { uid: uid('Holder', principal.holderCode), attrs: { holderCode: principal.holderCode }, parents: [] };
+      return {
+        uid: uid('Holder', principal.holderCode),
+        attrs: { holderCode: principal.holderCode, ...(principal.practice ? { practice: true, practiceDepartments: [...(principal.practiceDepartments ?? [])] } : {}) },
+        parents: [],
+      };
     case 'operator':
       return { uid: uid('Operator', principal.name), attrs: {}, parents: [] };
     case 'system':
@@ -74,7 +78,7 @@ function principalKey(p: Principal): string {
     case 'person':
       return `p\u0000${p.personId}\u0000${p.departmentCode}\u0000${p.roles.join('\u0001')}${p.practice ? `\u0000practice\u0000${(p.practiceDepartments ?? []).join('\u0001')}` : ''}`;
     case 'holder':
-      return `h\u0000${p.holderCode}`;
+      return `h\u0000${p.holderCode}${p.practice ? `\u0000practice\u0000${(p.practiceDepartments ?? []).join('\u0001')}` : ''}`;
     case 'operator':
       return `o\u0000${p.name}`;
     case 'system':

@@ -10,6 +10,8 @@ import { checkCreditCode, CREDIT_CODE_ALPHABET, creditCodeCheckChar, organizatio
 /** The three departments of a copy, in this order in `practice_copies.departments`. */
 export const SLOTS = ['issuer', 'consumer', 'coordinator'] as const;
 export type Slot = (typeof SLOTS)[number];
+/** Who a copy is for: a member of staff in their role (a slot of the copy), or an enterprise (its copy's example enterprise). */
+export type CopyRole = Slot | 'enterprise';
 
 /** How many enterprises a copy can have (one character of the alphabet). */
 export const MAX_ENTERPRISES = CREDIT_CODE_ALPHABET.length;

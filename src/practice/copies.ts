@@ -1,15 +1,15 @@
 /** The practice capability's tables: each person's current copy, and who is in practice mode now. */
 import type { Queryable } from '../platform/store/store.ts';
-import type { Slot } from './codes.ts';
+import type { CopyRole } from './codes.ts';
 import type { PracticeEnterprise } from './seed.ts';
 
 export interface Copy {
   serial: number;
   personId: string;
   username: string;
-  /** The person's real department and the role they practise in. */
+  /** The person's real department and the role they practise in (an enterprise's: its own credit code, and `enterprise`). */
   departmentCode: string;
-  role: Slot;
+  role: CopyRole;
   /** Issuer, consumer, coordination office (see SLOTS). */
   departments: string[];
   enterprises: PracticeEnterprise[];
@@ -21,7 +21,7 @@ interface CopyRow {
   person_id: string;
   username: string;
   department_code: string;
-  role: Slot;
+  role: CopyRole;
   departments: string[];
   enterprises: PracticeEnterprise[] | string;
   created_at: Date;
@@ -49,17 +49,24 @@ export async function currentCopy(db: Queryable, personId: string, lock = false)
   return row ? toCopy(row) : undefined;
 }
 
-/** The current copy of a person whose session is in practice mode (one read per request of the session). */
-export async function practisingCopy(db: Queryable, personId: string, session: string): Promise<Pick<Copy, 'serial' | 'role' | 'departments'> | undefined> {
+/** The current copy of a person (or an enterprise) whose session is in practice mode (one read per request of the session). */
+export async function practisingCopy(db: Queryable, personId: string, session: string): Promise<Pick<Copy, 'serial' | 'role' | 'departments' | 'enterprises'> | undefined> {
   const row = (
-    await db.query<{ serial: number; role: Slot; departments: string[] }>(
-      `select c.serial, c.role, c.departments from practice_sessions s
+    await db.query<Pick<CopyRow, 'serial' | 'role' | 'departments' | 'enterprises'>>(
+      `select c.serial, c.role, c.departments, c.enterprises from practice_sessions s
          join practice_copies c on c.person_id = s.person_id and c.retired_at is null
         where s.session_hash = $2 and s.person_id = $1`,
       [personId, session],
     )
   ).rows[0];
-  return row ? { serial: Number(row.serial), role: row.role, departments: row.departments } : undefined;
+  return row
+    ? {
+        serial: Number(row.serial),
+        role: row.role,
+        departments: row.departments,
+        enterprises: typeof row.enterprises === 'string' ? (JSON.parse(row.enterprises) as PracticeEnterprise[]) : row.enterprises,
+      }
+    : undefined;
 }
 
 export async function isPractising(db: Queryable, session: string): Promise<boolean> {

@@ -9,13 +9,13 @@ import type { AgreementEvent } from '../agreements/index.ts';
 import { findDepartment, getDepartment } from '../departments/index.ts';
 import type { LicenseEvent } from '../licenses/index.ts';
 import { usePractice } from '../people/index.ts';
-import type { PersonPrincipal, Principal } from '../platform/auth/principal.ts';
+import type { HolderPrincipal, PersonPrincipal, Principal } from '../platform/auth/principal.ts';
 import { DomainError, forbidden } from '../platform/errors.ts';
 import type { DomainEvent } from '../platform/events.ts';
 import type { Platform } from '../platform/platform.ts';
 import { isPracticeCode } from '../platform/practiceCodes.ts';
 import { authorize } from '../policy/index.ts';
-import { serialOf, SLOTS, type Slot } from './codes.ts';
+import { serialOf, SLOTS, type CopyRole, type Slot } from './codes.ts';
 import { currentCopy, isPractising, nextSerial, practisingCopy, replaceCopy, setPractising, type Copy } from './copies.ts';
 import { practiceEvent } from './events.ts';
 import { resourceIds, seedCopy, type PracticeEnterprise, type PracticeKit } from './seed.ts';
@@ -29,8 +29,10 @@ export interface PracticeView {
   copy: {
     serial: number;
     createdAt: string;
-    /** The department the person acts for in practice (their own, practised). */
+    /** The department the person acts for in practice (their own, practised); an enterprise's: the copy's issuer. */
     departmentCode: string;
+    /** The enterprise an enterprise acts as in practice (the copy's example enterprise); null for staff. */
+    holderCode: string | null;
     departments: { code: string; name: string; role: Slot; own: boolean }[];
     enterprises: PracticeEnterprise[];
     resources: { licenses: string; reports: string };
@@ -40,21 +42,46 @@ export interface PracticeView {
 const PLATFORM = { type: 'Platform', id: 'certbridge' };
 const kits = new WeakMap<Platform, PracticeKit>();
 
-/** The person behind a principal, as they really are: their real department and role. */
-async function realPerson(platform: Platform, principal: Principal): Promise<{ personId: string; username: string; departmentCode: string; role: Slot; session: string }> {
+interface RealSelf {
+  kind: 'person' | 'holder';
+  /** The copy's owner: a person's id, or `holder:` and an enterprise's account id. */
+  personId: string;
+  /** A person's username; an enterprise's credit code. */
+  username: string;
+  /** A person's real department; an enterprise's credit code. */
+  departmentCode: string;
+  role: CopyRole;
+  session: string;
+}
+
+/** The person (or enterprise) behind a principal, as they really are: their real department and role. */
+async function realPerson(platform: Platform, principal: Principal): Promise<RealSelf> {
   authorize(principal, 'practice:use', PLATFORM);
+  if (principal.kind === 'holder') return realHolder(platform, principal);
   const person = principal as PersonPrincipal;
   // Practice mode belongs to a console session: a person's principal always comes with one.
   if (!person.session) throw forbidden('practice mode is for staff signed in to the console');
   const session = person.session;
   if (person.practice) {
     const copy = await currentCopy(platform.store, person.personId);
-    if (copy) return { personId: person.personId, username: person.username, departmentCode: copy.departmentCode, role: copy.role, session };
+    if (copy) return { kind: 'person', personId: person.personId, username: person.username, departmentCode: copy.departmentCode, role: copy.role, session };
   }
   const role = person.roles.find((r): r is Slot => (SLOTS as readonly string[]).includes(r));
   if (!role) throw forbidden('practice mode is for staff with the issuer, consumer or coordinator role');
-  return { personId: person.personId, username: person.username, departmentCode: person.departmentCode, role, session };
+  return { kind: 'person', personId: person.personId, username: person.username, departmentCode: person.departmentCode, role, session };
 }
+
+/** An enterprise signed in to the console (not with an access token): its copy is kept under its account. */
+async function realHolder(platform: Platform, holder: HolderPrincipal): Promise<RealSelf> {
+  if (!holder.session) throw forbidden('practice mode is for enterprises signed in to the console');
+  const personId = `holder:${holder.accountId}`;
+  let code = holder.holderCode;
+  if (holder.practice) code = (await currentCopy(platform.store, personId))?.username ?? code;
+  return { kind: 'holder', personId, username: code, departmentCode: code, role: 'enterprise', session: holder.session };
+}
+
+/** The example enterprise of a copy: the one an enterprise acts as in practice (the first seeded with a license). */
+const exampleEnterprise = (copy: Pick<Copy, 'enterprises'>): PracticeEnterprise => copy.enterprises.find((e) => e.seededLicense) ?? copy.enterprises[0];
 
 async function view(platform: Platform, personId: string, session: string): Promise<PracticeView> {
   const practice = await isPractising(platform.store, session);
@@ -63,12 +90,14 @@ async function view(platform: Platform, personId: string, session: string): Prom
   const departments = await Promise.all(
     copy.departments.map(async (code, i) => ({ code, name: (await findDepartment(platform.store, code))?.name ?? code, role: SLOTS[i], own: SLOTS[i] === copy.role })),
   );
+  const enterprise = copy.role === 'enterprise';
   return {
     practice,
     copy: {
       serial: copy.serial,
       createdAt: copy.createdAt,
-      departmentCode: copy.departments[SLOTS.indexOf(copy.role)],
+      departmentCode: enterprise ? copy.departments[SLOTS.indexOf('issuer')] : copy.departments[SLOTS.indexOf(copy.role as Slot)],
+      holderCode: enterprise ? exampleEnterprise(copy).holderCode : null,
       departments,
       enterprises: copy.enterprises,
       resources: resourceIds(copy.serial, kits.get(platform)?.licenseType ?? ''),
@@ -77,10 +106,14 @@ async function view(platform: Platform, personId: string, session: string): Prom
 }
 
 /** Seeds a new copy for the person; it becomes current only when the caller says so (replaceCopy). */
-async function newCopy(platform: Platform, person: { personId: string; username: string; departmentCode: string; role: Slot }): Promise<Omit<Copy, 'createdAt'>> {
+async function newCopy(platform: Platform, person: RealSelf): Promise<Omit<Copy, 'createdAt'>> {
   const kit = kits.get(platform);
   if (!kit) throw new Error('practice: no practice kit (the composition root gives one)');
-  const real = await getDepartment(platform.store, person.departmentCode);
+  // An enterprise's copy is in its own province (the division in its credit code); its departments are all partners.
+  const real =
+    person.role === 'enterprise'
+      ? { code: person.departmentCode, name: '', nameEn: '', region: `${person.departmentCode.slice(2, 4)}0000` }
+      : await getDepartment(platform.store, person.departmentCode);
   const serial = await nextSerial(platform.store);
   const seeded = await seedCopy(platform, kit, serial, person.role, real);
   return { serial, personId: person.personId, username: person.username, departmentCode: real.code, role: person.role, ...seeded };
@@ -168,11 +201,16 @@ export function attachPractice(platform: Platform, kit: PracticeKit): void {
   platform.events.on<AgreementEvent>('agreement.', async (_tx, events) => {
     for (const event of events) guardAgreement(event);
   });
-  usePractice(platform, async (person) => {
-    if (!person.session) return undefined;
-    const copy = await practisingCopy(platform.store, person.personId, person.session);
-    if (!copy) return undefined;
-    return { ...person, departmentCode: copy.departments[SLOTS.indexOf(copy.role)], roles: [copy.role], practice: true, practiceDepartments: copy.departments };
+  usePractice(platform, async (signedIn) => {
+    if (!signedIn.session) return undefined;
+    if (signedIn.kind === 'holder') {
+      const copy = await practisingCopy(platform.store, `holder:${signedIn.accountId}`, signedIn.session);
+      if (!copy || copy.role !== 'enterprise') return undefined;
+      return { ...signedIn, holderCode: exampleEnterprise(copy).holderCode, practice: true, practiceDepartments: copy.departments };
+    }
+    const copy = await practisingCopy(platform.store, signedIn.personId, signedIn.session);
+    if (!copy || copy.role === 'enterprise') return undefined;
+    return { ...signedIn, departmentCode: copy.departments[SLOTS.indexOf(copy.role)], roles: [copy.role], practice: true, practiceDepartments: copy.departments };
   });
 }
 

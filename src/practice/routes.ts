@@ -13,7 +13,8 @@ const PracticeSchema = Type.Object({
     Type.Object({
       serial: Type.Integer(),
       createdAt: Type.String({ format: 'date-time' }),
-      departmentCode: Type.String({ description: 'The department the person acts for in practice' }),
+      departmentCode: Type.String({ description: "The department the person acts for in practice (an enterprise's: the copy's issuer)" }),
+      holderCode: Type.Union([Type.String(), Type.Null()], { description: "The enterprise an enterprise acts as in practice (its copy's example enterprise); null for staff" }),
       departments: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), role: Role, own: Type.Boolean() })),
       enterprises: Type.Array(
         Type.Object({
@@ -31,7 +32,7 @@ const tags = ['session'];
 const security = [{ bearer: [] }];
 
 export const practiceRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const person = authenticated(platform.tokens, ['person']);
+  const person = authenticated(platform.tokens, ['person', 'holder']);
 
   app.get(
     '/api/v1/session/practice',
@@ -52,9 +53,9 @@ export const practiceRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       schema: {
         tags,
         security,
-        summary: 'Switch practice mode on or off (staff signed in to the console; send X-CSRF-Token)',
+        summary: 'Switch practice mode on or off (staff or an enterprise signed in to the console; send X-CSRF-Token)',
         description:
-          "On: this console session (every tab of it) acts for the person's practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. Recorded in the audit log under the person with practice: true.",
+          "On: this console session (every tab of it) acts for the person's practice copy of their department (seeded with synthetic enterprises, licenses, catalog resources and a request the first time), where nothing reaches real data or other departments. An enterprise acts as the example enterprise of a practice copy of its own (seeded with a license of the copy's issuer), whose licenses it sees and objects to. Recorded in the audit log under the person with practice: true.",
         body: Type.Object({ on: Type.Boolean() }, { additionalProperties: false }),
         response: { 200: PracticeSchema },
       },

@@ -4,15 +4,16 @@
  * licenses (and some without, to issue to), two catalog resources of the issuer and a request of
  * the consumer awaiting the issuer's answer. Everything goes through the capabilities' facades, as
  * the operator of the installation or the copy's own systems would do it — in the practice range.
+ * A coordination office's copy has the request refused and appealed, for the office to decide.
  */
-import { submitAgreement } from '../agreements/index.ts';
+import { appealAgreement, decideAgreement, submitAgreement } from '../agreements/index.ts';
 import { registerResource, type CatalogField } from '../catalog/index.ts';
 import { findDepartment, registerDepartment } from '../departments/index.ts';
 import { issueMany } from '../licenses/index.ts';
 import type { ClientPrincipal, OperatorPrincipal } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import { authoriseIssuer, findLicenseType } from '../standards/index.ts';
-import { codeDivision, departmentCode, enterpriseCode, SLOTS, type Slot } from './codes.ts';
+import { codeDivision, departmentCode, enterpriseCode, SLOTS, type CopyRole, type Slot } from './codes.ts';
 
 /**
  * What practice copies are made of (given by the composition root from the demo: a capability does
@@ -70,8 +71,8 @@ const REPORT_FIELDS: CatalogField[] = [
 /** The catalog ids of a copy's resources (unique across copies: they carry the serial). */
 export const resourceIds = (serial: number, licenseType: string) => ({ licenses: `practice-${serial}-${licenseType}`.slice(0, 64), reports: `practice-${serial}-annual-report` });
 
-/** Seeds copy `serial` for a person of `role` in the real department `real`. */
-export async function seedCopy(platform: Platform, kit: PracticeKit, serial: number, role: Slot, real: { code: string; name: string; nameEn: string; region: string }): Promise<SeededCopy> {
+/** Seeds copy `serial` for a person of `role` in the real department `real` (an enterprise's: all three departments are partners, in its province). */
+export async function seedCopy(platform: Platform, kit: PracticeKit, serial: number, role: CopyRole, real: { code: string; name: string; nameEn: string; region: string }): Promise<SeededCopy> {
   const division = codeDivision(real.region);
   const region = /^\d{6}$/.test(real.region) ? real.region : '370000';
   const codes = Object.fromEntries(SLOTS.map((slot) => [slot, departmentCode(serial, slot, division)])) as Record<Slot, string>;
@@ -116,7 +117,8 @@ export async function seedCopy(platform: Platform, kit: PracticeKit, serial: num
     descriptionEn: `Practice data: synthetic ${standard.nameEn} particulars, not real.`,
     dataset: `practice-${kit.licenseType}`.slice(0, 64),
     fields: licenseFields,
-    conditions: '仅限练习。 / Practice only.',
+    conditions: '仅限练习。',
+    conditionsEn: 'Practice only.',
     legalBasis: '练习模式（非真实法律依据） / practice mode (not a real legal basis)',
   });
   await registerResource(platform, system('issuer'), {
@@ -129,13 +131,14 @@ export async function seedCopy(platform: Platform, kit: PracticeKit, serial: num
     descriptionEn: 'Practice data: synthetic annual reports, not real.',
     dataset: 'practice-annual-report',
     fields: REPORT_FIELDS,
-    conditions: '仅限练习。 / Practice only.',
+    conditions: '仅限练习。',
+    conditionsEn: 'Practice only.',
     legalBasis: '练习模式（非真实法律依据） / practice mode (not a real legal basis)',
   });
 
   const validUntil = `${new Date().getUTCFullYear() + 1}-12-31`;
   // A request awaiting the issuer's answer (the issuer's queue); the annual reports are left for the consumer to ask for.
-  await submitAgreement(platform, system('consumer'), {
+  const request = await submitAgreement(platform, system('consumer'), {
     resourceId: ids.licenses,
     purpose: 'tax-administration',
     purposeDescription: `练习：办理税务登记时核验${standard.name}信息，免于提交纸质复印件。`,
@@ -144,5 +147,10 @@ export async function seedCopy(platform: Platform, kit: PracticeKit, serial: num
     expectedDailyVolume: 200,
     validUntil,
   });
+  // A coordination office's copy: the request was refused and the consumer appealed (the office's queue, 升级与申诉).
+  if (role === 'coordinator') {
+    await decideAgreement(platform, system('issuer'), request.id, { decision: 'reject', reason: '练习：所列字段超出办理税务登记所需。' });
+    await appealAgreement(platform, system('consumer'), request.id, `练习：办理税务登记须核验${standard.name}的名称和法定代表人，请协调办裁决。`);
+  }
   return { departments: SLOTS.map((s) => codes[s]), enterprises: enterprises.map(({ holderCode, name, seededLicense }) => ({ holderCode, name, seededLicense })) };
 }

@@ -5,7 +5,7 @@
 // through the policies; the two score functions at the end take a Queryable for callers that have
 // already decided (the evaluation, the monthly report). See docs/quality.md.
 import { findDepartment } from '../departments/index.ts';
-import { currentLicenseOfHolder } from '../licenses/index.ts';
+import { currentLicenseOfHolder, holderNamesOf as licenseHolderNames } from '../licenses/index.ts';
 import { notifyDepartment } from '../notifications/index.ts';
 import { actorOf, isStaff, type Principal } from '../platform/auth/principal.ts';
 import { chinaDate, isMonth } from '../platform/chinaTime.ts';
@@ -210,20 +210,21 @@ export async function reportHeldValues(platform: Platform, principal: Principal,
 /** The issuer confirms a suspected finding of a department's report: it counts from now. */
 export async function confirmFinding(platform: Platform, principal: Principal, id: number): Promise<Finding> {
   const actor = actorOf(principal);
-  return platform.store.transaction(async (tx) => {
+  const updated = await platform.store.transaction(async (tx) => {
     const row = (await tx.query<FindingRow>('select * from quality_findings where id = $1 for update', [id])).rows[0];
     if (!row) throw notFound('finding-not-found', `no quality finding ${id}`);
     authorize(principal, 'quality:note', { type: 'Department', id: row.department });
     if (row.status !== 'suspected') throw conflict('finding-not-suspected', `the finding is ${row.status}: only a suspected one (a department's report) is confirmed`);
-    const updated = (await tx.query<FindingRow>(`update quality_findings set status = 'open', counted_from = now() where id = $1 returning *`, [id])).rows[0];
+    const changed = (await tx.query<FindingRow>(`update quality_findings set status = 'open', counted_from = now() where id = $1 returning *`, [id])).rows[0];
     await platform.events.publish(tx, [
       confirmedEvent(
         { findingId: id, ruleId: row.rule_id, identifier: row.identifier, department: row.department, holderCode: row.holder_code, licenseType: row.license_type, reportedBy: row.reported_by },
         actor,
       ),
     ]);
-    return toFinding(updated);
+    return changed;
   });
+  return findingOf(platform, updated);
 }
 
 /**
@@ -328,6 +329,8 @@ export interface Finding {
   licenseType: string;
   department: string;
   holderCode: string;
+  /** The name the holder goes by on its newest license (null: none found): what a clerk reads. */
+  holderName: string | null;
   ruleId: string;
   dimension: Dimension;
   severity: 'error' | 'warning';
@@ -373,13 +376,14 @@ interface FindingRow {
 const EXPLAINABLE: readonly Dimension[] = ['uniqueness', 'consistency'];
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-const toFinding = (r: FindingRow): Finding => ({
+const toFinding = (r: FindingRow, holderNames: ReadonlyMap<string, string>): Finding => ({
   id: Number(r.id),
   identifier: r.identifier,
   version: r.version,
   licenseType: r.license_type,
   department: r.department,
   holderCode: r.holder_code,
+  holderName: holderNames.get(r.holder_code) ?? null,
   ruleId: r.rule_id,
   dimension: r.dimension,
   severity: r.severity,
@@ -396,6 +400,13 @@ const toFinding = (r: FindingRow): Finding => ({
   explainable: r.status === 'open' && EXPLAINABLE.includes(r.dimension),
   confirmable: r.status === 'suspected',
 });
+
+/** The holders' names of findings, in one look-up. */
+const holderNamesOf = (platform: Platform, rows: readonly FindingRow[]): Promise<Map<string, string>> => licenseHolderNames(platform, rows.map((r) => r.holder_code));
+
+async function findingOf(platform: Platform, r: FindingRow): Promise<Finding> {
+  return toFinding(r, await holderNamesOf(platform, [r]));
+}
 
 export interface FindingQuery {
   department?: string;
@@ -419,7 +430,9 @@ export async function listFindings(platform: Platform, principal: Principal, que
       order by id desc limit $7`,
     [department ?? null, query.type ?? null, query.dimension ?? null, query.status ?? null, query.licenseIdentifier ?? null, before, limit + 1],
   );
-  const items = rows.rows.slice(0, limit).map(toFinding);
+  const page = rows.rows.slice(0, limit);
+  const names = await holderNamesOf(platform, page);
+  const items = page.map((r) => toFinding(r, names));
   const nextCursor = rows.rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null;
   return { items, nextCursor };
 }
@@ -429,13 +442,13 @@ export async function noteFinding(platform: Platform, principal: Principal, id: 
   const text = note.trim();
   if (text === '') throw invalid('validation-failed', 'the note must say something', '/note');
   const actor = actorOf(principal);
-  return platform.store.transaction(async (tx) => {
+  const updated = await platform.store.transaction(async (tx) => {
     const row = (await tx.query<FindingRow>('select * from quality_findings where id = $1 for update', [id])).rows[0];
     if (!row) throw notFound('finding-not-found', `no quality finding ${id}`);
     authorize(principal, 'quality:note', { type: 'Department', id: row.department });
     if (!EXPLAINABLE.includes(row.dimension)) throw conflict('finding-not-explainable', `a ${row.dimension} finding is resolved by a new version of the license, not by a note`);
     if (row.status !== 'open') throw conflict('finding-not-open', `the finding is ${row.status}`);
-    const updated = (
+    const changed = (
       await tx.query<FindingRow>(`update quality_findings set status = 'explained', note = $2, noted_by = $3, noted_at = now() where id = $1 returning *`, [id, text, actor])
     ).rows[0];
     await platform.events.publish(tx, [
@@ -444,8 +457,9 @@ export async function noteFinding(platform: Platform, principal: Principal, id: 
         actor,
       ),
     ]);
-    return toFinding(updated);
+    return changed;
   });
+  return findingOf(platform, updated);
 }
 
 // ── scores ──

@@ -22,6 +22,7 @@ const FindingSchema = Type.Object({
   licenseType: Type.String(),
   department: Type.String({ description: 'The issuing department' }),
   holderCode: Type.String(),
+  holderName: Nullable(Type.String({ description: "The name the holder goes by on its newest license (null: none found)" })),
   ruleId: Type.String(),
   dimension: Dimension,
   severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),

@@ -362,12 +362,12 @@ function departmentReport(doc: Doc, lang: ReportLanguage, report: MonthlyReport,
       doc,
       [
         { title: w.kind, width: 60 },
-        { title: w.resource, width: 90 },
-        { title: w.counterparty, width: 150 },
+        { title: w.resource, width: 120 },
+        { title: w.counterparty, width: 120 },
         { title: w.records, width: 50, align: 'right' },
         { title: w.amount, width: 70, align: 'right' },
       ],
-      s.statement.lines.map((l) => [w[l.kind], l.resourceId ?? '—', (lang === 'en' ? l.counterparty.nameEn : l.counterparty.name) ?? l.counterparty.code, l.records, yuan(l.fen)]),
+      s.statement.lines.map((l) => [w[l.kind], (lang === 'en' ? l.resource?.titleEn : l.resource?.title) ?? l.resourceId ?? '—', (lang === 'en' ? l.counterparty.nameEn : l.counterparty.name) ?? l.counterparty.code, l.records, yuan(l.fen)]),
     );
   }
   ledgerBalance(doc, lang, report);

@@ -20,6 +20,13 @@ export type HolderCodeType = keyof typeof HOLDER_CODE_TYPES;
 export const HOLDER_KINDS = { uscc: '001', 'organization-code': '002', 'citizen-id': '111' } as const satisfies Record<string, HolderCodeType>;
 export type HolderKind = keyof typeof HOLDER_KINDS;
 
+/** What a holder's code of each kind is called on a form and a printed license (the console reads it from the served standard). */
+export const HOLDER_KIND_TITLES: Record<HolderKind, { title: string; titleEn: string }> = {
+  uscc: { title: '统一社会信用代码', titleEn: 'Unified social credit code' },
+  'organization-code': { title: '组织机构代码', titleEn: 'Organisation code' },
+  'citizen-id': { title: '公民身份号码', titleEn: 'Citizen ID number' },
+};
+
 const RULE_NAMES_ZH: Record<string, string> = {
   'holder-code-type': '持证主体代码类型',
   length: '长度',

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import safeRegex from 'safe-regex2';
 import { algorithmLength, type CheckAlgorithm } from './checkAlgorithms.ts';
 import { checkCreditCode } from './creditCode.ts';
-import { HOLDER_KINDS, type HolderKind } from './holderCodeTypes.ts';
+import { HOLDER_KIND_TITLES, HOLDER_KINDS, type HolderKind } from './holderCodeTypes.ts';
 import type { NumberPart, NumberRule } from './licenseNumbers.ts';
 import { metadataSchemaOf, RESERVED_FIELD_NAMES } from './metadata.ts';
 import { ruleProblems, type QualityRuleDefinition } from './qualityChecks.ts';
@@ -95,7 +95,8 @@ export interface LicenseTypeStandard {
   lifecycle: Record<LifecycleStep, Label>;
   /** The fields anyone holding the verification code sees; the others only under an agreement or the holder's authorisation. */
   publicFields: readonly string[];
-  holder: { codeTypes: HolderKind[]; nameField?: string };
+  /** Who may hold it, and what the holder's code is called (its first kind's title: 统一社会信用代码, 公民身份号码 …). */
+  holder: { codeTypes: HolderKind[]; nameField?: string; codeTitle: string; codeTitleEn: string };
   number?: NumberRule;
   validity: { from?: string; to?: string };
   issueDate?: string;
@@ -291,7 +292,7 @@ function defaultDisplay(doc: LicenseTypeDefinition): Display {
   const given = doc.display ?? {};
   const number = given.number ?? doc.number?.field ?? '$holderCode';
   const numberSchema = number === '$holderCode' ? undefined : doc.dataSchema.properties[number];
-  const holderTitle = doc.holder.codeTypes[0] === 'citizen-id' ? ['公民身份号码', 'Citizen ID number'] : doc.holder.codeTypes[0] === 'organization-code' ? ['组织机构代码', 'Organisation code'] : ['统一社会信用代码', 'Unified social credit code'];
+  const holderTitle = HOLDER_KIND_TITLES[doc.holder.codeTypes[0] ?? 'uscc'];
   const footer = given.footer ?? (doc.issueDate ? [doc.issueDate] : []);
   // Without a layout: the schema's order, long texts across the whole width, the rest in two columns.
   const fields =
@@ -303,8 +304,8 @@ function defaultDisplay(doc: LicenseTypeDefinition): Display {
     title: given.title ?? doc.name,
     titleEn: given.titleEn ?? doc.nameEn ?? doc.name,
     number,
-    numberTitle: given.numberTitle ?? numberSchema?.title ?? holderTitle[0],
-    numberTitleEn: given.numberTitleEn ?? numberSchema?.['x-title-en'] ?? holderTitle[1],
+    numberTitle: given.numberTitle ?? numberSchema?.title ?? holderTitle.title,
+    numberTitleEn: given.numberTitleEn ?? numberSchema?.['x-title-en'] ?? holderTitle.titleEn,
     fields,
     footer,
   };
@@ -314,7 +315,13 @@ function defaultDisplay(doc: LicenseTypeDefinition): Display {
 export function compileLicenseType(doc: LicenseTypeDefinition): LicenseTypeStandard {
   const sharing: Record<string, FieldSharing> = {};
   for (const name of Object.keys(doc.dataSchema.properties)) sharing[name] = doc.sharing?.[name] ?? 'conditional';
-  const holder = { codeTypes: [...doc.holder.codeTypes], ...(doc.holder.nameField ? { nameField: doc.holder.nameField } : {}) };
+  const codeTitle = HOLDER_KIND_TITLES[doc.holder.codeTypes[0] ?? 'uscc'];
+  const holder = {
+    codeTypes: [...doc.holder.codeTypes],
+    ...(doc.holder.nameField ? { nameField: doc.holder.nameField } : {}),
+    codeTitle: codeTitle.title,
+    codeTitleEn: codeTitle.titleEn,
+  };
   return {
     key: doc.key,
     version: doc.version,

@@ -7,7 +7,7 @@ import { divisions } from './divisions.ts';
 import { HOLDER_CODE_TYPES } from './holderCodeTypes.ts';
 import { authoriseIssuer, listIssuers, withdrawIssuer } from './issuers.ts';
 import { checkNumberOfType } from './numberOfType.ts';
-import { definitionSchema, type LicenseTypeStandard } from './licenseType.ts';
+import { compileLicenseType, definitionSchema, type LicenseTypeStandard } from './licenseType.ts';
 import { findLicenseType, licenseTypeRegistry } from './licenseTypes.ts';
 import { draftLicenseType, licenseTypeHistory, licenseTypeVersion, listLicenseTypes, publishLicenseType } from './typePublishing.ts';
 
@@ -20,6 +20,80 @@ const Summary = Type.Object({
   vct: Type.String(),
   href: Type.String(),
 });
+
+const Open = { additionalProperties: true } as const;
+const Label = Type.Object({ name: Type.String(), nameEn: Type.String() });
+const DisplayEntry = Type.Object({
+  field: Type.Optional(Type.String()),
+  range: Type.Optional(Type.Array(Type.String(), { description: 'The first and the last field of a range printed as one' })),
+  title: Type.Optional(Type.String()),
+  titleEn: Type.Optional(Type.String()),
+  placement: Type.Optional(Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Literal('full')])),
+});
+/** A data field's JSON Schema: what the console reads of it named, the rest of JSON Schema kept as is. */
+const FieldSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String()),
+    'x-title-en': Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    format: Type.Optional(Type.String()),
+    type: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+    enum: Type.Optional(Type.Array(Type.Unknown())),
+    maxLength: Type.Optional(Type.Integer()),
+  },
+  Open,
+);
+
+/** One license type's runtime standard as served (src/standards/licenseType.ts `LicenseTypeStandard` without the document as published). */
+const StandardView = Type.Object(
+  {
+    ...Summary.properties,
+    legalBasis: Type.Union([Type.String(), Type.Null()]),
+    dataSchema: Type.Object({ properties: Type.Record(Type.String(), FieldSchema), required: Type.Optional(Type.Array(Type.String())) }, Open),
+    metadataSchema: Type.Object({}, Open),
+    lifecycle: Type.Record(Type.String(), Label),
+    publicFields: Type.Array(Type.String()),
+    holder: Type.Object({
+      codeTypes: Type.Array(Type.String()),
+      nameField: Type.Optional(Type.String()),
+      codeTitle: Type.String({ description: "What the holder's code is called (统一社会信用代码, 公民身份号码, 组织机构代码)" }),
+      codeTitleEn: Type.String(),
+    }),
+    number: Type.Optional(Type.Object({ field: Type.String(), pattern: Type.Optional(Type.String()) }, Open)),
+    validity: Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }),
+    issueDate: Type.Optional(Type.String()),
+    defaults: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+    issuers: Type.Array(Type.Object({ department: Type.String(), legalBasis: Type.String() })),
+    sharing: Type.Record(Type.String(), Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('none')])),
+    quality: Type.Array(Type.Object({}, Open)),
+    display: Type.Object({
+      title: Type.String(),
+      titleEn: Type.String(),
+      number: Type.String({ description: 'A data field, or "$holderCode"' }),
+      numberTitle: Type.String(),
+      numberTitleEn: Type.String(),
+      fields: Type.Array(DisplayEntry),
+      footer: Type.Array(Type.String()),
+    }),
+  },
+  Open,
+);
+
+const summary = (t: LicenseTypeStandard) => ({
+  key: t.key,
+  version: t.version,
+  name: t.name,
+  nameEn: t.nameEn,
+  typeCode: t.typeCode,
+  vct: t.vct,
+  href: `/api/v1/standards/license-types/${t.key}`,
+});
+
+/** A runtime standard as the API serves it: its summary and everything but the document it was compiled from. */
+function servedStandard(standard: LicenseTypeStandard) {
+  const { definition: _definition, ...served } = standard;
+  return { ...summary(standard), ...served, publicFields: [...served.publicFields] };
+}
 
 /** The published standards: license types with their schemas, and the code tables they use. */
 const IssuerSchema = Type.Object({
@@ -67,16 +141,6 @@ const NumberCheck = Type.Object({
 });
 
 export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (app, { platform }) => {
-  const summary = (t: LicenseTypeStandard) => ({
-    key: t.key,
-    version: t.version,
-    name: t.name,
-    nameEn: t.nameEn,
-    typeCode: t.typeCode,
-    vct: t.vct,
-    href: `/api/v1/standards/license-types/${t.key}`,
-  });
-
   app.get(
     '/api/v1/standards/license-types',
     { schema: { tags: ['standards'], summary: 'License types and the version of their standard', response: { 200: Type.Array(Summary) } } },
@@ -90,13 +154,13 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         tags: ['standards'],
         summary: 'One license type: its data schema (JSON Schema 2020-12) and GB/T 36903 metadata schema',
         params: Type.Object({ key: Type.String() }),
+        response: { 200: StandardView },
       },
     },
     (request) => {
       const standard = findLicenseType(platform, request.params.key);
       if (!standard) throw notFound('unknown-license-type', `no license type ${request.params.key}`);
-      const { definition: _definition, ...served } = standard;
-      return { ...summary(standard), ...served };
+      return servedStandard(standard);
     },
   );
 
@@ -108,7 +172,13 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
 
   app.get(
     '/api/v1/standards/holder-code-types',
-    { schema: { tags: ['standards'], summary: 'Holder code types (001 credit code, 111 citizen id)' } },
+    {
+      schema: {
+        tags: ['standards'],
+        summary: 'Holder code types (001 credit code, 111 citizen id)',
+        response: { 200: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() })) },
+      },
+    },
     () => Object.entries(HOLDER_CODE_TYPES).map(([code, t]) => ({ code, ...t })),
   );
 
@@ -244,6 +314,12 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
         summary: 'A license type: its current definition (the newest published version) and its history (drafts only for the coordination office)',
         security: [],
         params: Type.Object({ key: TypeKey }),
+        response: {
+          200: Type.Object(
+            { key: Type.String(), current: Type.Union([VersionView, Type.Null()]), history: Type.Array(VersionView) },
+            { additionalProperties: true, description: "The current version's definition, its properties alongside key, current and history (none while only drafts exist)" },
+          ),
+        },
       },
     },
     async (request) => {
@@ -261,14 +337,16 @@ export const standardRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> =
       preHandler: authenticatedIfPresent(platform.tokens),
       schema: {
         tags: ['license-types'],
-        summary: 'One version of a license type: its definition as drafted or published',
+        summary: 'One version of a license type: its definition as drafted or published, and the standard it compiles to (a draft\'s preview)',
         security: [],
         params: Type.Object({ key: TypeKey, version: VersionParam }),
+        response: { 200: Type.Object({ ...VersionView.properties, definition: Type.Object({}, Open), standard: StandardView }) },
       },
     },
     async (request) => {
       const { view, definition } = await licenseTypeVersion(platform, request.principal, request.params.key, request.params.version);
-      return { ...view, definition };
+      // The console previews a draft as the platform will print it: the display's defaults are the platform's, applied here.
+      return { ...view, definition, standard: servedStandard(compileLicenseType(definition)) };
     },
   );
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireAgreements, findActiveGrant, findActiveGrantsForResource } from '../../src/agreements/index.ts';
 import type { DomainEvent } from '../../src/platform/events.ts';
 import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
+import { browser, person } from '../people/support.ts';
 import { activeAgreement, addDepartment, agreementRequest, businessLicenseResource, datasetResource, registerResource } from './support.ts';
 
 let t: TestPlatform;
@@ -163,6 +164,29 @@ describe('a conditional resource: request, decision, grant', () => {
     expect(rejected.body).toMatchObject({ status: 'rejected', grantedFields: null, decision: { decision: 'reject', reason: '用途与所需字段不符' } });
     expect(await grantOf(hrss, 'social-insurance')).toBeUndefined();
     expect((await inbox(hrss)).items.find((n: any) => n.agreementId === id && n.kind === 'agreement.rejected').title).toContain('用途与所需字段不符');
+  });
+});
+
+describe('who acted, by name', () => {
+  it('a request and its decision name the clerks by the names they go by, beside their user names; a system by none', async () => {
+    const asker = await person(t, t.consumer, 'consumer', '李娜');
+    const answerer = await person(t, t.issuer, 'issuer', '王敏');
+    const consumer = browser(t);
+    const owner = browser(t);
+    expect((await consumer.signIn(asker.username, asker.password)).status).toBe(200);
+    expect((await owner.signIn(answerer.username, answerer.password)).status).toBe(200);
+    const submitted = await consumer.request('POST', '/api/v1/agreements', { body: agreementRequest({ purposeDescription: '按姓名核对' }) });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+    expect(submitted.body).toMatchObject({ requestedBy: `person:${asker.username}`, requestedByName: '李娜' });
+    const decided = await owner.request('POST', `/api/v1/agreements/${submitted.body.id}/decision`, { body: { decision: 'reject', reason: '用途不明' } });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    expect(decided.body.decision).toMatchObject({ decidedBy: `person:${answerer.username}`, decidedByName: '王敏' });
+    const read = await api(t, 'GET', `/api/v1/agreements/${submitted.body.id}`, { token: t.issuer.token });
+    expect(read.body.history.map((h: { actorName: string | null }) => h.actorName)).toEqual(['李娜', '王敏']);
+    const listed = await api(t, 'GET', '/api/v1/agreements?role=owner&limit=200', { token: t.issuer.token });
+    expect(listed.body.items.find((a: { id: string }) => a.id === submitted.body.id)).toMatchObject({ requestedByName: '李娜', decision: { decidedByName: '王敏' } });
+    const bySystem = await api(t, 'POST', '/api/v1/agreements', { token: t.consumer.token, body: agreementRequest({ purposeDescription: '系统申请' }) });
+    expect(bySystem.body).toMatchObject({ requestedBy: t.consumer.clientId, requestedByName: `${t.consumer.department.name}业务系统` });
   });
 });
 

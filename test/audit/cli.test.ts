@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequence } from '../../src/audit/index.ts';
@@ -12,21 +10,13 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { type Platform } from '../../src/platform/platform.ts';
 import { openPlatform } from '../../src/app/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 import { accessEvent, HOLDERS, licenseEvent, publish } from './support.ts';
 
-const run = promisify(execFile);
 // No CERTBRIDGE_MASTER_KEY: the test and the CLI share the master key file of the data dir.
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string>): Promise<CliRun> => runCli(args, env);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-audit-cli-'));
 const headFile = join(dataDir, 'tree-head.json');
@@ -36,7 +26,7 @@ let drop = async () => undefined as void;
 
 /** Opens the platform on the test store, runs `work`, and closes it (PGlite is single-process: the CLI needs it closed). */
 async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const store = url ? await openStore({ databaseUrl: url }) : await openDataDirStore(dataDir);
   const platform = await openPlatform(loadConfig({ dataDir }, { DATABASE_URL: url ?? '' }), store);
   try {
     return await work(platform);
@@ -69,7 +59,7 @@ async function addRound(platform: Platform, round: number) {
 
 beforeAll(async () => {
   if (testStoreKind() === 'postgres') {
-    const test = await createTestStore();
+    const test = await createTestStore({ migrated: true });
     url = test.url!;
     drop = test.drop;
     env = { DATABASE_URL: url, CERTBRIDGE_DATA_DIR: dataDir };

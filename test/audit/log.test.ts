@@ -2,7 +2,8 @@ import canonicalizeModule from 'canonicalize';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequence, verifyLog } from '../../src/audit/index.ts';
-import { api, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
+import { api, licenseRequest, type TestClient, type TestPlatform, startTestPlatform } from '../support/platform.ts';
+import { browser, person } from '../people/support.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, issue, lookup } from '../exchange/support.ts';
 import { hashLeaf, independentlyVerifyConsistency, independentlyVerifyInclusion, unhex } from './verifier.ts';
 
@@ -21,8 +22,8 @@ async function treeHead() {
   return head.body as { treeSize: number; rootHash: string; timestamp: number; signature: string; keyId: string };
 }
 
-async function allEntries(): Promise<{ index: number; entry: any; leafHash: string }[]> {
-  const items: { index: number; entry: any; leafHash: string }[] = [];
+async function allEntries(): Promise<{ index: number; entry: any; actorName: string | null; leafHash: string }[]> {
+  const items: { index: number; entry: any; actorName: string | null; leafHash: string }[] = [];
   let before: number | null | undefined;
   do {
     const page = await api(t, 'GET', `/api/v1/audit/entries?limit=50${before ? `&before=${before}` : ''}`, { token: t.coordinator.token });
@@ -96,9 +97,9 @@ describe('the audit log over HTTP', () => {
   it('gives every entry a leaf hash and an inclusion proof that an independent RFC 9162 verifier accepts', async () => {
     const head = await treeHead();
     const root = unhex(head.rootHash);
-    for (const { index, entry, leafHash } of await allEntries()) {
+    for (const { index, entry, actorName, leafHash } of await allEntries()) {
       const one = await api(t, 'GET', `/api/v1/audit/entries/${index}`, { token: t.coordinator.token });
-      expect(one.body).toEqual({ index, entry, leafHash });
+      expect(one.body).toEqual({ index, entry, actorName, leafHash });
       expect(leafHash).toBe(hashLeaf(Buffer.from(canonicalize(entry), 'utf8')).toString('hex'));
       const proof = await api(t, 'GET', `/api/v1/audit/proofs/inclusion?index=${index}`, { token: t.coordinator.token });
       expect(proof.status).toBe(200);
@@ -233,5 +234,22 @@ describe('the audit log over HTTP', () => {
     expect(report.problem).toBeUndefined();
     expect(report).toMatchObject({ ok: true, treeSize: (await treeHead()).treeSize, pending: 0 });
     expect(report.treeHeadsChecked).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('who acted, by name', () => {
+  it('each entry the office reads names its actor by the name the person goes by, beside the entry (which the hashes cover)', async () => {
+    const clerk = await person(t, t.issuer, 'issuer', '王敏');
+    const session = browser(t);
+    expect((await session.signIn(clerk.username, clerk.password)).status).toBe(200);
+    const issued = await session.request('POST', '/api/v1/licenses', { body: licenseRequest() });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    await sequence(t.platform);
+    const found = await api(t, 'GET', '/api/v1/audit/entries?type=license.issued&limit=500', { token: t.coordinator.token });
+    const mine = found.body.items.find((i: { entry: { actor: string } }) => i.entry.actor === `person:${clerk.username}`);
+    expect(mine).toMatchObject({ actorName: '王敏' });
+    expect(mine.entry.actorName).toBeUndefined();
+    expect(found.body.items.find((i: { entry: { actor: string } }) => i.entry.actor === t.issuer.clientId)).toMatchObject({ actorName: `${t.issuer.department.name}业务系统` });
+    expect((await api(t, 'GET', `/api/v1/audit/entries/${mine.index}`, { token: t.coordinator.token })).body).toMatchObject({ actorName: '王敏', leafHash: mine.leafHash });
   });
 });

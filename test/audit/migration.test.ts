@@ -36,7 +36,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const BEFORE = MIGRATIONS.filter((m) => m.id !== 'audit/003_bundles_and_tiles');
+// Before audit/003 (and audit/004, which stores the inner levels of the tiles audit/003 makes).
+const BEFORE = MIGRATIONS.filter((m) => m.id !== 'audit/003_bundles_and_tiles' && m.id !== 'audit/004_tile_inner_levels');
 const holder = (i: number) => `91370100MA${String(i % 5000).padStart(7, '0')}X`;
 
 /**
@@ -112,7 +113,7 @@ async function oldLog(entries = ENTRIES): Promise<{ store: Store; kernel: Platfo
 describe('converting an existing log to bundles and tiles (migration audit/003)', () => {
   it(`converts ${ENTRIES.toLocaleString('en-US')} entries in place; every signed tree head still verifies; pending entries are appended`, async () => {
     const { store, heads, root } = await oldLog();
-    expect(await migrate(store, MIGRATIONS)).toEqual(['audit/003_bundles_and_tiles']);
+    expect(await migrate(store, MIGRATIONS)).toEqual(['audit/003_bundles_and_tiles', 'audit/004_tile_inner_levels']);
     const platform = await openPlatform(config(), store);
     const report = await verifyLog(platform);
     expect(report.problem).toBeUndefined();
@@ -128,7 +129,8 @@ describe('converting an existing log to bundles and tiles (migration audit/003)'
     const after = await verifyLog(platform);
     expect(after).toMatchObject({ ok: true, treeSize: ENTRIES + PENDING, pending: 0 });
     expect(after.treeHeadsChecked).toBeGreaterThan(heads.length);
-  });
+    // Building the old log, converting it (003, then 004's inner levels) and verifying it twice: a minute on a busy PostgreSQL.
+  }, 300_000);
 
   it('refuses to convert a log that does not match its signed tree heads, and leaves it as it was', async () => {
     const { store } = await oldLog(4_000);

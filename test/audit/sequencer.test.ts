@@ -20,7 +20,7 @@ let platforms: Platform[];
 let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  const test = await createTestStore();
+  const test = await createTestStore({ migrated: true });
   platforms = [await openPlatform(config(test.url), test.store)];
   // On PostgreSQL a second process shares the log (two servers, or a server and the CLI).
   if (testStoreKind() === 'postgres') platforms.push(await openPlatform(config(test.url), await openStore({ databaseUrl: test.url! })));

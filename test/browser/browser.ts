@@ -1,16 +1,20 @@
 /**
  * The browser tests' harness: Debian's Chromium (`/usr/bin/chromium`, with fonts-noto-cjk for
- * Chinese) driven by playwright-core, which downloads no browser of its own. One browser per test
- * file; pages are reused within a file. Each page records what the browser console says, so a
+ * Chinese) driven by playwright-core, which downloads no browser of its own. One browser for the
+ * whole project, started by its global setup (test/browser/globalSetup.ts); each file connects to
+ * it and opens its own contexts; pages are reused within a file. Each page records what the browser console says, so a
  * test can insist there was no error; `checkAccessibility` runs axe-core inside the page and fails
  * on serious or critical violations; `screenshot` keeps a picture of every main page under
  * test-results/screens/ (not committed).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { strFromU8, unzipSync } from 'fflate';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Download, type Locator, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { GUIDE_SCREENS } from '../../web/src/areas/help/guides.ts';
 import { REPO_ROOT } from '../support/serverProcess.ts';
 
 export const CHROMIUM = process.env.CERTBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
@@ -28,14 +32,17 @@ export const SCREENS = join(REPO_ROOT, 'test-results', 'screens');
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 375, height: 812 };
 
+export const CHROMIUM_OPTIONS = {
+  // As root in a container Chromium's sandbox cannot start; the pages are our own.
+  chromiumSandbox: false,
+  args: ['--disable-dev-shm-usage', '--no-first-run', '--disable-gpu'],
+};
+
+/** The project's shared Chromium (closing it disconnects this file only), or a Chromium of its own when run outside the project. */
 export async function launchBrowser(): Promise<Browser> {
   if (!CONSOLE_BUILT) throw new Error('the web console is not built: run `npm run build` (npm test does it first)');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // As root in a container Chromium's sandbox cannot start; the pages are our own.
-    chromiumSandbox: false,
-    args: ['--disable-dev-shm-usage', '--no-first-run', '--disable-gpu'],
-  });
+  const endpoint = inject('chromiumEndpoint');
+  return endpoint ? chromium.connect(endpoint) : chromium.launch({ executablePath: CHROMIUM, ...CHROMIUM_OPTIONS });
 }
 
 export interface ConsolePage {
@@ -105,10 +112,33 @@ export async function checkAccessibility(page: Page, where: string): Promise<voi
   expect(serious, `accessibility (axe-core) on ${where}`).toEqual([]);
 }
 
-/** Saves test-results/screens/<name>.png (the whole page). */
+/** The pictures of the help pages and docs/console.md (web/public/help/screens), taken again with `npm run docs:screens`. */
+export const HELP_SCREENS = join(REPO_ROOT, 'web', 'public', 'help', 'screens');
+const UPDATE_HELP_SCREENS = process.env.CERTBRIDGE_HELP_SCREENS === '1';
+
+/**
+ * Saves test-results/screens/<name>.png (the whole page); with CERTBRIDGE_HELP_SCREENS=1, a page
+ * a help guide shows is also kept as web/public/help/screens/<name>.jpg (the window, smaller).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  if (UPDATE_HELP_SCREENS && GUIDE_SCREENS.includes(name)) {
+    mkdirSync(HELP_SCREENS, { recursive: true });
+    await page.screenshot({ path: join(HELP_SCREENS, `${name}.jpg`), type: 'jpeg', quality: 70, animations: 'disabled' });
+  }
+}
+
+/** A download's bytes. The browser is shared over a connection, so its file is copied here first (`saveAs`). */
+export async function downloaded(download: Download): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), 'certbridge-download-'));
+  try {
+    const path = join(dir, download.suggestedFilename());
+    await download.saveAs(path);
+    return readFileSync(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Whether the page is wider than the window (a horizontal scroll bar on a phone). */
@@ -123,4 +153,19 @@ export async function signInAs(page: Page, base: string, who: { username: string
   await page.getByLabel('密码').fill(who.password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.waitForURL((url) => url.pathname === next);
+}
+
+/**
+ * Presses 「导出 Excel」 in `scope` and reads the spreadsheet back (a real .xlsx, unzipped): its file
+ * name and the text of its parts (cells, shared strings), to look for headers and values in.
+ */
+export async function exportedSheet(page: Page, scope: Locator | Page = page): Promise<{ file: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), scope.getByRole('button', { name: /导出 Excel/ }).click()]);
+  const files = unzipSync(new Uint8Array(await downloaded(download)));
+  expect(Object.keys(files)).toContain('xl/worksheets/sheet1.xml');
+  const text = Object.entries(files)
+    .filter(([name]) => name.startsWith('xl/'))
+    .map(([, bytes]) => strFromU8(bytes))
+    .join('\n');
+  return { file: download.suggestedFilename(), text };
 }

@@ -81,7 +81,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the coordination office’s console (Chro
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await page.getByText('已作出裁决').waitFor();
     const decided = (await api(t, 'GET', `/api/v1/agreements/${escalatedId}`, { token: t.coordinator.token })).body;
-    expect(decided).toMatchObject({ status: 'active', decision: { decision: 'approve', decidedBy: `person:${office.username}` } });
+    expect(decided).toMatchObject({ status: 'active', decision: { decision: 'approve', decidedBy: `person:${office.username}`, decidedByName: '赵 协调员' } });
     await page.getByText('没有待裁决的事项').waitFor();
     expectNoConsoleErrors(desktop, 'escalations');
   });
@@ -93,7 +93,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the coordination office’s console (Chro
     expect((await api(t, 'GET', '/api/v1/audit/entries?type=exchange.accessed', { token: t.coordinator.token })).body.items).toHaveLength(3);
     await page.goto(new URL('/coordinator/audit', t.url).href);
     await page.getByLabel('记录类型').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'exchange.accessed' }).first().click();
+    await page.keyboard.type('证照查询');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '证照查询' }).first().click();
     await page.getByRole('button', { name: /检\s*索/ }).click();
     const rows = page.locator('.ant-table-row');
     await rows.first().waitFor();
@@ -118,6 +119,25 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the coordination office’s console (Chro
     await page.getByText(office.username).or(page.getByText(t.consumer.clientId)).first().waitFor();
     await screenshot(page, 'coordinator-departments');
     await checkAccessibility(page, 'the department registry');
+
+    // The platform's reason lands on the field it names: a department registered twice is refused on its code.
+    await page.getByRole('button', { name: '登记部门' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('统一社会信用代码').fill(t.consumer.department.code);
+    await dialog.getByLabel('部门名称').fill('重复登记的部门');
+    await dialog.getByLabel('英文名称').fill('A department registered twice');
+    await dialog.getByLabel('行政区划代码（6 位）').fill('370000');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    const codeItem = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('统一社会信用代码') });
+    await codeItem.locator('.ant-form-item-explain-error').getByText('该部门已经登记过。').waitFor();
+    expect(await codeItem.evaluate((item) => item.classList.contains('ant-form-item-has-error'))).toBe(true);
+    // Said on the field, not again below the form.
+    expect(await dialog.locator('.ant-alert-error').count()).toBe(0);
+    await dialog.getByRole('button', { name: /取\s*消|Cancel/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The refusal was the one error the browser saw: its 409 answer.
+    expect(desktop.errors).toEqual([expect.stringMatching(/status of 409/)]);
+    desktop.clearConsole();
 
     await page.goto(new URL('/coordinator/issuers', t.url).href);
     await page.locator('.ant-table-row').filter({ hasText: t.issuer.department.name }).waitFor();

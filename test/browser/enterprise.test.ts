@@ -156,8 +156,14 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
     await page.locator('.ant-select-item-option[title="不动产登记"]').click();
     const until = await page.getByLabel('有效期至').inputValue();
     expect(until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Every field of the type is ticked once its standard is read (the form's default); under load
+    // that can come after the selects are filled.
+    await page.getByRole('checkbox', { checked: true }).first().waitFor();
     await page.getByRole('button', { name: /授\s*权/ }).click();
     const granted = page.locator('[data-testid="authorisation"]', { hasText: t.coordinator.department.name });
+    const refused = page.locator('.ant-form-item-explain-error, .ant-alert-error');
+    await granted.or(refused).first().waitFor();
+    expect(await refused.allTextContents()).toEqual([]);
     await granted.waitFor();
     expect(await granted.getAttribute('data-status')).toBe('active');
     expect(await granted.textContent()).toContain('不动产登记');

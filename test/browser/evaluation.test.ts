@@ -6,7 +6,6 @@
  * lookups (posted by the ledger's follower, as test/ledger does) to the fen, and the monthly report
  * downloads as a PDF under the server's file name. Axe, no console errors, usable at phone width.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeScoreboard } from '../../src/evaluation/index.ts';
@@ -15,7 +14,7 @@ import { agreement, catalogBusinessLicense, issue, lookup } from '../exchange/su
 import { post, setPrice } from '../ledger/support.ts';
 import { person } from '../people/support.ts';
 import { OPERATOR, api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { checkAccessibility, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
+import { checkAccessibility, downloaded, expectNoConsoleErrors, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -155,12 +154,12 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the scoreboard, the weights and the state
       await line.first().waitFor();
       expect(await line.count()).toBe(statement.lines.length);
       const cells = (await line.first().locator('td').allTextContents()).map((c) => c.trim());
-      expect(cells).toEqual(['证照查询', 'business-license', t.issuer.department.name, String(LOOKUPS), '4.11', '0.00', '-4.11']);
+      // The resource by its title in the catalog, not its id.
+      expect(cells).toEqual(['证照查询', '营业执照', t.issuer.department.name, String(LOOKUPS), '4.11', '0.00', '-4.11']);
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-pdf').click()]);
       expect(download.suggestedFilename()).toBe(`certbridge-${month}-${t.consumer.department.code}.pdf`);
-      const path = await download.path();
-      expect(readFileSync(path).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect((await downloaded(download)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       await screenshot(page, 'consumer-statements');
       await checkAccessibility(page, 'the statement');
       expectNoConsoleErrors(consumer, 'the statement');

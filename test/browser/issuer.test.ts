@@ -5,7 +5,6 @@
  * sees the public page say so; imports a file with a bad row and downloads the report; approves a
  * sharing request; reads the inbox. Every page: a screenshot, axe, no console errors.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementRequest, businessLicenseResource, registerResource } from '../agreements/support.ts';
@@ -14,6 +13,7 @@ import { person } from '../people/support.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import {
   checkAccessibility,
+  downloaded,
   expectNoConsoleErrors,
   HAS_CHROMIUM,
   horizontalOverflow,
@@ -110,6 +110,9 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await page.locator('[data-version="1"]').waitFor();
     expect(await page.locator('[data-version="1"]').textContent()).toContain('首次签发');
+    // Issued by the department's system: named by the name it was registered under, not its client id.
+    expect(await page.locator('[data-version="1"]').textContent()).toContain(`${t.issuer.department.name}业务系统`);
+    expect(await page.locator('[data-version="1"]').textContent()).not.toContain(t.issuer.clientId);
     await screenshot(page, 'issuer-license');
     await checkAccessibility(page, 'a license');
     expectNoConsoleErrors(desktop, 'a license');
@@ -137,6 +140,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
       await expect.poll(() => page.locator('h1 + span [data-status]').textContent()).toBe('已吊销');
       await page.locator('[data-event="revoked"]').waitFor();
       expect(await page.locator('[data-event="revoked"]').textContent()).toContain('以欺骗手段取得登记（测试）');
+      // Revoked by the clerk, named as the clerk goes by.
+      expect(await page.locator('[data-event="revoked"]').textContent()).toContain('王 登记');
       expect(await page.getByRole('button', { name: /吊\s*销/ }).count()).toBe(0);
       expect((await api(t, 'GET', `/api/v1/licenses/${license.identifier}`, { token: t.issuer.token })).body.status).toBe('revoked');
       await screenshot(page, 'issuer-license-revoked');
@@ -153,15 +158,47 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
   it('issues a license through the dialog (设立): the form asks for what is missing, the license opens as printed', async () => {
     const { page } = desktop;
     desktop.clearConsole();
-    await page.goto(url('/issuer'));
-    await page.getByRole('button', { name: '签发证照' }).click();
+    // The type's standard held back: until it arrives the holder's code is not named (no guessed title), a placeholder instead.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const STANDARD = /\/api\/v1\/standards\/license-types\/business-license$/;
+    await page.route(STANDARD, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(url('/issuer'));
+      await page.getByRole('button', { name: '签发证照' }).click();
+      const loading = page.getByRole('dialog').getByTestId('holder-code-loading');
+      await loading.waitFor();
+      expect(await page.getByRole('dialog').getByText('统一社会信用代码').count()).toBe(0);
+      release();
+      await loading.waitFor({ state: 'detached' });
+    } finally {
+      release();
+      await page.unroute(STANDARD);
+    }
     const dialog = page.getByRole('dialog', { name: '签发营业执照（设立）' });
     await dialog.getByLabel('经营范围').waitFor();
+    // The type's defaults as the clerk would write them: the department as 登记机关, today as 发照日期.
+    expect(await dialog.getByLabel('登记机关', { exact: true }).inputValue()).toBe(t.issuer.department.name);
+    expect(await dialog.getByLabel('发照日期', { exact: true }).inputValue()).toBe(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
     await dialog.getByRole('button', { name: /签\s*发/ }).click();
     await dialog.getByText('请填写统一社会信用代码').waitFor();
     await screenshot(page, 'issuer-issue-dialog');
     await checkAccessibility(page, 'the issue dialog');
     const [e] = enterprises(1, 9401);
+    // A mistyped check character is said on the field, as the platform would say it, before any request.
+    let issued = 0;
+    const counted = (request: { url(): string; method(): string }) => void (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/licenses' && issued++);
+    page.on('request', counted);
+    const checkChar = e.creditCode[17];
+    const mistyped = `${e.creditCode.slice(0, 17)}${checkChar === '0' ? '1' : '0'}`;
+    await dialog.getByLabel('统一社会信用代码').fill(mistyped);
+    await dialog.getByRole('button', { name: /签\s*发/ }).click();
+    await dialog.getByText(`第 18 位校验码应为“${checkChar}”，输入的是“${mistyped[17]}”`).waitFor();
+    expect(issued).toBe(0);
+    page.off('request', counted);
     await dialog.getByLabel('统一社会信用代码').fill(e.creditCode);
     for (const [label, field] of [
       ['名称', 'name'],
@@ -207,15 +244,17 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the issuer’s console (Chromium)'), () =
     expect(await count('rows')).toBe('3');
     expect(await count('issued')).toBe('2');
     expect(await count('rejected')).toBe('1');
+    expect(await page.locator('[data-started-by]').textContent()).toBe('导入人：王 登记');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-report]').click()]);
     expect(download.suggestedFilename()).toBe('登记导出.rejected.csv');
-    const report = readFileSync((await download.path())!, 'utf8');
+    const report = (await downloaded(download)).toString('utf8');
     expect(report.split('\n')[0]).toBe('\uFEFFrow,field,code,reason,creditCode,severity,column,line');
     expect(report).toContain(`2,creditCode,invalid-credit-code`);
     expect(report).toContain(bad);
     // The job is listed among the recent imports.
     await expect.poll(() => page.locator('.ant-table-row').first().textContent()).toContain('登记导出.csv');
+    expect(await page.locator('.ant-table-row').first().textContent()).toContain('王 登记');
     await screenshot(page, 'issuer-import-finished');
     await checkAccessibility(page, 'the import summary');
     expectNoConsoleErrors(desktop, 'the import page');

@@ -186,7 +186,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('objections in the console (Chromium)'), (
     await decide.getByText('不予采纳须说明理由').waitFor();
     await decide.getByLabel('理由').fill('经核查，登记住所无误');
     await decide.getByRole('button', { name: /提\s*交/ }).click();
-    await page.locator('.ant-drawer').getByTestId('objection-decision').waitFor();
+    // The drawer already showed the department's decision: wait for the office's own.
+    await page.locator('.ant-drawer').getByTestId('objection-decision').getByText('经核查，登记住所无误').waitFor();
     const decided = await api(t, 'GET', `/api/v1/objections/${id}`, { token: t.coordinator.token });
     expect(decided.body).toMatchObject({ status: 'rejected', final: true, decision: { byCoordinationOffice: true, reason: '经核查，登记住所无误' } });
     expect(decided.body.decision.decidedBy).toMatch(/^person:/);

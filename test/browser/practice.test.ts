@@ -2,7 +2,9 @@
  * Practice mode (练习模式) in a real browser: an issuer's clerk switches into practice from the
  * header, the banner shows on every page visited, a license is issued in practice and shows in the
  * practice registry, the guided tour starts from the banner, a reset starts the copy over, the
- * clerk leaves practice — and the real registry and the API show nothing changed.
+ * clerk leaves practice — and the real registry and the API show nothing changed. An enterprise
+ * has the same switch: its practice self (the example enterprise of a copy of its own) from the
+ * first page drawn, after a reload and in a second tab, every page of the portal working in it.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,4 +210,88 @@ describe.skipIf(!HAS_CHROMIUM)(titled('practice mode (Chromium)'), () => {
     expectNoConsoleErrors(phone, 'practice mode on a phone');
     await phone.context.close();
   }, 120_000);
+
+  it("an enterprise's practice switch: its practice self from sign-in, after a reload and in a second tab, every page of the portal working in it, nothing real reachable or changed", async () => {
+    const issued = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest() });
+    expect(issued.status).toBe(201);
+    const holderCode = issued.body.holder.code as string;
+    const password = 'enterprise password 1';
+    expect((await api(t, 'POST', '/api/v1/holders/accounts', { token: t.issuer.token, body: { holderCode, password } })).status).toBe(201);
+    const realToken = (await api(t, 'POST', '/api/v1/holders/login', { body: { holderCode, password } })).body.access_token as string;
+    const real = async () => ({
+      licenses: (await api(t, 'GET', `/api/v1/holders/${holderCode}/licenses`, { token: realToken })).body,
+      objections: (await api(t, 'GET', '/api/v1/objections', { token: realToken })).body.items,
+      issuer: (await api(t, 'GET', '/api/v1/licenses?limit=200', { token: t.issuer.token })).body.items.map((l: { identifier: string }) => l.identifier).sort(),
+    });
+    const before = await real();
+
+    const tab = await openPage(browser, { viewport: { width: 1366, height: 900 } });
+    const { page } = tab;
+    await signInAs(page, t.url, { username: holderCode, password }, '/enterprise');
+    const mode = page.locator('[data-practice-mode]');
+    const banner = page.locator('[data-practice-banner]');
+    await page.getByRole('heading', { level: 1, name: '我的证照' }).waitFor();
+    expect(await mode.getAttribute('data-practice-mode')).toBe('off');
+    expect(await banner.count()).toBe(0);
+    await page.getByText(issued.body.data.name as string).first().waitFor();
+    await page.waitForLoadState('networkidle');
+
+    await page.locator('[data-practice-switch]').click();
+    await banner.waitFor();
+    await page.getByText('已进入练习模式').waitFor();
+    expect(await mode.getAttribute('data-practice-mode')).toBe('on');
+    const session = (await page.evaluate(async () => (await fetch('/api/v1/session')).json())) as { principal: { kind: string; holderCode: string; name: string; practice: boolean } };
+    expect(session.principal).toMatchObject({ kind: 'holder', practice: true });
+    expect(isPracticeCode(session.principal.holderCode)).toBe(true);
+    expect(await banner.textContent()).toContain(session.principal.name);
+    // The portal is the practice enterprise's: its practice license, not the real one.
+    await page.getByText(session.principal.name).first().waitFor();
+    expect(await page.locator('main').innerText()).not.toContain(issued.body.data.name as string);
+    await screenshot(page, 'practice-enterprise');
+    await checkAccessibility(page, 'the enterprise in practice mode');
+
+    // A reload: the session says practice before anything is drawn.
+    await page.reload();
+    await mode.waitFor();
+    expect(await mode.getAttribute('data-practice-mode'), 'after a reload').toBe('on');
+    expect(await banner.count()).toBe(1);
+    // A second tab of the same session: practice too.
+    const second = await tab.context.newPage();
+    await second.goto(new URL('/enterprise', t.url).href);
+    await second.locator('[data-practice-mode="on"]').waitFor();
+    await second.locator('[data-practice-banner]').waitFor();
+    await second.close();
+
+    // Every page of the portal works in practice: no refusal, no error.
+    const items = await page.locator('.ant-layout-sider [role="menuitem"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+    expect(items.length).toBeGreaterThan(2);
+    for (const href of items) {
+      await page.goto(new URL(href, t.url).href);
+      await page.locator('main h1, main h2').first().waitFor();
+      await banner.waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('main').innerText(), `${href} in practice`).not.toMatch(/无权|当前账号无权/);
+      expect(await page.locator('main .ant-alert-error').count(), `${href} in practice: an error alert`).toBe(0);
+      expect(await page.locator('main').innerText(), `${href} in practice: nothing real`).not.toContain(holderCode);
+    }
+
+    // Leave practice: the real enterprise again; sign out and in: real work.
+    await page.goto(new URL('/enterprise', t.url).href);
+    await banner.getByRole('button', { name: /退出练习/ }).click();
+    await page.getByText('已退出练习模式').waitFor();
+    await banner.waitFor({ state: 'detached' });
+    await page.getByText(issued.body.data.name as string).first().waitFor();
+    await page.locator('[data-practice-switch]').click();
+    await banner.waitFor();
+    await page.getByRole('button', { name: /退出登录/ }).click();
+    await page.waitForURL(/\/sign-in/);
+    await signInAs(page, t.url, { username: holderCode, password }, '/enterprise');
+    await mode.waitFor();
+    expect(await mode.getAttribute('data-practice-mode'), 'signed in again').toBe('off');
+    expect(await banner.count()).toBe(0);
+
+    expect(await real()).toEqual(before);
+    expectNoConsoleErrors(tab, 'the enterprise in practice mode');
+    await tab.context.close();
+  }, 240_000);
 });

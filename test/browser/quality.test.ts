@@ -20,7 +20,7 @@ let t: TestPlatform;
 let browser: Browser;
 let desktop: ConsolePage;
 let clerk: { username: string; password: string };
-let faulty: { identifier: string; holder: { code: string } };
+let faulty: Awaited<ReturnType<typeof issue>>;
 let rogue: Awaited<ReturnType<typeof addDepartment>>;
 const month = chinaMonth();
 
@@ -82,6 +82,8 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
     await row.first().waitFor();
     const text = await row.first().textContent();
     expect(text).toContain('日期先后不合理：成立日期、发照日期');
+    // The holder by its name, its code beneath.
+    expect(text).toContain(String(faulty.data.name));
     expect(text).toContain('有效性');
     expect(text).toContain('待处理');
     // Only the faulty license has a finding.
@@ -119,6 +121,19 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the quality dashboard and findings (Chrom
     // The department by its name, not its credit code.
     await page.getByText(`部门 ${rogue.department.name} 对本部门证照报告`).waitFor();
     await page.getByLabel('驳回理由').fill('报告名称与登记档案不符');
+    // A refusal naming a field the dialog does not show (the department, 400 /department) stays in the dialog's alert.
+    const DISMISSALS = '**/api/v1/quality/reports/dismissals';
+    await page.route(DISMISSALS, (route) => route.continue({ postData: JSON.stringify({ department: t.issuer.department.code, reason: '报告名称与登记档案不符' }) }));
+    try {
+      await page.getByRole('button', { name: /全部驳回/ }).click();
+      const dialog = page.getByRole('dialog', { name: '驳回该部门的全部报告' });
+      await dialog.getByRole('alert').filter({ hasText: '填写的内容不符合要求' }).waitFor();
+      expect(await dialog.locator('.ant-form-item-explain-error').count()).toBe(0);
+    } finally {
+      await page.unroute(DISMISSALS);
+    }
+    expect(desktop.errors.join('\n')).toContain('status of 400');
+    desktop.clearConsole();
     await page.getByRole('button', { name: /全部驳回/ }).click();
     await page.getByText('已驳回 1 个问题').waitFor();
     await checkAccessibility(page, 'the findings with a department’s reports');

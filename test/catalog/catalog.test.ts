@@ -78,6 +78,17 @@ describe('catalog resources', () => {
     expectProblem(await api(t, 'GET', '/api/v1/catalog'), 401, 'unauthenticated');
   });
 
+  it('keeps the sharing conditions in Chinese and in English, the English only beside the Chinese', async () => {
+    const english = 'Only for the statutory duties of the requesting department';
+    const registered = await registerResource(t, t.issuer, datasetResource('samr-inspections', 'conditional', { conditions: '仅限依法履行职责所需', conditionsEn: english }));
+    expect(registered).toMatchObject({ conditions: '仅限依法履行职责所需', conditionsEn: english });
+    expect((await api(t, 'GET', '/api/v1/catalog/samr-inspections', { token: t.consumer.token })).body).toMatchObject({ conditionsEn: english, version: 1 });
+    const revised = await api(t, 'PATCH', '/api/v1/catalog/samr-inspections', { token: t.issuer.token, body: { conditionsEn: 'Only for supervision', reason: '英文条件' } });
+    expect(revised.body).toMatchObject({ version: 2, conditions: '仅限依法履行职责所需', conditionsEn: 'Only for supervision' });
+    const unconditional = await api(t, 'PATCH', '/api/v1/catalog/samr-inspections', { token: t.issuer.token, body: { sharingClass: 'unconditional', conditions: null } });
+    expect(unconditional.body).toMatchObject({ version: 3, conditions: null, conditionsEn: null });
+  });
+
   it('keeps every version: PUT and PATCH make the next one, an unchanged resource keeps its version', async () => {
     await registerResource(t, t.issuer, datasetResource('samr-annual-reports', 'conditional'));
     const patched = await api(t, 'PATCH', '/api/v1/catalog/samr-annual-reports', {

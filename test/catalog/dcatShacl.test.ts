@@ -23,7 +23,7 @@ let platform: Platform;
 let drop: () => Promise<void>;
 let reader: Principal;
 beforeAll(async () => {
-  const opened = await createTestStore();
+  const opened = await createTestStore({ migrated: true });
   drop = opened.drop;
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-dcat-'));
   platform = await openPlatform(loadConfig({ dataDir, port: 0 }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' }), opened.store);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform, startBackgroundWork } from '../../src/app/platform.ts';
 import { currentLicenses } from '../../src/licenses/index.ts';
-import { CurrentLicenseReader } from '../../src/licenses/currentLicenses.ts';
+import { CurrentLicenseReader } from '../../src/licenses/registry/currentLicenses.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { testStoreKind } from '../support/store.ts';

@@ -26,7 +26,7 @@ import { importLicenses } from '../../src/licenses/import/index.ts';
 import { RecordMapper, validateMapping } from '../../src/licenses/import/mapping.ts';
 import { readRecords } from '../../src/licenses/import/readers.ts';
 import { checkRow, type RowCheckContext } from '../../src/licenses/import/validate.ts';
-import { CredentialError, issueCredential, parseCredential, verifyCredentialSignature, type CredentialMetadata } from '../../src/licenses/credential.ts';
+import { CredentialError, issueCredential, parseCredential, verifyCredentialSignature, type CredentialMetadata } from '../../src/licenses/credentials/credential.ts';
 import { verificationContext, verifyLicenseCredential } from '../../src/licenses/index.ts';
 import { generateSigningKey, verificationKeyFromJwk } from '../../src/platform/crypto/keys.ts';
 import { DomainError } from '../../src/platform/errors.ts';

@@ -1,36 +1,32 @@
 // The real CLI in a child process: exit codes and the --json summary. On PGlite the child
 // opens an embedded store in a folder (one process at a time, so ours is closed first); on
 // PostgreSQL it connects to this test's database.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openPlatform } from '../../src/app/platform.ts';
-import { openStore } from '../../src/platform/store/store.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 import { enterprises, MASTER_KEY, registerIssuer, STANDARD_COLUMNS, standardRow, toCsv, writeFile } from './support.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'certbridge-import-cli-'));
 const dataDir = join(dir, 'data');
 let storeArgs: string[] = [];
-let childEnv: NodeJS.ProcessEnv = {};
+let childEnv: Record<string, string> = {};
 let cleanup: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  const { DATABASE_URL: _inherited, ...env } = process.env;
-  childEnv = { ...env, CERTBRIDGE_MASTER_KEY: MASTER_KEY };
+  childEnv = { CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '' };
   const config = loadConfig({ dataDir }, { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '' });
   if (testStoreKind() === 'postgres') {
-    const { store, url, drop } = await createTestStore();
+    const { store, url, drop } = await createTestStore({ migrated: true });
     await registerIssuer(await openPlatform(config, store));
-    childEnv.DATABASE_URL = url;
+    childEnv.DATABASE_URL = url!;
     cleanup = drop;
   } else {
-    const store = await openStore({ dataDir });
+    const store = await openDataDirStore(dataDir);
     await registerIssuer(await openPlatform(config, store));
     await store.close();
     storeArgs = ['--data-dir', dataDir];
@@ -41,12 +37,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['bin/certbridge.js', ...args, ...storeArgs], { cwd: root, env: childEnv }, (error, stdout, stderr) => {
-      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function cli(...args: string[]): Promise<CliRun> {
+  return runCli([...args, ...storeArgs], childEnv, { timeoutMs: 120_000 });
 }
 
 describe('certbridge import', () => {

@@ -65,7 +65,7 @@ export async function registerIssuer(platform: Platform, name = '山东省市场
 /** A platform on a fresh test store (PGlite or PostgreSQL, per Vitest project) with one issuer. */
 export async function startImportPlatform(): Promise<ImportTestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'certbridge-import-'));
-  const { store, url, drop } = await createTestStore();
+  const { store, url, drop } = await createTestStore({ migrated: true });
   const config = loadConfig({ dataDir: join(dir, 'data') }, { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '' });
   const platform = await openPlatform(config, store);
   const issuer = await registerIssuer(platform);

@@ -141,7 +141,7 @@ describe('postings from the audit log', () => {
     expect(tax.status, JSON.stringify(tax.body)).toBe(200);
     expect(tax.body).toMatchObject({ department: { code: t.consumer.department.code, nameEn: 'Shandong Tax' }, month, opening: 0, debits: 600, credits: 0, closing: -600, journals: 5 });
     expect(tax.body.lines).toEqual([
-      { kind: 'lookup', resourceId: 'business-license', counterparty: { code: t.issuer.department.code, name: '山东省市场监督管理局', nameEn: 'Shandong AMR' }, records: 5, debits: 600, credits: 0, fen: -600 },
+      { kind: 'lookup', resourceId: 'business-license', resource: { title: '营业执照', titleEn: 'Business license' }, counterparty: { code: t.issuer.department.code, name: '山东省市场监督管理局', nameEn: 'Shandong AMR' }, records: 5, debits: 600, credits: 0, fen: -600 },
     ]);
     const provider = await statement(t, t.issuer, `?month=${month}`);
     expect(provider.body).toMatchObject({ opening: 0, debits: 0, credits: 720, closing: 720 });

@@ -17,7 +17,7 @@ import type { Platform } from '../../src/platform/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { OPERATOR } from '../support/platform.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-restart-'));
 const env = { CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32) };
@@ -29,7 +29,7 @@ let drop = async () => undefined as void;
 
 /** Opens the platform afresh (nothing in memory), runs `work` within 30 s, closes it. */
 async function afresh<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const store = url ? await openStore({ databaseUrl: url }) : await openDataDirStore(dataDir);
   const platform = await openPlatform(loadConfig({ dataDir }, { ...env, DATABASE_URL: url ?? '' }), store);
   try {
     let timer: NodeJS.Timeout | undefined;
@@ -55,7 +55,7 @@ let identifier: string;
 
 beforeAll(async () => {
   if (testStoreKind() === 'postgres') {
-    const test = await createTestStore();
+    const test = await createTestStore({ migrated: true });
     url = test.url!;
     drop = test.drop;
     await test.store.close();

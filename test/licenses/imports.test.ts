@@ -68,9 +68,9 @@ describe('imports over HTTP', () => {
     const answer = await upload(issuer, { body: toCsv(STANDARD_COLUMNS, e.map((x) => standardRow(x))), contentType: 'text/csv', query: 'fileName=%E7%99%BB%E8%AE%B0.csv' });
     expect(answer.status).toBe(202);
     expect(answer.headers.get('location')).toBe(`/api/v1/licenses/imports/${answer.body.id}`);
-    expect(answer.body).toMatchObject({ status: 'running', type: 'business-license', format: 'csv', fileName: '登记.csv', issuerCode: t.issuer.department.code, createdBy: `person:${issuerName}` });
+    expect(answer.body).toMatchObject({ status: 'running', type: 'business-license', format: 'csv', fileName: '登记.csv', issuerCode: t.issuer.department.code, createdBy: `person:${issuerName}`, createdByName: '王 发证' });
     const job = await finished(issuer, answer.body.id);
-    expect(job).toMatchObject({ status: 'finished', rows: 3, issued: 3, alreadyIssued: 0, rejected: 0, warnings: 0, error: null, reportUrl: null });
+    expect(job).toMatchObject({ createdBy: `person:${issuerName}`, createdByName: '王 发证', status: 'finished', rows: 3, issued: 3, alreadyIssued: 0, rejected: 0, warnings: 0, error: null, reportUrl: null });
     expect(job.bytesRead).toBe(job.totalBytes);
     expect(job.finishedAt).not.toBeNull();
 
@@ -78,10 +78,13 @@ describe('imports over HTTP', () => {
       const listed = await issuer.request('GET', `/api/v1/licenses?holderCode=${x.creditCode}`);
       expect(listed.body.items).toHaveLength(1);
       expect(listed.body.items[0]).toMatchObject({ holderName: x.data.name, status: 'valid', issuerCode: t.issuer.department.code });
+      // Its history names the clerk who imported it.
+      const versions = await issuer.request('GET', `/api/v1/licenses/${listed.body.items[0].identifier}/versions`);
+      expect(versions.body).toMatchObject([{ createdBy: `person:${issuerName}`, createdByName: '王 发证' }]);
     }
     expect((await issuer.request('GET', `/api/v1/licenses/imports/${job.id}/rejected.csv`)).body).toMatchObject({ status: 404, code: 'import-report-not-found' });
     const list = await issuer.request('GET', '/api/v1/licenses/imports');
-    expect(list.body.map((j: { id: string }) => j.id)).toContain(job.id);
+    expect(list.body.find((j: { id: string }) => j.id === job.id)).toMatchObject({ createdBy: `person:${issuerName}`, createdByName: '王 发证' });
 
     // The same file again issues nothing twice.
     const again = await upload(issuer, { body: toCsv(STANDARD_COLUMNS, e.map((x) => standardRow(x))), contentType: 'text/csv' });

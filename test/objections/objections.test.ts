@@ -6,6 +6,7 @@ import type { DomainEvent } from '../../src/platform/events.ts';
 import { issuerRegistry } from '../../src/standards/index.ts';
 import { api, startTestPlatform, type TestClient, type TestPlatform } from '../support/platform.ts';
 import { addDepartment, agreement, batch, catalogBusinessLicense, eventually, issue, lookup, startReceiver } from '../exchange/support.ts';
+import { browser, person } from '../people/support.ts';
 
 let t: TestPlatform;
 let deliverer: Deliverer;
@@ -41,6 +42,33 @@ async function submitted(client: TestClient, identifier: string, fields = ['name
 }
 
 describe('objections (数据异议)', () => {
+  it('names the people who act by the names they go by: the enterprise that objects, the clerk who decides', async () => {
+    const license = await issue(t);
+    const password = 'correct horse battery';
+    expect((await api(t, 'POST', '/api/v1/holders/accounts', { token: t.issuer.token, body: { holderCode: license.holder.code, password } })).status).toBe(201);
+    const holder = { token: (await api(t, 'POST', '/api/v1/holders/login', { body: { holderCode: license.holder.code, password } })).body.access_token as string };
+    const created = await object(holder, { licenseIdentifier: license.identifier, fields: ['domicile'], reason: '住所已变更' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ objectedBy: `holder:${license.holder.code}`, objectedByName: license.data.name });
+    const clerk = await person(t, t.issuer, 'issuer', '王敏');
+    const session = browser(t);
+    expect((await session.signIn(clerk.username, clerk.password)).status).toBe(200);
+    const decided = await session.request('POST', `/api/v1/objections/${created.body.id}/decision`, { body: { decision: 'reject', reason: '未见变更登记' } });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    expect(decided.body.decision).toMatchObject({ decidedBy: `person:${clerk.username}`, decidedByName: '王敏' });
+    const read = await api(t, 'GET', `/api/v1/objections/${created.body.id}`, { token: t.issuer.token });
+    expect(read.body.history.map((h: { actor: string; actorName: string | null }) => [h.actor, h.actorName])).toEqual([
+      [`holder:${license.holder.code}`, license.data.name],
+      [`person:${clerk.username}`, '王敏'],
+    ]);
+    // A department's system goes by no person's name: the actor stays what the reader sees.
+    const listed = await api(t, 'GET', `/api/v1/objections?role=issuer&licenseIdentifier=${encodeURIComponent(license.identifier)}`, { token: t.issuer.token });
+    expect(listed.body.items.find((o: { id: string }) => o.id === created.body.id)).toMatchObject({ objectedByName: license.data.name, decision: { decidedByName: '王敏' } });
+    const system = await object(t.consumer, { licenseIdentifier: license.identifier, fields: ['name'], reason: '名称不一致' });
+    expect(system.body).toMatchObject({ objectedBy: t.consumer.clientId, objectedByName: `${t.consumer.department.name}业务系统` });
+  });
+
+
   it('walk-through: a consumer objects to the name, the issuer accepts, the license has a new version, lookups and subscriptions see it', async () => {
     const hook = await startReceiver();
     receivers.push(hook);

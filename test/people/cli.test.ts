@@ -3,11 +3,9 @@
  * password (exactly those two keys with --json); the printed account signs in. Clear errors, and a
  * non-zero exit, for an unknown department, a bad role and a taken username.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform } from '../../src/app/platform.ts';
 import { registerDepartment } from '../../src/departments/index.ts';
@@ -15,22 +13,14 @@ import { signIn } from '../../src/people/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 import { OPERATOR } from '../support/platform.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
 
-const run = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string>): Promise<CliRun> => runCli(args, env);
 
 const random = seededRandom(4711);
 const DEPARTMENT = generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000', random });
@@ -42,7 +32,7 @@ let drop = async () => undefined as void;
 
 /** The platform on the CLI's store, closed afterwards (PGlite is one process at a time). */
 async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const store = url ? await openStore({ databaseUrl: url }) : await openDataDirStore(dataDir);
   const platform = await openPlatform(loadConfig({ dataDir }, { DATABASE_URL: url ?? '' }), store);
   try {
     return await work(platform);
@@ -53,7 +43,7 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
 
 beforeAll(async () => {
   if (testStoreKind() === 'postgres') {
-    const test = await createTestStore();
+    const test = await createTestStore({ migrated: true });
     url = test.url!;
     drop = test.drop;
     env = { DATABASE_URL: url, CERTBRIDGE_DATA_DIR: dataDir };

@@ -29,7 +29,7 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-demo-'));
-  const { store, drop } = await createTestStore();
+  const { store, drop } = await createTestStore({ migrated: true });
   platform = await openPlatform(loadConfig({ dataDir, port: 0 }, { ...process.env, CERTBRIDGE_MASTER_KEY: 'cd'.repeat(32), DATABASE_URL: '' }), store);
   // A small province: the demo enterprise is among the first synthetic ones.
   expect(await seedDemo(platform, 20)).toBe(true);
@@ -88,6 +88,18 @@ describe('the demo accounts', () => {
 });
 
 describe('a month of activity in the demo', () => {
+  it('the demo catalog states every resource’s sharing conditions in Chinese and in English', async () => {
+    const conditional = await platform.store.query<{ id: string; conditions: string; conditions_en: string | null }>(
+      `select id, conditions, conditions_en from catalog_resources where sharing_class = 'conditional' order by id`,
+    );
+    expect(conditional.rows.length).toBeGreaterThan(0);
+    for (const r of conditional.rows) {
+      expect(r.conditions, r.id).toMatch(/[\u4e00-\u9fff]/);
+      expect(r.conditions, r.id).not.toMatch(/[a-z]{3}/i);
+      expect(r.conditions_en, r.id).toMatch(/^[A-Z][^\u4e00-\u9fff]+$/);
+    }
+  });
+
   it('the tax bureau has looked licenses up at the set price, reported a name that differs and objected to it', async () => {
     const departments = demoDepartments();
     const staff = (key: string) => {

@@ -71,7 +71,7 @@ beforeAll(async () => {
   providerServer.on('request', provider.callback());
 
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-oidc-'));
-  const { store, drop } = await createTestStore();
+  const { store, drop } = await createTestStore({ migrated: true });
   const env = {
     ...process.env,
     CERTBRIDGE_MASTER_KEY: 'ef'.repeat(32),

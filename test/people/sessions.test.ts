@@ -285,7 +285,7 @@ describe('enterprises sign in through the same session API', () => {
     const answer = await b.signIn(holderCode.toLowerCase(), password);
     expect(answer.status).toBe(200);
     const license = (await api(t, 'GET', `/api/v1/licenses?holderCode=${holderCode}`, { token: t.issuer.token })).body.items[0];
-    expect(answer.body.principal).toEqual({ kind: 'holder', holderCode, name: license.holderName });
+    expect(answer.body.principal).toEqual({ kind: 'holder', holderCode, name: license.holderName, practice: false });
     // The holder's own routes take the session.
     expect((await b.request('GET', `/api/v1/holders/${holderCode}/authorisations`)).status).toBe(200);
     expect((await b.request('GET', `/api/v1/holders/${holderCode}/access-log`)).status).toBe(200);

@@ -22,8 +22,9 @@ import { buildServer } from '../../src/app/server.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { authoriseIssuer, generateCreditCode } from '../../src/standards/index.ts';
 import { seededRandom } from '../../src/demo/synthetic.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { licenseRequest, OPERATOR } from '../support/platform.ts';
-import { REPO_ROOT, startServer } from '../support/serverProcess.ts';
+import { startServer } from '../support/serverProcess.ts';
 import { createTestStore, testStoreKind } from '../support/store.ts';
 import { TEST_SEED } from '../support/seed.ts';
 
@@ -33,14 +34,8 @@ const keyFile = join(root, 'secrets', 'master.key');
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/certbridge.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, CERTBRIDGE_MASTER_KEY: '', ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_MASTER_KEY: '', ...env }, { timeoutMs: 120_000 });
 }
 
 interface Seeded {

@@ -1,9 +1,8 @@
+import { runCli, type CliRun } from '../support/cli.ts';
 import { OPERATOR } from '../support/platform.ts';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDepartment } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -11,23 +10,13 @@ import { openPlatform } from '../../src/app/platform.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { buildLicenseIdentifier, generateCreditCode } from '../../src/standards/index.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 
-const run = promisify(execFile);
 const MASTER_KEY = 'cd'.repeat(32);
 
 /** Runs the real CLI; resolves with exit code and output instead of throwing on a non-zero exit. */
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], {
-      env: { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env });
 }
 
 describe('check commands', () => {
@@ -68,14 +57,14 @@ describe('store commands', () => {
 
   beforeAll(async () => {
     if (testStoreKind() === 'postgres') {
-      const test = await createTestStore();
+      const test = await createTestStore({ migrated: true });
       env = { DATABASE_URL: test.url!, CERTBRIDGE_DATA_DIR: dataDir };
       const platform = await openPlatform(loadConfig({}, { ...env, CERTBRIDGE_MASTER_KEY: MASTER_KEY }), test.store);
       await registerDepartment(platform, OPERATOR, department);
       cleanup = test.drop;
     } else {
       env = { CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
-      const store = await openStore({ dataDir });
+      const store = await openDataDirStore(dataDir);
       const platform = await openPlatform(loadConfig({ dataDir }, { CERTBRIDGE_MASTER_KEY: MASTER_KEY }), store);
       await registerDepartment(platform, OPERATOR, department);
       await store.close();
@@ -111,7 +100,7 @@ describe('store commands', () => {
     expect(result.code).toBe(0);
     const created = JSON.parse(result.stdout);
     expect(Object.keys(created).sort()).toEqual(['clientId', 'clientSecret']);
-    const store = testStoreKind() === 'postgres' ? await openStore({ databaseUrl: env.DATABASE_URL }) : await openStore({ dataDir });
+    const store = testStoreKind() === 'postgres' ? await openStore({ databaseUrl: env.DATABASE_URL }) : await openDataDirStore(dataDir);
     const platform = await openPlatform(loadConfig({ dataDir }, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: env.DATABASE_URL }), store);
     const app = await buildServer(platform);
     const token = await app.inject({

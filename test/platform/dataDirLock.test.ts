@@ -3,34 +3,26 @@
  * the server (which sees them at once) or are refused naming the server; a second server refuses
  * to start; a lock left by a killed server is taken over.
  */
+import { runCli, type CliRun } from '../support/cli.ts';
 import { OPERATOR } from '../support/platform.ts';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPlatform } from '../../src/app/platform.ts';
 import { registerDepartment } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
-import { REPO_ROOT, startServer, type ServerProcess } from '../support/serverProcess.ts';
+import { startServer, type ServerProcess } from '../support/serverProcess.ts';
 
-const run = promisify(execFile);
 const MASTER_KEY = 'cd'.repeat(32);
 const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-lock-'));
 const env = { CERTBRIDGE_DATA_DIR: dataDir, CERTBRIDGE_MASTER_KEY: MASTER_KEY, DATABASE_URL: '', CERTBRIDGE_LOG_LEVEL: 'warn' };
 const department = generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' });
 let server: ServerProcess;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/certbridge.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, env);
 }
 
 const tokenFor = (id: string, secret: string) =>

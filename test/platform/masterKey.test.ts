@@ -4,7 +4,6 @@
  * command that refuses, with exit code 2 and one line, to start on sealed keys without their key
  * or with another one — creating no key beside them; `master-key rotate` re-seals them. Real processes of the compiled CLI, both stores.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +11,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KeyStore } from '../../src/platform/crypto/keyStore.ts';
 import type { PublicJwk } from '../../src/platform/crypto/keys.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { startServer, REPO_ROOT } from '../support/serverProcess.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
+import { startServer } from '../support/serverProcess.ts';
 import { storeForProcesses } from '../support/store.ts';
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/certbridge.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, CERTBRIDGE_MASTER_KEY: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_MASTER_KEY: '', ...env });
 }
 
 const root = mkdtempSync(join(tmpdir(), 'certbridge-master-key-'));

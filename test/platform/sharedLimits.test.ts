@@ -19,7 +19,7 @@ it.runIf(testStoreKind() === 'postgres')('two nodes count one address together i
   const db = 1 + Math.floor(Math.random() * 15);
   const redis = new Redis(`redis://127.0.0.1:6379/${db}`, { maxRetriesPerRequest: 1 });
   await redis.flushdb();
-  const { url, drop } = await createTestStore();
+  const { url, drop } = await createTestStore({ migrated: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-limits-'));
   const env = { DATABASE_URL: url!, CERTBRIDGE_MASTER_KEY: 'ef'.repeat(32), CERTBRIDGE_DATA_DIR: dataDir, CERTBRIDGE_VERIFY_RATE: String(LIMIT) };
   const servers: ServerProcess[] = [];

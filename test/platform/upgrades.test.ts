@@ -5,24 +5,20 @@
  * once on an empty PostgreSQL database take turns (one migrates and seeds, the others wait).
  * Real processes of the compiled CLI (`node scripts/build.mjs --skip-web` first), both stores.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/app/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { REPO_ROOT, startServer } from '../support/serverProcess.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
+import { startServer } from '../support/serverProcess.ts';
 import { createTestStore, storeForProcesses, testStoreKind } from '../support/store.ts';
 
 const MASTER_KEY = 'cd'.repeat(32);
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/certbridge.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env });
 }
 
 const root = mkdtempSync(join(tmpdir(), 'certbridge-upgrades-'));

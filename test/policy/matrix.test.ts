@@ -358,10 +358,30 @@ describe('policy matrix: practice mode', () => {
     expect(decide(issuer, 'inbox:read', { type: 'Department', id: PT }).allowed).toBe(false);
   });
 
-  it('every person may use practice mode, in it or not; systems and holders may not', () => {
+  it('every person and every enterprise may use practice mode, in it or not; systems may not (the facade asks for a console session)', () => {
     expect(decide(issuer, 'practice:use', PLATFORM).allowed).toBe(true);
     expect(decide(personLike(PRINCIPALS.owner), 'practice:use', PLATFORM).allowed).toBe(true);
     expect(decide(PRINCIPALS.owner, 'practice:use', PLATFORM).allowed).toBe(false);
-    expect(decide(PRINCIPALS.holder, 'practice:use', PLATFORM).allowed).toBe(false);
+    expect(decide(PRINCIPALS.holder, 'practice:use', PLATFORM).allowed).toBe(true);
+  });
+
+  it("an enterprise in practice reaches its example enterprise's own records and the copy's licenses only; it grants nothing and changes no password", () => {
+    const example = '91379999PRA0001017';
+    const holder: Principal = { kind: 'holder', holderCode: example, accountId: 'acct-1', practice: true, practiceDepartments: copy };
+    const own: PolicyResource = { type: 'HolderRecord', id: example, attrs: { holderCode: example } };
+    expect(decide(holder, 'practice:use', PLATFORM).allowed).toBe(true);
+    expect(decide(holder, 'license:list-held', own).allowed).toBe(true);
+    expect(decide(holder, 'authorisation:list', own).allowed).toBe(true);
+    expect(decide(holder, 'authorisation:grant', own).allowed).toBe(false);
+    expect(decide(holder, 'holder-account:change-password', own).allowed).toBe(false);
+    expect(decide(holder, 'objection:submit', { type: 'ObjectedLicense', id: 'l-1', attrs: { issuerCode: PI, holderCode: example, licenseType: 'business-license' } }).allowed).toBe(true);
+    // A real license of the same code (impossible: the guard keeps practice codes out of real issuing) is still out of reach.
+    expect(decide(holder, 'objection:submit', { type: 'ObjectedLicense', id: 'l-2', attrs: { issuerCode: '11370000MB0000000X', holderCode: example, licenseType: 'business-license' } }).allowed).toBe(false);
+    // Out of practice the same enterprise grants as ever.
+    expect(decide({ ...holder, practice: false }, 'authorisation:grant', own).allowed).toBe(true);
+    // Overseeing a copy is the practising coordination office's only.
+    expect(decide(office, 'practice:oversee-copy', PLATFORM).allowed).toBe(true);
+    expect(decide(issuer, 'practice:oversee-copy', PLATFORM).allowed).toBe(false);
+    expect(decide(personLike(PRINCIPALS.coordinator), 'practice:oversee-copy', PLATFORM).allowed).toBe(false);
   });
 });

@@ -228,3 +228,93 @@ describe('reset', () => {
     expect(await realCounts(t.issuer.department.code)).toEqual({ ...before, audit: before.audit + 1 });
   });
 });
+
+describe('an enterprise in practice mode', () => {
+  const PASSWORD = 'enterprise password 1';
+
+  it("acts as its copy's example enterprise: sees and objects to the practice license only, reaches nothing real, and the real objections are unchanged", async () => {
+    const issued = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest() });
+    expect(issued.status).toBe(201);
+    const holderCode = issued.body.holder.code as string;
+    expect((await api(t, 'POST', '/api/v1/holders/accounts', { token: t.issuer.token, body: { holderCode, password: PASSWORD } })).status).toBe(201);
+    const b = browser(t);
+    expect((await b.signIn(holderCode, PASSWORD)).status).toBe(200);
+    expect((await b.request('GET', '/api/v1/session')).body.principal).toMatchObject({ kind: 'holder', holderCode, practice: false });
+    const realObjections = (await b.request('GET', '/api/v1/objections')).body.items.length;
+
+    const on = await b.request('POST', '/api/v1/session/practice', { body: { on: true } });
+    expect(on.status).toBe(200);
+    expect(on.body.practice).toBe(true);
+    const example = on.body.copy.holderCode as string;
+    expect(isPracticeCode(example)).toBe(true);
+    expect(on.body.copy.departments.every((d: { code: string; own: boolean }) => isPracticeCode(d.code) && !d.own)).toBe(true);
+    const session = (await b.request('GET', '/api/v1/session')).body.principal;
+    expect(session).toMatchObject({ kind: 'holder', holderCode: example, practice: true });
+    expect(session.name).toContain('练习');
+
+    // Its licenses are the example enterprise's: one, issued by the copy's issuer.
+    const held = await b.request('GET', `/api/v1/holders/${example}/licenses`);
+    expect(held.status).toBe(200);
+    expect(held.body).toHaveLength(1);
+    expect(isPracticeCode(held.body[0].issuer?.code ?? held.body[0].issuerCode)).toBe(true);
+    // Nothing real: its own real licenses, another's, granting (it would name real departments), the real account's password.
+    expect((await b.request('GET', `/api/v1/holders/${holderCode}/licenses`)).status).toBe(403);
+    expect((await b.request('GET', `/api/v1/licenses/${encodeURIComponent(issued.body.identifier)}`)).status).not.toBe(200);
+    const grant = await b.request('POST', `/api/v1/holders/${example}/authorisations`, {
+      body: { grantee: { department: t.consumer.department.code }, purpose: 'tax-administration', fields: ['name'], validUntil: '2099-01-01' },
+    });
+    expect(grant.status).toBe(403);
+    expect((await b.request('POST', `/api/v1/holders/${example}/password`, { body: { currentPassword: PASSWORD, newPassword: 'another password 22' } })).status).toBe(403);
+    expect((await b.request('GET', '/api/v1/objections')).body.items).toHaveLength(0);
+
+    // An objection in practice: to the copy's license, listed in practice only.
+    const objected = await b.request('POST', '/api/v1/objections', { body: { licenseIdentifier: held.body[0].identifier, fields: ['domicile'], reason: '练习：住所有误' } });
+    expect(objected.status).toBe(201);
+    expect(isPracticeCode(objected.body.issuerCode)).toBe(true);
+    expect((await b.request('GET', '/api/v1/objections')).body.items).toHaveLength(1);
+
+    // A reset: a fresh copy, another example enterprise, without the objection.
+    const reset = await b.request('POST', '/api/v1/session/practice/reset', { body: {} });
+    expect(reset.status).toBe(200);
+    expect(reset.body.copy.holderCode).not.toBe(example);
+    expect(isPracticeCode(reset.body.copy.holderCode)).toBe(true);
+    expect((await b.request('GET', '/api/v1/session')).body.principal).toMatchObject({ holderCode: reset.body.copy.holderCode, practice: true });
+    expect((await b.request('GET', '/api/v1/objections')).body.items).toHaveLength(0);
+
+    // Off: the real enterprise, its real objections unchanged, the practice one not among them.
+    expect((await b.request('POST', '/api/v1/session/practice', { body: { on: false } })).body.practice).toBe(false);
+    expect((await b.request('GET', '/api/v1/session')).body.principal).toMatchObject({ holderCode, practice: false });
+    const real = (await b.request('GET', '/api/v1/objections')).body.items;
+    expect(real).toHaveLength(realObjections);
+    expect(real.map((o: { id: string }) => o.id)).not.toContain(objected.body.id);
+    expect((await api(t, 'GET', '/api/v1/objections?limit=100', { token: t.issuer.token })).body.items.map((o: { id: string }) => o.id)).not.toContain(objected.body.id);
+    const started = (await auditEntries(t, 'practice.started')).filter((e) => e.actor === `holder:${holderCode}`);
+    expect(started).toHaveLength(1);
+  });
+
+  it('is for the console: an access token of the enterprise has no practice mode', async () => {
+    const issued = await api(t, 'POST', '/api/v1/licenses', { token: t.issuer.token, body: licenseRequest() });
+    const holderCode = issued.body.holder.code as string;
+    await api(t, 'POST', '/api/v1/holders/accounts', { token: t.issuer.token, body: { holderCode, password: PASSWORD } });
+    const login = await api(t, 'POST', '/api/v1/holders/login', { body: { holderCode, password: PASSWORD } });
+    expect((await api(t, 'POST', '/api/v1/session/practice', { token: login.body.access_token, body: { on: true } })).status).toBe(403);
+  });
+});
+
+describe('the coordination office in practice mode', () => {
+  it("decides its copy's appealed request; the real office never sees it", async () => {
+    const { b } = await signedIn('coordinator');
+    const on = await b.request('POST', '/api/v1/session/practice', { body: { on: true } });
+    expect(on.status).toBe(200);
+    const listed = await b.request('GET', '/api/v1/agreements?status=rejected&limit=100');
+    expect(listed.status).toBe(200);
+    const appealed = listed.body.items.filter((a: { appeal?: { status: string } }) => a.appeal?.status === 'pending');
+    expect(appealed).toHaveLength(1);
+    expect(isPracticeCode(appealed[0].ownerDepartment)).toBe(true);
+    const decided = await b.request('POST', `/api/v1/agreements/${appealed[0].id}/appeal-decision`, { body: { decision: 'approve', reason: '练习：支持申诉', fields: appealed[0].requestedFields } });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('active');
+    const real = await api(t, 'GET', '/api/v1/agreements?limit=200', { token: t.coordinator.token });
+    expect(real.body.items.map((a: { id: string }) => a.id)).not.toContain(appealed[0].id);
+  });
+});

@@ -5,20 +5,18 @@
  * sound, one with a credit code whose check character is wrong, one without its registration
  * authority. Runs the compiled CLI (bin/certbridge.js; `npm test` builds dist/ first), as an operator would.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPlatform } from '../../src/app/platform.ts';
 import { seededRandom, syntheticEnterprise } from '../../src/demo/synthetic.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 
-const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-quality-cli-'));
 const MASTER_KEY = 'ab'.repeat(32);
 const ISSUER = '11370000MB0000000X';
@@ -26,7 +24,7 @@ let url: string | undefined;
 let drop = async () => undefined as void;
 
 async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const store = url ? await openStore({ databaseUrl: url }) : await openDataDirStore(dataDir);
   const platform = await openPlatform(loadConfig({ dataDir }, { DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY }), store);
   try {
     return await work(platform);
@@ -35,20 +33,13 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
   }
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY };
-  try {
-    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY }, { timeoutMs: 120_000 });
 }
 
 beforeAll(async () => {
   if (testStoreKind() === 'postgres') {
-    const test = await createTestStore();
+    const test = await createTestStore({ migrated: true });
     url = test.url!;
     drop = test.drop;
     await test.store.close();

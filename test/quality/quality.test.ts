@@ -47,6 +47,7 @@ async function findings(query: Record<string, string>, who: TestClient = t.issue
     resolvedVersion: number | null;
     message: Record<string, string>;
     holderCode: string;
+    holderName: string | null;
     reportedBy: string | null;
     explainable: boolean;
     confirmable: boolean;
@@ -121,7 +122,7 @@ describe('each dimension finds a fault, and a fixed version resolves it', () => 
     const nameFindings = await findings({ dimension: 'uniqueness', status: 'open' });
     const sameName = nameFindings.filter((f) => f.ruleId === 'BL-UNIQ-02');
     expect(sameName.map((f) => f.holderCode).sort()).toEqual([first.holder.code, second.holder.code].sort());
-    expect(sameName[0]).toMatchObject({ fields: ['name', 'domicile'], explainable: true });
+    expect(sameName[0]).toMatchObject({ fields: ['name', 'domicile'], explainable: true, holderName: same.name });
     expect(sameName[0].message.en).toBe('1 other holders have the same name and domicile');
     const sameEntity = nameFindings.filter((f) => f.ruleId === 'BL-UNIQ-01');
     expect(sameEntity.map((f) => f.holderCode).sort()).toEqual([code, twin].sort());
@@ -132,7 +133,7 @@ describe('each dimension finds a fault, and a fixed version resolves it', () => 
     for (const who of [t.consumer, t.otherIssuer]) expect((await note(who, noteOf.id)).status).toBe(403);
     const noted = await note(t.issuer, noteOf.id);
     expect(noted.status, JSON.stringify(noted.body)).toBe(200);
-    expect(noted.body).toMatchObject({ status: 'explained', note: '两家为同一集团下属企业，经核实住所共用', notedBy: t.issuer.clientId, explainable: false });
+    expect(noted.body).toMatchObject({ status: 'explained', note: '两家为同一集团下属企业，经核实住所共用', notedBy: t.issuer.clientId, explainable: false, holderName: same.name });
     expect((await note(t.issuer, noteOf.id)).body).toMatchObject({ status: 409, code: 'finding-not-open' });
     const [validity] = await findings({ dimension: 'validity' });
     expect((await note(t.issuer, validity.id)).body).toMatchObject({ status: 409, code: 'finding-not-explainable' });

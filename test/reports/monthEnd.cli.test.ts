@@ -4,13 +4,11 @@
  * (one pass of the ledger's follower), `certbridge evaluation run` and `certbridge report monthly`.
  * Runs the compiled CLI (bin/certbridge.js; `npm test` builds dist/ first), as an operator would.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPlatform } from '../../src/app/platform.ts';
 import { registerResource } from '../../src/catalog/index.ts';
@@ -24,12 +22,12 @@ import { loadConfig } from '../../src/platform/config.ts';
 import type { Platform } from '../../src/platform/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 import { businessLicenseResource } from '../agreements/support.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { OPERATOR } from '../support/platform.ts';
 import { csvRows, pdfText } from './support.ts';
 import { chinaMonth } from '../../src/platform/chinaTime.ts';
-import { createTestStore, testStoreKind } from '../support/store.ts';
+import { createTestStore, openDataDirStore, testStoreKind } from '../support/store.ts';
 
-const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-month-end-'));
 const MASTER_KEY = 'ab'.repeat(32);
 let url: string | undefined;
@@ -41,7 +39,7 @@ const [PROVIDER, CONSUMER, OFFICE] = [code(), code(), code()];
 const staff = (departmentCode: string, role: string): Principal => ({ kind: 'client', clientId: `${role}-system`, departmentCode, roles: [role] });
 
 async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const store = url ? await openStore({ databaseUrl: url }) : await openStore({ dataDir });
+  const store = url ? await openStore({ databaseUrl: url }) : await openDataDirStore(dataDir);
   const platform = await openPlatform(loadConfig({ dataDir }, { DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY }), store);
   try {
     return await work(platform);
@@ -50,20 +48,13 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
   }
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY };
-  try {
-    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: url ?? '', CERTBRIDGE_MASTER_KEY: MASTER_KEY }, { timeoutMs: 120_000 });
 }
 
 beforeAll(async () => {
   if (testStoreKind() === 'postgres') {
-    const test = await createTestStore();
+    const test = await createTestStore({ migrated: true });
     url = test.url!;
     drop = test.drop;
     await test.store.close();

@@ -80,6 +80,8 @@ describe('monthly reports', () => {
     expect(text).toContain('三、各类证照');
     expect(text).toMatch(/营业执照\s*\d+/);
     expect(text).not.toMatch(/License types|Business license|Ledger statement/);
+    // The statement's lines name the resource by its title in the catalog, not by its id.
+    expect(text).not.toContain('business-license');
   });
 
   it('in English when asked: every heading, the CSV headers and the names in English', async () => {
@@ -90,6 +92,8 @@ describe('monthly reports', () => {
     expect(text).toContain(`${t.issuer.department.nameEn}: monthly report of license sharing`);
     expect(text).toContain('3. License types');
     expect(text).toContain('6. Ledger statement');
+    expect(text).toContain('Business license');
+    expect(text).not.toContain('business-license');
     expect(text).not.toMatch(/[\u4e00-\u9fff]/);
     const province = await pdfText((await download(`/api/v1/reports/monthly?month=${month}&lang=en`, t.coordinator.token)).bytes);
     expect(province).toContain('Shandong Province: monthly report of license sharing');

@@ -3,28 +3,20 @@
  * run as an operator would: the compiled CLI (`npm test` builds dist/ first), on the embedded store's
  * folder or the test's PostgreSQL database.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { numberCheckCharacter, shippedLicenseType } from '../../src/standards/index.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { createTestStore, testStoreKind } from '../support/store.ts';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'certbridge-types-cli-'));
 let env: Record<string, string> = {};
 let drop = async () => undefined as void;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/certbridge.js', ...args], { env: { ...process.env, CERTBRIDGE_MASTER_KEY: 'ef'.repeat(32), ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { CERTBRIDGE_MASTER_KEY: 'ef'.repeat(32), ...env });
 }
 
 beforeAll(async () => {

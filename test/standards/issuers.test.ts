@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, registerDepartment } from '../../src/departments/index.ts';
-import { signLicenseVersion } from '../../src/licenses/licenseRecords.ts';
+import { signLicenseVersion } from '../../src/licenses/lifecycle/licenseRecords.ts';
 import { generateCreditCode, shippedLicenseType } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform, OPERATOR } from '../support/platform.ts';
 import { loggedEntries } from '../support/auditEntries.ts';

@@ -122,6 +122,7 @@ describe('a license type that is not in the repository', () => {
     expect(resource.body).toMatchObject({ ownerDepartment: t.issuer.department.code, licenseType: KEY, sharingClass: 'conditional' });
     // Its conditions are one sentence in Chinese, not Chinese and English joined.
     expect(resource.body.conditions).toBe('仅限申请部门依法履行职责所需；只使用协议授予的字段，用于协议载明的用途；不得向第三方提供。');
+    expect(resource.body.conditionsEn).toBe('Only as the requesting department needs to perform its statutory duties; only the fields the agreement grants, for the purpose it states; never passed on to a third party.');
     expect(resource.body.fields.find((f: { name: string }) => f.name === 'veterinarian')).toMatchObject({ sharingClass: 'not-shared' });
     // And the audit log has the publication (once sequenced, as the server does every 200 ms).
     await sequence(t.platform);

@@ -69,13 +69,13 @@ async function department(p: Platform, name: string, nameEn: string, roles: stri
 }
 
 /**
- * The whole platform on a fresh store, served over real HTTP on a random loopback port,
+ * The whole platform on a fresh store (a copy of the run's migrated template), served over real HTTP on a random loopback port,
  * with an issuer, a second issuer, a consumer and a coordinator ready to call it.
  * `env` adds settings read by loadConfig, e.g. `{ CERTBRIDGE_SIGNING_ALG: 'SM2' }`.
  */
 export async function startTestPlatform(env: Record<string, string> = {}, options: { authoriseIssuers?: boolean; log?: Logger } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-test-'));
-  const { store, url: databaseUrl, drop } = await createTestStore();
+  const { store, url: databaseUrl, drop } = await createTestStore({ migrated: true });
   const server = { port: 0 };
   const config = loadConfig({ dataDir, port: 0 }, { ...process.env, ...env, CERTBRIDGE_MASTER_KEY: 'ab'.repeat(32), DATABASE_URL: '' });
   const platform = await openPlatform(config, options.log ? { store, log: options.log } : store);

@@ -1,17 +1,34 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/platform/store/store.ts';
+import { PGLITE_TEMPLATE, POSTGRES_TEMPLATE } from './storeTemplate.ts';
 
 /** Which store this test run uses: set per Vitest project (see vitest.config.ts). */
 export const testStoreKind = (): 'pglite' | 'postgres' => (process.env.CERTBRIDGE_TEST_STORE === 'postgres' ? 'postgres' : 'pglite');
 
+/** The run's migrated embedded store, as the dump a new PGlite starts from. */
+const pgliteTemplate = () => new Blob([readFileSync(template(PGLITE_TEMPLATE))]);
+
 /**
- * A fresh, empty store for one test file: an in-memory PGlite, or a new database on the
- * PostgreSQL server of TEST_DATABASE_URL, dropped again by `drop`.
+ * An embedded store in `dataDir`, as the CLI and the server open it: a new folder starts as a copy
+ * of the run's migrated template (PGlite's initdb and every migration cost seconds per file); a
+ * folder that holds a store already is opened as it is.
  */
-export async function createTestStore(): Promise<{ store: Store; url?: string; drop: () => Promise<void> }> {
+export function openDataDirStore(dataDir: string): Promise<Store> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return openStore({ dataDir });
+  return openStore({ dataDir, startFrom: pgliteTemplate() });
+}
+
+/**
+ * A fresh store for one test file: an in-memory PGlite, or a new database on the PostgreSQL server
+ * of TEST_DATABASE_URL, dropped again by `drop`. Empty, or with `migrated` a copy of the run's
+ * template with every migration applied (test/support/storeTemplate.ts): seconds faster per file.
+ */
+export async function createTestStore(options: { migrated?: boolean } = {}): Promise<{ store: Store; url?: string; drop: () => Promise<void> }> {
   if (testStoreKind() === 'pglite') {
-    const store = await openStore({});
+    const store = await openStore(options.migrated ? { startFrom: pgliteTemplate() } : {});
     return { store, drop: () => store.close() };
   }
   const base = process.env.TEST_DATABASE_URL;
@@ -19,7 +36,7 @@ export async function createTestStore(): Promise<{ store: Store; url?: string; d
   const name = `certbridge_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${options.migrated ? ` template ${template(POSTGRES_TEMPLATE)}` : ''}`);
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -35,6 +52,12 @@ export async function createTestStore(): Promise<{ store: Store; url?: string; d
       await cleanup.end();
     },
   };
+}
+
+function template(variable: string): string {
+  const value = process.env[variable];
+  if (!value) throw new Error(`${variable} is not set: the run's global setup (test/support/globalSetup.ts) builds the migrated template`);
+  return value;
 }
 
 /**

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { verificationKeyFromJwk, type PublicJwk } from '../../src/platform/crypto/keys.ts';
-import { expireDueLicenses } from '../../src/licenses/licenseRecords.ts';
-import { licenseQrPng, licenseQrSvg } from '../../src/licenses/qr.ts';
+import { expireDueLicenses } from '../../src/licenses/lifecycle/licenseRecords.ts';
+import { licenseQrPng, licenseQrSvg } from '../../src/licenses/verification/qr.ts';
 import { chinaDate } from '../../src/platform/chinaTime.ts';
-import { readStatusFromToken } from '../../src/licenses/statusList.ts';
+import { readStatusFromToken } from '../../src/licenses/statusLists/statusList.ts';
 import { buildLicenseIdentifier } from '../../src/standards/index.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 

@@ -34,8 +34,15 @@ export interface PersonPrincipal {
 /** A license holder (an enterprise), signed in with its own account. */
 export interface HolderPrincipal {
   kind: 'holder';
+  /** The enterprise it acts as: its own, or in practice mode the practice copy's example enterprise. */
   holderCode: string;
   accountId: string;
+  /** The console session it acts in (its id's hash), when signed in to the console. */
+  session?: string;
+  /** In practice mode the enterprise acts as an enterprise of its practice copy (src/practice). */
+  practice?: boolean;
+  /** In practice mode: the departments of its practice copy, the only ones whose licenses it reaches. */
+  practiceDepartments?: readonly string[];
 }
 
 /** The operator of this installation (the CLI, through the running server's local credential). */

@@ -19,7 +19,54 @@ const DESCRIPTION_ZH =
 /** The console's icon (web/public, at the root of the checkout: the same from src/ and from dist/). */
 const LOGO = readFileSync(new URL('../../../web/public/favicon.svg', import.meta.url));
 
-/** Starts Swagger UI on the page's element, with the document the element names. */
+/**
+ * Swagger UI's own labels in Chinese, for the Chinese page: Swagger UI has no translations, so the
+ * page's script rewrites each label (a whole text node, or an input's placeholder) as Swagger UI
+ * draws it — never inside code, examples or schemas, where the words are the document's own.
+ */
+export const SWAGGER_LABELS_ZH: Readonly<Record<string, string>> = {
+  Parameters: '参数',
+  'No parameters': '无参数',
+  'Try it out': '试一试',
+  Cancel: '取消',
+  Execute: '执行',
+  Clear: '清除',
+  Responses: '响应',
+  Response: '响应',
+  Code: '状态码',
+  Description: '说明',
+  Links: '链接',
+  'No links': '无链接',
+  Name: '名称',
+  'Request body': '请求体',
+  'Example Value': '示例值',
+  Schema: '结构',
+  Schemas: '数据结构',
+  'Media type': '媒体类型',
+  'Server response': '服务器响应',
+  'Response body': '响应体',
+  'Response headers': '响应头',
+  Headers: '响应头',
+  'Request URL': '请求地址',
+  Details: '详情',
+  Undocumented: '未说明',
+  'Filter by tag or path': '按标签或路径筛选',
+  Servers: '服务器',
+  Authorize: '授权',
+  'Available authorizations': '可用的授权方式',
+  Close: '关闭',
+  Logout: '退出',
+  required: '必填',
+  Download: '下载',
+  Webhooks: '事件推送（Webhooks）',
+  Callbacks: '回调',
+  'Loading...': '加载中……',
+  'Failed to fetch.': '获取失败。',
+  'Expand all': '全部展开',
+  'Collapse all': '全部收起',
+};
+
+/** Starts Swagger UI on the page's element, with the document the element names; on the Chinese page, puts its labels in Chinese. */
 const SCRIPT = `window.addEventListener('load', function () {
   var root = document.getElementById('reference');
   SwaggerUIBundle({
@@ -34,6 +81,35 @@ const SCRIPT = `window.addEventListener('load', function () {
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
   });
+  if (document.documentElement.lang !== 'zh-CN') return;
+  var labels = ${JSON.stringify(SWAGGER_LABELS_ZH)};
+  var KEEP = 'pre, code, textarea, .microlight, .model-box, .model, .prop-name, .opblock-summary-path, .opblock-summary-description, .markdown, .renderedMarkdown';
+  function label(text) {
+    if (!text.nodeValue) return;
+    var key = text.nodeValue.trim();
+    if (!Object.prototype.hasOwnProperty.call(labels, key)) return;
+    var parent = text.parentElement;
+    if (!parent || parent.closest(KEEP)) return;
+    text.nodeValue = text.nodeValue.replace(key, labels[key]);
+  }
+  function labelAll(node) {
+    if (node.nodeType === 3) return label(node);
+    if (node.nodeType !== 1) return;
+    var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (var text = walker.nextNode(); text; text = walker.nextNode()) label(text);
+    var inputs = node.querySelectorAll('input[placeholder]');
+    for (var i = 0; i < inputs.length; i++) {
+      var placeholder = inputs[i].getAttribute('placeholder');
+      if (Object.prototype.hasOwnProperty.call(labels, placeholder)) inputs[i].setAttribute('placeholder', labels[placeholder]);
+    }
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      if (record.type === 'characterData') return label(record.target);
+      record.addedNodes.forEach(labelAll);
+    });
+  }).observe(root, { childList: true, subtree: true, characterData: true });
+  labelAll(root);
 });
 `;
 

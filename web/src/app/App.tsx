@@ -3,6 +3,7 @@
  * Every page is its own chunk: the public pages (/verify — what a phone opens from a QR code —
  * and /sign-in) load without the shell or any role area.
  */
+import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Result } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -12,6 +13,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { PageLoading } from '../shared/PageLoading.tsx';
 import type { AreaDefinition } from './area.ts';
+import { queryClient } from './api.ts';
 import { AREAS, homeOf } from './areas.ts';
 import { SessionProvider, useSession } from './session.tsx';
 import { theme } from './theme.ts';
@@ -64,6 +66,7 @@ function DocumentTitle() {
 export function App() {
   const { i18n } = useTranslation();
   return (
+    <QueryClientProvider client={queryClient}>
     <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
       <AntApp>
         <DocumentTitle />
@@ -97,5 +100,6 @@ export function App() {
         </SessionProvider>
       </AntApp>
     </ConfigProvider>
+    </QueryClientProvider>
   );
 }

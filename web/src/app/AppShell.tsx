@@ -6,13 +6,15 @@
  * nothing wraps into a second row and nothing covers the title.
  */
 import { LogoutOutlined, MenuOutlined, SafetyCertificateFilled, UserOutlined } from '@ant-design/icons';
-import { App as AntApp, Button, ConfigProvider, Drawer, Flex, Grid, Layout, Menu, Result, Tag, Typography, type MenuProps } from 'antd';
+import { App as AntApp, Badge, Button, ConfigProvider, Drawer, Flex, Grid, Layout, Menu, Result, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { PageLoading } from '../shared/PageLoading.tsx';
 import { PracticeBanner, PracticeSwitch } from '../shared/PracticeBanner.tsx';
+import { TourHost } from '../shared/tours/TourHost.tsx';
+import { stopTour } from '../shared/tours/tourStore.ts';
 import { problemMessage } from './api.ts';
 import type { AreaMenuItem } from './area.ts';
 import { areasOf } from './areas.ts';
@@ -23,6 +25,12 @@ const itemPath = (area: string, path: string) => (path ? `/${area}/${path}` : `/
 
 function roleTags(principal: Principal, t: (key: string) => string): string[] {
   return principal.kind === 'holder' ? [t('roles.holder')] : principal.roles.map((role) => t(`roles.${role}`));
+}
+
+/** The count of work waiting behind a menu item (nothing when there is none). */
+function MenuBadge({ useCount }: { useCount: () => number | undefined }) {
+  const count = useCount();
+  return count ? <Badge count={count} overflowCount={99} size="small" style={{ marginInlineStart: 8 }} /> : null;
 }
 
 export default function AppShell() {
@@ -37,7 +45,7 @@ export default function AppShell() {
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   const areas = useMemo(() => (principal ? areasOf(principal) : []), [principal]);
-  const practising = principal?.kind === 'person' && principal.practice === true;
+  const practising = principal?.practice === true;
   const shown = (item: AreaMenuItem) => !(practising && item.realOnly);
   const items = useMemo<MenuProps['items']>(
     () =>
@@ -48,7 +56,12 @@ export default function AppShell() {
         children: area.menu.filter(shown).map((item) => ({
           key: itemPath(area.key, item.path),
           icon: item.icon,
-          label: <Link to={itemPath(area.key, item.path)}>{i18n.t(`${area.key}:menu.${item.key}`)}</Link>,
+          label: (
+            <Link to={itemPath(area.key, item.path)}>
+              {i18n.t(`${area.key}:menu.${item.key}`)}
+              {item.badge && <MenuBadge useCount={item.badge} />}
+            </Link>
+          ),
         })),
       })),
     // i18n.language: the labels change with the language
@@ -70,6 +83,7 @@ export default function AppShell() {
 
   const onSignOut = async () => {
     try {
+      stopTour();
       await signOut();
       navigate('/sign-in', { replace: true });
     } catch (error) {
@@ -171,6 +185,7 @@ export default function AppShell() {
           </Layout.Header>
           <Layout.Content style={{ padding: phone ? 12 : 24 }}>
             <PracticeBanner />
+            <TourHost />
             {/* Keyed by the department acted for: switching practice mode on or off loads the page afresh. */}
             <Suspense key={principal.kind === 'person' ? principal.departmentCode : principal.holderCode} fallback={<PageLoading />}>
               {here && !shown(here.item) && (here.item.path !== '' || location.pathname === here.key) ? (

@@ -1,10 +1,17 @@
 /**
- * The console's one way to call the platform. Same origin, the session cookie (HttpOnly) goes by
- * itself; every state-changing request carries the session's CSRF token in `X-CSRF-Token`; a
- * failure is an `ApiError` holding the RFC 9457 problem the platform answered (or one made up for
- * a network failure), which `problemMessage` turns into a sentence in the user's language.
+ * The console's one way to call the platform: the typed client of `@certbridge/client` (openapi-fetch
+ * over the types generated from the platform's OpenAPI document), so every path, parameter, body and
+ * answer is checked against the server's contract, and TanStack Query (`$api.useQuery`) caches server
+ * state. Same origin, the session cookie (HttpOnly) goes by itself; every state-changing request
+ * carries the session's CSRF token in `X-CSRF-Token`; a failure rejects with an `ApiError` holding
+ * the RFC 9457 problem the platform answered (or one made up for a network failure), which
+ * `problemMessage` turns into a sentence in the user's language.
  */
+import type { paths } from '@certbridge/client';
+import { QueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
+import createClient from 'openapi-fetch';
+import createQueryHooks from 'openapi-react-query';
 
 export interface Problem {
   type?: string;
@@ -50,62 +57,70 @@ export function onSessionEnded(listener: () => void): () => void {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export interface RequestOptions {
-  method?: string;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Sent as is, with its own media type (a file upload). */
-  file?: Blob;
-  query?: Record<string, string | number | boolean | undefined | null>;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  /** Do not report a 401 as the end of the session (the session check itself, sign-in). */
-  quietUnauthorised?: boolean;
-}
-
-/** Calls the platform; resolves with the parsed JSON body (undefined for 204), rejects with an ApiError. */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = (options.method ?? 'GET').toUpperCase();
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.file !== undefined) headers['content-type'] = options.file.type || 'application/octet-stream';
-  if (!SAFE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let url = path;
-  if (options.query) {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(options.query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-    const text = params.toString();
-    if (text) url += `${url.includes('?') ? '&' : '?'}${text}`;
-  }
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: options.file ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError({ status: 0, code: 'network-error', detail: (error as Error).message });
-  }
-  if (response.status === 204) return undefined as T;
+/** The problem a failed answer carries (its JSON body, the status, Retry-After). */
+async function problemOf(response: Response): Promise<Problem> {
   const type = response.headers.get('content-type') ?? '';
-  const parsed: unknown = type.includes('json') ? await response.json().catch(() => undefined) : await response.text();
-  if (response.ok) return parsed as T;
-
+  const parsed: unknown = type.includes('json') ? await response.json().catch(() => undefined) : undefined;
   const body = parsed && typeof parsed === 'object' ? (parsed as Partial<Problem>) : {};
   const retryAfter = Number(response.headers.get('retry-after'));
-  const problem: Problem = {
+  return {
     ...body,
     status: response.status,
     title: body.title ?? response.statusText,
     retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
   };
-  if (response.status === 401 && !options.quietUnauthorised) for (const listener of unauthorisedListeners) listener();
-  throw new ApiError(problem);
 }
+
+/** Paths whose 401 is an answer, not the end of the session (the session check itself, sign-in). */
+const QUIET_UNAUTHORISED = new Set(['/api/v1/session']);
+
+/**
+ * The platform's typed client. Calls resolve with `{ data, response }` on success and reject with an
+ * `ApiError` otherwise (the middleware below), so `data` is the answer whenever a call returns;
+ * `answer(…)` says so to the type checker.
+ */
+export const platform = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+
+platform.use({
+  onRequest({ request }) {
+    if (!request.headers.has('accept')) request.headers.set('accept', 'application/json, application/problem+json');
+    if (!SAFE_METHODS.has(request.method) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+  async onResponse({ response, schemaPath }) {
+    if (response.ok) return response;
+    const problem = await problemOf(response);
+    if (response.status === 401 && !QUIET_UNAUTHORISED.has(schemaPath)) for (const listener of unauthorisedListeners) listener();
+    throw new ApiError(problem);
+  },
+  onError({ error }) {
+    if (error instanceof ApiError || (error as Error).name === 'AbortError') return error as Error;
+    return new ApiError({ status: 0, code: 'network-error', detail: (error as Error).message });
+  },
+});
+
+/** The answer of a call on `platform` (which rejects on failure, so there is one). */
+export async function answer<T>(pending: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const { data } = await pending;
+  return data as T;
+}
+
+/** TanStack Query hooks over `platform`: `$api.useQuery('get', path, init)`, `$api.useMutation(…)`. */
+export const $api = createQueryHooks(platform);
+
+/** The console's one cache of server state; reference data (standards, purposes, departments) stays fresh for the session. */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      retry: (failures, error) => failures < 2 && error instanceof ApiError && (error.status === 0 || error.status >= 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+/** Options for reference data: loaded once per session and shared by every page that needs it. */
+export const REFERENCE_DATA = { staleTime: Infinity, gcTime: Infinity } as const;
 
 /** A sentence for the user: the problem's code in their language, else the platform's own words. */
 export function problemMessage(error: unknown, t: TFunction): string {

@@ -18,6 +18,8 @@ export interface AreaMenuItem {
   icon: ReactNode;
   /** The page shows real departments' figures (a province's ranking): not in practice mode, where it is left out of the menu and says so. */
   realOnly?: true;
+  /** A hook counting the work waiting there (web/src/shared/badges.ts), shown as the item's badge. */
+  badge?: () => number | undefined;
 }
 
 type Words = { title: string; menu: Record<string, string> } & Record<string, unknown>;

@@ -37,3 +37,6 @@ export function formatInstant(value: number | string | Date, language: Language)
     timeZone: CHINA,
   }).format(date);
 }
+
+/** The date in China (YYYY-MM-DD) of an instant, today by default: where licenses' and authorisations' dates count. */
+export const chinaToday = (now = Date.now()): string => new Date(now + 8 * 3600_000).toISOString().slice(0, 10);

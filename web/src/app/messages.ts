@@ -39,6 +39,10 @@ export const common = {
     time: { seconds: '{{count}} 秒', minutes: '{{count}} 分钟' },
     longTerm: '长期',
     creditCodeCheckChar: '统一社会信用代码校验不通过：按前 17 位计算，第 18 位校验码应为“{{expected}}”，输入的是“{{found}}”。请核对整个代码是否输错。',
+    creditCodeShape: '统一社会信用代码为 18 位，由数字和大写字母组成（不含 I、O、Z、S、V）。',
+    creditCodeOrgCheck: '统一社会信用代码校验不通过：第 17 位（组织机构代码的校验码）应为“{{expected}}”，输入的是“{{found}}”。请核对整个代码是否输错。',
+    textRequired: '请填写{{field}}。',
+    textTooLong: '{{field}}最多 {{max}} 个字。',
     problems: {
       ...PROBLEM_MESSAGES['zh-CN'],
       unexpected: '发生了意外错误：{{detail}}',
@@ -60,7 +64,6 @@ export const common = {
       'invalid-license-identifier': '证照标识格式不正确（应为 GB/T 36904 电子证照标识，如 1.2.156.3005.2.…）。',
       'invalid-verification-code': '核验码不正确：请核对证照上二维码旁印制的核验码。',
       'malformed-credential': '这不是电子证照凭证：请粘贴完整的凭证文本（以 eyJ 开头，以 ~ 结尾）。',
-      'validation-failed': '提交的内容不符合要求{{field}}。',
       'payload-too-large': '提交的内容过长。',
       'invalid-characters': '提交的内容包含不允许的字符。',
       status: {
@@ -106,6 +109,10 @@ export const common = {
     time: { seconds: '{{count}} s', minutes: '{{count}} min' },
     longTerm: 'Open-ended',
     creditCodeCheckChar: 'This unified social credit code fails its check: from its first 17 characters the 18th (the check character) should be “{{expected}}”, not “{{found}}”. Check the whole code for a typo.',
+    creditCodeShape: 'A unified social credit code is 18 digits or capital letters (no I, O, Z, S or V).',
+    creditCodeOrgCheck: 'This unified social credit code fails its check: the 17th character (the organisation code’s check) should be “{{expected}}”, not “{{found}}”. Check the whole code for a typo.',
+    textRequired: '{{field}}: required.',
+    textTooLong: '{{field}}: at most {{max}} characters.',
     problems: {
       ...PROBLEM_MESSAGES.en,
       unexpected: 'Something unexpected happened: {{detail}}',
@@ -127,7 +134,6 @@ export const common = {
       'invalid-license-identifier': 'That is not a license identifier (GB/T 36904, such as 1.2.156.3005.2.…).',
       'invalid-verification-code': 'Wrong verification code: check the code printed beside the QR code.',
       'malformed-credential': 'That is not a license credential: paste the whole text (it starts with eyJ and ends with ~).',
-      'validation-failed': 'What was sent is not acceptable{{field}}.',
       'payload-too-large': 'What was sent is too long.',
       'invalid-characters': 'What was sent contains characters that are not allowed.',
       status: {

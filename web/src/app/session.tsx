@@ -8,39 +8,19 @@
  * may exist: a first visit does not ask (and the browser logs no 401 in its console).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, onSessionEnded, setCsrfToken } from './api.ts';
+import type { Answer } from '@certbridge/client';
+import { answer, ApiError, onSessionEnded, platform, queryClient, setCsrfToken } from './api.ts';
 
 export type Role = 'issuer' | 'consumer' | 'coordinator';
 
-export interface PersonPrincipal {
-  kind: 'person';
-  username: string;
-  name: string;
-  departmentCode: string;
-  departmentName: string;
-  roles: Role[];
-  /** Practice mode (练习模式): the person acts in a practice copy of the department. */
-  practice?: boolean;
-}
+type SessionBody = Answer<'/api/v1/session'>;
 
-export interface HolderPrincipal {
-  kind: 'holder';
-  holderCode: string;
-  name: string;
-}
+/** Who a session acts for: a person of a department (with `practice` on in practice mode, 练习模式), or an enterprise. */
+export type Principal = SessionBody['principal'];
+export type PersonPrincipal = Extract<Principal, { kind: 'person' }>;
+export type HolderPrincipal = Extract<Principal, { kind: 'holder' }>;
 
-export type Principal = PersonPrincipal | HolderPrincipal;
-
-interface SessionBody {
-  principal: Principal;
-  csrfToken: string;
-  expiresAt: string;
-}
-
-export interface SignInOptions {
-  local: boolean;
-  oidc: { enabled: boolean; label: string | null };
-}
+export type SignInOptions = Answer<'/api/v1/session/options'>;
 
 type SessionState = { status: 'loading' } | { status: 'signed-out'; ended?: boolean } | { status: 'signed-in'; principal: Principal; expiresAt: string };
 
@@ -79,7 +59,9 @@ const SessionContext = createContext<SessionApi | undefined>(undefined);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>(() => (hint.get() ? { status: 'loading' } : { status: 'signed-out' }));
 
+  // A new session (or practice mode switched) sees other data: nothing cached under the old one is shown.
   const accept = useCallback((body: SessionBody) => {
+    queryClient.clear();
     setCsrfToken(body.csrfToken);
     hint.set(true);
     setState({ status: 'signed-in', principal: body.principal, expiresAt: body.expiresAt });
@@ -87,6 +69,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const forget = useCallback((ended = false) => {
+    queryClient.clear();
     setCsrfToken(undefined);
     hint.set(false);
     setState({ status: 'signed-out', ended });
@@ -95,7 +78,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!hint.get()) return;
     let cancelled = false;
-    api<SessionBody>('/api/v1/session', { quietUnauthorised: true })
+    answer(platform.GET('/api/v1/session'))
       .then((body) => !cancelled && accept(body))
       .catch(() => !cancelled && forget());
     return () => {
@@ -106,13 +89,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => onSessionEnded(() => forget(true)), [forget]);
 
   const signIn = useCallback(
-    async (username: string, password: string) => accept(await api<SessionBody>('/api/v1/session', { method: 'POST', body: { username, password }, quietUnauthorised: true })),
+    async (username: string, password: string) => accept(await answer(platform.POST('/api/v1/session', { body: { username, password } }))),
     [accept],
   );
 
   const signOut = useCallback(async () => {
     try {
-      await api<void>('/api/v1/session', { method: 'DELETE', quietUnauthorised: true });
+      await platform.DELETE('/api/v1/session');
     } catch (error) {
       // An ended session is signed out all the same.
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
@@ -122,7 +105,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [forget]);
 
   const refresh = useCallback(async () => {
-    accept(await api<SessionBody>('/api/v1/session', { quietUnauthorised: true }));
+    accept(await answer(platform.GET('/api/v1/session')));
   }, [accept]);
 
   const value = useMemo<SessionApi>(
@@ -145,7 +128,7 @@ export function useSession(): SessionApi {
   return session;
 }
 
-export const signInOptions = () => api<SignInOptions>('/api/v1/session/options');
+export const signInOptions = () => answer(platform.GET('/api/v1/session/options'));
 
 /** The name to show for who is signed in, and the organisation they act for. */
 export function principalLabels(principal: Principal): { name: string; organisation: string } {

@@ -179,39 +179,54 @@ export function treeHeadPayload(head: Pick<SignedTreeHead, 'rootHash' | 'timesta
   return canonicalJson({ rootHash: head.rootHash, timestamp: head.timestamp, treeSize: head.treeSize });
 }
 
+/** A tree head's signature checked, with why it failed (`detail` in words for whoever asks). */
+export type SignatureCheck =
+  | { ok: true }
+  /** `unsupported`: this browser's WebCrypto has no Ed25519 (the proofs still check against the head's root). */
+  | { ok: false; reason: 'unsupported' | 'unknown-key' | 'malformed' | 'mismatch' | 'bad-signature'; detail: string };
+
 /**
- * Whether the tree head's signature verifies with its key in the JWKS and signs exactly its
- * fields. 'unknown-key' when the JWKS lacks the key, 'unsupported' when WebCrypto lacks Ed25519.
+ * Checks a tree head's signature with the log key among `keys` (the JWKS): the JWS header
+ * (alg EdDSA, typ tree-head+json, kid = keyId), that the signed payload is exactly the RFC 8785
+ * bytes of the head's {rootHash, timestamp, treeSize}, and the Ed25519 signature.
  */
-export async function verifyTreeHead(head: SignedTreeHead, jwks: Jwks): Promise<'valid' | 'invalid' | 'unknown-key' | 'unsupported'> {
+export async function checkTreeHeadSignature(head: SignedTreeHead, keys: readonly PublicJwk[]): Promise<SignatureCheck> {
   const parts = head.signature.split('.');
-  if (parts.length !== 3) return 'invalid';
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return { ok: false, reason: 'malformed', detail: 'the signature is not a compact JWS' };
   let header: { alg?: unknown; kid?: unknown; typ?: unknown };
   let payload: string;
   try {
     header = JSON.parse(new TextDecoder().decode(base64UrlToBytes(parts[0]))) as typeof header;
     payload = new TextDecoder().decode(base64UrlToBytes(parts[1]));
   } catch {
-    return 'invalid';
+    return { ok: false, reason: 'malformed', detail: 'the JWS header cannot be read' };
   }
-  if (header.alg !== 'EdDSA' || header.typ !== 'tree-head+json' || header.kid !== head.keyId) return 'invalid';
-  if (payload !== treeHeadPayload(head)) return 'invalid';
-  const jwk = jwks.keys.find((key) => key.kid === head.keyId && key.kty === 'OKP' && key.crv === 'Ed25519');
-  if (!jwk?.x) return 'unknown-key';
+  if (header.alg !== 'EdDSA' || header.typ !== 'tree-head+json' || header.kid !== head.keyId) {
+    return { ok: false, reason: 'malformed', detail: `unexpected JWS header ${JSON.stringify(header)}` };
+  }
+  if (payload !== treeHeadPayload(head)) return { ok: false, reason: 'mismatch', detail: `the signed payload ${payload} is not this tree head` };
+  const jwk = keys.find((key) => key.kid === head.keyId && key.kty === 'OKP' && key.crv === 'Ed25519');
+  if (!jwk?.x) return { ok: false, reason: 'unknown-key', detail: `no Ed25519 log key ${head.keyId} is published` };
   let key: CryptoKey;
   try {
     key = await subtle().importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, ['verify']);
-  } catch {
-    return 'unsupported';
-  }
-  let signature: Uint8Array<ArrayBuffer>;
-  try {
-    signature = base64UrlToBytes(parts[2]);
-  } catch {
-    return 'invalid';
+  } catch (error) {
+    return { ok: false, reason: 'unsupported', detail: `this browser cannot check Ed25519 signatures (${(error as Error).message})` };
   }
   const signed = new TextEncoder().encode(`${parts[0]}.${parts[1]}`);
-  return (await subtle().verify({ name: 'Ed25519' }, key, signature, signed)) ? 'valid' : 'invalid';
+  return (await subtle().verify({ name: 'Ed25519' }, key, base64UrlToBytes(parts[2]), signed))
+    ? { ok: true }
+    : { ok: false, reason: 'bad-signature', detail: 'the signature does not verify with the log key' };
+}
+
+/**
+ * Whether the tree head's signature verifies with its key in the JWKS and signs exactly its
+ * fields. 'unknown-key' when the JWKS lacks the key, 'unsupported' when WebCrypto lacks Ed25519.
+ */
+export async function verifyTreeHead(head: SignedTreeHead, jwks: Jwks): Promise<'valid' | 'invalid' | 'unknown-key' | 'unsupported'> {
+  const check = await checkTreeHeadSignature(head, jwks.keys);
+  if (check.ok) return 'valid';
+  return check.reason === 'unknown-key' || check.reason === 'unsupported' ? check.reason : 'invalid';
 }
 
 // ---------------------------------------------------------------------------------------------

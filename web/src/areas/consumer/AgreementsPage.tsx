@@ -3,14 +3,23 @@
  * the working-day deadline of the answer (and whether it passed), the term; a row opens to the
  * fields asked for and granted, the answer, and the appeal of a rejection.
  */
-import { App as AntApp, Alert, Button, Descriptions, Flex, Form, Grid, Input, Modal, Select, Table, Typography, type TableProps } from 'antd';
+import { App as AntApp, Alert, Button, Descriptions, Flex, Form, Grid, Input, Modal, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../app/api.ts';
+import { keepPreviousData } from '@tanstack/react-query';
+import { $api, answer, platform, queryClient } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { EmptyText, AGREEMENT_STATUSES, AgreementStatusTag, OverdueTag, purposeName, sharingProblem, useDepartments, useFieldTitles, useLoad, usePurposes, type Agreement, type AgreementStatus } from './sharing.tsx';
+import { bodyFields, problemOnField } from '../../shared/forms/problemOnField.ts';
+import { TEXT_MAX, textRules } from '../../shared/forms/rules.ts';
+import { DataTable, type DataColumn } from '../../shared/lists/DataTable.tsx';
+import { EmptyText, AGREEMENT_STATUSES, AgreementStatusTag, OverdueTag, purposeName, sharingProblem, useDepartments, useFieldTitles, usePurposes, useShown, type Agreement, type AgreementStatus } from './sharing.tsx';
+
+// An export reads the platform's largest pages, up to EXPORT_MAX agreements (a narrower filter gets the rest).
+const EXPORT_PAGE = 200;
+const EXPORT_MAX = 20_000;
+const PENDING: readonly AgreementStatus[] = ['submitted', 'escalated'];
 
 export default function AgreementsPage() {
   const { t } = useTranslation('consumer');
@@ -21,19 +30,32 @@ export default function AgreementsPage() {
   const purposes = usePurposes();
   const { nameOf } = useDepartments();
   const language = currentLanguage();
-  const pageSize = 20;
-  const { data, error, loading, reload } = useLoad(
-    (signal) => api<{ items: Agreement[]; total: number }>('/api/v1/agreements', { query: { role: 'consumer', status, limit: pageSize, offset: (page - 1) * pageSize }, signal }),
-    [status, page],
+  const [pageSize, setPageSize] = useState(20);
+  const filter = { role: 'consumer' as const, status: status ? [status] : undefined };
+  const { data, error, loading } = useShown(
+    $api.useQuery('get', '/api/v1/agreements', { params: { query: { ...filter, limit: pageSize, offset: (page - 1) * pageSize } } }, { placeholderData: keepPreviousData }),
   );
 
-  const columns: TableProps<Agreement>['columns'] = [
-    { title: t('agreements.columns.resource'), key: 'resource', render: (_, a) => a.resourceTitle },
-    { title: t('agreements.columns.provider'), key: 'provider', render: (_, a) => nameOf(a.ownerDepartment), responsive: ['lg'] },
-    { title: t('agreements.columns.purpose'), key: 'purpose', render: (_, a) => purposeName(purposes, a.purpose), responsive: ['md'] },
+  // The export: every agreement under the filter, the platform's largest page at a time.
+  const allUnderFilter = async () => {
+    const rows: Agreement[] = [];
+    for (let offset = 0; offset < EXPORT_MAX; offset += EXPORT_PAGE) {
+      const got = await answer(platform.GET('/api/v1/agreements', { params: { query: { ...filter, limit: EXPORT_PAGE, offset } } }));
+      rows.push(...got.items);
+      if (rows.length >= got.total || got.items.length === 0) break;
+    }
+    return rows;
+  };
+  const due = (a: Agreement) => (a.dueDate && PENDING.includes(a.status) ? formatDate(a.dueDate, language) : '—');
+
+  const columns: DataColumn<Agreement>[] = [
+    { title: t('agreements.columns.resource'), key: 'resource', dataIndex: 'resourceTitle' },
+    { title: t('agreements.columns.provider'), key: 'provider', render: (_, a) => nameOf(a.ownerDepartment), exportValue: (a) => nameOf(a.ownerDepartment), responsive: ['lg'] },
+    { title: t('agreements.columns.purpose'), key: 'purpose', render: (_, a) => purposeName(purposes, a.purpose), exportValue: (a) => purposeName(purposes, a.purpose), responsive: ['md'] },
     {
       title: t('agreements.columns.status'),
       key: 'status',
+      exportValue: (a) => `${t(`statuses.${a.status}`)}${a.overdue ? ` · ${t('agreements.overdue')}` : ''}`,
       render: (_, a) => (
         <Flex gap={4} wrap>
           <AgreementStatusTag value={a.status} />
@@ -41,9 +63,9 @@ export default function AgreementsPage() {
         </Flex>
       ),
     },
-    { title: t('agreements.columns.deadline'), key: 'due', render: (_, a) => (a.dueDate && (a.status === 'submitted' || a.status === 'escalated') ? formatDate(a.dueDate, language) : '—') },
-    { title: t('agreements.columns.validUntil'), key: 'validUntil', render: (_, a) => formatDate(a.validUntil, language), responsive: ['md'] },
-    { title: t('agreements.columns.submittedAt'), key: 'submittedAt', render: (_, a) => formatInstant(a.submittedAt, language), responsive: ['xl'] },
+    { title: t('agreements.columns.deadline'), key: 'due', render: (_, a) => due(a), exportValue: (a) => due(a) },
+    { title: t('agreements.columns.validUntil'), key: 'validUntil', render: (_, a) => formatDate(a.validUntil, language), exportValue: (a) => formatDate(a.validUntil, language), responsive: ['md'] },
+    { title: t('agreements.columns.submittedAt'), key: 'submittedAt', render: (_, a) => formatInstant(a.submittedAt, language), exportValue: (a) => formatInstant(a.submittedAt, language), responsive: ['xl'] },
   ];
 
   return (
@@ -69,7 +91,11 @@ export default function AgreementsPage() {
         />
       </Flex>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Table<Agreement>
+      <DataTable<Agreement>
+        listName={t('agreements.listName')}
+        aria-label={t('agreements.title')}
+        total={data?.total}
+        exportRows={allUnderFilter}
         rowKey="id"
         size={screens.md ? 'middle' : 'small'}
         loading={loading}
@@ -77,9 +103,17 @@ export default function AgreementsPage() {
         dataSource={data?.items ?? []}
         locale={{ emptyText: <EmptyText>{t('agreements.empty')}</EmptyText> }}
         expandable={{ expandedRowRender: (a) => <AgreementDetail agreement={a} onAppeal={() => setAppealing(a)} /> }}
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false, hideOnSinglePage: true }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: data?.total ?? 0,
+          onChange: (next, size) => {
+            setPage(size === pageSize ? next : 1);
+            setPageSize(size);
+          },
+        }}
       />
-      <AppealModal agreement={appealing} onClose={() => setAppealing(undefined)} onDone={reload} />
+      <AppealModal agreement={appealing} onClose={() => setAppealing(undefined)} onDone={() => void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/agreements'] })} />
     </>
   );
 }
@@ -128,13 +162,15 @@ function AppealModal({ agreement, onClose, onDone }: { agreement?: Agreement; on
     setBusy(true);
     setError(undefined);
     try {
-      await api(`/api/v1/agreements/${agreement.id}/appeal`, { method: 'POST', body: { reason } });
+      await answer(platform.POST('/api/v1/agreements/{id}/appeal', { params: { path: { id: agreement.id } }, body: { reason: reason.trim() } }));
       void message.success(t('agreements.appealSent'));
       form.resetFields();
       onClose();
       onDone();
     } catch (e) {
-      setError(sharingProblem(e, t));
+      // The platform's reason under the reason field when it names it; any other in the dialog's alert.
+      const text = sharingProblem(e, t);
+      if (!problemOnField(form, e, text, bodyFields('reason'))) setError(text);
     } finally {
       setBusy(false);
     }
@@ -142,8 +178,8 @@ function AppealModal({ agreement, onClose, onDone }: { agreement?: Agreement; on
   return (
     <Modal open={!!agreement} title={t('agreements.appealAction')} onCancel={onClose} onOk={() => void send()} confirmLoading={busy} destroyOnHidden>
       <Form form={form} layout="vertical">
-        <Form.Item name="reason" label={t('agreements.appealReason')} rules={[{ required: true, whitespace: true, message: t('agreements.appealReason') }]}>
-          <Input.TextArea rows={3} maxLength={4000} />
+        <Form.Item name="reason" label={t('agreements.appealReason')} rules={textRules(t, t('agreements.appealReason'), TEXT_MAX.agreementReason)}>
+          <Input.TextArea rows={3} maxLength={TEXT_MAX.agreementReason} showCount />
         </Form.Item>
       </Form>
       {error ? <Alert type="error" showIcon title={error} /> : null}

@@ -7,9 +7,11 @@ import { Alert, Button, Descriptions, Drawer, Flex, Grid, Input, Select, Table, 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api } from '../../app/api.ts';
+import { keepPreviousData } from '@tanstack/react-query';
+import { $api } from '../../app/api.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { EmptyText, localTitle, SensitivityTag, SharingClassTag, useDepartments, useFieldTitles, useLoad, type CatalogResource, type SharingClass } from './sharing.tsx';
+import { conditionsIn } from './conditions.ts';
+import { EmptyText, localTitle, SensitivityTag, SharingClassTag, useDepartments, useFieldTitles, useShown, type CatalogResource, type SharingClass } from './sharing.tsx';
 
 export default function CatalogPage() {
   const { t } = useTranslation('consumer');
@@ -21,9 +23,13 @@ export default function CatalogPage() {
   const [open, setOpen] = useState<CatalogResource>();
   const { nameOf } = useDepartments();
   const pageSize = 20;
-  const { data, error, loading } = useLoad(
-    (signal) => api<{ items: CatalogResource[]; total: number }>('/api/v1/catalog', { query: { q, sharingClass, limit: pageSize, offset: (page - 1) * pageSize }, signal }),
-    [q, sharingClass, page],
+  const { data, error, loading } = useShown(
+    $api.useQuery(
+      'get',
+      '/api/v1/catalog',
+      { params: { query: { q: q || undefined, sharingClass: sharingClass || undefined, limit: pageSize, offset: (page - 1) * pageSize } } },
+      { placeholderData: keepPreviousData },
+    ),
   );
 
   const columns: TableProps<CatalogResource>['columns'] = [
@@ -121,7 +127,7 @@ function ResourceDrawer({ resource, onClose, onRequest, ownerName }: { resource?
             <Descriptions.Item label={t('catalog.columns.sharingClass')}>
               <SharingClassTag value={resource.sharingClass} />
             </Descriptions.Item>
-            <Descriptions.Item label={t('catalog.conditions')}>{resource.conditions ?? t('catalog.none')}</Descriptions.Item>
+            <Descriptions.Item label={t('catalog.conditions')}>{conditionsIn(resource, en ? 'en' : 'zh-CN') ?? t('catalog.none')}</Descriptions.Item>
             <Descriptions.Item label={t('catalog.legalBasis')}>{resource.legalBasis ?? t('catalog.none')}</Descriptions.Item>
             <Descriptions.Item label={t('catalog.description')}>{(en ? resource.descriptionEn : resource.description) || t('catalog.none')}</Descriptions.Item>
             <Descriptions.Item label={t('catalog.columns.accessModes')}>{resource.accessModes.map((m) => t(`accessModes.${m}`)).join(' / ')}</Descriptions.Item>

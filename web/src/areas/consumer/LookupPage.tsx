@@ -4,26 +4,15 @@
  * (GET /api/v1/exchange/licenses/{holderCode}?type=… with X-Purpose, under the session), and shows
  * only the fields the agreement grants. Every lookup is in the audit log under the person.
  */
+import type { Answer } from '@certbridge/client';
 import { Alert, Button, Card, Descriptions, Flex, Form, Input, Select, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, creditCodeProblem } from '../../app/api.ts';
+import { $api, answer as answerOf, creditCodeProblem, platform } from '../../app/api.ts';
 import { ObjectionForm } from '../../shared/objections/ObjectionForm.tsx';
-import { purposeName, sharingProblem, useFieldTitles, useLoad, usePurposes, type Agreement } from './sharing.tsx';
+import { purposeName, sharingProblem, useFieldTitles, usePurposes, useShown } from './sharing.tsx';
 
-interface LookupAnswer {
-  holderCode: string;
-  type: string;
-  identifier: string;
-  version: number;
-  status: 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
-  fields: Record<string, unknown>;
-  /** true while the license is under an open objection (数据异议). */
-  underObjection?: boolean;
-  purpose: string;
-  basis: { kind: 'agreement' | 'authorisation'; ids: string[] };
-  accessId: string;
-}
+type LookupAnswer = Answer<'/api/v1/exchange/licenses/{holderCode}'>;
 
 const HOLDER_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const STATUS_COLOR: Record<LookupAnswer['status'], string> = { valid: '#135200', suspended: '#873800', revoked: '#820014', cancelled: '#262626', expired: '#613400' };
@@ -43,9 +32,8 @@ export default function LookupPage() {
   const [objecting, setObjecting] = useState(false);
   const { t: objections } = useTranslation('objections');
   const purposes = usePurposes();
-  const agreements = useLoad(
-    (signal) => api<{ items: Agreement[] }>('/api/v1/agreements', { query: { role: 'consumer', status: 'active', limit: 200 }, signal }).then((p) => p.items.filter((a) => a.licenseType)),
-    [],
+  const agreements = useShown(
+    $api.useQuery('get', '/api/v1/agreements', { params: { query: { role: 'consumer', status: ['active'], limit: 200 } } }, { select: (p) => p.items.filter((a) => a.licenseType) }),
   );
   const titleOf = useFieldTitles(undefined, answer?.type);
   const options = useMemo(
@@ -61,10 +49,11 @@ export default function LookupPage() {
     setAnswer(undefined);
     try {
       setAnswer(
-        await api<LookupAnswer>(`/api/v1/exchange/licenses/${encodeURIComponent(holderCode.trim().toUpperCase())}`, {
-          query: { type: agreement.licenseType },
-          headers: { 'x-purpose': agreement.purpose },
-        }),
+        await answerOf(
+          platform.GET('/api/v1/exchange/licenses/{holderCode}', {
+            params: { path: { holderCode: holderCode.trim().toUpperCase() }, query: { type: agreement.licenseType }, header: { 'x-purpose': agreement.purpose } },
+          }),
+        ),
       );
     } catch (e) {
       // A mistyped credit code is said on its field, with the check character the platform expected.

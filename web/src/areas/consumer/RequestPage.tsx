@@ -5,13 +5,15 @@
  */
 import { App as AntApp, Alert, Button, Card, Checkbox, DatePicker, Descriptions, Flex, Form, Input, InputNumber, Result, Select, Steps, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../app/api.ts';
+import { $api, answer, ApiError, platform, queryClient } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { localTitle, purposeName, SensitivityTag, SharingClassTag, sharingProblem, useDepartments, useFieldTitles, useLoad, usePurposes, type Agreement, type CatalogResource } from './sharing.tsx';
+import { conditionsIn } from './conditions.ts';
+import { localTitle, purposeName, SensitivityTag, SharingClassTag, sharingProblem, useDepartments, useFieldTitles, usePurposes, useShown, type Agreement } from './sharing.tsx';
+import { bodyFields, formFieldOf, problemOnField } from '../../shared/forms/problemOnField.ts';
 
 interface PurposeForm {
   purpose?: string;
@@ -20,6 +22,9 @@ interface PurposeForm {
   expectedDailyVolume?: number;
   validUntil?: Dayjs;
 }
+
+/** The purpose step's fields, as the request's body names them. */
+const PURPOSE_FIELDS = bodyFields('purpose', 'purposeDescription', 'legalBasis', 'expectedDailyVolume', 'validUntil');
 
 export default function RequestPage() {
   const { t } = useTranslation('consumer');
@@ -37,9 +42,17 @@ export default function RequestPage() {
   const { nameOf } = useDepartments();
   const language = currentLanguage();
 
-  const catalog = useLoad((signal) => api<{ items: CatalogResource[] }>('/api/v1/catalog', { query: { limit: 200 }, signal }), []);
+  const catalog = useShown($api.useQuery('get', '/api/v1/catalog', { params: { query: { limit: 200 } } }));
   const resource = useMemo(() => catalog.data?.items.find((r) => r.id === resourceId), [catalog.data, resourceId]);
   const titleOf = useFieldTitles(resource);
+
+  // A reason the platform gives about the purpose step's fields is shown on them: back on that step.
+  const purposeProblem = useRef<{ error: unknown; text: string }>(undefined);
+  useEffect(() => {
+    if (step !== 2 || !purposeProblem.current) return;
+    problemOnField(purposeForm, purposeProblem.current.error, purposeProblem.current.text, PURPOSE_FIELDS);
+    purposeProblem.current = undefined;
+  }, [step, purposeForm]);
 
   const next = async () => {
     if (step === 2) {
@@ -53,26 +66,34 @@ export default function RequestPage() {
   };
 
   const submit = async () => {
-    if (!resource || !purposeValues.validUntil) return;
+    // The purpose step's form asked for every one of these.
+    const { purpose, purposeDescription, legalBasis, validUntil } = purposeValues;
+    if (!resource || !purpose || !purposeDescription || !legalBasis || !validUntil) return;
     setSubmitting(true);
     setSubmitError(undefined);
     try {
-      const agreement = await api<Agreement>('/api/v1/agreements', {
-        method: 'POST',
-        body: {
-          resourceId: resource.id,
-          purpose: purposeValues.purpose,
-          purposeDescription: purposeValues.purposeDescription,
-          legalBasis: purposeValues.legalBasis,
-          fields,
-          expectedDailyVolume: purposeValues.expectedDailyVolume ?? 100,
-          validUntil: purposeValues.validUntil.format('YYYY-MM-DD'),
-        },
-      });
+      const agreement = await answer(
+        platform.POST('/api/v1/agreements', {
+          body: {
+            resourceId: resource.id,
+            purpose,
+            purposeDescription,
+            legalBasis,
+            fields,
+            expectedDailyVolume: purposeValues.expectedDailyVolume ?? 100,
+            validUntil: validUntil.format('YYYY-MM-DD'),
+          },
+        }),
+      );
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/agreements'] });
       setCreated(agreement);
       void message.success(t(agreement.status === 'active' ? 'request.submittedActive' : 'request.submitted'));
     } catch (error) {
-      setSubmitError(sharingProblem(error, t));
+      const text = sharingProblem(error, t);
+      if (error instanceof ApiError && formFieldOf(error.problem.field, PURPOSE_FIELDS) !== undefined) {
+        purposeProblem.current = { error, text };
+        setStep(2);
+      } else setSubmitError(text);
     } finally {
       setSubmitting(false);
     }
@@ -83,7 +104,7 @@ export default function RequestPage() {
     return (
       <Result
         status="success"
-        title={<span data-testid="request-result">{t(active ? 'request.submittedActive' : 'request.submitted')}</span>}
+        title={<span data-testid="request-result" data-tour="request-result">{t(active ? 'request.submittedActive' : 'request.submitted')}</span>}
         subTitle={active ? t('request.submittedActiveNote') : t('request.submittedDue', { date: created.dueDate ? formatDate(created.dueDate, language) : '—' })}
         extra={[
           <Link key="list" to="/consumer/agreements">
@@ -155,7 +176,7 @@ export default function RequestPage() {
                 <Descriptions.Item label={t('catalog.columns.sharingClass')}>
                   <SharingClassTag value={resource.sharingClass} />
                 </Descriptions.Item>
-                <Descriptions.Item label={t('catalog.conditions')}>{resource.conditions ?? t('catalog.none')}</Descriptions.Item>
+                <Descriptions.Item label={t('catalog.conditions')}>{conditionsIn(resource, language) ?? t('catalog.none')}</Descriptions.Item>
                 <Descriptions.Item label={t('catalog.legalBasis')}>{resource.legalBasis ?? t('catalog.none')}</Descriptions.Item>
               </Descriptions>
             </div>
@@ -213,10 +234,10 @@ export default function RequestPage() {
               options={purposes.map((p) => ({ value: p.code, label: language === 'en' ? p.nameEn : p.name }))}
             />
           </Form.Item>
-          <Form.Item name="purposeDescription" label={t('request.purposeDescription')} rules={[{ required: true, whitespace: true, message: t('request.purposeDescriptionRequired') }]}>
+          <Form.Item data-tour="request-description" name="purposeDescription" label={t('request.purposeDescription')} rules={[{ required: true, whitespace: true, message: t('request.purposeDescriptionRequired') }]}>
             <Input.TextArea rows={2} maxLength={4000} />
           </Form.Item>
-          <Form.Item name="legalBasis" label={t('request.legalBasis')} rules={[{ required: true, whitespace: true, message: t('request.legalBasisRequired') }]}>
+          <Form.Item data-tour="request-legal-basis" name="legalBasis" label={t('request.legalBasis')} rules={[{ required: true, whitespace: true, message: t('request.legalBasisRequired') }]}>
             <Input.TextArea rows={2} maxLength={4000} />
           </Form.Item>
           <Flex gap={16} wrap>
@@ -248,14 +269,18 @@ export default function RequestPage() {
         </Card>
       ) : null}
 
-      <Flex gap={12} style={{ marginTop: 16 }} data-tour="request-submit">
-        {step > 0 ? <Button onClick={() => setStep((s) => s - 1)}>{t('request.previous')}</Button> : null}
+      <Flex gap={12} style={{ marginTop: 16 }}>
+        {step > 0 ? (
+          <Button onClick={() => setStep((s) => s - 1)} data-tour="request-prev">
+            {t('request.previous')}
+          </Button>
+        ) : null}
         {step < 3 ? (
-          <Button type="primary" disabled={!canNext} onClick={() => void next()}>
+          <Button type="primary" disabled={!canNext} onClick={() => void next()} data-tour="request-next">
             {t('request.next')}
           </Button>
         ) : (
-          <Button type="primary" loading={submitting} onClick={() => void submit()}>
+          <Button type="primary" loading={submitting} onClick={() => void submit()} data-tour="request-send">
             {t('request.submit')}
           </Button>
         )}

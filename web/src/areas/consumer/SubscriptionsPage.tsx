@@ -5,35 +5,14 @@
  */
 import { Alert, Grid, Table, Tag, Typography, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import type { Answer } from '@certbridge/client';
+import { $api } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { EmptyText, purposeName, useLoad, usePurposes } from './sharing.tsx';
+import { EmptyText, purposeName, usePurposes, useShown } from './sharing.tsx';
 
-interface Subscription {
-  id: string;
-  department: string;
-  clientId: string;
-  resourceId: string;
-  licenseType: string;
-  purpose: string | null;
-  callbackUrl: string;
-  holders: string[] | null;
-  status: 'active' | 'deleted';
-  createdAt: string;
-  fields?: string[];
-}
-
-interface Delivery {
-  id: string;
-  type: string;
-  subject: string;
-  occurredAt: string;
-  status: 'pending' | 'delivered' | 'dead' | 'dropped';
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-}
+type Subscription = Answer<'/api/v1/subscriptions'>[number];
+type Delivery = Answer<'/api/v1/subscriptions/{id}/deliveries'>[number];
 
 const DELIVERY_COLOR: Record<Delivery['status'], string> = { pending: '#003a8c', delivered: '#135200', dead: '#820014', dropped: '#262626' };
 
@@ -42,7 +21,7 @@ export default function SubscriptionsPage() {
   const screens = Grid.useBreakpoint();
   const purposes = usePurposes();
   const language = currentLanguage();
-  const { data, error, loading } = useLoad((signal) => api<Subscription[]>('/api/v1/subscriptions', { signal }), []);
+  const { data, error, loading } = useShown($api.useQuery('get', '/api/v1/subscriptions'));
 
   const columns: TableProps<Subscription>['columns'] = [
     { title: t('subscriptions.columns.resource'), dataIndex: 'resourceId' },
@@ -81,7 +60,7 @@ export default function SubscriptionsPage() {
 function Deliveries({ subscription }: { subscription: Subscription }) {
   const { t } = useTranslation('consumer');
   const language = currentLanguage();
-  const { data, error, loading } = useLoad((signal) => api<Delivery[]>(`/api/v1/subscriptions/${encodeURIComponent(subscription.id)}/deliveries`, { query: { limit: 50 }, signal }), [subscription.id]);
+  const { data, error, loading } = useShown($api.useQuery('get', '/api/v1/subscriptions/{id}/deliveries', { params: { path: { id: subscription.id }, query: { limit: 50 } } }));
   return (
     <>
       <Typography.Text strong>{t('subscriptions.deliveries')}</Typography.Text>

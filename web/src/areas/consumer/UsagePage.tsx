@@ -2,36 +2,27 @@
  * 用量统计: the department's lookups per day (GET /api/v1/exchange/usage, counted from the audit
  * log), as a line chart over the last 7, 30 or 90 days, with the totals and the split per license type.
  */
-import { Alert, Card, Col, Row, Segmented, Statistic, Table, Typography } from 'antd';
+import { Alert, Card, Col, Row, Segmented, Statistic, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import type { Answer } from '@certbridge/client';
+import { keepPreviousData } from '@tanstack/react-query';
+import { $api } from '../../app/api.ts';
+import { chinaToday, formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { EChart } from '../../shared/EChart.tsx';
 import { typeName, useLicenseTypes } from '../../shared/licenseTypes/standard.ts';
-import { useLoad } from './sharing.tsx';
+import { DataTable, type DataColumn } from '../../shared/lists/DataTable.tsx';
+import { useShown } from './sharing.tsx';
 
-export interface UsageCounts {
-  lookups: number;
-  allowed: number;
-  deliveries: number;
-}
-
-export interface UsageReport {
-  from: string;
-  to: string;
-  department: string | null;
-  totals: UsageCounts;
-  days: (UsageCounts & { day: string })[];
-  departments: (UsageCounts & { code: string; name: string | null; nameEn: string | null })[];
-  licenseTypes: (UsageCounts & { licenseType: string })[];
-}
+export type UsageReport = Answer<'/api/v1/exchange/usage'>;
+type TypeUsage = UsageReport['licenseTypes'][number];
+type DayUsage = UsageReport['days'][number];
 
 /** The China-local date `days - 1` days before today, and today (YYYY-MM-DD). */
 export function lastDays(days: number): { from: string; to: string } {
-  const china = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
   const now = Date.now();
-  return { from: china(now - (days - 1) * 86_400_000), to: china(now) };
+  return { from: chinaToday(now - (days - 1) * 86_400_000), to: chinaToday(now) };
 }
 
 export function usageOption(report: UsageReport | undefined, t: (key: string) => string) {
@@ -51,9 +42,21 @@ export function usageOption(report: UsageReport | undefined, t: (key: string) =>
 export default function UsagePage() {
   const { t } = useTranslation('consumer');
   const [days, setDays] = useState(30);
-  const { data, error, loading } = useLoad((signal) => api<UsageReport>('/api/v1/exchange/usage', { query: lastDays(days), signal }), [days]);
+  const { data, error, loading } = useShown($api.useQuery('get', '/api/v1/exchange/usage', { params: { query: lastDays(days) } }, { placeholderData: keepPreviousData }));
   const option = useMemo(() => usageOption(data, t), [data, t]);
   const types = useLicenseTypes();
+  const language = currentLanguage();
+  // The type's name, not its key (the key for a type no longer served).
+  const typeLabel = (u: TypeUsage) => typeName(types.find((x) => x.key === u.licenseType), language, u.licenseType);
+  const counts = <T extends TypeUsage | DayUsage>(): DataColumn<T>[] => [
+    { key: 'lookups', title: t('usage.lookups'), dataIndex: 'lookups', align: 'right' },
+    { key: 'allowed', title: t('usage.allowed'), dataIndex: 'allowed', align: 'right' },
+    { key: 'deliveries', title: t('usage.deliveries'), dataIndex: 'deliveries', align: 'right' },
+  ];
+  const byType: DataColumn<TypeUsage>[] = [{ key: 'licenseType', title: t('usage.licenseType'), render: (_, u) => typeLabel(u), exportValue: typeLabel }, ...counts<TypeUsage>()];
+  // Newest day first, as a clerk reads a ledger.
+  const dayRows = useMemo(() => [...(data?.days ?? [])].reverse(), [data]);
+  const byDay: DataColumn<DayUsage>[] = [{ key: 'day', title: t('usage.day'), render: (_, d) => formatDate(d.day, language), exportValue: (d) => formatDate(d.day, language) }, ...counts<DayUsage>()];
 
   return (
     <>
@@ -83,18 +86,27 @@ export default function UsagePage() {
         </Col>
         <Col span={24}>
           <Card title={t('usage.byType')}>
-            <Table
+            <DataTable<TypeUsage>
+              listName={t('usage.byTypeList')}
+              aria-label={t('usage.byType')}
               rowKey="licenseType"
               size="small"
-              pagination={false}
+              loading={loading}
               dataSource={data?.licenseTypes ?? []}
-              columns={[
-                // The type's name, not its key (the key for a type no longer served).
-                { title: t('usage.licenseType'), dataIndex: 'licenseType', render: (key: string) => typeName(types.find((x) => x.key === key), currentLanguage(), key) },
-                { title: t('usage.lookups'), dataIndex: 'lookups' },
-                { title: t('usage.allowed'), dataIndex: 'allowed' },
-                { title: t('usage.deliveries'), dataIndex: 'deliveries' },
-              ]}
+              columns={byType}
+            />
+          </Card>
+        </Col>
+        <Col span={24}>
+          <Card title={t('usage.byDay')}>
+            <DataTable<DayUsage>
+              listName={t('usage.byDayList')}
+              aria-label={t('usage.byDay')}
+              rowKey="day"
+              size="small"
+              loading={loading}
+              dataSource={dayRows}
+              columns={byDay}
             />
           </Card>
         </Col>

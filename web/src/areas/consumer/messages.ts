@@ -90,6 +90,7 @@ export const consumerMessages = {
       appealSent: '申诉已提交',
       empty: '本部门还没有共享协议',
       daily: '每日 {{count}} 次',
+      listName: '共享协议',
     },
     lookup: {
       title: '证照查询',
@@ -124,6 +125,10 @@ export const consumerMessages = {
       chart: '每日查询次数折线图',
       byType: '按证照类型',
       licenseType: '证照类型',
+      byTypeList: '用量统计（按证照类型）',
+      byDay: '按日',
+      byDayList: '用量统计（按日）',
+      day: '日期',
     },
     subscriptions: {
       title: '订阅与推送',
@@ -228,6 +233,7 @@ export const consumerMessages = {
       appealSent: 'Appeal submitted',
       empty: 'Your department has no agreements yet',
       daily: '{{count}} a day',
+      listName: 'Agreements',
     },
     lookup: {
       title: 'License lookup',
@@ -262,6 +268,10 @@ export const consumerMessages = {
       chart: 'Line chart of lookups per day',
       byType: 'By license type',
       licenseType: 'License type',
+      byTypeList: 'Usage by license type',
+      byDay: 'By day',
+      byDayList: 'Usage by day',
+      day: 'Day',
     },
     subscriptions: {
       title: 'Subscriptions',

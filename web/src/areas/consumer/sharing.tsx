@@ -4,84 +4,25 @@
  * statuses, field titles from the license type's standard, department names, a loader hook, and the
  * platform's problems in the user's words.
  */
+import type { Answer } from '@certbridge/client';
+import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { Tag } from 'antd';
 import type { TFunction } from 'i18next';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, problemMessage } from '../../app/api.ts';
+import { $api, ApiError, problemMessage, queryClient, REFERENCE_DATA } from '../../app/api.ts';
 import { currentLanguage } from '../../app/i18n.ts';
+import { useStandard } from '../../shared/licenseTypes/standard.ts';
 
-export type SharingClass = 'unconditional' | 'conditional' | 'not-shared';
-export type Sensitivity = 'public' | 'internal' | 'sensitive';
-export type AgreementStatus = 'submitted' | 'approved' | 'rejected' | 'escalated' | 'active' | 'expired' | 'revoked' | 'suspended';
+export type CatalogResource = Answer<'/api/v1/catalog'>['items'][number];
+export type CatalogField = CatalogResource['fields'][number];
+export type SharingClass = CatalogResource['sharingClass'];
+export type Sensitivity = CatalogField['sensitivity'];
+export type Agreement = Answer<'/api/v1/agreements'>['items'][number];
+export type AgreementStatus = Agreement['status'];
 export const AGREEMENT_STATUSES: readonly AgreementStatus[] = ['submitted', 'escalated', 'approved', 'rejected', 'active', 'suspended', 'revoked', 'expired'];
-
-export interface CatalogField {
-  name: string;
-  sensitivity: Sensitivity;
-  title?: string;
-  titleEn?: string;
-}
-
-export interface CatalogResource {
-  id: string;
-  ownerDepartment: string;
-  title: string;
-  titleEn: string;
-  description: string;
-  descriptionEn: string;
-  licenseType: string | null;
-  dataset: string | null;
-  fields: CatalogField[];
-  sharingClass: SharingClass;
-  conditions: string | null;
-  legalBasis: string | null;
-  updateCycle: string;
-  accessModes: string[];
-  version: number;
-}
-
-export interface Agreement {
-  id: string;
-  status: AgreementStatus;
-  resourceId: string;
-  resourceTitle: string;
-  licenseType: string | null;
-  sharingClass: SharingClass;
-  ownerDepartment: string;
-  consumerDepartment: string;
-  requestedBy: string;
-  purpose: string;
-  purposeDescription: string;
-  legalBasis: string;
-  fields: string[];
-  requestedFields: string[];
-  grantedFields: string[] | null;
-  expectedDailyVolume: number;
-  validUntil: string;
-  submittedAt: string;
-  dueDate: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  escalatedAt: string | null;
-  decision: { decision: 'approve' | 'reject'; reason: string | null; decidedBy: string; decidedAt: string } | null;
-  appeal: { status: 'pending' | 'upheld' | 'overturned'; reason: string; appealedAt: string; decidedAt: string | null; decidedBy: string | null; decisionReason: string | null } | null;
-  statusReason: string | null;
-}
-
-export interface Purpose {
-  code: string;
-  name: string;
-  nameEn: string;
-}
-
-export interface Department {
-  code: string;
-  name: string;
-  nameEn: string;
-  level: string;
-  region: string;
-}
+export type Purpose = Answer<'/api/v1/purposes'>[number];
+export type Department = Answer<'/api/v1/departments'>[number];
 
 export const isAbort = (error: unknown) => (error as Error | undefined)?.name === 'AbortError';
 
@@ -94,40 +35,23 @@ export function sharingProblem(error: unknown, t: TFunction): string {
   return problemMessage(error, t);
 }
 
-/** Loads once per `deps` change (deps must be JSON values): the data (the last one while reloading), the error in the user's words, and a reload. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): { data?: T; error?: string; loading: boolean; reload: () => void } {
+/** A query as the sharing pages show it: its data (the last one while another loads), its error in the user's words, whether it loads, and a reload. */
+export function useShown<T, E>(query: UseQueryResult<T, E>): { data?: T; error?: string; loading: boolean; reload: () => void } {
   const { t } = useTranslation();
-  const [round, setRound] = useState(0);
-  const key = JSON.stringify([...deps, round]);
-  const [state, setState] = useState<{ key?: string; data?: T; error?: string }>({});
-  useEffect(() => {
-    const controller = new AbortController();
-    load(controller.signal)
-      .then((data) => setState({ key, data }))
-      .catch((error: unknown) => {
-        if (!isAbort(error)) setState((s) => ({ key, data: s.data, error: sharingProblem(error, t) }));
-      });
-    return () => controller.abort();
-    // `load` is a new function every render; `key` says when what it loads changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, t]);
-  const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { data: state.data, error: state.key === key ? state.error : undefined, loading: state.key !== key, reload };
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  return { data: query.data, error: query.error ? sharingProblem(query.error, t) : undefined, loading: query.isFetching, reload };
 }
 
-let purposes: Promise<Purpose[]> | undefined;
-/** The controlled list of purposes (GET /api/v1/purposes), once per page load. */
+const NONE: never[] = [];
+
+// Reference data, under the same keys on every page (the enterprise portal's included): loaded once per session.
+export const purposesQuery = () => $api.queryOptions('get', '/api/v1/purposes', undefined, REFERENCE_DATA);
+export const departmentsQuery = () => $api.queryOptions('get', '/api/v1/departments', undefined, REFERENCE_DATA);
+
+/** The controlled list of purposes (GET /api/v1/purposes), empty until it loads. */
 export function usePurposes(): Purpose[] {
-  const [list, setList] = useState<Purpose[]>([]);
-  useEffect(() => {
-    let live = true;
-    purposes ??= api<Purpose[]>('/api/v1/purposes');
-    purposes.then((p) => live && setList(p)).catch(() => (purposes = undefined));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return list;
+  return useQuery(purposesQuery()).data ?? NONE;
 }
 
 export function purposeName(list: readonly Purpose[], code: string): string {
@@ -135,19 +59,9 @@ export function purposeName(list: readonly Purpose[], code: string): string {
   return p ? (currentLanguage() === 'en' ? p.nameEn : p.name) : code;
 }
 
-let departments: Promise<Department[]> | undefined;
-/** The departments (GET /api/v1/departments, public), once per page load; `refresh` after registering one. */
+/** The departments (GET /api/v1/departments, public), empty until they load; `refresh` after registering one. */
 export function useDepartments(): { list: Department[]; nameOf: (code: string) => string; refresh: () => void } {
-  const [list, setList] = useState<Department[]>([]);
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    let live = true;
-    departments ??= api<Department[]>('/api/v1/departments');
-    departments.then((d) => live && setList(d)).catch(() => (departments = undefined));
-    return () => {
-      live = false;
-    };
-  }, [round]);
+  const list = useQuery(departmentsQuery()).data ?? NONE;
   const nameOf = useCallback(
     (code: string) => {
       const d = list.find((x) => x.code === code);
@@ -155,48 +69,23 @@ export function useDepartments(): { list: Department[]; nameOf: (code: string) =
     },
     [list],
   );
-  const refresh = useCallback(() => {
-    departments = undefined;
-    setRound((r) => r + 1);
-  }, []);
+  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: departmentsQuery().queryKey }), []);
   return { list, nameOf, refresh };
 }
 
-interface FieldSchema {
-  title?: string;
-  'x-title-en'?: string;
-}
-const standards = new Map<string, Promise<{ dataSchema: { properties: Record<string, FieldSchema> } }>>();
-
 /** Field titles of a license type (its standard) or of a dataset resource (its catalog entry), by name. */
 export function useFieldTitles(resource: Pick<CatalogResource, 'licenseType' | 'fields'> | undefined | null, licenseType?: string | null): (name: string) => string {
-  const key = resource?.licenseType ?? licenseType ?? null;
-  const [schema, setSchema] = useState<Record<string, FieldSchema>>({});
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    if (!standards.has(key)) {
-      const p = api<{ dataSchema: { properties: Record<string, FieldSchema> } }>(`/api/v1/standards/license-types/${encodeURIComponent(key)}`);
-      p.catch(() => standards.delete(key));
-      standards.set(key, p);
-    }
-    standards
-      .get(key)!
-      .then((s) => live && setSchema(s.dataSchema.properties))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [key]);
+  const standard = useStandard(resource?.licenseType ?? licenseType ?? null);
   const en = currentLanguage() === 'en';
   return useCallback(
     (name: string) => {
       const own = resource?.fields.find((f) => f.name === name);
       const fromResource = en ? own?.titleEn : own?.title;
-      const fromStandard = en ? schema[name]?.['x-title-en'] : schema[name]?.title;
+      const field = standard?.dataSchema.properties[name];
+      const fromStandard = en ? field?.['x-title-en'] : field?.title;
       return fromResource ?? fromStandard ?? name;
     },
-    [resource, schema, en],
+    [resource, standard, en],
   );
 }
 

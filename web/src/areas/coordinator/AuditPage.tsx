@@ -4,29 +4,29 @@
  * the newest signed tree head (GET /api/v1/audit/tree-head), whose signature is checked with the
  * log key (/.well-known/jwks.json) — all recomputed with WebCrypto (web/src/shared/merkleProof.ts).
  */
-import { Alert, Button, Card, DatePicker, Descriptions, Flex, Form, Grid, Input, Select, Table, Tag, Typography, type TableProps } from 'antd';
+import type { Answer } from '@certbridge/client';
+import { Alert, Button, Card, DatePicker, Descriptions, Flex, Form, Grid, Input, Select, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { $api, answer, platform, queryClient, REFERENCE_DATA } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { checkInclusion, type InclusionProof, type Jwks, type ProofCheck, type SignedTreeHead } from '../../shared/merkleProof.ts';
+import { DataTable, type DataColumn } from '../../shared/lists/DataTable.tsx';
+import { checkInclusion, type Jwks, type ProofCheck } from '../../shared/merkleProof.ts';
 import { EmptyText, sharingProblem, useDepartments, usePurposes } from '../consumer/sharing.tsx';
+import { who } from '../../shared/who.ts';
 
+/** What the page reads of a log entry (the API gives it as an open object: its fields vary with its type). */
 interface Entry {
-  type: string;
+  type?: string;
   subject?: string;
   actor?: string;
   at?: string;
   data?: Record<string, unknown>;
 }
 
-interface EntryView {
-  index: number;
-  entry: Entry;
-  leafHash: string;
-}
+type EntryView = Omit<Answer<'/api/v1/audit/entries'>['items'][number], 'entry'> & { entry: Entry };
 
 interface Filters {
   type?: string;
@@ -38,28 +38,27 @@ interface Filters {
   to?: Dayjs;
 }
 
-const TYPES = ['exchange.accessed', 'license.issued', 'license.amended', 'license.suspended', 'license.reinstated', 'license.revoked', 'license.cancelled', 'agreement.submitted', 'agreement.approved', 'agreement.rejected', 'agreement.escalated', 'agreement.appeal-decided'];
 const OUTCOMES = ['allowed', 'denied', 'not-found', 'rate-limited', 'invalid', 'error'];
+const PAGE = 50;
+// An export reads the platform's largest pages, up to EXPORT_MAX entries (a narrower filter gets the rest).
+const EXPORT_PAGE = 500;
+const EXPORT_MAX = 20_000;
 
-let jwks: Promise<Jwks> | undefined;
-const logKeys = () => {
-  jwks ??= fetch('/.well-known/jwks.json', { headers: { accept: 'application/json' } }).then((r) => {
-    if (!r.ok) throw new Error(`jwks ${r.status}`);
-    return r.json() as Promise<Jwks>;
-  });
-  jwks.catch(() => (jwks = undefined));
-  return jwks;
-};
+/** The log key, once per session (kept in the query cache). */
+const logKeys = async () => (await queryClient.fetchQuery($api.queryOptions('get', '/.well-known/jwks.json', {}, REFERENCE_DATA))) as Jwks;
 
 /** Checks one entry against the newest signed tree head, in this browser. */
 async function checkEntry(view: EntryView): Promise<ProofCheck & { treeSize: number }> {
-  const treeHead = await api<SignedTreeHead>('/api/v1/audit/tree-head');
-  const proof = await api<InclusionProof & { leafHash: string }>('/api/v1/audit/proofs/inclusion', { query: { index: view.index, treeSize: treeHead.treeSize } });
+  const treeHead = await answer(platform.GET('/api/v1/audit/tree-head'));
+  const proof = await answer(platform.GET('/api/v1/audit/proofs/inclusion', { params: { query: { index: view.index, treeSize: treeHead.treeSize } } }));
   const check = await checkInclusion({ entry: view.entry, leafHash: proof.leafHash, proof, treeHead, jwks: await logKeys() });
   return { ...check, treeSize: treeHead.treeSize };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The name of an entry type or outcome in the console's language (its code for one the console does not know, from an older log). */
+const named = (names: Record<string, string>, code: string | undefined) => (code ? (names[code] ?? code) : '—');
 
 export default function AuditPage() {
   const { t } = useTranslation('coordinator');
@@ -75,18 +74,35 @@ export default function AuditPage() {
   const [error, setError] = useState<string>();
   const [checks, setChecks] = useState<Record<number, (ProofCheck & { treeSize: number }) | 'checking' | { error: string }>>({});
 
+  // Entry types and outcomes are codes in the log; the clerk reads their names (every type the server writes has one).
+  const typeNames = t('audit.entryTypes', { returnObjects: true }) as Record<string, string>;
+  const outcomeNames = t('audit.outcomes', { returnObjects: true }) as Record<string, string>;
+
   const load = async (q: Record<string, string | undefined>, before?: number) => {
     setLoading(true);
     setError(undefined);
     try {
-      const page = await api<{ items: EntryView[]; next: number | null }>('/api/v1/audit/entries', { query: { ...q, before, limit: 50 } });
-      setItems((current) => (before ? [...(current ?? []), ...page.items] : page.items));
+      const page = await answer(platform.GET('/api/v1/audit/entries', { params: { query: { ...q, before, limit: PAGE } } }));
+      const views = page.items as EntryView[];
+      setItems((current) => (before ? [...(current ?? []), ...views] : views));
       setNext(page.next);
     } catch (e) {
       setError(sharingProblem(e, t));
     } finally {
       setLoading(false);
     }
+  };
+
+  // The export: every entry under the search, the platform's largest page at a time.
+  const allUnderSearch = async () => {
+    const rows: EntryView[] = [];
+    let before: number | undefined;
+    do {
+      const page = await answer(platform.GET('/api/v1/audit/entries', { params: { query: { ...query, before, limit: EXPORT_PAGE } } }));
+      rows.push(...(page.items as EntryView[]));
+      before = page.next ?? undefined;
+    } while (before && rows.length < EXPORT_MAX);
+    return rows;
   };
 
   const search = (f: Filters) => {
@@ -131,15 +147,16 @@ export default function AuditPage() {
     );
   };
 
-  const columns: TableProps<EntryView>['columns'] = [
-    { title: t('audit.columns.index'), dataIndex: 'index', width: 80 },
-    { title: t('audit.columns.at'), key: 'at', render: (_, v) => (v.entry.at ? formatInstant(v.entry.at, language) : '—'), responsive: ['md'] },
-    { title: t('audit.columns.type'), key: 'type', render: (_, v) => <Typography.Text code>{v.entry.type}</Typography.Text> },
-    { title: t('audit.columns.actor'), key: 'actor', render: (_, v) => v.entry.actor ?? '—', responsive: ['lg'] },
-    { title: t('audit.columns.department'), key: 'department', render: (_, v) => (str(v.entry.data?.department) ? nameOf(str(v.entry.data?.department)!) : '—'), responsive: ['xl'] },
-    { title: t('audit.columns.holder'), key: 'holder', render: (_, v) => str(v.entry.data?.holderCode) ?? '—', responsive: ['xl'] },
-    { title: t('audit.columns.outcome'), key: 'outcome', render: (_, v) => str(v.entry.data?.outcome) ?? '—', responsive: ['lg'] },
-    { title: t('audit.columns.proof'), key: 'proof', render: (_, v) => proofCell(v) },
+  const department = (v: EntryView) => (str(v.entry.data?.department) ? nameOf(str(v.entry.data?.department)!) : '—');
+  const columns: DataColumn<EntryView>[] = [
+    { key: 'index', title: t('audit.columns.index'), dataIndex: 'index', width: 80 },
+    { key: 'at', title: t('audit.columns.at'), render: (_, v) => (v.entry.at ? formatInstant(v.entry.at, language) : '—'), exportValue: (v) => (v.entry.at ? formatInstant(v.entry.at, language) : undefined), responsive: ['md'] },
+    { key: 'type', title: t('audit.columns.type'), render: (_, v) => <span data-entry-type={v.entry.type}>{named(typeNames, v.entry.type)}</span>, exportValue: (v) => named(typeNames, v.entry.type) },
+    { key: 'actor', title: t('audit.columns.actor'), render: (_, v) => who(v.entry.actor ?? null, v.actorName), exportValue: (v) => who(v.entry.actor ?? null, v.actorName), responsive: ['lg'] },
+    { key: 'department', title: t('audit.columns.department'), render: (_, v) => department(v), exportValue: department, responsive: ['xl'] },
+    { key: 'holder', title: t('audit.columns.holder'), render: (_, v) => str(v.entry.data?.holderCode) ?? '—', exportValue: (v) => str(v.entry.data?.holderCode), responsive: ['xl'] },
+    { key: 'outcome', title: t('audit.columns.outcome'), render: (_, v) => named(outcomeNames, str(v.entry.data?.outcome)), exportValue: (v) => named(outcomeNames, str(v.entry.data?.outcome)), responsive: ['lg'] },
+    { key: 'proof', title: t('audit.columns.proof'), render: (_, v) => proofCell(v) },
   ];
 
   return (
@@ -151,7 +168,7 @@ export default function AuditPage() {
         <Form form={form} layout="vertical" onFinish={search}>
           <Flex gap={12} wrap>
             <Form.Item name="type" label={t('audit.filters.type')} style={{ minWidth: 220 }}>
-              <Select allowClear placeholder={t('audit.filters.any')} options={TYPES.map((v) => ({ value: v, label: v }))} />
+              <Select allowClear placeholder={t('audit.filters.any')} showSearch={{ optionFilterProp: 'label' }} options={Object.entries(typeNames).map(([value, label]) => ({ value, label }))} />
             </Form.Item>
             <Form.Item name="department" label={t('audit.filters.department')} style={{ minWidth: 220 }}>
               <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('audit.filters.any')} options={departments.map((d) => ({ value: d.code, label: language === 'en' ? d.nameEn : d.name }))} />
@@ -163,7 +180,7 @@ export default function AuditPage() {
               <Select allowClear placeholder={t('audit.filters.any')} options={purposes.map((p) => ({ value: p.code, label: language === 'en' ? p.nameEn : p.name }))} />
             </Form.Item>
             <Form.Item name="outcome" label={t('audit.filters.outcome')} style={{ minWidth: 140 }}>
-              <Select allowClear placeholder={t('audit.filters.any')} options={OUTCOMES.map((o) => ({ value: o, label: o }))} />
+              <Select allowClear placeholder={t('audit.filters.any')} options={OUTCOMES.map((o) => ({ value: o, label: named(outcomeNames, o) }))} />
             </Form.Item>
             <Form.Item name="from" label={t('audit.filters.from')}>
               <DatePicker />
@@ -190,13 +207,20 @@ export default function AuditPage() {
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
       {items ? (
         <>
-          <Table<EntryView>
+          <DataTable<EntryView>
+            listName={t('audit.listName')}
+            aria-label={t('audit.tableLabel')}
+            // The platform does not count the log: the total once every entry of the search is loaded.
+            total={next ? null : items.length}
+            exportRows={allUnderSearch}
+            toolbar={next ? <Typography.Text type="secondary">{t('audit.loaded', { count: items.length })}</Typography.Text> : undefined}
             rowKey="index"
             size={screens.md ? 'middle' : 'small'}
             loading={loading}
             columns={columns}
             dataSource={items}
-            pagination={false}
+            scroll={{ x: 'max-content' }}
+            pagination={next ? { showTotal: (n) => t('audit.loaded', { count: n }) } : undefined}
             locale={{ emptyText: <EmptyText>{t('audit.empty')}</EmptyText> }}
             expandable={{ expandedRowRender: (v) => <EntryDetail view={v} check={checks[v.index]} /> }}
           />

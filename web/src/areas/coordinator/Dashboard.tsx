@@ -4,44 +4,20 @@
  * GET /api/v1/exchange/usage (lookups per day and per consumer department, from the audit log) and
  * GET /api/v1/audit/alerts.
  */
+import type { Answer } from '@certbridge/client';
 import { Alert, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { $api } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { EChart } from '../../shared/EChart.tsx';
-import { EmptyText, AGREEMENT_STATUSES, useDepartments, useLoad, type AgreementStatus } from '../consumer/sharing.tsx';
-import { lastDays, usageOption, type UsageReport } from '../consumer/UsagePage.tsx';
+import { EmptyText, AGREEMENT_STATUSES, sharingProblem, useDepartments } from '../consumer/sharing.tsx';
+import { lastDays, usageOption } from '../consumer/UsagePage.tsx';
 
-export interface DepartmentFigure {
-  code: string;
-  name: string | null;
-  nameEn: string | null;
-  active: number;
-  total: number;
-}
-
-export interface AgreementStatistics {
-  total: number;
-  byStatus: Record<AgreementStatus, number>;
-  overdue: number;
-  escalated: number;
-  appealsPending: number;
-  topProviders: DepartmentFigure[];
-  topConsumers: DepartmentFigure[];
-  submittedPerDay: { day: string; count: number }[];
-}
-
-interface AlertRow {
-  id: number;
-  kind: 'volume-exceeded' | 'unusual-volume';
-  day: string;
-  department: string;
-  clientId: string;
-  count: number;
-  threshold: number;
-}
+type DepartmentFigure = Answer<'/api/v1/agreements/statistics'>['topProviders'][number];
+type UsageReport = Answer<'/api/v1/exchange/usage'>;
+type AlertRow = Answer<'/api/v1/audit/alerts'>['items'][number];
 
 function Figure({ id, title, value, loading }: { id: string; title: string; value: number | undefined; loading: boolean }) {
   return (
@@ -58,10 +34,11 @@ export default function Dashboard() {
   const { t: words } = useTranslation('consumer');
   const language = currentLanguage();
   const { nameOf } = useDepartments();
-  const stats = useLoad((signal) => api<AgreementStatistics>('/api/v1/agreements/statistics', { signal }), []);
-  const usage = useLoad((signal) => api<UsageReport>('/api/v1/exchange/usage', { query: lastDays(30), signal }), []);
-  const alerts = useLoad((signal) => api<{ items: AlertRow[] }>('/api/v1/audit/alerts', { query: { limit: 10 }, signal }), []);
-  const error = stats.error ?? usage.error ?? alerts.error;
+  const stats = $api.useQuery('get', '/api/v1/agreements/statistics', {});
+  const usage = $api.useQuery('get', '/api/v1/exchange/usage', { params: { query: lastDays(30) } });
+  const alerts = $api.useQuery('get', '/api/v1/audit/alerts', { params: { query: { limit: 10 } } });
+  const failed = stats.error ?? usage.error ?? alerts.error;
+  const error = failed ? sharingProblem(failed, t) : undefined;
 
   const statusOption = useMemo(
     () => ({
@@ -77,12 +54,12 @@ export default function Dashboard() {
   const deptName = (d: { code: string; name: string | null; nameEn: string | null }) => (language === 'en' ? d.nameEn : d.name) ?? nameOf(d.code);
 
   const figures: { id: string; title: string; value: number | undefined; loading: boolean }[] = [
-    { id: 'active', title: t('dashboard.active'), value: stats.data?.byStatus.active, loading: stats.loading },
-    { id: 'submitted', title: t('dashboard.submitted'), value: stats.data?.byStatus.submitted, loading: stats.loading },
-    { id: 'overdue', title: t('dashboard.overdue'), value: stats.data?.overdue, loading: stats.loading },
-    { id: 'escalated', title: t('dashboard.escalated'), value: stats.data?.escalated, loading: stats.loading },
-    { id: 'appeals', title: t('dashboard.appeals'), value: stats.data?.appealsPending, loading: stats.loading },
-    { id: 'lookups', title: t('dashboard.lookups'), value: usage.data?.totals.lookups, loading: usage.loading },
+    { id: 'active', title: t('dashboard.active'), value: stats.data?.byStatus.active, loading: stats.isPending },
+    { id: 'submitted', title: t('dashboard.submitted'), value: stats.data?.byStatus.submitted, loading: stats.isPending },
+    { id: 'overdue', title: t('dashboard.overdue'), value: stats.data?.overdue, loading: stats.isPending },
+    { id: 'escalated', title: t('dashboard.escalated'), value: stats.data?.escalated, loading: stats.isPending },
+    { id: 'appeals', title: t('dashboard.appeals'), value: stats.data?.appealsPending, loading: stats.isPending },
+    { id: 'lookups', title: t('dashboard.lookups'), value: usage.data?.totals.lookups, loading: usage.isPending },
   ];
 
   return (
@@ -113,7 +90,7 @@ export default function Dashboard() {
               rowKey="code"
               size="small"
               pagination={false}
-              loading={stats.loading}
+              loading={stats.isPending}
               dataSource={stats.data?.topProviders ?? []}
               columns={[
                 { title: t('dashboard.department'), key: 'name', render: (_, d: DepartmentFigure) => deptName(d) },
@@ -128,7 +105,7 @@ export default function Dashboard() {
               rowKey="code"
               size="small"
               pagination={false}
-              loading={usage.loading}
+              loading={usage.isPending}
               dataSource={(usage.data?.departments ?? []).slice(0, 10)}
               columns={[
                 { title: t('dashboard.department'), key: 'name', render: (_, d: UsageReport['departments'][number]) => deptName(d) },
@@ -143,7 +120,7 @@ export default function Dashboard() {
               rowKey="id"
               size="small"
               pagination={false}
-              loading={alerts.loading}
+              loading={alerts.isPending}
               dataSource={alerts.data?.items ?? []}
               locale={{ emptyText: <EmptyText>{t('dashboard.noAlerts')}</EmptyText> }}
               scroll={{ x: 'max-content' }}

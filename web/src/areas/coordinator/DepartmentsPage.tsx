@@ -3,34 +3,30 @@
  * systems (GET/POST /api/v1/departments/{code}/clients, the secret shown once) and its staff
  * accounts (GET/POST /api/v1/departments/{code}/people, the first password shown once).
  */
+import type { Answer, Body } from '@certbridge/client';
 import { App as AntApp, Alert, Button, Checkbox, Flex, Form, Grid, Input, Modal, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { $api, answer, platform, queryClient } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { sharingProblem, useDepartments, useLoad, type Department } from '../consumer/sharing.tsx';
+import { sharingProblem, useDepartments } from '../consumer/sharing.tsx';
+import { creditCodeRule } from '../../shared/forms/rules.ts';
+import { bodyFields, problemOnField } from '../../shared/forms/problemOnField.ts';
 
 const ROLES = ['issuer', 'consumer', 'coordinator'] as const;
 const LEVELS = ['national', 'province', 'prefecture', 'county'] as const;
 
-interface Client {
-  clientId: string;
-  name: string;
-  roles: string[];
-}
-
-interface Person {
-  username: string;
-  name: string;
-  role: string;
-  enabled: boolean;
-  lastSignInAt: string | null;
-}
+/** A department as the shared list (GET /api/v1/departments) gives it. */
+type Department = ReturnType<typeof useDepartments>['list'][number];
+type Client = Answer<'/api/v1/departments/{code}/clients'>[number];
+type Person = Answer<'/api/v1/departments/{code}/people'>[number];
+type Role = (typeof ROLES)[number];
 
 export default function DepartmentsPage() {
   const { t } = useTranslation('coordinator');
   const screens = Grid.useBreakpoint();
+  // The shared list (every page's department names): registering one refreshes it everywhere.
   const { list, refresh } = useDepartments();
   const [registering, setRegistering] = useState(false);
   return (
@@ -64,12 +60,12 @@ export default function DepartmentsPage() {
 function RegisterModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation('coordinator');
   const { message } = AntApp.useApp();
-  const [form] = Form.useForm<Department>();
+  const [form] = Form.useForm<Body<'/api/v1/departments', 'post'>>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const required = { required: true, whitespace: true, message: t('departments.form.required') };
   const send = async () => {
-    let values: Department;
+    let values: Body<'/api/v1/departments', 'post'>;
     try {
       values = await form.validateFields();
     } catch {
@@ -78,13 +74,14 @@ function RegisterModal({ open, onClose, onDone }: { open: boolean; onClose: () =
     setBusy(true);
     setError(undefined);
     try {
-      await api('/api/v1/departments', { method: 'POST', body: { ...values, code: values.code.trim().toUpperCase() } });
+      await answer(platform.POST('/api/v1/departments', { body: { ...values, code: values.code.trim().toUpperCase() } }));
       void message.success(t('departments.registered'));
       form.resetFields();
       onClose();
       onDone();
     } catch (e) {
-      setError(sharingProblem(e, t));
+      const text = sharingProblem(e, t);
+      if (!problemOnField(form, e, text, bodyFields('code', 'name', 'nameEn', 'level', 'region'))) setError(text);
     } finally {
       setBusy(false);
     }
@@ -92,7 +89,7 @@ function RegisterModal({ open, onClose, onDone }: { open: boolean; onClose: () =
   return (
     <Modal open={open} title={t('departments.register')} onCancel={onClose} onOk={() => void send()} confirmLoading={busy} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ level: 'province' }}>
-        <Form.Item name="code" label={t('departments.form.code')} rules={[required, { pattern: /^[0-9A-HJ-NPQRTUWXY]{18}$/i, message: t('departments.form.codeInvalid') }]}>
+        <Form.Item name="code" label={t('departments.form.code')} rules={[required, creditCodeRule(t)]}>
           <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
         </Form.Item>
         <Form.Item name="name" label={t('departments.form.name')} rules={[required]}>
@@ -119,11 +116,11 @@ function DepartmentDetail({ department }: { department: Department }) {
   const { t } = useTranslation('coordinator');
   const { modal } = AntApp.useApp();
   const language = currentLanguage();
-  const code = encodeURIComponent(department.code);
-  const systems = useLoad((signal) => api<Client[]>(`/api/v1/departments/${code}/clients`, { signal }), [code]);
-  const people = useLoad((signal) => api<Person[]>(`/api/v1/departments/${code}/people`, { signal }), [code]);
+  const of = { params: { path: { code: department.code } } };
+  const systems = $api.useQuery('get', '/api/v1/departments/{code}/clients', of);
+  const people = $api.useQuery('get', '/api/v1/departments/{code}/people', of);
   const [adding, setAdding] = useState<'system' | 'person'>();
-  const [form] = Form.useForm<{ name?: string; roles?: string[]; role?: string }>();
+  const [form] = Form.useForm<{ name?: string; roles: Role[]; role: Role }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -138,18 +135,19 @@ function DepartmentDetail({ department }: { department: Department }) {
     setError(undefined);
     try {
       if (adding === 'system') {
-        const created = await api<Client & { clientSecret: string }>(`/api/v1/departments/${code}/clients`, { method: 'POST', body: { name: values.name || undefined, roles: values.roles } });
+        const created = await answer(platform.POST('/api/v1/departments/{code}/clients', { ...of, body: { name: values.name || undefined, roles: values.roles } }));
         modal.info({ title: t('departments.secretOnce'), content: <Typography.Paragraph copyable code style={{ wordBreak: 'break-all' }}>{`${created.clientId}\n${created.clientSecret}`}</Typography.Paragraph> });
-        systems.reload();
+        void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/departments/{code}/clients', of] });
       } else {
-        const created = await api<Person & { password: string }>(`/api/v1/departments/${code}/people`, { method: 'POST', body: { role: values.role, name: values.name || undefined } });
+        const created = await answer(platform.POST('/api/v1/departments/{code}/people', { ...of, body: { role: values.role, name: values.name || undefined } }));
         modal.info({ title: t('departments.passwordOnce'), content: <Typography.Paragraph copyable code>{`${created.username}\n${created.password}`}</Typography.Paragraph> });
-        people.reload();
+        void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/departments/{code}/people', of] });
       }
       form.resetFields();
       setAdding(undefined);
     } catch (e) {
-      setError(sharingProblem(e, t));
+      const text = sharingProblem(e, t);
+      if (!problemOnField(form, e, text, bodyFields('name', 'roles', 'role'))) setError(text);
     } finally {
       setBusy(false);
     }
@@ -165,12 +163,12 @@ function DepartmentDetail({ department }: { department: Department }) {
             {t('departments.addSystem')}
           </Button>
         </Flex>
-        {systems.error ? <Alert type="error" showIcon title={systems.error} /> : null}
+        {systems.error ? <Alert type="error" showIcon title={sharingProblem(systems.error, t)} /> : null}
         <Table<Client>
           rowKey="clientId"
           size="small"
           pagination={false}
-          loading={systems.loading}
+          loading={systems.isFetching}
           dataSource={systems.data ?? []}
           scroll={{ x: 'max-content' }}
           columns={[
@@ -187,12 +185,12 @@ function DepartmentDetail({ department }: { department: Department }) {
             {t('departments.addPerson')}
           </Button>
         </Flex>
-        {people.error ? <Alert type="error" showIcon title={people.error} /> : null}
+        {people.error ? <Alert type="error" showIcon title={sharingProblem(people.error, t)} /> : null}
         <Table<Person>
           rowKey="username"
           size="small"
           pagination={false}
-          loading={people.loading}
+          loading={people.isFetching}
           dataSource={people.data ?? []}
           scroll={{ x: 'max-content' }}
           columns={[

@@ -3,33 +3,18 @@
  * and present (GET …/{type}/issuers), authorising a department (POST) and withdrawing an
  * authorisation with a reason (POST …/{department}/withdraw).
  */
+import type { Answer } from '@certbridge/client';
 import { App as AntApp, Alert, Button, Flex, Form, Grid, Input, Modal, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
-import { formatDate } from '../../app/format.ts';
+import { $api, answer, platform, queryClient, REFERENCE_DATA } from '../../app/api.ts';
+import { chinaToday, formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { EmptyText, sharingProblem, useDepartments, useLoad } from '../consumer/sharing.tsx';
+import { EmptyText, sharingProblem, useDepartments } from '../consumer/sharing.tsx';
+import { bodyFields, problemOnField } from '../../shared/forms/problemOnField.ts';
 
-interface LicenseTypeSummary {
-  key: string;
-  name: string;
-  nameEn: string;
-}
+type Issuer = Answer<'/api/v1/standards/license-types/{type}/issuers'>[number];
 
-interface Issuer {
-  licenseType: string;
-  department: string;
-  departmentName: string | null;
-  legalBasis: string;
-  validFrom: string;
-  validUntil: string | null;
-  withdrawnReason: string | null;
-  createdBy: string;
-}
-
-/** Today in China (YYYY-MM-DD), where authorisations' dates count. */
-const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export default function IssuersPage() {
   const { t } = useTranslation('coordinator');
@@ -37,12 +22,14 @@ export default function IssuersPage() {
   const screens = Grid.useBreakpoint();
   const language = currentLanguage();
   const { list: departments, nameOf } = useDepartments();
-  const types = useLoad((signal) => api<LicenseTypeSummary[]>('/api/v1/standards/license-types', { signal }), []);
+  const types = $api.useQuery('get', '/api/v1/standards/license-types', {}, REFERENCE_DATA);
   const [type, setType] = useState<string>();
   const current = type ?? types.data?.[0]?.key;
-  const issuers = useLoad((signal) => (current ? api<Issuer[]>(`/api/v1/standards/license-types/${encodeURIComponent(current)}/issuers`, { signal }) : Promise.resolve([])), [current]);
+  const issuersOf = { params: { path: { type: current ?? '' } } };
+  const issuers = $api.useQuery('get', '/api/v1/standards/license-types/{type}/issuers', issuersOf, { enabled: current !== undefined });
+  const failed = types.error ?? issuers.error;
   const [dialog, setDialog] = useState<{ kind: 'authorise' } | { kind: 'withdraw'; issuer: Issuer }>();
-  const [form] = Form.useForm<{ department?: string; legalBasis?: string; reason?: string }>();
+  const [form] = Form.useForm<{ department: string; legalBasis: string; reason: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [today] = useState(chinaToday);
@@ -59,15 +46,19 @@ export default function IssuersPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const base = `/api/v1/standards/license-types/${encodeURIComponent(current)}/issuers`;
-      if (dialog.kind === 'authorise') await api(base, { method: 'POST', body: { department: values.department, legalBasis: values.legalBasis } });
-      else await api(`${base}/${encodeURIComponent(dialog.issuer.department)}/withdraw`, { method: 'POST', body: { reason: values.reason } });
+      if (dialog.kind === 'authorise') await answer(platform.POST('/api/v1/standards/license-types/{type}/issuers', { ...issuersOf, body: { department: values.department, legalBasis: values.legalBasis } }));
+      else
+        await answer(
+          platform.POST('/api/v1/standards/license-types/{type}/issuers/{department}/withdraw', { params: { path: { type: current, department: dialog.issuer.department } }, body: { reason: values.reason } }),
+        );
       void message.success(dialog.kind === 'authorise' ? t('issuers.authorised') : t('issuers.withdrawnDone'));
       form.resetFields();
       setDialog(undefined);
-      issuers.reload();
+      // The registry of issuers also says which types the issuers' pages offer.
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/standards/license-types/{type}/issuers'] });
     } catch (e) {
-      setError(sharingProblem(e, t));
+      const text = sharingProblem(e, t);
+      if (!problemOnField(form, e, text, bodyFields('department', 'legalBasis', 'reason'))) setError(text);
     } finally {
       setBusy(false);
     }
@@ -87,15 +78,15 @@ export default function IssuersPage() {
         aria-label={t('issuers.licenseType')}
         value={current}
         onChange={setType}
-        loading={types.loading}
+        loading={types.isPending}
         style={{ minWidth: 240, marginBottom: 16 }}
         options={(types.data ?? []).map((lt) => ({ value: lt.key, label: language === 'en' ? lt.nameEn : lt.name }))}
       />
-      {types.error || issuers.error ? <Alert type="error" showIcon title={types.error ?? issuers.error} style={{ marginBottom: 16 }} /> : null}
+      {failed ? <Alert type="error" showIcon title={sharingProblem(failed, t)} style={{ marginBottom: 16 }} /> : null}
       <Table<Issuer>
         rowKey={(i) => `${i.department}-${i.validFrom}`}
         size={screens.md ? 'middle' : 'small'}
-        loading={issuers.loading}
+        loading={issuers.isFetching}
         dataSource={issuers.data ?? []}
         locale={{ emptyText: <EmptyText>{t('issuers.empty')}</EmptyText> }}
         pagination={false}

@@ -7,27 +7,23 @@
  * publishes it (every process serves it within a second).
  */
 import { CheckCircleOutlined, CloudUploadOutlined, EyeOutlined } from '@ant-design/icons';
+import type { Answer } from '@certbridge/client';
 import { App as AntApp, Alert, Button, Card, Flex, Input, List, Select, Table, Tabs, Tag, Typography } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, problemMessage } from '../../app/api.ts';
+import { $api, answer, ApiError, platform, problemMessage, queryClient, REFERENCE_DATA } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { LicenseDataForm, type LicenseData } from '../../shared/licenseTypes/LicenseDataForm.tsx';
 import { PrintedLicense } from '../../shared/licenseTypes/PrintedLicense.tsx';
-import { licenseTypes, standardOfDefinition, typeName, useLicenseTypes, type LicenseTypeDefinition, type LicenseTypeStandard } from '../../shared/licenseTypes/standard.ts';
+import { typeName, type LicenseTypeDefinition, type LicenseTypeStandard } from '../../shared/licenseTypes/standard.ts';
 import { lineOf, pointerLines } from './jsonPointers.ts';
 
-interface VersionView {
-  key: string;
-  version: string;
-  status: 'draft' | 'published';
-  name: string;
-  nameEn: string;
-  createdBy: string;
-  createdAt: string;
-  publishedAt: string | null;
-}
+type VersionView = Answer<'/api/v1/license-types', 'post'>;
+
+/** After a draft or a publication: the types, their versions and their standards load again. */
+const invalidateLicenseTypes = () =>
+  queryClient.invalidateQueries({ predicate: ({ queryKey }) => typeof queryKey[1] === 'string' && /^\/api\/v1\/(standards\/)?license-types/.test(queryKey[1]) });
 
 interface DefinitionError {
   pointer: string;
@@ -52,21 +48,12 @@ function sampleData(standard: LicenseTypeStandard): LicenseData {
 function Versions({ typeKey }: { typeKey: string }) {
   const { t } = useTranslation('coordinator');
   const language = currentLanguage();
-  const [history, setHistory] = useState<VersionView[]>();
-  useEffect(() => {
-    let live = true;
-    api<{ history: VersionView[] }>(`/api/v1/license-types/${encodeURIComponent(typeKey)}`)
-      .then((body) => live && setHistory(body.history))
-      .catch(() => live && setHistory([]));
-    return () => {
-      live = false;
-    };
-  }, [typeKey]);
+  const { data, isPending } = $api.useQuery('get', '/api/v1/license-types/{key}', { params: { path: { key: typeKey } } });
   return (
     <List
       size="small"
-      loading={history === undefined}
-      dataSource={history ?? []}
+      loading={isPending}
+      dataSource={data?.history ?? []}
       renderItem={(v) => (
         <List.Item data-version={`${v.key}@${v.version}`}>
           <Flex gap={8} wrap>
@@ -84,8 +71,7 @@ export default function LicenseTypesPage() {
   const { t } = useTranslation('coordinator');
   const { message } = AntApp.useApp();
   const language = currentLanguage();
-  const [refresh, setRefresh] = useState(0);
-  const types = useLicenseTypes(refresh);
+  const { data: types = [] } = $api.useQuery('get', '/api/v1/license-types', {}, REFERENCE_DATA);
   const [text, setText] = useState('');
   const [errors, setErrors] = useState<DefinitionError[]>();
   const [problem, setProblem] = useState<string>();
@@ -108,7 +94,7 @@ export default function LicenseTypesPage() {
   const startFrom = async (key: string) => {
     setBusy('load');
     try {
-      const { current: _current, history: _history, ...definition } = await api<Record<string, unknown>>(`/api/v1/license-types/${encodeURIComponent(key)}`);
+      const { current: _current, history: _history, ...definition } = await answer(platform.GET('/api/v1/license-types/{key}', { params: { path: { key } } }));
       setText(JSON.stringify(definition, null, 2));
       setErrors(undefined);
       setDrafted(undefined);
@@ -128,13 +114,14 @@ export default function LicenseTypesPage() {
     if (!doc) return;
     setBusy('validate');
     try {
-      const view = await api<VersionView>('/api/v1/license-types', { method: 'POST', body: doc });
+      const view = await answer(platform.POST('/api/v1/license-types', { body: doc }));
       setErrors([]);
       setDrafted(view);
-      const standard = standardOfDefinition(doc);
+      // The preview is the platform's own reading of the draft (its display defaults applied there).
+      const { standard } = await answer(platform.GET('/api/v1/license-types/{key}/versions/{version}', { params: { path: { key: view.key, version: view.version } } }));
       setPreview(standard);
       setSample(sampleData(standard));
-      setRefresh((n) => n + 1);
+      void invalidateLicenseTypes();
     } catch (e) {
       const found = e instanceof ApiError ? (e.problem as { errors?: DefinitionError[] }).errors : undefined;
       if (found?.length) setErrors(found);
@@ -149,10 +136,9 @@ export default function LicenseTypesPage() {
     setBusy('publish');
     setProblem(undefined);
     try {
-      const view = await api<VersionView>(`/api/v1/license-types/${encodeURIComponent(drafted.key)}/versions/${encodeURIComponent(drafted.version)}/publish`, { method: 'POST' });
+      const view = await answer(platform.POST('/api/v1/license-types/{key}/versions/{version}/publish', { params: { path: { key: drafted.key, version: drafted.version } } }));
       setDrafted(view);
-      await licenseTypes(true);
-      setRefresh((n) => n + 1);
+      await invalidateLicenseTypes();
       void message.success(t('licenseTypes.published', { name: view.name, version: view.version }));
     } catch (e) {
       setProblem(problemMessage(e, t));
@@ -188,10 +174,10 @@ export default function LicenseTypesPage() {
           dataSource={types}
           aria-label={t('licenseTypes.served')}
           scroll={{ x: 'max-content' }}
-          expandable={{ expandedRowRender: (type) => <Versions key={`${type.key}#${refresh}`} typeKey={type.key} /> }}
+          expandable={{ expandedRowRender: (type) => <Versions typeKey={type.key} /> }}
           columns={[
             { title: t('licenseTypes.columns.name'), key: 'name', render: (_: unknown, type) => typeName(type, language) },
-            { title: t('licenseTypes.columns.key'), dataIndex: 'key', render: (key: string) => <Typography.Text code>{key}</Typography.Text> },
+            { title: t('licenseTypes.columns.key'), dataIndex: 'key', render: (key: string) => <Typography.Text code className="cb-code">{key}</Typography.Text> },
             { title: t('licenseTypes.columns.version'), dataIndex: 'version' },
             { title: t('licenseTypes.columns.typeCode'), dataIndex: 'typeCode', render: (code: string) => <span style={{ fontFamily: 'monospace' }}>{code}</span> },
             { title: t('licenseTypes.columns.publishedAt'), dataIndex: 'publishedAt', render: (at: string | null) => (at ? formatInstant(at, language) : '—') },

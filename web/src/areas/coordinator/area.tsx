@@ -3,6 +3,7 @@ import { ApartmentOutlined, BankOutlined, DashboardOutlined, FileSearchOutlined,
 import { AccountBookOutlined, FileProtectOutlined, SlidersOutlined, TrophyOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AreaDefinition } from '../../app/area.ts';
+import { useEscalations } from '../../shared/badges.ts';
 
 export const coordinatorArea: AreaDefinition = {
   key: 'coordinator',
@@ -10,7 +11,7 @@ export const coordinatorArea: AreaDefinition = {
   allows: (p) => p.kind === 'person' && p.roles.includes('coordinator'),
   menu: [
     { path: '', key: 'dashboard', icon: <DashboardOutlined />, realOnly: true },
-    { path: 'escalations', key: 'escalations', icon: <RiseOutlined /> },
+    { path: 'escalations', key: 'escalations', icon: <RiseOutlined />, badge: useEscalations },
     { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
     { path: 'departments', key: 'departments', icon: <ApartmentOutlined />, realOnly: true },
     { path: 'license-types', key: 'licenseTypes', icon: <FileProtectOutlined />, realOnly: true },

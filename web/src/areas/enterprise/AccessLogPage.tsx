@@ -1,33 +1,19 @@
 import { CheckCircleFilled, CloseCircleFilled, ClockCircleOutlined, LoadingOutlined, WarningFilled } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Empty, Flex, List, Space, Tag, Tooltip, Typography } from 'antd';
 import { ToneTag } from './ToneTag.tsx';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Answer } from '@certbridge/client';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
+import { $api, answer, platform, problemMessage } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { PageLoading } from '../../shared/PageLoading.tsx';
-import { checkEntry, verifyTreeHeadSignature, type EntryCheck, type InclusionProof, type PublicJwk, type SignatureCheck, type TreeHead } from './merkle.ts';
+import { checkEntry, verifyTreeHeadSignature, type EntryCheck, type SignatureCheck, type TreeHead } from './merkle.ts';
 import { fieldTitleIn, useAllStandards } from '../../shared/licenseTypes/standard.ts';
 import { nameIn, useHolder, useLanguage } from './portal.ts';
 
-/** A use of the holder's data (GET /api/v1/holders/:holderCode/access-log): a system's access, a department's report, a read by staff. */
-interface Access {
-  index: number;
-  kind: 'exchange' | 'report' | 'read';
-  at: string;
-  department: { code: string | null; name: string | null; nameEn: string | null };
-  system: { clientId: string | null; name: string | null };
-  purpose: { code: string | null; name: string | null; nameEn: string | null };
-  fields: string[];
-  outcome: string | null;
-  entry: Record<string, unknown>;
-  leafHash: string;
-}
-
-interface AccessPage {
-  items: Access[];
-  next: number | null;
-}
+/** A page of uses of the holder's data: a system's access, a department's report, a read by staff. */
+type AccessPage = Answer<'/api/v1/holders/{holderCode}/access-log'>;
 
 type ProofState = { state: 'checking' } | { state: 'error'; message: string } | EntryCheck;
 type HeadState = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; head: TreeHead; signature: SignatureCheck | 'checking' };
@@ -45,63 +31,43 @@ export default function AccessLogPage() {
   const { t: common } = useTranslation();
   const language = useLanguage();
   const { holderCode } = useHolder();
-  const [head, setHead] = useState<HeadState>({ state: 'loading' });
-  const [items, setItems] = useState<Access[]>();
-  const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<string>();
-  const [loadingMore, setLoadingMore] = useState(false);
+  const treeHeadQuery = $api.useQuery('get', '/api/v1/audit/tree-head');
+  const jwksQuery = $api.useQuery('get', '/.well-known/jwks.json');
+  const log = useInfiniteQuery({
+    queryKey: ['get', '/api/v1/holders/{holderCode}/access-log', { holderCode, limit: PAGE }],
+    queryFn: ({ pageParam, signal }) =>
+      answer(platform.GET('/api/v1/holders/{holderCode}/access-log', { params: { path: { holderCode }, query: { limit: PAGE, before: pageParam } }, signal })),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page: AccessPage) => page.next ?? undefined,
+  });
+  const items = useMemo(() => log.data?.pages.flatMap((page) => page.items), [log.data]);
+  const next = log.hasNextPage;
+  const error = log.error ? problemMessage(log.error, t) : undefined;
   const [proofs, setProofs] = useState<Record<number, ProofState>>({});
   const standards = useAllStandards();
-  const [round, setRound] = useState(0);
   // The proof's technical words are there for whoever asks; the clerk reads the summary.
   const [showDetails, setShowDetails] = useState(false);
   const [openProofs, setOpenProofs] = useState<Set<number>>(new Set());
 
   // The tree head, and its signature checked with the published log key.
+  const [signature, setSignature] = useState<{ head: TreeHead; check: SignatureCheck }>();
   useEffect(() => {
-    const controller = new AbortController();
-    (async () => {
-      const [treeHead, jwks] = await Promise.all([
-        api<TreeHead>('/api/v1/audit/tree-head', { signal: controller.signal }),
-        api<{ keys: PublicJwk[] }>('/.well-known/jwks.json', { signal: controller.signal }),
-      ]);
-      if (controller.signal.aborted) return;
-      setHead({ state: 'loaded', head: treeHead, signature: 'checking' });
-      const signature = await verifyTreeHeadSignature(treeHead, jwks.keys);
-      if (!controller.signal.aborted) setHead({ state: 'loaded', head: treeHead, signature });
-    })().catch((e: unknown) => {
-      if (!controller.signal.aborted && (e as Error).name !== 'AbortError') setHead({ state: 'failed', message: problemMessage(e, t) });
-    });
-    return () => controller.abort();
-  }, [t, round]);
-
-  // The first page of accesses.
-  useEffect(() => {
-    const controller = new AbortController();
-    api<AccessPage>(`/api/v1/holders/${encodeURIComponent(holderCode)}/access-log`, { query: { limit: PAGE }, signal: controller.signal })
-      .then((page) => {
-        setItems(page.items);
-        setNext(page.next);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && (e as Error).name !== 'AbortError') setError(problemMessage(e, t));
-      });
-    return () => controller.abort();
-  }, [holderCode, t, round]);
-
-  const loadMore = useCallback(async () => {
-    if (next === null) return;
-    setLoadingMore(true);
-    try {
-      const page = await api<AccessPage>(`/api/v1/holders/${encodeURIComponent(holderCode)}/access-log`, { query: { limit: PAGE, before: next } });
-      setItems((current) => [...(current ?? []), ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setError(problemMessage(e, t));
-    } finally {
-      setLoadingMore(false);
-    }
-  }, [holderCode, next, t]);
+    const treeHead = treeHeadQuery.data;
+    const jwks = jwksQuery.data;
+    if (!treeHead || !jwks) return;
+    let live = true;
+    void verifyTreeHeadSignature(treeHead, jwks.keys).then((check) => live && setSignature({ head: treeHead, check }));
+    return () => {
+      live = false;
+    };
+  }, [treeHeadQuery.data, jwksQuery.data]);
+  const headError = treeHeadQuery.error ?? jwksQuery.error;
+  const head: HeadState =
+    treeHeadQuery.data && jwksQuery.data
+      ? { state: 'loaded', head: treeHeadQuery.data, signature: signature?.head === treeHeadQuery.data ? signature.check : 'checking' }
+      : headError
+        ? { state: 'failed', message: problemMessage(headError, t) }
+        : { state: 'loading' };
 
   // Each entry's inclusion proof in the head, checked as soon as both are there.
   const treeHead = head.state === 'loaded' ? head.head : undefined;
@@ -115,7 +81,7 @@ export default function AccessLogPage() {
       setProofs((current) => ({ ...current, [item.index]: { state: 'checking' } }));
       (async (): Promise<ProofState> => {
         if (item.index >= treeHead.treeSize) return { state: 'pending' };
-        const proof = await api<InclusionProof & { leafHash: string }>('/api/v1/audit/proofs/inclusion', { query: { index: item.index, treeSize: treeHead.treeSize } });
+        const proof = await answer(platform.GET('/api/v1/audit/proofs/inclusion', { params: { query: { index: item.index, treeSize: treeHead.treeSize } } }));
         return checkEntry(item.entry, item.index, treeHead, proof, item.leafHash);
       })()
         .catch((e: unknown): ProofState => {
@@ -259,10 +225,11 @@ export default function AccessLogPage() {
             <Button
               size="small"
               onClick={() => {
-                setHead({ state: 'loading' });
-                setItems(undefined);
-                setError(undefined);
-                setRound((r) => r + 1);
+                if (headError) {
+                  void treeHeadQuery.refetch();
+                  void jwksQuery.refetch();
+                }
+                void log.refetch();
               }}
             >
               {common('retry')}
@@ -330,9 +297,9 @@ export default function AccessLogPage() {
               </List.Item>
             )}
           />
-          {next !== null ? (
+          {next ? (
             <Flex justify="center" style={{ padding: 12 }}>
-              <Button onClick={() => void loadMore()} loading={loadingMore}>
+              <Button onClick={() => void log.fetchNextPage()} loading={log.isFetchingNextPage}>
                 {t('accessLog.more')}
               </Button>
             </Flex>

@@ -3,27 +3,19 @@ import { Alert, App as AntApp, Button, Card, Checkbox, DatePicker, Empty, Flex, 
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
+import type { Answer } from '@certbridge/client';
+import { useQuery } from '@tanstack/react-query';
+import { $api, answer, platform, problemMessage, queryClient } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { PageLoading } from '../../shared/PageLoading.tsx';
 import { ToneTag } from './ToneTag.tsx';
 import { fieldTitle, fieldTitleIn, typeName, useAllStandards, useLicenseTypes, useStandard } from '../../shared/licenseTypes/standard.ts';
-import { lastDayOf, loadDepartments, loadPurposes, nameIn, useHolder, useLanguage, useLoaded, type Named } from './portal.ts';
+import { departmentsQuery, purposesQuery } from '../consumer/sharing.tsx';
+import { lastDayOf, nameIn, useHolder, useLanguage, useLoaded, type Named } from './portal.ts';
+import { bodyFields, problemOnField } from '../../shared/forms/problemOnField.ts';
+import { TEXT_MAX } from '../../shared/forms/rules.ts';
 
-/** GET /api/v1/holders/:holderCode/authorisations */
-interface Authorisation {
-  id: string;
-  holderCode: string;
-  type: string;
-  grantee: { department: string } | { clientId: string };
-  purpose: string;
-  fields: string[];
-  validUntil: string;
-  status: 'active' | 'expired' | 'revoked';
-  createdAt: string;
-  revokedAt: string | null;
-  revokedReason: string | null;
-}
+type Authorisation = Answer<'/api/v1/holders/{holderCode}/authorisations'>[number];
 
 interface GrantForm {
   type?: string;
@@ -42,14 +34,13 @@ export default function AuthorisationsPage() {
   const { message } = AntApp.useApp();
   const language = useLanguage();
   const { holderCode } = useHolder();
-  const base = `/api/v1/holders/${encodeURIComponent(holderCode)}/authorisations`;
-  const [list, reload] = useLoaded((signal) => api<Authorisation[]>(base, { signal }), [base]);
-  const [lookups] = useLoaded(async () => {
-    const [departments, purposes] = await Promise.all([loadDepartments(), loadPurposes()]);
-    return { departments, purposes };
-  }, []);
-  const departments = lookups.state === 'loaded' ? lookups.data.departments : [];
-  const purposes = lookups.state === 'loaded' ? lookups.data.purposes : [];
+  const listQuery = $api.queryOptions('get', '/api/v1/holders/{holderCode}/authorisations', { params: { path: { holderCode } } });
+  const [list, reload] = useLoaded(useQuery(listQuery));
+  const departmentList = useQuery(departmentsQuery());
+  const purposeList = useQuery(purposesQuery());
+  const [lookups] = useLoaded(departmentList.isError ? departmentList : purposeList);
+  const departments = departmentList.data ?? [];
+  const purposes = purposeList.data ?? [];
   const types = useLicenseTypes();
   const standards = useAllStandards();
   const [form] = Form.useForm<GrantForm>();
@@ -59,7 +50,7 @@ export default function AuthorisationsPage() {
   const [granting, setGranting] = useState(false);
   const [grantError, setGrantError] = useState<string>();
   const [revoking, setRevoking] = useState<Authorisation>();
-  const [revokeReason, setRevokeReason] = useState('');
+  const [revokeForm] = Form.useForm<{ reason?: string }>();
   const [revokeBusy, setRevokeBusy] = useState(false);
   const [revokeError, setRevokeError] = useState<string>();
 
@@ -78,15 +69,18 @@ export default function AuthorisationsPage() {
     setGranting(true);
     setGrantError(undefined);
     try {
-      await api<Authorisation>(base, {
-        method: 'POST',
-        body: { grantee: { department: values.department }, purpose: values.purpose, type: values.type ?? chosenType, fields: values.fields, validUntil: values.validUntil.format('YYYY-MM-DD') },
-      });
+      await answer(
+        platform.POST('/api/v1/holders/{holderCode}/authorisations', {
+          params: { path: { holderCode } },
+          body: { grantee: { department: values.department }, purpose: values.purpose, type: values.type ?? chosenType, fields: values.fields, validUntil: values.validUntil.format('YYYY-MM-DD') },
+        }),
+      );
       void message.success(t('authorisations.grant.granted', { grantee: named(departments, values.department) }));
       form.resetFields(['department', 'purpose']);
-      reload();
+      void queryClient.invalidateQueries({ queryKey: listQuery.queryKey });
     } catch (error) {
-      setGrantError(problemMessage(error, t));
+      const text = problemMessage(error, t);
+      if (!problemOnField(form, error, text, { '/grantee/department': 'department', ...bodyFields('purpose', 'type', 'fields', 'validUntil') })) setGrantError(text);
     } finally {
       setGranting(false);
     }
@@ -94,16 +88,22 @@ export default function AuthorisationsPage() {
 
   async function revoke() {
     if (!revoking) return;
+    const revokeReason = (revokeForm.getFieldValue('reason') as string | undefined) ?? '';
     setRevokeBusy(true);
     setRevokeError(undefined);
     try {
-      await api<Authorisation>(`${base}/${encodeURIComponent(revoking.id)}/revoke`, { method: 'POST', body: revokeReason.trim() ? { reason: revokeReason.trim() } : {} });
+      await platform.POST('/api/v1/holders/{holderCode}/authorisations/{id}/revoke', {
+        params: { path: { holderCode, id: revoking.id } },
+        body: revokeReason.trim() ? { reason: revokeReason.trim() } : {},
+      });
       void message.success(t('authorisations.revoked'));
       setRevoking(undefined);
-      setRevokeReason('');
-      reload();
+      revokeForm.resetFields();
+      void queryClient.invalidateQueries({ queryKey: listQuery.queryKey });
     } catch (error) {
-      setRevokeError(problemMessage(error, t));
+      // A reason the platform refuses is said under the reason; anything else in the dialog's alert.
+      const text = problemMessage(error, t);
+      if (!problemOnField(revokeForm, error, text, bodyFields('reason'))) setRevokeError(text);
     } finally {
       setRevokeBusy(false);
     }
@@ -238,15 +238,16 @@ export default function AuthorisationsPage() {
         onCancel={() => {
           setRevoking(undefined);
           setRevokeError(undefined);
-          setRevokeReason('');
+          revokeForm.resetFields();
         }}
-        destroyOnHidden
+        forceRender
       >
         <Typography.Paragraph>{revoking ? t('authorisations.revokeBody', { grantee: granteeName(revoking) }) : null}</Typography.Paragraph>
-        <label htmlFor="revoke-reason" style={{ display: 'block', marginBottom: 4 }}>
-          {t('authorisations.revokeReason')}
-        </label>
-        <Input.TextArea id="revoke-reason" value={revokeReason} onChange={(e) => setRevokeReason(e.target.value)} maxLength={2000} autoSize={{ minRows: 2, maxRows: 4 }} />
+        <Form form={revokeForm} layout="vertical" name="revoke">
+          <Form.Item name="reason" label={t('authorisations.revokeReason')} rules={[{ max: TEXT_MAX.authorisationRevoke }]} style={{ marginBottom: 0 }}>
+            <Input.TextArea maxLength={TEXT_MAX.authorisationRevoke} autoSize={{ minRows: 2, maxRows: 4 }} />
+          </Form.Item>
+        </Form>
         {revokeError ? <Alert type="error" showIcon title={revokeError} style={{ marginTop: 12 }} /> : null}
       </Modal>
     </>

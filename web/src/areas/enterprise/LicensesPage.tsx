@@ -1,10 +1,14 @@
 import { ExportOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Flex, Space, Typography } from 'antd';
+import { Link } from 'react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { $api } from '../../app/api.ts';
+import { formatDate } from '../../app/format.ts';
+import { currentLanguage } from '../../app/i18n.ts';
 import { ObjectionForm } from '../../shared/objections/ObjectionForm.tsx';
 import { PageLoading } from '../../shared/PageLoading.tsx';
+import { TourStart } from '../../shared/tours/index.ts';
 import { PrintedLicenseOfType } from '../../shared/licenseTypes/PrintedLicense.tsx';
 import { useHolder, useLoaded, type HeldLicense, type LicenseStatus } from './portal.ts';
 import { ToneTag, type Tone } from './ToneTag.tsx';
@@ -18,7 +22,8 @@ export default function LicensesPage() {
   const { holderCode } = useHolder();
   const { t: objections } = useTranslation('objections');
   const [objecting, setObjecting] = useState<HeldLicense>();
-  const [licenses, reload] = useLoaded((signal) => api<HeldLicense[]>(`/api/v1/holders/${encodeURIComponent(holderCode)}/licenses`, { signal }), [holderCode]);
+  const [submitted, setSubmitted] = useState<string>();
+  const [licenses, reload] = useLoaded($api.useQuery('get', '/api/v1/holders/{holderCode}/licenses', { params: { path: { holderCode } } }));
 
   return (
     <>
@@ -26,6 +31,22 @@ export default function LicensesPage() {
         {t('licenses.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('licenses.intro')}</Typography.Paragraph>
+      {licenses.state === 'loaded' && licenses.data.length > 0 ? (
+        <div style={{ marginBottom: 16 }}>
+          <TourStart roles={['enterprise']} label={t('licenses.tour')} />
+        </div>
+      ) : null}
+      {submitted ? (
+        <Alert
+          type="success"
+          showIcon
+          closable
+          onClose={() => setSubmitted(undefined)}
+          style={{ marginBottom: 16 }}
+          title={<span data-tour="objection-submitted">{t('licenses.objected', { date: submitted })}</span>}
+          description={<Link to="/enterprise/objections">{t('licenses.objectedLink')}</Link>}
+        />
+      ) : null}
       {licenses.state === 'loading' ? <PageLoading /> : null}
       {licenses.state === 'failed' ? (
         <Alert
@@ -47,7 +68,7 @@ export default function LicensesPage() {
       ) : null}
       {licenses.state === 'loaded' ? (
         <Flex vertical gap={24}>
-          {licenses.data.map((license) => (
+          {licenses.data.map((license, index) => (
             <Card
               key={license.identifier}
               styles={{ body: { padding: 'clamp(8px, 2vw, 24px)' } }}
@@ -69,14 +90,21 @@ export default function LicensesPage() {
               <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, overflowWrap: 'anywhere', fontSize: 13 }}>
                 {t('licenses.identifier')}: <Typography.Text copyable={{ text: license.identifier }}>{license.identifier}</Typography.Text> · {t('licenses.version', { version: license.version })} · {t('licenses.issuer')}: {license.issuer.name}
               </Typography.Paragraph>
-              <Button style={{ marginTop: 8 }} onClick={() => setObjecting(license)} data-object-license={license.identifier}>
+              <Button style={{ marginTop: 8 }} onClick={() => setObjecting(license)} data-object-license={license.identifier} data-tour={index === 0 ? 'license-object' : undefined}>
                 {objections('object')}
               </Button>
             </Card>
           ))}
         </Flex>
       ) : null}
-      {objecting ? <ObjectionForm licenseIdentifier={objecting.identifier} licenseType={objecting.type} onClose={() => setObjecting(undefined)} /> : null}
+      {objecting ? (
+        <ObjectionForm
+          licenseIdentifier={objecting.identifier}
+          licenseType={objecting.type}
+          onClose={() => setObjecting(undefined)}
+          onSubmitted={(objection) => setSubmitted(formatDate(objection.dueDate, currentLanguage()))}
+        />
+      ) : null}
     </>
   );
 }

@@ -1,25 +1,14 @@
-/** What the enterprise portal's pages share: who is signed in, the platform's shapes, loading data. */
-import { useCallback, useEffect, useState } from 'react';
+/** What the enterprise portal's pages share: who is signed in, the platform's shapes, how loading data shows. */
+import type { Answer } from '@certbridge/client';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
+import { problemMessage } from '../../app/api.ts';
 import type { Language } from '../../app/i18n.ts';
 import { useSession } from '../../app/session.tsx';
 
-export type LicenseStatus = 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
-
-/** GET /api/v1/holders/:holderCode/licenses */
-export interface HeldLicense {
-  identifier: string;
-  version: number;
-  status: LicenseStatus;
-  type: string;
-  issuer: { code: string; name: string };
-  holder: { code: string; codeType: string; name: string };
-  validFrom: string;
-  validUntil: string | null;
-  data: Record<string, unknown>;
-  verificationUrl: string;
-}
+export type HeldLicense = Answer<'/api/v1/holders/{holderCode}/licenses'>[number];
+export type LicenseStatus = HeldLicense['status'];
 
 export interface Named {
   code: string;
@@ -44,34 +33,18 @@ export const nameIn = (language: Language, item: { name?: string | null; nameEn?
 
 export type Loaded<T> = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; data: T };
 
-/** Loads with `load` (again when `reload` is called or a dependency changes); a failure is a sentence for the user. */
-export function useLoaded<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): [Loaded<T>, () => void] {
+/**
+ * A query as the portal shows it, and a reload: loaded data stays on screen while it loads again; a
+ * failure is a sentence for the user, and gives way to the spinner when loading again.
+ */
+export function useLoaded<T, E>(query: UseQueryResult<T, E>): [Loaded<T>, () => void] {
   const { t } = useTranslation('enterprise');
-  const [state, setState] = useState<Loaded<T>>({ state: 'loading' });
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    const controller = new AbortController();
-    load(controller.signal)
-      .then((data) => !controller.signal.aborted && setState({ state: 'loaded', data }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted && (error as Error).name !== 'AbortError') setState({ state: 'failed', message: problemMessage(error, t) });
-      });
-    return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, round, t]);
-  // Loaded data stays on screen while it loads again; a failure gives way to the spinner.
-  const reload = useCallback(() => {
-    setState((s) => (s.state === 'failed' ? { state: 'loading' } : s));
-    setRound((r) => r + 1);
-  }, []);
-  return [state, reload];
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  if (query.isSuccess) return [{ state: 'loaded', data: query.data }, reload];
+  if (query.isError && !query.isFetching) return [{ state: 'failed', message: problemMessage(query.error, t) }, reload];
+  return [{ state: 'loading' }, reload];
 }
-
-/** The public lists the portal names things from, fetched once per page load. */
-let purposes: Promise<Named[]> | undefined;
-let departments: Promise<Named[]> | undefined;
-export const loadPurposes = () => (purposes ??= api<Named[]>('/api/v1/purposes').catch((e: unknown) => ((purposes = undefined), Promise.reject(e))));
-export const loadDepartments = () => (departments ??= api<Named[]>('/api/v1/departments').catch((e: unknown) => ((departments = undefined), Promise.reject(e))));
 
 /**
  * The last day (China time, YYYY-MM-DD) an authorisation runs: the platform keeps the end as the

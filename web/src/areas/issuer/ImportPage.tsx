@@ -4,16 +4,19 @@
  * bar (the upload, then the rows), the summary, and the report of rejected rows to download.
  */
 import { DownloadOutlined, FileTextOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Col, Flex, Form, Progress, Row, Select, Statistic, Table, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Flex, Form, Progress, Row, Select, Skeleton, Statistic, Table, Typography, Upload } from 'antd';
+import type { Answer } from '@certbridge/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type Problem } from '../../app/api.ts';
+import { $api, answer, ApiError, platform, type Problem } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
+import { who } from '../../shared/who.ts';
 import { typeName } from '../../shared/licenseTypes/standard.ts';
-import { EmptyText, issuerProblem, useIssuableTypes, useStandard } from './shared.tsx';
+import { holderCodeTitle } from '../../shared/licenseTypes/standard.ts';
+import { EmptyText, fieldTitle, invalidateLicenses, issuerProblem, useIssuableTypes, useStandard } from './shared.tsx';
 
-/** The platform's bound on an upload (src/licenses/importJobs.ts IMPORT_MAX_BYTES). */
+/** The platform's bound on an upload (src/licenses/import/importJobs.ts IMPORT_MAX_BYTES). */
 const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_MB = MAX_BYTES / 1024 / 1024;
 const POLL_MS = 500;
@@ -27,21 +30,7 @@ const MEDIA_TYPES: Record<string, string> = {
 };
 const extensionOf = (name: string) => /\.([A-Za-z]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
 
-interface ImportJob {
-  id: string;
-  status: 'running' | 'finished' | 'failed';
-  fileName: string;
-  createdAt: string;
-  bytesRead: number;
-  totalBytes: number;
-  rows: number;
-  issued: number;
-  alreadyIssued: number;
-  rejected: number;
-  warnings: number;
-  error: string | null;
-  reportUrl: string | null;
-}
+type ImportJob = Answer<'/api/v1/licenses/imports/{id}'>;
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; percent: number } | { kind: 'importing'; job: ImportJob } | { kind: 'done'; job: ImportJob };
 
@@ -49,7 +38,7 @@ const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round
 
 /** POSTs the file with the session's CSRF token, reporting the upload's progress (fetch cannot). */
 async function sendFile(file: File, query: URLSearchParams, onProgress: (percent: number) => void): Promise<ImportJob> {
-  const { csrfToken } = await api<{ csrfToken: string }>('/api/v1/session');
+  const { csrfToken } = await answer(platform.GET('/api/v1/session'));
   return new Promise<ImportJob>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1/licenses/imports?${query.toString()}`);
@@ -93,21 +82,11 @@ function Summary({ job }: { job: ImportJob }) {
   );
 }
 
-function RecentImports({ refresh }: { refresh: number }) {
+function RecentImports() {
   const { t } = useTranslation('issuer');
   const language = currentLanguage();
-  const [jobs, setJobs] = useState<ImportJob[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    const controller = new AbortController();
-    api<ImportJob[]>('/api/v1/licenses/imports', { signal: controller.signal })
-      .then(setJobs)
-      .catch((e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setError(issuerProblem(e, t));
-      });
-    return () => controller.abort();
-  }, [refresh, t]);
-  if (error) return <Alert type="warning" showIcon title={error} />;
+  const { data: jobs, error } = $api.useQuery('get', '/api/v1/licenses/imports', {});
+  if (error) return <Alert type="warning" showIcon title={issuerProblem(error, t)} />;
   return (
     <Table<ImportJob>
       rowKey="id"
@@ -120,6 +99,7 @@ function RecentImports({ refresh }: { refresh: number }) {
       columns={[
         { title: t('import.columns.fileName'), dataIndex: 'fileName', render: (name: string) => <span className="cb-break">{name}</span> },
         { title: t('import.columns.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatInstant(at, language) },
+        { title: t('import.columns.createdBy'), key: 'createdBy', render: (_, job) => who(job.createdBy, job.createdByName) },
         { title: t('import.columns.status'), dataIndex: 'status', render: (status: ImportJob['status']) => t(`import.statuses.${status}`) },
         { title: t('import.columns.rows'), dataIndex: 'rows', align: 'right' },
         { title: t('import.columns.issued'), dataIndex: 'issued', align: 'right' },
@@ -152,7 +132,6 @@ export default function ImportPage() {
   const [legacy, setLegacy] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [error, setError] = useState<string>();
-  const [refresh, setRefresh] = useState(0);
   const live = useRef(true);
   useEffect(() => {
     live.current = true;
@@ -165,6 +144,11 @@ export default function ImportPage() {
   // type's data does not carry the holder's name, then the type's fields (docs/license-types.md).
   const holderColumns = standard ? [standard.holder.codeTypes.every((c) => c === 'uscc') ? 'creditCode' : 'holderCode', ...(standard.holder.nameField ? [] : ['holderName'])] : [];
   const columns = [...holderColumns, ...(standard ? Object.keys(standard.dataSchema.properties) : [])];
+
+  // What a column means, for the clerk: the field's title, or the holder's code and name.
+  // Only called with the standard loaded (the columns come from it).
+  const columnTitle = (name: string, of: NonNullable<typeof standard>) =>
+    name === 'creditCode' || name === 'holderCode' ? holderCodeTitle(of, language) : name === 'holderName' ? t('import.holderName') : fieldTitle(of, name, language);
 
   const downloadTemplate = () => {
     const blob = new Blob([`\uFEFF${columns.join(',')}\n`], { type: 'text/csv;charset=utf-8' });
@@ -180,11 +164,12 @@ export default function ImportPage() {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       if (!live.current) return;
-      const job = await api<ImportJob>(`/api/v1/licenses/imports/${id}`);
+      const job = await answer(platform.GET('/api/v1/licenses/imports/{id}', { params: { path: { id } } }));
       if (!live.current) return;
       if (job.status !== 'running') {
         setPhase({ kind: 'done', job });
-        setRefresh((n) => n + 1);
+        // The recent imports, and the registry the import added to, load again.
+        void invalidateLicenses();
         return;
       }
       setPhase({ kind: 'importing', job });
@@ -244,7 +229,25 @@ export default function ImportPage() {
               type="info"
               showIcon
               style={{ marginBottom: 16 }}
-              title={<span className="cb-break">{t('import.columnsHelp', { columns: columns.join(', ') })}</span>}
+              title={
+                <span className="cb-break">
+                  {t('import.columnsHelp')}
+                  {standard ? (
+                    columns.map((name, i) => (
+                      <span key={name}>
+                        {i > 0 ? '，' : ''}
+                        <code className="cb-code">{name}</code>（{columnTitle(name, standard)}）
+                      </span>
+                    ))
+                  ) : (
+                    // The columns (the holder's code among them) are named once the type's standard has loaded.
+                    <span data-testid="import-columns-loading" aria-busy="true">
+                      <Skeleton.Input active size="small" />
+                    </span>
+                  )}
+                  。{t('import.datesHelp')}
+                </span>
+              }
               action={
                 <Button size="small" icon={<FileTextOutlined />} onClick={downloadTemplate} disabled={!standard}>
                   {t('import.template')}
@@ -292,6 +295,11 @@ export default function ImportPage() {
               {phaseText}
               {job ? <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>{` · ${job.fileName}`}</Typography.Text> : null}
             </Typography.Title>
+            {job ? (
+              <Typography.Paragraph type="secondary" data-started-by>
+                {t('import.startedBy', { actor: who(job.createdBy, job.createdByName) })}
+              </Typography.Paragraph>
+            ) : null}
             <Progress
               percent={percent}
               status={job?.status === 'failed' ? 'exception' : phase.kind === 'done' ? 'success' : 'active'}
@@ -326,7 +334,7 @@ export default function ImportPage() {
         {error ? <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} role="alert" /> : null}
       </Card>
       <Card title={t('import.recent')}>
-        <RecentImports refresh={refresh} />
+        <RecentImports />
       </Card>
     </>
   );

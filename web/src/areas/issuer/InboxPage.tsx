@@ -3,32 +3,19 @@
  * marked; each can be marked read (POST /api/v1/inbox/{id}/read) and leads to what it is about.
  */
 import { App as AntApp, Alert, Badge, Button, Card, Empty, Flex, Pagination, Skeleton, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import type { Answer } from '@certbridge/client';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../app/api.ts';
+import { $api, answer, platform, queryClient } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import { isAbort, issuerProblem } from './shared.tsx';
+import { BatchFailure, eachRow } from '../../shared/lists/DataTable.tsx';
+import { issuerProblem } from './shared.tsx';
 
-interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  titleEn: string;
-  body: string | null;
-  link: string | null;
-  agreementId: string | null;
-  createdAt: string;
-  read: boolean;
-  readAt: string | null;
-}
-
-interface Inbox {
-  items: Notification[];
-  total: number;
-  unread: number;
-}
+type Inbox = Answer<'/api/v1/inbox'>;
+type Notification = Inbox['items'][number];
 
 const PAGE = 20;
 
@@ -45,38 +32,46 @@ export default function InboxPage() {
   const language = currentLanguage();
   const [onlyUnread, setOnlyUnread] = useState(false);
   const [page, setPage] = useState(1);
-  const [inbox, setInbox] = useState<Inbox>();
-  const [failure, setFailure] = useState<{ key: string; message: string }>();
-  const error = failure?.key === `${onlyUnread}|${page}` ? failure.message : undefined;
+  const init = { params: { query: { unread: onlyUnread || undefined, limit: PAGE, offset: (page - 1) * PAGE } } };
+  const loaded = $api.useQuery('get', '/api/v1/inbox', init, { placeholderData: keepPreviousData });
+  const inbox = loaded.data;
+  const error = loaded.error ? issuerProblem(loaded.error, t) : undefined;
   const [marking, setMarking] = useState<string>();
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const key = `${onlyUnread}|${page}`;
-    api<Inbox>('/api/v1/inbox', { query: { unread: onlyUnread || undefined, limit: PAGE, offset: (page - 1) * PAGE }, signal: controller.signal })
-      .then(setInbox)
-      .catch((e: unknown) => {
-        if (!isAbort(e)) setFailure({ key, message: issuerProblem(e, t) });
-      });
-    return () => controller.abort();
-  }, [onlyUnread, page, t]);
 
   const markRead = async (n: Notification) => {
     setMarking(n.id);
     try {
-      const updated = await api<Notification>(`/api/v1/inbox/${encodeURIComponent(n.id)}/read`, { method: 'POST' });
-      setInbox((current) =>
+      const updated = await answer(platform.POST('/api/v1/inbox/{id}/read', { params: { path: { id: n.id } } }));
+      // This page shows the change at once; the other pages of the inbox load again when shown.
+      queryClient.setQueryData<Inbox>($api.queryOptions('get', '/api/v1/inbox', init).queryKey, (current) =>
         current && {
           ...current,
           unread: Math.max(0, current.unread - (n.read ? 0 : 1)),
           items: onlyUnread ? current.items.filter((i) => i.id !== n.id) : current.items.map((i) => (i.id === n.id ? updated : i)),
         },
       );
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/inbox'], refetchType: 'none' });
       void message.success(t('inbox.marked'));
     } catch (e) {
       void message.error(issuerProblem(e, t));
     } finally {
       setMarking(undefined);
+    }
+  };
+
+  // Every unread message of this page at once (one request each).
+  const [markingPage, setMarkingPage] = useState(false);
+  const unreadHere = inbox?.items.filter((n) => !n.read) ?? [];
+  const markPageRead = async () => {
+    setMarkingPage(true);
+    try {
+      await eachRow(unreadHere, (n) => platform.POST('/api/v1/inbox/{id}/read', { params: { path: { id: n.id } } }));
+      void message.success(t('inbox.markedPage', { count: unreadHere.length }));
+    } catch (e) {
+      void message.error(issuerProblem(e instanceof BatchFailure ? e.first : e, t));
+    } finally {
+      setMarkingPage(false);
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/inbox'] });
     }
   };
 
@@ -88,6 +83,11 @@ export default function InboxPage() {
         </Typography.Title>
         {inbox ? <Badge count={inbox.unread} showZero={false} overflowCount={999} title={t('inbox.unread', { count: inbox.unread })} /> : null}
         <Flex align="center" gap={8} style={{ marginInlineStart: 'auto' }}>
+          {unreadHere.length > 1 ? (
+            <Button size="small" loading={markingPage} onClick={() => void markPageRead()}>
+              {t('inbox.markPageRead')}
+            </Button>
+          ) : null}
           <Switch
             id="inbox-unread"
             checked={onlyUnread}

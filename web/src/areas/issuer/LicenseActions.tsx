@@ -7,15 +7,16 @@
 import { App as AntApp, Alert, Button, Flex, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../app/api.ts';
+import { answer, ApiError, platform } from '../../app/api.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { fieldOfPointer, LicenseDataForm, type LicenseData } from '../../shared/licenseTypes/LicenseDataForm.tsx';
 import { fieldProblemText } from '../../shared/licenseTypes/standard.ts';
 import { issuerProblem, useStandard, type LicenseView } from './shared.tsx';
+import { bodyFields, problemOnField } from '../../shared/forms/problemOnField.ts';
 
 export type Action = 'suspend' | 'reinstate' | 'revoke' | 'cancel' | 'amend';
 
-/** The platform's lifecycle (src/licenses/lifecycle.ts): what each status allows. */
+/** The platform's lifecycle (src/licenses/lifecycle/lifecycle.ts): what each status allows. */
 const ALLOWED: Record<LicenseView['status'], Action[]> = {
   valid: ['amend', 'suspend', 'revoke', 'cancel'],
   suspended: ['reinstate', 'revoke', 'cancel'],
@@ -51,9 +52,9 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
     } catch {
       return;
     }
-    let body: unknown = { reason };
+    let changed: LicenseData | undefined;
     if (values) {
-      const changed: LicenseData = {};
+      changed = {};
       for (const name of new Set([...Object.keys(values), ...Object.keys(license.data)])) {
         const before = license.data[name] ?? null;
         const after = values[name] === undefined || values[name] === '' ? null : values[name];
@@ -63,11 +64,15 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
         setError(t('actions.nothingChanged'));
         return;
       }
-      body = { data: changed, reason };
     }
     setBusy(true);
     try {
-      const updated = await api<LicenseView>(`/api/v1/licenses/${encodeURIComponent(license.identifier)}/${action}`, { method: 'POST', body });
+      const path = { identifier: license.identifier };
+      const updated = await answer(
+        changed
+          ? platform.POST('/api/v1/licenses/{identifier}/amend', { params: { path }, body: { data: changed, reason } })
+          : platform.POST(`/api/v1/licenses/{identifier}/${action as Exclude<Action, 'amend'>}`, { params: { path }, body: { reason } }),
+      );
       void message.success(t(`actions.done.${action}`));
       onDone(updated);
     } catch (e) {
@@ -75,7 +80,7 @@ function ActionDialog({ license, action, onClose, onDone }: { license: LicenseVi
       const field = fieldOfPointer(problem?.field);
       const text = (problem && fieldProblemText(problem as { problems?: unknown }, language)) ?? issuerProblem(e, t);
       if (amending && field && standard?.dataSchema.properties[field]) setServerErrors({ [field]: text });
-      else setError(text);
+      else if (!problemOnField(form, e, text, bodyFields('reason'))) setError(text);
     } finally {
       setBusy(false);
     }

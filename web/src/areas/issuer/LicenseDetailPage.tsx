@@ -4,58 +4,33 @@
  */
 import { ArrowLeftOutlined, LinkOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Flex, Result, Row, Skeleton, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, ApiError } from '../../app/api.ts';
+import { $api, ApiError } from '../../app/api.ts';
 import { LicenseActions } from './LicenseActions.tsx';
-import { EventHistory, VersionHistory, type LicenseEvent, type LicenseVersion } from './LicenseHistory.tsx';
+import { EventHistory, VersionHistory } from './LicenseHistory.tsx';
 import { PrintedLicenseOfType } from '../../shared/licenseTypes/PrintedLicense.tsx';
-import { isAbort, issuerProblem, StatusTag, type LicenseView } from './shared.tsx';
-
-interface Loaded {
-  /** The identifier in the URL it was loaded for (an older version's leads to the license too). */
-  for: string;
-  license: LicenseView;
-  versions: LicenseVersion[];
-  events: LicenseEvent[];
-}
+import { invalidateLicenses, issuerProblem, StatusTag } from './shared.tsx';
 
 export default function LicenseDetailPage() {
   const { identifier = '' } = useParams();
   const { t } = useTranslation('issuer');
   const navigate = useNavigate();
-  const [loaded, setLoaded] = useState<Loaded>();
-  const [reload, setReload] = useState(0);
-  const attempt = `${identifier}#${reload}`;
-  const [failure, setFailure] = useState<{ attempt: string; message: string; notFound: boolean }>();
-  const error = failure?.attempt === attempt ? failure : undefined;
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      const path = `/api/v1/licenses/${encodeURIComponent(identifier)}`;
-      const [license, versions, events] = await Promise.all([
-        api<LicenseView>(path, { signal }),
-        api<LicenseVersion[]>(`${path}/versions`, { signal }),
-        api<LicenseEvent[]>(`${path}/events`, { signal }),
-      ]);
-      return { for: identifier, license, versions, events };
-    },
-    [identifier],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const current = `${identifier}#${reload}`;
-    load(controller.signal)
-      .then(setLoaded)
-      .catch((e: unknown) => {
-        if (isAbort(e)) return;
-        const notFound = e instanceof ApiError && (e.status === 404 || e.status === 403 || e.code === 'invalid-license-identifier');
-        setFailure({ attempt: current, message: issuerProblem(e, t), notFound });
-      });
-    return () => controller.abort();
-  }, [identifier, load, reload, t]);
+  const init = { params: { path: { identifier } } };
+  const queries = [
+    $api.useQuery('get', '/api/v1/licenses/{identifier}', init),
+    $api.useQuery('get', '/api/v1/licenses/{identifier}/versions', init),
+    $api.useQuery('get', '/api/v1/licenses/{identifier}/events', init),
+  ] as const;
+  const [{ data: license }, { data: versions }, { data: events }] = queries;
+  // A failure is shown until a retry starts (the page then loads again).
+  const failed = queries.find((q) => q.error && !q.isFetching)?.error;
+  const error = failed
+    ? { message: issuerProblem(failed, t), notFound: failed instanceof ApiError && (failed.status === 404 || failed.status === 403 || failed.code === 'invalid-license-identifier') }
+    : undefined;
+  const retry = () => {
+    for (const q of queries) if (q.error) void q.refetch();
+  };
 
   const back = (
     <Link to="/issuer">
@@ -69,11 +44,11 @@ export default function LicenseDetailPage() {
     ) : (
       <>
         {back}
-        <Alert type="error" showIcon title={error.message} style={{ marginTop: 16 }} action={<Button onClick={() => setReload((n) => n + 1)}>{t('common:retry')}</Button>} />
+        <Alert type="error" showIcon title={error.message} style={{ marginTop: 16 }} action={<Button onClick={retry}>{t('common:retry')}</Button>} />
       </>
     );
   }
-  if (!loaded || loaded.for !== identifier) {
+  if (!license || !versions || !events) {
     return (
       <>
         {back}
@@ -85,11 +60,10 @@ export default function LicenseDetailPage() {
     );
   }
 
-  const { license, versions, events } = loaded;
   return (
     <>
       {back}
-      <Flex align="center" gap={12} wrap style={{ margin: '12px 0 16px' }}>
+      <Flex align="center" gap={12} wrap style={{ margin: '12px 0 16px' }} data-tour="license-issued">
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }} className="cb-break">
           {license.holder.name}
         </Typography.Title>
@@ -109,8 +83,8 @@ export default function LicenseDetailPage() {
               <LicenseActions
                 license={license}
                 onChanged={(updated, action) => {
+                  void invalidateLicenses();
                   if (action === 'amend' && updated.identifier !== identifier) navigate(`/issuer/licenses/${encodeURIComponent(updated.identifier)}`, { replace: true });
-                  else setReload((n) => n + 1);
                 }}
               />
             </Card>

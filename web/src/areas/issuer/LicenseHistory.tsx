@@ -2,30 +2,17 @@
  * A license's history: its versions (GET …/versions, immutable; each amendment a new one) with
  * what changed from the version before, field by field; and its status changes (GET …/events).
  */
+import type { Answer } from '@certbridge/client';
 import { Empty, Table, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatInstant, isCalendarDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
+import { who } from '../../shared/who.ts';
 import { diffData, type FieldChange } from './licenseDiff.ts';
 import { fieldTitle, useStandard } from './shared.tsx';
 
-export interface LicenseVersion {
-  identifier: string;
-  version: number;
-  change: string;
-  reason: string | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-  createdBy: string | null;
-}
-
-export interface LicenseEvent {
-  version: number;
-  event: string;
-  reason: string | null;
-  actor: string | null;
-  at: string;
-}
+export type LicenseVersion = Answer<'/api/v1/licenses/{identifier}/versions'>[number];
+export type LicenseEvent = Answer<'/api/v1/licenses/{identifier}/events'>[number];
 
 const EVENT_CHANGE: Record<string, string> = {
   issued: 'issue',
@@ -36,9 +23,6 @@ const EVENT_CHANGE: Record<string, string> = {
   cancelled: 'cancel',
   expired: 'expire',
 };
-
-/** `person:wang.li` → wang.li; a system's id as it is. */
-const actorName = (actor: string | null) => (actor ?? '—').replace(/^(person|holder|operator):/, '');
 
 export function VersionHistory({ type, versions }: { type: string; versions: LicenseVersion[] }) {
   const { t } = useTranslation('issuer');
@@ -69,7 +53,7 @@ export function VersionHistory({ type, versions }: { type: string; versions: Lic
                 {t('detail.version', { version: version.version })} · {t(`detail.changes.${version.change}`, { defaultValue: version.change })}
               </Typography.Text>
               <div>
-                <Typography.Text type="secondary">{t('detail.versionBy', { actor: actorName(version.createdBy), time: formatInstant(version.createdAt, language) })}</Typography.Text>
+                <Typography.Text type="secondary">{t('detail.versionBy', { actor: who(version.createdBy, version.createdByName), time: formatInstant(version.createdAt, language) })}</Typography.Text>
               </div>
               {version.reason ? <div>{t('detail.reason', { reason: version.reason })}</div> : null}
               <Typography.Text type="secondary" className="cb-break" style={{ fontSize: 12 }}>
@@ -120,7 +104,7 @@ export function EventHistory({ events }: { events: LicenseEvent[] }) {
         content: (
           <div data-event={event.event}>
             <Typography.Text strong>{t(`detail.changes.${EVENT_CHANGE[event.event] ?? event.event}`, { defaultValue: event.event })}</Typography.Text>{' '}
-            <Typography.Text type="secondary">{t('detail.versionBy', { actor: actorName(event.actor), time: formatInstant(event.at, language) })}</Typography.Text>
+            <Typography.Text type="secondary">{t('detail.versionBy', { actor: who(event.actor, event.actorName), time: formatInstant(event.at, language) })}</Typography.Text>
             {event.reason ? <div className="cb-break">{t('detail.reason', { reason: event.reason })}</div> : null}
           </div>
         ),

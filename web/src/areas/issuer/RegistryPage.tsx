@@ -4,38 +4,30 @@
  * the URL, so the back button from a license comes back to the same search.
  */
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Flex, Form, Grid, Input, Row, Select, Table, Typography, type TableProps } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Flex, Form, Grid, Input, Row, Select, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import type { Answer } from '@certbridge/client';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../app/api.ts';
+import { $api, answer, platform } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { typeName, useLicenseTypes } from '../../shared/licenseTypes/standard.ts';
+import { useAskReason } from '../../shared/lists/askReason.tsx';
+import { DataTable, eachRow, type BatchAction, type DataColumn } from '../../shared/lists/DataTable.tsx';
 import { IssueLicenseDialog } from './IssueLicenseDialog.tsx';
-import { EmptyText, isAbort, issuerProblem, StatusTag, type LicenseStatus } from './shared.tsx';
+import { EmptyText, invalidateLicenses, issuerProblem, StatusTag, type LicenseStatus } from './shared.tsx';
+import { TEXT_MAX } from '../../shared/forms/rules.ts';
 
-interface RegistryItem {
-  identifier: string;
-  type: string;
-  holderCode: string;
-  holderName: string;
-  status: LicenseStatus;
-  version: number;
-  issuedOn: string;
-  validFrom: string;
-  validUntil: string | null;
-  issuerCode: string;
-}
-
-interface RegistryPage {
-  items: RegistryItem[];
-  nextCursor: string | null;
-}
+type RegistryItem = Answer<'/api/v1/licenses'>['items'][number];
 
 const STATUSES: LicenseStatus[] = ['valid', 'suspended', 'revoked', 'cancelled', 'expired'];
 const PAGE_SIZES = [20, 50, 100];
+// The platform's largest page; an export stops at EXPORT_MAX rows (a narrower filter gets the rest).
+const EXPORT_PAGE = 200;
+const EXPORT_MAX = 20_000;
 const FILTERS = ['type', 'holderCode', 'name', 'status', 'issuedFrom', 'issuedTo'] as const;
 
 interface FormValues {
@@ -62,12 +54,17 @@ export default function RegistryPage() {
   // The cursors of the pages before this one (the first page has none).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
-  const requestKey = JSON.stringify([filters, limit, cursor]);
-  // What the last answer was for: the page is loading until the answer for this request is in.
-  const [loaded, setLoaded] = useState<{ key: string; page?: RegistryPage; error?: string }>();
-  const loading = loaded?.key !== requestKey;
-  const page = loaded?.page;
-  const error = loaded?.key === requestKey ? loaded.error : undefined;
+  const query = { ...filters, status: filters.status as LicenseStatus | undefined };
+  // The page before stays on screen, greyed, until the answer for this request is in.
+  const registry = $api.useQuery(
+    'get',
+    '/api/v1/licenses',
+    { params: { query: { ...query, limit, cursor } } },
+    { placeholderData: keepPreviousData },
+  );
+  const loading = registry.isFetching;
+  const page = registry.data;
+  const error = registry.error ? issuerProblem(registry.error, t) : undefined;
 
   // A new search starts at the first page.
   const searchKey = `${params.toString()}`;
@@ -86,17 +83,6 @@ export default function RegistryPage() {
       issued: filters.issuedFrom || filters.issuedTo ? [filters.issuedFrom ? dayjs(filters.issuedFrom) : null, filters.issuedTo ? dayjs(filters.issuedTo) : null] : null,
     });
   }, [filters, form]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const key = JSON.stringify([filters, limit, cursor]);
-    api<RegistryPage>('/api/v1/licenses', { query: { ...filters, limit, cursor }, signal: controller.signal })
-      .then((result) => setLoaded({ key, page: result }))
-      .catch((e: unknown) => {
-        if (!isAbort(e)) setLoaded({ key, error: issuerProblem(e, t) });
-      });
-    return () => controller.abort();
-  }, [filters, limit, cursor, t]);
 
   const search = (values: FormValues) => {
     const next = new URLSearchParams();
@@ -117,13 +103,44 @@ export default function RegistryPage() {
     setParams(new URLSearchParams());
   };
 
-  const columns: TableProps<RegistryItem>['columns'] = [
+  // The export: every license under the current filter, a page of the most the platform gives at a time.
+  const allUnderFilter = async () => {
+    const rows: RegistryItem[] = [];
+    let next: string | undefined;
+    do {
+      const got = await answer(platform.GET('/api/v1/licenses', { params: { query: { ...query, limit: EXPORT_PAGE, cursor: next } } }));
+      rows.push(...got.items);
+      next = got.nextCursor ?? undefined;
+    } while (next && rows.length < EXPORT_MAX);
+    return rows;
+  };
+  const askReason = useAskReason();
+  const batchActions: BatchAction<RegistryItem>[] = [
     {
+      key: 'suspend',
+      label: t('registry.suspendSelected'),
+      danger: true,
+      appliesTo: (item) => item.status === 'valid',
+      run: async (rows) => {
+        const reason = await askReason({ title: t('registry.suspendSelectedTitle'), label: t('registry.suspendReason'), okText: t('actions.suspend'), cancelText: t('actions.cancelButton'), danger: true, maxLength: TEXT_MAX.licenseReason });
+        if (!reason) return false;
+        try {
+          await eachRow(rows, (item) => platform.POST('/api/v1/licenses/{identifier}/suspend', { params: { path: { identifier: item.identifier } }, body: { reason } }));
+        } finally {
+          invalidateLicenses();
+        }
+      },
+    },
+  ];
+
+  const columns: DataColumn<RegistryItem>[] = [
+    {
+      key: 'holderName',
       title: t('registry.columns.holderName'),
       dataIndex: 'holderName',
-      render: (name: string, item) => (
+      render: (name: string, item, index) => (
         <>
-          <Link to={`/issuer/licenses/${encodeURIComponent(item.identifier)}`} className="cb-break">
+          <Link to={`/issuer/licenses/${encodeURIComponent(item.identifier)}`} className="cb-break" data-tour={index === 0 ? 'registry-first' : undefined}>
             {name}
           </Link>
           {wide ? null : (
@@ -134,16 +151,17 @@ export default function RegistryPage() {
         </>
       ),
     },
-    { title: t('registry.columns.holderCode'), dataIndex: 'holderCode', responsive: ['sm'], render: (code: string) => <span style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{code}</span> },
-    { title: t('registry.columns.status'), dataIndex: 'status', render: (status: LicenseStatus) => <StatusTag status={status} /> },
-    { title: t('registry.columns.issuedOn'), dataIndex: 'issuedOn', render: (date: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDate(date, language)}</span> },
+    { key: 'holderCode', title: t('registry.columns.holderCode'), dataIndex: 'holderCode', responsive: ['sm'], render: (code: string) => <span style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{code}</span> },
+    { key: 'status', title: t('registry.columns.status'), dataIndex: 'status', render: (status: LicenseStatus) => <StatusTag status={status} />, exportValue: (item) => t(`statuses.${item.status}`) },
+    { key: 'issuedOn', title: t('registry.columns.issuedOn'), dataIndex: 'issuedOn', render: (date: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDate(date, language)}</span> },
     {
       title: t('registry.columns.validity'),
       key: 'validity',
       responsive: ['md'],
+      exportValue: (item) => t('registry.validity', { from: formatDate(item.validFrom, language), to: item.validUntil ? formatDate(item.validUntil, language) : common('longTerm') }),
       render: (_: unknown, item) => t('registry.validity', { from: formatDate(item.validFrom, language), to: item.validUntil ? formatDate(item.validUntil, language) : common('longTerm') }),
     },
-    { title: t('registry.columns.version'), dataIndex: 'version', responsive: ['lg'], align: 'right' },
+    { key: 'version', title: t('registry.columns.version'), dataIndex: 'version', responsive: ['lg'], align: 'right' },
   ];
 
   const pageNumber = cursors.length;
@@ -209,7 +227,11 @@ export default function RegistryPage() {
       </Card>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
       <Card data-tour="registry-table">
-        <Table<RegistryItem>
+        <DataTable<RegistryItem>
+          listName={t('registry.listName')}
+          total={null}
+          exportRows={allUnderFilter}
+          batchActions={batchActions}
           rowKey="identifier"
           size="middle"
           columns={columns}

@@ -4,14 +4,22 @@
  * urgent first; a drawer with what was asked (fields with their sensitivity, purpose, legal basis)
  * and the decision, approve or reject, with a reason (POST /api/v1/agreements/{id}/decision).
  */
-import { App as AntApp, Alert, Button, Checkbox, Descriptions, Drawer, Flex, Form, Grid, Input, Modal, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { CloseOutlined } from '@ant-design/icons';
+import { App as AntApp, Alert, Button, Checkbox, Descriptions, Drawer, Flex, Form, Grid, Input, Modal, Tabs, Tag, Typography } from 'antd';
+import type { Answer } from '@certbridge/client';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { $api, answer, platform, queryClient } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
-import type { Agreement, CatalogField, Purpose } from '../consumer/sharing.tsx';
-import { EmptyText, fieldTitle, isAbort, issuerProblem, useDepartmentNames, useStandard } from './shared.tsx';
+import { useAskReason } from '../../shared/lists/askReason.tsx';
+import { DataTable, eachRow, type BatchAction, type DataColumn } from '../../shared/lists/DataTable.tsx';
+import { usePurposes } from '../consumer/sharing.tsx';
+import { who } from '../../shared/who.ts';
+import { EmptyText, fieldTitle, issuerProblem, useDepartmentNames, useStandard } from './shared.tsx';
+import { bodyFields, problemOnField } from '../../shared/forms/problemOnField.ts';
+
+type Agreement = Answer<'/api/v1/agreements'>['items'][number];
 
 const PENDING = ['submitted', 'escalated'];
 // Darker than antd's presets, for a 4.5:1 contrast on the tag's background.
@@ -24,24 +32,6 @@ const SENSITIVITY_LOOK: Record<string, { color: string; background: string; bord
 /** Waiting longest for an answer first: by deadline, then by submission. */
 const byDeadline = (a: Agreement, b: Agreement) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999') || a.submittedAt.localeCompare(b.submittedAt);
 
-let purposes: Promise<Purpose[]> | undefined;
-
-function usePurposes(): Purpose[] {
-  const [list, setList] = useState<Purpose[]>([]);
-  useEffect(() => {
-    let live = true;
-    purposes ??= api<Purpose[]>('/api/v1/purposes').catch((error: unknown) => {
-      purposes = undefined;
-      throw error;
-    });
-    purposes.then((p) => live && setList(p)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return list;
-}
-
 function DecisionDialog({ agreement, decision, fieldLabel, onClose, onDone }: {
   agreement: Agreement;
   decision: 'approve' | 'reject';
@@ -53,16 +43,18 @@ function DecisionDialog({ agreement, decision, fieldLabel, onClose, onDone }: {
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [form] = Form.useForm<{ reason: string; fields?: string[] }>();
   const submit = async (values: { reason: string; fields?: string[] }) => {
     setBusy(true);
     setError(undefined);
     try {
       const body = decision === 'approve' ? { decision, reason: values.reason.trim(), fields: values.fields } : { decision, reason: values.reason.trim() };
-      const updated = await api<Agreement>(`/api/v1/agreements/${encodeURIComponent(agreement.id)}/decision`, { method: 'POST', body });
+      const updated = await answer(platform.POST('/api/v1/agreements/{id}/decision', { params: { path: { id: agreement.id } }, body }));
       void message.success(t(decision === 'approve' ? 'requests.approved' : 'requests.rejected'));
       onDone(updated);
     } catch (e) {
-      setError(issuerProblem(e, t));
+      const text = issuerProblem(e, t);
+      if (!problemOnField(form, e, text, bodyFields('reason', 'fields'))) setError(text);
     } finally {
       setBusy(false);
     }
@@ -73,19 +65,26 @@ function DecisionDialog({ agreement, decision, fieldLabel, onClose, onDone }: {
       title={t(decision === 'approve' ? 'requests.approveTitle' : 'requests.rejectTitle')}
       okText={t(decision === 'approve' ? 'requests.approve' : 'requests.reject')}
       cancelText={t('actions.cancelButton')}
-      okButtonProps={{ danger: decision === 'reject', loading: busy, htmlType: 'submit', form: 'agreement-decision' }}
+      okButtonProps={{ danger: decision === 'reject', loading: busy, htmlType: 'submit', form: 'agreement-decision', ...{ 'data-tour': 'decision-submit' } }}
+      cancelButtonProps={{ ...{ 'data-tour': 'decision-cancel' } }}
       onOk={() => undefined}
       onCancel={onClose}
       destroyOnHidden
     >
       <Alert type={decision === 'approve' ? 'info' : 'warning'} showIcon title={t(decision === 'approve' ? 'requests.approveExplain' : 'requests.rejectExplain')} style={{ marginBottom: 16 }} />
-      <Form id="agreement-decision" name="decision" layout="vertical" initialValues={{ fields: agreement.requestedFields }} onFinish={(values) => void submit(values)}>
+      <Form form={form} id="agreement-decision" name="decision" layout="vertical" initialValues={{ fields: agreement.requestedFields }} onFinish={(values) => void submit(values)}>
         {decision === 'approve' ? (
-          <Form.Item name="fields" label={t('requests.grant')} rules={[{ required: true, type: 'array', min: 1, message: t('requests.grantRequired') }]}>
+          // At least one field, checked without `required`: antd would put aria-required on the group, which a group may not carry (axe).
+          <Form.Item
+            data-tour="decision-fields"
+            name="fields"
+            label={t('requests.grant')}
+            rules={[{ validator: (_, fields?: string[]) => (fields?.length ? Promise.resolve() : Promise.reject(new Error(t('requests.grantRequired')))) }]}
+          >
             <Checkbox.Group options={agreement.requestedFields.map((name) => ({ value: name, label: fieldLabel(name) }))} />
           </Form.Item>
         ) : null}
-        <Form.Item name="reason" label={t('requests.reason')} rules={[{ required: true, whitespace: true, message: t('requests.reasonRequired') }]}>
+        <Form.Item data-tour="decision-reason" name="reason" label={t('requests.reason')} rules={[{ required: true, whitespace: true, message: t('requests.reasonRequired') }]}>
           <Input.TextArea rows={3} maxLength={4000} showCount placeholder={t('requests.reasonPlaceholder')} />
         </Form.Item>
       </Form>
@@ -104,16 +103,10 @@ function RequestDrawer({ agreement, purposeName, departmentName, onClose, onDeci
   const { t } = useTranslation('issuer');
   const language = currentLanguage();
   const screens = Grid.useBreakpoint();
-  const [fields, setFields] = useState<CatalogField[]>([]);
   const [deciding, setDeciding] = useState<'approve' | 'reject'>();
-  useEffect(() => {
-    const controller = new AbortController();
-    // The resource's fields give titles and sensitivity; without them the names are shown.
-    api<{ fields: CatalogField[] }>(`/api/v1/catalog/${encodeURIComponent(agreement.resourceId)}`, { signal: controller.signal })
-      .then((resource) => setFields(resource.fields))
-      .catch(() => undefined);
-    return () => controller.abort();
-  }, [agreement.resourceId]);
+  // The resource's fields give titles and sensitivity; without them the names are shown.
+  const { data: resource } = $api.useQuery('get', '/api/v1/catalog/{id}', { params: { path: { id: agreement.resourceId } } });
+  const fields = resource?.fields ?? [];
   // A license type's fields are titled by its standard when the catalog gives no title.
   const standard = useStandard(agreement.licenseType);
   const fieldOf = (name: string) => fields.find((f) => f.name === name);
@@ -139,7 +132,7 @@ function RequestDrawer({ agreement, purposeName, departmentName, onClose, onDeci
     { key: 'resource', label: t('requests.fields.resource'), children: agreement.resourceTitle },
     { key: 'sharingClass', label: t('requests.fields.sharingClass'), children: t(`requests.sharingClasses.${agreement.sharingClass}`, { defaultValue: agreement.sharingClass }) },
     { key: 'consumer', label: t('requests.fields.consumer'), children: departmentName(agreement.consumerDepartment) },
-    { key: 'requestedBy', label: t('requests.fields.requestedBy'), children: agreement.requestedBy.replace(/^person:/, '') },
+    { key: 'requestedBy', label: t('requests.fields.requestedBy'), children: who(agreement.requestedBy, agreement.requestedByName) },
     { key: 'purpose', label: t('requests.fields.purpose'), children: purposeName(agreement.purpose) },
     { key: 'purposeDescription', label: t('requests.fields.purposeDescription'), children: <span className="cb-break" style={{ whiteSpace: 'pre-wrap' }}>{agreement.purposeDescription}</span> },
     { key: 'legalBasis', label: t('requests.fields.legalBasis'), children: <span className="cb-break" style={{ whiteSpace: 'pre-wrap' }}>{agreement.legalBasis}</span> },
@@ -165,12 +158,16 @@ function RequestDrawer({ agreement, purposeName, departmentName, onClose, onDeci
           {
             key: 'decision',
             label: t('requests.fields.decision'),
-            children: t('requests.decisionText', {
-              decision: t(`requests.decisions.${agreement.decision.decision}`),
-              by: agreement.decision.decidedBy.replace(/^person:/, ''),
-              time: formatInstant(agreement.decision.decidedAt, language),
-              reason: agreement.decision.reason ?? '—',
-            }),
+            children: (
+              <span data-tour="request-decision">
+                {t('requests.decisionText', {
+                  decision: t(`requests.decisions.${agreement.decision.decision}`),
+                  by: who(agreement.decision.decidedBy, agreement.decision.decidedByName),
+                  time: formatInstant(agreement.decision.decidedAt, language),
+                  reason: agreement.decision.reason ?? '—',
+                })}
+              </span>
+            ),
           },
         ]
       : []),
@@ -180,6 +177,7 @@ function RequestDrawer({ agreement, purposeName, departmentName, onClose, onDeci
       open
       onClose={onClose}
       title={t('requests.drawerTitle')}
+      closeIcon={<CloseOutlined data-tour="request-close" />}
       size={screens.md ? 640 : '100vw'}
       destroyOnHidden
       footer={
@@ -188,7 +186,7 @@ function RequestDrawer({ agreement, purposeName, departmentName, onClose, onDeci
             <Button danger onClick={() => setDeciding('reject')}>
               {t('requests.reject')}
             </Button>
-            <Button type="primary" onClick={() => setDeciding('approve')}>
+            <Button type="primary" onClick={() => setDeciding('approve')} data-tour="request-approve">
               {t('requests.approve')}
             </Button>
           </Flex>
@@ -219,21 +217,10 @@ export default function RequestsPage() {
   const purposeList = usePurposes();
   const [tab, setTab] = useState<'pending' | 'decided'>('pending');
   const [open, setOpen] = useState<Agreement>();
-  const [reload, setReload] = useState(0);
-  const [loaded, setLoaded] = useState<{ reload: number; agreements?: Agreement[]; error?: string }>();
   // After a decision the list stays on screen while it is read again.
-  const agreements = loaded?.agreements;
-  const error = loaded?.reload === reload ? loaded.error : undefined;
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api<{ items: Agreement[] }>('/api/v1/agreements', { query: { role: 'owner', limit: 200 }, signal: controller.signal })
-      .then((page) => setLoaded({ reload, agreements: page.items }))
-      .catch((e: unknown) => {
-        if (!isAbort(e)) setLoaded({ reload, error: issuerProblem(e, t) });
-      });
-    return () => controller.abort();
-  }, [reload, t]);
+  const loaded = $api.useQuery('get', '/api/v1/agreements', { params: { query: { role: 'owner', limit: 200 } } });
+  const agreements = loaded.data?.items;
+  const error = loaded.error && !loaded.isFetching ? issuerProblem(loaded.error, t) : undefined;
 
   const purposeName = (code: string) => {
     const purpose = purposeList.find((p) => p.code === code);
@@ -245,12 +232,40 @@ export default function RequestsPage() {
   }, [agreements, tab]);
   const pendingCount = (agreements ?? []).filter((a) => PENDING.includes(a.status)).length;
 
-  const columns: TableProps<Agreement>['columns'] = [
-    { title: t('requests.columns.resource'), dataIndex: 'resourceTitle', render: (title: string) => <span className="cb-break">{title}</span> },
-    { title: t('requests.columns.consumer'), dataIndex: 'consumerDepartment', render: (code: string) => departmentName(code, language) },
-    { title: t('requests.columns.purpose'), dataIndex: 'purpose', responsive: ['md'], render: purposeName },
-    { title: t('requests.columns.submittedAt'), dataIndex: 'submittedAt', responsive: ['lg'], render: (at: string) => formatInstant(at, language) },
+  const askReason = useAskReason();
+  const decideAll = async (rows: Agreement[], decision: 'approve' | 'reject') => {
+    const reason = await askReason({
+      title: t(decision === 'approve' ? 'requests.approveSelectedTitle' : 'requests.rejectSelectedTitle'),
+      label: t('requests.reason'),
+      okText: t(decision === 'approve' ? 'requests.approve' : 'requests.reject'),
+      cancelText: t('actions.cancelButton'),
+      danger: decision === 'reject',
+    });
+    if (!reason) return false;
+    try {
+      await eachRow(rows, (a) =>
+        platform.POST('/api/v1/agreements/{id}/decision', {
+          params: { path: { id: a.id } },
+          body: decision === 'approve' ? { decision, reason, fields: a.requestedFields } : { decision, reason },
+        }),
+      );
+    } finally {
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/agreements'] });
+    }
+  };
+  const batchActions: BatchAction<Agreement>[] = [
+    { key: 'approve', label: t('requests.approveSelected'), appliesTo: (a) => PENDING.includes(a.status), run: (rows) => decideAll(rows, 'approve') },
+    { key: 'reject', label: t('requests.rejectSelected'), danger: true, appliesTo: (a) => PENDING.includes(a.status), run: (rows) => decideAll(rows, 'reject') },
+  ];
+
+  const columns: DataColumn<Agreement>[] = [
+    { key: 'resource', title: t('requests.columns.resource'), dataIndex: 'resourceTitle', render: (title: string) => <span className="cb-break">{title}</span> },
+    { key: 'consumer', title: t('requests.columns.consumer'), dataIndex: 'consumerDepartment', render: (code: string) => departmentName(code, language), exportValue: (a) => departmentName(a.consumerDepartment, language) },
+    { key: 'purpose', title: t('requests.columns.purpose'), dataIndex: 'purpose', responsive: ['md'], render: purposeName, exportValue: (a) => purposeName(a.purpose) },
+    { key: 'submittedAt', title: t('requests.columns.submittedAt'), dataIndex: 'submittedAt', responsive: ['lg'], render: (at: string) => formatInstant(at, language), exportValue: (a) => formatInstant(a.submittedAt, language) },
     {
+      key: 'due',
+      exportValue: (a) => (a.dueDate ? formatDate(a.dueDate, language) : t('requests.noDeadline')),
       title: t('requests.columns.due'),
       dataIndex: 'dueDate',
       render: (due: string | null, a, index) =>
@@ -263,12 +278,12 @@ export default function RequestsPage() {
           t('requests.noDeadline')
         ),
     },
-    { title: t('requests.columns.status'), dataIndex: 'status', render: (status: string) => t(`requests.statuses.${status}`, { defaultValue: status }) },
+    { key: 'status', title: t('requests.columns.status'), dataIndex: 'status', render: (status: string) => t(`requests.statuses.${status}`, { defaultValue: status }), exportValue: (a) => t(`requests.statuses.${a.status}`, { defaultValue: a.status }) },
     {
       title: t('requests.columns.actions'),
       key: 'actions',
-      render: (_: unknown, a) => (
-        <Button size="small" type={PENDING.includes(a.status) ? 'primary' : 'default'} onClick={() => setOpen(a)}>
+      render: (_: unknown, a, index) => (
+        <Button size="small" type={PENDING.includes(a.status) ? 'primary' : 'default'} onClick={() => setOpen(a)} data-tour={index === 0 && PENDING.includes(a.status) ? 'request-review' : undefined}>
           {PENDING.includes(a.status) ? t('requests.review') : t('requests.view')}
         </Button>
       ),
@@ -291,13 +306,14 @@ export default function RequestsPage() {
         ]}
       />
       <div data-tour="requests-queue">
-        <Table<Agreement>
+        <DataTable<Agreement>
+          listName={t('requests.listName')}
+          batchActions={tab === 'pending' ? batchActions : undefined}
           rowKey="id"
           size="middle"
           loading={!agreements && !error}
           dataSource={rows}
           columns={columns}
-          pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: <EmptyText>{tab === 'pending' ? t('requests.empty') : t('requests.emptyDecided')}</EmptyText> }}
           rowClassName={(a) => (a.overdue ? 'cb-overdue' : '')}
@@ -313,7 +329,7 @@ export default function RequestsPage() {
           onClose={() => setOpen(undefined)}
           onDecided={(updated) => {
             setOpen(updated);
-            setReload((n) => n + 1);
+            void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/agreements'] });
           }}
         />
       ) : null}

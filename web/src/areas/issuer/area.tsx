@@ -3,6 +3,7 @@ import { AuditOutlined, FileProtectOutlined, InboxOutlined, LineChartOutlined, U
 import { AccountBookOutlined, TrophyOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AreaDefinition } from '../../app/area.ts';
+import { useObjectionsToAnswer, usePendingRequests, useUnreadMessages } from '../../shared/badges.ts';
 
 export const issuerArea: AreaDefinition = {
   key: 'issuer',
@@ -11,9 +12,9 @@ export const issuerArea: AreaDefinition = {
   menu: [
     { path: '', key: 'registry', icon: <FileProtectOutlined /> },
     { path: 'import', key: 'import', icon: <UploadOutlined /> },
-    { path: 'requests', key: 'requests', icon: <AuditOutlined /> },
-    { path: 'objections', key: 'objections', icon: <ExceptionOutlined /> },
-    { path: 'inbox', key: 'inbox', icon: <InboxOutlined /> },
+    { path: 'requests', key: 'requests', icon: <AuditOutlined />, badge: usePendingRequests },
+    { path: 'objections', key: 'objections', icon: <ExceptionOutlined />, badge: useObjectionsToAnswer },
+    { path: 'inbox', key: 'inbox', icon: <InboxOutlined />, badge: useUnreadMessages },
     { path: 'quality', key: 'quality', icon: <LineChartOutlined /> },
     { path: 'quality/findings', key: 'findings', icon: <UnorderedListOutlined /> },
     { path: 'statements', key: 'statements', icon: <AccountBookOutlined /> },

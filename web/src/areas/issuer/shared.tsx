@@ -1,13 +1,16 @@
 /** What the issuer's pages share: status tags, the platform's words for problems, the standard and the department names. */
+import type { Answer } from '@certbridge/client';
+import { useQueries } from '@tanstack/react-query';
 import { Tag } from 'antd';
 import type { TFunction } from 'i18next';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, problemMessage } from '../../app/api.ts';
+import { $api, ApiError, problemMessage, queryClient, REFERENCE_DATA } from '../../app/api.ts';
 import { useSession } from '../../app/session.tsx';
-import { licenseTypes, type LicenseTypeSummary } from '../../shared/licenseTypes/standard.ts';
 
-export type LicenseStatus = 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
+/** A license as the issuer's API gives it (GET /api/v1/licenses/{identifier}). */
+export type LicenseView = Answer<'/api/v1/licenses/{identifier}'>;
+export type LicenseStatus = LicenseView['status'];
+type LicenseTypeSummary = Answer<'/api/v1/license-types'>[number];
 
 // Darker shades than antd's presets: the words keep a 4.5:1 contrast on the tag's background.
 const STATUS_LOOK: Record<LicenseStatus, { color: string; background: string; border: string }> = {
@@ -38,29 +41,12 @@ export function issuerProblem(error: unknown, t: TFunction): string {
   return problemMessage(error, t);
 }
 
-/** A license as the issuer's API gives it (GET /api/v1/licenses/{identifier}). */
-export interface LicenseView {
-  identifier: string;
-  version: number;
-  status: 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
-  type: string;
-  typeCode: string;
-  issuer: { code: string; name: string };
-  holder: { code: string; codeType: string; name: string };
-  validFrom: string;
-  validUntil: string | null;
-  data: Record<string, unknown>;
-  issuedAt: string;
-  updatedAt: string;
-  verificationUrl: string;
-}
+/** After a license changed (issued, amended, suspended…): its pages and the registry load again. */
+export const invalidateLicenses = () => queryClient.invalidateQueries({ predicate: ({ queryKey }) => typeof queryKey[1] === 'string' && queryKey[1].startsWith('/api/v1/licenses') });
 
 export { EmptyText } from '../../shared/EmptyText.tsx';
 
-export const isAbort = (error: unknown) => (error as Error | undefined)?.name === 'AbortError';
-
 export { fieldTitle, useStandard } from '../../shared/licenseTypes/standard.ts';
-export type { LicenseTypeStandard as LicenseStandard } from '../../shared/licenseTypes/standard.ts';
 
 /**
  * The published types the signed-in department may issue today: those whose registry of
@@ -72,50 +58,22 @@ export function useIssuableTypes(): LicenseTypeSummary[] | undefined {
   const { principal } = useSession();
   const department = principal?.kind === 'person' ? principal.departmentCode : undefined;
   const practice = principal?.kind === 'person' && principal.practice === true;
-  const [types, setTypes] = useState<LicenseTypeSummary[]>();
-  useEffect(() => {
-    let live = true;
-    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-    licenseTypes(true)
-      .then((all) =>
-        Promise.all(
-          all.map(async (type) => {
-            const issuers = await api<{ department: string; validFrom: string; validUntil: string | null }[]>(`/api/v1/standards/license-types/${encodeURIComponent(type.key)}/issuers`);
-            return practice || issuers.some((i) => i.department === department && i.validFrom <= today && (i.validUntil === null || i.validUntil >= today)) ? type : undefined;
-          }),
-        ),
-      )
-      .then((list) => live && setTypes(list.filter((x): x is LicenseTypeSummary => x !== undefined)))
-      .catch(() => live && setTypes([]));
-    return () => {
-      live = false;
-    };
-  }, [department, practice]);
-  return types;
+  const all = $api.useQuery('get', '/api/v1/license-types', {}, REFERENCE_DATA);
+  const registries = useQueries({
+    queries: (all.data ?? []).map((type) => $api.queryOptions('get', '/api/v1/standards/license-types/{type}/issuers', { params: { path: { type: type.key } } })),
+    combine: (results) => ({ failed: results.some((r) => r.isError), pending: results.some((r) => r.isPending), issuers: results.map((r) => r.data) }),
+  });
+  if (all.isError || registries.failed) return [];
+  if (!all.data || registries.pending) return undefined;
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  return all.data.filter(
+    (_, i) => practice || (registries.issuers[i] ?? []).some((r) => r.department === department && r.validFrom <= today && (r.validUntil === null || r.validUntil >= today)),
+  );
 }
-
-interface Department {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-}
-
-let departments: Promise<Department[]> | undefined;
 
 /** Department names by code (the public list), for people who do not read credit codes. */
 export function useDepartmentNames(): (code: string, language: string) => string {
-  const [list, setList] = useState<Department[]>([]);
-  useEffect(() => {
-    let live = true;
-    departments ??= api<Department[]>('/api/v1/departments').catch((error: unknown) => {
-      departments = undefined;
-      throw error;
-    });
-    departments.then((d) => live && setList(d)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { data: list = [] } = $api.useQuery('get', '/api/v1/departments', {}, REFERENCE_DATA);
   return (code, language) => {
     const department = list.find((d) => d.code === code);
     if (!department) return code;

@@ -8,10 +8,10 @@ import { Alert, Button, Card, Divider, Flex, Form, Input, Typography } from 'ant
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { problemMessage } from '../../app/api.ts';
+import { $api, problemMessage } from '../../app/api.ts';
 import { homeOf } from '../../app/areas.ts';
 import { registerMessages } from '../../app/i18n.ts';
-import { signInOptions, useSession, type SignInOptions } from '../../app/session.tsx';
+import { useSession } from '../../app/session.tsx';
 import { PublicLayout } from '../../shared/PublicLayout.tsx';
 
 registerMessages('signIn', {
@@ -69,18 +69,10 @@ export default function SignInPage() {
   const { state, signIn, expectExternalSignIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [options, setOptions] = useState<SignInOptions>();
+  // Without the options (an older platform) the local form is all there is.
+  const { data: options } = $api.useQuery('get', '/api/v1/session/options');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    // Without the options (an older platform) the local form is all there is.
-    signInOptions()
-      .then((value) => !controller.signal.aborted && setOptions(value))
-      .catch(() => undefined);
-    return () => controller.abort();
-  }, []);
 
   if (state.status === 'signed-in') return <Navigate to={safeNext(params.get('next')) ?? homeOf(state.principal)} replace />;
 

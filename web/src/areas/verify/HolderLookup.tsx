@@ -3,31 +3,20 @@
  * holder's current licenses (GET /api/v1/verify/holders/{creditCode}), nothing of their content. A
  * mistyped code is said on the field, naming the check character the platform expected.
  */
+import type { Answer } from '@certbridge/client';
 import { Alert, Button, Card, Flex, Form, Input, List, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, creditCodeProblem, problemMessage } from '../../app/api.ts';
+import { answer as answerOf, creditCodeProblem, platform, problemMessage } from '../../app/api.ts';
 import { formatDate } from '../../app/format.ts';
+import { creditCodeRule } from '../../shared/forms/rules.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { SuspendedWarning } from './VerificationView.tsx';
 import type { LicenseStatus } from './verdict.ts';
 
-export interface HolderVerification {
-  holderCode: string;
-  licenses: {
-    type: string;
-    licenseName: string;
-    licenseNameEn?: string;
-    identifier: string;
-    valid: boolean;
-    status: LicenseStatus;
-    validFrom: string;
-    validUntil: string | null;
-  }[];
-}
+export type HolderVerification = Answer<'/api/v1/verify/holders/{creditCode}'>;
 
-const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const STATUS_COLOR: Record<LicenseStatus, string> = { valid: '#237804', suspended: '#ad4e00', revoked: '#a8071a', cancelled: '#434343', expired: '#874d00' };
 
 export function HolderLookup() {
@@ -45,7 +34,7 @@ export function HolderLookup() {
     setAnswer(undefined);
     setError(undefined);
     try {
-      setAnswer(await api<HolderVerification>(`/api/v1/verify/holders/${encodeURIComponent(code)}`));
+      setAnswer(await answerOf(platform.GET('/api/v1/verify/holders/{creditCode}', { params: { path: { creditCode: code } } })));
     } catch (e) {
       // A mistyped code belongs on its field; anything else (rate limit, network) above the result.
       const onField = creditCodeProblem(e, code, common);
@@ -63,7 +52,8 @@ export function HolderLookup() {
         <Form.Item
           name="creditCode"
           label={t('holder.label')}
-          rules={[{ required: true, pattern: CREDIT_CODE, transform: (v: string) => v?.trim().toUpperCase(), message: t('holder.required') }]}
+          // Checked as the platform checks it (both check characters) before the rate-limited look-up is asked.
+          rules={[{ required: true, whitespace: true, message: t('holder.required') }, creditCodeRule(common)]}
         >
           <Input size="large" placeholder={t('holder.placeholder')} maxLength={18} autoComplete="off" spellCheck={false} style={{ fontFamily: 'monospace', maxWidth: 320 }} />
         </Form.Item>

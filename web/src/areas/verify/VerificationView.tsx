@@ -14,13 +14,13 @@ import {
   WarningFilled,
 } from '@ant-design/icons';
 import { Alert, Card, Descriptions, Flex, Grid, Typography, type DescriptionsProps } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatDate, formatInstant, isCalendarDate } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { PrintedLicense } from '../../shared/licenseTypes/PrintedLicense.tsx';
-import { standardOfCredential, type LicenseTypeStandard } from '../../shared/licenseTypes/standard.ts';
+import { useStandardOfCredential } from '../../shared/licenseTypes/standard.ts';
 import { decidingFailure, supersededBy, verdictOf, type Verdict, type Verification } from './verdict.ts';
 
 const LOOK: Record<Verdict, { color: string; background: string; border: string; icon: ReactNode }> = {
@@ -73,28 +73,14 @@ function VerdictBanner({ verification, checkedAt }: { verification: Verification
   );
 }
 
-function useStandard(license: Record<string, unknown>): LicenseTypeStandard | undefined {
-  const [standard, setStandard] = useState<LicenseTypeStandard>();
-  useEffect(() => {
-    let cancelled = false;
-    // Without it the claims are listed by their names: the verdict does not depend on it.
-    standardOfCredential(license)
-      .then((s) => !cancelled && setStandard(s))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [license]);
-  return standard;
-}
-
 function Particulars({ verification }: { verification: Verification }) {
   const { t, i18n } = useTranslation('verify');
   const { t: common } = useTranslation();
   const screens = Grid.useBreakpoint();
   const language = currentLanguage();
   const license = verification.license;
-  const standard = useStandard(license);
+  // Without it the claims are listed by their names: the verdict does not depend on it.
+  const standard = useStandardOfCredential(license);
   const fieldTitles = standard?.dataSchema.properties ?? {};
 
   const show = (name: string, value: unknown): ReactNode => {

@@ -6,10 +6,10 @@
  * pasted credential, GET /api/v1/verify/holders/{creditCode} for a credit code (docs/verify.md).
  */
 import { Button, Card, Flex, Form, Grid, Input, Result, Tabs, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { api, problemMessage } from '../../app/api.ts';
+import { $api, answer, platform, problemMessage } from '../../app/api.ts';
 import { PageLoading } from '../../shared/PageLoading.tsx';
 import { PublicLayout } from '../../shared/PublicLayout.tsx';
 import './messages.ts';
@@ -17,13 +17,8 @@ import { looksLikeCredential, parseVerifyInput, type Verification } from './verd
 import { VerificationView } from './VerificationView.tsx';
 import { HolderLookup } from './HolderLookup.tsx';
 
-/** A verification or why there is none, for the link in the URL it answers (`for`; none for a pasted credential). */
-type Outcome = ({ verification: Verification; checkedAt: Date } | { error: string }) & { for?: string };
-
-const verifyIdentifier = (identifier: string, code: string | undefined, signal?: AbortSignal) =>
-  api<Verification>(`/api/v1/verify/${encodeURIComponent(identifier)}`, { query: { code }, signal });
-
-const verifyCredential = (credential: string) => api<Verification>('/api/v1/verify', { method: 'POST', body: { credential } });
+/** A verification or why there is none. */
+type Outcome = { verification: Verification; checkedAt: Date } | { error: string };
 
 function VerifyForm({ onCredential }: { onCredential: (credential: string) => Promise<void> }) {
   const { t } = useTranslation('verify');
@@ -110,35 +105,28 @@ export default function VerifyPage() {
   const { identifier } = useParams();
   const [params] = useSearchParams();
   const code = params.get('code') ?? undefined;
-  const target = identifier ? `${identifier}?code=${code ?? ''}` : undefined;
-  const [latest, setOutcome] = useState<Outcome>();
-  // Only the outcome of what the URL asks now (another link may have been opened meanwhile).
-  const outcome = latest && latest.for === target ? latest : undefined;
-
-  // A link or an identifier in the URL: verify it at once (what a QR scan opens).
-  useEffect(() => {
-    if (!identifier) return;
-    const controller = new AbortController();
-    const answering = `${identifier}?code=${code ?? ''}`;
-    verifyIdentifier(identifier, code, controller.signal)
-      .then((verification) => setOutcome({ verification, checkedAt: new Date(), for: answering }))
-      .catch((error: unknown) => {
-        if ((error as Error).name !== 'AbortError') setOutcome({ error: problemMessage(error, common), for: answering });
-      });
-    return () => controller.abort();
-  }, [identifier, code, common]);
+  // A link or an identifier in the URL: verified at once (what a QR scan opens), afresh each time it is opened.
+  const linked = $api.useQuery('get', '/api/v1/verify/{identifier}', { params: { path: { identifier: identifier ?? '' }, query: { code } } }, { enabled: !!identifier, staleTime: 0, gcTime: 0 });
+  const [pasted, setPasted] = useState<Outcome>();
+  const outcome: Outcome | undefined = identifier
+    ? linked.data
+      ? { verification: linked.data, checkedAt: new Date(linked.dataUpdatedAt) }
+      : linked.error
+        ? { error: problemMessage(linked.error, common) }
+        : undefined
+    : pasted;
 
   const onCredential = async (credential: string) => {
     try {
-      setOutcome({ verification: await verifyCredential(credential), checkedAt: new Date() });
+      setPasted({ verification: await answer(platform.POST('/api/v1/verify', { body: { credential } })), checkedAt: new Date() });
     } catch (error) {
-      setOutcome({ error: problemMessage(error, common) });
+      setPasted({ error: problemMessage(error, common) });
     }
     window.scrollTo({ top: 0 });
   };
 
   const again = () => {
-    setOutcome(undefined);
+    setPasted(undefined);
     navigate('/verify');
   };
 

@@ -8,7 +8,7 @@ function verification(overrides: Partial<Verification> = {}, failed: string[] = 
     valid: failed.length === 0 && (overrides.status ?? 'valid') === 'valid',
     status: 'valid',
     disclosure: 'public',
-    checks: CHECKS.map((check) => ({ check, passed: !failed.includes(check), detail: '' })),
+    checks: CHECKS.map((check) => ({ check, passed: !failed.includes(check), code: failed.includes(check) ? `${check}-failed` : 'ok', detail: '' })),
     license: {},
     ...overrides,
   };
@@ -36,7 +36,7 @@ describe('the verdict', () => {
 
   it('names the newer version of a superseded one', () => {
     const v = verification();
-    v.checks.push({ check: 'current-version', passed: false, detail: 'superseded by 1.2.156.3005.2.X.Y.00000001.002.Z' });
+    v.checks.push({ check: 'current-version', passed: false, code: 'superseded', detail: 'superseded by 1.2.156.3005.2.X.Y.00000001.002.Z' });
     // Genuine, but never 有效: its particulars are no longer the license's.
     expect(verdictOf(v)).toBe('changed');
     expect(supersededBy(v)).toBe('1.2.156.3005.2.X.Y.00000001.002.Z');

@@ -4,22 +4,11 @@
  * 无效（伪造或被篡改）. What the credential claims is worth nothing when it is not genuine, so a
  * failed signature (or key, issuer, schema) check wins over whatever its status says.
  */
-export type CheckName = 'format' | 'signature' | 'issuer-key' | 'issuer-authorised' | 'status-list' | 'validity-window' | 'schema' | 'current-version';
-export type LicenseStatus = 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'expired';
+import type { Answer } from '@certbridge/client';
 
-export interface Verification {
-  valid: boolean;
-  status: LicenseStatus;
-  disclosure: 'credential' | 'public' | 'none';
-  /** `code` (and `params`) say what a check found, for the reader's words; `detail` is technical English. */
-  checks: { check: CheckName | string; passed: boolean; code?: string; params?: Record<string, string>; detail: string }[];
-  license: Record<string, unknown>;
-  /** false for an older version of an amended license (absent when the platform holds no such license). */
-  current?: boolean;
-  supersededBy?: string;
-  /** The license's status now (its current version's). */
-  currentStatus?: LicenseStatus;
-}
+/** The platform's verification: `current` is false for an older version of an amended license (absent when the platform holds no such license). */
+export type Verification = Answer<'/api/v1/verify', 'post'>;
+export type LicenseStatus = Verification['status'];
 
 /** `changed`: a genuine but older version (变更): its particulars are no longer the license's. */
 export type Verdict = LicenseStatus | 'changed' | 'invalid';

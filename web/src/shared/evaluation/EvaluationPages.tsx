@@ -8,13 +8,17 @@
  */
 import { App as AntApp, Alert, Button, Card, DatePicker, Descriptions, Flex, Form, Input, InputNumber, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
+import type { Answer } from '@certbridge/client';
+import { keepPreviousData } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
+import { $api, platform, problemMessage, queryClient } from '../../app/api.ts';
+import { who } from '../who.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage, registerMessages } from '../../app/i18n.ts';
 import { EmptyText } from '../EmptyText.tsx';
 import { evaluationMessages } from './messages.ts';
+import { bodyFields, problemOnField, type FieldPath } from '../forms/problemOnField.ts';
 
 registerMessages('evaluation', evaluationMessages);
 
@@ -24,40 +28,9 @@ export const INDICATORS = ['catalogPublished', 'catalogOpenness', 'requestsOnTim
 type Indicator = (typeof INDICATORS)[number];
 type Weights = Record<Indicator, number>;
 
-interface WeightsRecord {
-  id: number;
-  weights: Weights;
-  validFrom: string;
-  reason: string;
-  setBy: string;
-  setAt: string;
-}
-interface DepartmentScore {
-  code: string;
-  name: string;
-  nameEn: string;
-  score: number | null;
-  rank: number | null;
-  marks: Record<Indicator, number | null>;
-  figures: {
-    catalog: { published: number; unconditional: number; conditional: number; notShared: number };
-    requests: { due: number; answered: number; onTime: number; medianHoursToAnswer: number | null };
-    lookups: { served: number; consumed: number; requestedAccess: boolean };
-    quality: number | null;
-    objections: { due: number; answered: number; onTime: number; open: number };
-    deliveries: { delivered: number; failed: number };
-  };
-}
-interface Scoreboard {
-  month: string;
-  provisional: boolean;
-  computedAt: string;
-  weights: WeightsRecord;
-  departments: DepartmentScore[];
-}
-interface Trend {
-  months: { month: string; departments: { code: string; score: number | null; rank: number | null }[] }[];
-}
+type Scoreboard = Answer<'/api/v1/evaluation/scoreboard'>;
+type DepartmentScore = Scoreboard['departments'][number];
+type WeightsRecord = Answer<'/api/v1/evaluation/weights'>['items'][number];
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 const mark = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value.toFixed(1));
@@ -87,25 +60,14 @@ export function ScoreboardPage() {
   const language = currentLanguage();
   const en = language === 'en';
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
-  const [board, setBoard] = useState<Scoreboard>();
-  const [trend, setTrend] = useState<Trend>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    const controller = new AbortController();
-    const { signal } = controller;
-    Promise.all([
-      api<Scoreboard>('/api/v1/evaluation/scoreboard', { query: { month }, signal }),
-      api<Trend>('/api/v1/evaluation/trend', { query: { to: month, months: 6 }, signal }),
-    ]).then(
-      ([b, tr]) => {
-        setBoard(b);
-        setTrend(tr);
-        setError(undefined);
-      },
-      (e: unknown) => !signal.aborted && setError(problemMessage(e, t)),
-    );
-    return () => controller.abort();
-  }, [month, t]);
+  const scoreboard = $api.useQuery('get', '/api/v1/evaluation/scoreboard', { params: { query: { month } } }, { placeholderData: keepPreviousData });
+  const trends = $api.useQuery('get', '/api/v1/evaluation/trend', { params: { query: { to: month, months: 6 } } }, { placeholderData: keepPreviousData });
+  // The board and its trend are shown together.
+  const both = !!scoreboard.data && !!trends.data;
+  const board = both ? scoreboard.data : undefined;
+  const trend = both ? trends.data : undefined;
+  const failure = scoreboard.error ?? trends.error;
+  const error = failure ? problemMessage(failure, t) : undefined;
 
   const nameOf = useMemo(() => {
     const names = new Map((board?.departments ?? []).map((d) => [d.code, en ? d.nameEn : d.name]));
@@ -204,25 +166,16 @@ export function WeightsPage() {
   const { t } = useTranslation('evaluation');
   const { message } = AntApp.useApp();
   const language = currentLanguage();
-  const [items, setItems] = useState<WeightsRecord[]>();
-  const [error, setError] = useState<string>();
+  const weightsQuery = $api.useQuery('get', '/api/v1/evaluation/weights');
+  const items = weightsQuery.data?.items;
+  const error = weightsQuery.error ? problemMessage(weightsQuery.error, t) : undefined;
   const [saving, setSaving] = useState(false);
   const [validFrom, setValidFrom] = useState(dayjs().add(1, 'month').format('YYYY-MM'));
-  const [reload, setReload] = useState(0);
   const [form] = Form.useForm<WeightsForm>();
   const thisMonth = dayjs().format('YYYY-MM');
   // The set in force this month: the newest whose first month is not after it.
   const current = items?.find((w) => w.validFrom <= thisMonth) ?? items?.[items.length - 1];
 
-  useEffect(() => {
-    api<{ items: WeightsRecord[] }>('/api/v1/evaluation/weights').then(
-      (r) => {
-        setItems(r.items);
-        setError(undefined);
-      },
-      (e: unknown) => setError(problemMessage(e, t)),
-    );
-  }, [reload, t]);
   useEffect(() => {
     if (current) form.setFieldsValue(current.weights);
   }, [current, form]);
@@ -232,12 +185,17 @@ export function WeightsPage() {
     setSaving(true);
     try {
       const weights = Object.fromEntries(INDICATORS.map((k) => [k, values[k]]));
-      await api('/api/v1/evaluation/weights', { method: 'POST', body: { weights, validFrom, reason: values.reason.trim() } });
+      await platform.POST('/api/v1/evaluation/weights', { body: { weights: weights as WeightsRecord['weights'], validFrom, reason: values.reason.trim() } });
       message.success(t('weights.saved'));
       form.setFieldValue('reason', '');
-      setReload((n) => n + 1);
+      // The new set changes the weights listed and the scoreboards computed with them.
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/evaluation/weights'] });
+      void queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/evaluation/scoreboard'] });
     } catch (e) {
-      message.error(problemMessage(e, t));
+      const text = problemMessage(e, t);
+      // The weights are sent as `/weights/<indicator>` and must add up: a reason about them all goes on the first.
+      const weightFields = Object.fromEntries(INDICATORS.map((k): [string, FieldPath] => [`/weights/${k}`, k]));
+      if (!problemOnField(form, e, text, { ...weightFields, '/weights': INDICATORS[0], ...bodyFields('reason') })) message.error(text);
     } finally {
       setSaving(false);
     }
@@ -288,8 +246,9 @@ export function WeightsPage() {
           columns={[
             { title: t('weights.columns.validFrom'), dataIndex: 'validFrom' },
             { title: t('weights.columns.weights'), render: (_, w) => <WeightsText weights={w.weights} /> },
-            { title: t('weights.columns.reason'), dataIndex: 'reason' },
-            { title: t('weights.columns.setBy'), dataIndex: 'setBy' },
+            // The platform's first weights were set by it ('system'), with a reason written for integrators.
+            { title: t('weights.columns.reason'), render: (_, w) => (w.setBy === 'system' ? t('weights.systemReason') : w.reason) },
+            { title: t('weights.columns.setBy'), render: (_, w) => (w.setBy === 'system' ? t('weights.system') : who(w.setBy)) },
             { title: t('weights.columns.setAt'), render: (_, w) => formatInstant(w.setAt, language) },
           ]}
         />

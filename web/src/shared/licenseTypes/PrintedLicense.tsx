@@ -3,7 +3,7 @@
  * top (the type's own or the holder's code), the title, the fields in the layout's order in two
  * columns (left, right) or across the page (full), a range ("from 至 to", an empty end 长期), the
  * footer fields under the seal, and the QR code that leads to the public verification with the
- * verification code (核验码) printed beside it, as on the PDF (src/licenses/print.ts). The
+ * verification code (核验码) printed beside it, as on the PDF (src/licenses/verification/print.ts). The
  * issuer's detail page, the holder's "my licenses", the public verification page and the
  * coordination office's preview of a draft all show this one component.
  */
@@ -173,7 +173,7 @@ export function PrintedLicense({
                   <div style={{ marginTop: 2, color: '#141414' }}>
                     {t('verificationCode')}
                     <br />
-                    <span data-field="verificationCode" style={{ fontFamily: 'monospace', fontSize: 13, fontWeight: 600, whiteSpace: 'nowrap' }}>
+                    <span data-field="verificationCode" className="cb-code" style={{ fontFamily: 'monospace', fontSize: 13, fontWeight: 600, whiteSpace: 'nowrap' }}>
                       {code}
                     </span>
                   </div>

@@ -5,132 +5,59 @@
  * layout of a definition that is not published yet (a draft being previewed), with the same
  * defaults the platform applies. Nothing here names a particular type.
  */
-import { useEffect, useState } from 'react';
-import { api } from '../../app/api.ts';
+import type { Answer } from '@certbridge/client';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { $api, queryClient, REFERENCE_DATA } from '../../app/api.ts';
 
-export interface FieldSchema {
-  title?: string;
-  'x-title-en'?: string;
-  description?: string;
-  format?: string;
-  type?: string | string[];
-  enum?: unknown[];
-  maxLength?: number;
-  [k: string]: unknown;
-}
+type ServedStandard = Answer<'/api/v1/standards/license-types/{key}'>;
+export type DataSchema = ServedStandard['dataSchema'];
+export type FieldSchema = DataSchema['properties'][string];
+export type Display = ServedStandard['display'];
+export type DisplayEntry = Display['fields'][number];
 
-export interface DataSchema {
-  properties: Record<string, FieldSchema>;
-  required?: string[];
-  [k: string]: unknown;
-}
-
-export interface DisplayEntry {
-  field?: string;
-  range?: [string, string];
-  title?: string;
-  titleEn?: string;
-  placement?: 'left' | 'right' | 'full';
-}
-
-export interface Display {
-  title: string;
-  titleEn: string;
-  /** A data field, or "$holderCode". */
-  number: string;
-  numberTitle: string;
-  numberTitleEn: string;
-  fields: DisplayEntry[];
-  footer: string[];
-}
-
-/** What the console reads of a license type version. */
-export interface LicenseTypeStandard {
-  key: string;
-  version: string;
-  name: string;
-  nameEn: string;
-  typeCode: string;
-  vct: string;
-  holder: { codeTypes: string[]; nameField?: string };
-  number?: { field: string; pattern?: string };
-  dataSchema: DataSchema;
-  publicFields: readonly string[];
-  defaults?: Record<string, unknown>;
-  display: Display;
-}
+/** What the console reads of a license type version: a served standard (a draft's preview is the platform's too: GET /api/v1/license-types/{key}/versions/{version}). */
+export type LicenseTypeStandard = Pick<ServedStandard, 'key' | 'version' | 'name' | 'nameEn' | 'typeCode' | 'vct' | 'holder' | 'number' | 'dataSchema' | 'publicFields' | 'display'> & {
+  defaults?: ServedStandard['defaults'];
+};
 
 /** A definition as drafted (display and the like optional). */
 export type LicenseTypeDefinition = Omit<LicenseTypeStandard, 'display' | 'nameEn' | 'vct'> & { nameEn?: string; vct?: string; display?: Partial<Display>; issueDate?: string };
 
-export interface LicenseTypeSummary {
-  key: string;
-  version: string;
-  name: string;
-  nameEn: string;
-  typeCode: string;
-  vct: string;
-  publishedAt: string | null;
+export type LicenseTypeSummary = Answer<'/api/v1/license-types'>[number];
+
+// Reference data: every page asks for these under the same keys, so each loads once per session.
+const typesQuery = () => $api.queryOptions('get', '/api/v1/license-types', undefined, REFERENCE_DATA);
+const standardQuery = (key: string) => $api.queryOptions('get', '/api/v1/standards/license-types/{key}', { params: { path: { key } } }, REFERENCE_DATA);
+
+/** The published types, from the console's cache (`refresh` after publishing one: every page showing them reloads). */
+export async function licenseTypes(refresh = false): Promise<LicenseTypeSummary[]> {
+  if (refresh) await queryClient.invalidateQueries({ queryKey: typesQuery().queryKey });
+  return queryClient.fetchQuery(typesQuery());
 }
 
-const standards = new Map<string, Promise<LicenseTypeStandard>>();
-let summaries: Promise<LicenseTypeSummary[]> | undefined;
+/** A type's standard (public), from the console's cache. */
+export const standardOf = (key: string): Promise<LicenseTypeStandard> => queryClient.fetchQuery(standardQuery(key));
 
-/** The published types, once per page load (`refresh` after publishing one). */
-export function licenseTypes(refresh = false): Promise<LicenseTypeSummary[]> {
-  if (refresh) summaries = undefined;
-  summaries ??= api<LicenseTypeSummary[]>('/api/v1/license-types').catch((error: unknown) => {
-    summaries = undefined;
-    throw error;
-  });
-  return summaries;
-}
-
-/** A type's standard (public), once per page load. */
-export function standardOf(key: string): Promise<LicenseTypeStandard> {
-  let standard = standards.get(key);
-  if (!standard) {
-    standard = api<LicenseTypeStandard>(`/api/v1/standards/license-types/${encodeURIComponent(key)}`);
-    standard.catch(() => standards.delete(key));
-    standards.set(key, standard);
-  }
-  return standard;
-}
-
-/** The standard of a credential's type (by its `vct` or `licenseTypeCode`), or undefined. */
-export async function standardOfCredential(license: Record<string, unknown>): Promise<LicenseTypeStandard | undefined> {
-  const summary = (await licenseTypes()).find((s) => s.vct === license.vct || s.typeCode === license.licenseTypeCode);
-  return summary ? standardOf(summary.key) : undefined;
-}
-
+/** A type's standard (undefined until it loads, or when it cannot: the fields then keep their names). */
 export function useStandard(key: string | undefined | null): LicenseTypeStandard | undefined {
-  const [standard, setStandard] = useState<LicenseTypeStandard>();
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    standardOf(key)
-      .then((s) => live && setStandard(s))
-      .catch(() => undefined); // without it the fields keep their names
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return key ? (standard?.key === key ? standard : undefined) : undefined;
+  const { data } = useQuery({ ...standardQuery(key ?? ''), enabled: !!key });
+  return key ? data : undefined;
 }
 
-/** The published types (empty until they load). */
-export function useLicenseTypes(refresh = 0): LicenseTypeSummary[] {
-  const [list, setList] = useState<LicenseTypeSummary[]>([]);
-  useEffect(() => {
-    let live = true;
-    licenseTypes(refresh > 0)
-      .then((l) => live && setList(l))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [refresh]);
-  return list;
+const NONE: never[] = [];
+
+/** The standard of a credential's type (by its `vct` or `licenseTypeCode`); undefined until it loads, or when no type is the credential's. */
+export function useStandardOfCredential(license: Record<string, unknown>): LicenseTypeStandard | undefined {
+  const summary = useLicenseTypes().find((s) => s.vct === license.vct || s.typeCode === license.licenseTypeCode);
+  return useStandard(summary?.key);
+}
+
+/**
+ * The published types (empty until they load). `refresh` is no longer needed (publishing a type
+ * refreshes them through `licenseTypes(true)`) and is taken only so that callers keep compiling.
+ */
+export function useLicenseTypes(_refresh = 0): LicenseTypeSummary[] {
+  return useQuery(typesQuery()).data ?? NONE;
 }
 
 /** The title of a field in the user's language (its name when unknown). */
@@ -143,52 +70,13 @@ export function fieldTitle(standard: Pick<LicenseTypeStandard, 'dataSchema'> | u
 export const typeName = (type: Pick<LicenseTypeSummary, 'name' | 'nameEn'> | undefined, language: string, fallback = ''): string =>
   type ? (language === 'en' ? type.nameEn || type.name : type.name) : fallback;
 
-const HOLDER_TITLES: Record<string, [string, string]> = {
-  'citizen-id': ['公民身份号码', 'Citizen ID number'],
-  'organization-code': ['组织机构代码', 'Organisation code'],
-  uscc: ['统一社会信用代码', 'Unified social credit code'],
-};
-
 /**
- * A definition's printed layout with the platform's defaults (src/standards/licenseType.ts,
- * docs/license-types.md "display"): the title is the name, the number the type's own or the
- * holder's code, the fields in the schema's order in two columns, long texts across the page.
+ * The name of the holder's code a type takes first (统一社会信用代码, 公民身份号码, 组织机构代码), as
+ * the platform's standard names it. Only the standard knows it: until it loads, a page shows a
+ * placeholder (HolderCodeTitle), never a guessed title that may be wrong for the type.
  */
-export function resolveDisplay(doc: LicenseTypeDefinition): Display {
-  const given = doc.display ?? {};
-  const number = given.number ?? doc.number?.field ?? '$holderCode';
-  const numberSchema = number === '$holderCode' ? undefined : doc.dataSchema.properties[number];
-  const holderTitle = HOLDER_TITLES[doc.holder?.codeTypes?.[0] ?? 'uscc'] ?? HOLDER_TITLES.uscc;
-  const footer = given.footer ?? (doc.issueDate ? [doc.issueDate] : []);
-  const fields =
-    given.fields ??
-    Object.entries(doc.dataSchema.properties)
-      .filter(([name]) => name !== number && !footer.includes(name))
-      .map(([name, schema], i): DisplayEntry => ({ field: name, placement: (schema.maxLength ?? 0) > 500 ? 'full' : i % 2 === 0 ? 'left' : 'right' }));
-  return {
-    title: given.title ?? doc.name,
-    titleEn: given.titleEn ?? doc.nameEn ?? doc.name,
-    number,
-    numberTitle: given.numberTitle ?? numberSchema?.title ?? holderTitle[0],
-    numberTitleEn: given.numberTitleEn ?? numberSchema?.['x-title-en'] ?? holderTitle[1],
-    fields,
-    footer,
-  };
-}
-
-/** A drafted definition as the console shows it (preview). */
-export const standardOfDefinition = (doc: LicenseTypeDefinition): LicenseTypeStandard => ({
-  ...doc,
-  nameEn: doc.nameEn ?? doc.name,
-  vct: doc.vct ?? `urn:certbridge:license-type:${doc.key}`,
-  publicFields: doc.publicFields ?? [],
-  display: resolveDisplay(doc),
-});
-
-/** The name of the holder's code a type takes first (统一社会信用代码, 公民身份号码, 组织机构代码). */
-export function holderCodeTitle(standard: Pick<LicenseTypeStandard, 'holder'> | undefined, language: string): string {
-  const [zh, en] = HOLDER_TITLES[standard?.holder.codeTypes[0] ?? 'uscc'] ?? HOLDER_TITLES.uscc;
-  return language === 'en' ? en : zh;
+export function holderCodeTitle(standard: Pick<LicenseTypeStandard, 'holder'>, language: string): string {
+  return language === 'en' ? standard.holder.codeTitleEn : standard.holder.codeTitle;
 }
 
 /** The problem the platform gave for a field: the number's own problems when it lists them, else its detail. */
@@ -201,19 +89,13 @@ export function fieldProblemText(problem: { detail?: string; problems?: unknown 
 
 /** Every published type's standard (empty until they load): to title fields whose type a record does not say. */
 export function useAllStandards(): LicenseTypeStandard[] {
-  const [list, setList] = useState<LicenseTypeStandard[]>([]);
-  useEffect(() => {
-    let live = true;
-    licenseTypes()
-      .then((types) => Promise.all(types.map((type) => standardOf(type.key))))
-      .then((all) => live && setList(all))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return list;
+  const types = useLicenseTypes();
+  return useQueries({ queries: types.map((type) => standardQuery(type.key)), combine: everyLoaded });
 }
+
+// Module level, so that the combined list keeps its identity while nothing changes.
+const everyLoaded = (results: readonly { data?: LicenseTypeStandard }[]): LicenseTypeStandard[] =>
+  results.length > 0 && results.every((r) => r.data) ? results.map((r) => r.data!) : NONE;
 
 /** A field's title from the standard of `type` when given, else from the first type that has the field. */
 export function fieldTitleIn(standards: readonly LicenseTypeStandard[], name: string, language: string, type?: unknown): string {

@@ -7,21 +7,28 @@
  * - consumer / enterprise: the objector's own, with escalation of a rejected one and more evidence.
  * Evidence files download from the drawer (the session cookie authorises the GET).
  */
-import { App as AntApp, Alert, Button, Descriptions, Drawer, Flex, Form, Grid, Input, Radio, Select, Table, Tag, Typography, type TableProps } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { App as AntApp, Alert, Button, Descriptions, Drawer, Flex, Form, Grid, Input, Radio, Select, Tag, Typography } from 'antd';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { $api, answer, platform, queryClient } from '../../app/api.ts';
 import { formatDate, formatInstant } from '../../app/format.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { EmptyText } from '../EmptyText.tsx';
+import { bodyFields, problemOnField, type FieldPath } from '../forms/problemOnField.ts';
+import { TEXT_MAX } from '../forms/rules.ts';
+import { fieldTitle, standardOf, type LicenseTypeStandard } from '../licenseTypes/standard.ts';
+import { DataTable, type DataColumn } from '../lists/DataTable.tsx';
+import { who } from '../who.ts';
 import { useLicenseFields } from './fields.ts';
 import {
   decideObjection,
   escalateObjection,
   evidenceUrl,
-  listObjections,
   objectionProblem,
-  readObjection,
+  objectionQuery,
+  OBJECTIONS,
+  type ListQuery,
   uploadEvidence,
   MAX_EVIDENCE_BYTES,
   type Objection,
@@ -39,12 +46,18 @@ const LOOK: Record<ObjectionStatus | 'overdue', { color: string; background: str
   overdue: { color: '#a8071a', background: '#fff1f0', borderColor: '#ffa39e' },
 };
 
-const QUERY: Record<ObjectionMode, Record<string, string>> = {
+const QUERY: Record<ObjectionMode, ListQuery> = {
   issuer: { role: 'issuer' },
   coordinator: {},
   consumer: { role: 'objector' },
   enterprise: {},
 };
+
+// An export reads the platform's largest pages, up to EXPORT_MAX objections (a narrower filter gets the rest).
+const EXPORT_PAGE = 200;
+/** A page of the list as shown: the first answers at once, more when the clerk asks. */
+const LIST_PAGE = 50;
+const EXPORT_MAX = 20_000;
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -80,17 +93,11 @@ function DecisionForm({ objection, final, onDone }: { objection: Objection; fina
   const [form] = Form.useForm<{ decision: 'accept' | 'reject'; reason?: string; data?: Record<string, string> }>();
   const decision = Form.useWatch('decision', form);
   const fields = useLicenseFields(objection.licenseType);
-  const [current, setCurrent] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const controller = new AbortController();
-    // The issuer and the coordination office read the license's current data (to prefill and compare).
-    api<{ data: Record<string, unknown> }>(`/api/v1/licenses/${encodeURIComponent(objection.licenseIdentifier)}`, { signal: controller.signal })
-      .then((l) => setCurrent(l.data))
-      .catch(() => setCurrent({}));
-    return () => controller.abort();
-  }, [objection.licenseIdentifier]);
+  // The issuer and the coordination office read the license's current data (to prefill and compare); without it, nothing is prefilled.
+  const license = $api.useQuery('get', '/api/v1/licenses/{identifier}', { params: { path: { identifier: objection.licenseIdentifier } } });
+  const current: Record<string, unknown> | undefined = license.data?.data ?? (license.isError ? {} : undefined);
   const initial = Object.fromEntries(objection.fields.map((name) => [name, show(objection.proposed?.[name] ?? current?.[name]).replace(/^—$/, '')]));
   const submit = async (values: { decision: 'accept' | 'reject'; reason?: string; data?: Record<string, string> }) => {
     setBusy(true);
@@ -101,7 +108,11 @@ function DecisionForm({ objection, final, onDone }: { objection: Objection; fina
       message.success(t('decide.done'));
       onDone(updated);
     } catch (e) {
-      setError(objectionProblem(e, t));
+      // The platform's reason under the field it names: the decision, the reason, a corrected value
+      // shown (an accept's); anything else (nothing changes, a field not objected to) in the alert.
+      const text = objectionProblem(e, t);
+      const corrected: Record<string, FieldPath> = values.decision === 'accept' ? Object.fromEntries(objection.fields.map((name) => [`/data/${name}`, ['data', name]])) : {};
+      if (!problemOnField(form, e, text, { ...bodyFields('decision', 'reason'), ...corrected })) setError(text);
     } finally {
       setBusy(false);
     }
@@ -134,8 +145,12 @@ function DecisionForm({ objection, final, onDone }: { objection: Objection; fina
               </Form.Item>
             ))
           : null}
-        <Form.Item name="reason" label={t('decide.reason')} rules={decision === 'reject' ? [{ required: true, whitespace: true, message: t('decide.reasonRequired') }] : []}>
-          <Input.TextArea rows={2} maxLength={2000} />
+        <Form.Item
+          name="reason"
+          label={t('decide.reason')}
+          rules={decision === 'reject' ? [{ required: true, whitespace: true, message: t('decide.reasonRequired') }, { max: TEXT_MAX.objectionReason }] : [{ max: TEXT_MAX.objectionReason }]}
+        >
+          <Input.TextArea rows={2} maxLength={TEXT_MAX.objectionReason} />
         </Form.Item>
         {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="objection-error" /> : null}
         <Button type="primary" htmlType="submit" loading={busy}>
@@ -149,6 +164,7 @@ function DecisionForm({ objection, final, onDone }: { objection: Objection; fina
 function EscalationForm({ objection, onDone }: { objection: Objection; onDone: (o: Objection) => void }) {
   const { t } = useTranslation('objections');
   const { message } = AntApp.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const submit = async ({ reason }: { reason: string }) => {
@@ -159,7 +175,8 @@ function EscalationForm({ objection, onDone }: { objection: Objection; onDone: (
       message.success(t('escalate.done'));
       onDone(updated);
     } catch (e) {
-      setError(objectionProblem(e, t));
+      const text = objectionProblem(e, t);
+      if (!problemOnField(form, e, text, bodyFields('reason'))) setError(text);
     } finally {
       setBusy(false);
     }
@@ -170,9 +187,9 @@ function EscalationForm({ objection, onDone }: { objection: Objection; onDone: (
         {t('escalate.action')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('escalate.once')}</Typography.Paragraph>
-      <Form layout="vertical" name={`escalate-${objection.id}`} onFinish={(v: { reason: string }) => void submit(v)}>
-        <Form.Item name="reason" label={t('escalate.reason')} rules={[{ required: true, whitespace: true, message: t('escalate.reasonRequired') }]}>
-          <Input.TextArea rows={2} maxLength={2000} />
+      <Form form={form} layout="vertical" name={`escalate-${objection.id}`} onFinish={(v: { reason: string }) => void submit(v)}>
+        <Form.Item name="reason" label={t('escalate.reason')} rules={[{ required: true, whitespace: true, message: t('escalate.reasonRequired') }, { max: TEXT_MAX.objectionReason }]}>
+          <Input.TextArea rows={2} maxLength={TEXT_MAX.objectionReason} />
         </Form.Item>
         {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
         <Button type="primary" htmlType="submit" loading={busy}>
@@ -188,20 +205,12 @@ function ObjectionDrawer({ id, mode, onClose, onChanged }: { id: string; mode: O
   const { message } = AntApp.useApp();
   const language = currentLanguage();
   const screens = Grid.useBreakpoint();
-  const [objection, setObjection] = useState<Objection>();
-  const [error, setError] = useState<string>();
+  const one = objectionQuery(id);
+  const { data: objection, error: loadError } = useQuery(one);
+  const error = loadError ? objectionProblem(loadError, t) : undefined;
   const fields = useLicenseFields(objection?.licenseType);
-  useEffect(() => {
-    const controller = new AbortController();
-    readObjection(id, controller.signal)
-      .then(setObjection)
-      .catch((e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setError(objectionProblem(e, t));
-      });
-    return () => controller.abort();
-  }, [id, t]);
   const changed = (updated: Objection) => {
-    setObjection(updated);
+    queryClient.setQueryData(one.queryKey, updated);
     onChanged();
   };
   const addFile = async (file: File | undefined) => {
@@ -213,7 +222,8 @@ function ObjectionDrawer({ id, mode, onClose, onChanged }: { id: string; mode: O
     try {
       await uploadEvidence(objection.id, file);
       message.success(t('evidenceAdded'));
-      changed(await readObjection(objection.id));
+      await queryClient.invalidateQueries({ queryKey: one.queryKey });
+      onChanged();
     } catch (e) {
       message.error(objectionProblem(e, t));
     }
@@ -272,7 +282,7 @@ function ObjectionDrawer({ id, mode, onClose, onChanged }: { id: string; mode: O
                 label: t('detail.decision'),
                 children: (
                   <span data-testid="objection-decision">
-                    {`${t(`statuses.${o.status}`)} · ${o.decision.decidedBy.replace(/^person:/, '')} · ${formatInstant(o.decision.decidedAt, language)}${o.decision.reason ? ` · ${o.decision.reason}` : ''}`}
+                    {`${t(`statuses.${o.status}`)} · ${who(o.decision.decidedBy, o.decision.decidedByName)} · ${formatInstant(o.decision.decidedAt, language)}${o.decision.reason ? ` · ${o.decision.reason}` : ''}`}
                     {o.amendment ? ` · ${t('detail.amendment', { version: o.amendment.version })}` : ''}
                   </span>
                 ),
@@ -303,7 +313,7 @@ function ObjectionDrawer({ id, mode, onClose, onChanged }: { id: string; mode: O
               </Typography.Title>
               {o.history.map((h, i) => (
                 <div key={i}>
-                  {formatInstant(h.at, language)} · {t(`detail.events.${h.event}`, { defaultValue: h.event })} · {h.actor.replace(/^person:/, '')}
+                  {formatInstant(h.at, language)} · {t(`detail.events.${h.event}`, { defaultValue: h.event })} · {who(h.actor, h.actorName)}
                   {h.reason ? ` · ${h.reason}` : ''}
                 </div>
               ))}
@@ -320,27 +330,36 @@ export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
   const { t } = useTranslation('objections');
   const language = currentLanguage();
   const [status, setStatus] = useState<ObjectionStatus | undefined>(mode === 'coordinator' ? 'escalated' : undefined);
-  const [items, setItems] = useState<Objection[]>();
-  const [error, setError] = useState<string>();
   const [open, setOpen] = useState<string>();
-  const [round, setRound] = useState(0);
-  const reload = useCallback(() => setRound((r) => r + 1), []);
-  useEffect(() => {
-    const controller = new AbortController();
-    listObjections({ ...QUERY[mode], status }, controller.signal)
-      .then((page) => {
-        setItems(page.items);
-        setError(undefined);
-      })
-      .catch((e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setError(objectionProblem(e, t));
-      });
-    return () => controller.abort();
-  }, [mode, status, round, t]);
-  const columns: TableProps<Objection>['columns'] = [
+  // Page after page, as the clerk asks for more (the platform answers at most 200 at a time).
+  const list = useInfiniteQuery({
+    queryKey: [...OBJECTIONS, { ...QUERY[mode], status }],
+    queryFn: ({ pageParam, signal }) => answer(platform.GET('/api/v1/objections', { params: { query: { ...QUERY[mode], status, cursor: pageParam, limit: LIST_PAGE } }, signal })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const items = useMemo(() => list.data?.pages.flatMap((page) => page.items), [list.data]);
+  const error = list.error ? objectionProblem(list.error, t) : undefined;
+  const reload = () => void queryClient.invalidateQueries({ queryKey: OBJECTIONS });
+  // The export: every objection under the filter, with the fields named by their types' standards.
+  const standards = useRef(new Map<string, LicenseTypeStandard>());
+  const allUnderFilter = async () => {
+    const rows: Objection[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await answer(platform.GET('/api/v1/objections', { params: { query: { ...QUERY[mode], status, cursor, limit: EXPORT_PAGE } } }));
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && rows.length < EXPORT_MAX);
+    for (const type of new Set(rows.map((o) => o.licenseType))) if (!standards.current.has(type)) standards.current.set(type, await standardOf(type));
+    return rows;
+  };
+  const statusText = (o: Objection) => `${t(`statuses.${o.status}`)}${o.final ? ` · ${t('final')}` : ''}${o.overdue ? ` · ${t('overdue')}` : ''}`;
+  const columns: DataColumn<Objection>[] = [
     {
       key: 'license',
       title: t('list.holder'),
+      exportValue: (o) => o.holderCode,
       render: (_, o) => (
         <>
           <div className="cb-code">{o.holderCode}</div>
@@ -350,16 +369,23 @@ export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
         </>
       ),
     },
-    { key: 'fields', title: t('list.fields'), render: (_, o) => <FieldNames type={o.licenseType} names={o.fields} /> },
-    { key: 'status', title: t('list.status'), render: (_, o) => <StatusTag objection={o} /> },
+    {
+      key: 'fields',
+      title: t('list.fields'),
+      render: (_, o) => <FieldNames type={o.licenseType} names={o.fields} />,
+      exportValue: (o) => o.fields.map((name) => fieldTitle(standards.current.get(o.licenseType), name, language)).join('、'),
+    },
+    { key: 'status', title: t('list.status'), render: (_, o) => <StatusTag objection={o} />, exportValue: statusText },
     {
       key: 'due',
       title: t('list.due'),
+      exportValue: (o) => formatDate(o.dueDate, language),
       render: (_, o) => <span style={o.overdue ? { color: LOOK.overdue.color, fontWeight: 600 } : undefined}>{formatDate(o.dueDate, language)}</span>,
     },
+    { key: 'submitted', title: t('list.submitted'), responsive: ['lg'], render: (_, o) => formatInstant(o.submittedAt, language), exportValue: (o) => formatInstant(o.submittedAt, language) },
     {
       key: 'open',
-      title: '',
+      title: t('list.actions'),
       render: (_, o) => (
         <Button size="small" onClick={() => setOpen(o.id)} data-open-objection={o.id}>
           {t('list.open')}
@@ -381,18 +407,30 @@ export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
         options={[{ value: '', label: t('list.all') }, ...(['submitted', 'accepted', 'rejected', 'escalated'] as const).map((s) => ({ value: s, label: t(`statuses.${s}`) }))]}
       />
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
-      <Table<Objection>
+      <DataTable<Objection>
+        listName={t('list.listName')}
+        aria-label={t(`pages.${mode}.title`)}
+        // Counted once every page is here; before that the list says how many it has loaded.
+        total={list.hasNextPage ? null : (items?.length ?? 0)}
+        toolbar={list.hasNextPage ? <Typography.Text type="secondary">{t('list.loaded', { count: items?.length ?? 0 })}</Typography.Text> : undefined}
+        // Until every page is here the pager says how many are loaded, not a total it does not know.
+        pagination={list.hasNextPage ? { showTotal: (n) => t('list.loaded', { count: n }) } : undefined}
+        exportRows={allUnderFilter}
         rowKey="id"
         size="small"
         loading={items === undefined && !error}
         dataSource={items ?? []}
         columns={columns}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
         scroll={{ x: true }}
         rowClassName={(o) => (o.overdue ? 'cb-overdue' : '')}
         locale={{ emptyText: <EmptyText>{t('list.empty')}</EmptyText> }}
         data-testid="objections-table"
       />
+      {list.hasNextPage ? (
+        <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} style={{ marginTop: 12 }}>
+          {t('list.more')}
+        </Button>
+      ) : null}
       {open ? <ObjectionDrawer id={open} mode={mode} onClose={() => setOpen(undefined)} onChanged={reload} /> : null}
     </>
   );

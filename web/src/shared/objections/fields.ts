@@ -1,34 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api } from '../../app/api.ts';
+import { useCallback } from 'react';
 import { currentLanguage } from '../../app/i18n.ts';
+import { fieldTitle, useStandard } from '../licenseTypes/standard.ts';
 
-interface FieldSchema {
-  title?: string;
-  'x-title-en'?: string;
-}
-
-const standards = new Map<string, Promise<Record<string, FieldSchema>>>();
-
-/** The fields of a license type, from its standard (GET /api/v1/standards/license-types/{type}), once per page load. */
-export function useLicenseFields(type: string | undefined): { names: string[]; title: (name: string) => string } {
-  const [schema, setSchema] = useState<Record<string, FieldSchema>>({});
-  useEffect(() => {
-    if (!type) return;
-    let live = true;
-    if (!standards.has(type)) {
-      const loading = api<{ dataSchema: { properties: Record<string, FieldSchema> } }>(`/api/v1/standards/license-types/${encodeURIComponent(type)}`).then((s) => s.dataSchema.properties);
-      loading.catch(() => standards.delete(type));
-      standards.set(type, loading);
-    }
-    standards
-      .get(type)!
-      .then((s) => live && setSchema(s))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [type]);
-  const en = currentLanguage() === 'en';
-  const title = useCallback((name: string) => (en ? schema[name]?.['x-title-en'] : schema[name]?.title) ?? schema[name]?.title ?? name, [schema, en]);
-  return { names: Object.keys(schema), title };
+/**
+ * The fields of a license type, from its standard (the console's cached one); `named` finds a
+ * field by its name or its title in either language (a guided tour's example names it so).
+ */
+export function useLicenseFields(type: string | undefined): { names: string[]; title: (name: string) => string; named: (text: string) => string | undefined } {
+  const standard = useStandard(type);
+  const language = currentLanguage();
+  const title = useCallback((name: string) => fieldTitle(standard, name, language), [standard, language]);
+  const names = Object.keys(standard?.dataSchema.properties ?? {});
+  const named = (text: string) => names.find((name) => name === text || fieldTitle(standard, name, 'zh-CN') === text || fieldTitle(standard, name, 'en') === text);
+  return { names, title, named };
 }

@@ -35,6 +35,10 @@ export const objectionMessages = {
       holderObjector: '持证主体本人',
       open: '查看',
       all: '全部状态',
+      actions: '操作',
+      listName: '数据异议',
+      loaded: '已载入 {{count}} 条（还有更多）',
+      more: '加载更多',
     },
     detail: {
       title: '数据异议详情',
@@ -134,6 +138,10 @@ export const objectionMessages = {
       holderObjector: 'The holder itself',
       open: 'Open',
       all: 'All statuses',
+      actions: 'Actions',
+      listName: 'Objections',
+      loaded: '{{count}} loaded (more to come)',
+      more: 'Load more',
     },
     detail: {
       title: 'Objection',

@@ -10,12 +10,18 @@
  */
 import { App as AntApp, Alert, Button, Card, DatePicker, Flex, Form, Input, Modal, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import type { Answer } from '@certbridge/client';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemMessage } from '../../app/api.ts';
+import { $api, answer, platform, problemMessage, queryClient, REFERENCE_DATA } from '../../app/api.ts';
 import { formatInstant } from '../../app/format.ts';
 import { currentLanguage, registerMessages } from '../../app/i18n.ts';
 import { EmptyText } from '../EmptyText.tsx';
+import { bodyFields, problemOnField } from '../forms/problemOnField.ts';
+import { TEXT_MAX, textRules } from '../forms/rules.ts';
+import { useAskReason } from '../lists/askReason.tsx';
+import { DataTable, eachRow, type BatchAction, type DataColumn } from '../lists/DataTable.tsx';
 import { typeName, useLicenseTypes } from '../licenseTypes/standard.ts';
 import { qualityMessages } from './messages.ts';
 
@@ -26,62 +32,28 @@ const EChart = lazy(() => import('../EChart.tsx').then((m) => ({ default: m.ECha
 const DIMENSIONS = ['completeness', 'validity', 'consistency', 'timeliness', 'uniqueness'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
-interface ScoreRow {
-  department: string;
-  licenseType: string;
-  score: number;
-  dimensions: Record<Dimension, number>;
-  licenses: number;
-  openFindings: number;
-}
-interface ScoreBoard {
-  month: string;
-  score: number | null;
-  dimensions: Record<Dimension, number> | null;
-  licenses: number;
-  openFindings: number;
-  byType: ScoreRow[];
-  trend: { month: string; score: number | null }[];
-}
-interface Finding {
-  id: number;
-  identifier: string;
-  holderCode: string;
-  dimension: Dimension;
-  severity: 'error' | 'warning';
-  message: { 'zh-CN': string; en: string };
-  status: Status;
-  detectedAt: string;
-  note: string | null;
-  reportedBy: string | null;
-  explainable: boolean;
-  confirmable: boolean;
-}
-const STATUSES = ['suspected', 'open', 'resolved', 'explained', 'dismissed'] as const;
-type Status = (typeof STATUSES)[number];
+type ScoreBoard = Answer<'/api/v1/quality/scores'>;
+type ScoreRow = ScoreBoard['byType'][number];
+type FindingsPage = Answer<'/api/v1/quality/findings'>;
+type Finding = FindingsPage['items'][number];
+type Reporter = Answer<'/api/v1/quality/reporters'>['items'][number];
 
-interface Reporter {
-  department: string;
-  name: string | null;
-  reports: number;
-  mismatching: number;
-  dismissed: number;
-  findings: Record<'suspected' | 'open' | 'resolved' | 'dismissed' | 'explained', number>;
-  lastReportAt: string | null;
-  flagged: boolean;
-}
+/** Every page of findings is cached under this key, so a note, a confirmation or a dismissal refreshes them all. */
+const FINDINGS = ['get', '/api/v1/quality/findings'] as const;
+
+const STATUSES = ['suspected', 'open', 'resolved', 'explained', 'dismissed'] as const;
+// An export reads the platform's largest pages, up to EXPORT_MAX findings (a narrower filter gets the rest).
+const EXPORT_PAGE = 200;
+const EXPORT_MAX = 20_000;
 
 /** The coordination office's department selector (all departments, or one). */
-type Department = { code: string; name: string; nameEn: string };
+type Department = Answer<'/api/v1/departments'>[number];
 
 /** The registry of departments (the coordination office's pages), to name them rather than show their codes. */
 function useDepartments(): Department[] {
-  const [departments, setDepartments] = useState<Department[]>([]);
-  useEffect(() => {
-    api<Department[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
-  }, []);
-  return departments;
+  return $api.useQuery('get', '/api/v1/departments', undefined, REFERENCE_DATA).data ?? NO_DEPARTMENTS;
 }
+const NO_DEPARTMENTS: Department[] = [];
 
 /** A department's name in the console's language, its code until the registry has loaded. */
 const departmentName = (departments: Department[], code: string, language: string): string => {
@@ -107,22 +79,12 @@ export function QualityDashboard({ selectDepartment = false }: { selectDepartmen
   const { t } = useTranslation('quality');
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
   const [department, setDepartment] = useState<string>();
-  const [board, setBoard] = useState<ScoreBoard>();
   const types = useLicenseTypes();
   const departments = useDepartments();
   const language = currentLanguage();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    const controller = new AbortController();
-    api<ScoreBoard>('/api/v1/quality/scores', { query: { month, department }, signal: controller.signal }).then(
-      (b) => {
-        setBoard(b);
-        setError(undefined);
-      },
-      (e: unknown) => !controller.signal.aborted && setError(problemMessage(e, t)),
-    );
-    return () => controller.abort();
-  }, [month, department, t]);
+  const scores = $api.useQuery('get', '/api/v1/quality/scores', { params: { query: { month, department } } }, { placeholderData: keepPreviousData });
+  const board: ScoreBoard | undefined = scores.data;
+  const error = scores.error ? problemMessage(scores.error, t) : undefined;
   return (
     <Flex vertical gap="middle">
       <Typography.Title level={2}>{t('dashboard.title')}</Typography.Title>
@@ -193,64 +155,80 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
   const [department, setDepartment] = useState<string>();
   const [dimension, setDimension] = useState<Dimension>();
   const [status, setStatus] = useState<Finding['status'] | undefined>('open');
-  const [items, setItems] = useState<Finding[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string>();
   const [noting, setNoting] = useState<Finding>();
-  const [note, setNote] = useState('');
+  const [noteForm] = Form.useForm<{ note: string }>();
+  const [noteError, setNoteError] = useState<string>();
   const [dismissing, setDismissing] = useState<string>();
   const departments = useDepartments();
-  const [reason, setReason] = useState('');
-  const [reload, setReload] = useState(0);
+  const [dismissForm] = Form.useForm<{ reason: string }>();
+  const [dismissError, setDismissError] = useState<string>();
+  const [busy, setBusy] = useState(false);
 
-  const load = (after: string | null, replace: boolean) =>
-    api<{ items: Finding[]; nextCursor: string | null }>('/api/v1/quality/findings', { query: { department, dimension, status, cursor: after ?? undefined, limit: 50 } }).then(
-      (page) => {
-        setItems((old) => (replace ? page.items : [...old, ...page.items]));
-        setCursor(page.nextCursor);
-        setError(undefined);
-      },
-      (e: unknown) => setError(problemMessage(e, t)),
-    );
-  useEffect(() => {
-    void load(null, true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [department, dimension, status, reload]);
+  const findings = useInfiniteQuery({
+    queryKey: [...FINDINGS, { department, dimension, status }],
+    queryFn: ({ pageParam, signal }) =>
+      answer(platform.GET('/api/v1/quality/findings', { params: { query: { department, dimension, status, cursor: pageParam, limit: 50 } }, signal })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page: FindingsPage) => page.nextCursor ?? undefined,
+  });
+  const items = useMemo(() => findings.data?.pages.flatMap((page) => page.items) ?? [], [findings.data]);
+  const error = findings.error ? problemMessage(findings.error, t) : undefined;
+  const reload = () => void queryClient.invalidateQueries({ queryKey: FINDINGS });
 
-  const saveNote = async () => {
+  // The platform's reason shows under the field it names (the note); any other in the dialog's alert.
+  const saveNote = async ({ note }: { note: string }) => {
     if (!noting) return;
+    setBusy(true);
+    setNoteError(undefined);
     try {
-      await api(`/api/v1/quality/findings/${noting.id}/note`, { method: 'POST', body: { note } });
+      await answer(platform.POST('/api/v1/quality/findings/{id}/note', { params: { path: { id: noting.id } }, body: { note: note.trim() } }));
       message.success(t('findings.noted'));
-      setNoting(undefined);
-      setNote('');
-      setReload((n) => n + 1);
+      closeNote();
+      reload();
     } catch (e) {
-      message.error(problemMessage(e, t));
+      const text = problemMessage(e, t);
+      if (!problemOnField(noteForm, e, text, bodyFields('note'))) setNoteError(text);
+    } finally {
+      setBusy(false);
     }
+  };
+  const closeNote = () => {
+    setNoting(undefined);
+    setNoteError(undefined);
+    noteForm.resetFields();
   };
 
   const confirm = async (f: Finding) => {
     try {
-      await api(`/api/v1/quality/findings/${f.id}/confirm`, { method: 'POST', body: {} });
+      await platform.POST('/api/v1/quality/findings/{id}/confirm', { params: { path: { id: f.id } }, body: {} });
       message.success(t('findings.confirmed'));
-      setReload((n) => n + 1);
+      reload();
     } catch (e) {
       message.error(problemMessage(e, t));
     }
   };
 
-  const dismiss = async () => {
+  // The department is not a field of the dialog: a problem naming it stays in the dialog's alert.
+  const dismiss = async ({ reason }: { reason: string }) => {
     if (!dismissing) return;
+    setBusy(true);
+    setDismissError(undefined);
     try {
-      const done = await api<{ findings: number }>('/api/v1/quality/reports/dismissals', { method: 'POST', body: { department: dismissing, reason } });
+      const done = await answer(platform.POST('/api/v1/quality/reports/dismissals', { body: { department: dismissing, reason: reason.trim() } }));
       message.success(t('findings.dismissed', { count: done.findings }));
-      setDismissing(undefined);
-      setReason('');
-      setReload((n) => n + 1);
+      closeDismissal();
+      reload();
     } catch (e) {
-      message.error(problemMessage(e, t));
+      const text = problemMessage(e, t);
+      if (!problemOnField(dismissForm, e, text, bodyFields('reason'))) setDismissError(text);
+    } finally {
+      setBusy(false);
     }
+  };
+  const closeDismissal = () => {
+    setDismissing(undefined);
+    setDismissError(undefined);
+    dismissForm.resetFields();
   };
 
   const actions = (f: Finding) => (
@@ -273,6 +251,91 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
     </Space>
   );
 
+  // The export: every finding under the filter, the platform's largest page at a time.
+  const allUnderFilter = async () => {
+    const rows: Finding[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await answer(platform.GET('/api/v1/quality/findings', { params: { query: { department, dimension, status, cursor, limit: EXPORT_PAGE } } }));
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && rows.length < EXPORT_MAX);
+    return rows;
+  };
+
+  const askReason = useAskReason();
+  const batchActions: BatchAction<Finding>[] = [
+    {
+      key: 'confirm',
+      label: t('findings.confirmSelected'),
+      appliesTo: (f) => f.confirmable,
+      run: async (rows) => {
+        try {
+          await eachRow(rows, (f) => answer(platform.POST('/api/v1/quality/findings/{id}/confirm', { params: { path: { id: f.id } }, body: {} })));
+        } finally {
+          reload();
+        }
+      },
+    },
+    {
+      key: 'note',
+      label: t('findings.noteSelected'),
+      appliesTo: (f) => f.explainable,
+      run: async (rows) => {
+        const text = await askReason({ title: t('findings.noteSelectedTitle'), label: t('findings.noteTitle'), okText: t('findings.noteSave'), cancelText: t('findings.cancel'), maxLength: TEXT_MAX.qualityNote });
+        if (!text) return false;
+        try {
+          await eachRow(rows, (f) => answer(platform.POST('/api/v1/quality/findings/{id}/note', { params: { path: { id: f.id } }, body: { note: text } })));
+        } finally {
+          reload();
+        }
+      },
+    },
+  ];
+
+  const holder = (f: Finding) => (f.holderName === null ? f.holderCode : `${f.holderName}（${f.holderCode}）`);
+  const columns: DataColumn<Finding>[] = [
+    { key: 'detectedAt', title: t('findings.columns.detectedAt'), render: (_, f) => formatInstant(f.detectedAt, language), exportValue: (f) => formatInstant(f.detectedAt, language) },
+    {
+      key: 'holder',
+      title: t('findings.columns.holder'),
+      exportValue: holder,
+      // The holder by its name, as a clerk knows it; the code beneath, to tell namesakes apart.
+      render: (_, f) => (
+        <>
+          <span className="cb-break">{f.holderName ?? f.holderCode}</span>
+          {f.holderName !== null && (
+            <div style={{ fontFamily: 'monospace', fontSize: 12, color: '#595959' }} className="cb-code">
+              {f.holderCode}
+            </div>
+          )}
+        </>
+      ),
+    },
+    { key: 'dimension', title: t('findings.columns.dimension'), render: (_, f) => t(`dimensions.${f.dimension}`), exportValue: (f) => t(`dimensions.${f.dimension}`) },
+    {
+      key: 'severity',
+      title: t('findings.columns.severity'),
+      exportValue: (f) => t(`severities.${f.severity}`),
+      // antd's gold tag is 2.75:1 on its background: a darker text of the same hue meets 4.5:1.
+      render: (_, f) =>
+        f.severity === 'error' ? <Tag color="red">{t('severities.error')}</Tag> : <Tag style={{ color: '#874d00', background: '#fffbe6', borderColor: '#ffe58f' }}>{t('severities.warning')}</Tag>,
+    },
+    {
+      key: 'message',
+      title: t('findings.columns.message'),
+      exportValue: (f) => `${language === 'en' ? f.message.en : f.message['zh-CN']}${f.note ? `\n${t('findings.noteOf', { note: f.note })}` : ''}`,
+      render: (_, f) => (
+        <>
+          {language === 'en' ? f.message.en : f.message['zh-CN']}
+          {f.note && <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('findings.noteOf', { note: f.note })}</Typography.Paragraph>}
+        </>
+      ),
+    },
+    { key: 'status', title: t('findings.columns.status'), render: (_, f) => t(`statuses.${f.status}`), exportValue: (f) => t(`statuses.${f.status}`) },
+    ...(selectDepartment ? [] : [{ key: 'actions', title: t('findings.columns.actions'), render: (_: unknown, f: Finding) => actions(f) }]),
+  ];
+
   return (
     <Flex vertical gap="middle">
       <Typography.Title level={2}>{t('findings.title')}</Typography.Title>
@@ -294,60 +357,55 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
         />
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
-      <Table<Finding>
+      <DataTable<Finding>
+        listName={t('findings.listName')}
         aria-label={t('findings.tableLabel')}
+        // The platform does not count findings: the total once every page of the filter is loaded.
+        total={findings.hasNextPage ? null : items.length}
+        toolbar={findings.hasNextPage ? <Typography.Text type="secondary">{t('findings.loaded', { count: items.length })}</Typography.Text> : undefined}
+        exportRows={allUnderFilter}
+        batchActions={selectDepartment ? undefined : batchActions}
         rowKey="id"
         dataSource={items}
-        pagination={false}
+        loading={findings.isFetching}
+        pagination={findings.hasNextPage ? { showTotal: (n) => t('findings.loaded', { count: n }) } : undefined}
         scroll={{ x: true }}
         locale={{ emptyText: <EmptyText>{t('findings.empty')}</EmptyText> }}
-        columns={[
-          { title: t('findings.columns.detectedAt'), render: (_, f) => formatInstant(f.detectedAt, language) },
-          { title: t('findings.columns.holderCode'), dataIndex: 'holderCode' },
-          { title: t('findings.columns.dimension'), render: (_, f) => t(`dimensions.${f.dimension}`) },
-          {
-            title: t('findings.columns.severity'),
-            // antd's gold tag is 2.75:1 on its background: a darker text of the same hue meets 4.5:1.
-            render: (_, f) =>
-              f.severity === 'error' ? <Tag color="red">{t('severities.error')}</Tag> : <Tag style={{ color: '#874d00', background: '#fffbe6', borderColor: '#ffe58f' }}>{t('severities.warning')}</Tag>,
-          },
-          {
-            title: t('findings.columns.message'),
-            render: (_, f) => (
-              <>
-                {language === 'en' ? f.message.en : f.message['zh-CN']}
-                {f.note && <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('findings.noteOf', { note: f.note })}</Typography.Paragraph>}
-              </>
-            ),
-          },
-          { title: t('findings.columns.status'), render: (_, f) => t(`statuses.${f.status}`) },
-          ...(selectDepartment
-            ? []
-            : [{ title: t('findings.columns.actions'), render: (_: unknown, f: Finding) => actions(f) }]),
-        ]}
+        columns={columns}
       />
-      {cursor && <Button onClick={() => void load(cursor, false)}>{t('findings.more')}</Button>}
-      <Modal open={noting !== undefined} title={t('findings.noteTitle')} okText={t('findings.noteSave')} okButtonProps={{ disabled: note.trim() === '' }} onOk={() => void saveNote()} onCancel={() => setNoting(undefined)}>
-        <Form layout="vertical">
-          <Form.Item label={t('findings.noteTitle')}>
-            <Input.TextArea aria-label={t('findings.noteTitle')} value={note} maxLength={2000} rows={3} placeholder={t('findings.notePlaceholder')} onChange={(e) => setNote(e.target.value)} />
+      {findings.hasNextPage && <Button onClick={() => void findings.fetchNextPage()}>{t('findings.more')}</Button>}
+      <Modal
+        open={noting !== undefined}
+        title={t('findings.noteTitle')}
+        okText={t('findings.noteSave')}
+        cancelText={t('findings.cancel')}
+        okButtonProps={{ htmlType: 'submit', form: 'quality-note', loading: busy }}
+        onCancel={closeNote}
+        forceRender
+      >
+        <Form form={noteForm} name="quality-note" layout="vertical" onFinish={(values) => void saveNote(values)}>
+          <Form.Item name="note" label={t('findings.noteTitle')} rules={textRules(t, t('findings.noteField'), TEXT_MAX.qualityNote)}>
+            <Input.TextArea maxLength={TEXT_MAX.qualityNote} showCount rows={3} placeholder={t('findings.notePlaceholder')} />
           </Form.Item>
         </Form>
+        {noteError ? <Alert type="error" showIcon title={noteError} role="alert" /> : null}
       </Modal>
       <Modal
         open={dismissing !== undefined}
         title={t('findings.dismissTitle')}
         okText={t('findings.dismissSave')}
-        okButtonProps={{ danger: true, disabled: reason.trim() === '' }}
-        onOk={() => void dismiss()}
-        onCancel={() => setDismissing(undefined)}
+        cancelText={t('findings.cancel')}
+        okButtonProps={{ danger: true, htmlType: 'submit', form: 'quality-dismissal', loading: busy }}
+        onCancel={closeDismissal}
+        forceRender
       >
         <Typography.Paragraph>{t('findings.dismissIntro', { department: dismissing ? departmentName(departments, dismissing, currentLanguage()) : '' })}</Typography.Paragraph>
-        <Form layout="vertical">
-          <Form.Item label={t('findings.dismissReason')}>
-            <Input.TextArea aria-label={t('findings.dismissReason')} value={reason} maxLength={2000} rows={3} onChange={(e) => setReason(e.target.value)} />
+        <Form form={dismissForm} name="quality-dismissal" layout="vertical" onFinish={(values) => void dismiss(values)}>
+          <Form.Item name="reason" label={t('findings.dismissReason')} rules={textRules(t, t('findings.dismissReason'), TEXT_MAX.qualityDismissal)}>
+            <Input.TextArea maxLength={TEXT_MAX.qualityDismissal} showCount rows={3} />
           </Form.Item>
         </Form>
+        {dismissError ? <Alert type="error" showIcon title={dismissError} role="alert" /> : null}
       </Modal>
       {selectDepartment && <QualityReporters />}
     </Flex>
@@ -358,14 +416,9 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
 function QualityReporters() {
   const { t } = useTranslation('quality');
   const language = currentLanguage();
-  const [items, setItems] = useState<Reporter[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api<{ items: Reporter[] }>('/api/v1/quality/reporters').then(
-      (r) => setItems(r.items),
-      (e: unknown) => setError(problemMessage(e, t)),
-    );
-  }, [t]);
+  const reporters = $api.useQuery('get', '/api/v1/quality/reporters');
+  const items = reporters.data?.items;
+  const error = reporters.error ? problemMessage(reporters.error, t) : undefined;
   return (
     <Card title={t('reporters.title')}>
       <Typography.Paragraph type="secondary">{t('reporters.intro')}</Typography.Paragraph>

@@ -8,9 +8,11 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { App as AntApp, Alert, Button, Card, DatePicker, Flex, Select, Space, Statistic, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, problemMessage, type Problem } from '../../app/api.ts';
+import type { Answer } from '@certbridge/client';
+import { $api, platform, problemMessage, REFERENCE_DATA } from '../../app/api.ts';
 import { currentLanguage, registerMessages } from '../../app/i18n.ts';
 import { EmptyText } from '../EmptyText.tsx';
 import { statementsMessages } from './messages.ts';
@@ -18,35 +20,9 @@ import { yuan } from './yuan.ts';
 
 registerMessages('statements', statementsMessages);
 
-interface Party {
-  code: string;
-  name: string | null;
-  nameEn: string | null;
-}
-interface Line {
-  kind: 'lookup' | 'correction';
-  resourceId: string | null;
-  counterparty: Party;
-  records: number;
-  debits: number;
-  credits: number;
-  fen: number;
-}
-interface Statement {
-  department: Party;
-  month: string;
-  opening: number;
-  debits: number;
-  credits: number;
-  closing: number;
-  journals: number;
-  lines: Line[];
-}
-interface Department {
-  code: string;
-  name: string;
-  nameEn: string;
-}
+type Statement = Answer<'/api/v1/ledger/statements'>;
+type Party = Statement['department'];
+type Line = Statement['lines'][number];
 
 function Amount({ id, title, fen }: { id: string; title: string; fen: number }) {
   return (
@@ -61,48 +37,24 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
   const en = currentLanguage() === 'en';
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
   const [department, setDepartment] = useState<string>();
-  const [departments, setDepartments] = useState<Department[]>([]);
-  const [statement, setStatement] = useState<Statement>();
-  const [error, setError] = useState<string>();
   const [downloading, setDownloading] = useState<'pdf' | 'csv'>();
   const { message } = AntApp.useApp();
 
-  useEffect(() => {
-    if (selectDepartment) api<Department[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
-  }, [selectDepartment]);
-  useEffect(() => {
-    const controller = new AbortController();
-    api<Statement>('/api/v1/ledger/statements', { query: { month, department }, signal: controller.signal }).then(
-      (s) => {
-        setStatement(s);
-        setError(undefined);
-      },
-      (e: unknown) => !controller.signal.aborted && setError(problemMessage(e, t)),
-    );
-    return () => controller.abort();
-  }, [month, department, t]);
+  // The departments are reference data, under the key every page uses for them.
+  const departments = $api.useQuery('get', '/api/v1/departments', undefined, { ...REFERENCE_DATA, enabled: selectDepartment }).data ?? [];
+  const statementQuery = $api.useQuery('get', '/api/v1/ledger/statements', { params: { query: { month, department: department || undefined } } }, { placeholderData: keepPreviousData });
+  const statement = statementQuery.data;
+  const error = statementQuery.error ? problemMessage(statementQuery.error, t) : undefined;
 
   const partyName = (p: Party) => (en ? p.nameEn : p.name) ?? p.code;
   const selected = departments.find((d) => d.code === department);
-  const reportUrl = useMemo(
-    () => (format: 'pdf' | 'csv') => {
-      // The report in the console's language, all in that one language.
-      const params = new URLSearchParams({ month, format, lang: en ? 'en' : 'zh' });
-      if (department) params.set('department', department);
-      return `/api/v1/reports/monthly?${params.toString()}`;
-    },
-    [month, department, en],
-  );
   const download = async (format: 'pdf' | 'csv') => {
     setDownloading(format);
     try {
-      const response = await fetch(reportUrl(format), { credentials: 'same-origin' });
-      if (!response.ok) {
-        const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
-        throw new ApiError({ ...problem, status: response.status });
-      }
+      // The report in the console's language, all in that one language.
+      const { data, response } = await platform.GET('/api/v1/reports/monthly', { params: { query: { month, format, lang: en ? 'en' : 'zh', department: department || undefined } }, parseAs: 'blob' });
       const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `certbridge-${month}.${format}`;
-      const url = URL.createObjectURL(await response.blob());
+      const url = URL.createObjectURL(data as Blob);
       const a = document.createElement('a');
       a.href = url;
       a.download = name;
@@ -158,7 +110,7 @@ export default function StatementsPage({ selectDepartment = false }: { selectDep
               locale={{ emptyText: <EmptyText>{t('empty')}</EmptyText> }}
               columns={[
                 { title: t('columns.kind'), render: (_, l) => t(`kinds.${l.kind}`) },
-                { title: t('columns.resource'), render: (_, l) => l.resourceId ?? '—' },
+                { title: t('columns.resource'), render: (_, l) => (en ? l.resource?.titleEn : l.resource?.title) ?? l.resourceId ?? '—' },
                 { title: t('columns.counterparty'), render: (_, l) => partyName(l.counterparty) },
                 { title: t('columns.records'), dataIndex: 'records', align: 'right' },
                 { title: t('columns.debits'), align: 'right', render: (_, l) => yuan(l.debits) },

@@ -1,2 +1,6 @@
 export { GuidedTour } from './GuidedTour.tsx';
-export { TOURS, toursFor, targetOf, type TourDefinition, type TourKey, type TourStep } from './tours.ts';
+export { TourHost } from './TourHost.tsx';
+export { TourStart } from './TourStart.tsx';
+export { startTour, stopTour, useRunningTour } from './tourStore.ts';
+export { TOURS, backBarred, toursFor, tourOf, targetOf, elementOf, exampleOf, fillExample, type TourDefinition, type TourExamples, type TourKey, type TourRole, type TourStep } from './tours.ts';
+export { useTourExample } from './useTourExample.ts';

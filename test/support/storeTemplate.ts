@@ -1,0 +1,61 @@
+/**
+ * The migrated templates of a test run's stores. Most test files start on a store with every
+ * migration applied; creating PGlite's data folder (its initdb) and migrating it took several
+ * seconds per file. The run's global setup does it once: an embedded store migrated and dumped to a
+ * file, and on PostgreSQL a migrated database that `create database … template` copies. The
+ * workers learn of both through the environment, as they learn the seed (test/support/seed.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import pg from 'pg';
+import { MIGRATIONS } from '../../src/app/platform.ts';
+import { migrate } from '../../src/platform/store/migrate.ts';
+import { openStore } from '../../src/platform/store/store.ts';
+
+/** The environment variables that name the templates to the workers. */
+export const PGLITE_TEMPLATE = 'CERTBRIDGE_TEST_PGLITE_TEMPLATE';
+export const POSTGRES_TEMPLATE = 'CERTBRIDGE_TEST_POSTGRES_TEMPLATE';
+
+/** Builds the templates this run needs (unless already built) and returns their removal. */
+export async function prepareTemplates(): Promise<() => Promise<void>> {
+  const removals: (() => Promise<void>)[] = [];
+  if (!process.env[PGLITE_TEMPLATE]) {
+    const folder = mkdtempSync(join(tmpdir(), 'certbridge-template-'));
+    const store = await openStore({});
+    await migrate(store, MIGRATIONS);
+    const file = join(folder, 'pglite.tar');
+    writeFileSync(file, gunzipSync(await store.backup!()));
+    await store.close();
+    process.env[PGLITE_TEMPLATE] = file;
+    removals.push(async () => rmSync(folder, { recursive: true, force: true }));
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (base && !process.env[POSTGRES_TEMPLATE]) {
+    const name = `certbridge_template_${randomBytes(6).toString('hex')}`;
+    await adminQuery(base, `create database ${name}`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    // Closed before any copy: PostgreSQL copies no template that has a connection.
+    const store = await openStore({ databaseUrl: url.toString(), poolSize: 1 });
+    await migrate(store, MIGRATIONS);
+    await store.close();
+    process.env[POSTGRES_TEMPLATE] = name;
+    removals.push(() => adminQuery(base, `drop database if exists ${name} with (force)`));
+  }
+  return async () => {
+    for (const remove of removals) await remove();
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
