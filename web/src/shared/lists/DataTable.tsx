@@ -31,8 +31,10 @@ export interface BatchAction<T> {
 
 export interface DataTableProps<T> extends Omit<TableProps<T>, 'columns' | 'rowSelection' | 'title'> {
   columns: DataColumn<T>[];
-  /** The list's name: the spreadsheet's file and sheet name, and the columns remembered under it. */
+  /** The list's name in the reader's language: the spreadsheet's file and sheet name. */
   listName: string;
+  /** A key that does not change with the language: the hidden columns are remembered under it. */
+  listKey: string;
   /** All the rows under the current filter, when the table shows only a page of them (default: the rows shown). */
   exportRows?: () => Promise<readonly T[]>;
   /** The count under the current filter, when the server pages (default: the rows given); null when the platform does not count (a cursor-paged list). */
@@ -87,10 +89,10 @@ function remember(list: string, hidden: string[]): void {
   }
 }
 
-export function DataTable<T extends object>({ columns, listName, exportRows, total, batchActions, toolbar, pagination, dataSource, ...table }: DataTableProps<T>) {
+export function DataTable<T extends object>({ columns, listName, listKey, exportRows, total, batchActions, toolbar, pagination, dataSource, ...table }: DataTableProps<T>) {
   const { t } = useTranslation('lists');
   const { message } = App.useApp();
-  const [hidden, setHidden] = useState<string[]>(() => rememberedHidden(listName));
+  const [hidden, setHidden] = useState<string[]>(() => rememberedHidden(listKey));
   const [selected, setSelected] = useState<Key[]>([]);
   const [exporting, setExporting] = useState(false);
   const [running, setRunning] = useState<string>();
@@ -139,7 +141,7 @@ export function DataTable<T extends object>({ columns, listName, exportRows, tot
 
   const setHiddenColumns = (next: string[]) => {
     setHidden(next);
-    remember(listName, next);
+    remember(listKey, next);
   };
 
   const exportSheet = async () => {
