@@ -54,7 +54,10 @@ export interface ConsolePage {
 }
 
 /** A fresh context (its own cookies and storage) and page, watching the console. */
-export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number }; mobile?: boolean } = {}): Promise<ConsolePage> {
+export async function openPage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; mobile?: boolean; reducedMotion?: 'reduce' | 'no-preference' } = {},
+): Promise<ConsolePage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     isMobile: options.mobile ?? false,
@@ -62,6 +65,8 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
     deviceScaleFactor: 1,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // The console honours the setting (no sliding drawers or menus), so a step does not wait for an animation to settle.
+    reducedMotion: options.reducedMotion ?? 'reduce',
   });
   const page = await context.newPage();
   const errors: string[] = [];

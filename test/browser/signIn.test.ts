@@ -61,4 +61,18 @@ describe.skipIf(!HAS_CHROMIUM)(titled('signing in (Chromium)'), () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('登录');
     expectNoConsoleErrors(desktop, 'the sign-in redirect');
   });
+
+  it("honours the reader's system setting for less motion: Ant Design's transitions take no time, and take time without it", async () => {
+    const durationOf = async (reducedMotion: 'reduce' | 'no-preference') => {
+      const { page, context } = await openPage(browser, { reducedMotion });
+      await page.goto(new URL('/sign-in', t.url).href);
+      const button = page.getByRole('button', { name: /登\s*录/ });
+      await button.waitFor();
+      const duration = await button.evaluate((element) => getComputedStyle(element).transitionDuration);
+      await context.close();
+      return duration;
+    };
+    expect(await durationOf('reduce')).toMatch(/^0s(, 0s)*$/);
+    expect(await durationOf('no-preference')).not.toMatch(/^0s(, 0s)*$/);
+  });
 });
