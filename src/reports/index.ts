@@ -11,7 +11,6 @@ import { authorize, decide, type PolicyResource } from '../policy/index.ts';
 import { monthlyReportCsv } from './csv.ts';
 import { REPORT_LANGUAGES, type ReportLanguage } from './labels.ts';
 import { gatherMonthlyReport } from './monthly.ts';
-import { monthlyReportPdf } from './pdf.ts';
 
 export const REPORT_FORMATS = ['pdf', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -47,7 +46,8 @@ export async function monthlyReport(platform: Platform, principal: Principal, qu
   }
   const name = `certbridge-${query.month}-${department ?? 'province'}${query.lang === 'en' ? '-en' : ''}.${query.format}`;
   await recordRead(platform, principal, { what: 'report', subject: `${query.month}/${department ?? 'province'}/${query.format}/${query.lang}` });
-  return query.format === 'pdf'
-    ? { fileName: name, contentType: 'application/pdf', body: await monthlyReportPdf(report, { name: platform.config.provinceName, nameEn: platform.config.provinceNameEn }, query.lang) }
-    : { fileName: name, contentType: 'text/csv; charset=utf-8', body: monthlyReportCsv(report, query.lang) };
+  if (query.format !== 'pdf') return { fileName: name, contentType: 'text/csv; charset=utf-8', body: monthlyReportCsv(report, query.lang) };
+  // The PDF's charts (echarts) and fonts load with the first PDF asked for, not with every process.
+  const { monthlyReportPdf } = await import('./pdf.ts');
+  return { fileName: name, contentType: 'application/pdf', body: await monthlyReportPdf(report, { name: platform.config.provinceName, nameEn: platform.config.provinceNameEn }, query.lang) };
 }

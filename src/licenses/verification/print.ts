@@ -4,7 +4,6 @@
  * (a range printed "from 至 to", 长期 when open), the footer beside the seal, and the QR code with the
  * verification code (核验码) printed beside it, so a counterparty holding the paper can check it.
  */
-import { createPdf } from '../../platform/pdf.ts';
 import type { DisplayEntry, LicenseTypeStandard } from '../../standards/index.ts';
 import type { License } from '../lifecycle/licenseRecords.ts';
 
@@ -33,7 +32,9 @@ export interface PrintInput {
   qrPng: Buffer;
 }
 
-export function printedLicensePdf({ license, standard, verificationCode, qrPng }: PrintInput): Promise<Buffer> {
+export async function printedLicensePdf({ license, standard, verificationCode, qrPng }: PrintInput): Promise<Buffer> {
+  // pdfkit and its fonts load at the first print, not with the server (a start-up cost every process paid).
+  const { createPdf } = await import('../../platform/pdf.ts');
   const display = standard.display;
   const { doc, done } = createPdf({ margin: MARGIN, info: { Title: `${display.title} ${license.holder.name}`, Author: license.issuer.name, Subject: license.identifier } });
   const data = license.data;

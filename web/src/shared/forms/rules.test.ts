@@ -3,12 +3,15 @@
  * would refuse: run here as antd runs them (its async-validator), against the platform's own
  * credit-code check and its route limits.
  */
-import Schema from '@rc-component/async-validator';
+import AsyncValidator from '@rc-component/async-validator';
 import type { FormRule } from 'antd';
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { checkCreditCode, creditCodeCheckChar, generateCreditCode } from '../../../../src/standards/creditCode.ts';
 import { creditCodeFault, creditCodeRule, TEXT_MAX, textRules } from './rules.ts';
+
+// Node imports the package's CommonJS build, whose default export sits under `default` (a bundler unwraps it).
+const Schema = (AsyncValidator as unknown as { default?: typeof AsyncValidator }).default ?? AsyncValidator;
 
 // The console's words are not loaded here: a message is its key and its values.
 const t = ((key: string, values?: Record<string, unknown>) => `${key}${values ? JSON.stringify(values) : ''}`) as unknown as TFunction;
