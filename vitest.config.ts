@@ -69,7 +69,8 @@ export default defineConfig({
     globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
     execArgv: ['--import', 'tsx'],
-    experimental: { viteModuleRunner: false },
+    // No module mocking or in-source tests here, so no loader hooks for them (Node 20 has none to give).
+    experimental: { viteModuleRunner: false, nodeLoader: false },
     maxWorkers: 2,
   },
 });
