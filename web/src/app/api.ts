@@ -8,7 +8,7 @@
  * `problemMessage` turns into a sentence in the user's language.
  */
 import type { paths } from '@certbridge/client';
-import { QueryClient } from '@tanstack/react-query';
+import { onlineManager, QueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import createClient from 'openapi-fetch';
 import createQueryHooks from 'openapi-react-query';
@@ -118,6 +118,21 @@ export const queryClient = new QueryClient({
     },
   },
 });
+
+/**
+ * Runs a change of who the session acts for (signing out, practice mode on or off): no query of the
+ * session being left may reach the platform once it has changed (it would be refused, and a refusal
+ * reads as "your session ended"), so those in flight are cancelled and none starts until `change` ends.
+ */
+export async function changingSession<T>(change: () => Promise<T>): Promise<T> {
+  await queryClient.cancelQueries();
+  onlineManager.setOnline(false);
+  try {
+    return await change();
+  } finally {
+    onlineManager.setOnline(true);
+  }
+}
 
 /** Options for reference data: loaded once per session and shared by every page that needs it. */
 export const REFERENCE_DATA = { staleTime: Infinity, gcTime: Infinity } as const;

@@ -9,7 +9,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Answer } from '@certbridge/client';
-import { answer, ApiError, onSessionEnded, platform, queryClient, setCsrfToken } from './api.ts';
+import { answer, ApiError, changingSession, onSessionEnded, platform, queryClient, setCsrfToken } from './api.ts';
 
 export type Role = 'issuer' | 'consumer' | 'coordinator';
 
@@ -93,16 +93,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [accept],
   );
 
-  const signOut = useCallback(async () => {
-    try {
-      await platform.DELETE('/api/v1/session');
-    } catch (error) {
-      // An ended session is signed out all the same.
-      if (!(error instanceof ApiError) || error.status !== 401) throw error;
-    } finally {
-      forget();
-    }
-  }, [forget]);
+  const signOut = useCallback(
+    () =>
+      changingSession(async () => {
+        try {
+          await platform.DELETE('/api/v1/session');
+        } catch (error) {
+          // An ended session is signed out all the same.
+          if (!(error instanceof ApiError) || error.status !== 401) throw error;
+        } finally {
+          forget();
+        }
+      }),
+    [forget],
+  );
 
   const refresh = useCallback(async () => {
     accept(await answer(platform.GET('/api/v1/session')));

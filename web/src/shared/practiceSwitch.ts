@@ -6,10 +6,9 @@
  * After a switch the session is read again: it acts for another department (or enterprise) now.
  */
 import { App as AntApp } from 'antd';
-import { onlineManager } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { $api, platform, problemMessage, queryClient } from '../app/api.ts';
+import { $api, changingSession, platform, problemMessage } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
 
 export type PracticeSwitchAction = 'on' | 'off' | 'reset';
@@ -22,21 +21,19 @@ export function usePracticeSwitch() {
   const run = useCallback(
     async (what: PracticeSwitchAction, done: string): Promise<boolean> => {
       setBusy(what);
-      // No query of the mode being left may reach the platform once the session acts for the other
-      // (it would be refused): those in flight are cancelled, and none starts until the session is read again.
-      await queryClient.cancelQueries();
-      onlineManager.setOnline(false);
       try {
-        if (what === 'reset') await platform.POST('/api/v1/session/practice/reset', { body: {} });
-        else await platform.POST('/api/v1/session/practice', { body: { on: what === 'on' } });
-        await refresh();
+        // The session acts for the other mode once this returns: see changingSession.
+        await changingSession(async () => {
+          if (what === 'reset') await platform.POST('/api/v1/session/practice/reset', { body: {} });
+          else await platform.POST('/api/v1/session/practice', { body: { on: what === 'on' } });
+          await refresh();
+        });
         void message.success(done);
         return true;
       } catch (error) {
         void message.error(problemMessage(error, t));
         return false;
       } finally {
-        onlineManager.setOnline(true);
         setBusy(undefined);
       }
     },
