@@ -180,6 +180,21 @@ describe.skipIf(!HAS_CHROMIUM)(titled('the enterprise portal (Chromium)'), () =>
     await dialog.getByLabel('撤销原因（可选）').fill('业务已办结');
     await screenshot(page, 'enterprise-authorisations-revoke');
     await checkAccessibility(page, 'revoking an authorisation');
+    // A reason the platform refuses (over its 2,000 characters once it reaches it: 400 with the field)
+    // is said under the reason, not in the dialog's alert; nothing is revoked.
+    const REVOKE = '**/api/v1/holders/*/authorisations/*/revoke';
+    await page.route(REVOKE, (route) => route.continue({ postData: JSON.stringify({ reason: '长'.repeat(2001) }) }));
+    try {
+      await dialog.getByRole('button', { name: '确认撤销' }).click();
+      const onField = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('撤销原因（可选）') }).locator('.ant-form-item-explain-error');
+      await expect.poll(() => onField.textContent()).toBeTruthy();
+      expect(await dialog.locator('.ant-alert').count()).toBe(0);
+      expect(await page.locator('[data-testid="authorisation"][data-status="revoked"]').count()).toBe(0);
+    } finally {
+      await page.unroute(REVOKE);
+    }
+    expect(desktop.errors.join('\n')).toContain('status of 400');
+    desktop.clearConsole();
     await dialog.getByRole('button', { name: '确认撤销' }).click();
     await page.locator('[data-testid="authorisation"][data-status="revoked"]', { hasText: t.coordinator.department.name }).waitFor();
     expect(await page.locator('[data-testid="authorisation"][data-status="revoked"]').textContent()).toContain('业务已办结');
