@@ -92,7 +92,8 @@ export default function AgreementsPage() {
       </Flex>
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
       <DataTable<Agreement>
-        listName={t('agreements.listName')} listKey="agreements"
+        listName={t('agreements.listName')}
+        listKey="agreements"
         aria-label={t('agreements.title')}
         total={data?.total}
         exportRows={allUnderFilter}

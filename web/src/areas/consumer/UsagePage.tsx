@@ -87,7 +87,8 @@ export default function UsagePage() {
         <Col span={24}>
           <Card title={t('usage.byType')}>
             <DataTable<TypeUsage>
-              listName={t('usage.byTypeList')} listKey="usage-by-type"
+              listName={t('usage.byTypeList')}
+              listKey="usage-by-type"
               aria-label={t('usage.byType')}
               rowKey="licenseType"
               size="small"
@@ -100,7 +101,8 @@ export default function UsagePage() {
         <Col span={24}>
           <Card title={t('usage.byDay')}>
             <DataTable<DayUsage>
-              listName={t('usage.byDayList')} listKey="usage-by-day"
+              listName={t('usage.byDayList')}
+              listKey="usage-by-day"
               aria-label={t('usage.byDay')}
               rowKey="day"
               size="small"

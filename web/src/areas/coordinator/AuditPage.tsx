@@ -208,7 +208,8 @@ export default function AuditPage() {
       {items ? (
         <>
           <DataTable<EntryView>
-            listName={t('audit.listName')} listKey="audit"
+            listName={t('audit.listName')}
+            listKey="audit"
             aria-label={t('audit.tableLabel')}
             // The platform does not count the log: the total once every entry of the search is loaded.
             total={next ? null : items.length}

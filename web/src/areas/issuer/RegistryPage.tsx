@@ -228,7 +228,8 @@ export default function RegistryPage() {
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
       <Card data-tour="registry-table">
         <DataTable<RegistryItem>
-          listName={t('registry.listName')} listKey="registry"
+          listName={t('registry.listName')}
+          listKey="registry"
           total={null}
           exportRows={allUnderFilter}
           batchActions={batchActions}

@@ -307,7 +307,8 @@ export default function RequestsPage() {
       />
       <div data-tour="requests-queue">
         <DataTable<Agreement>
-          listName={t('requests.listName')} listKey="requests"
+          listName={t('requests.listName')}
+          listKey="requests"
           batchActions={tab === 'pending' ? batchActions : undefined}
           rowKey="id"
           size="middle"

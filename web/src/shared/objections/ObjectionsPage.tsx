@@ -408,7 +408,8 @@ export default function ObjectionsPage({ mode }: { mode: ObjectionMode }) {
       />
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <DataTable<Objection>
-        listName={t('list.listName')} listKey="objections"
+        listName={t('list.listName')}
+        listKey="objections"
         aria-label={t(`pages.${mode}.title`)}
         // Counted once every page is here; before that the list says how many it has loaded.
         total={list.hasNextPage ? null : (items?.length ?? 0)}

@@ -358,7 +358,8 @@ export function QualityFindings({ selectDepartment = false }: { selectDepartment
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
       <DataTable<Finding>
-        listName={t('findings.listName')} listKey="quality-findings"
+        listName={t('findings.listName')}
+        listKey="quality-findings"
         aria-label={t('findings.tableLabel')}
         // The platform does not count findings: the total once every page of the filter is loaded.
         total={findings.hasNextPage ? null : items.length}
