@@ -55,7 +55,7 @@ const EXTENSIONS: Record<string, ImportJobFormat> = { csv: 'csv', json: 'json', 
 export type ImportJobStatus = 'running' | 'finished' | 'failed';
 
 /** A job as its department sees it (GET /api/v1/licenses/imports/{id}). */
-export interface ImportJobView {
+export interface ImportJobView extends ImportProgress {
   id: string;
   status: ImportJobStatus;
   type: string;
@@ -65,15 +65,6 @@ export interface ImportJobView {
   createdBy: string;
   createdAt: string;
   finishedAt: string | null;
-  /** Bytes of the file read by the importer so far, of totalBytes. */
-  bytesRead: number;
-  totalBytes: number;
-  rows: number;
-  issued: number;
-  alreadyIssued: number;
-  rejected: number;
-  warnings: number;
-  elapsedMs: number;
   /** Why the import stopped (a problem with the file as a whole), when it failed. */
   error: string | null;
   /** GET this for the rejected rows and warnings (CSV), once the job is over and there is something to report. */

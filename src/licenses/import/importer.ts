@@ -52,6 +52,7 @@ export interface ImportSummary {
 }
 
 export interface ImportProgress {
+  /** Bytes of the file read by the importer so far, of totalBytes. */
   bytesRead: number;
   totalBytes: number;
   rows: number;

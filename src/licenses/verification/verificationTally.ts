@@ -8,18 +8,12 @@
  */
 import type { Platform } from '../../platform/platform.ts';
 import { perPlatform } from '../../platform/platform.ts';
-import { verificationEvent } from '../events.ts';
+import { verificationEvent, type PublicVerificationCounts } from '../events.ts';
 
 export type VerificationKind = 'identifier' | 'code' | 'credential' | 'not-found';
 
-interface Counts {
-  holderCode: string | null;
-  licenseType: string | null;
-  byIdentifier: number;
-  withCode: number;
-  withCredential: number;
-  notFound: number;
-}
+/** A line of the tally: the event's counts, before the minute they cover is known. */
+type Counts = Omit<PublicVerificationCounts, 'from' | 'to'>;
 
 const MAX_KEYS = 50_000;
 
