@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { DomainError, rateLimited } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Migration } from '../store/migrate.ts';
-import { boundSchema, compileValidator, EDGE_BOUNDS, rawClientError, rejectHostileCoercion, rejectHostileInput } from './edge.ts';
+import { boundSchema, compileSerializer, compileValidator, EDGE_BOUNDS, rawClientError, rejectHostileCoercion, rejectHostileInput } from './edge.ts';
 import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { httpMetrics, kernelMetrics } from '../metrics.ts';
 import { metricsRoute } from './metricsRoute.ts';
@@ -92,6 +92,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
 
   app.decorateRequest('principal', undefined);
   app.setValidatorCompiler(compileValidator);
+  app.setSerializerCompiler(compileSerializer);
   app.addHook('onRoute', boundSchema);
   app.addHook('preValidation', rejectHostileInput);
   // Query and path values are coerced from text by the validator (`1e309` becomes Infinity): checked again.
