@@ -24,6 +24,8 @@ const BROWSER = 'test/browser/**/*.test.ts';
 const STORE_FREE = [
   'src/**/*.test.ts',
   'test/platform/{architecture,tableOwnership,domainOffWire,config,deploy}.test.ts',
+  // The embedded store's folder lock, between processes: DATABASE_URL is empty there on either store.
+  'test/platform/dataDirLock.test.ts',
   'test/standards/noTypeInCode.test.ts',
   'test/policy/{schema,matrix}.test.ts',
   'test/audit/merkle.test.ts',
