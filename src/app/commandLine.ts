@@ -14,23 +14,18 @@ import type { StoreFlags } from './commands/store.ts';
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface CliIo {
-  /** The environment the configuration is read from. */
-  env: NodeJS.ProcessEnv;
+  /** The environment the configuration is read from; the process's when not given. */
+  env?: NodeJS.ProcessEnv;
   out: CliOutput;
   err: CliOutput;
 }
 
-/**
- * The store options' variables. Not commander's `.env()`, which reads process.env: read here from
- * io.env, with its rule (a flag wins; a variable set, even empty, is taken), and named in the help
- * as it names them.
- */
-const STORE_ENV = { dataDir: 'CERTBRIDGE_DATA_DIR', databaseUrl: 'DATABASE_URL' } as const;
-
+// The store options' variables are read with the configuration (storeFlagsOf), from io.env; commander's
+// `.env()` would read the process's. The help names them as commander does.
 const storeOptions = (command: Command) =>
   command
-    .addOption(new Option('--data-dir <dir>', `folder of the embedded store (env: ${STORE_ENV.dataDir})`))
-    .addOption(new Option('--database-url <url>', `PostgreSQL connection URL (instead of the embedded store) (env: ${STORE_ENV.databaseUrl})`));
+    .addOption(new Option('--data-dir <dir>', 'folder of the embedded store (env: CERTBRIDGE_DATA_DIR)'))
+    .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL (instead of the embedded store) (env: DATABASE_URL)'));
 
 /** Runs `certbridge <args>` and returns its exit code; a failed command prints `error: …` and exits 2. */
 export async function runCommandLine(args: string[], io: CliIo): Promise<number> {
@@ -56,8 +51,7 @@ function commandLine(io: CliIo, exit: (code: number) => void): Command {
   /** The configuration of a command: flags over the environment, validated once. */
   async function configOf(flags: StoreFlags & ConfigOverrides) {
     const { commandConfig } = await import('./commands/store.ts');
-    const fromEnv = Object.fromEntries(Object.entries(STORE_ENV).filter(([flag, name]) => flags[flag as keyof StoreFlags] === undefined && name in io.env).map(([flag, name]) => [flag, io.env[name]]));
-    return commandConfig({ ...flags, ...fromEnv }, io.env);
+    return commandConfig(flags, io.env);
   }
 
   const program = new Command('certbridge')

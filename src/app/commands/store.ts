@@ -6,7 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import type { CliOutput } from '../../platform/cliOutput.ts';
-import { loadConfig, type Config, type ConfigOverrides } from '../../platform/config.ts';
+import { loadConfig, storeFlagsOf, type Config, type ConfigOverrides } from '../../platform/config.ts';
 import type { OperatorPrincipal } from '../../platform/auth/principal.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { DataDirInUse, lockHolder, type LockHolder } from '../../platform/store/dataDirLock.ts';
@@ -28,8 +28,9 @@ function safeUser(): string {
   }
 }
 
-export function commandConfig(flags: StoreFlags & ConfigOverrides, env: NodeJS.ProcessEnv): Config {
-  return loadConfig(flags, env);
+/** `env`: the process's when not given. */
+export function commandConfig(flags: StoreFlags & ConfigOverrides, env?: NodeJS.ProcessEnv): Config {
+  return loadConfig({ ...flags, ...storeFlagsOf(flags, env) }, env);
 }
 
 /** The server that holds the embedded store's folder, when one runs and can be asked. */
