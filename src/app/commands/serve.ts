@@ -20,8 +20,8 @@ async function seedDemoProvince(platform: Platform, out: CliOutput): Promise<voi
 /**
  * `migrate`: apply the migrations (default on the embedded store, which one process opens; off on
  * PostgreSQL, where an upgrade is a step of its own, `certbridge migrate`, taken once for all nodes).
+ * Runs until SIGINT or SIGTERM, then exits the process: only an operator's own process serves.
  */
-/** Runs until SIGINT or SIGTERM, then exits the process: only an operator's own process serves. */
 export async function serve(configured: Config, options: { demo?: boolean; migrate?: boolean }, out: CliOutput): Promise<void> {
   const config = options.demo ? (await import('../../demo/seed.ts')).withDemoProvince(configured) : configured;
   const [{ openPlatform, startBackgroundWork }, { buildServer }, { openStore }] = await Promise.all([
