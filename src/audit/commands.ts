@@ -3,6 +3,7 @@
  * exported earlier), export the current tree head, index and sign what was appended.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { CliOutput } from '../platform/cliOutput.ts';
 import type { PublicJwk } from '../platform/crypto/keys.ts';
 import type { Platform } from '../platform/platform.ts';
 import { latestTreeHead } from './log.ts';
@@ -50,19 +51,20 @@ export function describeReport(report: VerifyReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function runAuditVerify(platform: Platform, options: { fromTreeHead?: string; json?: boolean }): Promise<void> {
+/** Returns the exit code: 1 when the log does not verify. */
+export async function runAuditVerify(platform: Platform, options: { fromTreeHead?: string; json?: boolean }, out: CliOutput, err: CliOutput): Promise<number> {
   const exported = options.fromTreeHead ? readExported(options.fromTreeHead) : undefined;
-  const tty = process.stderr.isTTY && !options.json;
+  const tty = err.isTTY && !options.json;
   const report = await verifyLog(platform, {
     exported,
-    onProgress: tty ? (done, total) => process.stderr.write(`\rverifying: ${fmt(done)}/${fmt(total)} entries${done === total ? '\n' : ''}`) : undefined,
+    onProgress: tty ? (done, total) => err.write(`\rverifying: ${fmt(done)}/${fmt(total)} entries${done === total ? '\n' : ''}`) : undefined,
   });
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
-  if (!report.ok) process.exitCode = 1;
+  out.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
+  return report.ok ? 0 : 1;
 }
 
 /** Writes the newest tree head with the log key's public JWK, as a witness keeps it. */
-export async function runExportTreeHead(platform: Platform, options: { out?: string }): Promise<void> {
+export async function runExportTreeHead(platform: Platform, options: { out?: string }, out: CliOutput): Promise<void> {
   const head = (await latestTreeHead(platform.store)) ?? undefined;
   if (!head) throw new Error('the log has no signed tree head yet: run `certbridge audit sequence` or start the server');
   const key = await platform.keys.verificationKey(head.keyId);
@@ -70,12 +72,12 @@ export async function runExportTreeHead(platform: Platform, options: { out?: str
   const text = `${JSON.stringify(exported, null, 2)}\n`;
   if (options.out) {
     writeFileSync(options.out, text);
-    process.stdout.write(`tree head of size ${fmt(head.treeSize)} (root ${head.rootHash}) written to ${options.out}\n`);
-  } else process.stdout.write(text);
+    out.write(`tree head of size ${fmt(head.treeSize)} (root ${head.rootHash}) written to ${options.out}\n`);
+  } else out.write(text);
 }
 
 /** Indexes what was appended and signs a tree head of it now (the server does it continuously). */
-export async function runSequence(platform: Platform, options: { json?: boolean }): Promise<void> {
+export async function runSequence(platform: Platform, options: { json?: boolean }, out: CliOutput): Promise<void> {
   const { sequenced, treeHead } = await sequence(platform);
-  process.stdout.write(options.json ? `${JSON.stringify({ sequenced, treeHead })}\n` : `sequenced ${fmt(sequenced)} entries; tree size ${fmt(treeHead.treeSize)}, root ${treeHead.rootHash}\n`);
+  out.write(options.json ? `${JSON.stringify({ sequenced, treeHead })}\n` : `sequenced ${fmt(sequenced)} entries; tree size ${fmt(treeHead.treeSize)}, root ${treeHead.rootHash}\n`);
 }

@@ -5,13 +5,14 @@
  */
 import { sequence } from '../audit/index.ts';
 import type { Principal } from '../platform/auth/principal.ts';
+import type { CliOutput } from '../platform/cliOutput.ts';
 import type { Platform } from '../platform/platform.ts';
 import { postLookups } from './index.ts';
 
-export async function runLedgerPost(platform: Platform, principal: Principal, options: { json?: boolean }): Promise<void> {
+export async function runLedgerPost(platform: Platform, principal: Principal, options: { json?: boolean }, out: CliOutput): Promise<void> {
   await sequence(platform);
   const result = await postLookups(platform, principal);
-  process.stdout.write(
+  out.write(
     options.json
       ? `${JSON.stringify(result)}\n`
       : `posted ${result.posted} lookups to the ledger (${result.unpriced} not charged: no price on their day, or a department's own resource); ${

@@ -9,6 +9,7 @@ import { ImportFileError } from './import/errors.ts';
 import { ImportAbortedError, type ImportProgress, type ImportSummary } from './import/importer.ts';
 import { importLicenseFile } from './index.ts';
 import type { Principal } from '../platform/auth/principal.ts';
+import type { CliOutput } from '../platform/cliOutput.ts';
 
 export interface ImportCommandOptions {
   type: string;
@@ -34,12 +35,12 @@ interface ProgressDisplay {
 }
 
 /** A bar when a person watches (stderr is a terminal); otherwise a line every few seconds for logs. */
-function progressDisplay(file: string): ProgressDisplay {
-  if (process.stderr.isTTY) {
+function progressDisplay(file: string, err: CliOutput): ProgressDisplay {
+  if (err.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         format: 'importing |{bar}| {percentage}% | {read}/{size} | {rows} rows, {rate} rows/s | issued {issued}, skipped {skipped}, rejected {rejected} | ETA {eta_formatted}',
-        stream: process.stderr,
+        stream: err,
         hideCursor: true,
         fps: 5,
         etaBuffer: 50,
@@ -73,7 +74,7 @@ function progressDisplay(file: string): ProgressDisplay {
       if (now - last < NON_TTY_INTERVAL_MS) return;
       last = now;
       const percent = p.totalBytes > 0 ? Math.floor((p.bytesRead * 100) / p.totalBytes) : 100;
-      process.stderr.write(
+      err.write(
         `import ${file}: ${percent}% (${megabytes(p.bytesRead)} of ${megabytes(p.totalBytes)}), ${p.rows} rows, ${perSecond(p.rows, p.elapsedMs)} rows/s, issued ${p.issued}, already issued ${p.alreadyIssued}, rejected ${p.rejected}\n`,
       );
     },
@@ -103,10 +104,9 @@ function summaryJson(s: ImportSummary): string {
   return `${JSON.stringify({ file, rows, issued, alreadyIssued, rejected, warnings, report, elapsedMs })}\n`;
 }
 
-/** Runs the import for the CLI and sets the exit code (process.exitCode). */
-export async function runImportCommand(platform: Platform, principal: Principal, file: string, options: ImportCommandOptions): Promise<void> {
-  const display = progressDisplay(file);
-  let exitCode: number;
+/** Runs the import for the CLI: progress and problems on `err`, the summary on `out`; returns the exit code. */
+export async function runImportCommand(platform: Platform, principal: Principal, file: string, options: ImportCommandOptions, out: CliOutput, err: CliOutput): Promise<number> {
+  const display = progressDisplay(file, err);
   try {
     const summary = await importLicenseFile(
       platform,
@@ -123,14 +123,13 @@ export async function runImportCommand(platform: Platform, principal: Principal,
       (p) => display.update(p),
     );
     display.stop();
-    process.stdout.write(options.json ? summaryJson(summary) : summaryText(summary));
-    exitCode = summary.rejected > 0 ? 1 : 0;
+    out.write(options.json ? summaryJson(summary) : summaryText(summary));
+    return summary.rejected > 0 ? 1 : 0;
   } catch (error) {
     display.stop();
     if (!(error instanceof ImportFileError)) throw error; // the CLI reports it, with exit code 2
-    if (error instanceof ImportAbortedError) process.stdout.write(options.json ? summaryJson(error.summary) : summaryText(error.summary));
-    process.stderr.write(`error: ${error.message}\n`);
-    exitCode = error.exitCode;
+    if (error instanceof ImportAbortedError) out.write(options.json ? summaryJson(error.summary) : summaryText(error.summary));
+    err.write(`error: ${error.message}\n`);
+    return error.exitCode;
   }
-  process.exitCode = exitCode;
 }

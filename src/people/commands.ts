@@ -43,7 +43,7 @@ export function userToCreate(options: UsersCreateOptions): UserToCreate {
 }
 
 /** Opens the account and prints it: with --json exactly {"username","password"}; otherwise readable lines. */
-export async function runUsersCreate(options: UsersCreateOptions, create: CreateUser, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+export async function runUsersCreate(options: UsersCreateOptions, create: CreateUser, write: (text: string) => void): Promise<void> {
   const input = userToCreate(options);
   const created = await create(input);
   if (options.json) {

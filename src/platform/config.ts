@@ -588,6 +588,15 @@ export interface ConfigOverrides {
   publicUrl?: string;
 }
 
+/**
+ * The store's flags of a command, each from its variable when not given: the command line's rule
+ * (commander's `.env()`), where a variable that is set counts even empty and is taken unchecked.
+ */
+export function storeFlagsOf(flags: Pick<ConfigOverrides, 'dataDir' | 'databaseUrl'>, env: NodeJS.ProcessEnv = process.env): Pick<ConfigOverrides, 'dataDir' | 'databaseUrl'> {
+  const given = (flag: string | undefined, name: string) => flag ?? (name in env ? env[name] : undefined);
+  return { dataDir: given(flags.dataDir, 'CERTBRIDGE_DATA_DIR'), databaseUrl: given(flags.databaseUrl, 'DATABASE_URL') };
+}
+
 /** Reads every setting from `env` (and the flags), checks each, and fails with every problem at once. */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const config: Partial<Record<keyof Settings, unknown>> = {};

@@ -7,13 +7,14 @@
 import cliProgress from 'cli-progress';
 import { sequence } from '../audit/index.ts';
 import type { Principal } from '../platform/auth/principal.ts';
+import type { CliOutput } from '../platform/cliOutput.ts';
 import type { Platform } from '../platform/platform.ts';
 import { checkChanges, runFullPass } from './index.ts';
 
-export async function runQualityPass(platform: Platform, principal: Principal, options: { json?: boolean }): Promise<void> {
+export async function runQualityPass(platform: Platform, principal: Principal, options: { json?: boolean }, out: CliOutput, err: CliOutput): Promise<void> {
   await sequence(platform);
   await checkChanges(platform, principal);
-  const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'checking |{bar}| {percentage}% | {value}/{total} licenses | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, fps: 5 }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = err.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'checking |{bar}| {percentage}% | {value}/{total} licenses | ETA {eta_formatted}', stream: err, hideCursor: true, fps: 5 }, cliProgress.Presets.shades_classic) : undefined;
   let started = false;
   const result = await runFullPass(platform, principal, (p) => {
     if (!bar) return;
@@ -22,7 +23,7 @@ export async function runQualityPass(platform: Platform, principal: Principal, o
     bar.update(p.checked);
   });
   bar?.stop();
-  process.stdout.write(
+  out.write(
     options.json
       ? `${JSON.stringify(result)}\n`
       : `checked ${result.licenses} licenses in ${(result.ms / 1000).toFixed(1)} s: ${result.opened} findings opened, ${result.resolved} resolved\n`,

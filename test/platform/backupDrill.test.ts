@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ async function seed(env: Record<string, string>, dataDir: string): Promise<Seede
     }
     await sequence(platform);
     const treeHead = join(root, `tree-head-${Math.random().toString(36).slice(2)}.json`);
-    await runExportTreeHead(platform, { out: treeHead });
+    await runExportTreeHead(platform, { out: treeHead }, new PassThrough());
     await app.close();
     return { clientId: client.clientId, clientSecret: client.clientSecret, credentials, treeHead };
   } finally {

@@ -1,6 +1,6 @@
-import { runCli, type CliRun } from '../support/cli.ts';
+import { runCli, runCliProcess, type CliRun } from '../support/cli.ts';
 import { OPERATOR } from '../support/platform.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +14,24 @@ import { createTestStore, openDataDirStore, testStoreKind } from '../support/sto
 
 const MASTER_KEY = 'cd'.repeat(32);
 
-/** Runs the real CLI; resolves with exit code and output instead of throwing on a non-zero exit. */
+/** Runs the CLI in this process; resolves with exit code and output instead of throwing on a non-zero exit. */
 function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
   return runCli(args, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env });
 }
+
+describe('the binary', () => {
+  // The one place the operator's process itself is run: the other tests run the command line in theirs.
+  it('node bin/certbridge.js prints the version, and the same help as the command line run in the test', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const [printed, help, usage] = await Promise.all([runCliProcess(['--version']), runCliProcess(['--help']), runCliProcess(['check'])]);
+    expect(printed).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(help.code).toBe(0);
+    expect(await cli(['--help'], {})).toEqual(help);
+    // A group without its command: the help on stderr, exit 1.
+    expect(usage.code).toBe(1);
+    expect(await cli(['check'], {})).toEqual(usage);
+  });
+});
 
 describe('check commands', () => {
   it('check uscc: exit 0 for a valid code, 1 with the reason for an invalid one', async () => {
@@ -81,6 +95,22 @@ describe('store commands', () => {
     expect(result.code).toBe(0);
     const list = JSON.parse(result.stdout);
     expect(list).toEqual([expect.objectContaining({ code: department.code, name: department.name, nameEn: department.nameEn })]);
+  });
+
+  // The next test file runs in this process too: a command must leave it as it found it.
+  it('a command run in this process leaves its exit code, environment, folder, signal handlers and handles alone', async () => {
+    const state = () => ({
+      exitCode: process.exitCode,
+      env: { ...process.env },
+      cwd: process.cwd(),
+      signals: ['SIGINT', 'SIGTERM'].map((signal) => process.listenerCount(signal)),
+      resources: process.getActiveResourcesInfo().filter((r) => r !== 'Timeout').sort(),
+    });
+    const before = state();
+    expect((await cli(['departments', 'list'], env)).code).toBe(0);
+    expect((await cli(['check', 'uscc', '91350100M000100Y44'], env)).code).toBe(1);
+    expect((await cli(['departments', 'list', '--no-such-flag'], env)).code).toBe(1);
+    expect(state()).toEqual(before);
   });
 
   // The embedded store is the one a data dir selects; on PostgreSQL the URL does.

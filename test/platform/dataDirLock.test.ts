@@ -3,7 +3,7 @@
  * the server (which sees them at once) or are refused naming the server; a second server refuses
  * to start; a lock left by a killed server is taken over.
  */
-import { runCli, type CliRun } from '../support/cli.ts';
+import { runCliProcess, type CliRun } from '../support/cli.ts';
 import { OPERATOR } from '../support/platform.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +21,9 @@ const env = { CERTBRIDGE_DATA_DIR: dataDir, CERTBRIDGE_MASTER_KEY: MASTER_KEY, D
 const department = generateCreditCode({ registrationAuthority: '1', category: '1', divisionCode: '370000' });
 let server: ServerProcess;
 
+// Separate processes: the lock is between processes (a command in the server's own process would be its owner).
 function cli(args: string[]): Promise<CliRun> {
-  return runCli(args, env);
+  return runCliProcess(args, env);
 }
 
 const tokenFor = (id: string, secret: string) =>

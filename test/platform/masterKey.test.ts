@@ -11,12 +11,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KeyStore } from '../../src/platform/crypto/keyStore.ts';
 import type { PublicJwk } from '../../src/platform/crypto/keys.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { runCli, type CliRun } from '../support/cli.ts';
+import { runCli, runCliProcess, type CliRun } from '../support/cli.ts';
 import { startServer } from '../support/serverProcess.ts';
 import { storeForProcesses } from '../support/store.ts';
 
+// `serve` in a process of its own: were its refusal to break, it would serve (and take over the signals) inside the test.
 function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return runCli(args, { CERTBRIDGE_MASTER_KEY: '', ...env });
+  return (args[0] === 'serve' ? runCliProcess : runCli)(args, { CERTBRIDGE_MASTER_KEY: '', ...env });
 }
 
 const root = mkdtempSync(join(tmpdir(), 'certbridge-master-key-'));

@@ -11,14 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/app/platform.ts';
 import { openStore } from '../../src/platform/store/store.ts';
-import { runCli, type CliRun } from '../support/cli.ts';
+import { runCli, runCliProcess, type CliRun } from '../support/cli.ts';
 import { startServer } from '../support/serverProcess.ts';
 import { createTestStore, storeForProcesses, testStoreKind } from '../support/store.ts';
 
 const MASTER_KEY = 'cd'.repeat(32);
 
+// `serve` in a process of its own: were its refusal to break, it would serve (and take over the signals) inside the test.
 function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return runCli(args, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env });
+  return (args[0] === 'serve' ? runCliProcess : runCli)(args, { CERTBRIDGE_MASTER_KEY: MASTER_KEY, ...env });
 }
 
 const root = mkdtempSync(join(tmpdir(), 'certbridge-upgrades-'));

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { CliOutput } from '../../platform/cliOutput.ts';
 import type { Config } from '../../platform/config.ts';
 
 function newKey(file: string): { key: Buffer; made: boolean } {
@@ -21,10 +22,10 @@ function newKey(file: string): { key: Buffer; made: boolean } {
   return { key, made: true };
 }
 
-export async function rotateMasterKeyCommand(config: Config, options: { newKeyFile: string }, print: (line: string) => void): Promise<void> {
+export async function rotateMasterKeyCommand(config: Config, options: { newKeyFile: string }, print: (line: string) => void, log: CliOutput): Promise<void> {
   const [{ withPlatform }, { KeyStore }, { loadMasterKey }] = await Promise.all([import('./store.ts'), import('../../platform/crypto/keyStore.ts'), import('../../platform/config.ts')]);
   // Opening the platform checks the current key against the sealed keys first (and the schema).
-  await withPlatform(config, 'master-key rotate', async (platform) => {
+  await withPlatform(config, 'master-key rotate', log, async (platform) => {
     const current = loadMasterKey(config, true);
     const { key, made } = newKey(options.newKeyFile);
     if (key.equals(current)) throw new Error(`${options.newKeyFile} holds the current master key: give a new one (or a file that does not exist yet)`);

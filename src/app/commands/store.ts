@@ -5,7 +5,8 @@
  * file), and the others refuse, naming the server.
  */
 import { userInfo } from 'node:os';
-import { loadConfig, type Config, type ConfigOverrides } from '../../platform/config.ts';
+import type { CliOutput } from '../../platform/cliOutput.ts';
+import { loadConfig, storeFlagsOf, type Config, type ConfigOverrides } from '../../platform/config.ts';
 import type { OperatorPrincipal } from '../../platform/auth/principal.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { DataDirInUse, lockHolder, type LockHolder } from '../../platform/store/dataDirLock.ts';
@@ -27,8 +28,9 @@ function safeUser(): string {
   }
 }
 
-export function commandConfig(flags: StoreFlags & ConfigOverrides): Config {
-  return loadConfig(flags);
+/** `env`: the process's when not given. */
+export function commandConfig(flags: StoreFlags & ConfigOverrides, env?: NodeJS.ProcessEnv): Config {
+  return loadConfig({ ...flags, ...storeFlagsOf(flags, env) }, env);
 }
 
 /** The server that holds the embedded store's folder, when one runs and can be asked. */
@@ -38,11 +40,11 @@ export function runningServer(config: Config): (LockHolder & { url: string; oper
   return holder?.url && holder.operatorToken ? (holder as LockHolder & { url: string; operatorToken: string }) : undefined;
 }
 
-/** Opens the platform for one command and closes it afterwards; a held folder is an error naming its holder. */
-export async function withPlatform<T>(config: Config, command: string, work: (platform: Platform) => Promise<T>): Promise<T> {
+/** Opens the platform for one command (logging to `log`) and closes it afterwards; a held folder is an error naming its holder. */
+export async function withPlatform<T>(config: Config, command: string, log: CliOutput, work: (platform: Platform) => Promise<T>): Promise<T> {
   const { openPlatform } = await import('../platform.ts');
   // Commands never migrate: an upgrade is `certbridge migrate` (or `serve --migrate`), on purpose.
-  const platform = await openPlatform(config, { command, log: createLogger(config, 'stderr'), migrate: false });
+  const platform = await openPlatform(config, { command, log: createLogger(config, log), migrate: false });
   try {
     return await work(platform);
   } finally {
