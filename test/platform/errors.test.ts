@@ -14,6 +14,7 @@ const expectProblem = (response: { status: number; body: any; headers: Headers }
   expect(response.body.code).toBe(code);
   expect(response.body.status).toBe(status);
   expect(typeof response.body.title).toBe('string');
+  expect(response.body.title).not.toBe(code);
   if (field !== undefined) expect(response.body.field).toBe(field);
 };
 

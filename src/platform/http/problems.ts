@@ -158,10 +158,16 @@ export function failureOf(error: unknown): DomainError {
   return fromFastify(error as FastifyError) ?? new DomainError('internal', 'internal-error', 'an unexpected error occurred; it has been logged under the request id', { cause: error });
 }
 
+/** A code without a title of its own, read as words (`month-in-future` → "Month in future"), not shown as a key. */
+export function titleOfCode(code: string): string {
+  const words = code.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function problemBody(failure: DomainError, requestId?: string): ProblemDetails {
   return {
     type: `https://certbridge.dev/problems/${failure.code}`,
-    title: TITLES[failure.code] ?? failure.code,
+    title: TITLES[failure.code] ?? titleOfCode(failure.code),
     status: statusOf(failure.reason),
     code: failure.code,
     // Bounded: a detail may quote the input, and the input may be 60 KB of hostile text.
