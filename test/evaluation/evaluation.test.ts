@@ -58,8 +58,7 @@ describe('the scoreboard', () => {
     const future = await api(t, 'GET', `/api/v1/evaluation/scoreboard?month=${addMonths(month, 2)}`, { token: t.consumer.token });
     expect(future.status).toBe(400);
     expect(future.body.code).toBe('month-in-future');
-    // A code without a title of its own is read as words, not repeated as a key.
-    expect(future.body.title).toBe('Month in future');
+    expect(future.body.title).toBe('Month has not begun');
     // Found by the fuzzing pass: a year JavaScript's Date cannot hold (it reads 0099 as 1999) was a 500.
     const ancient = await api(t, 'GET', '/api/v1/evaluation/trend?to=0099-06&months=24', { token: t.consumer.token });
     expect(ancient.status).toBe(400);

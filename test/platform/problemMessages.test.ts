@@ -6,6 +6,7 @@
  * each of which passes codes the reading does see (a parameter with literal callers, a re-raise).
  */
 import { describe, expect, it } from 'vitest';
+import { TITLES, titleOfCode } from '../../src/platform/http/problems.ts';
 import { common } from '../../web/src/app/messages.ts';
 import { problemCodes } from '../support/problemCodes.ts';
 import { testStoreKind } from '../support/store.ts';
@@ -29,6 +30,11 @@ describe.runIf(testStoreKind() === 'pglite')('a message for every problem code',
     expect(codes.size).toBeGreaterThan(100);
     for (const code of ['license-not-found', 'invalid-credit-code', 'no-agreement', 'quota-exceeded', 'field-not-requested', 'invalid-callback-url', 'out-of-range']) expect(codes).toContain(code);
     expect([...new Set(dynamic.map((site) => site.split(':')[0]))].filter((file) => !KNOWN_DYNAMIC.has(file))).toEqual([]);
+  });
+
+  it('has a title of its own in the API for each (a new code without one is titled in words, never with the key)', () => {
+    expect([...codes].filter((code) => TITLES[code] === undefined).sort(), 'codes without a title').toEqual([]);
+    expect(titleOfCode('month-in-future')).toBe('Month in future');
   });
 
   it('has a zh-CN and an en message for each, and the Chinese ones are in Chinese', () => {

@@ -23,7 +23,7 @@ export interface ProblemDetails {
 }
 
 /** Human titles of the stable codes, so a reader of the problem sees what kind of error it is. */
-const TITLES: Record<string, string> = {
+export const TITLES: Readonly<Record<string, string>> = {
   'malformed-json': 'Malformed JSON body',
   'validation-failed': 'Request does not match the schema',
   'unknown-field': 'Unknown field',
@@ -115,6 +115,43 @@ const TITLES: Record<string, string> = {
   'malformed-request': 'Not a valid HTTP request',
   'too-deep': 'Nested too deeply',
   'internal-error': 'Internal error',
+  'already-escalated': 'Already passed to the coordination office',
+  'audit-tile-not-found': 'Audit log tile or bundle not found',
+  'bad-request': 'Bad request',
+  'department-not-evaluated': 'Department not evaluated in this period',
+  'empty-upload': 'Empty upload',
+  'evidence-not-found': 'Evidence not found',
+  'evidence-too-large': 'Evidence file too large',
+  'field-not-granted': 'Field not granted by the agreement',
+  'field-not-shared': 'Field not shared',
+  'finding-not-explainable': 'Finding cannot be explained away',
+  'finding-not-found': 'Quality finding not found',
+  'finding-not-open': 'Quality finding already dealt with',
+  'finding-not-suspected': 'Finding is not awaiting confirmation',
+  'holder-code-type-not-accepted': 'Holder code type not accepted by this license type',
+  'import-not-found': 'Import not found',
+  'import-report-not-found': 'Import report not found',
+  'import-running': 'Import still running',
+  'imports-busy': 'Too many imports running',
+  'invalid-license-number': 'Invalid license number',
+  'invalid-tile-path': 'Invalid tlog-tiles path',
+  'invalid-type-definition': 'Invalid license type definition',
+  'month-in-future': 'Month has not begun',
+  'month-out-of-range': 'Month out of range',
+  'not-a-recipient': 'Department is not a recipient',
+  'not-rejected': 'Only a rejected request can be appealed',
+  'nothing-changes': 'Nothing to change',
+  'objection-closed': 'Objection closed',
+  'objection-decided': 'Objection already decided',
+  'objection-escalated': 'Objection passed to the coordination office',
+  'objection-not-found': 'Objection not found',
+  'practice-boundary': 'Practice mode reaches practice data only',
+  'report-rate-exceeded': 'Too many reports this hour',
+  'too-many-evidence-files': 'Too many evidence files',
+  'type-version-not-found': 'License type version not found',
+  'type-version-published': 'License type version already published',
+  'unknown-indicator': 'Unknown evaluation indicator',
+  'upload-failed': 'Upload failed',
 };
 
 /** Maps Fastify's own errors (schema, parsing, size) onto our stable problem codes. */
