@@ -14,6 +14,7 @@ import { registerDepartment } from '../../src/departments/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { generateCreditCode } from '../../src/standards/index.ts';
 import { startServer, type ServerProcess } from '../support/serverProcess.ts';
+import { copyPgliteTemplate } from '../support/storeTemplate.ts';
 
 const MASTER_KEY = 'cd'.repeat(32);
 const dataDir = mkdtempSync(join(tmpdir(), 'certbridge-lock-'));
@@ -34,6 +35,8 @@ const tokenFor = (id: string, secret: string) =>
   });
 
 beforeAll(async () => {
+  // The folder starts as the run's migrated store (not what this file tests: seconds of PGlite's initdb saved).
+  copyPgliteTemplate(dataDir);
   const platform = await openPlatform(loadConfig({ dataDir }, env), { command: 'test setup' });
   await registerDepartment(platform, OPERATOR, { code: department, name: '山东省税务局', nameEn: 'Shandong Tax', level: 'province', region: '370000' });
   await platform.store.close();

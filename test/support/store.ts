@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/platform/store/store.ts';
-import { PGLITE_TEMPLATE, POSTGRES_TEMPLATE } from './storeTemplate.ts';
+import { copyPgliteTemplate, POSTGRES_TEMPLATE, storeFolders } from './storeTemplate.ts';
 
 /** Which store this test run uses: set per Vitest project (see vitest.config.ts). */
 export const testStoreKind = (): 'pglite' | 'postgres' => (process.env.CERTBRIDGE_TEST_STORE === 'postgres' ? 'postgres' : 'pglite');
-
-/** The run's migrated embedded store, as the dump a new PGlite starts from. */
-const pgliteTemplate = () => new Blob([readFileSync(template(PGLITE_TEMPLATE))]);
 
 /**
  * An embedded store in `dataDir`, as the CLI and the server open it: a new folder starts as a copy
@@ -17,19 +14,37 @@ const pgliteTemplate = () => new Blob([readFileSync(template(PGLITE_TEMPLATE))])
  * folder that holds a store already is opened as it is.
  */
 export function openDataDirStore(dataDir: string): Promise<Store> {
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return openStore({ dataDir });
-  return openStore({ dataDir, startFrom: pgliteTemplate() });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) copyPgliteTemplate(dataDir);
+  return openStore({ dataDir });
 }
 
 /**
- * A fresh store for one test file: an in-memory PGlite, or a new database on the PostgreSQL server
- * of TEST_DATABASE_URL, dropped again by `drop`. Empty, or with `migrated` a copy of the run's
- * template with every migration applied (test/support/storeTemplate.ts): seconds faster per file.
+ * A fresh store for one test file: a PGlite (in memory when empty, in a folder of its own when a copy
+ * of the template), or a new database on the PostgreSQL server of TEST_DATABASE_URL, dropped again by
+ * `drop`. Empty, or with `migrated` a copy of the run's template with every migration applied
+ * (test/support/storeTemplate.ts): seconds faster per file.
  */
 export async function createTestStore(options: { migrated?: boolean } = {}): Promise<{ store: Store; url?: string; drop: () => Promise<void> }> {
   if (testStoreKind() === 'pglite') {
-    const store = await openStore(options.migrated ? { startFrom: pgliteTemplate() } : {});
-    return { store, drop: () => store.close() };
+    if (!options.migrated) {
+      const store = await openStore({});
+      return { store, drop: () => store.close() };
+    }
+    const dataDir = mkdtempSync(join(storeFolders(), 'certbridge-store-'));
+    try {
+      copyPgliteTemplate(dataDir);
+      const store = await openStore({ dataDir, command: 'test' });
+      return {
+        store,
+        drop: async () => {
+          await store.close();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
   }
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('CERTBRIDGE_TEST_STORE=postgres needs TEST_DATABASE_URL');

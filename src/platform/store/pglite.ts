@@ -29,14 +29,14 @@ function wrap(db: Pick<PGlite, 'query' | 'exec'>, effects?: (() => void)[], hook
   };
 }
 
-export async function openPgliteStore(dataDir?: string, command = 'certbridge', startFrom?: Blob): Promise<Store> {
+export async function openPgliteStore(dataDir?: string, command = 'certbridge'): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // One process per folder: a second one would write into a copy nobody else sees.
   const lock = dataDir ? DataDirLock.acquire(dataDir, command) : undefined;
   let db: PGlite;
   try {
     // pg_trgm: the license registry's name search (a migration creates the extension, as on PostgreSQL).
-    db = await PGlite.create(dataDir, { parsers, extensions: { pg_trgm }, ...(startFrom ? { loadDataDir: startFrom } : {}) });
+    db = await PGlite.create(dataDir, { parsers, extensions: { pg_trgm } });
   } catch (error) {
     lock?.release();
     throw error;

@@ -80,8 +80,6 @@ export interface StoreOptions {
   poolSize?: number;
   /** What opens it (named in the folder's lock, for whoever finds it taken). */
   command?: string;
-  /** An embedded store in memory starts as a copy of this dump (PGlite's data-folder tar): the tests' migrated template. */
-  startFrom?: Blob;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -90,5 +88,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return openPostgresStore(options.databaseUrl, options.poolSize);
   }
   const { openPgliteStore } = await import('./pglite.ts');
-  return openPgliteStore(options.dataDir, options.command, options.startFrom);
+  return openPgliteStore(options.dataDir, options.command);
 }
