@@ -129,16 +129,18 @@ export function shippedLicenseType(key: string): LicenseTypeStandard {
  * published is never rewritten. Dollar quoting keeps the document verbatim.
  */
 export function shippedTypeMigrations(): Migration[] {
-  return shippedDefinitions().map((definition) => {
-    const standard = loadLicenseType(definition, `types/${definition.key}.json`);
-    const json = JSON.stringify(definition);
-    let tag = 'doc';
-    while (json.includes(`$${tag}$`)) tag += '_';
-    return {
-      id: `standards/shipped-type:${standard.key}@${standard.version}`,
-      sql: `insert into license_type_versions (key, version, status, document, created_by, published_by, published_at)
+  return shippedDefinitions().map((definition) => ({
+    id: `standards/shipped-type:${definition.key}@${definition.version}`,
+    // The document is checked when its migration runs, not when the module loads: compiling the
+    // definitions' schema cost every process's start ~0.2 s, and an installed store has run it.
+    get sql() {
+      const standard = loadLicenseType(definition, `types/${definition.key}.json`);
+      const json = JSON.stringify(definition);
+      let tag = 'doc';
+      while (json.includes(`$${tag}$`)) tag += '_';
+      return `insert into license_type_versions (key, version, status, document, created_by, published_by, published_at)
             values ('${standard.key}', '${standard.version}', 'published', $${tag}$${json}$${tag}$::jsonb, 'platform', 'platform', now())
-            on conflict (key, version) do nothing;`,
-    };
-  });
+            on conflict (key, version) do nothing;`;
+    },
+  }));
 }
