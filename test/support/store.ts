@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/platform/store/store.ts';
-import { copyPgliteTemplate, POSTGRES_TEMPLATE, storeFolders } from './storeTemplate.ts';
+import { copyPgliteTemplate, newStoreFolder, POSTGRES_TEMPLATE } from './storeTemplate.ts';
 
 /** Which store this test run uses: set per Vitest project (see vitest.config.ts). */
 export const testStoreKind = (): 'pglite' | 'postgres' => (process.env.CERTBRIDGE_TEST_STORE === 'postgres' ? 'postgres' : 'pglite');
@@ -30,7 +30,7 @@ export async function createTestStore(options: { migrated?: boolean } = {}): Pro
       const store = await openStore({});
       return { store, drop: () => store.close() };
     }
-    const dataDir = mkdtempSync(join(storeFolders(), 'certbridge-store-'));
+    const dataDir = newStoreFolder();
     try {
       copyPgliteTemplate(dataDir);
       const store = await openStore({ dataDir, command: 'test' });

@@ -12,7 +12,7 @@
  * once per test file.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -20,20 +20,26 @@ import { MIGRATIONS } from '../../src/app/platform.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 
-/** The environment variables that name the templates to the workers. */
+/** The environment variables that name the templates (and the run's folder of embedded stores) to the workers. */
 export const PGLITE_TEMPLATE = 'CERTBRIDGE_TEST_PGLITE_TEMPLATE';
 export const POSTGRES_TEMPLATE = 'CERTBRIDGE_TEST_POSTGRES_TEMPLATE';
+const RUN_STORES = 'CERTBRIDGE_TEST_STORES';
 
 /** Builds the templates this run needs (unless already built) and returns their removal. */
 export async function prepareTemplates(): Promise<() => Promise<void>> {
   const removals: (() => Promise<void>)[] = [];
   if (!process.env[PGLITE_TEMPLATE]) {
-    const folder = mkdtempSync(join(storeFolders(), 'certbridge-template-'));
+    // One folder for the run's template and every store its files copy, removed with the run. On
+    // /dev/shm a folder left behind holds memory, so those of runs whose process is gone go first.
+    removeFoldersOfEndedRuns();
+    const run = mkdtempSync(join(storeFolders(), `certbridge-run-${process.pid}-`));
+    const folder = join(run, 'template');
     const store = await openStore({ dataDir: folder });
     await migrate(store, MIGRATIONS);
     await store.close();
     process.env[PGLITE_TEMPLATE] = folder;
-    removals.push(async () => rmSync(folder, { recursive: true, force: true }));
+    process.env[RUN_STORES] = run;
+    removals.push(async () => rmSync(run, { recursive: true, force: true }));
   }
   const base = process.env.TEST_DATABASE_URL;
   if (base && !process.env[POSTGRES_TEMPLATE]) {
@@ -54,12 +60,34 @@ export async function prepareTemplates(): Promise<() => Promise<void>> {
 }
 
 /** Where the embedded stores' folders go: memory (/dev/shm) where the machine offers it, else the temporary folder. */
-export function storeFolders(): string {
+function storeFolders(): string {
   try {
     accessSync('/dev/shm', constants.W_OK);
     return '/dev/shm';
   } catch {
     return tmpdir();
+  }
+}
+
+/** A new folder for a test file's embedded store, inside the run's folder (so it goes with the run). */
+export function newStoreFolder(): string {
+  return mkdtempSync(join(process.env[RUN_STORES] ?? storeFolders(), 'store-'));
+}
+
+function removeFoldersOfEndedRuns(): void {
+  const base = storeFolders();
+  for (const name of readdirSync(base)) {
+    const pid = /^certbridge-run-(\d+)-/.exec(name)?.[1];
+    if (pid && !running(Number(pid))) rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
