@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { processAlive } from '../../src/platform/store/dataDirLock.ts';
 
 export type ShutdownMode = 'smart' | 'fast' | 'immediate';
 
@@ -113,15 +114,6 @@ function installExitHook() {
 
 const PREFIX = 'certbridge-pg-';
 const OWNER_FILE = 'owner.pid';
-
-const processAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Stops and removes the private clusters of earlier test processes that died without cleaning up

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { MIGRATIONS } from '../../src/app/platform.ts';
+import { processAlive } from '../../src/platform/store/dataDirLock.ts';
 import { migrate } from '../../src/platform/store/migrate.ts';
 import { openStore } from '../../src/platform/store/store.ts';
 
@@ -78,16 +79,7 @@ function removeFoldersOfEndedRuns(): void {
   const base = storeFolders();
   for (const name of readdirSync(base)) {
     const pid = /^certbridge-run-(\d+)-/.exec(name)?.[1];
-    if (pid && !running(Number(pid))) rmSync(join(base, name), { recursive: true, force: true });
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid && !processAlive(Number(pid))) rmSync(join(base, name), { recursive: true, force: true });
   }
 }
 

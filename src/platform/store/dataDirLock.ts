@@ -40,7 +40,8 @@ export class DataDirInUse extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this machine runs under `pid` (the lock's holder; a test run's leftovers). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -60,7 +61,7 @@ export function lockHolder(dataDir: string): LockHolder | undefined {
   }
   if (typeof holder?.pid !== 'number') return undefined;
   if (holder.host !== hostname()) return holder;
-  return holder.pid !== process.pid && alive(holder.pid) ? holder : undefined;
+  return holder.pid !== process.pid && processAlive(holder.pid) ? holder : undefined;
 }
 
 export class DataDirLock {
