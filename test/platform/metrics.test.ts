@@ -28,15 +28,23 @@ afterAll(async () => {
   await t.close();
 });
 
-type Sample = { name: string; labels: Record<string, string>; value: number };
+type Sample = { name: string; labels: Record<string, string>; value: number | 'NaN' | '+Inf' | '-Inf' };
 type Family = { name: string; type: string; samples: Sample[] };
 
-/** The Prometheus Python client's parser: it throws on anything that is not the text format. */
+/**
+ * The Prometheus Python client's parser: it throws on anything that is not the text format. NaN and
+ * ±Inf are values of the format (the event loop's mean lag is NaN when scraped again before it
+ * sampled); JSON has no such numbers, so they cross as the strings 'NaN', '+Inf' and '-Inf'.
+ */
 const PARSE = `
-import json, sys
+import json, math, sys
 from prometheus_client.parser import text_string_to_metric_families
-families = [{"name": f.name, "type": f.type, "samples": [{"name": s.name, "labels": s.labels, "value": s.value} for s in f.samples]} for f in text_string_to_metric_families(sys.stdin.read())]
-print(json.dumps(families))
+def value(v):
+    if math.isnan(v): return "NaN"
+    if math.isinf(v): return "+Inf" if v > 0 else "-Inf"
+    return v
+families = [{"name": f.name, "type": f.type, "samples": [{"name": s.name, "labels": s.labels, "value": value(s.value)} for s in f.samples]} for f in text_string_to_metric_families(sys.stdin.read())]
+print(json.dumps(families, allow_nan=False))
 `;
 
 async function scrape(headers: Record<string, string> = {}): Promise<Family[]> {
@@ -73,13 +81,20 @@ it('serves the metrics the runbook alerts on, parsed as Prometheus text', async 
   expect(accesses.samples).toContainEqual({ name: 'certbridge_exchange_accesses_total', labels: { operation: 'lookup', outcome: 'denied', reason: refused.body.code }, value: 1 });
 
   const log = family(families, 'certbridge_audit_log_entries');
-  expect(log.samples.find((m) => m.labels.state === 'appended')!.value).toBeGreaterThan(0);
+  expect(Number(log.samples.find((m) => m.labels.state === 'appended')!.value)).toBeGreaterThan(0);
   expect(log.samples.map((m) => m.labels.state).sort()).toEqual(['appended', 'indexed', 'unindexed']);
   expect(family(families, 'certbridge_follower_lag_entries').samples.map((m) => m.labels.follower).sort()).toEqual(['ledger.post-lookups', 'quality.follow-changes']);
   expect(family(families, 'certbridge_outbox_entries').samples.map((m) => m.labels.status).sort()).toEqual(['dead', 'pending']);
   expect(family(families, 'certbridge_db_pool_connections').samples.length).toBeGreaterThan(0);
   expect(family(families, 'certbridge_worker_last_pass_age_seconds').samples.map((m) => m.labels.worker)).toContain('deliverer');
   expect(family(families, 'certbridge_process_resident_memory_bytes').type).toBe('gauge');
+});
+
+it('parses when scraped again at once (a lag the event loop has not sampled yet is NaN, which the format allows)', async () => {
+  await scrape();
+  const again = await scrape();
+  const lag = family(again, 'certbridge_nodejs_eventloop_lag_mean_seconds').samples[0].value;
+  expect(typeof lag === 'number' ? Number.isFinite(lag) : lag === 'NaN').toBe(true);
 });
 
 it('answers a relayed request only with the metrics token', async () => {
