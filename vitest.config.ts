@@ -23,7 +23,7 @@ const BROWSER = 'test/browser/**/*.test.ts';
 // the code tables and the parsers) say the same on either store: they run once, with PGlite.
 const STORE_FREE = [
   'src/**/*.test.ts',
-  'test/platform/{architecture,tableOwnership,domainOffWire,config,deploy}.test.ts',
+  'test/platform/{architecture,tableOwnership,domainOffWire,config,deploy,cliHarness}.test.ts',
   // The embedded store's folder lock, between processes: DATABASE_URL is empty there on either store.
   'test/platform/dataDirLock.test.ts',
   'test/standards/noTypeInCode.test.ts',

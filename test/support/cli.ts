@@ -42,7 +42,8 @@ function collector(): { stream: Writable; text: () => string } {
  */
 function refuseHeldDataDir(args: string[], env: NodeJS.ProcessEnv): void {
   const flag = args.indexOf('--data-dir');
-  const dataDir = flag >= 0 ? args[flag + 1] : env.CERTBRIDGE_DATA_DIR;
+  const joined = args.find((a) => a.startsWith('--data-dir='));
+  const dataDir = flag >= 0 ? args[flag + 1] : joined ? joined.slice('--data-dir='.length) : env.CERTBRIDGE_DATA_DIR;
   if (!dataDir) return;
   let holder: Partial<LockHolder> = {};
   try {
