@@ -61,6 +61,16 @@ afterAll(async () => {
 const total = (scope: Locator | Page) => scope.getByTestId('list-total').first().textContent();
 
 /** Chooses a status in the findings' status filter. */
+/**
+ * A batch action of `count` rows done: the selection cleared (the list does it once every request is
+ * answered) and its notice shown. The notice of an earlier batch may still be on screen under load,
+ * so the newest one is read.
+ */
+async function batchDone(page: Page, count: number): Promise<void> {
+  await page.getByText(`已选 ${count} 项`).waitFor({ state: 'hidden' });
+  await page.locator('.ant-message-notice').filter({ hasText: `已处理 ${count} 项` }).last().waitFor();
+}
+
 async function chooseStatus(page: Page, status: string): Promise<void> {
   await page.getByRole('combobox', { name: '状态' }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: new RegExp(`^${status}$`) }).click();
@@ -86,7 +96,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('more lists: totals, export, batch actions
     for (const r of reported) await table.locator('.ant-table-row').filter({ hasText: r.holder.code }).getByRole('checkbox').check();
     await page.getByText('已选 2 项').waitFor();
     await page.getByRole('button', { name: '确认所选' }).click();
-    await page.getByText('已处理 2 项').waitFor();
+    await batchDone(page, 2);
     for (const r of reported) {
       await expect.poll(async () => (await api(t, 'GET', `/api/v1/quality/findings?licenseIdentifier=${r.identifier}&dimension=consistency`, { token: t.issuer.token })).body.items[0]?.status).toBe('open');
     }
@@ -141,7 +151,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('more lists: totals, export, batch actions
     const ask = page.getByRole('dialog').filter({ hasText: '为所选问题填写同一说明' });
     await ask.getByRole('textbox', { name: '说明此问题' }).fill('经核实为同一集团的登记名称');
     await ask.getByRole('button', { name: /保存说明/ }).click();
-    await page.getByText('已处理 2 项').waitFor();
+    await batchDone(page, 2);
     for (const r of reported) {
       const finding = (await api(t, 'GET', `/api/v1/quality/findings?licenseIdentifier=${r.identifier}&dimension=consistency`, { token: t.issuer.token })).body.items[0];
       expect(finding.status).toBe('explained');
