@@ -165,6 +165,16 @@ export async function signInAs(page: Page, base: string, who: { username: string
 }
 
 /**
+ * A batch action of `count` rows done: the selection cleared (the list does it once every request is
+ * answered) and its notice shown. The notice of an earlier batch may still be on screen under load,
+ * so the newest one is read.
+ */
+export async function batchDone(page: Page, count: number): Promise<void> {
+  await page.getByText(`已选 ${count} 项`).waitFor({ state: 'hidden' });
+  await page.locator('.ant-message-notice').filter({ hasText: `已处理 ${count} 项` }).last().waitFor();
+}
+
+/**
  * Presses 「导出 Excel」 in `scope` and reads the spreadsheet back (a real .xlsx, unzipped): its file
  * name and the text of its parts (cells, shared strings), to look for headers and values in.
  */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDepartment, agreementRequest, businessLicenseResource, registerResource } from '../agreements/support.ts';
 import { person } from '../people/support.ts';
 import { api, licenseRequest, startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { checkAccessibility, expectNoConsoleErrors, exportedSheet, HAS_CHROMIUM, launchBrowser, openPage, signInAs, titled, type ConsolePage } from './browser.ts';
+import { batchDone, checkAccessibility, expectNoConsoleErrors, exportedSheet, HAS_CHROMIUM, launchBrowser, openPage, signInAs, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -65,7 +65,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('lists: export, batch actions, column sett
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('textbox', { name: /暂停理由/ }).fill('歇业');
     await dialog.getByRole('button', { name: /暂\s*停/ }).click();
-    await page.getByText('已处理 2 项').waitFor();
+    await batchDone(page, 2);
     for (const holder of holders.slice(0, 2)) await expect.poll(() => row(page, holder.name).locator('[data-status]').getAttribute('data-status')).toBe('suspended');
     expect(await row(page, holders[2]!.name).locator('[data-status]').getAttribute('data-status')).toBe('valid');
     const history = await api(t, 'GET', `/api/v1/licenses?holderCode=${holders[0]!.code}`, { token: t.issuer.token });
@@ -104,7 +104,7 @@ describe.skipIf(!HAS_CHROMIUM)(titled('lists: export, batch actions, column sett
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('textbox', { name: '理由' }).fill('依法共享，用于办理业务');
     await dialog.getByRole('button', { name: /批\s*准/ }).click();
-    await page.getByText('已处理 2 项').waitFor();
+    await batchDone(page, 2);
     await expect.poll(() => item.locator('.ant-badge').count()).toBe(0);
     const agreements = await api(t, 'GET', '/api/v1/agreements?role=owner', { token: t.issuer.token });
     expect(agreements.body.items.filter((a: { status: string }) => a.status === 'submitted')).toEqual([]);

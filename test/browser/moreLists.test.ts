@@ -13,7 +13,7 @@ import { checkChanges } from '../../src/quality/index.ts';
 import { agreement, catalogBusinessLicense, issue, lookup } from '../exchange/support.ts';
 import { person } from '../people/support.ts';
 import { api, startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { checkAccessibility, expectNoConsoleErrors, exportedSheet, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, signInAs, titled, type ConsolePage } from './browser.ts';
+import { batchDone, checkAccessibility, expectNoConsoleErrors, exportedSheet, HAS_CHROMIUM, horizontalOverflow, launchBrowser, openPage, PHONE, signInAs, titled, type ConsolePage } from './browser.ts';
 
 let t: TestPlatform;
 let browser: Browser;
@@ -61,16 +61,6 @@ afterAll(async () => {
 const total = (scope: Locator | Page) => scope.getByTestId('list-total').first().textContent();
 
 /** Chooses a status in the findings' status filter. */
-/**
- * A batch action of `count` rows done: the selection cleared (the list does it once every request is
- * answered) and its notice shown. The notice of an earlier batch may still be on screen under load,
- * so the newest one is read.
- */
-async function batchDone(page: Page, count: number): Promise<void> {
-  await page.getByText(`已选 ${count} 项`).waitFor({ state: 'hidden' });
-  await page.locator('.ant-message-notice').filter({ hasText: `已处理 ${count} 项` }).last().waitFor();
-}
-
 async function chooseStatus(page: Page, status: string): Promise<void> {
   await page.getByRole('combobox', { name: '状态' }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: new RegExp(`^${status}$`) }).click();
