@@ -113,13 +113,17 @@ describe('store commands', () => {
     expect((await cli(['departments', 'list', '--no-such-flag'], env)).code).toBe(1);
     expect(state()).toEqual(before);
     // No handle left open by the commands. One the worker held before may close meanwhile (a socket of
-    // an earlier file of this process, closed when idle): only what was added counts.
-    const added = resources();
-    for (const kind of resourcesBefore) {
-      const at = added.indexOf(kind);
-      if (at >= 0) added.splice(at, 1);
-    }
-    expect(added).toEqual([]);
+    // an earlier file of this process, closed when idle): only what was added counts. A connection the
+    // command closed may still be shutting down under load (SimpleShutdownWrap): a leak stays, that goes.
+    const added = () => {
+      const now = resources();
+      for (const kind of resourcesBefore) {
+        const at = now.indexOf(kind);
+        if (at >= 0) now.splice(at, 1);
+      }
+      return now;
+    };
+    await expect.poll(added, { timeout: 5_000 }).toEqual([]);
   });
 
   // The embedded store is the one a data dir selects; on PostgreSQL the URL does.
